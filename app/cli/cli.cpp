@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Argument parsing, progress output and JSON output for embedforge-cli.
+#include "app/cli/cli.h"
+
+#include <cstdio>
+#include <unistd.h>
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QJsonDocument>
+
+namespace ef::cli {
+
+namespace {
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("ef::cli", text);
+}
+} // namespace
+
+int ParsedArgs::intValue(const QString &name, int def, int min, int max) const
+{
+    if (!values.contains(name))
+        return def;
+    bool ok = false;
+    const int v = values.value(name).toInt(&ok);
+    if (!ok || v < min || v > max)
+        throw UsageError(tr("--%1 must be an integer from %2 to %3, not '%4'").arg(name).arg(min).arg(max).arg(values.value(name)));
+    return v;
+}
+
+ParsedArgs Context::parse(const QStringList &valueOptions, const QStringList &switchOptions, int minPositionals,
+                          int maxPositionals) const
+{
+    ParsedArgs parsed;
+    bool onlyPositionals = false;
+    for (int i = 0; i < args.size(); ++i) {
+        const QString &a = args.at(i);
+        if (onlyPositionals || !a.startsWith(QLatin1String("--")) || a == QLatin1String("-")) {
+            parsed.positionals << a;
+            continue;
+        }
+        if (a == QLatin1String("--")) {
+            onlyPositionals = true;
+            continue;
+        }
+        QString name = a.mid(2);
+        QString inlineValue;
+        const int eq = name.indexOf(QLatin1Char('='));
+        if (eq >= 0) {
+            inlineValue = name.mid(eq + 1);
+            name.truncate(eq);
+        }
+        if (valueOptions.contains(name)) {
+            if (eq >= 0) {
+                parsed.values.insert(name, inlineValue);
+            } else {
+                if (i + 1 >= args.size())
+                    throw UsageError(tr("option --%1 needs a value").arg(name));
+                parsed.values.insert(name, args.at(++i));
+            }
+        } else if (switchOptions.contains(name) && eq < 0) {
+            parsed.switches << name;
+        } else {
+            throw UsageError(tr("unknown option '%1'").arg(a));
+        }
+    }
+    if (parsed.positionals.size() < minPositionals)
+        throw UsageError(tr("missing argument"));
+    if (maxPositionals >= 0 && parsed.positionals.size() > maxPositionals)
+        throw UsageError(tr("unexpected argument '%1'").arg(parsed.positionals.at(maxPositionals)));
+    return parsed;
+}
+
+int Context::fail(const QString &message) const
+{
+    err << "embedforge-cli: " << commandName << ": " << message << Qt::endl;
+    return ExitFailure;
+}
+
+void Context::printJson(const QJsonObject &object) const
+{
+    out << QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact)) << Qt::endl;
+}
+
+// ---- ProgressPrinter ----
+
+ProgressPrinter::ProgressPrinter(QString label) : m_label(std::move(label)), m_tty(isatty(fileno(stderr)) == 1) {}
+
+ProgressPrinter::~ProgressPrinter()
+{
+    finish();
+}
+
+void ProgressPrinter::update(qint64 done, qint64 total, const QString &message)
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (m_tty) {
+        constexpr int kWidth = 30;
+        const int filled = total > 0 ? static_cast<int>(kWidth * std::min(done, total) / total) : 0;
+        const QString bar = QString(filled, QLatin1Char('#')) + QString(kWidth - filled, QLatin1Char('.'));
+        const QString counts = total > 0 ? QStringLiteral("%1/%2").arg(done).arg(total) : QString::number(done);
+        const QByteArray line = QStringLiteral("\r%1 [%2] %3 %4\x1b[K").arg(m_label, bar, counts, message).toUtf8();
+        std::fwrite(line.constData(), 1, static_cast<size_t>(line.size()), stderr);
+        std::fflush(stderr);
+        m_active = true;
+        return;
+    }
+    // Not a terminal: one line per step, at most one a second unless the work is done.
+    const bool last = total > 0 && done >= total;
+    if (done == m_lastDone || (!last && m_lastLineMs >= 0 && now - m_lastLineMs < 1000))
+        return;
+    m_lastLineMs = now;
+    m_lastDone = done;
+    const QString counts = total > 0 ? QStringLiteral("%1/%2").arg(done).arg(total) : QString::number(done);
+    const QByteArray line = QStringLiteral("%1: %2 %3\n").arg(m_label, counts, message).toUtf8();
+    std::fwrite(line.constData(), 1, static_cast<size_t>(line.size()), stderr);
+    std::fflush(stderr);
+}
+
+void ProgressPrinter::finish()
+{
+    if (m_tty && m_active) {
+        std::fputc('\n', stderr);
+        std::fflush(stderr);
+    }
+    m_active = false;
+}
+
+} // namespace ef::cli

@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// embedforge-cli workspace init|info|check.
+#include <QCoreApplication>
+#include <QJsonArray>
+#include <QJsonObject>
+
+#include "app/cli/cli.h"
+#include "backend/workspace.h"
+
+namespace ef::cli {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("ef::cli", text);
+}
+
+int workspaceInit(Context &ctx)
+{
+    const ParsedArgs a = ctx.parse({}, {}, 1, 1);
+    auto ws = Workspace::create(a.positionals.at(0));
+    if (!ws)
+        return ctx.fail(ws.error());
+    if (ctx.json) {
+        ctx.printJson({{QStringLiteral("path"), ws->path()},
+                       {QStringLiteral("schema_version"), ws->schemaVersion()},
+                       {QStringLiteral("artifacts"), ws->artifactsDir()}});
+    } else {
+        ctx.out << tr("Created workspace %1 (schema version %2)").arg(ws->path()).arg(ws->schemaVersion()) << Qt::endl
+                << tr("Artifacts folder: %1").arg(ws->artifactsDir()) << Qt::endl;
+    }
+    return ExitOk;
+}
+
+int workspaceInfo(Context &ctx)
+{
+    const ParsedArgs a = ctx.parse({}, {}, 1, 1);
+    auto info = Workspace::inspect(a.positionals.at(0));
+    if (!info)
+        return ctx.fail(info.error());
+    if (ctx.json) {
+        QJsonObject tables;
+        for (auto it = info->tableRows.cbegin(); it != info->tableRows.cend(); ++it)
+            tables.insert(it.key(), it.value());
+        ctx.printJson({{QStringLiteral("path"), info->path},
+                       {QStringLiteral("schema_version"), info->schemaVersion},
+                       {QStringLiteral("latest_schema_version"), info->latestSchemaVersion},
+                       {QStringLiteral("created_at"), info->createdAt},
+                       {QStringLiteral("created_by"), info->createdBy},
+                       {QStringLiteral("size_bytes"), info->sizeBytes},
+                       {QStringLiteral("journal_mode"), info->journalMode},
+                       {QStringLiteral("artifacts"), info->artifactsDir},
+                       {QStringLiteral("tables"), tables}});
+        return ExitOk;
+    }
+    ctx.out << tr("Workspace:      %1").arg(info->path) << Qt::endl
+            << tr("Schema version: %1 (this build: %2)").arg(info->schemaVersion).arg(info->latestSchemaVersion) << Qt::endl
+            << tr("Created:        %1 by %2").arg(info->createdAt, info->createdBy) << Qt::endl
+            << tr("Size:           %1 bytes (journal %2)").arg(info->sizeBytes).arg(info->journalMode) << Qt::endl
+            << tr("Artifacts:      %1").arg(info->artifactsDir) << Qt::endl
+            << tr("Tables:") << Qt::endl;
+    for (auto it = info->tableRows.cbegin(); it != info->tableRows.cend(); ++it)
+        ctx.out << QStringLiteral("  %1 %2").arg(it.key(), -24).arg(it.value()) << Qt::endl;
+    return ExitOk;
+}
+
+int workspaceCheck(Context &ctx)
+{
+    const ParsedArgs a = ctx.parse({}, {}, 1, 1);
+    ProgressPrinter progress(tr("checking"));
+    const CheckReport report = Workspace::check(a.positionals.at(0), [&](int done, int total, const QString &step) {
+        progress.update(done, total, step);
+    });
+    progress.finish();
+    if (ctx.json) {
+        QJsonArray checks;
+        for (const CheckItem &item : report.items)
+            checks.append(QJsonObject{{QStringLiteral("name"), item.name},
+                                      {QStringLiteral("ok"), item.ok},
+                                      {QStringLiteral("detail"), item.detail}});
+        QJsonObject o{{QStringLiteral("path"), report.path}, {QStringLiteral("ok"), report.ok}, {QStringLiteral("checks"), checks}};
+        if (!report.ok && !report.items.isEmpty())
+            o.insert(QStringLiteral("error"), report.items.constLast().detail);
+        ctx.printJson(o);
+    } else {
+        for (const CheckItem &item : report.items)
+            ctx.out << (item.ok ? QStringLiteral("ok    ") : QStringLiteral("FAIL  ")) << QStringLiteral("%1").arg(item.name, -16)
+                    << item.detail << Qt::endl;
+    }
+    if (!report.ok) {
+        const QString reason = report.items.isEmpty() ? tr("unknown") : report.items.constLast().detail;
+        return ctx.fail(tr("'%1' is not healthy: %2").arg(report.path, reason));
+    }
+    if (!ctx.json)
+        ctx.out << tr("Workspace %1 is healthy.").arg(report.path) << Qt::endl;
+    return ExitOk;
+}
+
+} // namespace
+
+void registerWorkspaceCommands(Registry &registry)
+{
+    registry.add({{QStringLiteral("workspace"), QStringLiteral("init")}, QStringLiteral("workspace init PATH [--json]"),
+                  tr("Create a new workspace file and its artifacts folder"), workspaceInit});
+    registry.add({{QStringLiteral("workspace"), QStringLiteral("info")}, QStringLiteral("workspace info PATH [--json]"),
+                  tr("Show a workspace's schema, size and tables (read-only)"), workspaceInfo});
+    registry.add({{QStringLiteral("workspace"), QStringLiteral("check")}, QStringLiteral("workspace check PATH [--json]"),
+                  tr("Check a workspace's integrity (read-only); exit 0 when healthy"), workspaceCheck});
+}
+
+} // namespace ef::cli

@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// What the GUI and CLI show about the compute device, without any torch header.
+#pragma once
+
+#include <QString>
+
+namespace ef {
+
+struct ComputeInfo
+{
+    QString description;  // "CUDA: NVIDIA H100 80GB HBM3" or "CPU (2 threads)"
+    QString torchVersion; // "1.13.1"
+    bool cudaAvailable = false;
+    int threads = 1;
+};
+
+// Probes LibTorch (initialises CUDA when present: call it off the GUI thread).
+ComputeInfo probeCompute();
+
+} // namespace ef

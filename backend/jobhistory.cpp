@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Job history in the workspace.
+#include "backend/jobhistory.h"
+
+#include "backend/database.h"
+
+namespace ef {
+
+namespace {
+QString iso(const QDateTime &t)
+{
+    return t.isValid() ? t.toUTC().toString(Qt::ISODateWithMs) : QString();
+}
+
+JobState stateFromName(const QString &name)
+{
+    for (JobState s : {JobState::Queued, JobState::Running, JobState::Succeeded, JobState::Failed, JobState::Cancelled})
+        if (jobStateName(s) == name)
+            return s;
+    return JobState::Failed;
+}
+} // namespace
+
+void recordJob(Database &db, const JobInfo &info)
+{
+    Transaction tx(db);
+    Statement st = db.prepare(QStringLiteral(
+        "INSERT INTO jobs(kind, title, state, done, total, message, error, created_at, started_at, finished_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    st.bind(1, info.kind)
+        .bind(2, info.title)
+        .bind(3, jobStateName(info.state))
+        .bind(4, info.progress.done)
+        .bind(5, info.progress.total)
+        .bind(6, info.progress.message.isNull() ? QStringLiteral("") : info.progress.message)
+        .bind(7, info.error.isNull() ? QStringLiteral("") : info.error)
+        .bind(8, iso(info.createdAt))
+        .bind(9, iso(info.startedAt))
+        .bind(10, iso(info.finishedAt));
+    st.run();
+    tx.commit();
+}
+
+QList<JobInfo> loadJobHistory(Database &db, int limit)
+{
+    QList<JobInfo> out;
+    Statement st = db.prepare(QStringLiteral(
+        "SELECT id, kind, title, state, done, total, message, error, created_at, started_at, finished_at "
+        "FROM jobs ORDER BY id DESC LIMIT ?"));
+    st.bind(1, limit);
+    while (st.step()) {
+        JobInfo info;
+        info.id = static_cast<quint64>(st.columnInt(0));
+        info.kind = st.columnText(1);
+        info.title = st.columnText(2);
+        info.state = stateFromName(st.columnText(3));
+        info.progress.done = st.columnInt(4);
+        info.progress.total = st.columnInt(5);
+        info.progress.message = st.columnText(6);
+        info.error = st.columnText(7);
+        info.createdAt = QDateTime::fromString(st.columnText(8), Qt::ISODateWithMs);
+        info.startedAt = QDateTime::fromString(st.columnText(9), Qt::ISODateWithMs);
+        info.finishedAt = QDateTime::fromString(st.columnText(10), Qt::ISODateWithMs);
+        out.append(info);
+    }
+    return out;
+}
+
+} // namespace ef

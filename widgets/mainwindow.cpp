@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The main window.
+#include "widgets/mainwindow.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFutureWatcher>
+#include <QLabel>
+#include <QListWidget>
+#include <QLoggingCategory>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include "backend/database.h"
+#include "backend/jobhistory.h"
+#include "backend/jobs.h"
+#include "backend/computeinfo.h"
+#include "widgets/jobsdock.h"
+#include "widgets/logdock.h"
+#include "widgets/settingsdialog.h"
+#include "widgets/workspacepage.h"
+
+Q_LOGGING_CATEGORY(lcWindow, "embedforge.window")
+
+namespace ef {
+
+MainWindow::MainWindow(JobManager *jobs, QWidget *parent)
+    : QMainWindow(parent), m_jobs(jobs), m_settings(AppSettings::load()), m_nav(new QListWidget(this)),
+      m_pages(new QStackedWidget(this)), m_workspaceLabel(new QLabel(this)), m_deviceLabel(new QLabel(this))
+{
+    setObjectName(QStringLiteral("mainWindow"));
+    setWindowTitle(tr("EmbedForge"));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/embedforge.svg")));
+    m_ioPool.setMaxThreadCount(2);
+
+    m_nav->setObjectName(QStringLiteral("navigation"));
+    m_nav->setMaximumWidth(180);
+    m_nav->setMinimumWidth(120);
+    m_nav->setIconSize(QSize(20, 20));
+    auto *splitter = new QSplitter(this);
+    splitter->addWidget(m_nav);
+    splitter->addWidget(m_pages);
+    splitter->setStretchFactor(1, 1);
+    setCentralWidget(splitter);
+    connect(m_nav, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
+
+    m_workspacePage = new WorkspacePage(&m_ioPool, this);
+    addPage(QStringLiteral("workspace"), tr("Workspace"), m_workspacePage);
+    connect(m_workspacePage, &WorkspacePage::checkRequested, this, &MainWindow::checkWorkspace);
+
+    m_jobsDock = new JobsDock(jobs, this);
+    m_logDock = new LogDock(this);
+    addDockWidget(Qt::BottomDockWidgetArea, m_jobsDock);
+    addDockWidget(Qt::BottomDockWidgetArea, m_logDock);
+    tabifyDockWidget(m_jobsDock, m_logDock);
+    m_jobsDock->raise();
+
+    m_workspaceLabel->setObjectName(QStringLiteral("workspaceStatus"));
+    m_deviceLabel->setObjectName(QStringLiteral("deviceStatus"));
+    m_workspaceLabel->setText(tr("No workspace"));
+    m_deviceLabel->setText(tr("Device: probing…"));
+    statusBar()->addWidget(m_workspaceLabel, 1);
+    statusBar()->addPermanentWidget(m_deviceLabel);
+
+    createMenus();
+
+    // A finished job is written to the workspace's history (one small insert).
+    connect(jobs, &JobManager::jobFinished, this, [this](const JobInfo &info) {
+        if (info.state == JobState::Failed)
+            qCWarning(lcWindow, "%s", qPrintable(tr("Job '%1' failed: %2").arg(info.title, info.error)));
+        else
+            qCInfo(lcWindow, "%s", qPrintable(tr("Job '%1' %2").arg(info.title, jobStateDisplayName(info.state).toLower())));
+        if (!m_workspace.isValid())
+            return;
+        const Workspace ws = m_workspace;
+        auto future = QtConcurrent::run(&m_ioPool, [ws, info] {
+            if (auto db = ws.connect()) {
+                try {
+                    recordJob(**db, info);
+                } catch (const DbError &e) {
+                    qCWarning(lcWindow, "%s", qPrintable(e.message()));
+                }
+            }
+        });
+        auto *watcher = new QFutureWatcher<void>(this);
+        connect(watcher, &QFutureWatcher<void>::finished, m_workspacePage, &WorkspacePage::refresh);
+        connect(watcher, &QFutureWatcher<void>::finished, watcher, &QObject::deleteLater);
+        watcher->setFuture(future);
+    });
+
+    QSettings s;
+    if (!restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray()))
+        resize(1200, 780);
+    restoreState(s.value(QStringLiteral("window/state")).toByteArray());
+    probeDevice();
+}
+
+MainWindow::~MainWindow()
+{
+    m_ioPool.waitForDone();
+}
+
+void MainWindow::createMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->setObjectName(QStringLiteral("fileMenu"));
+    QAction *newAct = file->addAction(tr("&New Workspace…"), this, &MainWindow::newWorkspace);
+    newAct->setShortcut(QKeySequence::New);
+    QAction *openAct = file->addAction(tr("&Open Workspace…"), this, &MainWindow::chooseWorkspace);
+    openAct->setShortcut(QKeySequence::Open);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    m_recentMenu->setObjectName(QStringLiteral("recentMenu"));
+    rebuildRecentMenu();
+    file->addSeparator();
+    file->addAction(tr("&Settings…"), this, &MainWindow::showSettings)->setShortcut(QKeySequence::Preferences);
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu *ws = menuBar()->addMenu(tr("&Workspace"));
+    ws->addAction(tr("&Check Integrity"), this, &MainWindow::checkWorkspace);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    view->addAction(m_jobsDock->toggleViewAction());
+    view->addAction(m_logDock->toggleViewAction());
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About EmbedForge"), this, &MainWindow::showAbout);
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    m_recentMenu->clear();
+    for (const QString &path : std::as_const(m_settings.recentWorkspaces)) {
+        QAction *a = m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] { openWorkspace(path); });
+        a->setToolTip(path);
+        a->setStatusTip(path);
+    }
+    m_recentMenu->setEnabled(!m_settings.recentWorkspaces.isEmpty());
+}
+
+void MainWindow::addPage(const QString &id, const QString &title, QWidget *page)
+{
+    m_pageIds << id;
+    m_pages->addWidget(page);
+    auto *item = new QListWidgetItem(title, m_nav);
+    item->setData(Qt::UserRole, id);
+    if (m_nav->currentRow() < 0)
+        m_nav->setCurrentRow(0);
+}
+
+QStringList MainWindow::pageIds() const
+{
+    return m_pageIds;
+}
+
+void MainWindow::showPage(const QString &id)
+{
+    const int i = static_cast<int>(m_pageIds.indexOf(id));
+    if (i >= 0)
+        m_nav->setCurrentRow(i);
+}
+
+QString MainWindow::deviceText() const
+{
+    return m_deviceLabel->text();
+}
+
+QString MainWindow::workspaceText() const
+{
+    return m_workspaceLabel->text();
+}
+
+void MainWindow::openWorkspace(const QString &path, bool createIfMissing)
+{
+    m_workspaceLabel->setText(tr("Opening %1…").arg(path));
+    auto *watcher = new QFutureWatcher<Expected<Workspace>>(this);
+    connect(watcher, &QFutureWatcher<Expected<Workspace>>::finished, this, [this, watcher] {
+        watcher->deleteLater();
+        const Expected<Workspace> result = watcher->result();
+        if (!result) {
+            m_workspaceLabel->setText(m_workspace.isValid() ? m_workspace.path() : tr("No workspace"));
+            qCWarning(lcWindow, "%s", qPrintable(result.error()));
+            Q_EMIT workspaceFailed(result.error());
+            if (!qEnvironmentVariableIsSet("EMBEDFORGE_NO_DIALOGS"))
+                QMessageBox::warning(this, tr("Cannot open workspace"), result.error());
+            return;
+        }
+        setWorkspace(result.value());
+    });
+    watcher->setFuture(QtConcurrent::run(&m_ioPool, [path, createIfMissing]() -> Expected<Workspace> {
+        return createIfMissing ? Workspace::openOrCreate(path) : Workspace::open(path);
+    }));
+}
+
+void MainWindow::setWorkspace(const Workspace &ws)
+{
+    m_workspace = ws;
+    m_workspaceLabel->setText(tr("Workspace: %1").arg(ws.path()));
+    setWindowTitle(tr("%1 — EmbedForge").arg(QFileInfo(ws.path()).completeBaseName()));
+    setWindowFilePath(ws.path());
+    m_settings.noteWorkspaceOpened(ws.path());
+    m_settings.save();
+    rebuildRecentMenu();
+    m_workspacePage->setWorkspace(ws);
+    qCInfo(lcWindow, "%s", qPrintable(tr("Opened workspace %1 (schema version %2)").arg(ws.path()).arg(ws.schemaVersion())));
+    Q_EMIT workspaceOpened(ws);
+}
+
+void MainWindow::newWorkspace()
+{
+    QString path = QFileDialog::getSaveFileName(this, tr("New Workspace"), QString(), tr("EmbedForge workspaces (*.efws)"));
+    if (path.isEmpty())
+        return;
+    if (!path.endsWith(QLatin1String(".efws")))
+        path += QLatin1String(".efws");
+    if (QFileInfo::exists(path)) {
+        QMessageBox::warning(this, tr("New Workspace"), tr("'%1' already exists. Open it instead, or choose another name.").arg(path));
+        return;
+    }
+    openWorkspace(path, true);
+}
+
+void MainWindow::chooseWorkspace()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open Workspace"), QString(),
+                                                      tr("EmbedForge workspaces (*.efws);;All files (*)"));
+    if (!path.isEmpty())
+        openWorkspace(path);
+}
+
+void MainWindow::checkWorkspace()
+{
+    if (!m_workspace.isValid())
+        return;
+    const QString path = m_workspace.path();
+    m_jobs->submit({QStringLiteral("workspace.check"), tr("Check %1").arg(QFileInfo(path).fileName()), false,
+                    [path](JobContext &ctx) {
+                        const CheckReport r = Workspace::check(path, [&](int done, int total, const QString &step) {
+                            ctx.setTotal(total);
+                            ctx.setProgress(done, step);
+                        });
+                        if (!r.ok)
+                            throw std::runtime_error(r.items.isEmpty() ? "check failed" : r.items.constLast().detail.toStdString());
+                        ctx.setMessage(QCoreApplication::translate("ef::MainWindow", "healthy"));
+                    }});
+}
+
+void MainWindow::showSettings()
+{
+    SettingsDialog dlg(m_settings, m_cudaAvailable, this);
+    if (dlg.exec() != QDialog::Accepted)
+        return;
+    const AppSettings updated = dlg.settings();
+    const bool threadsChanged = updated.computeThreads != m_settings.computeThreads;
+    m_settings = updated;
+    m_settings.save();
+    if (threadsChanged) {
+        const int applied = JobManager::configureComputeThreads(m_settings.computeThreads);
+        qCInfo(lcWindow, "%s", qPrintable(tr("LibTorch now uses %1 CPU threads").arg(applied)));
+        probeDevice();
+    }
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox::about(this, tr("About EmbedForge"),
+                       tr("<h3>EmbedForge %1</h3><p>A research workbench that turns an LLM into a text-embedding "
+                          "trainer: curate prompt templates, generate multilingual synthetic data, fine-tune a "
+                          "decoder LLM with LoRA and a contrastive loss, and demo retrieval over SQLite corpora.</p>"
+                          "<p>Implements Wang et al., <i>Improving Text Embeddings with Large Language Models</i> (2024).</p>")
+                           .arg(QStringLiteral(EMBEDFORGE_VERSION)));
+}
+
+void MainWindow::probeDevice()
+{
+    auto *watcher = new QFutureWatcher<ComputeInfo>(this);
+    connect(watcher, &QFutureWatcher<ComputeInfo>::finished, this, [this, watcher] {
+        watcher->deleteLater();
+        const ComputeInfo info = watcher->result();
+        m_cudaAvailable = info.cudaAvailable;
+        m_deviceLabel->setText(tr("Device: %1").arg(info.description));
+        m_deviceLabel->setToolTip(tr("LibTorch %1").arg(info.torchVersion));
+        Q_EMIT deviceProbed(info.description);
+    });
+    watcher->setFuture(QtConcurrent::run(&m_ioPool, [] { return probeCompute(); }));
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    QSettings s;
+    s.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    s.setValue(QStringLiteral("window/state"), saveState());
+    if (m_jobs->activeCount() > 0) {
+        m_jobs->cancelAll();
+        m_jobs->waitForIdle(10000);
+    }
+    event->accept();
+}
+
+} // namespace ef

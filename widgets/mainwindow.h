@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The main window: navigation column, pages, Jobs and Log docks, status bar, menus.
+#pragma once
+
+#include <QMainWindow>
+#include <QThreadPool>
+
+#include "backend/settings.h"
+#include "backend/workspace.h"
+
+class QLabel;
+class QListWidget;
+class QMenu;
+class QStackedWidget;
+
+namespace ef {
+
+class JobManager;
+class JobsDock;
+class LogDock;
+class WorkspacePage;
+
+class MainWindow final : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    explicit MainWindow(JobManager *jobs, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    // Opens (or, with create, creates) a workspace in the background; emits
+    // workspaceOpened or workspaceFailed when done.
+    void openWorkspace(const QString &path, bool createIfMissing = false);
+    const Workspace &workspace() const { return m_workspace; }
+
+    // Adds a page to the navigation column (later features add theirs here).
+    void addPage(const QString &id, const QString &title, QWidget *page);
+    QStringList pageIds() const;
+    void showPage(const QString &id);
+
+    JobsDock *jobsDock() const { return m_jobsDock; }
+    LogDock *logDock() const { return m_logDock; }
+    QString deviceText() const;
+    QString workspaceText() const;
+
+Q_SIGNALS:
+    void workspaceOpened(const ef::Workspace &ws);
+    void workspaceFailed(const QString &error);
+    void deviceProbed(const QString &description);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void createMenus();
+    void rebuildRecentMenu();
+    void newWorkspace();
+    void chooseWorkspace();
+    void checkWorkspace();
+    void showSettings();
+    void showAbout();
+    void setWorkspace(const Workspace &ws);
+    void probeDevice();
+
+    JobManager *m_jobs;
+    QThreadPool m_ioPool;     // SQLite and file work for the GUI; never torch
+    AppSettings m_settings;
+    Workspace m_workspace;
+    bool m_cudaAvailable = false;
+
+    QListWidget *m_nav;
+    QStackedWidget *m_pages;
+    QStringList m_pageIds;
+    WorkspacePage *m_workspacePage;
+    JobsDock *m_jobsDock;
+    LogDock *m_logDock;
+    QLabel *m_workspaceLabel;
+    QLabel *m_deviceLabel;
+    QMenu *m_recentMenu = nullptr;
+};
+
+} // namespace ef

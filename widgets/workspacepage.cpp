@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The Workspace page.
+#include "widgets/workspacepage.h"
+
+#include <QDesktopServices>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLocale>
+#include <QPushButton>
+#include <QTableWidget>
+#include <QUrl>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include "backend/database.h"
+#include "backend/jobhistory.h"
+
+namespace ef {
+
+WorkspacePage::WorkspacePage(QThreadPool *ioPool, QWidget *parent)
+    : QWidget(parent), m_ioPool(ioPool), m_summary(new QLabel(this)), m_tables(new QTableWidget(0, 2, this)),
+      m_history(new QTableWidget(0, 5, this))
+{
+    setObjectName(QStringLiteral("workspacePage"));
+    m_summary->setObjectName(QStringLiteral("workspaceSummary"));
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_summary->setWordWrap(true);
+    m_summary->setText(tr("No workspace is open."));
+
+    auto *check = new QPushButton(tr("Check integrity"), this);
+    check->setObjectName(QStringLiteral("checkWorkspaceButton"));
+    auto *artifacts = new QPushButton(tr("Open artifacts folder"), this);
+    auto *reload = new QPushButton(tr("Refresh"), this);
+    connect(check, &QPushButton::clicked, this, &WorkspacePage::checkRequested);
+    connect(reload, &QPushButton::clicked, this, &WorkspacePage::refresh);
+    connect(artifacts, &QPushButton::clicked, this, [this] {
+        if (m_ws.isValid())
+            QDesktopServices::openUrl(QUrl::fromLocalFile(m_ws.artifactsDir()));
+    });
+
+    m_tables->setHorizontalHeaderLabels({tr("Table"), tr("Rows")});
+    m_tables->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    m_tables->verticalHeader()->hide();
+    m_tables->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_history->setObjectName(QStringLiteral("jobHistory"));
+    m_history->setHorizontalHeaderLabels({tr("Finished"), tr("Job"), tr("State"), tr("Progress"), tr("Message")});
+    m_history->horizontalHeader()->setSectionResizeMode(4, QHeaderView::Stretch);
+    m_history->verticalHeader()->hide();
+    m_history->setEditTriggers(QAbstractItemView::NoEditTriggers);
+
+    auto *top = new QHBoxLayout;
+    top->addWidget(m_summary, 1);
+    auto *buttons = new QVBoxLayout;
+    buttons->addWidget(check);
+    buttons->addWidget(artifacts);
+    buttons->addWidget(reload);
+    buttons->addStretch();
+    top->addLayout(buttons);
+
+    auto *tablesBox = new QGroupBox(tr("Contents"), this);
+    (new QVBoxLayout(tablesBox))->addWidget(m_tables);
+    auto *historyBox = new QGroupBox(tr("Job history"), this);
+    (new QVBoxLayout(historyBox))->addWidget(m_history);
+    auto *bottom = new QHBoxLayout;
+    bottom->addWidget(tablesBox, 1);
+    bottom->addWidget(historyBox, 3);
+
+    auto *layout = new QVBoxLayout(this);
+    auto *title = new QLabel(QStringLiteral("<h2>%1</h2>").arg(tr("Workspace")), this);
+    layout->addWidget(title);
+    layout->addLayout(top);
+    layout->addLayout(bottom, 1);
+
+    connect(&m_watcher, &QFutureWatcher<Snapshot>::finished, this, [this] { show(m_watcher.result()); });
+}
+
+void WorkspacePage::setWorkspace(const Workspace &ws)
+{
+    m_ws = ws;
+    refresh();
+}
+
+void WorkspacePage::refresh()
+{
+    if (!m_ws.isValid())
+        return;
+    const Workspace ws = m_ws;
+    m_watcher.setFuture(QtConcurrent::run(m_ioPool, [ws] {
+        Snapshot s;
+        s.info = Workspace::inspect(ws.path());
+        if (auto db = ws.connect()) {
+            try {
+                s.history = loadJobHistory(**db, 200);
+            } catch (const DbError &e) {
+                qWarning("%s", qPrintable(e.message()));
+            }
+        }
+        return s;
+    }));
+}
+
+void WorkspacePage::show(const Snapshot &s)
+{
+    if (!s.info) {
+        m_summary->setText(s.info.error());
+        return;
+    }
+    const WorkspaceInfo &i = s.info.value();
+    const QLocale loc;
+    m_summary->setText(tr("<b>%1</b><br>Schema version %2 · %3 · created %4 by %5<br>Artifacts: %6")
+                           .arg(i.path.toHtmlEscaped())
+                           .arg(i.schemaVersion)
+                           .arg(loc.formattedDataSize(i.sizeBytes))
+                           .arg(i.createdAt, i.createdBy.toHtmlEscaped(), i.artifactsDir.toHtmlEscaped()));
+    m_tables->setRowCount(static_cast<int>(i.tableRows.size()));
+    int r = 0;
+    for (auto it = i.tableRows.cbegin(); it != i.tableRows.cend(); ++it, ++r) {
+        m_tables->setItem(r, 0, new QTableWidgetItem(it.key()));
+        auto *n = new QTableWidgetItem(loc.toString(it.value()));
+        n->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+        m_tables->setItem(r, 1, n);
+    }
+    m_history->setRowCount(static_cast<int>(s.history.size()));
+    for (int h = 0; h < s.history.size(); ++h) {
+        const JobInfo &j = s.history.at(h);
+        m_history->setItem(h, 0, new QTableWidgetItem(loc.toString(j.finishedAt.toLocalTime(), QLocale::ShortFormat)));
+        m_history->setItem(h, 1, new QTableWidgetItem(j.title));
+        m_history->setItem(h, 2, new QTableWidgetItem(jobStateDisplayName(j.state)));
+        m_history->setItem(h, 3, new QTableWidgetItem(j.progress.total > 0 ? tr("%1 / %2").arg(j.progress.done).arg(j.progress.total)
+                                                                           : QString::number(j.progress.done)));
+        m_history->setItem(h, 4, new QTableWidgetItem(j.error.isEmpty() ? j.progress.message : j.error));
+    }
+}
+
+} // namespace ef
