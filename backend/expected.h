@@ -38,7 +38,12 @@ public:
     T *operator->() { return &value(); }
     const T *operator->() const { return &value(); }
 
-    const QString &error() const { return std::get<1>(m_v).message; }
+    // The error message; empty when ok() (so it is safe in eagerly evaluated messages).
+    const QString &error() const
+    {
+        static const QString none;
+        return ok() ? none : std::get<1>(m_v).message;
+    }
 
 private:
     std::variant<T, Error> m_v;
