@@ -16,10 +16,6 @@ namespace ef {
 
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("ef::Workspace", text);
-}
 
 bool isCorruptionCode(int code)
 {
@@ -33,16 +29,16 @@ Status checkHeader(const QString &path)
 {
     const QFileInfo fi(path);
     if (!fi.exists())
-        return makeError(tr("cannot open workspace '%1': the file does not exist").arg(path));
+        return makeError(QCoreApplication::translate("ef::Workspace", "cannot open workspace '%1': the file does not exist").arg(path));
     if (!fi.isFile())
-        return makeError(tr("cannot open workspace '%1': it is not a regular file").arg(path));
+        return makeError(QCoreApplication::translate("ef::Workspace", "cannot open workspace '%1': it is not a regular file").arg(path));
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
-        return makeError(tr("cannot open workspace '%1': %2").arg(path, f.errorString()));
+        return makeError(QCoreApplication::translate("ef::Workspace", "cannot open workspace '%1': %2").arg(path, f.errorString()));
     const QByteArray head = f.read(100);
     static const QByteArray magic("SQLite format 3\0", 16);
     if (head.size() < 100 || !head.startsWith(magic))
-        return makeError(tr("'%1' is not an EmbedForge workspace: it is not a SQLite database").arg(path));
+        return makeError(QCoreApplication::translate("ef::Workspace", "'%1' is not an EmbedForge workspace: it is not a SQLite database").arg(path));
     return Status::success();
 }
 
@@ -57,7 +53,7 @@ Expected<int> validate(const QString &path)
     try {
         const qint64 appId = (*db)->queryInt(QStringLiteral("PRAGMA application_id"));
         if (appId != Workspace::kApplicationId) {
-            return makeError(tr("'%1' is not an EmbedForge workspace: its SQLite application_id is 0x%2, "
+            return makeError(QCoreApplication::translate("ef::Workspace", "'%1' is not an EmbedForge workspace: its SQLite application_id is 0x%2, "
                                 "a workspace has 0x%3")
                                  .arg(path)
                                  .arg(static_cast<quint32>(appId), 8, 16, QLatin1Char('0'))
@@ -65,14 +61,14 @@ Expected<int> validate(const QString &path)
         }
         const int version = static_cast<int>((*db)->queryInt(QStringLiteral("PRAGMA user_version")));
         if (version > Workspace::latestSchemaVersion()) {
-            return makeError(tr("'%1' was written by a newer EmbedForge: its schema version is %2 and this "
+            return makeError(QCoreApplication::translate("ef::Workspace", "'%1' was written by a newer EmbedForge: its schema version is %2 and this "
                                 "build reads up to %3; the file was not changed")
                                  .arg(path)
                                  .arg(version)
                                  .arg(Workspace::latestSchemaVersion()));
         }
         if (version < 1)
-            return makeError(tr("'%1' is not a usable workspace: schema version %2 is invalid").arg(path).arg(version));
+            return makeError(QCoreApplication::translate("ef::Workspace", "'%1' is not a usable workspace: schema version %2 is invalid").arg(path).arg(version));
         Statement qc = (*db)->prepare(QStringLiteral("PRAGMA quick_check(5)"));
         QStringList problems;
         while (qc.step()) {
@@ -81,11 +77,11 @@ Expected<int> validate(const QString &path)
                 problems << row;
         }
         if (!problems.isEmpty())
-            return makeError(tr("'%1' is corrupt: PRAGMA quick_check reports: %2").arg(path, problems.join(QStringLiteral("; "))));
+            return makeError(QCoreApplication::translate("ef::Workspace", "'%1' is corrupt: PRAGMA quick_check reports: %2").arg(path, problems.join(QStringLiteral("; "))));
         return version;
     } catch (const DbError &e) {
         if (isCorruptionCode(e.code()))
-            return makeError(tr("'%1' is corrupt: %2").arg(path, e.message()));
+            return makeError(QCoreApplication::translate("ef::Workspace", "'%1' is corrupt: %2").arg(path, e.message()));
         return makeError(e.message());
     }
 }
@@ -101,7 +97,7 @@ void migrate(Database &db, int target)
         if (m.version <= current)
             continue;
         if (m.version != current + 1)
-            throw DbError(SQLITE_ERROR, tr("%1: cannot migrate from schema version %2 to %3: a step is missing")
+            throw DbError(SQLITE_ERROR, QCoreApplication::translate("ef::Workspace", "%1: cannot migrate from schema version %2 to %3: a step is missing")
                                             .arg(db.path())
                                             .arg(current)
                                             .arg(m.version));
@@ -138,7 +134,7 @@ Expected<Workspace> Workspace::create(const QString &path)
 Expected<Workspace> Workspace::createAtVersion(const QString &path, int version)
 {
     if (version < 1 || version > latestSchemaVersion())
-        return makeError(tr("schema version %1 does not exist (1 to %2)").arg(version).arg(latestSchemaVersion()));
+        return makeError(QCoreApplication::translate("ef::Workspace", "schema version %1 does not exist (1 to %2)").arg(version).arg(latestSchemaVersion()));
     return createImpl(path, version);
 }
 
@@ -146,9 +142,9 @@ Expected<Workspace> Workspace::createImpl(const QString &path, int version)
 {
     const QString abs = QFileInfo(path).absoluteFilePath();
     if (QFileInfo::exists(abs))
-        return makeError(tr("cannot create workspace '%1': the file already exists").arg(abs));
+        return makeError(QCoreApplication::translate("ef::Workspace", "cannot create workspace '%1': the file already exists").arg(abs));
     if (!QDir().mkpath(QFileInfo(abs).absolutePath()))
-        return makeError(tr("cannot create workspace '%1': cannot create its folder").arg(abs));
+        return makeError(QCoreApplication::translate("ef::Workspace", "cannot create workspace '%1': cannot create its folder").arg(abs));
     auto db = Database::open(abs, Database::Mode::Create);
     if (!db)
         return makeError(db.error());
@@ -170,10 +166,10 @@ Expected<Workspace> Workspace::createImpl(const QString &path, int version)
     } catch (const DbError &e) {
         db->reset();
         removeDatabaseFiles(abs);
-        return makeError(tr("cannot create workspace '%1': %2").arg(abs, e.message()));
+        return makeError(QCoreApplication::translate("ef::Workspace", "cannot create workspace '%1': %2").arg(abs, e.message()));
     }
     if (!QDir().mkpath(artifactsDirFor(abs))) {
-        return makeError(tr("cannot create the artifacts folder '%1' of workspace '%2'").arg(artifactsDirFor(abs), abs));
+        return makeError(QCoreApplication::translate("ef::Workspace", "cannot create the artifacts folder '%1' of workspace '%2'").arg(artifactsDirFor(abs), abs));
     }
     return Workspace(abs, version);
 }
@@ -193,14 +189,14 @@ Expected<Workspace> Workspace::open(const QString &path)
             migrate(**db, latestSchemaVersion());
             current = static_cast<int>((*db)->queryInt(QStringLiteral("PRAGMA user_version")));
         } catch (const DbError &e) {
-            return makeError(tr("cannot migrate workspace '%1' from schema version %2: %3")
+            return makeError(QCoreApplication::translate("ef::Workspace", "cannot migrate workspace '%1' from schema version %2: %3")
                                  .arg(abs)
                                  .arg(version.value())
                                  .arg(e.message()));
         }
     }
     if (!QDir().mkpath(artifactsDirFor(abs)))
-        return makeError(tr("cannot create the artifacts folder '%1' of workspace '%2'").arg(artifactsDirFor(abs), abs));
+        return makeError(QCoreApplication::translate("ef::Workspace", "cannot create the artifacts folder '%1' of workspace '%2'").arg(artifactsDirFor(abs), abs));
     return Workspace(abs, current);
 }
 
@@ -280,7 +276,7 @@ CheckReport Workspace::check(const QString &path, const std::function<void(int, 
     };
 
     const Status header = checkHeader(abs);
-    if (!record(QStringLiteral("header"), header.ok(), header.ok() ? tr("SQLite format 3") : header.error()))
+    if (!record(QStringLiteral("header"), header.ok(), header.ok() ? QCoreApplication::translate("ef::Workspace", "SQLite format 3") : header.error()))
         return report;
 
     auto db = Database::open(abs, Database::Mode::ReadOnly);
@@ -293,16 +289,16 @@ CheckReport Workspace::check(const QString &path, const std::function<void(int, 
         const qint64 appId = d.queryInt(QStringLiteral("PRAGMA application_id"));
         const QString appHex = QStringLiteral("0x%1").arg(static_cast<quint32>(appId), 8, 16, QLatin1Char('0'));
         if (!record(QStringLiteral("application_id"), appId == kApplicationId,
-                    appId == kApplicationId ? appHex : tr("%1 is not an EmbedForge workspace's 0x45465753").arg(appHex)))
+                    appId == kApplicationId ? appHex : QCoreApplication::translate("ef::Workspace", "%1 is not an EmbedForge workspace's 0x45465753").arg(appHex)))
             return report;
 
         const int version = static_cast<int>(d.queryInt(QStringLiteral("PRAGMA user_version")));
         const bool versionOk = version >= 1 && version <= latestSchemaVersion();
-        QString versionDetail = tr("version %1 of %2").arg(version).arg(latestSchemaVersion());
+        QString versionDetail = QCoreApplication::translate("ef::Workspace", "version %1 of %2").arg(version).arg(latestSchemaVersion());
         if (version > latestSchemaVersion())
-            versionDetail = tr("version %1 is newer than this build (%2)").arg(version).arg(latestSchemaVersion());
+            versionDetail = QCoreApplication::translate("ef::Workspace", "version %1 is newer than this build (%2)").arg(version).arg(latestSchemaVersion());
         else if (version < latestSchemaVersion() && version >= 1)
-            versionDetail += tr(" (migrated when opened)");
+            versionDetail += QCoreApplication::translate("ef::Workspace", " (migrated when opened)");
         if (!record(QStringLiteral("schema"), versionOk, versionDetail))
             return report;
 
@@ -320,15 +316,15 @@ CheckReport Workspace::check(const QString &path, const std::function<void(int, 
         while (fk.step())
             ++violations;
         record(QStringLiteral("foreign_keys"), violations == 0,
-               violations == 0 ? tr("no violations") : tr("%1 rows break a foreign key").arg(violations));
+               violations == 0 ? QCoreApplication::translate("ef::Workspace", "no violations") : QCoreApplication::translate("ef::Workspace", "%1 rows break a foreign key").arg(violations));
     } catch (const DbError &e) {
         record(QStringLiteral("quick_check"), false,
-               isCorruptionCode(e.code()) ? tr("corrupt: %1").arg(e.message()) : e.message());
+               isCorruptionCode(e.code()) ? QCoreApplication::translate("ef::Workspace", "corrupt: %1").arg(e.message()) : e.message());
         return report;
     }
     const QString artifacts = artifactsDirFor(abs);
     record(QStringLiteral("artifacts"), QFileInfo(artifacts).isDir(),
-           QFileInfo(artifacts).isDir() ? artifacts : tr("missing folder %1").arg(artifacts));
+           QFileInfo(artifacts).isDir() ? artifacts : QCoreApplication::translate("ef::Workspace", "missing folder %1").arg(artifacts));
     report.ok = true;
     for (const CheckItem &item : report.items)
         report.ok = report.ok && item.ok;

@@ -42,13 +42,15 @@ MainWindow::MainWindow(JobManager *jobs, QWidget *parent)
     m_ioPool.setMaxThreadCount(2);
 
     m_nav->setObjectName(QStringLiteral("navigation"));
-    m_nav->setMaximumWidth(180);
     m_nav->setMinimumWidth(120);
     m_nav->setIconSize(QSize(20, 20));
     auto *splitter = new QSplitter(this);
     splitter->addWidget(m_nav);
     splitter->addWidget(m_pages);
+    splitter->setStretchFactor(0, 0);
     splitter->setStretchFactor(1, 1);
+    splitter->setCollapsible(1, false);
+    splitter->setSizes({160, 1040});
     setCentralWidget(splitter);
     connect(m_nav, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
 

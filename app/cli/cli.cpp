@@ -12,10 +12,6 @@
 namespace ef::cli {
 
 namespace {
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("ef::cli", text);
-}
 } // namespace
 
 int ParsedArgs::intValue(const QString &name, int def, int min, int max) const
@@ -25,7 +21,7 @@ int ParsedArgs::intValue(const QString &name, int def, int min, int max) const
     bool ok = false;
     const int v = values.value(name).toInt(&ok);
     if (!ok || v < min || v > max)
-        throw UsageError(tr("--%1 must be an integer from %2 to %3, not '%4'").arg(name).arg(min).arg(max).arg(values.value(name)));
+        throw UsageError(QCoreApplication::translate("ef::cli", "--%1 must be an integer from %2 to %3, not '%4'").arg(name).arg(min).arg(max).arg(values.value(name)));
     return v;
 }
 
@@ -56,19 +52,19 @@ ParsedArgs Context::parse(const QStringList &valueOptions, const QStringList &sw
                 parsed.values.insert(name, inlineValue);
             } else {
                 if (i + 1 >= args.size())
-                    throw UsageError(tr("option --%1 needs a value").arg(name));
+                    throw UsageError(QCoreApplication::translate("ef::cli", "option --%1 needs a value").arg(name));
                 parsed.values.insert(name, args.at(++i));
             }
         } else if (switchOptions.contains(name) && eq < 0) {
             parsed.switches << name;
         } else {
-            throw UsageError(tr("unknown option '%1'").arg(a));
+            throw UsageError(QCoreApplication::translate("ef::cli", "unknown option '%1'").arg(a));
         }
     }
     if (parsed.positionals.size() < minPositionals)
-        throw UsageError(tr("missing argument"));
+        throw UsageError(QCoreApplication::translate("ef::cli", "missing argument"));
     if (maxPositionals >= 0 && parsed.positionals.size() > maxPositionals)
-        throw UsageError(tr("unexpected argument '%1'").arg(parsed.positionals.at(maxPositionals)));
+        throw UsageError(QCoreApplication::translate("ef::cli", "unexpected argument '%1'").arg(parsed.positionals.at(maxPositionals)));
     return parsed;
 }
 

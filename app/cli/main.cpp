@@ -12,30 +12,26 @@
 
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("ef::cli", text);
-}
 
 void printHelp(QTextStream &out, const ef::cli::Registry &registry, const QStringList &prefix)
 {
-    out << tr("Usage: embedforge-cli [--json] [--lang LANG] COMMAND [ARGS...]") << Qt::endl << Qt::endl
-        << tr("EmbedForge's headless interface: everything the workbench does, for scripts and servers.") << Qt::endl
+    out << QCoreApplication::translate("ef::cli", "Usage: embedforge-cli [--json] [--lang LANG] COMMAND [ARGS...]") << Qt::endl << Qt::endl
+        << QCoreApplication::translate("ef::cli", "EmbedForge's headless interface: everything the workbench does, for scripts and servers.") << Qt::endl
         << Qt::endl
-        << tr("Commands:") << Qt::endl;
+        << QCoreApplication::translate("ef::cli", "Commands:") << Qt::endl;
     for (const auto &c : registry.commands()) {
         if (!prefix.isEmpty() && c.words.mid(0, prefix.size()) != prefix)
             continue;
         out << QStringLiteral("  %1").arg(c.synopsis, -44) << QStringLiteral("  ") << c.summary << Qt::endl;
     }
     out << Qt::endl
-        << tr("Global options:") << Qt::endl
-        << QStringLiteral("  %1  %2").arg(QStringLiteral("--json"), -44).arg(tr("machine-readable output (one JSON object per line)")) << Qt::endl
-        << QStringLiteral("  %1  %2").arg(QStringLiteral("--lang LANG"), -44).arg(tr("language of messages, e.g. zh_CN")) << Qt::endl
-        << QStringLiteral("  %1  %2").arg(QStringLiteral("--help, -h"), -44).arg(tr("show this help")) << Qt::endl
-        << QStringLiteral("  %1  %2").arg(QStringLiteral("--version"), -44).arg(tr("show the version")) << Qt::endl
+        << QCoreApplication::translate("ef::cli", "Global options:") << Qt::endl
+        << QStringLiteral("  %1  %2").arg(QStringLiteral("--json"), -44).arg(QCoreApplication::translate("ef::cli", "machine-readable output (one JSON object per line)")) << Qt::endl
+        << QStringLiteral("  %1  %2").arg(QStringLiteral("--lang LANG"), -44).arg(QCoreApplication::translate("ef::cli", "language of messages, e.g. zh_CN")) << Qt::endl
+        << QStringLiteral("  %1  %2").arg(QStringLiteral("--help, -h"), -44).arg(QCoreApplication::translate("ef::cli", "show this help")) << Qt::endl
+        << QStringLiteral("  %1  %2").arg(QStringLiteral("--version"), -44).arg(QCoreApplication::translate("ef::cli", "show the version")) << Qt::endl
         << Qt::endl
-        << tr("Exit codes: 0 success, 1 failure, 2 usage error.") << Qt::endl;
+        << QCoreApplication::translate("ef::cli", "Exit codes: 0 success, 1 failure, 2 usage error.") << Qt::endl;
 }
 
 } // namespace
@@ -95,12 +91,12 @@ int main(int argc, char **argv)
             printHelp(help ? out : err, registry, rest);
             return help ? ef::cli::ExitOk : ef::cli::ExitUsage;
         }
-        err << "embedforge-cli: " << tr("unknown command '%1'").arg(rest.join(QLatin1Char(' '))) << Qt::endl
-            << tr("Run 'embedforge-cli --help' for the list of commands.") << Qt::endl;
+        err << "embedforge-cli: " << QCoreApplication::translate("ef::cli", "unknown command '%1'").arg(rest.join(QLatin1Char(' '))) << Qt::endl
+            << QCoreApplication::translate("ef::cli", "Run 'embedforge-cli --help' for the list of commands.") << Qt::endl;
         return ef::cli::ExitUsage;
     }
     if (help) {
-        out << tr("Usage: embedforge-cli %1").arg(command->synopsis) << Qt::endl << command->summary << Qt::endl;
+        out << QCoreApplication::translate("ef::cli", "Usage: embedforge-cli %1").arg(command->synopsis) << Qt::endl << command->summary << Qt::endl;
         return ef::cli::ExitOk;
     }
 
@@ -113,7 +109,7 @@ int main(int argc, char **argv)
         return rc;
     } catch (const ef::cli::UsageError &e) {
         err << "embedforge-cli: " << name << ": " << e.message() << Qt::endl
-            << tr("Usage: embedforge-cli %1").arg(command->synopsis) << Qt::endl;
+            << QCoreApplication::translate("ef::cli", "Usage: embedforge-cli %1").arg(command->synopsis) << Qt::endl;
         return ef::cli::ExitUsage;
     } catch (const ef::DbError &e) {
         return ctx.fail(e.message());

@@ -11,10 +11,6 @@ namespace ef::cli {
 
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("ef::cli", text);
-}
 
 int workspaceInit(Context &ctx)
 {
@@ -27,8 +23,8 @@ int workspaceInit(Context &ctx)
                        {QStringLiteral("schema_version"), ws->schemaVersion()},
                        {QStringLiteral("artifacts"), ws->artifactsDir()}});
     } else {
-        ctx.out << tr("Created workspace %1 (schema version %2)").arg(ws->path()).arg(ws->schemaVersion()) << Qt::endl
-                << tr("Artifacts folder: %1").arg(ws->artifactsDir()) << Qt::endl;
+        ctx.out << QCoreApplication::translate("ef::cli", "Created workspace %1 (schema version %2)").arg(ws->path()).arg(ws->schemaVersion()) << Qt::endl
+                << QCoreApplication::translate("ef::cli", "Artifacts folder: %1").arg(ws->artifactsDir()) << Qt::endl;
     }
     return ExitOk;
 }
@@ -54,12 +50,12 @@ int workspaceInfo(Context &ctx)
                        {QStringLiteral("tables"), tables}});
         return ExitOk;
     }
-    ctx.out << tr("Workspace:      %1").arg(info->path) << Qt::endl
-            << tr("Schema version: %1 (this build: %2)").arg(info->schemaVersion).arg(info->latestSchemaVersion) << Qt::endl
-            << tr("Created:        %1 by %2").arg(info->createdAt, info->createdBy) << Qt::endl
-            << tr("Size:           %1 bytes (journal %2)").arg(info->sizeBytes).arg(info->journalMode) << Qt::endl
-            << tr("Artifacts:      %1").arg(info->artifactsDir) << Qt::endl
-            << tr("Tables:") << Qt::endl;
+    ctx.out << QCoreApplication::translate("ef::cli", "Workspace:      %1").arg(info->path) << Qt::endl
+            << QCoreApplication::translate("ef::cli", "Schema version: %1 (this build: %2)").arg(info->schemaVersion).arg(info->latestSchemaVersion) << Qt::endl
+            << QCoreApplication::translate("ef::cli", "Created:        %1 by %2").arg(info->createdAt, info->createdBy) << Qt::endl
+            << QCoreApplication::translate("ef::cli", "Size:           %1 bytes (journal %2)").arg(info->sizeBytes).arg(info->journalMode) << Qt::endl
+            << QCoreApplication::translate("ef::cli", "Artifacts:      %1").arg(info->artifactsDir) << Qt::endl
+            << QCoreApplication::translate("ef::cli", "Tables:") << Qt::endl;
     for (auto it = info->tableRows.cbegin(); it != info->tableRows.cend(); ++it)
         ctx.out << QStringLiteral("  %1 %2").arg(it.key(), -24).arg(it.value()) << Qt::endl;
     return ExitOk;
@@ -68,7 +64,7 @@ int workspaceInfo(Context &ctx)
 int workspaceCheck(Context &ctx)
 {
     const ParsedArgs a = ctx.parse({}, {}, 1, 1);
-    ProgressPrinter progress(tr("checking"));
+    ProgressPrinter progress(QCoreApplication::translate("ef::cli", "checking"));
     const CheckReport report = Workspace::check(a.positionals.at(0), [&](int done, int total, const QString &step) {
         progress.update(done, total, step);
     });
@@ -89,11 +85,11 @@ int workspaceCheck(Context &ctx)
                     << item.detail << Qt::endl;
     }
     if (!report.ok) {
-        const QString reason = report.items.isEmpty() ? tr("unknown") : report.items.constLast().detail;
-        return ctx.fail(tr("'%1' is not healthy: %2").arg(report.path, reason));
+        const QString reason = report.items.isEmpty() ? QCoreApplication::translate("ef::cli", "unknown") : report.items.constLast().detail;
+        return ctx.fail(QCoreApplication::translate("ef::cli", "'%1' is not healthy: %2").arg(report.path, reason));
     }
     if (!ctx.json)
-        ctx.out << tr("Workspace %1 is healthy.").arg(report.path) << Qt::endl;
+        ctx.out << QCoreApplication::translate("ef::cli", "Workspace %1 is healthy.").arg(report.path) << Qt::endl;
     return ExitOk;
 }
 
@@ -102,11 +98,11 @@ int workspaceCheck(Context &ctx)
 void registerWorkspaceCommands(Registry &registry)
 {
     registry.add({{QStringLiteral("workspace"), QStringLiteral("init")}, QStringLiteral("workspace init PATH [--json]"),
-                  tr("Create a new workspace file and its artifacts folder"), workspaceInit});
+                  QCoreApplication::translate("ef::cli", "Create a new workspace file and its artifacts folder"), workspaceInit});
     registry.add({{QStringLiteral("workspace"), QStringLiteral("info")}, QStringLiteral("workspace info PATH [--json]"),
-                  tr("Show a workspace's schema, size and tables (read-only)"), workspaceInfo});
+                  QCoreApplication::translate("ef::cli", "Show a workspace's schema, size and tables (read-only)"), workspaceInfo});
     registry.add({{QStringLiteral("workspace"), QStringLiteral("check")}, QStringLiteral("workspace check PATH [--json]"),
-                  tr("Check a workspace's integrity (read-only); exit 0 when healthy"), workspaceCheck});
+                  QCoreApplication::translate("ef::cli", "Check a workspace's integrity (read-only); exit 0 when healthy"), workspaceCheck});
 }
 
 } // namespace ef::cli

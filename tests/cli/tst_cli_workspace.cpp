@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// End-to-end tests of `embedforge-cli workspace init|info|check`, --json, --help and exit codes.
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "backend/database.h"
+#include "backend/workspace.h"
+#include "tests/common/testutil.h"
+
+using namespace ef;
+using ef::test::runCli;
+
+namespace {
+QJsonObject parseJsonLine(const QByteArray &out)
+{
+    const QList<QByteArray> lines = out.trimmed().split('\n');
+    if (lines.size() != 1)
+        return {};
+    return QJsonDocument::fromJson(lines.first()).object();
+}
+} // namespace
+
+class TestCliWorkspace final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void versionAndHelp();
+    void usageErrorsExitTwo_data();
+    void usageErrorsExitTwo();
+    void initInfoCheckHumanOutput();
+    void initInfoCheckJson();
+    void initRefusesExistingFile();
+    void checkFailsOnBadFiles_data();
+    void checkFailsOnBadFiles();
+    void progressLinesWhenNotATerminal();
+    void chineseMessagesWithLang();
+
+private:
+    QTemporaryDir m_dir;
+};
+
+void TestCliWorkspace::versionAndHelp()
+{
+    const auto v = runCli({QStringLiteral("--version")});
+    QCOMPARE(v.exitCode, 0);
+    QCOMPARE(v.out.trimmed(), QByteArray("embedforge-cli " EMBEDFORGE_VERSION));
+
+    const auto h = runCli({QStringLiteral("--help")});
+    QCOMPARE(h.exitCode, 0);
+    for (const char *needle : {"workspace init PATH", "workspace info PATH", "workspace check PATH", "--json", "Exit codes"})
+        QVERIFY2(h.out.contains(needle), needle);
+
+    const auto sub = runCli({QStringLiteral("workspace"), QStringLiteral("check"), QStringLiteral("--help")});
+    QCOMPARE(sub.exitCode, 0);
+    QVERIFY(sub.out.contains("Usage: embedforge-cli workspace check PATH"));
+}
+
+void TestCliWorkspace::usageErrorsExitTwo_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QByteArray>("message");
+    QTest::newRow("no command") << QStringList{} << QByteArray("Usage:");
+    QTest::newRow("unknown command") << QStringList{QStringLiteral("frobnicate")} << QByteArray("unknown command 'frobnicate'");
+    QTest::newRow("unknown subcommand") << QStringList{QStringLiteral("workspace"), QStringLiteral("explode")}
+                                        << QByteArray("unknown command 'workspace explode'");
+    QTest::newRow("missing path") << QStringList{QStringLiteral("workspace"), QStringLiteral("info")} << QByteArray("missing argument");
+    QTest::newRow("two paths") << QStringList{QStringLiteral("workspace"), QStringLiteral("init"), QStringLiteral("a"), QStringLiteral("b")}
+                               << QByteArray("unexpected argument 'b'");
+    QTest::newRow("unknown option") << QStringList{QStringLiteral("workspace"), QStringLiteral("check"), QStringLiteral("x.efws"),
+                                                   QStringLiteral("--fast")}
+                                    << QByteArray("unknown option '--fast'");
+}
+
+void TestCliWorkspace::usageErrorsExitTwo()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QByteArray, message);
+    const auto r = runCli(args);
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(message), r.err.constData());
+    QVERIFY(r.out.isEmpty());
+}
+
+void TestCliWorkspace::initInfoCheckHumanOutput()
+{
+    const QString path = m_dir.filePath(QStringLiteral("human.efws"));
+    const auto init = runCli({QStringLiteral("workspace"), QStringLiteral("init"), path});
+    QCOMPARE(init.exitCode, 0);
+    QVERIFY(init.out.contains("Created workspace"));
+    QVERIFY(QFile::exists(path));
+    QVERIFY(QFileInfo(Workspace::artifactsDirFor(path)).isDir());
+
+    const auto info = runCli({QStringLiteral("workspace"), QStringLiteral("info"), path});
+    QCOMPARE(info.exitCode, 0);
+    QVERIFY(info.out.contains(path.toUtf8()));
+    QVERIFY(info.out.contains(QByteArray("Schema version: ").append(QByteArray::number(Workspace::latestSchemaVersion()))));
+
+    const auto check = runCli({QStringLiteral("workspace"), QStringLiteral("check"), path});
+    QCOMPARE(check.exitCode, 0);
+    QVERIFY(check.out.contains("quick_check"));
+    QVERIFY(check.out.contains("is healthy"));
+}
+
+void TestCliWorkspace::initInfoCheckJson()
+{
+    const QString path = m_dir.filePath(QStringLiteral("json.efws"));
+    const auto init = runCli({QStringLiteral("--json"), QStringLiteral("workspace"), QStringLiteral("init"), path});
+    QCOMPARE(init.exitCode, 0);
+    const QJsonObject i = parseJsonLine(init.out);
+    QCOMPARE(i.value(QStringLiteral("path")).toString(), path);
+    QCOMPARE(i.value(QStringLiteral("schema_version")).toInt(), Workspace::latestSchemaVersion());
+    QCOMPARE(i.value(QStringLiteral("artifacts")).toString(), Workspace::artifactsDirFor(path));
+
+    // --json after the command words works too.
+    const auto info = runCli({QStringLiteral("workspace"), QStringLiteral("info"), path, QStringLiteral("--json")});
+    QCOMPARE(info.exitCode, 0);
+    const QJsonObject o = parseJsonLine(info.out);
+    QCOMPARE(o.value(QStringLiteral("schema_version")).toInt(), Workspace::latestSchemaVersion());
+    QCOMPARE(o.value(QStringLiteral("journal_mode")).toString(), QStringLiteral("wal"));
+    QVERIFY(o.value(QStringLiteral("size_bytes")).toInteger() > 0);
+    QVERIFY(o.value(QStringLiteral("tables")).toObject().contains(QStringLiteral("jobs")));
+    QCOMPARE(o.value(QStringLiteral("tables")).toObject().value(QStringLiteral("meta")).toInt(), 2);
+
+    const auto check = runCli({QStringLiteral("workspace"), QStringLiteral("check"), path, QStringLiteral("--json")});
+    QCOMPARE(check.exitCode, 0);
+    const QJsonObject c = parseJsonLine(check.out);
+    QCOMPARE(c.value(QStringLiteral("ok")).toBool(), true);
+    QCOMPARE(c.value(QStringLiteral("checks")).toArray().size(), 6);
+    for (const auto &item : c.value(QStringLiteral("checks")).toArray())
+        QVERIFY(item.toObject().value(QStringLiteral("ok")).toBool());
+}
+
+void TestCliWorkspace::initRefusesExistingFile()
+{
+    const QString path = m_dir.filePath(QStringLiteral("twice.efws"));
+    QCOMPARE(runCli({QStringLiteral("workspace"), QStringLiteral("init"), path}).exitCode, 0);
+    const QByteArray before = test::fileHash(path);
+    const auto again = runCli({QStringLiteral("workspace"), QStringLiteral("init"), path});
+    QCOMPARE(again.exitCode, 1);
+    QVERIFY2(again.err.contains("already exists"), again.err.constData());
+    QCOMPARE(test::fileHash(path), before);
+}
+
+void TestCliWorkspace::checkFailsOnBadFiles_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::addColumn<QString>("failedCheck");
+    QTest::newRow("text") << QStringLiteral("text") << QStringLiteral("header");
+    QTest::newRow("foreign") << QStringLiteral("foreign") << QStringLiteral("application_id");
+    QTest::newRow("newer") << QStringLiteral("newer") << QStringLiteral("schema");
+    QTest::newRow("missing") << QStringLiteral("missing") << QStringLiteral("header");
+}
+
+void TestCliWorkspace::checkFailsOnBadFiles()
+{
+    QFETCH(QString, kind);
+    QFETCH(QString, failedCheck);
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("bad.efws"));
+    if (kind == QLatin1String("text")) {
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("not a database");
+    } else if (kind == QLatin1String("foreign")) {
+        auto db = Database::open(path, Database::Mode::Create);
+        (*db)->exec(QStringLiteral("CREATE TABLE other(x)"));
+    } else if (kind == QLatin1String("newer")) {
+        QVERIFY(Workspace::create(path));
+        auto db = Database::open(path, Database::Mode::ReadWrite);
+        (*db)->exec(QStringLiteral("PRAGMA user_version = 999"));
+    }
+    const QByteArray before = test::fileHash(path);
+    const auto r = runCli({QStringLiteral("workspace"), QStringLiteral("check"), path, QStringLiteral("--json")});
+    QCOMPARE(r.exitCode, 1);
+    const QJsonObject o = parseJsonLine(r.out);
+    QCOMPARE(o.value(QStringLiteral("ok")).toBool(true), false);
+    const QJsonArray checks = o.value(QStringLiteral("checks")).toArray();
+    QVERIFY(!checks.isEmpty());
+    QCOMPARE(checks.last().toObject().value(QStringLiteral("name")).toString(), failedCheck);
+    QVERIFY(!o.value(QStringLiteral("error")).toString().isEmpty());
+    QVERIFY2(r.err.contains(path.toUtf8()), r.err.constData());
+    QCOMPARE(test::fileHash(path), before);
+
+    const auto info = runCli({QStringLiteral("workspace"), QStringLiteral("info"), path});
+    QCOMPARE(info.exitCode, 1);
+    QVERIFY(info.out.isEmpty());
+    QVERIFY2(info.err.contains(path.toUtf8()), info.err.constData());
+}
+
+void TestCliWorkspace::progressLinesWhenNotATerminal()
+{
+    const QString path = m_dir.filePath(QStringLiteral("progress.efws"));
+    QCOMPARE(runCli({QStringLiteral("workspace"), QStringLiteral("init"), path}).exitCode, 0);
+    const auto r = runCli({QStringLiteral("workspace"), QStringLiteral("check"), path});
+    QCOMPARE(r.exitCode, 0);
+    // stderr is a pipe here: plain lines, no carriage returns or escape codes.
+    QVERIFY(!r.err.contains('\r'));
+    QVERIFY(!r.err.contains('\x1b'));
+    QVERIFY2(r.err.contains("checking: 1/6 header"), r.err.constData());
+    QVERIFY2(r.err.contains("checking: 6/6 artifacts"), r.err.constData());
+    QVERIFY(!r.out.contains("checking:")); // progress never pollutes stdout
+}
+
+void TestCliWorkspace::chineseMessagesWithLang()
+{
+    const auto r = runCli({QStringLiteral("--lang"), QStringLiteral("zh_CN"), QStringLiteral("workspace"), QStringLiteral("info"),
+                           m_dir.filePath(QStringLiteral("nope.efws"))});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(QString::fromUtf8(r.err).contains(QStringLiteral("文件不存在")), r.err.constData());
+}
+
+QTEST_GUILESS_MAIN(TestCliWorkspace)
+#include "tst_cli_workspace.moc"

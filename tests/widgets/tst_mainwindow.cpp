@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// GUI tests (offscreen): the main window on a new workspace, the Jobs dock with a running
+// job and its Cancel button, failures shown without a crash, and a screenshot artifact.
+#include <atomic>
+
+#include <QDir>
+#include <QLabel>
+#include <QMenu>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QThread>
+
+#include "backend/database.h"
+#include "backend/jobs.h"
+#include "backend/logbus.h"
+#include "backend/workspace.h"
+#include "tests/common/testutil.h"
+#include "widgets/jobsdock.h"
+#include "widgets/logdock.h"
+#include "widgets/mainwindow.h"
+
+using namespace ef;
+
+class TestMainWindow final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void opensNewWorkspace();
+    void jobsDockShowsRunningJobAndCancels();
+    void failedJobIsShownAndLogged();
+    void badWorkspaceIsRefusedWithMessage();
+    void geometryAndLastWorkspacePersist();
+
+private:
+    QTemporaryDir m_dir;
+};
+
+void TestMainWindow::initTestCase()
+{
+    QCoreApplication::setOrganizationName(QStringLiteral("EmbedForgeTests"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_dir.filePath(QStringLiteral("settings")));
+    LogBus::install();
+}
+
+void TestMainWindow::opensNewWorkspace()
+{
+    JobManager jobs;
+    MainWindow w(&jobs);
+    w.show();
+    QSignalSpy opened(&w, &MainWindow::workspaceOpened);
+    const QString path = m_dir.filePath(QStringLiteral("gui.efws"));
+    w.openWorkspace(path, true);
+    QVERIFY(opened.wait(10000));
+    QCOMPARE(w.workspace().path(), path);
+    QVERIFY(QFileInfo::exists(path));
+    QCOMPARE(w.windowTitle(), QStringLiteral("gui — EmbedForge"));
+    QVERIFY(w.workspaceText().contains(path));
+    QTRY_VERIFY_WITH_TIMEOUT(w.deviceText().startsWith(QStringLiteral("Device: CPU (")) ||
+                                 w.deviceText().startsWith(QStringLiteral("Device: CUDA: ")),
+                             10000);
+    QVERIFY(w.pageIds().contains(QStringLiteral("workspace")));
+    auto *recent = w.findChild<QMenu *>(QStringLiteral("recentMenu"));
+    QVERIFY(recent);
+    QVERIFY(!recent->actions().isEmpty());
+    QCOMPARE(recent->actions().first()->toolTip(), path);
+    auto *summary = w.findChild<QLabel *>(QStringLiteral("workspaceSummary"));
+    QTRY_VERIFY_WITH_TIMEOUT(summary->text().contains(QStringLiteral("Schema version")), 5000);
+}
+
+void TestMainWindow::jobsDockShowsRunningJobAndCancels()
+{
+    JobManager jobs;
+    MainWindow w(&jobs);
+    w.resize(1200, 780);
+    w.show();
+    QSignalSpy opened(&w, &MainWindow::workspaceOpened);
+    const QString path = m_dir.filePath(QStringLiteral("jobs.efws"));
+    w.openWorkspace(path, true);
+    QVERIFY(opened.wait(10000));
+
+    std::atomic<int> units{0};
+    const quint64 id = jobs.submit({QStringLiteral("test.slow"), QStringLiteral("Embed demo corpus"), true, [&](JobContext &ctx) {
+                                        ctx.setTotal(100000);
+                                        for (int i = 1; i <= 100000; ++i) {
+                                            ctx.throwIfCancelled();
+                                            QThread::msleep(2);
+                                            units = i;
+                                            ctx.setProgress(i, QStringLiteral("batch %1").arg(i));
+                                        }
+                                    }});
+    JobsModel *model = w.jobsDock()->model();
+    QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 1, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(units > 20, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(model->data(model->index(0, JobsModel::ProgressColumn)).toString().contains(QStringLiteral("/ 100000")), 5000);
+    QCOMPARE(model->data(model->index(0, JobsModel::StateColumn)).toString(), QStringLiteral("Running"));
+    QTRY_VERIFY_WITH_TIMEOUT(model->data(model->index(0, JobsModel::ProgressColumn), JobsModel::FractionRole).toDouble() > 0, 5000);
+    QVERIFY(!model->data(model->index(0, JobsModel::RateColumn)).toString().isEmpty());
+
+    // The screenshot shows the dock with the running job.
+    QTest::qWait(150);
+    const QString shot = QDir(test::artifactsDir()).filePath(QStringLiteral("mainwindow.png"));
+    QVERIFY(w.grab().save(shot));
+    QVERIFY(QFileInfo(shot).size() > 10000);
+
+    auto *cancel = w.findChild<QPushButton *>(QStringLiteral("cancelJobButton_%1").arg(id));
+    QVERIFY(cancel);
+    QVERIFY(cancel->isEnabled());
+    QTest::mouseClick(cancel, Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(jobs.job(id).state, JobState::Cancelled, 5000);
+    QCOMPARE(model->data(model->index(0, JobsModel::StateColumn)).toString(), QStringLiteral("Cancelled"));
+    QVERIFY(!cancel->isEnabled());
+    QVERIFY(units < 100000);
+
+    // The finished job lands in the workspace's history.
+    auto ws = Workspace::open(path);
+    QTRY_VERIFY_WITH_TIMEOUT((*ws->connect())->queryInt(QStringLiteral("SELECT COUNT(*) FROM jobs WHERE state = 'cancelled'")) == 1, 5000);
+}
+
+void TestMainWindow::failedJobIsShownAndLogged()
+{
+    JobManager jobs;
+    MainWindow w(&jobs);
+    w.show();
+    const quint64 id = jobs.submit({QStringLiteral("test.fail"), QStringLiteral("Doomed"), false, [](JobContext &) {
+                                        throw std::runtime_error("model.safetensors: tensor 'w' overlaps 'v'");
+                                    }});
+    QTRY_COMPARE_WITH_TIMEOUT(jobs.job(id).state, JobState::Failed, 5000);
+    JobsModel *model = w.jobsDock()->model();
+    const int row = model->rowOf(id);
+    QCOMPARE(model->data(model->index(row, JobsModel::MessageColumn)).toString(), QStringLiteral("model.safetensors: tensor 'w' overlaps 'v'"));
+    QTRY_VERIFY_WITH_TIMEOUT(w.logDock()->text().contains(QStringLiteral("tensor 'w' overlaps 'v'")), 5000);
+}
+
+void TestMainWindow::badWorkspaceIsRefusedWithMessage()
+{
+    JobManager jobs;
+    MainWindow w(&jobs);
+    w.show();
+    const QString path = m_dir.filePath(QStringLiteral("notes.efws"));
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("just some notes");
+    f.close();
+    QSignalSpy failed(&w, &MainWindow::workspaceFailed);
+    w.openWorkspace(path);
+    QVERIFY(failed.wait(10000));
+    QVERIFY(failed.first().first().toString().contains(QStringLiteral("not a SQLite database")));
+    QVERIFY(!w.workspace().isValid());
+    QCOMPARE(w.windowTitle(), QStringLiteral("EmbedForge"));
+}
+
+void TestMainWindow::geometryAndLastWorkspacePersist()
+{
+    const QString path = m_dir.filePath(QStringLiteral("persist.efws"));
+    {
+        JobManager jobs;
+        MainWindow w(&jobs);
+        w.resize(900, 640);
+        w.show();
+        QSignalSpy opened(&w, &MainWindow::workspaceOpened);
+        w.openWorkspace(path, true);
+        QVERIFY(opened.wait(10000));
+        w.close();
+    }
+    QSettings s;
+    QVERIFY(!s.value(QStringLiteral("window/geometry")).toByteArray().isEmpty());
+    QCOMPARE(AppSettings::load().lastWorkspace, path);
+    JobManager jobs;
+    MainWindow again(&jobs);
+    QCOMPARE(again.size(), QSize(900, 640));
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

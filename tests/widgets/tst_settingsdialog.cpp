@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The Settings dialog: edits become settings, bad profiles are refused with a reason.
+#include <QComboBox>
+#include <QLabel>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTableWidget>
+#include <QTest>
+
+#include "widgets/settingsdialog.h"
+
+using namespace ef;
+
+class TestSettingsDialog final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void editsBecomeSettings()
+    {
+        AppSettings base;
+        base.endpoints = {{QStringLiteral("vllm"), QStringLiteral("http://127.0.0.1:8000/v1"), QStringLiteral("qwen"), QString()}};
+        SettingsDialog dlg(base, false);
+        auto *table = dlg.findChild<QTableWidget *>(QStringLiteral("endpointProfiles"));
+        QCOMPARE(table->rowCount(), 1);
+        QTest::mouseClick(dlg.findChild<QPushButton *>(QStringLiteral("addEndpoint")), Qt::LeftButton);
+        QCOMPARE(table->rowCount(), 2);
+        table->item(1, 0)->setText(QStringLiteral("azure"));
+        table->item(1, 1)->setText(QStringLiteral("https://example.openai.azure.com/openai"));
+        table->item(1, 3)->setText(QStringLiteral("AZURE_OPENAI_KEY"));
+        auto *device = dlg.findChild<QComboBox *>(QStringLiteral("computeDevice"));
+        device->setCurrentIndex(device->findData(QStringLiteral("cpu")));
+        dlg.findChild<QSpinBox *>(QStringLiteral("computeThreads"))->setValue(2);
+        QCOMPARE(dlg.validationError(), QString());
+        dlg.accept();
+        QCOMPARE(dlg.result(), int(QDialog::Accepted));
+        const AppSettings s = dlg.settings();
+        QCOMPARE(s.endpoints.size(), 2);
+        QCOMPARE(s.endpoints[1].name, QStringLiteral("azure"));
+        QCOMPARE(s.endpoints[1].apiKeyEnv, QStringLiteral("AZURE_OPENAI_KEY"));
+        QCOMPARE(s.computeDevice, QStringLiteral("cpu"));
+        QCOMPARE(s.computeThreads, 2);
+    }
+
+    void badProfilesAreRefused_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<QString>("url");
+        QTest::addColumn<QString>("keyEnv");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("no name") << QString() << QStringLiteral("http://127.0.0.1:1/v1") << QString() << QStringLiteral("has no name");
+        QTest::newRow("duplicate") << QStringLiteral("vllm") << QStringLiteral("http://127.0.0.1:1/v1") << QString()
+                                   << QStringLiteral("Two endpoints are named 'vllm'");
+        QTest::newRow("ftp") << QStringLiteral("x") << QStringLiteral("ftp://host/v1") << QString() << QStringLiteral("is not an http(s) URL");
+        QTest::newRow("no host") << QStringLiteral("x") << QStringLiteral("http:///v1") << QString() << QStringLiteral("is not an http(s) URL");
+        QTest::newRow("env with space") << QStringLiteral("x") << QStringLiteral("http://h/v1") << QStringLiteral("MY KEY")
+                                        << QStringLiteral("is not an environment variable name");
+    }
+
+    void badProfilesAreRefused()
+    {
+        QFETCH(QString, name);
+        QFETCH(QString, url);
+        QFETCH(QString, keyEnv);
+        QFETCH(QString, expected);
+        AppSettings base;
+        base.endpoints = {{QStringLiteral("vllm"), QStringLiteral("http://127.0.0.1:8000/v1"), QString(), QString()},
+                          {name, url, QString(), keyEnv}};
+        SettingsDialog dlg(base, false);
+        QVERIFY2(dlg.validationError().contains(expected), qPrintable(dlg.validationError()));
+        dlg.accept();
+        QCOMPARE(dlg.result(), int(QDialog::Rejected));
+        QVERIFY(dlg.findChild<QLabel *>(QStringLiteral("settingsError"))->text().contains(expected));
+    }
+};
+
+QTEST_MAIN(TestSettingsDialog)
+#include "tst_settingsdialog.moc"

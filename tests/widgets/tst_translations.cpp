@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The zh_CN catalogue loads and translates the real main window; English stays English.
+#include <QDockWidget>
+#include <QMenuBar>
+#include <QSettings>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "backend/jobs.h"
+#include "translations/translations.h"
+#include "widgets/mainwindow.h"
+
+using namespace ef;
+
+class TestTranslations final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_dir.path());
+    }
+
+    void chineseCatalogueIsShipped()
+    {
+        QVERIFY(availableLanguages().contains(QStringLiteral("zh_CN")));
+    }
+
+    void mainWindowInChinese()
+    {
+        QCOMPARE(installTranslations(QStringLiteral("zh_CN")), QStringLiteral("zh_CN"));
+        JobManager jobs;
+        MainWindow w(&jobs);
+        const QList<QAction *> menus = w.menuBar()->actions();
+        QVERIFY(!menus.isEmpty());
+        QCOMPARE(menus.first()->text(), QStringLiteral("文件(&F)"));
+        QCOMPARE(w.findChild<QDockWidget *>(QStringLiteral("jobsDock"))->windowTitle(), QStringLiteral("任务"));
+        QCOMPARE(w.findChild<QDockWidget *>(QStringLiteral("logDock"))->windowTitle(), QStringLiteral("日志"));
+        // Job states shown in the dock are translated too.
+        QCOMPARE(jobStateDisplayName(JobState::Running), QStringLiteral("运行中"));
+    }
+
+    void englishHasNoCatalogue()
+    {
+        QCOMPARE(installTranslations(QStringLiteral("en")), QString());
+        JobManager jobs;
+        MainWindow w(&jobs);
+        QCOMPARE(w.menuBar()->actions().first()->text(), QStringLiteral("&File"));
+    }
+
+private:
+    QTemporaryDir m_dir;
+};
+
+QTEST_MAIN(TestTranslations)
+#include "tst_translations.moc"
