@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Configures and builds EmbedForge (Release) in $EMBEDFORGE_BUILD_DIR (default: build/).
+# Extra arguments are build targets (default: all). Used by run.sh and test.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BUILD_DIR=${EMBEDFORGE_BUILD_DIR:-build}
+# ccache and GCC precompiled headers work together only with these settings.
+export CCACHE_SLOPPINESS=${CCACHE_SLOPPINESS:-pch_defines,time_macros,include_file_mtime,include_file_ctime}
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
+
+werror=OFF
+if [ "${CI:-}" = "true" ]; then werror=ON; fi
+
+generator=()
+if [ ! -f "$BUILD_DIR/CMakeCache.txt" ] && command -v ninja >/dev/null 2>&1; then
+    generator=(-G Ninja)
+fi
+cmake -S . -B "$BUILD_DIR" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release -DEMBEDFORGE_WERROR="$werror" \
+    ${EMBEDFORGE_CMAKE_ARGS:-}
+
+targets=()
+for t in "$@"; do targets+=(--target "$t"); done
+cmake --build "$BUILD_DIR" --parallel "$(nproc)" "${targets[@]}"
