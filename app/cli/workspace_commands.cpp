@@ -85,8 +85,10 @@ int workspaceCheck(Context &ctx)
                     << item.detail << Qt::endl;
     }
     if (!report.ok) {
-        const QString reason = report.items.isEmpty() ? QCoreApplication::translate("ef::cli", "unknown") : report.items.constLast().detail;
-        return ctx.fail(QCoreApplication::translate("ef::cli", "'%1' is not healthy: %2").arg(report.path, reason));
+        const CheckItem failed = report.items.isEmpty() ? CheckItem{} : report.items.constLast();
+        if (failed.detail.contains(report.path))
+            return ctx.fail(failed.detail);
+        return ctx.fail(QCoreApplication::translate("ef::cli", "'%1' failed the %2 check: %3").arg(report.path, failed.name, failed.detail));
     }
     if (!ctx.json)
         ctx.out << QCoreApplication::translate("ef::cli", "Workspace %1 is healthy.").arg(report.path) << Qt::endl;

@@ -55,8 +55,8 @@ int main(int argc, char **argv)
     window.show();
 
     // A workspace given on the command line; else the last one; else the demo workspace.
-    const QString demo = QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
-                             .filePath(QStringLiteral("demo.efws"));
+    const QString demo = QDir(QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation))
+                             .filePath(QStringLiteral("embedforge/demo.efws"));
     if (!parser.positionalArguments().isEmpty())
         window.openWorkspace(parser.positionalArguments().constFirst(), true);
     else if (!parser.isSet(demoOption) && !settings.lastWorkspace.isEmpty() && QFileInfo::exists(settings.lastWorkspace))
