@@ -551,14 +551,6 @@
         <translation>检查中</translation>
     </message>
     <message>
-        <source>unknown</source>
-        <translation>未知</translation>
-    </message>
-    <message>
-        <source>&apos;%1&apos; is not healthy: %2</source>
-        <translation>“%1”不健康：%2</translation>
-    </message>
-    <message>
         <source>Workspace %1 is healthy.</source>
         <translation>工作区 %1 状态良好。</translation>
     </message>
@@ -641,6 +633,10 @@
     <message>
         <source>Usage: embedforge-cli %1</source>
         <translation>用法：embedforge-cli %1</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; failed the %2 check: %3</source>
+        <translation>“%1”未通过 %2 检查：%3</translation>
     </message>
 </context>
 <context>
