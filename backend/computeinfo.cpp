@@ -2,6 +2,8 @@
 // Compute device description for the GUI and CLI.
 #include "backend/computeinfo.h"
 
+#include <QCoreApplication>
+
 #include "models/compute.h"
 
 namespace ef {
@@ -15,6 +17,24 @@ ComputeInfo probeCompute()
     out.cudaAvailable = d.cudaAvailable;
     out.threads = d.intraOpThreads;
     return out;
+}
+
+QString resolveDevice(const QString &setting, const ComputeInfo &info)
+{
+    if (setting == QLatin1String("cpu"))
+        return QStringLiteral("cpu");
+    return info.cudaAvailable ? QStringLiteral("cuda") : QStringLiteral("cpu");
+}
+
+QString describeDevice(const QString &setting, const ComputeInfo &info)
+{
+    const QString cpu = info.threads == 1 ? QCoreApplication::translate("ef::ComputeInfo", "CPU (1 thread)")
+                                          : QCoreApplication::translate("ef::ComputeInfo", "CPU (%1 threads)").arg(info.threads);
+    if (resolveDevice(setting, info) == QLatin1String("cuda"))
+        return info.description;
+    if (setting == QLatin1String("cuda"))
+        return QCoreApplication::translate("ef::ComputeInfo", "%1 — CUDA not available").arg(cpu);
+    return cpu;
 }
 
 } // namespace ef

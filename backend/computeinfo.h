@@ -17,4 +17,11 @@ struct ComputeInfo
 // Probes LibTorch (initialises CUDA when present: call it off the GUI thread).
 ComputeInfo probeCompute();
 
+// The device work runs on, from the user's setting ("auto", "cpu", "cuda") and the probe:
+// "cuda" only when asked for (or automatic) and available, else "cpu".
+QString resolveDevice(const QString &setting, const ComputeInfo &info);
+
+// What the status bar shows for that choice, e.g. "CPU (2 threads) — CUDA not available".
+QString describeDevice(const QString &setting, const ComputeInfo &info);
+
 } // namespace ef

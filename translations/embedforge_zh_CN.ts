@@ -2,6 +2,21 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>ef::ComputeInfo</name>
+    <message>
+        <source>CPU (1 thread)</source>
+        <translation>CPU（1 个线程）</translation>
+    </message>
+    <message>
+        <source>CPU (%1 threads)</source>
+        <translation>CPU（%1 个线程）</translation>
+    </message>
+    <message>
+        <source>%1 — CUDA not available</source>
+        <translation>%1 — CUDA 不可用</translation>
+    </message>
+</context>
+<context>
     <name>ef::Database</name>
     <message>
         <source>cannot open &apos;%1&apos;: %2</source>
@@ -235,8 +250,16 @@
         <translation>设备：%1</translation>
     </message>
     <message>
-        <source>LibTorch %1</source>
-        <translation>LibTorch %1</translation>
+        <source>LibTorch %1; CUDA %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>available</source>
+        <translation>可用</translation>
+    </message>
+    <message>
+        <source>not available</source>
+        <translation>不可用</translation>
     </message>
 </context>
 <context>

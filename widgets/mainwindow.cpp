@@ -263,13 +263,15 @@ void MainWindow::showSettings()
         return;
     const AppSettings updated = dlg.settings();
     const bool threadsChanged = updated.computeThreads != m_settings.computeThreads;
+    const bool deviceChanged = updated.computeDevice != m_settings.computeDevice;
     m_settings = updated;
     m_settings.save();
     if (threadsChanged) {
         const int applied = JobManager::configureComputeThreads(m_settings.computeThreads);
         qCInfo(lcWindow, "%s", qPrintable(tr("LibTorch now uses %1 CPU threads").arg(applied)));
-        probeDevice();
     }
+    if (threadsChanged || deviceChanged)
+        probeDevice();
 }
 
 void MainWindow::showAbout()
@@ -289,9 +291,11 @@ void MainWindow::probeDevice()
         watcher->deleteLater();
         const ComputeInfo info = watcher->result();
         m_cudaAvailable = info.cudaAvailable;
-        m_deviceLabel->setText(tr("Device: %1").arg(info.description));
-        m_deviceLabel->setToolTip(tr("LibTorch %1").arg(info.torchVersion));
-        Q_EMIT deviceProbed(info.description);
+        const QString text = describeDevice(m_settings.computeDevice, info);
+        m_deviceLabel->setText(tr("Device: %1").arg(text));
+        m_deviceLabel->setToolTip(tr("LibTorch %1; CUDA %2")
+                                      .arg(info.torchVersion, info.cudaAvailable ? tr("available") : tr("not available")));
+        Q_EMIT deviceProbed(text);
     });
     watcher->setFuture(QtConcurrent::run(&m_ioPool, [] { return probeCompute(); }));
 }
