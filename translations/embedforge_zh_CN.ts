@@ -251,7 +251,7 @@
     </message>
     <message>
         <source>LibTorch %1; CUDA %2</source>
-        <translation type="unfinished"></translation>
+        <translation>LibTorch %1；CUDA %2</translation>
     </message>
     <message>
         <source>available</source>
