@@ -72,6 +72,10 @@
         <source>Stop this job after its current unit of work</source>
         <translation>在当前工作单元完成后停止此任务</translation>
     </message>
+    <message>
+        <source>Clear finished</source>
+        <translation>清除已结束的任务</translation>
+    </message>
 </context>
 <context>
     <name>ef::JobsModel</name>

@@ -3,12 +3,14 @@
 #include "widgets/jobsdock.h"
 
 #include <QApplication>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QPainter>
 #include <QPushButton>
 #include <QStyleOptionProgressBar>
 #include <QStyledItemDelegate>
 #include <QTableView>
+#include <QVBoxLayout>
 
 namespace ef {
 
@@ -122,6 +124,17 @@ int JobsModel::rowOf(quint64 id) const
     return -1;
 }
 
+void JobsModel::clearFinished()
+{
+    for (int row = static_cast<int>(m_jobs.size()) - 1; row >= 0; --row) {
+        if (!isFinished(m_jobs.at(row).state))
+            continue;
+        beginRemoveRows({}, row, row);
+        m_jobs.removeAt(row);
+        endRemoveRows();
+    }
+}
+
 void JobsModel::onAdded(const JobInfo &info)
 {
     if (rowOf(info.id) >= 0)
@@ -164,7 +177,19 @@ JobsDock::JobsDock(JobManager *manager, QWidget *parent)
     m_view->horizontalHeader()->setSectionResizeMode(JobsModel::TitleColumn, QHeaderView::ResizeToContents);
     m_view->horizontalHeader()->setSectionResizeMode(JobsModel::MessageColumn, QHeaderView::Stretch);
     m_view->setColumnWidth(JobsModel::ProgressColumn, 160);
-    setWidget(m_view);
+    auto *clear = new QPushButton(tr("Clear finished"));
+    clear->setObjectName(QStringLiteral("clearFinishedJobs"));
+    connect(clear, &QPushButton::clicked, m_model, &JobsModel::clearFinished);
+    auto *bar = new QHBoxLayout;
+    bar->setContentsMargins(0, 0, 0, 0);
+    bar->addStretch();
+    bar->addWidget(clear);
+    auto *box = new QWidget(this);
+    auto *layout = new QVBoxLayout(box);
+    layout->setContentsMargins(2, 2, 2, 2);
+    layout->addWidget(m_view, 1);
+    layout->addLayout(bar);
+    setWidget(box);
 
     connect(m_model, &QAbstractItemModel::rowsInserted, this, [this](const QModelIndex &, int first, int last) {
         for (int r = first; r <= last; ++r)

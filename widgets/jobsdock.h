@@ -30,6 +30,8 @@ public:
 
     int rowOf(quint64 id) const;
     const JobInfo &jobAt(int row) const { return m_jobs.at(row); }
+    // Drops the rows of finished jobs (the workspace keeps their history).
+    void clearFinished();
 
 private:
     void onAdded(const JobInfo &info);

@@ -118,6 +118,18 @@ void TestMainWindow::jobsDockShowsRunningJobAndCancels()
     QVERIFY(!cancel->isEnabled());
     QVERIFY(units < 100000);
 
+    // Clearing finished rows leaves running jobs alone.
+    const quint64 other = jobs.submit({QStringLiteral("test.wait"), QStringLiteral("Waiting"), false, [](JobContext &ctx) {
+                                           while (!ctx.cancelRequested())
+                                               QThread::msleep(2);
+                                       }});
+    QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 2, 5000);
+    QTest::mouseClick(w.findChild<QPushButton *>(QStringLiteral("clearFinishedJobs")), Qt::LeftButton);
+    QCOMPARE(model->rowCount(), 1);
+    QCOMPARE(model->jobAt(0).id, other);
+    jobs.cancel(other);
+    QVERIFY(jobs.waitForIdle(5000));
+
     // The finished job lands in the workspace's history.
     auto ws = Workspace::open(path);
     QTRY_VERIFY_WITH_TIMEOUT((*ws->connect())->queryInt(QStringLiteral("SELECT COUNT(*) FROM jobs WHERE state = 'cancelled'")) == 1, 5000);
