@@ -31,6 +31,101 @@ const QList<Migration> &workspaceMigrations()
             );
             CREATE INDEX jobs_by_kind ON jobs(kind, created_at);
          )sql"},
+        // Synthetic data generation (issue 4). Numbered 3 on the generation branch; renumbered
+        // when merged after the corpora tables.
+        {3, "generation",
+         R"sql(
+            CREATE TABLE templates (
+                id         TEXT PRIMARY KEY NOT NULL,
+                family     TEXT NOT NULL,
+                step       TEXT NOT NULL,
+                version    INTEGER NOT NULL,
+                body       TEXT NOT NULL,          -- the template's JSON form
+                updated_at TEXT NOT NULL
+            ) WITHOUT ROWID;
+            CREATE TABLE template_versions (
+                template_id TEXT NOT NULL REFERENCES templates(id) ON DELETE CASCADE,
+                version     INTEGER NOT NULL,
+                body        TEXT NOT NULL,
+                saved_at    TEXT NOT NULL,
+                note        TEXT NOT NULL DEFAULT '',
+                PRIMARY KEY (template_id, version)
+            ) WITHOUT ROWID;
+            CREATE TABLE gen_runs (
+                id                INTEGER PRIMARY KEY,
+                config            TEXT NOT NULL,   -- JSON; never holds an API key
+                state             TEXT NOT NULL CHECK (state IN ('running','finished','failed','cancelled')),
+                message           TEXT NOT NULL DEFAULT '',
+                created_at        TEXT NOT NULL,
+                finished_at       TEXT,
+                prompt_tokens     INTEGER NOT NULL DEFAULT 0,
+                completion_tokens INTEGER NOT NULL DEFAULT 0,
+                cost              REAL NOT NULL DEFAULT 0
+            );
+            CREATE TABLE gen_tasks (
+                id         INTEGER PRIMARY KEY,
+                run_id     INTEGER REFERENCES gen_runs(id) ON DELETE CASCADE,
+                family     TEXT NOT NULL,
+                text       TEXT NOT NULL,
+                request_id INTEGER,
+                UNIQUE (run_id, family, text)
+            );
+            CREATE TABLE gen_requests (
+                id                INTEGER PRIMARY KEY,
+                run_id            INTEGER NOT NULL REFERENCES gen_runs(id) ON DELETE CASCADE,
+                seq               INTEGER NOT NULL,
+                kind              TEXT NOT NULL CHECK (kind IN ('brainstorm','generate')),
+                family            TEXT NOT NULL,
+                template_id       TEXT NOT NULL,
+                template_version  INTEGER NOT NULL,
+                language          TEXT NOT NULL DEFAULT '',
+                placeholders      TEXT NOT NULL DEFAULT '{}',
+                task              TEXT NOT NULL DEFAULT '',
+                prompt            TEXT NOT NULL,
+                state             TEXT NOT NULL CHECK (state IN ('pending','in_flight','done','failed')),
+                attempts          INTEGER NOT NULL DEFAULT 0,
+                sends             INTEGER NOT NULL DEFAULT 0,
+                http_status       INTEGER NOT NULL DEFAULT 0,
+                error             TEXT NOT NULL DEFAULT '',
+                raw_response      TEXT,
+                prompt_tokens     INTEGER NOT NULL DEFAULT 0,
+                completion_tokens INTEGER NOT NULL DEFAULT 0,
+                latency_ms        INTEGER NOT NULL DEFAULT 0,
+                created_at        TEXT NOT NULL,
+                sent_at           TEXT,
+                finished_at       TEXT,
+                UNIQUE (run_id, seq)
+            );
+            CREATE INDEX gen_requests_by_state ON gen_requests(run_id, state);
+            CREATE TABLE examples (
+                id                INTEGER PRIMARY KEY,
+                run_id            INTEGER REFERENCES gen_runs(id) ON DELETE SET NULL,
+                request_id        INTEGER UNIQUE REFERENCES gen_requests(id) ON DELETE SET NULL,
+                family            TEXT NOT NULL,
+                language          TEXT NOT NULL,
+                instruction       TEXT NOT NULL DEFAULT '',
+                query             TEXT NOT NULL DEFAULT '',
+                positive          TEXT NOT NULL DEFAULT '',
+                negative          TEXT,
+                status            TEXT NOT NULL CHECK (status IN ('valid','invalid','duplicate')),
+                invalid_reason    TEXT NOT NULL DEFAULT '',
+                invalid_detail    TEXT NOT NULL DEFAULT '',
+                dedup_key         TEXT NOT NULL DEFAULT '',
+                template_id       TEXT NOT NULL DEFAULT '',
+                template_version  INTEGER NOT NULL DEFAULT 0,
+                placeholders      TEXT NOT NULL DEFAULT '{}',
+                prompt            TEXT NOT NULL DEFAULT '',
+                raw_response      TEXT NOT NULL DEFAULT '',
+                prompt_tokens     INTEGER NOT NULL DEFAULT 0,
+                completion_tokens INTEGER NOT NULL DEFAULT 0,
+                latency_ms        INTEGER NOT NULL DEFAULT 0,
+                source            TEXT NOT NULL DEFAULT 'generated',
+                created_at        TEXT NOT NULL
+            );
+            CREATE UNIQUE INDEX examples_valid_dedup ON examples(dedup_key) WHERE status = 'valid';
+            CREATE INDEX examples_by_family ON examples(family, language, status);
+            CREATE INDEX examples_by_status ON examples(status, invalid_reason);
+         )sql"},
     };
     return migrations;
 }

@@ -14,13 +14,45 @@ struct EndpointProfile
     QString name;      // "local vLLM"
     QString baseUrl;   // "http://127.0.0.1:8000/v1"
     QString model;     // "Qwen2-7B-Instruct"
-    QString apiKeyEnv; // "OPENAI_API_KEY"; empty for endpoints without a key
+    QString apiKeyEnv; // "OPENAI_API_KEY"; empty: the user-only key file, else no key
 
-    bool operator==(const EndpointProfile &o) const
-    {
-        return name == o.name && baseUrl == o.baseUrl && model == o.model && apiKeyEnv == o.apiKeyEnv;
-    }
+    // Protocol: "openai" (POST {baseUrl}/chat/completions, Bearer key) or "azure"
+    // (POST {baseUrl}/openai/deployments/{deployment}/chat/completions?api-version=..., api-key).
+    QString kind = QStringLiteral("openai");
+    QString azureDeployment;
+    QString azureApiVersion = QStringLiteral("2024-02-01");
+
+    // Sampling; the paper's generators used temperature 1.0 and top_p 1.0.
+    double temperature = 1.0;
+    double topP = 1.0;
+    int maxTokens = 0;          // 0 = not sent
+    qint64 seed = -1;           // -1 = not sent
+    bool jsonResponseFormat = false;
+
+    int timeoutMs = 120000;     // whole request, per attempt
+    int maxRetries = 5;         // retries after the first attempt (429, 5xx, network errors)
+    int backoffBaseMs = 500;    // exponential backoff with jitter
+    int backoffMaxMs = 30000;
+    int maxInFlight = 16;       // requests on the wire at once
+
+    double inputPricePerMTok = 0.0;  // currency units per million prompt tokens
+    double outputPricePerMTok = 0.0; // ... per million completion tokens
+
+    bool operator==(const EndpointProfile &o) const;
+    bool operator!=(const EndpointProfile &o) const { return !(*this == o); }
 };
+
+// API keys. A key comes from the environment variable a profile names, else from the
+// user-only key file (QStandardPaths::AppConfigLocation/api-keys.json, mode 0600, keyed by
+// profile name), which is refused when group or others may read it. Keys are never written
+// to a workspace, a log or an export.
+namespace apikeys {
+QString keyFilePath();
+// The key for a profile, or an empty string when there is none. error: why a file was refused.
+QString resolve(const EndpointProfile &profile, QString *error = nullptr);
+// Stores (or with an empty key removes) a profile's key in the key file, mode 0600.
+bool store(const QString &profileName, const QString &key, QString *error = nullptr);
+} // namespace apikeys
 
 struct AppSettings
 {

@@ -11,6 +11,7 @@
 #include <QFileInfo>
 
 #include "backend/database.h"
+#include "backend/templates.h"
 
 namespace ef {
 
@@ -107,6 +108,14 @@ void migrate(Database &db, int target)
     }
 }
 
+// Content a new or freshly migrated workspace starts with: the built-in templates, once the
+// schema has their table.
+void seedContent(Database &db)
+{
+    if (db.queryInt(QStringLiteral("SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name='templates'")) > 0)
+        templatestore::seedBuiltins(db);
+}
+
 void removeDatabaseFiles(const QString &path)
 {
     for (const char *suffix : {"", "-wal", "-shm", "-journal"})
@@ -163,6 +172,7 @@ Expected<Workspace> Workspace::createImpl(const QString &path, int version)
         meta.reset();
         meta.bind(1, "created_by").bind(2, QStringLiteral("EmbedForge " EMBEDFORGE_VERSION)).run();
         tx.commit();
+        seedContent(**db);
     } catch (const DbError &e) {
         db->reset();
         removeDatabaseFiles(abs);
@@ -187,6 +197,7 @@ Expected<Workspace> Workspace::open(const QString &path)
             return makeError(db.error());
         try {
             migrate(**db, latestSchemaVersion());
+            seedContent(**db);
             current = static_cast<int>((*db)->queryInt(QStringLiteral("PRAGMA user_version")));
         } catch (const DbError &e) {
             return makeError(QCoreApplication::translate("ef::Workspace", "cannot migrate workspace '%1' from schema version %2: %3")

@@ -74,6 +74,7 @@ int main(int argc, char **argv)
 
     ef::cli::Registry registry;
     ef::cli::registerWorkspaceCommands(registry);
+    ef::cli::registerGenerationCommands(registry);
 
     if (version) {
         out << "embedforge-cli " << QCoreApplication::applicationVersion() << Qt::endl;

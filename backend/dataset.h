@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The example dataset: statistics, JSONL export with a seeded split, demo-content import.
+//
+// Thread-safety: plain functions over the calling thread's Database connection.
+#pragma once
+
+#include <QJsonObject>
+#include <QMap>
+#include <QString>
+
+#include "backend/expected.h"
+
+namespace ef {
+
+class Database;
+
+struct DatasetStats
+{
+    qint64 valid = 0;
+    qint64 invalid = 0;
+    qint64 duplicate = 0;
+    QMap<QString, qint64> byFamily;        // valid examples per family
+    QMap<QString, qint64> byLanguage;      // valid examples per language
+    QMap<QString, qint64> invalidReasons;
+    QJsonObject toJson() const;
+};
+DatasetStats datasetStats(Database &db);
+
+struct ExportOptions
+{
+    QString format = QStringLiteral("examples"); // "examples" or "triplets"
+    QString path;                                // train records (all when no split)
+    QString validationPath;                      // empty: <path without .jsonl>.validation.jsonl
+    double validationFraction = 0.0;             // 0 = no split
+    quint64 seed = 0;
+};
+struct ExportSummary
+{
+    qint64 train = 0;
+    qint64 validation = 0;
+    qint64 skippedWithoutNegative = 0; // triplets need a negative
+    QString trainPath;
+    QString validationPath;
+};
+// Writes valid examples only. "examples": {"instruction","query","positive","negative",
+// "family","language"}; "triplets" (sentence-transformers): {"anchor","positive","negative"}
+// with the anchor as "Instruct: {instruction}\nQuery: {query}" (paper §4).
+Expected<ExportSummary> exportDataset(Database &db, const ExportOptions &options);
+
+// Loads demo content (one JSON object per line: family, language, instruction, query,
+// positive, negative|null, status, invalid_reason, raw_response, template, placeholders)
+// into the examples table, in one transaction. Returns the number of rows loaded.
+Expected<qint64> importDemoExamples(Database &db, const QString &path);
+
+} // namespace ef

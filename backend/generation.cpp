@@ -1,0 +1,828 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The resumable synthesis pipeline and prompt previews.
+#include "backend/generation.h"
+
+#include <cmath>
+
+#include <QCoreApplication>
+#include <QCryptographicHash>
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTimer>
+
+#include "backend/database.h"
+#include "backend/llmclient.h"
+#include "backend/llmparse.h"
+#include "backend/templates.h"
+
+namespace ef {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("ef::Generation", text);
+}
+
+QString nowIso()
+{
+    return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
+}
+
+QString toJsonText(const QJsonObject &o)
+{
+    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+}
+
+QJsonObject valuesJson(const QMap<QString, QString> &values)
+{
+    QJsonObject o;
+    for (auto it = values.cbegin(); it != values.cend(); ++it)
+        o.insert(it.key(), it.value());
+    return o;
+}
+
+QJsonObject profileJson(const EndpointProfile &p)
+{
+    return QJsonObject{{QStringLiteral("name"), p.name},
+                       {QStringLiteral("base_url"), p.baseUrl},
+                       {QStringLiteral("model"), p.model},
+                       {QStringLiteral("api_key_env"), p.apiKeyEnv},
+                       {QStringLiteral("kind"), p.kind},
+                       {QStringLiteral("azure_deployment"), p.azureDeployment},
+                       {QStringLiteral("azure_api_version"), p.azureApiVersion},
+                       {QStringLiteral("temperature"), p.temperature},
+                       {QStringLiteral("top_p"), p.topP},
+                       {QStringLiteral("max_tokens"), p.maxTokens},
+                       {QStringLiteral("seed"), p.seed},
+                       {QStringLiteral("json_response_format"), p.jsonResponseFormat},
+                       {QStringLiteral("timeout_ms"), p.timeoutMs},
+                       {QStringLiteral("max_retries"), p.maxRetries},
+                       {QStringLiteral("backoff_base_ms"), p.backoffBaseMs},
+                       {QStringLiteral("backoff_max_ms"), p.backoffMaxMs},
+                       {QStringLiteral("max_in_flight"), p.maxInFlight},
+                       {QStringLiteral("input_price_per_mtok"), p.inputPricePerMTok},
+                       {QStringLiteral("output_price_per_mtok"), p.outputPricePerMTok}};
+}
+
+EndpointProfile profileFromJson(const QJsonObject &o)
+{
+    EndpointProfile p;
+    p.name = o.value(QStringLiteral("name")).toString();
+    p.baseUrl = o.value(QStringLiteral("base_url")).toString();
+    p.model = o.value(QStringLiteral("model")).toString();
+    p.apiKeyEnv = o.value(QStringLiteral("api_key_env")).toString();
+    p.kind = o.value(QStringLiteral("kind")).toString(p.kind);
+    p.azureDeployment = o.value(QStringLiteral("azure_deployment")).toString();
+    p.azureApiVersion = o.value(QStringLiteral("azure_api_version")).toString(p.azureApiVersion);
+    p.temperature = o.value(QStringLiteral("temperature")).toDouble(p.temperature);
+    p.topP = o.value(QStringLiteral("top_p")).toDouble(p.topP);
+    p.maxTokens = o.value(QStringLiteral("max_tokens")).toInt(p.maxTokens);
+    p.seed = o.value(QStringLiteral("seed")).toInteger(p.seed);
+    p.jsonResponseFormat = o.value(QStringLiteral("json_response_format")).toBool(p.jsonResponseFormat);
+    p.timeoutMs = o.value(QStringLiteral("timeout_ms")).toInt(p.timeoutMs);
+    p.maxRetries = o.value(QStringLiteral("max_retries")).toInt(p.maxRetries);
+    p.backoffBaseMs = o.value(QStringLiteral("backoff_base_ms")).toInt(p.backoffBaseMs);
+    p.backoffMaxMs = o.value(QStringLiteral("backoff_max_ms")).toInt(p.backoffMaxMs);
+    p.maxInFlight = o.value(QStringLiteral("max_in_flight")).toInt(p.maxInFlight);
+    p.inputPricePerMTok = o.value(QStringLiteral("input_price_per_mtok")).toDouble(p.inputPricePerMTok);
+    p.outputPricePerMTok = o.value(QStringLiteral("output_price_per_mtok")).toDouble(p.outputPricePerMTok);
+    return p;
+}
+
+QJsonArray toArray(const QStringList &l)
+{
+    QJsonArray a;
+    for (const QString &s : l)
+        a.append(s);
+    return a;
+}
+
+QStringList toStringList(const QJsonValue &v)
+{
+    QStringList out;
+    for (const QJsonValue &x : v.toArray())
+        out << x.toString();
+    return out;
+}
+
+// The generate (or brainstorm) template of a family: "<family>.<step>" if present, else the
+// first template with that family and step.
+const PromptTemplate *findTemplate(const QList<PromptTemplate> &all, const QString &family, const QString &step)
+{
+    const QString id = family + QLatin1Char('.') + step;
+    const PromptTemplate *fallback = nullptr;
+    for (const PromptTemplate &t : all) {
+        if (t.id == id)
+            return &t;
+        if (!fallback && t.family == family && t.step == step)
+            fallback = &t;
+    }
+    return fallback;
+}
+
+GenerationCounters readCounters(Database &db, qint64 runId)
+{
+    GenerationCounters c;
+    Statement st = db.prepare(QStringLiteral("SELECT state, COUNT(*) FROM gen_requests WHERE run_id=? GROUP BY state"));
+    st.bind(1, runId);
+    while (st.step()) {
+        const QString s = st.columnText(0);
+        const qint64 n = st.columnInt(1);
+        c.requestsTotal += n;
+        if (s == QLatin1String("pending"))
+            c.pending = n;
+        else if (s == QLatin1String("in_flight"))
+            c.inFlight = n;
+        else if (s == QLatin1String("done"))
+            c.done = n;
+        else if (s == QLatin1String("failed"))
+            c.failed = n;
+    }
+    Statement ex = db.prepare(QStringLiteral("SELECT status, invalid_reason, COUNT(*) FROM examples WHERE run_id=? GROUP BY status, invalid_reason"));
+    ex.bind(1, runId);
+    while (ex.step()) {
+        const QString s = ex.columnText(0);
+        const qint64 n = ex.columnInt(2);
+        if (s == QLatin1String("valid"))
+            c.valid += n;
+        else if (s == QLatin1String("duplicate"))
+            c.duplicate += n;
+        else {
+            c.invalid += n;
+            c.invalidReasons[ex.columnText(1)] += n;
+        }
+    }
+    Statement f = db.prepare(QStringLiteral("SELECT error, COUNT(*) FROM gen_requests WHERE run_id=? AND state='failed' GROUP BY error"));
+    f.bind(1, runId);
+    while (f.step()) {
+        const QString e = f.columnText(0);
+        c.failuresByKind[e.section(QLatin1Char(':'), 0, 0)] += f.columnInt(1);
+    }
+    Statement r = db.prepare(QStringLiteral("SELECT prompt_tokens, completion_tokens, cost FROM gen_runs WHERE id=?"));
+    r.bind(1, runId);
+    if (r.step()) {
+        c.promptTokens = r.columnInt(0);
+        c.completionTokens = r.columnInt(1);
+        c.cost = r.columnDouble(2);
+    }
+    Statement t = db.prepare(QStringLiteral("SELECT COUNT(*) FROM gen_tasks WHERE run_id=?"));
+    t.bind(1, runId);
+    if (t.step())
+        c.tasks = t.columnInt(0);
+    return c;
+}
+
+} // namespace
+
+// ---- configuration ----
+
+QJsonObject GenerationConfig::toJson() const
+{
+    QJsonObject weights;
+    for (auto it = sampler.weights.cbegin(); it != sampler.weights.cend(); ++it)
+        weights.insert(it.key(), it.value());
+    return QJsonObject{{QStringLiteral("examples"), examples},
+                       {QStringLiteral("families"), toArray(families)},
+                       {QStringLiteral("languages"), toArray(sampler.languages)},
+                       {QStringLiteral("language_weighting"), sampler.scheme},
+                       {QStringLiteral("language_weights"), weights},
+                       {QStringLiteral("seed"), QString::number(seed)},
+                       {QStringLiteral("concurrency"), concurrency},
+                       {QStringLiteral("brainstorms_per_family"), brainstormsPerFamily},
+                       {QStringLiteral("endpoint"), profileJson(endpoint)}};
+}
+
+Expected<GenerationConfig> GenerationConfig::fromJson(const QJsonObject &o)
+{
+    GenerationConfig c;
+    c.examples = o.value(QStringLiteral("examples")).toInt();
+    c.families = toStringList(o.value(QStringLiteral("families")));
+    c.sampler.languages = toStringList(o.value(QStringLiteral("languages")));
+    c.sampler.scheme = o.value(QStringLiteral("language_weighting")).toString(QStringLiteral("ose"));
+    const QJsonObject w = o.value(QStringLiteral("language_weights")).toObject();
+    for (auto it = w.begin(); it != w.end(); ++it)
+        c.sampler.weights.insert(it.key(), it.value().toDouble());
+    c.seed = o.value(QStringLiteral("seed")).toString().toULongLong();
+    c.concurrency = o.value(QStringLiteral("concurrency")).toInt(8);
+    c.brainstormsPerFamily = o.value(QStringLiteral("brainstorms_per_family")).toInt();
+    c.endpoint = profileFromJson(o.value(QStringLiteral("endpoint")).toObject());
+    for (const QString &f : std::as_const(c.families))
+        if (!taskFamilies().contains(f))
+            return makeError(tr("unknown task family '%1' (expected one of %2)").arg(f, taskFamilies().join(QStringLiteral(", "))));
+    if (c.examples < 0)
+        return makeError(tr("the number of examples must not be negative"));
+    return c;
+}
+
+QMap<QString, int> GenerationConfig::examplesPerFamily() const
+{
+    const QStringList fams = families.isEmpty() ? taskFamilies() : families;
+    QMap<QString, int> out;
+    const int n = static_cast<int>(fams.size());
+    for (int i = 0; i < n; ++i)
+        out.insert(fams.at(i), examples / n + (i < examples % n ? 1 : 0));
+    return out;
+}
+
+QJsonObject GenerationCounters::toJson() const
+{
+    QJsonObject reasons, failures;
+    for (auto it = invalidReasons.cbegin(); it != invalidReasons.cend(); ++it)
+        reasons.insert(it.key(), it.value());
+    for (auto it = failuresByKind.cbegin(); it != failuresByKind.cend(); ++it)
+        failures.insert(it.key(), it.value());
+    return QJsonObject{{QStringLiteral("requests"), requestsTotal},
+                       {QStringLiteral("pending"), pending},
+                       {QStringLiteral("in_flight"), inFlight},
+                       {QStringLiteral("done"), done},
+                       {QStringLiteral("failed"), failed},
+                       {QStringLiteral("valid"), valid},
+                       {QStringLiteral("invalid"), invalid},
+                       {QStringLiteral("duplicate"), duplicate},
+                       {QStringLiteral("tasks"), tasks},
+                       {QStringLiteral("invalid_reasons"), reasons},
+                       {QStringLiteral("failures"), failures},
+                       {QStringLiteral("prompt_tokens"), promptTokens},
+                       {QStringLiteral("completion_tokens"), completionTokens},
+                       {QStringLiteral("cost"), cost},
+                       {QStringLiteral("requests_per_second"), requestsPerSecond},
+                       {QStringLiteral("eta_ms"), etaMs}};
+}
+
+// ---- parsing an example ----
+
+ExampleFields extractExample(const PromptTemplate &t, const QString &task, const QString &reply)
+{
+    ExampleFields f;
+    const ValidatedExample v = validateObject(parseJsonObject(reply), t.output.keys);
+    if (!v.ok) {
+        f.reason = v.reason;
+        f.detail = v.detail;
+        return f;
+    }
+    f.ok = true;
+    f.query = v.object.value(t.output.queryKey).toString().trimmed();
+    f.positive = v.object.value(t.output.positiveKey).toString().trimmed();
+    if (!t.output.negativeKey.isEmpty())
+        f.negative = v.object.value(t.output.negativeKey).toString().trimmed();
+    auto instr = renderTemplate(t.output.instruction, {{QStringLiteral("task"), task}});
+    f.instruction = instr ? instr.value().trimmed() : t.output.instruction;
+    return f;
+}
+
+QString dedupKey(const QString &family, const QString &query, const QString &positive)
+{
+    QCryptographicHash h(QCryptographicHash::Sha1);
+    h.addData((family + QChar(0x1f) + query + QChar(0x1f) + positive).toUtf8());
+    return QString::fromLatin1(h.result().toHex());
+}
+
+// ---- runs ----
+
+Expected<qint64> GenerationPipeline::createRun(const GenerationConfig &config)
+{
+    if (config.examples <= 0)
+        return makeError(tr("--examples must be at least 1"));
+    auto sampler = Sampler::create(config.sampler, config.seed);
+    if (!sampler)
+        return makeError(sampler.error());
+    if (config.endpoint.baseUrl.trimmed().isEmpty())
+        return makeError(tr("the run has no endpoint base URL"));
+    auto db = m_workspace.connect();
+    if (!db)
+        return makeError(db.error());
+    const QList<PromptTemplate> all = templatestore::list(**db);
+    for (auto it = config.examplesPerFamily().cbegin(); it != config.examplesPerFamily().cend(); ++it) {
+        if (it.value() == 0)
+            continue;
+        const PromptTemplate *gen = findTemplate(all, it.key(), QStringLiteral("generate"));
+        if (!gen)
+            return makeError(tr("the workspace has no generate template for family '%1'").arg(it.key()));
+        if (hasErrors(validateTemplate(*gen)))
+            return makeError(tr("template '%1' has errors; run 'templates validate'").arg(gen->id));
+        if (isAsymmetricFamily(it.key())) {
+            const PromptTemplate *bs = findTemplate(all, it.key(), QStringLiteral("brainstorm"));
+            if (!bs)
+                return makeError(tr("the workspace has no brainstorm template for family '%1'").arg(it.key()));
+            if (hasErrors(validateTemplate(*bs)))
+                return makeError(tr("template '%1' has errors; run 'templates validate'").arg(bs->id));
+        }
+    }
+    Transaction tx(**db);
+    (*db)->prepare(QStringLiteral("INSERT INTO gen_runs(config, state, created_at) VALUES (?, 'running', ?)"))
+        .bind(1, toJsonText(config.toJson()))
+        .bind(2, nowIso())
+        .run();
+    const qint64 id = (*db)->lastInsertRowId();
+    tx.commit();
+    return id;
+}
+
+Expected<qint64> GenerationPipeline::latestUnfinishedRun()
+{
+    auto db = m_workspace.connect();
+    if (!db)
+        return makeError(db.error());
+    const qint64 id = (*db)->queryInt(QStringLiteral("SELECT id FROM gen_runs WHERE state != 'finished' ORDER BY id DESC LIMIT 1"), 0);
+    if (id <= 0)
+        return makeError(tr("the workspace has no unfinished generation run"));
+    return id;
+}
+
+Expected<RunInfo> GenerationPipeline::runInfo(qint64 runId)
+{
+    auto db = m_workspace.connect();
+    if (!db)
+        return makeError(db.error());
+    Statement st = (*db)->prepare(QStringLiteral("SELECT config, state, message, created_at, COALESCE(finished_at,'') FROM gen_runs WHERE id=?"));
+    st.bind(1, runId);
+    if (!st.step())
+        return makeError(tr("there is no generation run %1").arg(runId));
+    RunInfo info;
+    info.id = runId;
+    auto cfg = GenerationConfig::fromJson(QJsonDocument::fromJson(st.columnText(0).toUtf8()).object());
+    if (!cfg)
+        return makeError(cfg.error());
+    info.config = cfg.value();
+    info.state = st.columnText(1);
+    info.message = st.columnText(2);
+    info.createdAt = st.columnText(3);
+    info.finishedAt = st.columnText(4);
+    info.counters = readCounters(**db, runId);
+    return info;
+}
+
+QList<RunInfo> GenerationPipeline::runs()
+{
+    QList<RunInfo> out;
+    QList<qint64> ids;
+    {
+        auto db = m_workspace.connect();
+        if (!db)
+            return out;
+        Statement st = (*db)->prepare(QStringLiteral("SELECT id FROM gen_runs ORDER BY id"));
+        while (st.step())
+            ids << st.columnInt(0);
+    }
+    for (qint64 id : ids) {
+        auto info = runInfo(id);
+        if (info)
+            out.append(info.value());
+    }
+    return out;
+}
+
+namespace {
+
+// Everything one run needs while it is going; lives on the calling thread.
+class RunState
+{
+public:
+    RunState(Database &db, qint64 runId, GenerationConfig config, QList<PromptTemplate> templates)
+        : m_db(db), m_runId(runId), m_config(std::move(config)), m_templates(std::move(templates))
+    {
+    }
+
+    Status plan(Sampler &sampler)
+    {
+        const QMap<QString, int> perFamily = m_config.examplesPerFamily();
+        QStringList messages;
+        Transaction tx(m_db);
+        qint64 seq = m_db.queryInt(QStringLiteral("SELECT COALESCE(MAX(seq),0) FROM gen_requests WHERE run_id=%1").arg(m_runId));
+        for (auto it = perFamily.cbegin(); it != perFamily.cend(); ++it) {
+            const QString &family = it.key();
+            const int n = it.value();
+            if (n <= 0 || countRequests(family, QStringLiteral("generate")) > 0)
+                continue;
+            const PromptTemplate *gen = findTemplate(m_templates, family, QStringLiteral("generate"));
+            if (!gen)
+                return makeError(tr("the workspace has no generate template for family '%1'").arg(family));
+            const quint64 famIndex = static_cast<quint64>(taskFamilies().indexOf(family));
+            QStringList tasks;
+            if (isAsymmetricFamily(family)) {
+                const PromptTemplate *bs = findTemplate(m_templates, family, QStringLiteral("brainstorm"));
+                if (!bs)
+                    return makeError(tr("the workspace has no brainstorm template for family '%1'").arg(family));
+                const qint64 planned = countRequests(family, QStringLiteral("brainstorm"));
+                if (planned == 0) {
+                    const int count = m_config.brainstormsPerFamily > 0 ? m_config.brainstormsPerFamily
+                                                                        : std::max(1, (n + 19) / 20);
+                    for (int b = 0; b < count; ++b) {
+                        sampler.reseed(Sampler::deriveSeed(m_config.seed, 1000 + famIndex, static_cast<quint64>(b)));
+                        const SampledValues sv = sampler.sample(*bs);
+                        auto prompt = renderTemplate(bs->text, sv.values);
+                        if (!prompt)
+                            return makeError(tr("template '%1': %2").arg(bs->id, prompt.error()));
+                        insertRequest(++seq, QStringLiteral("brainstorm"), family, *bs, sv.language, sv.values, {}, prompt.value());
+                    }
+                    continue;
+                }
+                if (countRequests(family, QStringLiteral("brainstorm"), QStringLiteral("state IN ('pending','in_flight')")) > 0)
+                    continue; // brainstorms still running
+                Statement st = m_db.prepare(QStringLiteral("SELECT text FROM gen_tasks WHERE run_id=? AND family=? ORDER BY text"));
+                st.bind(1, m_runId).bind(2, family);
+                while (st.step())
+                    tasks << st.columnText(0);
+                if (tasks.isEmpty()) {
+                    if (countRequests(family, QStringLiteral("brainstorm"), QStringLiteral("state='failed'")) == 0)
+                        messages << tr("family '%1': the brainstorm step produced no tasks").arg(family);
+                    continue;
+                }
+            }
+            for (int i = 0; i < n; ++i) {
+                sampler.reseed(Sampler::deriveSeed(m_config.seed, famIndex, static_cast<quint64>(i)));
+                QString task;
+                if (!tasks.isEmpty())
+                    task = tasks.at(sampler.uniformInt(static_cast<int>(tasks.size())));
+                SampledValues sv = sampler.sample(*gen);
+                if (!task.isEmpty())
+                    sv.values.insert(QStringLiteral("task"), task);
+                auto prompt = renderTemplate(gen->text, sv.values);
+                if (!prompt)
+                    return makeError(tr("template '%1': %2").arg(gen->id, prompt.error()));
+                QMap<QString, QString> recorded = sv.values;
+                recorded.insert(QStringLiteral("language_code"), sv.language);
+                if (!sv.targetLanguage.isEmpty())
+                    recorded.insert(QStringLiteral("tgt_lang_code"), sv.targetLanguage);
+                insertRequest(++seq, QStringLiteral("generate"), family, *gen, sv.language, recorded, task, prompt.value());
+            }
+        }
+        if (!messages.isEmpty())
+            m_db.prepare(QStringLiteral("UPDATE gen_runs SET message=? WHERE id=?")).bind(1, messages.join(QStringLiteral("; "))).bind(2, m_runId).run();
+        tx.commit();
+        return Status::success();
+    }
+
+    // Marks up to n pending requests in flight and returns them.
+    QList<LlmCall> takePending(int n)
+    {
+        QList<LlmCall> calls;
+        if (n <= 0)
+            return calls;
+        Transaction tx(m_db);
+        Statement st = m_db.prepare(QStringLiteral("SELECT id, seq, prompt FROM gen_requests WHERE run_id=? AND state='pending' ORDER BY seq LIMIT ?"));
+        st.bind(1, m_runId).bind(2, n);
+        while (st.step())
+            calls.append({static_cast<quint64>(st.columnInt(0)),
+                          st.columnText(2),
+                          QStringLiteral("ef-%1-%2").arg(m_runId).arg(st.columnInt(1))});
+        Statement up = m_db.prepare(QStringLiteral("UPDATE gen_requests SET state='in_flight', sent_at=?, sends=sends+1 WHERE id=?"));
+        const QString now = nowIso();
+        for (const LlmCall &c : std::as_const(calls)) {
+            up.bind(1, now).bind(2, static_cast<qint64>(c.id)).run();
+            up.reset();
+        }
+        tx.commit();
+        return calls;
+    }
+
+    // Stores a result; returns true when it was a brainstorm (new tasks may allow planning).
+    bool complete(const LlmResult &r)
+    {
+        Transaction tx(m_db);
+        Statement st = m_db.prepare(QStringLiteral("SELECT kind, family, template_id, template_version, language, placeholders, task, "
+                                                   "prompt, state FROM gen_requests WHERE id=?"));
+        st.bind(1, static_cast<qint64>(r.id));
+        if (!st.step() || st.columnText(8) != QLatin1String("in_flight"))
+            return false; // not ours any more
+        const QString kind = st.columnText(0), family = st.columnText(1), templateId = st.columnText(2);
+        const qint64 templateVersion = st.columnInt(3);
+        const QString language = st.columnText(4), placeholders = st.columnText(5), task = st.columnText(6), prompt = st.columnText(7);
+        const QString now = nowIso();
+        m_db.prepare(QStringLiteral("UPDATE gen_requests SET state=?, attempts=attempts+?, http_status=?, error=?, raw_response=?, "
+                                    "prompt_tokens=?, completion_tokens=?, latency_ms=?, finished_at=? WHERE id=?"))
+            .bind(1, r.ok ? QStringLiteral("done") : QStringLiteral("failed"))
+            .bind(2, r.attempts)
+            .bind(3, r.httpStatus)
+            .bind(4, r.ok ? QString() : r.errorKind + QStringLiteral(": ") + r.error)
+            .bind(5, r.ok ? r.content : QString())
+            .bind(6, r.promptTokens)
+            .bind(7, r.completionTokens)
+            .bind(8, r.latencyMs)
+            .bind(9, now)
+            .bind(10, static_cast<qint64>(r.id))
+            .run();
+        if (r.ok) {
+            m_db.prepare(QStringLiteral("UPDATE gen_runs SET prompt_tokens=prompt_tokens+?, completion_tokens=completion_tokens+?, cost=cost+? WHERE id=?"))
+                .bind(1, r.promptTokens).bind(2, r.completionTokens).bind(3, r.cost).bind(4, m_runId)
+                .run();
+            if (kind == QLatin1String("brainstorm")) {
+                Statement ins = m_db.prepare(QStringLiteral("INSERT OR IGNORE INTO gen_tasks(run_id, family, text, request_id) VALUES (?,?,?,?)"));
+                for (const QString &taskText : parseTaskList(r.content)) {
+                    ins.bind(1, m_runId).bind(2, family).bind(3, taskText).bind(4, static_cast<qint64>(r.id)).run();
+                    ins.reset();
+                }
+            } else {
+                const PromptTemplate *t = nullptr;
+                for (const PromptTemplate &x : m_templates)
+                    if (x.id == templateId)
+                        t = &x;
+                if (t)
+                    storeExample(*t, r, family, language, task, placeholders, prompt, templateVersion, now);
+            }
+        }
+        tx.commit();
+        return kind == QLatin1String("brainstorm");
+    }
+
+    void resetInterrupted()
+    {
+        Transaction tx(m_db);
+        m_db.prepare(QStringLiteral("UPDATE gen_requests SET state='pending' WHERE run_id=? AND state IN ('in_flight','failed')"))
+            .bind(1, m_runId)
+            .run();
+        m_db.prepare(QStringLiteral("UPDATE gen_runs SET state='running', finished_at=NULL WHERE id=?")).bind(1, m_runId).run();
+        tx.commit();
+    }
+
+    void finish(const QString &state)
+    {
+        Transaction tx(m_db);
+        m_db.prepare(QStringLiteral("UPDATE gen_runs SET state=?, finished_at=? WHERE id=?")).bind(1, state).bind(2, nowIso()).bind(3, m_runId).run();
+        tx.commit();
+    }
+
+    qint64 pendingCount()
+    {
+        return m_db.queryInt(QStringLiteral("SELECT COUNT(*) FROM gen_requests WHERE run_id=%1 AND state='pending'").arg(m_runId));
+    }
+
+private:
+    qint64 countRequests(const QString &family, const QString &kind, const QString &extra = {})
+    {
+        Statement st = m_db.prepare(QStringLiteral("SELECT COUNT(*) FROM gen_requests WHERE run_id=? AND family=? AND kind=?")
+                                    + (extra.isEmpty() ? QString() : QStringLiteral(" AND ") + extra));
+        st.bind(1, m_runId).bind(2, family).bind(3, kind);
+        return st.step() ? st.columnInt(0) : 0;
+    }
+
+    void insertRequest(qint64 seq, const QString &kind, const QString &family, const PromptTemplate &t, const QString &language,
+                       const QMap<QString, QString> &values, const QString &task, const QString &prompt)
+    {
+        m_db.prepare(QStringLiteral("INSERT INTO gen_requests(run_id, seq, kind, family, template_id, template_version, language, "
+                                    "placeholders, task, prompt, state, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,'pending',?)"))
+            .bind(1, m_runId).bind(2, seq).bind(3, kind).bind(4, family).bind(5, t.id).bind(6, t.version)
+            .bind(7, language).bind(8, toJsonText(valuesJson(values))).bind(9, task).bind(10, prompt).bind(11, nowIso())
+            .run();
+    }
+
+    void storeExample(const PromptTemplate &t, const LlmResult &r, const QString &family, const QString &language,
+                      const QString &task, const QString &placeholders, const QString &prompt, qint64 templateVersion,
+                      const QString &now)
+    {
+        const ExampleFields f = extractExample(t, task, r.content);
+        QString status = QStringLiteral("invalid");
+        QString key;
+        if (f.ok) {
+            key = dedupKey(family, f.query, f.positive);
+            Statement dup = m_db.prepare(QStringLiteral("SELECT 1 FROM examples WHERE dedup_key=? AND status='valid'"));
+            dup.bind(1, key);
+            status = dup.step() ? QStringLiteral("duplicate") : QStringLiteral("valid");
+        }
+        Statement ins = m_db.prepare(QStringLiteral(
+            "INSERT INTO examples(run_id, request_id, family, language, instruction, query, positive, negative, status, "
+            "invalid_reason, invalid_detail, dedup_key, template_id, template_version, placeholders, prompt, raw_response, "
+            "prompt_tokens, completion_tokens, latency_ms, source, created_at) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'generated',?)"));
+        ins.bind(1, m_runId).bind(2, static_cast<qint64>(r.id)).bind(3, family).bind(4, language);
+        ins.bind(5, f.ok ? f.instruction : task).bind(6, f.query).bind(7, f.positive);
+        if (f.negative.isEmpty())
+            ins.bindNull(8);
+        else
+            ins.bind(8, f.negative);
+        ins.bind(9, status).bind(10, f.reason).bind(11, f.detail).bind(12, key).bind(13, t.id).bind(14, templateVersion);
+        ins.bind(15, placeholders).bind(16, prompt).bind(17, r.content).bind(18, r.promptTokens).bind(19, r.completionTokens);
+        ins.bind(20, r.latencyMs).bind(21, now);
+        ins.run();
+    }
+
+    Database &m_db;
+    qint64 m_runId;
+    GenerationConfig m_config;
+    QList<PromptTemplate> m_templates;
+};
+
+} // namespace
+
+Expected<GenerationCounters> GenerationPipeline::run(qint64 runId, const QString &apiKey,
+                                                     const std::function<bool(const GenerationCounters &)> &progress,
+                                                     const EndpointProfile *endpointOverride)
+{
+    auto info = runInfo(runId);
+    if (!info)
+        return makeError(info.error());
+    if (info->state == QLatin1String("finished"))
+        return makeError(tr("generation run %1 is already finished").arg(runId));
+    GenerationConfig config = info->config;
+    if (endpointOverride)
+        config.endpoint = *endpointOverride;
+    auto dbx = m_workspace.connect();
+    if (!dbx)
+        return makeError(dbx.error());
+    Database &db = **dbx;
+    auto sampler = Sampler::create(config.sampler, config.seed);
+    if (!sampler)
+        return makeError(sampler.error());
+
+    RunState state(db, runId, config, templatestore::list(db));
+    state.resetInterrupted();
+    if (Status s = state.plan(sampler.value()); !s)
+        return makeError(s.error());
+
+    EndpointProfile endpoint = config.endpoint;
+    endpoint.maxInFlight = std::max(1, config.concurrency);
+    LlmClient client(endpoint, apiKey);
+    QEventLoop loop;
+    int onWire = 0;
+    bool stopping = false;
+    qint64 sentThisSession = 0, completedThisSession = 0;
+    QElapsedTimer clock;
+    clock.start();
+    QString fatal;
+
+    auto dispatch = [&] {
+        if (stopping)
+            return;
+        const int room = endpoint.maxInFlight * 2 - onWire; // keep the client's queue short
+        if (room <= 0)
+            return;
+        const QList<LlmCall> calls = state.takePending(room);
+        for (const LlmCall &c : calls) {
+            ++onWire;
+            ++sentThisSession;
+            client.submit(c);
+        }
+    };
+    auto maybeFinish = [&] {
+        if (onWire > 0)
+            return;
+        if (!stopping) {
+            if (Status s = state.plan(sampler.value()); !s) {
+                fatal = s.error();
+                loop.quit();
+                return;
+            }
+            dispatch();
+            if (onWire > 0)
+                return;
+        }
+        loop.quit();
+    };
+    auto counters = [&] {
+        GenerationCounters c = readCounters(db, runId);
+        const double secs = clock.elapsed() / 1000.0;
+        c.sentThisSession = sentThisSession;
+        c.requestsPerSecond = secs > 0 ? completedThisSession / secs : 0.0;
+        const qint64 left = c.pending + c.inFlight;
+        c.etaMs = c.requestsPerSecond > 0 ? static_cast<qint64>(1000.0 * left / c.requestsPerSecond) : -1;
+        return c;
+    };
+
+    QObject guard;
+    QObject::connect(&client, &LlmClient::finished, &guard, [&](const LlmResult &r) {
+        --onWire;
+        ++completedThisSession;
+        try {
+            if (state.complete(r) && !stopping) {
+                if (Status s = state.plan(sampler.value()); !s)
+                    fatal = s.error();
+            }
+            dispatch();
+            maybeFinish();
+        } catch (const DbError &e) {
+            fatal = e.message();
+            stopping = true;
+            if (onWire == 0)
+                loop.quit();
+        }
+    }, Qt::QueuedConnection);
+    QTimer tick;
+    tick.setInterval(200);
+    QObject::connect(&tick, &QTimer::timeout, &guard, [&] {
+        if (progress && !stopping && !progress(counters()))
+            stopping = true;
+        if (stopping && onWire == 0)
+            loop.quit();
+    });
+    tick.start();
+    QTimer::singleShot(0, &guard, [&] {
+        dispatch();
+        maybeFinish();
+    });
+    loop.exec();
+    tick.stop();
+
+    GenerationCounters c = counters();
+    if (!fatal.isEmpty()) {
+        state.finish(QStringLiteral("failed"));
+        return makeError(fatal);
+    }
+    if (stopping)
+        state.finish(QStringLiteral("cancelled"));
+    else
+        state.finish(c.failed > 0 || c.pending > 0 ? QStringLiteral("failed") : QStringLiteral("finished"));
+    if (progress)
+        progress(c);
+    return c;
+}
+
+// ---- preview ----
+
+Expected<QList<PreviewItem>> renderPreview(Database &db, const QString &family, const QString &language, int n,
+                                           quint64 seed, const QString &templateId)
+{
+    if (!taskFamilies().contains(family))
+        return makeError(tr("unknown task family '%1' (expected one of %2)").arg(family, taskFamilies().join(QStringLiteral(", "))));
+    const QList<PromptTemplate> all = templatestore::list(db);
+    const PromptTemplate *t = nullptr;
+    if (!templateId.isEmpty()) {
+        for (const PromptTemplate &x : all)
+            if (x.id == templateId)
+                t = &x;
+        if (!t)
+            return makeError(tr("no template '%1' in this workspace").arg(templateId));
+    } else {
+        t = findTemplate(all, family, QStringLiteral("generate"));
+        if (!t)
+            return makeError(tr("the workspace has no generate template for family '%1'").arg(family));
+    }
+    QString code;
+    if (!language.isEmpty()) {
+        const LanguageInfo *l = findLanguage(language);
+        if (!l)
+            return makeError(tr("unknown language '%1' (use a code of the XLM-R table, e.g. de, zh)").arg(language));
+        code = l->code;
+    }
+    QStringList tasks;
+    if (t->step == QLatin1String("generate") && isAsymmetricFamily(family)) {
+        Statement st = db.prepare(QStringLiteral("SELECT DISTINCT text FROM gen_tasks WHERE family=? ORDER BY text"));
+        st.bind(1, family);
+        while (st.step())
+            tasks << st.columnText(0);
+        if (tasks.isEmpty()) {
+            Statement ex = db.prepare(QStringLiteral("SELECT DISTINCT instruction FROM examples WHERE family=? AND status='valid' AND instruction != '' ORDER BY instruction"));
+            ex.bind(1, family);
+            while (ex.step())
+                tasks << ex.columnText(0);
+        }
+        if (tasks.isEmpty())
+            tasks = t->exampleTasks;
+        if (tasks.isEmpty())
+            return makeError(tr("no task to preview family '%1' with: the workspace has none and template '%2' lists no example tasks")
+                                 .arg(family, t->id));
+    }
+    auto sampler = Sampler::create({}, seed);
+    if (!sampler)
+        return makeError(sampler.error());
+    QList<PreviewItem> out;
+    for (int i = 0; i < n; ++i) {
+        sampler->reseed(Sampler::deriveSeed(seed, static_cast<quint64>(taskFamilies().indexOf(family)), static_cast<quint64>(i)));
+        PreviewItem item;
+        item.family = family;
+        item.templateId = t->id;
+        if (!tasks.isEmpty())
+            item.task = tasks.at(sampler->uniformInt(static_cast<int>(tasks.size())));
+        SampledValues sv = sampler->sample(*t, code);
+        item.language = sv.language;
+        item.values = sv.values;
+        if (!item.task.isEmpty())
+            item.values.insert(QStringLiteral("task"), item.task);
+        auto prompt = renderTemplate(t->text, item.values);
+        if (!prompt)
+            return makeError(tr("template '%1': %2").arg(t->id, prompt.error()));
+        item.prompt = prompt.value();
+        out.append(item);
+    }
+    return out;
+}
+
+void callPreview(QList<PreviewItem> &items, const PromptTemplate &t, const EndpointProfile &endpoint, const QString &apiKey)
+{
+    if (items.isEmpty())
+        return;
+    LlmClient client(endpoint, apiKey);
+    QEventLoop loop;
+    int left = static_cast<int>(items.size());
+    QObject guard;
+    QObject::connect(&client, &LlmClient::finished, &guard, [&](const LlmResult &r) {
+        PreviewItem &item = items[static_cast<int>(r.id)];
+        item.called = true;
+        item.rawResponse = r.content;
+        if (!r.ok)
+            item.error = r.error;
+        else if (t.step == QLatin1String("generate"))
+            item.example = extractExample(t, item.task, r.content);
+        if (--left == 0)
+            loop.quit();
+    }, Qt::QueuedConnection);
+    for (int i = 0; i < items.size(); ++i)
+        client.submit({static_cast<quint64>(i), items.at(i).prompt, QStringLiteral("ef-preview-%1").arg(i)});
+    loop.exec();
+}
+
+} // namespace ef

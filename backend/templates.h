@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Prompt templates: the model, {name} rendering, validation, built-ins and the workspace store.
+//
+// A template is a prompt for one task family and one step (brainstorm or generate) with
+// {placeholder} slots, the value set of each placeholder and the output schema it asks for
+// (a list of task sentences, or a JSON object whose keys map to query / positive / hard
+// negative). "{{" and "}}" write literal braces. The built-ins live in resources/templates
+// (embedded as :/templates/*.json) and are copied into every new workspace, where each save
+// adds a version and keeps the previous ones.
+//
+// Thread-safety: PromptTemplate is a value. The store functions take the calling thread's
+// Database connection and write inside their own transactions.
+#pragma once
+
+#include <QJsonObject>
+#include <QList>
+#include <QMap>
+#include <QString>
+#include <QStringList>
+
+#include "backend/expected.h"
+
+namespace ef {
+
+class Database;
+
+// The six task families, in the paper's order; "retrieval" is short-long, "classification"
+// long-short.
+const QStringList &taskFamilies();
+bool isAsymmetricFamily(const QString &family);
+
+struct OutputSchema
+{
+    QString type;          // "object" (generate) or "list" (brainstorm); empty when missing
+    QStringList keys;      // required JSON keys (object)
+    QString queryKey;      // which key becomes the query
+    QString positiveKey;   // ... the positive
+    QString negativeKey;   // ... the hard negative; empty = none
+    QString instruction;   // "{task}" or a fixed instruction sentence
+};
+
+struct PromptTemplate
+{
+    QString id;        // "retrieval.generate"
+    QString family;    // one of taskFamilies()
+    QString step;      // "brainstorm" or "generate"
+    QString title;
+    QString text;
+    QMap<QString, QStringList> valueSets;
+    OutputSchema output;
+    QStringList exampleTasks; // tasks for previews when the workspace has none yet
+    int version = 0;          // workspace version (0 = not stored)
+
+    QJsonObject toJson() const;
+    // Reads the JSON form; structural problems end up in the returned message.
+    static Expected<PromptTemplate> fromJson(const QJsonObject &o);
+    bool operator==(const PromptTemplate &o) const { return toJson() == o.toJson(); }
+};
+
+// Placeholders filled by the sampler or the pipeline rather than by a value set.
+const QStringList &builtinPlaceholders(); // task, language, src_lang, tgt_lang
+
+struct TemplateIssue
+{
+    enum class Severity { Error, Warning };
+    Severity severity = Severity::Error;
+    QString code;    // stable: "unknown_placeholder", "empty_value_set", "unused_value_set",
+                     // "syntax", "missing_schema", "invalid_schema", "family", "step"
+    QString subject; // the placeholder, key or field concerned
+    QString message; // translated
+};
+
+// Placeholder names used in text, in order of first use. Syntax errors go to errors.
+QStringList placeholdersIn(const QString &text, QStringList *errors = nullptr);
+// Renders text, replacing each {name} with values[name]; a name without a value is an error.
+Expected<QString> renderTemplate(const QString &text, const QMap<QString, QString> &values);
+QList<TemplateIssue> validateTemplate(const PromptTemplate &t);
+bool hasErrors(const QList<TemplateIssue> &issues);
+
+// The built-in templates shipped in the resources, sorted by id.
+const QList<PromptTemplate> &builtinTemplates();
+const PromptTemplate *builtinTemplate(const QString &id);
+
+// One changed field between two templates ("text", "title", "value_sets.clarity", "output").
+struct TemplateDiffEntry
+{
+    QString field;
+    QString before; // compact JSON or text
+    QString after;
+};
+struct TemplateDiff
+{
+    QList<TemplateDiffEntry> fields;
+    QStringList textLines; // unified-style lines of the text diff: "  same", "- old", "+ new"
+    bool isEmpty() const { return fields.isEmpty(); }
+    QJsonObject toJson() const;
+};
+TemplateDiff diffTemplates(const PromptTemplate &before, const PromptTemplate &after);
+
+struct TemplateVersionInfo
+{
+    int version = 0;
+    QString savedAt;
+    QString note;
+};
+
+namespace templatestore {
+
+// Copies the built-ins into a workspace that has none yet (done at creation/migration).
+void seedBuiltins(Database &db);
+QList<PromptTemplate> list(Database &db);
+Expected<PromptTemplate> load(Database &db, const QString &id, int version = 0); // 0 = current
+QList<TemplateVersionInfo> history(Database &db, const QString &id);
+// Validates and stores t as a new version (or a new template); returns the version number.
+Expected<int> save(Database &db, const PromptTemplate &t, const QString &note = {});
+// Export format: {"format":"embedforge-templates","version":1,"templates":[...]}.
+QJsonObject exportJson(const QList<PromptTemplate> &templates);
+// Accepts the export format, a single template object or an array of them.
+Expected<QList<PromptTemplate>> parseImport(const QByteArray &json);
+
+} // namespace templatestore
+
+} // namespace ef
