@@ -17,10 +17,6 @@ namespace ef {
 
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("ef::Dataset", text);
-}
 
 QJsonObject mapJson(const QMap<QString, qint64> &m)
 {
@@ -75,9 +71,9 @@ DatasetStats datasetStats(Database &db)
 Expected<ExportSummary> exportDataset(Database &db, const ExportOptions &options)
 {
     if (options.format != QLatin1String("examples") && options.format != QLatin1String("triplets"))
-        return makeError(tr("unknown export format '%1' (examples or triplets)").arg(options.format));
+        return makeError(QCoreApplication::translate("ef::Dataset", "unknown export format '%1' (examples or triplets)").arg(options.format));
     if (!(options.validationFraction >= 0.0 && options.validationFraction < 1.0))
-        return makeError(tr("the validation fraction must be at least 0 and below 1"));
+        return makeError(QCoreApplication::translate("ef::Dataset", "the validation fraction must be at least 0 and below 1"));
     ExportSummary sum;
     sum.trainPath = options.path;
     const bool split = options.validationFraction > 0.0;
@@ -92,10 +88,10 @@ Expected<ExportSummary> exportDataset(Database &db, const ExportOptions &options
     }
     QSaveFile train(sum.trainPath);
     if (!train.open(QIODevice::WriteOnly))
-        return makeError(tr("cannot write '%1': %2").arg(sum.trainPath, train.errorString()));
+        return makeError(QCoreApplication::translate("ef::Dataset", "cannot write '%1': %2").arg(sum.trainPath, train.errorString()));
     QSaveFile val(split ? sum.validationPath : QString());
     if (split && !val.open(QIODevice::WriteOnly))
-        return makeError(tr("cannot write '%1': %2").arg(sum.validationPath, val.errorString()));
+        return makeError(QCoreApplication::translate("ef::Dataset", "cannot write '%1': %2").arg(sum.validationPath, val.errorString()));
     Statement st = db.prepare(QStringLiteral("SELECT id, instruction, query, positive, negative, family, language FROM examples "
                                              "WHERE status='valid' ORDER BY id"));
     while (st.step()) {
@@ -131,9 +127,9 @@ Expected<ExportSummary> exportDataset(Database &db, const ExportOptions &options
         }
     }
     if (!train.commit())
-        return makeError(tr("cannot write '%1': %2").arg(sum.trainPath, train.errorString()));
+        return makeError(QCoreApplication::translate("ef::Dataset", "cannot write '%1': %2").arg(sum.trainPath, train.errorString()));
     if (split && !val.commit())
-        return makeError(tr("cannot write '%1': %2").arg(sum.validationPath, val.errorString()));
+        return makeError(QCoreApplication::translate("ef::Dataset", "cannot write '%1': %2").arg(sum.validationPath, val.errorString()));
     return sum;
 }
 
@@ -141,7 +137,7 @@ Expected<qint64> importDemoExamples(Database &db, const QString &path)
 {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
-        return makeError(tr("cannot read '%1': %2").arg(path, f.errorString()));
+        return makeError(QCoreApplication::translate("ef::Dataset", "cannot read '%1': %2").arg(path, f.errorString()));
     Transaction tx(db);
     Statement ins = db.prepare(QStringLiteral(
         "INSERT INTO examples(family, language, instruction, query, positive, negative, status, invalid_reason, invalid_detail, "
@@ -159,19 +155,19 @@ Expected<qint64> importDemoExamples(Database &db, const QString &path)
         QJsonParseError pe{};
         const QJsonDocument doc = QJsonDocument::fromJson(raw, &pe);
         if (!doc.isObject())
-            return makeError(tr("%1:%2: not a JSON object (%3)").arg(path).arg(lineNo).arg(pe.errorString()));
+            return makeError(QCoreApplication::translate("ef::Dataset", "%1:%2: not a JSON object (%3)").arg(path).arg(lineNo).arg(pe.errorString()));
         const QJsonObject o = doc.object();
         const QString family = o.value(QStringLiteral("family")).toString();
         const QString status = o.value(QStringLiteral("status")).toString();
         if (!taskFamilies().contains(family))
-            return makeError(tr("%1:%2: unknown family '%3'").arg(path).arg(lineNo).arg(family));
+            return makeError(QCoreApplication::translate("ef::Dataset", "%1:%2: unknown family '%3'").arg(path).arg(lineNo).arg(family));
         if (status != QLatin1String("valid") && status != QLatin1String("invalid") && status != QLatin1String("duplicate"))
-            return makeError(tr("%1:%2: status must be valid, invalid or duplicate, not '%3'").arg(path).arg(lineNo).arg(status));
+            return makeError(QCoreApplication::translate("ef::Dataset", "%1:%2: status must be valid, invalid or duplicate, not '%3'").arg(path).arg(lineNo).arg(status));
         for (const char *key : {"language", "query", "positive", "raw_response"})
             if (!o.value(QLatin1String(key)).isString())
-                return makeError(tr("%1:%2: \"%3\" must be a string").arg(path).arg(lineNo).arg(QLatin1String(key)));
+                return makeError(QCoreApplication::translate("ef::Dataset", "%1:%2: \"%3\" must be a string").arg(path).arg(lineNo).arg(QLatin1String(key)));
         if (status == QLatin1String("invalid") && o.value(QStringLiteral("invalid_reason")).toString().isEmpty())
-            return makeError(tr("%1:%2: an invalid example needs an \"invalid_reason\"").arg(path).arg(lineNo));
+            return makeError(QCoreApplication::translate("ef::Dataset", "%1:%2: an invalid example needs an \"invalid_reason\"").arg(path).arg(lineNo));
         const QString query = o.value(QStringLiteral("query")).toString();
         const QString positive = o.value(QStringLiteral("positive")).toString();
         const QString key = status == QLatin1String("invalid") ? QString() : dedupKey(family, query, positive);

@@ -23,10 +23,6 @@ namespace ef {
 
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("ef::Generation", text);
-}
 
 QString nowIso()
 {
@@ -213,9 +209,9 @@ Expected<GenerationConfig> GenerationConfig::fromJson(const QJsonObject &o)
     c.endpoint = profileFromJson(o.value(QStringLiteral("endpoint")).toObject());
     for (const QString &f : std::as_const(c.families))
         if (!taskFamilies().contains(f))
-            return makeError(tr("unknown task family '%1' (expected one of %2)").arg(f, taskFamilies().join(QStringLiteral(", "))));
+            return makeError(QCoreApplication::translate("ef::Generation", "unknown task family '%1' (expected one of %2)").arg(f, taskFamilies().join(QStringLiteral(", "))));
     if (c.examples < 0)
-        return makeError(tr("the number of examples must not be negative"));
+        return makeError(QCoreApplication::translate("ef::Generation", "the number of examples must not be negative"));
     return c;
 }
 
@@ -287,12 +283,12 @@ QString dedupKey(const QString &family, const QString &query, const QString &pos
 Expected<qint64> GenerationPipeline::createRun(const GenerationConfig &config)
 {
     if (config.examples <= 0)
-        return makeError(tr("--examples must be at least 1"));
+        return makeError(QCoreApplication::translate("ef::Generation", "--examples must be at least 1"));
     auto sampler = Sampler::create(config.sampler, config.seed);
     if (!sampler)
         return makeError(sampler.error());
     if (config.endpoint.baseUrl.trimmed().isEmpty())
-        return makeError(tr("the run has no endpoint base URL"));
+        return makeError(QCoreApplication::translate("ef::Generation", "the run has no endpoint base URL"));
     auto db = m_workspace.connect();
     if (!db)
         return makeError(db.error());
@@ -302,15 +298,15 @@ Expected<qint64> GenerationPipeline::createRun(const GenerationConfig &config)
             continue;
         const PromptTemplate *gen = findTemplate(all, it.key(), QStringLiteral("generate"));
         if (!gen)
-            return makeError(tr("the workspace has no generate template for family '%1'").arg(it.key()));
+            return makeError(QCoreApplication::translate("ef::Generation", "the workspace has no generate template for family '%1'").arg(it.key()));
         if (hasErrors(validateTemplate(*gen)))
-            return makeError(tr("template '%1' has errors; run 'templates validate'").arg(gen->id));
+            return makeError(QCoreApplication::translate("ef::Generation", "template '%1' has errors; run 'templates validate'").arg(gen->id));
         if (isAsymmetricFamily(it.key())) {
             const PromptTemplate *bs = findTemplate(all, it.key(), QStringLiteral("brainstorm"));
             if (!bs)
-                return makeError(tr("the workspace has no brainstorm template for family '%1'").arg(it.key()));
+                return makeError(QCoreApplication::translate("ef::Generation", "the workspace has no brainstorm template for family '%1'").arg(it.key()));
             if (hasErrors(validateTemplate(*bs)))
-                return makeError(tr("template '%1' has errors; run 'templates validate'").arg(bs->id));
+                return makeError(QCoreApplication::translate("ef::Generation", "template '%1' has errors; run 'templates validate'").arg(bs->id));
         }
     }
     Transaction tx(**db);
@@ -330,7 +326,7 @@ Expected<qint64> GenerationPipeline::latestUnfinishedRun()
         return makeError(db.error());
     const qint64 id = (*db)->queryInt(QStringLiteral("SELECT id FROM gen_runs WHERE state != 'finished' ORDER BY id DESC LIMIT 1"), 0);
     if (id <= 0)
-        return makeError(tr("the workspace has no unfinished generation run"));
+        return makeError(QCoreApplication::translate("ef::Generation", "the workspace has no unfinished generation run"));
     return id;
 }
 
@@ -342,7 +338,7 @@ Expected<RunInfo> GenerationPipeline::runInfo(qint64 runId)
     Statement st = (*db)->prepare(QStringLiteral("SELECT config, state, message, created_at, COALESCE(finished_at,'') FROM gen_runs WHERE id=?"));
     st.bind(1, runId);
     if (!st.step())
-        return makeError(tr("there is no generation run %1").arg(runId));
+        return makeError(QCoreApplication::translate("ef::Generation", "there is no generation run %1").arg(runId));
     RunInfo info;
     info.id = runId;
     auto cfg = GenerationConfig::fromJson(QJsonDocument::fromJson(st.columnText(0).toUtf8()).object());
@@ -401,13 +397,13 @@ public:
                 continue;
             const PromptTemplate *gen = findTemplate(m_templates, family, QStringLiteral("generate"));
             if (!gen)
-                return makeError(tr("the workspace has no generate template for family '%1'").arg(family));
+                return makeError(QCoreApplication::translate("ef::Generation", "the workspace has no generate template for family '%1'").arg(family));
             const quint64 famIndex = static_cast<quint64>(taskFamilies().indexOf(family));
             QStringList tasks;
             if (isAsymmetricFamily(family)) {
                 const PromptTemplate *bs = findTemplate(m_templates, family, QStringLiteral("brainstorm"));
                 if (!bs)
-                    return makeError(tr("the workspace has no brainstorm template for family '%1'").arg(family));
+                    return makeError(QCoreApplication::translate("ef::Generation", "the workspace has no brainstorm template for family '%1'").arg(family));
                 const qint64 planned = countRequests(family, QStringLiteral("brainstorm"));
                 if (planned == 0) {
                     const int count = m_config.brainstormsPerFamily > 0 ? m_config.brainstormsPerFamily
@@ -417,7 +413,7 @@ public:
                         const SampledValues sv = sampler.sample(*bs);
                         auto prompt = renderTemplate(bs->text, sv.values);
                         if (!prompt)
-                            return makeError(tr("template '%1': %2").arg(bs->id, prompt.error()));
+                            return makeError(QCoreApplication::translate("ef::Generation", "template '%1': %2").arg(bs->id, prompt.error()));
                         insertRequest(++seq, QStringLiteral("brainstorm"), family, *bs, sv.language, sv.values, {}, prompt.value());
                     }
                     continue;
@@ -430,7 +426,7 @@ public:
                     tasks << st.columnText(0);
                 if (tasks.isEmpty()) {
                     if (countRequests(family, QStringLiteral("brainstorm"), QStringLiteral("state='failed'")) == 0)
-                        messages << tr("family '%1': the brainstorm step produced no tasks").arg(family);
+                        messages << QCoreApplication::translate("ef::Generation", "family '%1': the brainstorm step produced no tasks").arg(family);
                     continue;
                 }
             }
@@ -444,7 +440,7 @@ public:
                     sv.values.insert(QStringLiteral("task"), task);
                 auto prompt = renderTemplate(gen->text, sv.values);
                 if (!prompt)
-                    return makeError(tr("template '%1': %2").arg(gen->id, prompt.error()));
+                    return makeError(QCoreApplication::translate("ef::Generation", "template '%1': %2").arg(gen->id, prompt.error()));
                 QMap<QString, QString> recorded = sv.values;
                 recorded.insert(QStringLiteral("language_code"), sv.language);
                 if (!sv.targetLanguage.isEmpty())
@@ -617,7 +613,7 @@ Expected<GenerationCounters> GenerationPipeline::run(qint64 runId, const QString
     if (!info)
         return makeError(info.error());
     if (info->state == QLatin1String("finished"))
-        return makeError(tr("generation run %1 is already finished").arg(runId));
+        return makeError(QCoreApplication::translate("ef::Generation", "generation run %1 is already finished").arg(runId));
     GenerationConfig config = info->config;
     if (endpointOverride)
         config.endpoint = *endpointOverride;
@@ -737,7 +733,7 @@ Expected<QList<PreviewItem>> renderPreview(Database &db, const QString &family, 
                                            quint64 seed, const QString &templateId)
 {
     if (!taskFamilies().contains(family))
-        return makeError(tr("unknown task family '%1' (expected one of %2)").arg(family, taskFamilies().join(QStringLiteral(", "))));
+        return makeError(QCoreApplication::translate("ef::Generation", "unknown task family '%1' (expected one of %2)").arg(family, taskFamilies().join(QStringLiteral(", "))));
     const QList<PromptTemplate> all = templatestore::list(db);
     const PromptTemplate *t = nullptr;
     if (!templateId.isEmpty()) {
@@ -745,17 +741,17 @@ Expected<QList<PreviewItem>> renderPreview(Database &db, const QString &family, 
             if (x.id == templateId)
                 t = &x;
         if (!t)
-            return makeError(tr("no template '%1' in this workspace").arg(templateId));
+            return makeError(QCoreApplication::translate("ef::Generation", "no template '%1' in this workspace").arg(templateId));
     } else {
         t = findTemplate(all, family, QStringLiteral("generate"));
         if (!t)
-            return makeError(tr("the workspace has no generate template for family '%1'").arg(family));
+            return makeError(QCoreApplication::translate("ef::Generation", "the workspace has no generate template for family '%1'").arg(family));
     }
     QString code;
     if (!language.isEmpty()) {
         const LanguageInfo *l = findLanguage(language);
         if (!l)
-            return makeError(tr("unknown language '%1' (use a code of the XLM-R table, e.g. de, zh)").arg(language));
+            return makeError(QCoreApplication::translate("ef::Generation", "unknown language '%1' (use a code of the XLM-R table, e.g. de, zh)").arg(language));
         code = l->code;
     }
     QStringList tasks;
@@ -773,7 +769,7 @@ Expected<QList<PreviewItem>> renderPreview(Database &db, const QString &family, 
         if (tasks.isEmpty())
             tasks = t->exampleTasks;
         if (tasks.isEmpty())
-            return makeError(tr("no task to preview family '%1' with: the workspace has none and template '%2' lists no example tasks")
+            return makeError(QCoreApplication::translate("ef::Generation", "no task to preview family '%1' with: the workspace has none and template '%2' lists no example tasks")
                                  .arg(family, t->id));
     }
     auto sampler = Sampler::create({}, seed);
@@ -794,7 +790,7 @@ Expected<QList<PreviewItem>> renderPreview(Database &db, const QString &family, 
             item.values.insert(QStringLiteral("task"), item.task);
         auto prompt = renderTemplate(t->text, item.values);
         if (!prompt)
-            return makeError(tr("template '%1': %2").arg(t->id, prompt.error()));
+            return makeError(QCoreApplication::translate("ef::Generation", "template '%1': %2").arg(t->id, prompt.error()));
         item.prompt = prompt.value();
         out.append(item);
     }

@@ -12,10 +12,6 @@ namespace ef {
 
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("ef::LlmParse", text);
-}
 
 // Contents of ``` fenced blocks (any language tag), in order; an unclosed fence runs to the end.
 QStringList fencedBlocks(const QString &s)
@@ -189,7 +185,7 @@ ParsedObject parseJsonObject(const QString &reply)
     ParsedObject r;
     if (reply.trimmed().isEmpty()) {
         r.reason = QStringLiteral("empty_response");
-        r.detail = tr("the reply is empty");
+        r.detail = QCoreApplication::translate("ef::LlmParse", "the reply is empty");
         return r;
     }
     QStringList candidates = fencedBlocks(reply);
@@ -222,16 +218,16 @@ ParsedObject parseJsonObject(const QString &reply)
     }
     if (sawTruncated) {
         r.reason = QStringLiteral("truncated_json");
-        r.detail = tr("the JSON object is cut off before its closing brace");
+        r.detail = QCoreApplication::translate("ef::LlmParse", "the JSON object is cut off before its closing brace");
     } else if (sawNonObject) {
         r.reason = QStringLiteral("not_object");
-        r.detail = tr("the reply is JSON but not an object");
+        r.detail = QCoreApplication::translate("ef::LlmParse", "the reply is JSON but not an object");
     } else if (sawBrace) {
         r.reason = QStringLiteral("invalid_json");
-        r.detail = tr("the reply contains a {...} block that is not valid JSON");
+        r.detail = QCoreApplication::translate("ef::LlmParse", "the reply contains a {...} block that is not valid JSON");
     } else {
         r.reason = QStringLiteral("no_json");
-        r.detail = tr("the reply contains no JSON object");
+        r.detail = QCoreApplication::translate("ef::LlmParse", "the reply contains no JSON object");
     }
     return r;
 }
@@ -285,18 +281,18 @@ ValidatedExample validateObject(const ParsedObject &parsed, const QStringList &r
     for (const QString &k : requiredKeys) {
         if (!parsed.object.contains(k)) {
             v.reason = QStringLiteral("missing_key");
-            v.detail = tr("the key \"%1\" is missing").arg(k);
+            v.detail = QCoreApplication::translate("ef::LlmParse", "the key \"%1\" is missing").arg(k);
             return v;
         }
         const QJsonValue val = parsed.object.value(k);
         if (!val.isString()) {
             v.reason = QStringLiteral("not_string");
-            v.detail = tr("the value of \"%1\" is not a string").arg(k);
+            v.detail = QCoreApplication::translate("ef::LlmParse", "the value of \"%1\" is not a string").arg(k);
             return v;
         }
         if (val.toString().trimmed().isEmpty()) {
             v.reason = QStringLiteral("empty_value");
-            v.detail = tr("the value of \"%1\" is empty").arg(k);
+            v.detail = QCoreApplication::translate("ef::LlmParse", "the value of \"%1\" is empty").arg(k);
             return v;
         }
     }

@@ -9,10 +9,6 @@
 namespace ef {
 
 namespace {
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("ef::Sampler", text);
-}
 
 quint64 splitMix(quint64 x)
 {
@@ -152,15 +148,15 @@ Expected<QList<QPair<QString, double>>> languageWeights(const SamplerConfig &con
                                          QStringLiteral("es")};
     for (const QString &c : config.languages)
         if (!findLanguage(c))
-            return makeError(tr("unknown language '%1' (use a code of the XLM-R table, e.g. de, zh)").arg(c));
+            return makeError(QCoreApplication::translate("ef::Sampler", "unknown language '%1' (use a code of the XLM-R table, e.g. de, zh)").arg(c));
     for (auto it = config.weights.cbegin(); it != config.weights.cend(); ++it) {
         if (!findLanguage(it.key()))
-            return makeError(tr("unknown language '%1' in the weights").arg(it.key()));
+            return makeError(QCoreApplication::translate("ef::Sampler", "unknown language '%1' in the weights").arg(it.key()));
         if (!(it.value() >= 0.0))
-            return makeError(tr("the weight of '%1' must be zero or more").arg(it.key()));
+            return makeError(QCoreApplication::translate("ef::Sampler", "the weight of '%1' must be zero or more").arg(it.key()));
     }
     if (config.scheme != QLatin1String("ose") && config.scheme != QLatin1String("uniform") && config.scheme != QLatin1String("size"))
-        return makeError(tr("unknown language weighting '%1' (ose, uniform or size)").arg(config.scheme));
+        return makeError(QCoreApplication::translate("ef::Sampler", "unknown language weighting '%1' (ose, uniform or size)").arg(config.scheme));
     const int others = static_cast<int>(xlmrLanguages().size()) - 1 - static_cast<int>(favoured.size());
     const double rest = (1.0 - 0.431 - 0.029 * favoured.size()) / others;
     QList<QPair<QString, double>> out;
@@ -186,7 +182,7 @@ Expected<QList<QPair<QString, double>>> languageWeights(const SamplerConfig &con
         total += w;
     }
     if (!(total > 0.0))
-        return makeError(tr("the language weights add up to zero"));
+        return makeError(QCoreApplication::translate("ef::Sampler", "the language weights add up to zero"));
     for (auto &p : out)
         p.second /= total;
     return out;

@@ -27,10 +27,6 @@ bool EndpointProfile::operator==(const EndpointProfile &o) const
 namespace apikeys {
 
 namespace {
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("ef::ApiKeys", text);
-}
 constexpr QFileDevice::Permissions kUserOnly = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
 constexpr QFileDevice::Permissions kOthers = QFileDevice::ReadGroup | QFileDevice::WriteGroup | QFileDevice::ExeGroup
                                              | QFileDevice::ReadOther | QFileDevice::WriteOther | QFileDevice::ExeOther;
@@ -42,12 +38,12 @@ QJsonObject readFile(QString *error)
         return {};
     if (f.permissions() & kOthers) {
         if (error)
-            *error = tr("the API key file '%1' is readable by other users; run chmod 600 on it").arg(f.fileName());
+            *error = QCoreApplication::translate("ef::ApiKeys", "the API key file '%1' is readable by other users; run chmod 600 on it").arg(f.fileName());
         return {};
     }
     if (!f.open(QIODevice::ReadOnly)) {
         if (error)
-            *error = tr("cannot read the API key file '%1': %2").arg(f.fileName(), f.errorString());
+            *error = QCoreApplication::translate("ef::ApiKeys", "cannot read the API key file '%1': %2").arg(f.fileName(), f.errorString());
         return {};
     }
     return QJsonDocument::fromJson(f.readAll()).object();
@@ -80,13 +76,13 @@ bool store(const QString &profileName, const QString &key, QString *error)
     QSaveFile f(keyFilePath());
     if (!f.open(QIODevice::WriteOnly) || !f.setPermissions(kUserOnly)) {
         if (error)
-            *error = tr("cannot write the API key file '%1': %2").arg(keyFilePath(), f.errorString());
+            *error = QCoreApplication::translate("ef::ApiKeys", "cannot write the API key file '%1': %2").arg(keyFilePath(), f.errorString());
         return false;
     }
     f.write(QJsonDocument(keys).toJson());
     if (!f.commit()) {
         if (error)
-            *error = tr("cannot write the API key file '%1': %2").arg(keyFilePath(), f.errorString());
+            *error = QCoreApplication::translate("ef::ApiKeys", "cannot write the API key file '%1': %2").arg(keyFilePath(), f.errorString());
         return false;
     }
     QFile::setPermissions(keyFilePath(), kUserOnly);

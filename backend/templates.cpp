@@ -16,10 +16,6 @@ namespace ef {
 
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("ef::Templates", text);
-}
 
 QString nowIso()
 {
@@ -67,13 +63,13 @@ QStringList scan(const QString &text, OnText onText, OnName onName)
             const int close = static_cast<int>(text.indexOf(QLatin1Char('}'), i + 1));
             const int nextOpen = static_cast<int>(text.indexOf(QLatin1Char('{'), i + 1));
             if (close < 0 || (nextOpen >= 0 && nextOpen < close)) {
-                errors << tr("unclosed '{' at character %1 (write '{{' for a literal brace)").arg(i + 1);
+                errors << QCoreApplication::translate("ef::Templates", "unclosed '{' at character %1 (write '{{' for a literal brace)").arg(i + 1);
                 literal += c;
                 continue;
             }
             const QString name = text.mid(i + 1, close - i - 1);
             if (!isIdentifier(name)) {
-                errors << tr("'{%1}' at character %2 is not a placeholder name (letters, digits and '_'; "
+                errors << QCoreApplication::translate("ef::Templates", "'{%1}' at character %2 is not a placeholder name (letters, digits and '_'; "
                              "write '{{' and '}}' for literal braces)")
                               .arg(name)
                               .arg(i + 1);
@@ -91,7 +87,7 @@ QStringList scan(const QString &text, OnText onText, OnName onName)
                 ++i;
                 continue;
             }
-            errors << tr("unmatched '}' at character %1 (write '}}' for a literal brace)").arg(i + 1);
+            errors << QCoreApplication::translate("ef::Templates", "unmatched '}' at character %1 (write '}}' for a literal brace)").arg(i + 1);
             literal += c;
         } else {
             literal += c;
@@ -190,20 +186,20 @@ Expected<PromptTemplate> PromptTemplate::fromJson(const QJsonObject &o)
     PromptTemplate t;
     t.id = o.value(QStringLiteral("id")).toString().trimmed();
     if (t.id.isEmpty())
-        return makeError(tr("a template needs a non-empty string \"id\""));
+        return makeError(QCoreApplication::translate("ef::Templates", "a template needs a non-empty string \"id\""));
     if (!o.value(QStringLiteral("text")).isString())
-        return makeError(tr("template '%1': \"text\" must be a string").arg(t.id));
+        return makeError(QCoreApplication::translate("ef::Templates", "template '%1': \"text\" must be a string").arg(t.id));
     t.family = o.value(QStringLiteral("family")).toString();
     t.step = o.value(QStringLiteral("step")).toString();
     t.title = o.value(QStringLiteral("title")).toString();
     t.text = o.value(QStringLiteral("text")).toString();
     const QJsonValue sets = o.value(QStringLiteral("value_sets"));
     if (!sets.isUndefined() && !sets.isNull() && !sets.isObject())
-        return makeError(tr("template '%1': \"value_sets\" must be an object of string lists").arg(t.id));
+        return makeError(QCoreApplication::translate("ef::Templates", "template '%1': \"value_sets\" must be an object of string lists").arg(t.id));
     const QJsonObject so = sets.toObject();
     for (auto it = so.begin(); it != so.end(); ++it) {
         if (!it.value().isArray())
-            return makeError(tr("template '%1': value set '%2' must be a list").arg(t.id, it.key()));
+            return makeError(QCoreApplication::translate("ef::Templates", "template '%1': value set '%2' must be a list").arg(t.id, it.key()));
         QStringList values;
         for (const QJsonValue &v : it.value().toArray()) {
             if (v.isString())
@@ -211,7 +207,7 @@ Expected<PromptTemplate> PromptTemplate::fromJson(const QJsonObject &o)
             else if (v.isDouble())
                 values << QString::number(v.toDouble());
             else
-                return makeError(tr("template '%1': value set '%2' may hold only strings and numbers").arg(t.id, it.key()));
+                return makeError(QCoreApplication::translate("ef::Templates", "template '%1': value set '%2' may hold only strings and numbers").arg(t.id, it.key()));
         }
         t.valueSets.insert(it.key(), values);
     }
@@ -266,7 +262,7 @@ Expected<QString> renderTemplate(const QString &text, const QMap<QString, QStrin
     if (!errors.isEmpty())
         return makeError(errors.join(QStringLiteral("; ")));
     if (!missing.isEmpty())
-        return makeError(tr("no value for placeholder(s): %1").arg(missing.join(QStringLiteral(", "))));
+        return makeError(QCoreApplication::translate("ef::Templates", "no value for placeholder(s): %1").arg(missing.join(QStringLiteral(", "))));
     return out;
 }
 
@@ -280,13 +276,13 @@ QList<TemplateIssue> validateTemplate(const PromptTemplate &t)
     const auto W = TemplateIssue::Severity::Warning;
     if (!taskFamilies().contains(t.family))
         add(E, "family", t.family,
-            tr("unknown task family '%1' (expected one of %2)").arg(t.family, taskFamilies().join(QStringLiteral(", "))));
+            QCoreApplication::translate("ef::Templates", "unknown task family '%1' (expected one of %2)").arg(t.family, taskFamilies().join(QStringLiteral(", "))));
     if (t.step != QLatin1String("brainstorm") && t.step != QLatin1String("generate"))
-        add(E, "step", t.step, tr("unknown step '%1' (expected 'brainstorm' or 'generate')").arg(t.step));
+        add(E, "step", t.step, QCoreApplication::translate("ef::Templates", "unknown step '%1' (expected 'brainstorm' or 'generate')").arg(t.step));
     else if (t.step == QLatin1String("brainstorm") && taskFamilies().contains(t.family) && !isAsymmetricFamily(t.family))
-        add(E, "step", t.step, tr("family '%1' is symmetric and has no brainstorm step").arg(t.family));
+        add(E, "step", t.step, QCoreApplication::translate("ef::Templates", "family '%1' is symmetric and has no brainstorm step").arg(t.family));
     if (t.text.trimmed().isEmpty())
-        add(E, "syntax", QStringLiteral("text"), tr("the prompt text is empty"));
+        add(E, "syntax", QStringLiteral("text"), QCoreApplication::translate("ef::Templates", "the prompt text is empty"));
 
     QStringList syntax;
     const QStringList used = placeholdersIn(t.text, &syntax);
@@ -296,71 +292,71 @@ QList<TemplateIssue> validateTemplate(const PromptTemplate &t)
     for (const QString &name : used) {
         if (t.valueSets.contains(name)) {
             if (t.valueSets.value(name).isEmpty())
-                add(E, "empty_value_set", name, tr("placeholder {%1} has an empty value set").arg(name));
+                add(E, "empty_value_set", name, QCoreApplication::translate("ef::Templates", "placeholder {%1} has an empty value set").arg(name));
             continue;
         }
         if (name == QLatin1String("task")) {
             if (brainstorm || !isAsymmetricFamily(t.family))
                 add(E, "unknown_placeholder", name,
-                    tr("placeholder {task} is only available in the generate step of an asymmetric family"));
+                    QCoreApplication::translate("ef::Templates", "placeholder {task} is only available in the generate step of an asymmetric family"));
             continue;
         }
         if (builtinPlaceholders().contains(name))
             continue;
         add(E, "unknown_placeholder", name,
-            tr("unknown placeholder {%1}: it has no value set and is not one of %2")
+            QCoreApplication::translate("ef::Templates", "unknown placeholder {%1}: it has no value set and is not one of %2")
                 .arg(name, builtinPlaceholders().join(QStringLiteral(", "))));
     }
     for (auto it = t.valueSets.cbegin(); it != t.valueSets.cend(); ++it) {
         if (builtinPlaceholders().contains(it.key()))
-            add(E, "invalid_schema", it.key(), tr("{%1} is filled automatically and cannot have a value set").arg(it.key()));
+            add(E, "invalid_schema", it.key(), QCoreApplication::translate("ef::Templates", "{%1} is filled automatically and cannot have a value set").arg(it.key()));
         else if (!isIdentifier(it.key()))
-            add(E, "syntax", it.key(), tr("value set name '%1' is not a placeholder name").arg(it.key()));
+            add(E, "syntax", it.key(), QCoreApplication::translate("ef::Templates", "value set name '%1' is not a placeholder name").arg(it.key()));
         if (!used.contains(it.key()))
-            add(W, "unused_value_set", it.key(), tr("value set '%1' is never used in the text").arg(it.key()));
+            add(W, "unused_value_set", it.key(), QCoreApplication::translate("ef::Templates", "value set '%1' is never used in the text").arg(it.key()));
     }
     if (!isAsymmetricFamily(t.family) || brainstorm) {
         // nothing else to require
     } else if (!brainstorm && !used.contains(QStringLiteral("task"))) {
-        add(W, "unused_value_set", QStringLiteral("task"), tr("the generate step does not mention {task}"));
+        add(W, "unused_value_set", QStringLiteral("task"), QCoreApplication::translate("ef::Templates", "the generate step does not mention {task}"));
     }
 
     const OutputSchema &o = t.output;
     if (o.type.isEmpty()) {
-        add(E, "missing_schema", QStringLiteral("output"), tr("the output schema is missing"));
+        add(E, "missing_schema", QStringLiteral("output"), QCoreApplication::translate("ef::Templates", "the output schema is missing"));
     } else if (brainstorm) {
         if (o.type != QLatin1String("list"))
             add(E, "invalid_schema", QStringLiteral("output.type"),
-                tr("a brainstorm step must ask for a list (output type 'list'), not '%1'").arg(o.type));
+                QCoreApplication::translate("ef::Templates", "a brainstorm step must ask for a list (output type 'list'), not '%1'").arg(o.type));
     } else if (o.type != QLatin1String("object")) {
         add(E, "invalid_schema", QStringLiteral("output.type"),
-            tr("a generate step must ask for a JSON object (output type 'object'), not '%1'").arg(o.type));
+            QCoreApplication::translate("ef::Templates", "a generate step must ask for a JSON object (output type 'object'), not '%1'").arg(o.type));
     } else {
         QSet<QString> seen;
         for (const QString &k : o.keys) {
             if (k.trimmed().isEmpty())
-                add(E, "invalid_schema", QStringLiteral("output.keys"), tr("an output key is empty"));
+                add(E, "invalid_schema", QStringLiteral("output.keys"), QCoreApplication::translate("ef::Templates", "an output key is empty"));
             else if (seen.contains(k))
-                add(E, "invalid_schema", k, tr("output key '%1' is listed twice").arg(k));
+                add(E, "invalid_schema", k, QCoreApplication::translate("ef::Templates", "output key '%1' is listed twice").arg(k));
             seen.insert(k);
         }
         if (o.keys.isEmpty())
-            add(E, "invalid_schema", QStringLiteral("output.keys"), tr("the output schema lists no keys"));
+            add(E, "invalid_schema", QStringLiteral("output.keys"), QCoreApplication::translate("ef::Templates", "the output schema lists no keys"));
         auto checkMap = [&](const QString &role, const QString &key, bool required) {
             if (key.isEmpty()) {
                 if (required)
-                    add(E, "invalid_schema", QStringLiteral("output.map.") + role, tr("no output key is mapped to the %1").arg(role));
+                    add(E, "invalid_schema", QStringLiteral("output.map.") + role, QCoreApplication::translate("ef::Templates", "no output key is mapped to the %1").arg(role));
                 return;
             }
             if (!o.keys.contains(key))
                 add(E, "invalid_schema", QStringLiteral("output.map.") + role,
-                    tr("the %1 is mapped to '%2', which is not an output key").arg(role, key));
+                    QCoreApplication::translate("ef::Templates", "the %1 is mapped to '%2', which is not an output key").arg(role, key));
         };
         checkMap(QStringLiteral("query"), o.queryKey, true);
         checkMap(QStringLiteral("positive"), o.positiveKey, true);
         checkMap(QStringLiteral("negative"), o.negativeKey, false);
         if (o.instruction.trimmed().isEmpty()) {
-            add(E, "invalid_schema", QStringLiteral("output.instruction"), tr("the output schema has no instruction"));
+            add(E, "invalid_schema", QStringLiteral("output.instruction"), QCoreApplication::translate("ef::Templates", "the output schema has no instruction"));
         } else {
             QStringList errs;
             const QStringList names = placeholdersIn(o.instruction, &errs);
@@ -369,11 +365,11 @@ QList<TemplateIssue> validateTemplate(const PromptTemplate &t)
             for (const QString &n : names)
                 if (n != QLatin1String("task") || !isAsymmetricFamily(t.family))
                     add(E, "invalid_schema", QStringLiteral("output.instruction"),
-                        tr("the instruction may use only {task} (asymmetric families), not {%1}").arg(n));
+                        QCoreApplication::translate("ef::Templates", "the instruction may use only {task} (asymmetric families), not {%1}").arg(n));
         }
         for (const QString &k : o.keys)
             if (!t.text.contains(k))
-                add(W, "invalid_schema", k, tr("output key '%1' is not named in the prompt text").arg(k));
+                add(W, "invalid_schema", k, QCoreApplication::translate("ef::Templates", "output key '%1' is not named in the prompt text").arg(k));
     }
     return issues;
 }
@@ -483,7 +479,7 @@ void seedBuiltins(Database &db)
     if (db.queryInt(QStringLiteral("SELECT COUNT(*) FROM templates")) > 0)
         return;
     for (const PromptTemplate &t : builtinTemplates())
-        insertVersion(db, t, 1, tr("built-in"));
+        insertVersion(db, t, 1, QCoreApplication::translate("ef::Templates", "built-in"));
     tx.commit();
 }
 
@@ -508,8 +504,8 @@ Expected<PromptTemplate> load(Database &db, const QString &id, int version)
     if (version > 0)
         st.bind(2, version);
     if (!st.step())
-        return version > 0 ? makeError(tr("template '%1' has no version %2").arg(id).arg(version))
-                           : makeError(tr("no template '%1' in this workspace").arg(id));
+        return version > 0 ? makeError(QCoreApplication::translate("ef::Templates", "template '%1' has no version %2").arg(id).arg(version))
+                           : makeError(QCoreApplication::translate("ef::Templates", "no template '%1' in this workspace").arg(id));
     return fromBody(st.columnText(0), static_cast<int>(st.columnInt(1)));
 }
 
@@ -531,7 +527,7 @@ Expected<int> save(Database &db, const PromptTemplate &t, const QString &note)
         for (const auto &i : issues)
             if (i.severity == TemplateIssue::Severity::Error)
                 msgs << i.message;
-        return makeError(tr("template '%1' is not valid: %2").arg(t.id, msgs.join(QStringLiteral("; "))));
+        return makeError(QCoreApplication::translate("ef::Templates", "template '%1' is not valid: %2").arg(t.id, msgs.join(QStringLiteral("; "))));
     }
     Transaction tx(db);
     Statement cur = db.prepare(QStringLiteral("SELECT version, body FROM templates WHERE id=?"));
@@ -568,7 +564,7 @@ Expected<QList<PromptTemplate>> parseImport(const QByteArray &json)
     QJsonParseError pe{};
     const QJsonDocument doc = QJsonDocument::fromJson(json, &pe);
     if (doc.isNull())
-        return makeError(tr("not valid JSON: %1 at offset %2").arg(pe.errorString()).arg(pe.offset));
+        return makeError(QCoreApplication::translate("ef::Templates", "not valid JSON: %1 at offset %2").arg(pe.errorString()).arg(pe.offset));
     QJsonArray arr;
     if (doc.isArray())
         arr = doc.array();
@@ -579,14 +575,14 @@ Expected<QList<PromptTemplate>> parseImport(const QByteArray &json)
     QList<PromptTemplate> out;
     for (const QJsonValue &v : arr) {
         if (!v.isObject())
-            return makeError(tr("every template must be a JSON object"));
+            return makeError(QCoreApplication::translate("ef::Templates", "every template must be a JSON object"));
         auto t = PromptTemplate::fromJson(v.toObject());
         if (!t)
             return makeError(t.error());
         out.append(t.value());
     }
     if (out.isEmpty())
-        return makeError(tr("the file holds no templates"));
+        return makeError(QCoreApplication::translate("ef::Templates", "the file holds no templates"));
     return out;
 }
 

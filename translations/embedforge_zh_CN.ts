@@ -2,6 +2,21 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>ef::ApiKeys</name>
+    <message>
+        <source>the API key file &apos;%1&apos; is readable by other users; run chmod 600 on it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot read the API key file &apos;%1&apos;: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot write the API key file &apos;%1&apos;: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ef::ComputeInfo</name>
     <message>
         <source>CPU (1 thread)</source>
@@ -25,6 +40,468 @@
     <message>
         <source>%1: %2 (while running: %3)</source>
         <translation>%1：%2（执行语句：%3）</translation>
+    </message>
+</context>
+<context>
+    <name>ef::Dataset</name>
+    <message>
+        <source>unknown export format &apos;%1&apos; (examples or triplets)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the validation fraction must be at least 0 and below 1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot write &apos;%1&apos;: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot read &apos;%1&apos;: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1:%2: not a JSON object (%3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1:%2: unknown family &apos;%3&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1:%2: status must be valid, invalid or duplicate, not &apos;%3&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1:%2: &quot;%3&quot; must be a string</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1:%2: an invalid example needs an &quot;invalid_reason&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ef::DatasetPage</name>
+    <message>
+        <source>All families</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All languages</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Any status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Valid</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Invalid</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Duplicate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search instruction, query and documents…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Examples per language</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Examples per task family</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Length in words (query, positive, hard negative)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Invalid outputs by reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Examples</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Charts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dataset</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 examples</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>others</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>query</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>positive</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>hard negative</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>words (last bin: %1 and more)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Example %1 no longer exists.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Invalid: %1 %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Instruction</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Query</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Positive</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hard negative</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Template</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sampled values</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Raw response</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ef::ExamplesModel</name>
+    <message>
+        <source>invalid: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ID</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Family</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Instruction</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Query</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Positive</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hard negative</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ef::GeneratePage</name>
+    <message>
+        <source>Start new run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run configuration</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Endpoint:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Examples (all families):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Families:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paper-like (English 43%, 13 major languages 2.9%)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Uniform over the languages</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Proportional to CC-100 size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Language weighting:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>all 100 XLM-R languages; or codes such as en, zh, de, sw</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Languages:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seed:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Requests in flight:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation type="unfinished">进度</translation>
+    </message>
+    <message>
+        <source>No run in progress.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation type="unfinished">状态</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Valid</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Invalid</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Duplicates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Render prompts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Render and send to the LLM</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Per cell:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Generate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No endpoint: add one in File › Settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose an LLM endpoint (File › Settings adds one).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose at least one task family.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not an XLM-R language code or name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resume generation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Generate %1 examples</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 valid · %2 invalid · %3 duplicates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;table&gt;&lt;tr&gt;&lt;td&gt;Requests&lt;/td&gt;&lt;td&gt;&lt;b&gt;%1&lt;/b&gt; of %2 done · %3 failed · %4 in flight&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Rate&lt;/td&gt;&lt;td&gt;%5 requests/s · ETA %6&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Examples&lt;/td&gt;&lt;td&gt;&lt;b&gt;%7&lt;/b&gt; valid · %8 invalid · %9 duplicates · %10 tasks&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Tokens&lt;/td&gt;&lt;td&gt;%11 prompt · %12 completion · cost %13&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Invalid outputs by reason:&lt;/p&gt;&lt;ul&gt;%1&lt;/ul&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Preview with the LLM</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Render preview</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Task: %1
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>✗ request failed: %1
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>✗ invalid (%1): %2
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>✓ valid
+Query: %1
+Positive: %2
+Negative: %3
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ef::Generation</name>
+    <message>
+        <source>unknown task family &apos;%1&apos; (expected one of %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the number of examples must not be negative</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--examples must be at least 1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the run has no endpoint base URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the workspace has no generate template for family &apos;%1&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>template &apos;%1&apos; has errors; run &apos;templates validate&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the workspace has no brainstorm template for family &apos;%1&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the workspace has no unfinished generation run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>there is no generation run %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>template &apos;%1&apos;: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>family &apos;%1&apos;: the brainstorm step produced no tasks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>generation run %1 is already finished</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no template &apos;%1&apos; in this workspace</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown language &apos;%1&apos; (use a code of the XLM-R table, e.g. de, zh)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no task to preview family &apos;%1&apos; with: the workspace has none and template &apos;%2&apos; lists no example tasks</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -110,6 +587,41 @@
     <message>
         <source>Message</source>
         <translation>消息</translation>
+    </message>
+</context>
+<context>
+    <name>ef::LlmParse</name>
+    <message>
+        <source>the reply is empty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the JSON object is cut off before its closing brace</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the reply is JSON but not an object</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the reply contains a {...} block that is not valid JSON</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the reply contains no JSON object</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the key &quot;%1&quot; is missing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the value of &quot;%1&quot; is not a string</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the value of &quot;%1&quot; is empty</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -265,6 +777,41 @@
         <source>not available</source>
         <translation>不可用</translation>
     </message>
+    <message>
+        <source>Templates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Generate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dataset</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ef::Sampler</name>
+    <message>
+        <source>unknown language &apos;%1&apos; (use a code of the XLM-R table, e.g. de, zh)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown language &apos;%1&apos; in the weights</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the weight of &apos;%1&apos; must be zero or more</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown language weighting &apos;%1&apos; (ose, uniform or size)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the language weights add up to zero</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ef::SettingsDialog</name>
@@ -367,6 +914,488 @@
     <message>
         <source>Endpoint &apos;%1&apos;: &apos;%2&apos; is not an environment variable name.</source>
         <translation>端点“%1”：“%2”不是合法的环境变量名。</translation>
+    </message>
+    <message>
+        <source>Ask for a JSON object (response_format)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Selected endpoint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>OpenAI-compatible</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Azure OpenAI</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Azure deployment name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not sent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>api-version:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Protocol:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>temperature</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>top_p</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>max_tokens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sampling:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>timeout</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>retries</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>in flight</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Limits:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>input</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>output</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>per million tokens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Prices:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Endpoint &apos;%1&apos; uses Azure OpenAI but names no deployment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ef::Templates</name>
+    <message>
+        <source>unclosed &apos;{&apos; at character %1 (write &apos;{{&apos; for a literal brace)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;{%1}&apos; at character %2 is not a placeholder name (letters, digits and &apos;_&apos;; write &apos;{{&apos; and &apos;}}&apos; for literal braces)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unmatched &apos;}&apos; at character %1 (write &apos;}}&apos; for a literal brace)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a template needs a non-empty string &quot;id&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>template &apos;%1&apos;: &quot;text&quot; must be a string</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>template &apos;%1&apos;: &quot;value_sets&quot; must be an object of string lists</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>template &apos;%1&apos;: value set &apos;%2&apos; must be a list</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>template &apos;%1&apos;: value set &apos;%2&apos; may hold only strings and numbers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no value for placeholder(s): %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown task family &apos;%1&apos; (expected one of %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown step &apos;%1&apos; (expected &apos;brainstorm&apos; or &apos;generate&apos;)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>family &apos;%1&apos; is symmetric and has no brainstorm step</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the prompt text is empty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>placeholder {%1} has an empty value set</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>placeholder {task} is only available in the generate step of an asymmetric family</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown placeholder {%1}: it has no value set and is not one of %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{%1} is filled automatically and cannot have a value set</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>value set name &apos;%1&apos; is not a placeholder name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>value set &apos;%1&apos; is never used in the text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the generate step does not mention {task}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the output schema is missing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a brainstorm step must ask for a list (output type &apos;list&apos;), not &apos;%1&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a generate step must ask for a JSON object (output type &apos;object&apos;), not &apos;%1&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>an output key is empty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>output key &apos;%1&apos; is listed twice</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the output schema lists no keys</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no output key is mapped to the %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the %1 is mapped to &apos;%2&apos;, which is not an output key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the output schema has no instruction</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the instruction may use only {task} (asymmetric families), not {%1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>output key &apos;%1&apos; is not named in the prompt text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>built-in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>template &apos;%1&apos; has no version %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no template &apos;%1&apos; in this workspace</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>template &apos;%1&apos; is not valid: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not valid JSON: %1 at offset %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>every template must be a JSON object</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the file holds no templates</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ef::TemplatesPage</name>
+    <message>
+        <source>Save version</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Revert</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Templates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Title:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Prompt:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} is filled from a value set (or with the task and language); write {{ and }} for literal braces.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Placeholder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Values (comma-separated)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add value set</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation type="unfinished">删除</translation>
+    </message>
+    <message>
+        <source>Value sets</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>JSON object (one example)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>List of task sentences (brainstorm)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Output:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Required keys:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Query from key:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Positive from key:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hard negative from key:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Instruction:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Output schema</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Compare with built-in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sampled language</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Language:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seed:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Prompts:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What changed (optional)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unsaved changes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Discard the unsaved changes to %1?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; — %2 · %3 · version %4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No problems found.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>── Prompt %1 ──</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot render: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot save template</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is not a built-in template.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Built-in → this workspace (with unsaved edits)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Version %1 → current</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No differences.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import templates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>JSON files (*.json)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>imported from %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: template %2: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (version %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Imported: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export templates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -664,6 +1693,254 @@
     <message>
         <source>&apos;%1&apos; failed the %2 check: %3</source>
         <translation>“%1”未通过 %2 检查：%3</translation>
+    </message>
+    <message>
+        <source>--workspace W is required</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--%1 must be a number, not &apos;%2&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--seed must be a non-negative integer, not &apos;%1&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no endpoint profile named &apos;%1&apos; in the settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Template %1 (version %2): %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Family: %1   Step: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Output keys: %1; query=%2 positive=%3 negative=%4; instruction: %5</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Output: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>error: </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>warning: </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No built-in template with this id.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Identical to the built-in template.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>changed %1: %2 -&gt; %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot read &apos;%1&apos;: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no template &apos;%1&apos; in this workspace</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ok</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no template matches</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot write &apos;%1&apos;: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exported %1 template(s) to %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>template &apos;%1&apos; is not valid; nothing was imported</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>imported from %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: version %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--family F is required</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--call needs --endpoint NAME or --base-url URL --model M</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--- status: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>error: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>instruction: %1
+query: %2
+positive: %3
+negative: %4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>invalid: %1 (%2)
+raw: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>generating</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>valid %1 invalid %2 dup %3 failed %4 %5 req/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run %1: %2. Requests %3 (done %4, failed %5); examples valid %6, invalid %7, duplicate %8; tokens %9 in / %10 out; cost %11</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--examples N is required (or --resume)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>an endpoint is required: --endpoint NAME or --base-url URL --model M [--api-key-env VAR]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown family &apos;%1&apos; (expected %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Started generation run %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>run %1 %2: requests %3 (pending %4, in flight %5, done %6, failed %7); valid %8, invalid %9, duplicate %10; cost %11</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>valid %1, invalid %2, duplicate %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>By family:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>By language:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Invalid reasons:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--out FILE is required</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--format must be examples or triplets</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--validation-fraction must be at least 0 and below 1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Wrote %1 record(s) to %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Wrote %1 validation record(s) to %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Skipped %1 example(s) without a hard negative (triplets need one)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Imported %1 example(s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>List the workspace&apos;s prompt templates (id, family, step, version)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show a template, its issues, its diff against the built-in and its versions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Validate templates; exit 1 when any has an error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export templates as JSON (all when no ID is given)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import templates from JSON; each becomes a new version</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Render K prompts with their sampled values; --call sends them and parses the replies</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Generate synthetic examples with an LLM, or resume an unfinished run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show generation runs and their counters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Count examples by status, family, language and invalid reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export valid examples as JSONL, optionally with a seeded validation split</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Load examples from a demo-content JSONL file</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>

@@ -23,9 +23,12 @@
 #include "backend/jobhistory.h"
 #include "backend/jobs.h"
 #include "backend/computeinfo.h"
+#include "widgets/datasetpage.h"
+#include "widgets/generatepage.h"
 #include "widgets/jobsdock.h"
 #include "widgets/logdock.h"
 #include "widgets/settingsdialog.h"
+#include "widgets/templatespage.h"
 #include "widgets/workspacepage.h"
 
 Q_LOGGING_CATEGORY(lcWindow, "embedforge.window")
@@ -55,8 +58,17 @@ MainWindow::MainWindow(JobManager *jobs, QWidget *parent)
     connect(m_nav, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
 
     m_workspacePage = new WorkspacePage(&m_ioPool, this);
+    m_templatesPage = new TemplatesPage(&m_ioPool, this);
+    m_generatePage = new GeneratePage(jobs, &m_ioPool, this);
+    m_datasetPage = new DatasetPage(&m_ioPool, this);
     addPage(QStringLiteral("workspace"), tr("Workspace"), m_workspacePage);
+    addPage(QStringLiteral("templates"), tr("Templates"), m_templatesPage);
+    addPage(QStringLiteral("generate"), tr("Generate"), m_generatePage);
+    addPage(QStringLiteral("dataset"), tr("Dataset"), m_datasetPage);
     connect(m_workspacePage, &WorkspacePage::checkRequested, this, &MainWindow::checkWorkspace);
+    m_generatePage->setSettings(m_settings);
+    // New examples show up in the Dataset page when a run ends.
+    connect(m_generatePage, &GeneratePage::runFinished, m_datasetPage, &DatasetPage::refresh);
 
     m_jobsDock = new JobsDock(jobs, this);
     m_logDock = new LogDock(this);
@@ -213,6 +225,9 @@ void MainWindow::setWorkspace(const Workspace &ws)
     m_settings.save();
     rebuildRecentMenu();
     m_workspacePage->setWorkspace(ws);
+    m_templatesPage->setWorkspace(ws);
+    m_generatePage->setWorkspace(ws);
+    m_datasetPage->setWorkspace(ws);
     qCInfo(lcWindow, "%s", qPrintable(tr("Opened workspace %1 (schema version %2)").arg(ws.path()).arg(ws.schemaVersion())));
     Q_EMIT workspaceOpened(ws);
 }
@@ -266,6 +281,7 @@ void MainWindow::showSettings()
     const bool deviceChanged = updated.computeDevice != m_settings.computeDevice;
     m_settings = updated;
     m_settings.save();
+    m_generatePage->setSettings(m_settings);
     if (threadsChanged) {
         const int applied = JobManager::configureComputeThreads(m_settings.computeThreads);
         qCInfo(lcWindow, "%s", qPrintable(tr("LibTorch now uses %1 CPU threads").arg(applied)));

@@ -16,8 +16,11 @@ class QStackedWidget;
 namespace ef {
 
 class JobManager;
+class DatasetPage;
+class GeneratePage;
 class JobsDock;
 class LogDock;
+class TemplatesPage;
 class WorkspacePage;
 
 class MainWindow final : public QMainWindow
@@ -72,6 +75,9 @@ private:
     QStackedWidget *m_pages;
     QStringList m_pageIds;
     WorkspacePage *m_workspacePage;
+    TemplatesPage *m_templatesPage;
+    GeneratePage *m_generatePage;
+    DatasetPage *m_datasetPage;
     JobsDock *m_jobsDock;
     LogDock *m_logDock;
     QLabel *m_workspaceLabel;

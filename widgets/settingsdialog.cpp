@@ -2,7 +2,10 @@
 // The Settings dialog.
 #include "widgets/settingsdialog.h"
 
+#include <QCheckBox>
 #include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QLineEdit>
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -26,6 +29,11 @@ enum ProfileColumn { NameCol, UrlCol, ModelCol, KeyEnvCol, ProfileColumnCount };
 
 SettingsDialog::SettingsDialog(const AppSettings &settings, bool cudaAvailable, QWidget *parent)
     : QDialog(parent), m_base(settings), m_profiles(new QTableWidget(0, ProfileColumnCount, this)),
+      m_kind(new QComboBox(this)), m_deployment(new QLineEdit(this)), m_apiVersion(new QLineEdit(this)),
+      m_temperature(new QDoubleSpinBox(this)), m_topP(new QDoubleSpinBox(this)), m_maxTokens(new QSpinBox(this)),
+      m_jsonFormat(new QCheckBox(tr("Ask for a JSON object (response_format)"), this)), m_timeout(new QSpinBox(this)),
+      m_retries(new QSpinBox(this)), m_inFlight(new QSpinBox(this)), m_inputPrice(new QDoubleSpinBox(this)),
+      m_outputPrice(new QDoubleSpinBox(this)),
       m_device(new QComboBox(this)), m_threads(new QSpinBox(this)), m_language(new QComboBox(this)), m_error(new QLabel(this))
 {
     setObjectName(QStringLiteral("settingsDialog"));
@@ -55,14 +63,90 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, bool cudaAvailable, 
     epLayout->addLayout(buttons);
     epLayout->addWidget(hint);
     connect(add, &QPushButton::clicked, this, [this] {
-        addProfileRow({tr("New endpoint"), QStringLiteral("http://127.0.0.1:8000/v1"), QString(), QStringLiteral("OPENAI_API_KEY")});
+        EndpointProfile p;
+        p.name = tr("New endpoint");
+        p.baseUrl = QStringLiteral("http://127.0.0.1:8000/v1");
+        p.apiKeyEnv = QStringLiteral("OPENAI_API_KEY");
+        addProfileRow(p);
+        m_profiles->setCurrentCell(m_profiles->rowCount() - 1, NameCol);
         m_profiles->editItem(m_profiles->item(m_profiles->rowCount() - 1, NameCol));
     });
     connect(remove, &QPushButton::clicked, this, [this] {
         const int row = m_profiles->currentRow();
-        if (row >= 0)
-            m_profiles->removeRow(row);
+        if (row < 0)
+            return;
+        m_detailRow = -1;
+        m_rows.removeAt(row);
+        m_profiles->removeRow(row);
+        showDetails(m_profiles->currentRow());
     });
+
+    // Details of the selected endpoint: protocol, sampling, limits, prices.
+    auto *details = new QGroupBox(tr("Selected endpoint"), this);
+    auto *dForm = new QFormLayout(details);
+    m_kind->addItem(tr("OpenAI-compatible"), QStringLiteral("openai"));
+    m_kind->addItem(tr("Azure OpenAI"), QStringLiteral("azure"));
+    m_deployment->setPlaceholderText(tr("Azure deployment name"));
+    m_temperature->setRange(0.0, 2.0);
+    m_temperature->setSingleStep(0.1);
+    m_topP->setRange(0.0, 1.0);
+    m_topP->setSingleStep(0.05);
+    m_maxTokens->setRange(0, 1000000);
+    m_maxTokens->setSpecialValueText(tr("not sent"));
+    m_timeout->setRange(1, 3600);
+    m_timeout->setSuffix(tr(" s"));
+    m_retries->setRange(0, 20);
+    m_inFlight->setRange(1, 1024);
+    for (QDoubleSpinBox *price : {m_inputPrice, m_outputPrice}) {
+        price->setRange(0.0, 10000.0);
+        price->setDecimals(4);
+    }
+    auto *protocol = new QHBoxLayout;
+    protocol->addWidget(m_kind);
+    protocol->addWidget(m_deployment, 1);
+    protocol->addWidget(new QLabel(tr("api-version:"), details));
+    protocol->addWidget(m_apiVersion);
+    dForm->addRow(tr("Protocol:"), protocol);
+    auto *sampling = new QHBoxLayout;
+    sampling->addWidget(new QLabel(tr("temperature"), details));
+    sampling->addWidget(m_temperature);
+    sampling->addWidget(new QLabel(tr("top_p"), details));
+    sampling->addWidget(m_topP);
+    sampling->addWidget(new QLabel(tr("max_tokens"), details));
+    sampling->addWidget(m_maxTokens);
+    sampling->addWidget(m_jsonFormat);
+    dForm->addRow(tr("Sampling:"), sampling);
+    auto *limits = new QHBoxLayout;
+    limits->addWidget(new QLabel(tr("timeout"), details));
+    limits->addWidget(m_timeout);
+    limits->addWidget(new QLabel(tr("retries"), details));
+    limits->addWidget(m_retries);
+    limits->addWidget(new QLabel(tr("in flight"), details));
+    limits->addWidget(m_inFlight);
+    limits->addStretch();
+    dForm->addRow(tr("Limits:"), limits);
+    auto *prices = new QHBoxLayout;
+    prices->addWidget(new QLabel(tr("input"), details));
+    prices->addWidget(m_inputPrice);
+    prices->addWidget(new QLabel(tr("output"), details));
+    prices->addWidget(m_outputPrice);
+    prices->addWidget(new QLabel(tr("per million tokens"), details));
+    prices->addStretch();
+    dForm->addRow(tr("Prices:"), prices);
+    epLayout->addWidget(details);
+    connect(m_profiles, &QTableWidget::currentCellChanged, this, [this](int row) { showDetails(row); });
+    for (QComboBox *c : {m_kind})
+        connect(c, &QComboBox::currentIndexChanged, this, &SettingsDialog::storeDetails);
+    for (QLineEdit *e : {m_deployment, m_apiVersion})
+        connect(e, &QLineEdit::textEdited, this, &SettingsDialog::storeDetails);
+    for (QDoubleSpinBox *d : {m_temperature, m_topP, m_inputPrice, m_outputPrice})
+        connect(d, &QDoubleSpinBox::valueChanged, this, &SettingsDialog::storeDetails);
+    for (QSpinBox *sp : {m_maxTokens, m_timeout, m_retries, m_inFlight})
+        connect(sp, &QSpinBox::valueChanged, this, &SettingsDialog::storeDetails);
+    connect(m_jsonFormat, &QCheckBox::toggled, this, &SettingsDialog::storeDetails);
+    if (m_profiles->rowCount() > 0)
+        m_profiles->setCurrentCell(0, NameCol);
+    showDetails(m_profiles->currentRow());
 
     auto *compute = new QGroupBox(tr("Compute"), this);
     auto *form = new QFormLayout(compute);
@@ -104,8 +188,58 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, bool cudaAvailable, 
     resize(760, 520);
 }
 
+void SettingsDialog::showDetails(int row)
+{
+    m_detailRow = row;
+    const bool valid = row >= 0 && row < m_rows.size();
+    for (QWidget *w : std::initializer_list<QWidget *>{m_kind, m_deployment, m_apiVersion, m_temperature, m_topP, m_maxTokens,
+                                                        m_jsonFormat, m_timeout, m_retries, m_inFlight, m_inputPrice, m_outputPrice})
+        w->setEnabled(valid);
+    if (!valid)
+        return;
+    const EndpointProfile &p = m_rows.at(row);
+    m_loadingDetails = true;
+    m_kind->setCurrentIndex(std::max(0, m_kind->findData(p.kind)));
+    m_deployment->setText(p.azureDeployment);
+    m_apiVersion->setText(p.azureApiVersion);
+    m_temperature->setValue(p.temperature);
+    m_topP->setValue(p.topP);
+    m_maxTokens->setValue(p.maxTokens);
+    m_jsonFormat->setChecked(p.jsonResponseFormat);
+    m_timeout->setValue(std::max(1, p.timeoutMs / 1000));
+    m_retries->setValue(p.maxRetries);
+    m_inFlight->setValue(p.maxInFlight);
+    m_inputPrice->setValue(p.inputPricePerMTok);
+    m_outputPrice->setValue(p.outputPricePerMTok);
+    m_deployment->setEnabled(p.kind == QLatin1String("azure"));
+    m_apiVersion->setEnabled(p.kind == QLatin1String("azure"));
+    m_loadingDetails = false;
+}
+
+void SettingsDialog::storeDetails()
+{
+    if (m_loadingDetails || m_detailRow < 0 || m_detailRow >= m_rows.size())
+        return;
+    EndpointProfile &p = m_rows[m_detailRow];
+    p.kind = m_kind->currentData().toString();
+    p.azureDeployment = m_deployment->text().trimmed();
+    p.azureApiVersion = m_apiVersion->text().trimmed();
+    p.temperature = m_temperature->value();
+    p.topP = m_topP->value();
+    p.maxTokens = m_maxTokens->value();
+    p.jsonResponseFormat = m_jsonFormat->isChecked();
+    p.timeoutMs = m_timeout->value() * 1000;
+    p.maxRetries = m_retries->value();
+    p.maxInFlight = m_inFlight->value();
+    p.inputPricePerMTok = m_inputPrice->value();
+    p.outputPricePerMTok = m_outputPrice->value();
+    m_deployment->setEnabled(p.kind == QLatin1String("azure"));
+    m_apiVersion->setEnabled(p.kind == QLatin1String("azure"));
+}
+
 void SettingsDialog::addProfileRow(const EndpointProfile &p)
 {
+    m_rows.append(p);
     const int row = m_profiles->rowCount();
     m_profiles->insertRow(row);
     m_profiles->setItem(row, NameCol, new QTableWidgetItem(p.name));
@@ -120,7 +254,12 @@ AppSettings SettingsDialog::settings() const
     s.endpoints.clear();
     for (int r = 0; r < m_profiles->rowCount(); ++r) {
         auto text = [&](int c) { return m_profiles->item(r, c) ? m_profiles->item(r, c)->text().trimmed() : QString(); };
-        s.endpoints.append({text(NameCol), text(UrlCol), text(ModelCol), text(KeyEnvCol)});
+        EndpointProfile p = r < m_rows.size() ? m_rows.at(r) : EndpointProfile{};
+        p.name = text(NameCol);
+        p.baseUrl = text(UrlCol);
+        p.model = text(ModelCol);
+        p.apiKeyEnv = text(KeyEnvCol);
+        s.endpoints.append(p);
     }
     s.computeDevice = m_device->currentData().toString();
     s.computeThreads = m_threads->value();
@@ -142,6 +281,8 @@ QString SettingsDialog::validationError() const
         const QUrl url(p.baseUrl, QUrl::StrictMode);
         if (!url.isValid() || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")) || url.host().isEmpty())
             return tr("Endpoint '%1': '%2' is not an http(s) URL.").arg(p.name, p.baseUrl);
+        if (p.kind == QLatin1String("azure") && p.azureDeployment.isEmpty())
+            return tr("Endpoint '%1' uses Azure OpenAI but names no deployment.").arg(p.name);
         static const QRegularExpression envName(QStringLiteral("^[A-Za-z_][A-Za-z0-9_]*$"));
         if (!p.apiKeyEnv.isEmpty() && !envName.match(p.apiKeyEnv).hasMatch())
             return tr("Endpoint '%1': '%2' is not an environment variable name.").arg(p.name, p.apiKeyEnv);

@@ -6,8 +6,11 @@
 
 #include "backend/settings.h"
 
+class QCheckBox;
 class QComboBox;
+class QDoubleSpinBox;
 class QLabel;
+class QLineEdit;
 class QSpinBox;
 class QTableWidget;
 
@@ -28,9 +31,26 @@ public:
 
 private:
     void addProfileRow(const EndpointProfile &p);
+    void showDetails(int row);
+    void storeDetails();
 
     AppSettings m_base;
+    QList<EndpointProfile> m_rows; // full profiles, one per table row
+    int m_detailRow = -1;
+    bool m_loadingDetails = false;
     QTableWidget *m_profiles;
+    QComboBox *m_kind;
+    QLineEdit *m_deployment;
+    QLineEdit *m_apiVersion;
+    QDoubleSpinBox *m_temperature;
+    QDoubleSpinBox *m_topP;
+    QSpinBox *m_maxTokens;
+    QCheckBox *m_jsonFormat;
+    QSpinBox *m_timeout;
+    QSpinBox *m_retries;
+    QSpinBox *m_inFlight;
+    QDoubleSpinBox *m_inputPrice;
+    QDoubleSpinBox *m_outputPrice;
     QComboBox *m_device;
     QSpinBox *m_threads;
     QComboBox *m_language;

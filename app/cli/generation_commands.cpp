@@ -19,10 +19,6 @@ namespace ef::cli {
 
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("ef::cli", text);
-}
 
 struct Opened
 {
@@ -34,7 +30,7 @@ Opened openWorkspace(const ParsedArgs &a)
 {
     const QString path = a.value(QStringLiteral("workspace"));
     if (path.isEmpty())
-        throw UsageError(tr("--workspace W is required"));
+        throw UsageError(QCoreApplication::translate("ef::cli", "--workspace W is required"));
     auto ws = Workspace::open(path);
     if (!ws)
         throw std::runtime_error(ws.error().toStdString());
@@ -67,7 +63,7 @@ double doubleValue(const ParsedArgs &a, const QString &name, double def)
     bool ok = false;
     const double v = a.value(name).toDouble(&ok);
     if (!ok)
-        throw UsageError(tr("--%1 must be a number, not '%2'").arg(name, a.value(name)));
+        throw UsageError(QCoreApplication::translate("ef::cli", "--%1 must be a number, not '%2'").arg(name, a.value(name)));
     return v;
 }
 
@@ -78,7 +74,7 @@ quint64 seedValue(const ParsedArgs &a, quint64 def = 0)
     bool ok = false;
     const quint64 v = a.value(QStringLiteral("seed")).toULongLong(&ok);
     if (!ok)
-        throw UsageError(tr("--seed must be a non-negative integer, not '%1'").arg(a.value(QStringLiteral("seed"))));
+        throw UsageError(QCoreApplication::translate("ef::cli", "--seed must be a non-negative integer, not '%1'").arg(a.value(QStringLiteral("seed"))));
     return v;
 }
 
@@ -107,7 +103,7 @@ EndpointProfile endpointFrom(const ParsedArgs &a, EndpointProfile p = {})
             }
         }
         if (!found)
-            throw std::runtime_error(tr("no endpoint profile named '%1' in the settings").arg(name).toStdString());
+            throw std::runtime_error(QCoreApplication::translate("ef::cli", "no endpoint profile named '%1' in the settings").arg(name).toStdString());
     } else if (a.has(QStringLiteral("base-url"))) {
         p.name = QStringLiteral("inline");
         p.baseUrl = a.value(QStringLiteral("base-url"));
@@ -202,29 +198,29 @@ int templatesShow(Context &ctx)
         ctx.printJson(out);
         return ExitOk;
     }
-    ctx.out << tr("Template %1 (version %2): %3").arg(t->id).arg(t->version).arg(t->title) << Qt::endl
-            << tr("Family: %1   Step: %2").arg(t->family, t->step) << Qt::endl
+    ctx.out << QCoreApplication::translate("ef::cli", "Template %1 (version %2): %3").arg(t->id).arg(t->version).arg(t->title) << Qt::endl
+            << QCoreApplication::translate("ef::cli", "Family: %1   Step: %2").arg(t->family, t->step) << Qt::endl
             << Qt::endl << t->text << Qt::endl << Qt::endl;
     for (auto it = t->valueSets.cbegin(); it != t->valueSets.cend(); ++it)
         ctx.out << QStringLiteral("{%1}: %2").arg(it.key(), it.value().join(QStringLiteral(" | "))) << Qt::endl;
     if (t->output.type == QLatin1String("object"))
-        ctx.out << tr("Output keys: %1; query=%2 positive=%3 negative=%4; instruction: %5")
+        ctx.out << QCoreApplication::translate("ef::cli", "Output keys: %1; query=%2 positive=%3 negative=%4; instruction: %5")
                        .arg(t->output.keys.join(QStringLiteral(", ")), t->output.queryKey, t->output.positiveKey,
-                            t->output.negativeKey.isEmpty() ? tr("(none)") : t->output.negativeKey, t->output.instruction)
+                            t->output.negativeKey.isEmpty() ? QCoreApplication::translate("ef::cli", "(none)") : t->output.negativeKey, t->output.instruction)
                 << Qt::endl;
     else
-        ctx.out << tr("Output: %1").arg(t->output.type) << Qt::endl;
+        ctx.out << QCoreApplication::translate("ef::cli", "Output: %1").arg(t->output.type) << Qt::endl;
     for (const auto &i : issues)
-        ctx.out << (i.severity == TemplateIssue::Severity::Error ? tr("error: ") : tr("warning: ")) << i.message << Qt::endl;
+        ctx.out << (i.severity == TemplateIssue::Severity::Error ? QCoreApplication::translate("ef::cli", "error: ") : QCoreApplication::translate("ef::cli", "warning: ")) << i.message << Qt::endl;
     if (a.has(QStringLiteral("diff"))) {
         const TemplateDiff d = builtin ? diffTemplates(*builtin, t.value()) : TemplateDiff{};
         if (!builtin)
-            ctx.out << tr("No built-in template with this id.") << Qt::endl;
+            ctx.out << QCoreApplication::translate("ef::cli", "No built-in template with this id.") << Qt::endl;
         else if (d.isEmpty())
-            ctx.out << tr("Identical to the built-in template.") << Qt::endl;
+            ctx.out << QCoreApplication::translate("ef::cli", "Identical to the built-in template.") << Qt::endl;
         for (const auto &f : d.fields)
             if (f.field != QLatin1String("text"))
-                ctx.out << tr("changed %1: %2 -> %3").arg(f.field, f.before, f.after) << Qt::endl;
+                ctx.out << QCoreApplication::translate("ef::cli", "changed %1: %2 -> %3").arg(f.field, f.before, f.after) << Qt::endl;
         for (const QString &l : d.textLines)
             ctx.out << l << Qt::endl;
     }
@@ -241,7 +237,7 @@ int templatesValidate(Context &ctx)
     if (a.has(QStringLiteral("file"))) {
         QFile f(a.value(QStringLiteral("file")));
         if (!f.open(QIODevice::ReadOnly))
-            return ctx.fail(tr("cannot read '%1': %2").arg(f.fileName(), f.errorString()));
+            return ctx.fail(QCoreApplication::translate("ef::cli", "cannot read '%1': %2").arg(f.fileName(), f.errorString()));
         auto parsed = templatestore::parseImport(f.readAll());
         if (!parsed)
             return ctx.fail(parsed.error());
@@ -256,7 +252,7 @@ int templatesValidate(Context &ctx)
             for (const PromptTemplate &t : std::as_const(targets))
                 found = found || t.id == id;
             if (!found)
-                return ctx.fail(tr("no template '%1' in this workspace").arg(id));
+                return ctx.fail(QCoreApplication::translate("ef::cli", "no template '%1' in this workspace").arg(id));
         }
     }
     bool anyError = false;
@@ -268,12 +264,12 @@ int templatesValidate(Context &ctx)
         for (const auto &i : issues) {
             is.append(issueJson(i));
             if (!ctx.json)
-                ctx.out << t.id << ": " << (i.severity == TemplateIssue::Severity::Error ? tr("error") : tr("warning")) << ": "
+                ctx.out << t.id << ": " << (i.severity == TemplateIssue::Severity::Error ? QCoreApplication::translate("ef::cli", "error") : QCoreApplication::translate("ef::cli", "warning")) << ": "
                         << i.message << Qt::endl;
         }
         results.append(QJsonObject{{QStringLiteral("id"), t.id}, {QStringLiteral("valid"), !hasErrors(issues)}, {QStringLiteral("issues"), is}});
         if (!ctx.json && issues.isEmpty())
-            ctx.out << t.id << ": " << tr("ok") << Qt::endl;
+            ctx.out << t.id << ": " << QCoreApplication::translate("ef::cli", "ok") << Qt::endl;
     }
     if (ctx.json)
         ctx.printJson({{QStringLiteral("valid"), !anyError}, {QStringLiteral("templates"), results}});
@@ -289,7 +285,7 @@ int templatesExport(Context &ctx)
         if (a.positionals.isEmpty() || a.positionals.contains(t.id))
             chosen.append(t);
     if (chosen.isEmpty())
-        return ctx.fail(tr("no template matches"));
+        return ctx.fail(QCoreApplication::translate("ef::cli", "no template matches"));
     const QByteArray data = QJsonDocument(templatestore::exportJson(chosen)).toJson(QJsonDocument::Indented);
     if (!a.has(QStringLiteral("out")) || a.value(QStringLiteral("out")) == QLatin1String("-")) {
         ctx.out << QString::fromUtf8(data);
@@ -297,11 +293,11 @@ int templatesExport(Context &ctx)
     }
     QFile f(a.value(QStringLiteral("out")));
     if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(data) != data.size())
-        return ctx.fail(tr("cannot write '%1': %2").arg(f.fileName(), f.errorString()));
+        return ctx.fail(QCoreApplication::translate("ef::cli", "cannot write '%1': %2").arg(f.fileName(), f.errorString()));
     if (ctx.json)
         ctx.printJson({{QStringLiteral("exported"), static_cast<int>(chosen.size())}, {QStringLiteral("out"), f.fileName()}});
     else
-        ctx.out << tr("Exported %1 template(s) to %2").arg(chosen.size()).arg(f.fileName()) << Qt::endl;
+        ctx.out << QCoreApplication::translate("ef::cli", "Exported %1 template(s) to %2").arg(chosen.size()).arg(f.fileName()) << Qt::endl;
     return ExitOk;
 }
 
@@ -310,7 +306,7 @@ int templatesImport(Context &ctx)
     const ParsedArgs a = ctx.parse({QStringLiteral("workspace"), QStringLiteral("note")}, {}, 1, 1);
     QFile f(a.positionals.at(0));
     if (!f.open(QIODevice::ReadOnly))
-        return ctx.fail(tr("cannot read '%1': %2").arg(f.fileName(), f.errorString()));
+        return ctx.fail(QCoreApplication::translate("ef::cli", "cannot read '%1': %2").arg(f.fileName(), f.errorString()));
     auto parsed = templatestore::parseImport(f.readAll());
     if (!parsed)
         return ctx.fail(parsed.error());
@@ -321,18 +317,18 @@ int templatesImport(Context &ctx)
             for (const auto &i : issues)
                 if (i.severity == TemplateIssue::Severity::Error)
                     ctx.err << t.id << ": " << i.message << Qt::endl;
-            return ctx.fail(tr("template '%1' is not valid; nothing was imported").arg(t.id));
+            return ctx.fail(QCoreApplication::translate("ef::cli", "template '%1' is not valid; nothing was imported").arg(t.id));
         }
     }
     QJsonArray saved;
-    const QString note = a.value(QStringLiteral("note"), tr("imported from %1").arg(f.fileName()));
+    const QString note = a.value(QStringLiteral("note"), QCoreApplication::translate("ef::cli", "imported from %1").arg(f.fileName()));
     for (const PromptTemplate &t : parsed.value()) {
         auto v = templatestore::save(*o.db, t, note);
         if (!v)
             return ctx.fail(v.error());
         saved.append(QJsonObject{{QStringLiteral("id"), t.id}, {QStringLiteral("version"), v.value()}});
         if (!ctx.json)
-            ctx.out << tr("%1: version %2").arg(t.id).arg(v.value()) << Qt::endl;
+            ctx.out << QCoreApplication::translate("ef::cli", "%1: version %2").arg(t.id).arg(v.value()) << Qt::endl;
     }
     if (ctx.json)
         ctx.printJson({{QStringLiteral("imported"), saved}});
@@ -348,7 +344,7 @@ int preview(Context &ctx)
     values += kEndpointOptions;
     const ParsedArgs a = ctx.parse(values, {QStringLiteral("call"), QStringLiteral("json-format")}, 0, 0);
     if (!a.has(QStringLiteral("family")))
-        throw UsageError(tr("--family F is required"));
+        throw UsageError(QCoreApplication::translate("ef::cli", "--family F is required"));
     const int n = a.intValue(QStringLiteral("n"), 3, 1, 1000);
     Opened o = openWorkspace(a);
     auto items = renderPreview(*o.db, a.value(QStringLiteral("family")), a.value(QStringLiteral("language")), n, seedValue(a),
@@ -357,7 +353,7 @@ int preview(Context &ctx)
         return ctx.fail(items.error());
     if (a.has(QStringLiteral("call"))) {
         if (!hasEndpoint(a))
-            throw UsageError(tr("--call needs --endpoint NAME or --base-url URL --model M"));
+            throw UsageError(QCoreApplication::translate("ef::cli", "--call needs --endpoint NAME or --base-url URL --model M"));
         const EndpointProfile p = endpointFrom(a);
         auto t = templatestore::load(*o.db, items->constFirst().templateId);
         if (!t)
@@ -395,15 +391,15 @@ int preview(Context &ctx)
                 ctx.out << QStringLiteral("  {%1} = %2").arg(v.key(), v.value()) << Qt::endl;
             ctx.out << it.prompt << Qt::endl;
             if (it.called) {
-                ctx.out << tr("--- status: %1").arg(obj.value(QStringLiteral("status")).toString()) << Qt::endl;
+                ctx.out << QCoreApplication::translate("ef::cli", "--- status: %1").arg(obj.value(QStringLiteral("status")).toString()) << Qt::endl;
                 if (!it.error.isEmpty())
-                    ctx.out << tr("error: %1").arg(it.error) << Qt::endl;
+                    ctx.out << QCoreApplication::translate("ef::cli", "error: %1").arg(it.error) << Qt::endl;
                 else if (it.example.ok)
-                    ctx.out << tr("instruction: %1\nquery: %2\npositive: %3\nnegative: %4")
+                    ctx.out << QCoreApplication::translate("ef::cli", "instruction: %1\nquery: %2\npositive: %3\nnegative: %4")
                                    .arg(it.example.instruction, it.example.query, it.example.positive, it.example.negative)
                             << Qt::endl;
                 else
-                    ctx.out << tr("invalid: %1 (%2)\nraw: %3").arg(it.example.reason, it.example.detail, it.rawResponse) << Qt::endl;
+                    ctx.out << QCoreApplication::translate("ef::cli", "invalid: %1 (%2)\nraw: %3").arg(it.example.reason, it.example.detail, it.rawResponse) << Qt::endl;
             }
             ctx.out << Qt::endl;
         }
@@ -419,10 +415,10 @@ int runAndReport(Context &ctx, GenerationPipeline &pipeline, qint64 runId, const
                  const EndpointProfile *override)
 {
     const QString key = apiKeyFor(endpoint, ctx);
-    ProgressPrinter progress(tr("generating"));
+    ProgressPrinter progress(QCoreApplication::translate("ef::cli", "generating"));
     auto result = pipeline.run(runId, key, [&](const GenerationCounters &c) {
         progress.update(c.done + c.failed, c.requestsTotal,
-                        tr("valid %1 invalid %2 dup %3 failed %4 %5 req/s").arg(c.valid).arg(c.invalid).arg(c.duplicate).arg(c.failed)
+                        QCoreApplication::translate("ef::cli", "valid %1 invalid %2 dup %3 failed %4 %5 req/s").arg(c.valid).arg(c.invalid).arg(c.duplicate).arg(c.failed)
                             .arg(c.requestsPerSecond, 0, 'f', 1));
         return true;
     }, override);
@@ -437,7 +433,7 @@ int runAndReport(Context &ctx, GenerationPipeline &pipeline, qint64 runId, const
         o.insert(QStringLiteral("state"), state);
         ctx.printJson(o);
     } else {
-        ctx.out << tr("Run %1: %2. Requests %3 (done %4, failed %5); examples valid %6, invalid %7, duplicate %8; "
+        ctx.out << QCoreApplication::translate("ef::cli", "Run %1: %2. Requests %3 (done %4, failed %5); examples valid %6, invalid %7, duplicate %8; "
                       "tokens %9 in / %10 out; cost %11")
                        .arg(runId).arg(state).arg(result->requestsTotal).arg(result->done).arg(result->failed)
                        .arg(result->valid).arg(result->invalid).arg(result->duplicate)
@@ -478,16 +474,16 @@ int generate(Context &ctx)
         return runAndReport(ctx, pipeline, runId, endpoint, &endpoint);
     }
     if (!a.has(QStringLiteral("examples")))
-        throw UsageError(tr("--examples N is required (or --resume)"));
+        throw UsageError(QCoreApplication::translate("ef::cli", "--examples N is required (or --resume)"));
     if (!hasEndpoint(a))
-        throw UsageError(tr("an endpoint is required: --endpoint NAME or --base-url URL --model M [--api-key-env VAR]"));
+        throw UsageError(QCoreApplication::translate("ef::cli", "an endpoint is required: --endpoint NAME or --base-url URL --model M [--api-key-env VAR]"));
     GenerationConfig config;
     config.examples = a.intValue(QStringLiteral("examples"), 0, 1, 100000000);
     if (a.has(QStringLiteral("families")))
         config.families = a.value(QStringLiteral("families")).split(QLatin1Char(','), Qt::SkipEmptyParts);
     for (const QString &f : std::as_const(config.families))
         if (!taskFamilies().contains(f))
-            throw UsageError(tr("unknown family '%1' (expected %2)").arg(f, taskFamilies().join(QLatin1Char(','))));
+            throw UsageError(QCoreApplication::translate("ef::cli", "unknown family '%1' (expected %2)").arg(f, taskFamilies().join(QLatin1Char(','))));
     if (a.has(QStringLiteral("languages")))
         config.sampler.languages = a.value(QStringLiteral("languages")).split(QLatin1Char(','), Qt::SkipEmptyParts);
     config.sampler.scheme = a.value(QStringLiteral("weighting"), QStringLiteral("ose"));
@@ -499,7 +495,7 @@ int generate(Context &ctx)
     if (!runId)
         return ctx.fail(runId.error());
     if (!ctx.json)
-        ctx.err << tr("Started generation run %1").arg(runId.value()) << Qt::endl;
+        ctx.err << QCoreApplication::translate("ef::cli", "Started generation run %1").arg(runId.value()) << Qt::endl;
     return runAndReport(ctx, pipeline, runId.value(), config.endpoint, nullptr);
 }
 
@@ -528,7 +524,7 @@ int generateStatus(Context &ctx)
         obj.insert(QStringLiteral("examples_planned"), r.config.examples);
         arr.append(obj);
         if (!ctx.json)
-            ctx.out << tr("run %1 %2: requests %3 (pending %4, in flight %5, done %6, failed %7); valid %8, invalid %9, duplicate %10; cost %11")
+            ctx.out << QCoreApplication::translate("ef::cli", "run %1 %2: requests %3 (pending %4, in flight %5, done %6, failed %7); valid %8, invalid %9, duplicate %10; cost %11")
                            .arg(r.id).arg(r.state).arg(r.counters.requestsTotal).arg(r.counters.pending).arg(r.counters.inFlight)
                            .arg(r.counters.done).arg(r.counters.failed).arg(r.counters.valid).arg(r.counters.invalid)
                            .arg(r.counters.duplicate).arg(r.counters.cost, 0, 'f', 4)
@@ -550,14 +546,14 @@ int datasetStatsCommand(Context &ctx)
         ctx.printJson(s.toJson());
         return ExitOk;
     }
-    ctx.out << tr("valid %1, invalid %2, duplicate %3").arg(s.valid).arg(s.invalid).arg(s.duplicate) << Qt::endl;
-    ctx.out << tr("By family:") << Qt::endl;
+    ctx.out << QCoreApplication::translate("ef::cli", "valid %1, invalid %2, duplicate %3").arg(s.valid).arg(s.invalid).arg(s.duplicate) << Qt::endl;
+    ctx.out << QCoreApplication::translate("ef::cli", "By family:") << Qt::endl;
     for (auto it = s.byFamily.cbegin(); it != s.byFamily.cend(); ++it)
         ctx.out << QStringLiteral("  %1 %2").arg(it.key(), -16).arg(it.value()) << Qt::endl;
-    ctx.out << tr("By language:") << Qt::endl;
+    ctx.out << QCoreApplication::translate("ef::cli", "By language:") << Qt::endl;
     for (auto it = s.byLanguage.cbegin(); it != s.byLanguage.cend(); ++it)
         ctx.out << QStringLiteral("  %1 %2").arg(it.key(), -16).arg(it.value()) << Qt::endl;
-    ctx.out << tr("Invalid reasons:") << Qt::endl;
+    ctx.out << QCoreApplication::translate("ef::cli", "Invalid reasons:") << Qt::endl;
     for (auto it = s.invalidReasons.cbegin(); it != s.invalidReasons.cend(); ++it)
         ctx.out << QStringLiteral("  %1 %2").arg(it.key(), -16).arg(it.value()) << Qt::endl;
     return ExitOk;
@@ -569,16 +565,16 @@ int datasetExport(Context &ctx)
                                     QStringLiteral("validation-fraction"), QStringLiteral("validation-out"), QStringLiteral("seed")},
                                    {}, 0, 0);
     if (!a.has(QStringLiteral("out")))
-        throw UsageError(tr("--out FILE is required"));
+        throw UsageError(QCoreApplication::translate("ef::cli", "--out FILE is required"));
     ExportOptions opt;
     opt.format = a.value(QStringLiteral("format"), QStringLiteral("examples"));
     if (opt.format != QLatin1String("examples") && opt.format != QLatin1String("triplets"))
-        throw UsageError(tr("--format must be examples or triplets"));
+        throw UsageError(QCoreApplication::translate("ef::cli", "--format must be examples or triplets"));
     opt.path = a.value(QStringLiteral("out"));
     opt.validationPath = a.value(QStringLiteral("validation-out"));
     opt.validationFraction = doubleValue(a, QStringLiteral("validation-fraction"), 0.0);
     if (!(opt.validationFraction >= 0.0 && opt.validationFraction < 1.0))
-        throw UsageError(tr("--validation-fraction must be at least 0 and below 1"));
+        throw UsageError(QCoreApplication::translate("ef::cli", "--validation-fraction must be at least 0 and below 1"));
     opt.seed = seedValue(a);
     Opened o = openWorkspace(a);
     auto sum = exportDataset(*o.db, opt);
@@ -591,11 +587,11 @@ int datasetExport(Context &ctx)
             obj.insert(QStringLiteral("validation_out"), sum->validationPath);
         ctx.printJson(obj);
     } else {
-        ctx.out << tr("Wrote %1 record(s) to %2").arg(sum->train).arg(sum->trainPath) << Qt::endl;
+        ctx.out << QCoreApplication::translate("ef::cli", "Wrote %1 record(s) to %2").arg(sum->train).arg(sum->trainPath) << Qt::endl;
         if (!sum->validationPath.isEmpty())
-            ctx.out << tr("Wrote %1 validation record(s) to %2").arg(sum->validation).arg(sum->validationPath) << Qt::endl;
+            ctx.out << QCoreApplication::translate("ef::cli", "Wrote %1 validation record(s) to %2").arg(sum->validation).arg(sum->validationPath) << Qt::endl;
         if (sum->skippedWithoutNegative > 0)
-            ctx.out << tr("Skipped %1 example(s) without a hard negative (triplets need one)").arg(sum->skippedWithoutNegative) << Qt::endl;
+            ctx.out << QCoreApplication::translate("ef::cli", "Skipped %1 example(s) without a hard negative (triplets need one)").arg(sum->skippedWithoutNegative) << Qt::endl;
     }
     return ExitOk;
 }
@@ -610,7 +606,7 @@ int datasetImport(Context &ctx)
     if (ctx.json)
         ctx.printJson({{QStringLiteral("imported"), n.value()}});
     else
-        ctx.out << tr("Imported %1 example(s)").arg(n.value()) << Qt::endl;
+        ctx.out << QCoreApplication::translate("ef::cli", "Imported %1 example(s)").arg(n.value()) << Qt::endl;
     return ExitOk;
 }
 
@@ -620,36 +616,36 @@ void registerGenerationCommands(Registry &registry)
 {
     const QString ep = QStringLiteral("(--endpoint NAME | --base-url URL --model M [--api-key-env VAR])");
     registry.add({{QStringLiteral("templates"), QStringLiteral("list")}, QStringLiteral("templates list --workspace W [--json]"),
-                  tr("List the workspace's prompt templates (id, family, step, version)"), templatesList});
+                  QCoreApplication::translate("ef::cli", "List the workspace's prompt templates (id, family, step, version)"), templatesList});
     registry.add({{QStringLiteral("templates"), QStringLiteral("show")},
                   QStringLiteral("templates show ID --workspace W [--version N] [--diff] [--history] [--json]"),
-                  tr("Show a template, its issues, its diff against the built-in and its versions"), templatesShow});
+                  QCoreApplication::translate("ef::cli", "Show a template, its issues, its diff against the built-in and its versions"), templatesShow});
     registry.add({{QStringLiteral("templates"), QStringLiteral("validate")},
                   QStringLiteral("templates validate [ID...] --workspace W | --file FILE [--json]"),
-                  tr("Validate templates; exit 1 when any has an error"), templatesValidate});
+                  QCoreApplication::translate("ef::cli", "Validate templates; exit 1 when any has an error"), templatesValidate});
     registry.add({{QStringLiteral("templates"), QStringLiteral("export")},
                   QStringLiteral("templates export [ID...] --workspace W [--out FILE]"),
-                  tr("Export templates as JSON (all when no ID is given)"), templatesExport});
+                  QCoreApplication::translate("ef::cli", "Export templates as JSON (all when no ID is given)"), templatesExport});
     registry.add({{QStringLiteral("templates"), QStringLiteral("import")}, QStringLiteral("templates import FILE --workspace W [--note TEXT]"),
-                  tr("Import templates from JSON; each becomes a new version"), templatesImport});
+                  QCoreApplication::translate("ef::cli", "Import templates from JSON; each becomes a new version"), templatesImport});
     registry.add({{QStringLiteral("preview")},
                   QStringLiteral("preview --workspace W --family F [--language L] [--n K] [--seed S] [--template ID] [--call ") + ep
                       + QStringLiteral("]"),
-                  tr("Render K prompts with their sampled values; --call sends them and parses the replies"), preview});
+                  QCoreApplication::translate("ef::cli", "Render K prompts with their sampled values; --call sends them and parses the replies"), preview});
     registry.add({{QStringLiteral("generate")},
                   QStringLiteral("generate --workspace W --examples N [--families F,...] [--languages L,...] [--concurrency C] "
                                  "[--seed S] ") + ep + QStringLiteral(" | generate --workspace W --resume [--run ID]"),
-                  tr("Generate synthetic examples with an LLM, or resume an unfinished run"), generate});
+                  QCoreApplication::translate("ef::cli", "Generate synthetic examples with an LLM, or resume an unfinished run"), generate});
     registry.add({{QStringLiteral("generate"), QStringLiteral("status")}, QStringLiteral("generate status --workspace W [--run ID] [--json]"),
-                  tr("Show generation runs and their counters"), generateStatus});
+                  QCoreApplication::translate("ef::cli", "Show generation runs and their counters"), generateStatus});
     registry.add({{QStringLiteral("dataset"), QStringLiteral("stats")}, QStringLiteral("dataset stats --workspace W [--json]"),
-                  tr("Count examples by status, family, language and invalid reason"), datasetStatsCommand});
+                  QCoreApplication::translate("ef::cli", "Count examples by status, family, language and invalid reason"), datasetStatsCommand});
     registry.add({{QStringLiteral("dataset"), QStringLiteral("export")},
                   QStringLiteral("dataset export --workspace W --format examples|triplets --out FILE "
                                  "[--validation-fraction F] [--validation-out FILE] [--seed S]"),
-                  tr("Export valid examples as JSONL, optionally with a seeded validation split"), datasetExport});
+                  QCoreApplication::translate("ef::cli", "Export valid examples as JSONL, optionally with a seeded validation split"), datasetExport});
     registry.add({{QStringLiteral("dataset"), QStringLiteral("import")}, QStringLiteral("dataset import FILE --workspace W"),
-                  tr("Load examples from a demo-content JSONL file"), datasetImport});
+                  QCoreApplication::translate("ef::cli", "Load examples from a demo-content JSONL file"), datasetImport});
 }
 
 } // namespace ef::cli

@@ -1,0 +1,364 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The Dataset page.
+#include "widgets/datasetpage.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTextBrowser>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include "widgets/qcustomplot_compat.h"
+
+#include "backend/database.h"
+
+namespace ef {
+
+namespace {
+const QStringList kFamilies = {QStringLiteral("retrieval"), QStringLiteral("classification"), QStringLiteral("short-short"),
+                               QStringLiteral("long-long"), QStringLiteral("sts"), QStringLiteral("bitext")};
+constexpr int kBins = 24;
+
+QList<QPair<QString, qint64>> groupCounts(Database &db, const QString &column, const ExampleFilter &f, const QString &extra = {})
+{
+    QStringList binds;
+    QString where = ExamplesModel::whereClause(f, &binds);
+    if (!extra.isEmpty())
+        where += (where.isEmpty() ? QStringLiteral(" WHERE ") : QStringLiteral(" AND ")) + extra;
+    Statement st = db.prepare(QStringLiteral("SELECT %1, COUNT(*) AS n FROM examples%2 GROUP BY %1 ORDER BY n DESC, %1").arg(column, where));
+    for (int i = 0; i < binds.size(); ++i)
+        st.bind(i + 1, binds.at(i));
+    QList<QPair<QString, qint64>> out;
+    while (st.step())
+        out.append({st.columnText(0), st.columnInt(1)});
+    return out;
+}
+} // namespace
+
+DatasetChartData computeChartData(Database &db, const ExampleFilter &filter)
+{
+    DatasetChartData s;
+    try {
+        s.perLanguage = groupCounts(db, QStringLiteral("language"), filter);
+        s.perFamily = groupCounts(db, QStringLiteral("family"), filter);
+        s.invalidReasons = groupCounts(db, QStringLiteral("invalid_reason"), filter, QStringLiteral("status = 'invalid'"));
+        for (const auto &p : std::as_const(s.perFamily))
+            s.total += p.second;
+        // Word counts approximated by spaces + 1 (CJK text counts characters / 2 instead).
+        QStringList binds;
+        const QString where = ExamplesModel::whereClause(filter, &binds);
+        for (const QString &field : {QStringLiteral("query"), QStringLiteral("positive"), QStringLiteral("negative")}) {
+            QVector<qint64> bins(kBins, 0);
+            const QString words = QStringLiteral(
+                "(CASE WHEN coalesce(%1,'') = '' THEN -1 "
+                "WHEN length(%1) - length(replace(%1, ' ', '')) < length(%1) / 20 THEN length(%1) / 2 "
+                "ELSE length(%1) - length(replace(%1, ' ', '')) + 1 END)").arg(field);
+            Statement st = db.prepare(QStringLiteral("SELECT %1 / %2 AS bin, COUNT(*) FROM examples%3 GROUP BY bin")
+                                          .arg(words).arg(s.binWords).arg(where));
+            for (int i = 0; i < binds.size(); ++i)
+                st.bind(i + 1, binds.at(i));
+            while (st.step()) {
+                const qint64 bin = st.columnInt(0);
+                if (bin >= 0 && !(st.columnIsNull(0)))
+                    bins[static_cast<int>(std::min<qint64>(bin, kBins - 1))] += st.columnInt(1);
+            }
+            s.wordHistograms.insert(field, bins);
+        }
+        Statement langs = db.prepare(QStringLiteral("SELECT DISTINCT language FROM examples ORDER BY language"));
+        while (langs.step())
+            s.languages << langs.columnText(0);
+    } catch (const DbError &e) {
+        s.error = e.message();
+    }
+    return s;
+}
+
+DatasetPage::DatasetPage(QThreadPool *ioPool, QWidget *parent)
+    : QWidget(parent), m_ioPool(ioPool), m_model(new ExamplesModel(ioPool, this)), m_family(new QComboBox(this)),
+      m_language(new QComboBox(this)), m_status(new QComboBox(this)), m_search(new QLineEdit(this)), m_count(new QLabel(this)),
+      m_view(new QTableView(this)), m_detail(new QTextBrowser(this)), m_languagePlot(new QCustomPlot(this)),
+      m_familyPlot(new QCustomPlot(this)), m_lengthPlot(new QCustomPlot(this)), m_invalidPlot(new QCustomPlot(this))
+{
+    setObjectName(QStringLiteral("datasetPage"));
+    m_view->setObjectName(QStringLiteral("examplesView"));
+    m_detail->setObjectName(QStringLiteral("exampleDetail"));
+    m_search->setObjectName(QStringLiteral("exampleSearch"));
+    m_count->setObjectName(QStringLiteral("exampleCount"));
+
+    m_family->addItem(tr("All families"), QString());
+    for (const QString &f : kFamilies)
+        m_family->addItem(f, f);
+    m_language->addItem(tr("All languages"), QString());
+    m_status->addItem(tr("Any status"), QString());
+    m_status->addItem(tr("Valid"), QStringLiteral("valid"));
+    m_status->addItem(tr("Invalid"), QStringLiteral("invalid"));
+    m_status->addItem(tr("Duplicate"), QStringLiteral("duplicate"));
+    m_search->setPlaceholderText(tr("Search instruction, query and documents…"));
+    m_search->setClearButtonEnabled(true);
+
+    auto *filters = new QHBoxLayout;
+    filters->addWidget(m_family);
+    filters->addWidget(m_language);
+    filters->addWidget(m_status);
+    filters->addWidget(m_search, 1);
+    filters->addWidget(m_count);
+
+    m_view->setModel(m_model);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_view->setWordWrap(false);
+    m_view->verticalHeader()->hide();
+    m_view->verticalHeader()->setDefaultSectionSize(22);
+    m_view->horizontalHeader()->setSectionResizeMode(ExamplesModel::QueryColumn, QHeaderView::Stretch);
+    m_view->setColumnWidth(ExamplesModel::IdColumn, 60);
+    m_view->setColumnWidth(ExamplesModel::InstructionColumn, 220);
+    m_view->setColumnWidth(ExamplesModel::PositiveColumn, 220);
+    m_view->setColumnWidth(ExamplesModel::NegativeColumn, 160);
+
+    auto *tableSplit = new QSplitter(Qt::Vertical, this);
+    tableSplit->addWidget(m_view);
+    tableSplit->addWidget(m_detail);
+    tableSplit->setSizes({420, 220});
+
+    auto *charts = new QWidget(this);
+    auto *grid = new QGridLayout(charts);
+    grid->addWidget(m_languagePlot, 0, 0);
+    grid->addWidget(m_familyPlot, 0, 1);
+    grid->addWidget(m_lengthPlot, 1, 0);
+    grid->addWidget(m_invalidPlot, 1, 1);
+    for (QCustomPlot *p : {m_languagePlot, m_familyPlot, m_lengthPlot, m_invalidPlot}) {
+        p->setMinimumSize(320, 220);
+        p->plotLayout()->insertRow(0);
+    }
+    const auto title = [](QCustomPlot *p, const QString &t) {
+        p->plotLayout()->addElement(0, 0, new QCPTextElement(p, t, QFont(QStringLiteral("sans"), 10, QFont::Bold)));
+    };
+    title(m_languagePlot, tr("Examples per language"));
+    title(m_familyPlot, tr("Examples per task family"));
+    title(m_lengthPlot, tr("Length in words (query, positive, hard negative)"));
+    title(m_invalidPlot, tr("Invalid outputs by reason"));
+
+    auto *tabs = new QTabWidget(this);
+    tabs->addTab(tableSplit, tr("Examples"));
+    tabs->addTab(charts, tr("Charts"));
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(new QLabel(QStringLiteral("<h2>%1</h2>").arg(tr("Dataset")), this));
+    layout->addLayout(filters);
+    layout->addWidget(tabs, 1);
+
+    m_searchTimer.setSingleShot(true);
+    m_searchTimer.setInterval(250);
+    connect(&m_searchTimer, &QTimer::timeout, this, &DatasetPage::applyFilter);
+    connect(m_search, &QLineEdit::textChanged, this, [this] { m_searchTimer.start(); });
+    for (QComboBox *c : {m_family, m_language, m_status})
+        connect(c, &QComboBox::currentIndexChanged, this, &DatasetPage::applyFilter);
+    connect(m_model, &ExamplesModel::loaded, this, [this](int rows) {
+        m_count->setText(tr("%1 examples").arg(QLocale().toString(rows)));
+    });
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &current) {
+        if (current.isValid())
+            showDetail(m_model->idAt(current.row()));
+    });
+    setEnabled(false);
+}
+
+void DatasetPage::setWorkspace(const Workspace &ws)
+{
+    m_ws = ws;
+    setEnabled(ws.isValid());
+    m_model->setWorkspace(ws);
+    loadStats();
+}
+
+void DatasetPage::refresh()
+{
+    m_model->refresh();
+    loadStats();
+}
+
+void DatasetPage::setFilter(const ExampleFilter &f)
+{
+    m_family->setCurrentIndex(std::max(0, m_family->findData(f.family)));
+    if (m_language->findData(f.language) < 0 && !f.language.isEmpty())
+        m_language->addItem(f.language, f.language);
+    m_language->setCurrentIndex(std::max(0, m_language->findData(f.language)));
+    m_status->setCurrentIndex(std::max(0, m_status->findData(f.status)));
+    m_search->setText(f.text);
+    applyFilter();
+}
+
+void DatasetPage::applyFilter()
+{
+    m_searchTimer.stop();
+    ExampleFilter f;
+    f.family = m_family->currentData().toString();
+    f.language = m_language->currentData().toString();
+    f.status = m_status->currentData().toString();
+    f.text = m_search->text().trimmed();
+    if (f == m_model->filter())
+        return;
+    m_model->setFilter(f);
+    m_detail->clear();
+    loadStats();
+}
+
+void DatasetPage::loadStats()
+{
+    if (!m_ws.isValid())
+        return;
+    const Workspace ws = m_ws;
+    const ExampleFilter f = m_model->filter();
+    const quint64 generation = ++m_statsGeneration;
+    auto *watcher = new QFutureWatcher<DatasetChartData>(this);
+    connect(watcher, &QFutureWatcher<DatasetChartData>::finished, this, [this, watcher, generation] {
+        watcher->deleteLater();
+        if (generation == m_statsGeneration)
+            showStats(watcher->result());
+    });
+    watcher->setFuture(QtConcurrent::run(m_ioPool, [ws, f] {
+        auto db = ws.connect();
+        if (!db) {
+            DatasetChartData s;
+            s.error = db.error();
+            return s;
+        }
+        return computeChartData(**db, f);
+    }));
+}
+
+void DatasetPage::plotBars(QCustomPlot *plot, const QList<QPair<QString, qint64>> &data, int maxBars)
+{
+    plot->clearPlottables();
+    auto *bars = new QCPBars(plot->xAxis, plot->yAxis);
+    bars->setBrush(QColor(0x2b, 0x4c, 0x7e, 200));
+    bars->setPen(Qt::NoPen);
+    QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
+    QVector<double> keys, values;
+    qint64 other = 0;
+    for (int i = 0; i < data.size(); ++i) {
+        if (i < maxBars) {
+            keys << i + 1;
+            values << static_cast<double>(data.at(i).second);
+            ticker->addTick(i + 1, data.at(i).first.isEmpty() ? tr("(none)") : data.at(i).first);
+        } else {
+            other += data.at(i).second;
+        }
+    }
+    if (other > 0) {
+        keys << maxBars + 1;
+        values << static_cast<double>(other);
+        ticker->addTick(maxBars + 1, tr("others"));
+    }
+    bars->setData(keys, values);
+    plot->xAxis->setTicker(ticker);
+    plot->xAxis->setTickLabelRotation(keys.size() > 6 ? 60 : 0);
+    plot->xAxis->setRange(0, keys.size() + 1);
+    plot->yAxis->setRange(0, values.isEmpty() ? 1 : *std::max_element(values.cbegin(), values.cend()) * 1.1);
+    plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void DatasetPage::showStats(const DatasetChartData &s)
+{
+    m_stats = s;
+    if (!s.error.isEmpty()) {
+        m_count->setText(s.error);
+        return;
+    }
+    // Keep the language filter's choices in step with the data.
+    const QString current = m_language->currentData().toString();
+    m_language->blockSignals(true);
+    while (m_language->count() > 1)
+        m_language->removeItem(1);
+    for (const QString &l : s.languages)
+        m_language->addItem(l, l);
+    m_language->setCurrentIndex(std::max(0, m_language->findData(current)));
+    m_language->blockSignals(false);
+
+    plotBars(m_languagePlot, s.perLanguage, 15);
+    plotBars(m_familyPlot, s.perFamily, 6);
+    plotBars(m_invalidPlot, s.invalidReasons, 8);
+
+    m_lengthPlot->clearPlottables();
+    m_lengthPlot->legend->setVisible(true);
+    const QList<QPair<QString, QColor>> series = {{QStringLiteral("query"), QColor(0x2b, 0x4c, 0x7e)},
+                                                  {QStringLiteral("positive"), QColor(0x3c, 0x9d, 0x5d)},
+                                                  {QStringLiteral("negative"), QColor(0xe0, 0x8a, 0x2a)}};
+    const QStringList names = {tr("query"), tr("positive"), tr("hard negative")};
+    double maxY = 1;
+    for (int k = 0; k < series.size(); ++k) {
+        const QVector<qint64> bins = s.wordHistograms.value(series[k].first);
+        QVector<double> x, y;
+        for (int b = 0; b < bins.size(); ++b) {
+            x << (b + 0.5) * s.binWords;
+            y << static_cast<double>(bins.at(b));
+            maxY = std::max(maxY, static_cast<double>(bins.at(b)));
+        }
+        auto *g = m_lengthPlot->addGraph();
+        g->setName(names.at(k));
+        g->setPen(QPen(series[k].second, 2));
+        g->setLineStyle(QCPGraph::lsStepCenter);
+        g->setData(x, y);
+    }
+    m_lengthPlot->xAxis->setLabel(tr("words (last bin: %1 and more)").arg((kBins - 1) * s.binWords));
+    m_lengthPlot->xAxis->setRange(0, kBins * s.binWords);
+    m_lengthPlot->yAxis->setRange(0, maxY * 1.1);
+    m_lengthPlot->replot(QCustomPlot::rpQueuedReplot);
+    Q_EMIT statsUpdated();
+}
+
+void DatasetPage::showDetail(qint64 id)
+{
+    const Workspace ws = m_ws;
+    auto *watcher = new QFutureWatcher<QString>(this);
+    connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher, id] {
+        watcher->deleteLater();
+        m_detail->setHtml(watcher->result());
+        Q_EMIT detailShown(id);
+    });
+    watcher->setFuture(QtConcurrent::run(m_ioPool, [ws, id]() -> QString {
+        auto db = ws.connect();
+        if (!db)
+            return db.error().toHtmlEscaped();
+        try {
+            Statement st = (*db)->prepare(QStringLiteral(
+                "SELECT family, language, status, invalid_reason, invalid_detail, instruction, query, positive, "
+                "coalesce(negative, ''), template_id, template_version, placeholders, prompt, raw_response FROM examples WHERE id = ?"));
+            st.bind(1, id);
+            if (!st.step())
+                return tr("Example %1 no longer exists.").arg(id);
+            const auto field = [](const QString &name, const QString &value) {
+                return QStringLiteral("<h4>%1</h4><p style='white-space: pre-wrap'>%2</p>").arg(name, value.toHtmlEscaped());
+            };
+            QString html = QStringLiteral("<p><b>#%1</b> · %2 · %3 · %4</p>")
+                               .arg(id)
+                               .arg(st.columnText(0).toHtmlEscaped(), st.columnText(1).toHtmlEscaped(), st.columnText(2).toHtmlEscaped());
+            if (st.columnText(2) == QLatin1String("invalid"))
+                html += QStringLiteral("<p style='color:#b00020'>%1</p>")
+                            .arg(tr("Invalid: %1 %2").arg(st.columnText(3), st.columnText(4)).toHtmlEscaped());
+            html += field(tr("Instruction"), st.columnText(5)) + field(tr("Query"), st.columnText(6)) +
+                    field(tr("Positive"), st.columnText(7)) + field(tr("Hard negative"), st.columnText(8)) +
+                    field(tr("Template"), QStringLiteral("%1 v%2").arg(st.columnText(9)).arg(st.columnInt(10))) +
+                    field(tr("Sampled values"), st.columnText(11)) + field(tr("Prompt"), st.columnText(12)) +
+                    field(tr("Raw response"), st.columnText(13));
+            return html;
+        } catch (const DbError &e) {
+            return e.message().toHtmlEscaped();
+        }
+    }));
+}
+
+QString DatasetPage::detailText() const
+{
+    return m_detail->toPlainText();
+}
+
+} // namespace ef

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The Dataset page: the synthetic examples with filters, full text search, a detail pane and
+// charts (per language, per family, length histograms, invalid reasons).
+#pragma once
+
+#include <QFutureWatcher>
+#include <QMap>
+#include <QTimer>
+#include <QWidget>
+
+#include "backend/workspace.h"
+#include "widgets/examplesmodel.h"
+
+class QComboBox;
+class QCPBars;
+class QCustomPlot;
+class QLabel;
+class QLineEdit;
+class QTableView;
+class QTextBrowser;
+class QThreadPool;
+
+namespace ef {
+
+// Aggregates behind the charts, computed with SQL off the GUI thread.
+struct DatasetChartData
+{
+    qint64 total = 0;
+    QList<QPair<QString, qint64>> perLanguage; // most first
+    QList<QPair<QString, qint64>> perFamily;
+    QList<QPair<QString, qint64>> invalidReasons;
+    QMap<QString, QVector<qint64>> wordHistograms; // "query"/"positive"/"negative" -> counts per bin
+    int binWords = 25;                            // bin width in words
+    QStringList languages;                        // every language present (for the filter)
+    QString error;
+};
+
+DatasetChartData computeChartData(Database &db, const ExampleFilter &filter);
+
+class DatasetPage final : public QWidget
+{
+    Q_OBJECT
+
+public:
+    DatasetPage(QThreadPool *ioPool, QWidget *parent = nullptr);
+    void setWorkspace(const Workspace &ws);
+    void refresh();
+    ExamplesModel *model() const { return m_model; }
+    QTableView *view() const { return m_view; }
+    void setFilter(const ExampleFilter &f);
+    const DatasetChartData &stats() const { return m_stats; }
+    QString detailText() const;
+
+Q_SIGNALS:
+    void statsUpdated();
+    void detailShown(qint64 id);
+
+private:
+    void applyFilter();
+    void loadStats();
+    void showStats(const DatasetChartData &s);
+    void showDetail(qint64 id);
+    void plotBars(QCustomPlot *plot, const QList<QPair<QString, qint64>> &data, int maxBars);
+
+    QThreadPool *m_ioPool;
+    Workspace m_ws;
+    ExamplesModel *m_model;
+    DatasetChartData m_stats;
+    QTimer m_searchTimer;
+    quint64 m_statsGeneration = 0;
+
+    QComboBox *m_family;
+    QComboBox *m_language;
+    QComboBox *m_status;
+    QLineEdit *m_search;
+    QLabel *m_count;
+    QTableView *m_view;
+    QTextBrowser *m_detail;
+    QCustomPlot *m_languagePlot;
+    QCustomPlot *m_familyPlot;
+    QCustomPlot *m_lengthPlot;
+    QCustomPlot *m_invalidPlot;
+};
+
+} // namespace ef

@@ -1,0 +1,473 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The Generate page.
+#include "widgets/generatepage.h"
+
+#include <optional>
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFormLayout>
+#include <QFutureWatcher>
+#include <QGridLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QPointer>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QSpinBox>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QTimer>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include "backend/database.h"
+#include "backend/jobs.h"
+#include "backend/templates.h"
+#include "widgets/jobsdock.h"
+
+namespace ef {
+
+namespace {
+QStringList splitCodes(const QString &s)
+{
+    QStringList out;
+    for (const QString &part : s.split(QRegularExpression(QStringLiteral("[,;\\s]+")), Qt::SkipEmptyParts))
+        out << part.trimmed();
+    return out;
+}
+} // namespace
+
+GeneratePage::GeneratePage(JobManager *jobs, QThreadPool *ioPool, QWidget *parent)
+    : QWidget(parent), m_jobs(jobs), m_ioPool(ioPool), m_endpoint(new QComboBox(this)), m_examples(new QSpinBox(this)),
+      m_scheme(new QComboBox(this)), m_languages(new QLineEdit(this)), m_seed(new QSpinBox(this)),
+      m_concurrency(new QSpinBox(this)), m_startButton(new QPushButton(tr("Start new run"), this)),
+      m_resumeButton(new QPushButton(tr("Resume"), this)), m_stopButton(new QPushButton(tr("Stop"), this)),
+      m_progress(new QProgressBar(this)), m_countersLabel(new QLabel(this)), m_runs(new QTableWidget(0, 7, this)),
+      m_previewLanguages(new QLineEdit(this)), m_previewPerCell(new QSpinBox(this)), m_grid(new QTableWidget(this))
+{
+    setObjectName(QStringLiteral("generatePage"));
+    m_endpoint->setObjectName(QStringLiteral("generateEndpoint"));
+    m_startButton->setObjectName(QStringLiteral("startRun"));
+    m_resumeButton->setObjectName(QStringLiteral("resumeRun"));
+    m_stopButton->setObjectName(QStringLiteral("stopRun"));
+    m_countersLabel->setObjectName(QStringLiteral("runCounters"));
+    m_grid->setObjectName(QStringLiteral("previewGrid"));
+    m_runs->setObjectName(QStringLiteral("runsTable"));
+
+    // --- Run tab ---
+    auto *configBox = new QGroupBox(tr("Run configuration"), this);
+    auto *form = new QFormLayout(configBox);
+    form->addRow(tr("Endpoint:"), m_endpoint);
+    m_examples->setRange(1, 1000000);
+    m_examples->setValue(120);
+    m_examples->setGroupSeparatorShown(true);
+    form->addRow(tr("Examples (all families):"), m_examples);
+    auto *familyRow = new QHBoxLayout;
+    for (const QString &f : taskFamilies()) {
+        auto *box = new QCheckBox(f, this);
+        box->setChecked(true);
+        box->setObjectName(QStringLiteral("family_") + f);
+        m_families << box;
+        familyRow->addWidget(box);
+    }
+    familyRow->addStretch();
+    form->addRow(tr("Families:"), familyRow);
+    m_scheme->addItem(tr("Paper-like (English 43%, 13 major languages 2.9%)"), QStringLiteral("ose"));
+    m_scheme->addItem(tr("Uniform over the languages"), QStringLiteral("uniform"));
+    m_scheme->addItem(tr("Proportional to CC-100 size"), QStringLiteral("size"));
+    form->addRow(tr("Language weighting:"), m_scheme);
+    m_languages->setPlaceholderText(tr("all 100 XLM-R languages; or codes such as en, zh, de, sw"));
+    form->addRow(tr("Languages:"), m_languages);
+    m_seed->setRange(0, std::numeric_limits<int>::max());
+    m_seed->setValue(42);
+    form->addRow(tr("Seed:"), m_seed);
+    m_concurrency->setRange(1, 256);
+    m_concurrency->setValue(8);
+    form->addRow(tr("Requests in flight:"), m_concurrency);
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_startButton);
+    buttons->addWidget(m_resumeButton);
+    buttons->addWidget(m_stopButton);
+    buttons->addStretch();
+    form->addRow(buttons);
+
+    auto *liveBox = new QGroupBox(tr("Progress"), this);
+    auto *live = new QVBoxLayout(liveBox);
+    m_progress->setRange(0, 1);
+    m_progress->setValue(0);
+    m_countersLabel->setTextFormat(Qt::RichText);
+    m_countersLabel->setWordWrap(true);
+    m_countersLabel->setText(tr("No run in progress."));
+    live->addWidget(m_progress);
+    live->addWidget(m_countersLabel, 1);
+
+    m_runs->setHorizontalHeaderLabels({tr("Run"), tr("State"), tr("Created"), tr("Valid"), tr("Invalid"), tr("Duplicates"), tr("Cost")});
+    m_runs->horizontalHeader()->setSectionResizeMode(2, QHeaderView::Stretch);
+    m_runs->verticalHeader()->hide();
+    m_runs->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_runs->setSelectionBehavior(QAbstractItemView::SelectRows);
+
+    auto *runTab = new QWidget(this);
+    auto *runLayout = new QGridLayout(runTab);
+    runLayout->addWidget(configBox, 0, 0);
+    runLayout->addWidget(liveBox, 0, 1);
+    runLayout->addWidget(m_runs, 1, 0, 1, 2);
+    runLayout->setRowStretch(1, 1);
+    runLayout->setColumnStretch(1, 1);
+
+    // --- Preview tab ---
+    auto *previewTab = new QWidget(this);
+    auto *previewLayout = new QVBoxLayout(previewTab);
+    auto *previewBar = new QHBoxLayout;
+    m_previewLanguages->setText(QStringLiteral("en, zh, de, sw"));
+    m_previewPerCell->setRange(1, 5);
+    m_previewPerCell->setValue(1);
+    auto *render = new QPushButton(tr("Render prompts"), previewTab);
+    render->setObjectName(QStringLiteral("renderPreview"));
+    auto *send = new QPushButton(tr("Render and send to the LLM"), previewTab);
+    send->setObjectName(QStringLiteral("sendPreview"));
+    previewBar->addWidget(new QLabel(tr("Languages:"), previewTab));
+    previewBar->addWidget(m_previewLanguages, 1);
+    previewBar->addWidget(new QLabel(tr("Per cell:"), previewTab));
+    previewBar->addWidget(m_previewPerCell);
+    previewBar->addWidget(render);
+    previewBar->addWidget(send);
+    m_grid->setWordWrap(true);
+    m_grid->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_grid->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    m_grid->verticalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    m_grid->verticalHeader()->setDefaultSectionSize(180);
+    previewLayout->addLayout(previewBar);
+    previewLayout->addWidget(m_grid, 1);
+    connect(render, &QPushButton::clicked, this, [this] { renderPreviewGrid(false); });
+    connect(send, &QPushButton::clicked, this, [this] { renderPreviewGrid(true); });
+
+    auto *tabs = new QTabWidget(this);
+    tabs->addTab(runTab, tr("Run"));
+    tabs->addTab(previewTab, tr("Preview"));
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(new QLabel(QStringLiteral("<h2>%1</h2>").arg(tr("Generate")), this));
+    layout->addWidget(tabs, 1);
+
+    connect(m_startButton, &QPushButton::clicked, this, [this] { start(false); });
+    connect(m_resumeButton, &QPushButton::clicked, this, [this] { start(true); });
+    connect(m_stopButton, &QPushButton::clicked, this, &GeneratePage::stop);
+    connect(m_jobs, &JobManager::jobFinished, this, [this](const JobInfo &info) {
+        if (info.id != m_job)
+            return;
+        m_job = 0;
+        setRunning(false);
+        if (info.state == JobState::Failed)
+            m_countersLabel->setText(m_countersLabel->text() + QStringLiteral("<p style='color:#b00020'>%1</p>").arg(info.error.toHtmlEscaped()));
+        reloadRuns();
+        Q_EMIT runFinished(m_runId, jobStateName(info.state));
+    });
+    setRunning(false);
+    setEnabled(false);
+}
+
+void GeneratePage::setWorkspace(const Workspace &ws)
+{
+    m_ws = ws;
+    setEnabled(ws.isValid());
+    reloadRuns();
+}
+
+void GeneratePage::setSettings(const AppSettings &settings)
+{
+    m_settings = settings;
+    const QString current = m_endpoint->currentText();
+    m_endpoint->clear();
+    for (const EndpointProfile &p : settings.endpoints)
+        m_endpoint->addItem(QStringLiteral("%1 — %2").arg(p.name, p.model.isEmpty() ? p.baseUrl : p.model), p.name);
+    if (settings.endpoints.isEmpty())
+        m_endpoint->addItem(tr("No endpoint: add one in File › Settings"), QString());
+    m_endpoint->setCurrentIndex(std::max(0, m_endpoint->findText(current)));
+}
+
+Expected<GenerationConfig> GeneratePage::config() const
+{
+    GenerationConfig c;
+    const QString name = m_endpoint->currentData().toString();
+    bool found = false;
+    for (const EndpointProfile &p : m_settings.endpoints) {
+        if (p.name == name) {
+            c.endpoint = p;
+            found = true;
+        }
+    }
+    if (!found)
+        return makeError(tr("Choose an LLM endpoint (File › Settings adds one)."));
+    c.examples = m_examples->value();
+    for (QCheckBox *box : m_families)
+        if (box->isChecked())
+            c.families << box->text();
+    if (c.families.isEmpty())
+        return makeError(tr("Choose at least one task family."));
+    c.sampler.scheme = m_scheme->currentData().toString();
+    c.sampler.languages = splitCodes(m_languages->text());
+    for (const QString &code : std::as_const(c.sampler.languages))
+        if (!findLanguage(code))
+            return makeError(tr("'%1' is not an XLM-R language code or name.").arg(code));
+    c.seed = static_cast<quint64>(m_seed->value());
+    c.concurrency = m_concurrency->value();
+    return c;
+}
+
+void GeneratePage::start(bool resume)
+{
+    if (m_job || !m_ws.isValid())
+        return;
+    const Workspace ws = m_ws;
+    GenerationConfig cfg;
+    if (!resume) {
+        auto c = config();
+        if (!c) {
+            m_countersLabel->setText(QStringLiteral("<p style='color:#b00020'>%1</p>").arg(c.error().toHtmlEscaped()));
+            return;
+        }
+        cfg = c.value();
+    }
+    qint64 selectedRun = 0;
+    if (resume && m_runs->currentRow() >= 0 && m_runs->item(m_runs->currentRow(), 0))
+        selectedRun = m_runs->item(m_runs->currentRow(), 0)->text().toLongLong();
+    // The endpoint of a resumed run can be the one now chosen (a new URL or a key).
+    std::optional<EndpointProfile> override;
+    if (resume) {
+        if (auto c = config())
+            override = c->endpoint;
+    }
+    QPointer<GeneratePage> self(this);
+    auto runIdHolder = std::make_shared<std::atomic<qint64>>(0);
+    setRunning(true);
+    m_countersLabel->setText(tr("Starting…"));
+    m_job = m_jobs->submit({QStringLiteral("generate"), resume ? tr("Resume generation") : tr("Generate %1 examples").arg(cfg.examples),
+                            false, [ws, cfg, resume, selectedRun, override, self, runIdHolder](JobContext &ctx) {
+                                GenerationPipeline pipeline(ws);
+                                qint64 runId = selectedRun;
+                                if (!resume) {
+                                    auto created = pipeline.createRun(cfg);
+                                    if (!created)
+                                        throw std::runtime_error(created.error().toStdString());
+                                    runId = created.value();
+                                } else if (runId == 0) {
+                                    auto latest = pipeline.latestUnfinishedRun();
+                                    if (!latest)
+                                        throw std::runtime_error(latest.error().toStdString());
+                                    runId = latest.value();
+                                }
+                                runIdHolder->store(runId);
+                                auto info = pipeline.runInfo(runId);
+                                if (!info)
+                                    throw std::runtime_error(info.error().toStdString());
+                                const EndpointProfile endpoint = override ? *override : info->config.endpoint;
+                                QString keyError;
+                                const QString key = apikeys::resolve(endpoint, &keyError);
+                                if (!keyError.isEmpty())
+                                    throw std::runtime_error(keyError.toStdString());
+                                auto result = pipeline.run(runId, key, [&](const GenerationCounters &c) {
+                                    ctx.setTotal(c.requestsTotal);
+                                    ctx.setProgress(c.done + c.failed,
+                                                    GeneratePage::tr("%1 valid · %2 invalid · %3 duplicates").arg(c.valid).arg(c.invalid).arg(c.duplicate));
+                                    QMetaObject::invokeMethod(
+                                        self, [self, c] { if (self) self->showCounters(c); }, Qt::QueuedConnection);
+                                    return !ctx.cancelRequested();
+                                }, override ? &*override : nullptr);
+                                if (!result)
+                                    throw std::runtime_error(result.error().toStdString());
+                                QMetaObject::invokeMethod(
+                                    self, [self, c = result.value()] { if (self) self->showCounters(c); }, Qt::QueuedConnection);
+                            }});
+    // The run id is known once the job has created or found it.
+    QTimer::singleShot(500, this, [this, runIdHolder] { m_runId = runIdHolder->load(); reloadRuns(); });
+}
+
+void GeneratePage::stop()
+{
+    if (m_job)
+        m_jobs->cancel(m_job);
+    m_stopButton->setEnabled(false);
+}
+
+void GeneratePage::setRunning(bool running)
+{
+    m_startButton->setEnabled(!running);
+    m_resumeButton->setEnabled(!running);
+    m_stopButton->setEnabled(running);
+}
+
+void GeneratePage::showCounters(const GenerationCounters &c)
+{
+    m_counters = c;
+    const QLocale loc;
+    m_progress->setRange(0, static_cast<int>(std::max<qint64>(1, c.requestsTotal)));
+    m_progress->setValue(static_cast<int>(c.done + c.failed));
+    QString reasons;
+    for (auto it = c.invalidReasons.cbegin(); it != c.invalidReasons.cend(); ++it)
+        reasons += QStringLiteral("<li>%1: %2</li>").arg(it.key().toHtmlEscaped()).arg(it.value());
+    m_countersLabel->setText(
+        tr("<table>"
+           "<tr><td>Requests</td><td><b>%1</b> of %2 done · %3 failed · %4 in flight</td></tr>"
+           "<tr><td>Rate</td><td>%5 requests/s · ETA %6</td></tr>"
+           "<tr><td>Examples</td><td><b>%7</b> valid · %8 invalid · %9 duplicates · %10 tasks</td></tr>"
+           "<tr><td>Tokens</td><td>%11 prompt · %12 completion · cost %13</td></tr>"
+           "</table>")
+            .arg(loc.toString(c.done), loc.toString(c.requestsTotal), loc.toString(c.failed), loc.toString(c.inFlight),
+                 loc.toString(c.requestsPerSecond, 'f', 2), formatDuration(c.etaMs), loc.toString(c.valid),
+                 loc.toString(c.invalid), loc.toString(c.duplicate))
+            .arg(loc.toString(c.tasks), loc.toString(c.promptTokens), loc.toString(c.completionTokens), loc.toString(c.cost, 'f', 4)) +
+        (reasons.isEmpty() ? QString() : tr("<p>Invalid outputs by reason:</p><ul>%1</ul>").arg(reasons)));
+    Q_EMIT countersUpdated(c);
+}
+
+void GeneratePage::reloadRuns()
+{
+    if (!m_ws.isValid())
+        return;
+    const Workspace ws = m_ws;
+    auto *watcher = new QFutureWatcher<QList<RunInfo>>(this);
+    connect(watcher, &QFutureWatcher<QList<RunInfo>>::finished, this, [this, watcher] {
+        watcher->deleteLater();
+        const QList<RunInfo> runs = watcher->result();
+        m_runs->setRowCount(static_cast<int>(runs.size()));
+        const QLocale loc;
+        for (int r = 0; r < runs.size(); ++r) {
+            const RunInfo &i = runs.at(r);
+            const QStringList cells = {QString::number(i.id), i.state, i.createdAt, loc.toString(i.counters.valid),
+                                       loc.toString(i.counters.invalid), loc.toString(i.counters.duplicate), loc.toString(i.counters.cost, 'f', 4)};
+            for (int c = 0; c < cells.size(); ++c)
+                m_runs->setItem(r, c, new QTableWidgetItem(cells.at(c)));
+        }
+    });
+    watcher->setFuture(QtConcurrent::run(m_ioPool, [ws] { return GenerationPipeline(ws).runs(); }));
+}
+
+void GeneratePage::renderPreviewGrid(bool send)
+{
+    if (!m_ws.isValid())
+        return;
+    QStringList families;
+    for (QCheckBox *box : m_families)
+        if (box->isChecked())
+            families << box->text();
+    const QStringList languages = splitCodes(m_previewLanguages->text());
+    std::optional<EndpointProfile> endpoint;
+    if (send) {
+        auto c = config();
+        if (!c) {
+            QMessageBox::warning(this, tr("Preview"), c.error());
+            return;
+        }
+        endpoint = c->endpoint;
+    }
+    const Workspace ws = m_ws;
+    const int perCell = m_previewPerCell->value();
+    const quint64 seed = static_cast<quint64>(m_seed->value());
+    auto results = std::make_shared<QList<QList<PreviewItem>>>();
+    auto errors = std::make_shared<QStringList>();
+    const quint64 job = m_jobs->submit(
+        {QStringLiteral("generate.preview"), send ? tr("Preview with the LLM") : tr("Render preview"), false,
+         [=](JobContext &ctx) {
+             auto db = ws.connect();
+             if (!db)
+                 throw std::runtime_error(db.error().toStdString());
+             ctx.setTotal(static_cast<qint64>(families.size() * languages.size()));
+             QString key;
+             if (endpoint) {
+                 QString keyError;
+                 key = apikeys::resolve(*endpoint, &keyError);
+                 if (!keyError.isEmpty())
+                     throw std::runtime_error(keyError.toStdString());
+             }
+             qint64 done = 0;
+             for (const QString &lang : languages) {
+                 for (const QString &family : families) {
+                     ctx.throwIfCancelled();
+                     auto items = renderPreview(**db, family, lang, perCell, seed);
+                     if (!items) {
+                         errors->append(QStringLiteral("%1/%2: %3").arg(lang, family, items.error()));
+                         results->append(QList<PreviewItem>());
+                     } else {
+                         if (endpoint && !items->isEmpty()) {
+                             auto t = templatestore::load(**db, items->first().templateId);
+                             if (!t)
+                                 throw std::runtime_error(t.error().toStdString());
+                             callPreview(items.value(), t.value(), *endpoint, key);
+                         }
+                         results->append(items.value());
+                     }
+                     ctx.setProgress(++done, QStringLiteral("%1 · %2").arg(lang, family));
+                 }
+             }
+         }});
+    QPointer<GeneratePage> self(this);
+    auto *conn = new QMetaObject::Connection;
+    *conn = connect(m_jobs, &JobManager::jobFinished, this, [self, job, families, languages, results, errors, conn](const JobInfo &info) {
+        if (info.id != job || !self)
+            return;
+        QObject::disconnect(*conn);
+        delete conn;
+        QTableWidget *grid = self->m_grid;
+        grid->clear();
+        grid->setColumnCount(static_cast<int>(families.size()));
+        grid->setRowCount(static_cast<int>(languages.size()));
+        grid->setHorizontalHeaderLabels(families);
+        QStringList rowNames;
+        for (const QString &code : languages) {
+            const LanguageInfo *l = findLanguage(code);
+            rowNames << (l ? l->name : code);
+        }
+        grid->setVerticalHeaderLabels(rowNames);
+        int cell = 0;
+        for (int r = 0; r < languages.size(); ++r) {
+            for (int c = 0; c < families.size(); ++c, ++cell) {
+                const QList<PreviewItem> items = cell < results->size() ? results->at(cell) : QList<PreviewItem>{};
+                QString text, tip;
+                bool anyInvalid = false, anyCalled = false;
+                for (const PreviewItem &it : items) {
+                    QStringList values;
+                    for (auto v = it.values.cbegin(); v != it.values.cend(); ++v)
+                        values << QStringLiteral("%1=%2").arg(v.key(), v.value());
+                    if (!it.task.isEmpty())
+                        text += GeneratePage::tr("Task: %1\n").arg(it.task);
+                    text += values.join(QStringLiteral(" · ")) + QLatin1Char('\n');
+                    if (it.called) {
+                        anyCalled = true;
+                        if (!it.error.isEmpty()) {
+                            anyInvalid = true;
+                            text += GeneratePage::tr("✗ request failed: %1\n").arg(it.error);
+                        } else if (!it.example.ok) {
+                            anyInvalid = true;
+                            text += GeneratePage::tr("✗ invalid (%1): %2\n").arg(it.example.reason, it.example.detail);
+                        } else {
+                            text += GeneratePage::tr("✓ valid\nQuery: %1\nPositive: %2\nNegative: %3\n")
+                                        .arg(it.example.query, it.example.positive.left(300),
+                                             it.example.negative.isEmpty() ? GeneratePage::tr("(none)") : it.example.negative.left(300));
+                        }
+                    } else {
+                        text += it.prompt.left(400) + QStringLiteral("…\n");
+                    }
+                    text += QLatin1Char('\n');
+                    tip += it.prompt + (it.called ? QStringLiteral("\n\n— ") + it.rawResponse : QString()) + QStringLiteral("\n\n");
+                }
+                auto *item = new QTableWidgetItem(text.trimmed());
+                item->setToolTip(tip.trimmed().left(4000));
+                if (anyCalled)
+                    item->setBackground(anyInvalid ? QColor(0xfd, 0xe7, 0xe9) : QColor(0xe6, 0xf4, 0xea));
+                grid->setItem(r, c, item);
+            }
+        }
+        if (info.state == JobState::Failed || !errors->isEmpty())
+            QMessageBox::warning(self, GeneratePage::tr("Preview"), (QStringList{info.error} + *errors).join(QLatin1Char('\n')).trimmed());
+        Q_EMIT self->previewReady();
+    });
+}
+
+} // namespace ef

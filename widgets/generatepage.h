@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The Generate page: configure a synthesis run, start / stop / resume it as a job and watch
+// its counters live; and the preview grid (language × family) of rendered prompts, optionally
+// sent to the LLM and parsed field by field.
+#pragma once
+
+#include <QWidget>
+
+#include "backend/generation.h"
+#include "backend/settings.h"
+#include "backend/workspace.h"
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+class QTableWidget;
+class QThreadPool;
+
+namespace ef {
+
+class JobManager;
+
+class GeneratePage final : public QWidget
+{
+    Q_OBJECT
+
+public:
+    GeneratePage(JobManager *jobs, QThreadPool *ioPool, QWidget *parent = nullptr);
+    void setWorkspace(const Workspace &ws);
+    // Re-reads the endpoint profiles (after the Settings dialog).
+    void setSettings(const AppSettings &settings);
+
+    // The configuration as the form shows it.
+    Expected<GenerationConfig> config() const;
+    // Starts a new run (resume=false) or resumes the selected / latest unfinished run.
+    void start(bool resume);
+    void stop();
+    quint64 runningJob() const { return m_job; }
+    const GenerationCounters &counters() const { return m_counters; }
+
+    // Preview grid: renders K prompts per (language, family) cell; with send, calls the LLM.
+    void renderPreviewGrid(bool send);
+    QTableWidget *previewGrid() const { return m_grid; }
+
+Q_SIGNALS:
+    void countersUpdated(const ef::GenerationCounters &counters);
+    void runFinished(qint64 runId, const QString &state);
+    void previewReady();
+
+private:
+    void showCounters(const GenerationCounters &c);
+    void reloadRuns();
+    void setRunning(bool running);
+
+    JobManager *m_jobs;
+    QThreadPool *m_ioPool;
+    Workspace m_ws;
+    AppSettings m_settings;
+    quint64 m_job = 0;
+    qint64 m_runId = 0;
+    GenerationCounters m_counters;
+
+    QComboBox *m_endpoint;
+    QSpinBox *m_examples;
+    QList<QCheckBox *> m_families;
+    QComboBox *m_scheme;
+    QLineEdit *m_languages;
+    QSpinBox *m_seed;
+    QSpinBox *m_concurrency;
+    QPushButton *m_startButton;
+    QPushButton *m_resumeButton;
+    QPushButton *m_stopButton;
+    QProgressBar *m_progress;
+    QLabel *m_countersLabel;
+    QTableWidget *m_runs;
+    QLineEdit *m_previewLanguages;
+    QSpinBox *m_previewPerCell;
+    QTableWidget *m_grid;
+};
+
+} // namespace ef
+
+Q_DECLARE_METATYPE(ef::GenerationCounters)

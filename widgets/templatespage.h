@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The Templates page: the workspace's prompt templates, edited with live validation,
+// versioned, compared with the built-in, previewed with sampled values, imported and exported.
+#pragma once
+
+#include <QFutureWatcher>
+#include <QList>
+#include <QTimer>
+#include <QWidget>
+
+#include "backend/templates.h"
+#include "backend/workspace.h"
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QListWidget;
+class QPlainTextEdit;
+class QPushButton;
+class QSpinBox;
+class QTableWidget;
+class QTabWidget;
+class QThreadPool;
+class QTreeWidget;
+
+namespace ef {
+
+class PlaceholderHighlighter;
+
+class TemplatesPage final : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit TemplatesPage(QThreadPool *ioPool, QWidget *parent = nullptr);
+    void setWorkspace(const Workspace &ws);
+
+    // The template as currently edited (unsaved edits included).
+    PromptTemplate editedTemplate() const;
+    QList<TemplateIssue> currentIssues() const { return m_issues; }
+    QStringList templateIds() const;
+    void selectTemplate(const QString &id);
+    bool isDirty() const { return m_dirty; }
+
+Q_SIGNALS:
+    void templatesLoaded(int count);
+    void templateSaved(const QString &id, int version);
+    void saveFailed(const QString &error);
+
+private:
+    void reloadList(const QString &select = {});
+    void loadTemplate(const QString &id);
+    void showTemplate(const PromptTemplate &t);
+    void markDirty();
+    void revalidate();
+    void save();
+    void revertEdits();
+    void showHistory(const QList<TemplateVersionInfo> &history);
+    void showDiffAgainstBuiltin();
+    void showDiffAgainstVersion(int version);
+    void renderDiff(const TemplateDiff &diff, const QString &caption);
+    void renderPreview();
+    void importTemplates();
+    void exportTemplates();
+    void addValueSet();
+    void removeValueSet();
+
+    QThreadPool *m_ioPool;
+    Workspace m_ws;
+    PromptTemplate m_loaded; // as stored (current version)
+    bool m_loading = false;
+    bool m_dirty = false;
+    QList<TemplateIssue> m_issues;
+    QTimer m_validateTimer;
+
+    QListWidget *m_list;
+    QLabel *m_header;
+    QTabWidget *m_tabs;
+    QLineEdit *m_title;
+    QPlainTextEdit *m_text;
+    PlaceholderHighlighter *m_highlighter;
+    QTableWidget *m_valueSets;
+    QComboBox *m_outputType;
+    QLineEdit *m_outputKeys;
+    QLineEdit *m_queryKey;
+    QLineEdit *m_positiveKey;
+    QLineEdit *m_negativeKey;
+    QLineEdit *m_instruction;
+    QTreeWidget *m_history;
+    QPlainTextEdit *m_diff;
+    QComboBox *m_previewLanguage;
+    QSpinBox *m_previewSeed;
+    QSpinBox *m_previewCount;
+    QPlainTextEdit *m_preview;
+    QTreeWidget *m_issuesView;
+    QLineEdit *m_note;
+    QPushButton *m_save;
+    QPushButton *m_revert;
+};
+
+} // namespace ef
