@@ -13,6 +13,7 @@
 #include <QLoggingCategory>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
@@ -164,7 +165,12 @@ void MainWindow::rebuildRecentMenu()
 void MainWindow::addPage(const QString &id, const QString &title, QWidget *page)
 {
     m_pageIds << id;
-    m_pages->addWidget(page);
+    // A page never dictates the window's minimum size: it scrolls when the window is small.
+    auto *scroll = new QScrollArea(m_pages);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidget(page);
+    m_pages->addWidget(scroll);
     auto *item = new QListWidgetItem(title, m_nav);
     item->setData(Qt::UserRole, id);
     if (m_nav->currentRow() < 0)

@@ -8,6 +8,18 @@
 
 using namespace ef;
 
+namespace {
+EndpointProfile profile(const QString &name, const QString &url, const QString &model, const QString &keyEnv)
+{
+    EndpointProfile p;
+    p.name = name;
+    p.baseUrl = url;
+    p.model = model;
+    p.apiKeyEnv = keyEnv;
+    return p;
+}
+} // namespace
+
 class TestSettings final : public QObject
 {
     Q_OBJECT
@@ -23,9 +35,13 @@ private Q_SLOTS:
     void roundTrip()
     {
         AppSettings s;
-        s.endpoints = {{QStringLiteral("local vLLM"), QStringLiteral("http://127.0.0.1:8000/v1"), QStringLiteral("qwen"), QString()},
-                       {QStringLiteral("OpenAI"), QStringLiteral("https://api.openai.com/v1"), QStringLiteral("gpt-4o"),
-                        QStringLiteral("OPENAI_API_KEY")}};
+        s.endpoints = {profile(QStringLiteral("local vLLM"), QStringLiteral("http://127.0.0.1:8000/v1"), QStringLiteral("qwen"), QString()),
+                       profile(QStringLiteral("OpenAI"), QStringLiteral("https://api.openai.com/v1"), QStringLiteral("gpt-4o"),
+                               QStringLiteral("OPENAI_API_KEY"))};
+        s.endpoints[1].kind = QStringLiteral("azure");
+        s.endpoints[1].azureDeployment = QStringLiteral("gpt4o-prod");
+        s.endpoints[1].temperature = 0.7;
+        s.endpoints[1].inputPricePerMTok = 2.5;
         s.computeDevice = QStringLiteral("cpu");
         s.computeThreads = 3;
         s.language = QStringLiteral("zh_CN");

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The Settings dialog: edits become settings, bad profiles are refused with a reason.
 #include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QLabel>
 #include <QPushButton>
 #include <QSpinBox>
@@ -11,6 +12,18 @@
 
 using namespace ef;
 
+namespace {
+EndpointProfile profile(const QString &name, const QString &url, const QString &model, const QString &keyEnv)
+{
+    EndpointProfile p;
+    p.name = name;
+    p.baseUrl = url;
+    p.model = model;
+    p.apiKeyEnv = keyEnv;
+    return p;
+}
+} // namespace
+
 class TestSettingsDialog final : public QObject
 {
     Q_OBJECT
@@ -19,7 +32,7 @@ private Q_SLOTS:
     void editsBecomeSettings()
     {
         AppSettings base;
-        base.endpoints = {{QStringLiteral("vllm"), QStringLiteral("http://127.0.0.1:8000/v1"), QStringLiteral("qwen"), QString()}};
+        base.endpoints = {profile(QStringLiteral("vllm"), QStringLiteral("http://127.0.0.1:8000/v1"), QStringLiteral("qwen"), QString())};
         SettingsDialog dlg(base, false);
         auto *table = dlg.findChild<QTableWidget *>(QStringLiteral("endpointProfiles"));
         QCOMPARE(table->rowCount(), 1);
@@ -40,6 +53,36 @@ private Q_SLOTS:
         QCOMPARE(s.endpoints[1].apiKeyEnv, QStringLiteral("AZURE_OPENAI_KEY"));
         QCOMPARE(s.computeDevice, QStringLiteral("cpu"));
         QCOMPARE(s.computeThreads, 2);
+    }
+
+    // Editing the visible columns keeps the fields shown only in the details form.
+    void detailsSurviveEditsAndCanBeChanged()
+    {
+        AppSettings base;
+        base.endpoints = {profile(QStringLiteral("azure"), QStringLiteral("https://x.openai.azure.com"), QStringLiteral("gpt-4o"),
+                                  QStringLiteral("AZURE_KEY"))};
+        base.endpoints[0].kind = QStringLiteral("azure");
+        base.endpoints[0].azureDeployment = QStringLiteral("prod");
+        base.endpoints[0].temperature = 0.7;
+        base.endpoints[0].outputPricePerMTok = 10.0;
+        SettingsDialog dlg(base, false);
+        auto *table = dlg.findChild<QTableWidget *>(QStringLiteral("endpointProfiles"));
+        table->item(0, 2)->setText(QStringLiteral("gpt-4o-mini"));
+        AppSettings s = dlg.settings();
+        QCOMPARE(s.endpoints[0].model, QStringLiteral("gpt-4o-mini"));
+        QCOMPARE(s.endpoints[0].kind, QStringLiteral("azure"));
+        QCOMPARE(s.endpoints[0].azureDeployment, QStringLiteral("prod"));
+        QCOMPARE(s.endpoints[0].temperature, 0.7);
+        QCOMPARE(s.endpoints[0].outputPricePerMTok, 10.0);
+        // The details form edits the selected profile.
+        const QList<QDoubleSpinBox *> spins = dlg.findChildren<QDoubleSpinBox *>();
+        QVERIFY(!spins.isEmpty());
+        spins.first()->setValue(0.2); // temperature comes first in the form
+        QCOMPARE(dlg.settings().endpoints[0].temperature, 0.2);
+        QCOMPARE(dlg.validationError(), QString());
+        base.endpoints[0].azureDeployment.clear();
+        SettingsDialog noDeployment(base, false);
+        QVERIFY(noDeployment.validationError().contains(QStringLiteral("names no deployment")));
     }
 
     void badProfilesAreRefused_data()
@@ -64,8 +107,8 @@ private Q_SLOTS:
         QFETCH(QString, keyEnv);
         QFETCH(QString, expected);
         AppSettings base;
-        base.endpoints = {{QStringLiteral("vllm"), QStringLiteral("http://127.0.0.1:8000/v1"), QString(), QString()},
-                          {name, url, QString(), keyEnv}};
+        base.endpoints = {profile(QStringLiteral("vllm"), QStringLiteral("http://127.0.0.1:8000/v1"), QString(), QString()),
+                          profile(name, url, QString(), keyEnv)};
         SettingsDialog dlg(base, false);
         QVERIFY2(dlg.validationError().contains(expected), qPrintable(dlg.validationError()));
         dlg.accept();
