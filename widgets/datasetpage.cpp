@@ -56,17 +56,17 @@ DatasetChartData computeChartData(Database &db, const ExampleFilter &filter)
         const QString where = ExamplesModel::whereClause(filter, &binds);
         for (const QString &field : {QStringLiteral("query"), QStringLiteral("positive"), QStringLiteral("negative")}) {
             QVector<qint64> bins(kBins, 0);
-            const QString words = QStringLiteral(
-                "(CASE WHEN coalesce(%1,'') = '' THEN -1 "
-                "WHEN length(%1) - length(replace(%1, ' ', '')) < length(%1) / 20 THEN length(%1) / 2 "
-                "ELSE length(%1) - length(replace(%1, ' ', '')) + 1 END)").arg(field);
-            Statement st = db.prepare(QStringLiteral("SELECT %1 / %2 AS bin, COUNT(*) FROM examples%3 GROUP BY bin")
-                                          .arg(words).arg(s.binWords).arg(where));
+            // Empty fields (no hard negative) get no bin at all.
+            const QString bin = QStringLiteral(
+                "(CASE WHEN coalesce(%1,'') = '' THEN NULL "
+                "WHEN length(%1) - length(replace(%1, ' ', '')) < length(%1) / 20 THEN (length(%1) / 2) / %2 "
+                "ELSE (length(%1) - length(replace(%1, ' ', '')) + 1) / %2 END)").arg(field).arg(s.binWords);
+            Statement st = db.prepare(QStringLiteral("SELECT %1 AS bin, COUNT(*) FROM examples%2 GROUP BY bin").arg(bin, where));
             for (int i = 0; i < binds.size(); ++i)
                 st.bind(i + 1, binds.at(i));
             while (st.step()) {
                 const qint64 bin = st.columnInt(0);
-                if (bin >= 0 && !(st.columnIsNull(0)))
+                if (!st.columnIsNull(0) && bin >= 0)
                     bins[static_cast<int>(std::min<qint64>(bin, kBins - 1))] += st.columnInt(1);
             }
             s.wordHistograms.insert(field, bins);

@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The Dataset page: lazy paging over many examples, filters, search, detail pane, charts.
+#include <QAbstractItemModelTester>
+#include <QComboBox>
+#include <QDir>
+#include <QLineEdit>
+#include <QSignalSpy>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QThreadPool>
+
+#include "backend/database.h"
+#include "backend/workspace.h"
+#include "tests/common/testutil.h"
+#include "widgets/datasetpage.h"
+#include "widgets/examplesmodel.h"
+
+using namespace ef;
+
+namespace {
+const QStringList kFamilies = {QStringLiteral("retrieval"), QStringLiteral("classification"), QStringLiteral("sts")};
+const QStringList kLanguages = {QStringLiteral("en"), QStringLiteral("zh"), QStringLiteral("de"), QStringLiteral("sw")};
+
+// Writes n examples: family i%3, language i%4, every 10th invalid, every 25th a duplicate.
+void fill(const Workspace &ws, int n)
+{
+    auto db = ws.connect();
+    Transaction tx(**db);
+    Statement ins = (*db)->prepare(QStringLiteral(
+        "INSERT INTO examples(family, language, instruction, query, positive, negative, status, invalid_reason, dedup_key, "
+        "raw_response, prompt, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '2026-01-01T00:00:00Z')"));
+    for (int i = 0; i < n; ++i) {
+        const bool invalid = i % 10 == 9;
+        const bool duplicate = !invalid && i % 25 == 24;
+        const QString status = invalid ? QStringLiteral("invalid") : duplicate ? QStringLiteral("duplicate") : QStringLiteral("valid");
+        const QString lang = kLanguages.at(i % 4);
+        const QString query = lang == QLatin1String("zh") ? QStringLiteral("如何修理漏水的水龙头 %1").arg(i)
+                                                          : QStringLiteral("how to fix a leaking tap number %1").arg(i);
+        ins.bind(1, kFamilies.at(i % 3))
+            .bind(2, lang)
+            .bind(3, QStringLiteral("Retrieve repair guides for household problems"))
+            .bind(4, query)
+            .bind(5, QString(QStringLiteral("word ")).repeated(20 + i % 200))
+            .bind(6, i % 3 == 2 ? QString() : QStringLiteral("a misleading document about taps"))
+            .bind(7, status)
+            .bind(8, invalid ? QStringLiteral("missing_key") : QString(QLatin1String("")))
+            .bind(9, QStringLiteral("k%1").arg(i))
+            .bind(10, QStringLiteral("{\"user_query\": \"q%1\"}").arg(i))
+            .bind(11, QStringLiteral("prompt %1").arg(i));
+        ins.run();
+        ins.reset();
+    }
+    tx.commit();
+}
+} // namespace
+
+class TestDatasetPage final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void modelPagesLazilyAndStaysBounded();
+    void filtersAndSearch();
+    void pageShowsDetailAndCharts();
+
+private:
+    QTemporaryDir m_dir;
+    Workspace m_ws;
+    QThreadPool m_pool;
+};
+
+void TestDatasetPage::initTestCase()
+{
+    auto ws = Workspace::create(m_dir.filePath(QStringLiteral("ds.efws")));
+    QVERIFY2(ws, qPrintable(ws.error()));
+    m_ws = ws.value();
+    fill(m_ws, 12000);
+}
+
+void TestDatasetPage::modelPagesLazilyAndStaysBounded()
+{
+    ExamplesModel model(&m_pool);
+    QSignalSpy loaded(&model, &ExamplesModel::loaded);
+    model.setWorkspace(m_ws);
+    QVERIFY(loaded.wait(10000));
+    QCOMPARE(model.rowCount(), 12000);
+    QCOMPARE(model.cachedPageCount(), 0); // nothing but ids until a view asks
+
+    // Asking for a row far down loads only its page, in the background.
+    const QModelIndex far = model.index(9000, ExamplesModel::QueryColumn);
+    QCOMPARE(model.data(far).toString(), QStringLiteral("…"));
+    QTRY_VERIFY_WITH_TIMEOUT(model.data(far, ExamplesModel::LoadedRole).toBool(), 5000);
+    QCOMPARE(model.data(far).toString(), QStringLiteral("how to fix a leaking tap number 9000"));
+    QCOMPARE(model.cachedPageCount(), 1); // only the page that was asked for
+
+    // Touch many pages: the cache never exceeds its bound.
+    for (int row = 0; row < 12000; row += ExamplesModel::kPageSize) {
+        model.data(model.index(row, ExamplesModel::QueryColumn));
+        QTRY_VERIFY_WITH_TIMEOUT(model.data(model.index(row, 0), ExamplesModel::LoadedRole).toBool(), 5000);
+    }
+    QVERIFY(model.cachedPageCount() <= ExamplesModel::kMaxCachedPages);
+    QCOMPARE(model.data(model.index(11999, ExamplesModel::QueryColumn)).toString(),
+             QStringLiteral("how to fix a leaking tap number 11999"));
+}
+
+void TestDatasetPage::filtersAndSearch()
+{
+    ExamplesModel model(&m_pool);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy loaded(&model, &ExamplesModel::loaded);
+    model.setWorkspace(m_ws);
+    QVERIFY(loaded.wait(10000));
+
+    ExampleFilter f;
+    f.status = QStringLiteral("invalid");
+    model.setFilter(f);
+    QVERIFY(loaded.wait(10000));
+    QCOMPARE(model.rowCount(), 1200);
+
+    f = ExampleFilter{};
+    f.family = QStringLiteral("sts");
+    f.language = QStringLiteral("zh");
+    model.setFilter(f);
+    QVERIFY(loaded.wait(10000));
+    QCOMPARE(model.rowCount(), 1000); // i%3==2 and i%4==1: one in twelve
+
+    f = ExampleFilter{};
+    f.text = QStringLiteral("水龙头 11");
+    model.setFilter(f);
+    QVERIFY(loaded.wait(10000));
+    QVERIFY(model.rowCount() > 0);
+    for (int r = 0; r < model.rowCount(); ++r) {
+        model.data(model.index(r, ExamplesModel::QueryColumn));
+        QTRY_VERIFY_WITH_TIMEOUT(model.data(model.index(r, 0), ExamplesModel::LoadedRole).toBool(), 5000);
+        const QString q = model.data(model.index(r, ExamplesModel::QueryColumn)).toString();
+        QVERIFY2(q.contains(QStringLiteral("水龙头")) && q.contains(QStringLiteral("11")), qPrintable(q));
+    }
+
+    // LIKE wildcards in the search are literal characters, not patterns.
+    f.text = QStringLiteral("%_");
+    model.setFilter(f);
+    QVERIFY(loaded.wait(10000));
+    QCOMPARE(model.rowCount(), 0);
+}
+
+void TestDatasetPage::pageShowsDetailAndCharts()
+{
+    DatasetPage page(&m_pool);
+    page.resize(1200, 800);
+    page.show();
+    QSignalSpy stats(&page, &DatasetPage::statsUpdated);
+    page.setWorkspace(m_ws);
+    QVERIFY(stats.wait(10000));
+    const DatasetChartData &s = page.stats();
+    QCOMPARE(s.total, 12000);
+    QCOMPARE(s.perFamily.size(), 3);
+    QCOMPARE(s.perLanguage.size(), 4);
+    QCOMPARE(s.invalidReasons.size(), 1);
+    QCOMPARE(s.invalidReasons.first().second, 1200);
+    qint64 histogram = 0;
+    for (qint64 n : s.wordHistograms.value(QStringLiteral("positive")))
+        histogram += n;
+    QCOMPARE(histogram, 12000);
+    qint64 negatives = 0;
+    for (qint64 n : s.wordHistograms.value(QStringLiteral("negative")))
+        negatives += n;
+    QCOMPARE(negatives, 8000); // one family in three has no hard negative
+
+    QTRY_COMPARE_WITH_TIMEOUT(page.model()->rowCount(), 12000, 10000);
+    QSignalSpy detail(&page, &DatasetPage::detailShown);
+    page.view()->selectRow(3);
+    QVERIFY(detail.wait(5000));
+    QVERIFY(page.detailText().contains(QStringLiteral("how to fix a leaking tap number 3")));
+    QVERIFY(page.detailText().contains(QStringLiteral("Raw response")));
+
+    ExampleFilter f;
+    f.language = QStringLiteral("zh");
+    page.setFilter(f);
+    QVERIFY(stats.wait(10000));
+    QCOMPARE(page.stats().total, 3000);
+    QTRY_COMPARE_WITH_TIMEOUT(page.model()->rowCount(), 3000, 10000);
+    QTest::qWait(200);
+    QVERIFY(page.grab().save(QDir(test::artifactsDir()).filePath(QStringLiteral("dataset-page.png"))));
+    auto *tabs = page.findChild<QTabWidget *>();
+    QVERIFY(tabs);
+    tabs->setCurrentIndex(1);
+    QTest::qWait(200);
+    QVERIFY(page.grab().save(QDir(test::artifactsDir()).filePath(QStringLiteral("dataset-charts.png"))));
+}
+
+QTEST_MAIN(TestDatasetPage)
+#include "tst_datasetpage.moc"
