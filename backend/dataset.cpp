@@ -31,6 +31,12 @@ QByteArray line(const QJsonObject &o)
     return QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n';
 }
 
+// SQLite binds a null QString as NULL; NOT NULL text columns get "" instead.
+QString nn(const QString &s)
+{
+    return s.isNull() ? QStringLiteral("") : s;
+}
+
 } // namespace
 
 QJsonObject DatasetStats::toJson() const
@@ -178,16 +184,16 @@ Expected<qint64> importDemoExamples(Database &db, const QString &path)
                 effective = QStringLiteral("duplicate");
             dup.reset();
         }
-        ins.bind(1, family).bind(2, o.value(QStringLiteral("language")).toString());
-        ins.bind(3, o.value(QStringLiteral("instruction")).toString()).bind(4, query).bind(5, positive);
+        ins.bind(1, family).bind(2, nn(o.value(QStringLiteral("language")).toString()));
+        ins.bind(3, nn(o.value(QStringLiteral("instruction")).toString())).bind(4, nn(query)).bind(5, nn(positive));
         if (o.value(QStringLiteral("negative")).isString() && !o.value(QStringLiteral("negative")).toString().isEmpty())
             ins.bind(6, o.value(QStringLiteral("negative")).toString());
         else
             ins.bindNull(6);
-        ins.bind(7, effective).bind(8, o.value(QStringLiteral("invalid_reason")).toString()).bind(9, QString());
-        ins.bind(10, key).bind(11, o.value(QStringLiteral("template")).toString()).bind(12, 1);
+        ins.bind(7, effective).bind(8, nn(o.value(QStringLiteral("invalid_reason")).toString())).bind(9, "");
+        ins.bind(10, nn(key)).bind(11, nn(o.value(QStringLiteral("template")).toString())).bind(12, 1);
         ins.bind(13, QString::fromUtf8(QJsonDocument(o.value(QStringLiteral("placeholders")).toObject()).toJson(QJsonDocument::Compact)));
-        ins.bind(14, o.value(QStringLiteral("raw_response")).toString()).bind(15, now);
+        ins.bind(14, nn(o.value(QStringLiteral("raw_response")).toString())).bind(15, now);
         ins.run();
         ins.reset();
         ++n;

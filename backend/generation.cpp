@@ -29,6 +29,12 @@ QString nowIso()
     return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
 }
 
+// SQLite binds a null QString as NULL; NOT NULL text columns get "" instead.
+QString nn(const QString &s)
+{
+    return s.isNull() ? QStringLiteral("") : s;
+}
+
 QString toJsonText(const QJsonObject &o)
 {
     return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
@@ -280,7 +286,7 @@ QString dedupKey(const QString &family, const QString &query, const QString &pos
 
 // ---- runs ----
 
-Expected<qint64> GenerationPipeline::createRun(const GenerationConfig &config)
+Expected<qint64> GenerationPipeline::createRunImpl(const GenerationConfig &config)
 {
     if (config.examples <= 0)
         return makeError(QCoreApplication::translate("ef::Generation", "--examples must be at least 1"));
@@ -293,7 +299,8 @@ Expected<qint64> GenerationPipeline::createRun(const GenerationConfig &config)
     if (!db)
         return makeError(db.error());
     const QList<PromptTemplate> all = templatestore::list(**db);
-    for (auto it = config.examplesPerFamily().cbegin(); it != config.examplesPerFamily().cend(); ++it) {
+    const QMap<QString, int> perFamily = config.examplesPerFamily();
+    for (auto it = perFamily.cbegin(); it != perFamily.cend(); ++it) {
         if (it.value() == 0)
             continue;
         const PromptTemplate *gen = findTemplate(all, it.key(), QStringLiteral("generate"));
@@ -495,7 +502,7 @@ public:
             .bind(1, r.ok ? QStringLiteral("done") : QStringLiteral("failed"))
             .bind(2, r.attempts)
             .bind(3, r.httpStatus)
-            .bind(4, r.ok ? QString() : r.errorKind + QStringLiteral(": ") + r.error)
+            .bind(4, r.ok ? QStringLiteral("") : QString(r.errorKind + QStringLiteral(": ") + r.error))
             .bind(5, r.ok ? r.content : QString())
             .bind(6, r.promptTokens)
             .bind(7, r.completionTokens)
@@ -563,7 +570,7 @@ private:
         m_db.prepare(QStringLiteral("INSERT INTO gen_requests(run_id, seq, kind, family, template_id, template_version, language, "
                                     "placeholders, task, prompt, state, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,'pending',?)"))
             .bind(1, m_runId).bind(2, seq).bind(3, kind).bind(4, family).bind(5, t.id).bind(6, t.version)
-            .bind(7, language).bind(8, toJsonText(valuesJson(values))).bind(9, task).bind(10, prompt).bind(11, nowIso())
+            .bind(7, nn(language)).bind(8, toJsonText(valuesJson(values))).bind(9, nn(task)).bind(10, prompt).bind(11, nowIso())
             .run();
     }
 
@@ -585,14 +592,14 @@ private:
             "invalid_reason, invalid_detail, dedup_key, template_id, template_version, placeholders, prompt, raw_response, "
             "prompt_tokens, completion_tokens, latency_ms, source, created_at) "
             "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'generated',?)"));
-        ins.bind(1, m_runId).bind(2, static_cast<qint64>(r.id)).bind(3, family).bind(4, language);
-        ins.bind(5, f.ok ? f.instruction : task).bind(6, f.query).bind(7, f.positive);
+        ins.bind(1, m_runId).bind(2, static_cast<qint64>(r.id)).bind(3, family).bind(4, nn(language));
+        ins.bind(5, nn(f.ok ? f.instruction : task)).bind(6, nn(f.query)).bind(7, nn(f.positive));
         if (f.negative.isEmpty())
             ins.bindNull(8);
         else
             ins.bind(8, f.negative);
-        ins.bind(9, status).bind(10, f.reason).bind(11, f.detail).bind(12, key).bind(13, t.id).bind(14, templateVersion);
-        ins.bind(15, placeholders).bind(16, prompt).bind(17, r.content).bind(18, r.promptTokens).bind(19, r.completionTokens);
+        ins.bind(9, status).bind(10, nn(f.reason)).bind(11, nn(f.detail)).bind(12, nn(key)).bind(13, t.id).bind(14, templateVersion);
+        ins.bind(15, nn(placeholders)).bind(16, nn(prompt)).bind(17, nn(r.content)).bind(18, r.promptTokens).bind(19, r.completionTokens);
         ins.bind(20, r.latencyMs).bind(21, now);
         ins.run();
     }
@@ -605,9 +612,29 @@ private:
 
 } // namespace
 
+Expected<qint64> GenerationPipeline::createRun(const GenerationConfig &config)
+{
+    try {
+        return createRunImpl(config);
+    } catch (const DbError &e) {
+        return makeError(e.message());
+    }
+}
+
 Expected<GenerationCounters> GenerationPipeline::run(qint64 runId, const QString &apiKey,
                                                      const std::function<bool(const GenerationCounters &)> &progress,
                                                      const EndpointProfile *endpointOverride)
+{
+    try {
+        return runImpl(runId, apiKey, progress, endpointOverride);
+    } catch (const DbError &e) {
+        return makeError(e.message());
+    }
+}
+
+Expected<GenerationCounters> GenerationPipeline::runImpl(qint64 runId, const QString &apiKey,
+                                                         const std::function<bool(const GenerationCounters &)> &progress,
+                                                         const EndpointProfile *endpointOverride)
 {
     auto info = runInfo(runId);
     if (!info)

@@ -116,6 +116,10 @@ public:
                                      const EndpointProfile *endpointOverride = nullptr);
 
 private:
+    Expected<qint64> createRunImpl(const GenerationConfig &config);
+    Expected<GenerationCounters> runImpl(qint64 runId, const QString &apiKey,
+                                         const std::function<bool(const GenerationCounters &)> &progress,
+                                         const EndpointProfile *endpointOverride);
     Workspace m_workspace;
 };
 

@@ -45,11 +45,12 @@ QStringList fencedBlocks(const QString &s)
     return out;
 }
 
-// From the first `open` character, the balanced span (string-aware). truncated = no close.
-QString balancedSpan(const QString &s, QChar open, QChar close, bool *truncated)
+// From the `open` character at or after from, the balanced span (string-aware).
+// truncated = no close.
+QString balancedSpan(const QString &s, QChar open, QChar close, bool *truncated, int from = 0)
 {
     *truncated = false;
-    const int start = static_cast<int>(s.indexOf(open));
+    const int start = static_cast<int>(s.indexOf(open, from));
     if (start < 0)
         return {};
     int depth = 0;
@@ -201,19 +202,25 @@ ParsedObject parseJsonObject(const QString &reply)
             }
             sawNonObject = true;
         }
-        bool truncated = false;
-        const QString span = balancedSpan(c, QLatin1Char('{'), QLatin1Char('}'), &truncated);
-        if (span.isEmpty())
-            continue;
-        sawBrace = true;
-        if (truncated) {
-            sawTruncated = true;
-            continue;
-        }
-        if (tryParse(span, &doc) && doc.isObject()) {
-            r.ok = true;
-            r.object = doc.object();
-            return r;
+        // Each '{' in turn (prose may contain braces before the object), at most 64 tries.
+        int from = 0;
+        for (int tries = 0; tries < 64; ++tries) {
+            bool truncated = false;
+            const int start = static_cast<int>(c.indexOf(QLatin1Char('{'), from));
+            if (start < 0)
+                break;
+            const QString span = balancedSpan(c, QLatin1Char('{'), QLatin1Char('}'), &truncated, start);
+            sawBrace = true;
+            if (truncated) {
+                sawTruncated = true;
+                break;
+            }
+            if (tryParse(span, &doc) && doc.isObject()) {
+                r.ok = true;
+                r.object = doc.object();
+                return r;
+            }
+            from = start + 1;
         }
     }
     if (sawTruncated) {

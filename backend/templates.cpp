@@ -296,7 +296,7 @@ QList<TemplateIssue> validateTemplate(const PromptTemplate &t)
             continue;
         }
         if (name == QLatin1String("task")) {
-            if (brainstorm || !isAsymmetricFamily(t.family))
+            if (brainstorm || (taskFamilies().contains(t.family) && !isAsymmetricFamily(t.family)))
                 add(E, "unknown_placeholder", name,
                     QCoreApplication::translate("ef::Templates", "placeholder {task} is only available in the generate step of an asymmetric family"));
             continue;
@@ -363,7 +363,7 @@ QList<TemplateIssue> validateTemplate(const PromptTemplate &t)
             for (const QString &e : errs)
                 add(E, "invalid_schema", QStringLiteral("output.instruction"), e);
             for (const QString &n : names)
-                if (n != QLatin1String("task") || !isAsymmetricFamily(t.family))
+                if (n != QLatin1String("task") || (taskFamilies().contains(t.family) && !isAsymmetricFamily(t.family)))
                     add(E, "invalid_schema", QStringLiteral("output.instruction"),
                         QCoreApplication::translate("ef::Templates", "the instruction may use only {task} (asymmetric families), not {%1}").arg(n));
         }
@@ -457,10 +457,10 @@ void insertVersion(Database &db, const PromptTemplate &t, int version, const QSt
     db.prepare(QStringLiteral("INSERT INTO templates(id, family, step, version, body, updated_at) VALUES (?,?,?,?,?,?) "
                               "ON CONFLICT(id) DO UPDATE SET family=excluded.family, step=excluded.step, "
                               "version=excluded.version, body=excluded.body, updated_at=excluded.updated_at"))
-        .bind(1, t.id).bind(2, t.family).bind(3, t.step).bind(4, version).bind(5, body).bind(6, now)
+        .bind(1, t.id).bind(2, t.family.isNull() ? QStringLiteral("") : t.family).bind(3, t.step.isNull() ? QStringLiteral("") : t.step).bind(4, version).bind(5, body).bind(6, now)
         .run();
     db.prepare(QStringLiteral("INSERT INTO template_versions(template_id, version, body, saved_at, note) VALUES (?,?,?,?,?)"))
-        .bind(1, t.id).bind(2, version).bind(3, body).bind(4, now).bind(5, note)
+        .bind(1, t.id).bind(2, version).bind(3, body).bind(4, now).bind(5, note.isNull() ? QStringLiteral("") : note)
         .run();
 }
 
