@@ -246,7 +246,14 @@ TemplatesPage::TemplatesPage(QThreadPool *ioPool, QWidget *parent)
     connect(&m_validateTimer, &QTimer::timeout, this, &TemplatesPage::revalidate);
     for (QLineEdit *e : {m_title, m_outputKeys, m_queryKey, m_positiveKey, m_negativeKey, m_instruction})
         connect(e, &QLineEdit::textEdited, this, &TemplatesPage::markDirty);
-    connect(m_text, &QPlainTextEdit::textChanged, this, &TemplatesPage::markDirty);
+    // Re-highlighting also emits textChanged; only a change of the text itself counts.
+    connect(m_text, &QPlainTextEdit::textChanged, this, [this] {
+        const QString now = m_text->toPlainText();
+        if (now == m_lastText)
+            return;
+        m_lastText = now;
+        markDirty();
+    });
     connect(m_valueSets, &QTableWidget::itemChanged, this, &TemplatesPage::markDirty);
     connect(m_outputType, &QComboBox::currentIndexChanged, this, &TemplatesPage::markDirty);
     connect(m_list, &QListWidget::currentItemChanged, this, [this](QListWidgetItem *item) {
@@ -368,6 +375,7 @@ void TemplatesPage::showTemplate(const PromptTemplate &t)
     m_loaded = t;
     m_header->setText(tr("<b>%1</b> — %2 · %3 · version %4").arg(t.id.toHtmlEscaped(), t.family, t.step).arg(t.version));
     m_title->setText(t.title);
+    m_lastText = t.text;
     m_text->setPlainText(t.text);
     m_valueSets->setRowCount(0);
     for (auto it = t.valueSets.cbegin(); it != t.valueSets.cend(); ++it) {

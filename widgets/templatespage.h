@@ -70,6 +70,7 @@ private:
     PromptTemplate m_loaded; // as stored (current version)
     bool m_loading = false;
     bool m_dirty = false;
+    QString m_lastText;
     QList<TemplateIssue> m_issues;
     QTimer m_validateTimer;
 

@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// GUI tests of the Templates and Generate pages: editing with live validation, versions and
+// diff; a generation run against a local OpenAI-compatible server, stopped and resumed; the
+// preview grid with the LLM's parsed answers.
+#include <QDir>
+#include <QLabel>
+#include <QLocale>
+#include <QListWidget>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTreeWidget>
+
+#include "backend/database.h"
+#include "backend/jobs.h"
+#include "backend/workspace.h"
+#include "tests/common/fakellmserver.h"
+#include "tests/common/testutil.h"
+#include "widgets/generatepage.h"
+#include "widgets/templatespage.h"
+
+using namespace ef;
+
+class TestGeneratePages final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void templatesEditValidateSaveAndDiff();
+    void generateRunStopResume();
+    void previewGridSendsAndParses();
+
+private:
+    AppSettings settingsFor(const test::FakeLlmServer &server) const;
+    QTemporaryDir m_dir;
+    QThreadPool m_pool;
+};
+
+void TestGeneratePages::initTestCase()
+{
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_dir.filePath(QStringLiteral("settings")));
+    qputenv("EMBEDFORGE_TEST_KEY", "sk-test-not-a-secret");
+}
+
+AppSettings TestGeneratePages::settingsFor(const test::FakeLlmServer &server) const
+{
+    AppSettings s;
+    EndpointProfile p;
+    p.name = QStringLiteral("fake");
+    p.baseUrl = server.baseUrl();
+    p.model = QStringLiteral("fake-model");
+    p.apiKeyEnv = QStringLiteral("EMBEDFORGE_TEST_KEY");
+    p.maxRetries = 1;
+    p.backoffBaseMs = 10;
+    s.endpoints = {p};
+    return s;
+}
+
+void TestGeneratePages::templatesEditValidateSaveAndDiff()
+{
+    auto ws = Workspace::create(m_dir.filePath(QStringLiteral("templates.efws")));
+    QVERIFY(ws);
+    TemplatesPage page(&m_pool);
+    page.resize(1200, 800);
+    page.show();
+    QSignalSpy loaded(&page, &TemplatesPage::templatesLoaded);
+    page.setWorkspace(ws.value());
+    QVERIFY(loaded.wait(5000));
+    QCOMPARE(loaded.first().first().toInt(), 10); // 4 brainstorm + 6 generate templates
+    QVERIFY(page.templateIds().contains(QStringLiteral("retrieval.generate")));
+    page.selectTemplate(QStringLiteral("retrieval.generate"));
+    auto *text = page.findChild<QPlainTextEdit *>(QStringLiteral("templateText"));
+    QTRY_VERIFY_WITH_TIMEOUT(text->toPlainText().contains(QStringLiteral("{query_type}")), 5000);
+    auto *save = page.findChild<QPushButton *>(QStringLiteral("saveTemplate"));
+    QVERIFY(!save->isEnabled()); // nothing changed yet
+
+    // An unknown placeholder is an error: shown, and saving is refused.
+    text->appendPlainText(QStringLiteral("Mention the {tone} of voice."));
+    QTRY_VERIFY_WITH_TIMEOUT(!page.currentIssues().isEmpty(), 2000);
+    QVERIFY(hasErrors(page.currentIssues()));
+    QVERIFY(!save->isEnabled());
+    auto *issues = page.findChild<QTreeWidget *>(QStringLiteral("templateIssues"));
+    QVERIFY(issues->topLevelItemCount() > 0);
+    QVERIFY(issues->topLevelItem(0)->text(1).contains(QStringLiteral("tone")));
+
+    // A valid edit saves as a new version; the built-in diff shows it.
+    text->setPlainText(text->toPlainText().replace(QStringLiteral("Mention the {tone} of voice."),
+                                                   QStringLiteral("Prefer recent events.")));
+    QTRY_VERIFY_WITH_TIMEOUT(save->isEnabled(), 2000);
+    QSignalSpy saved(&page, &TemplatesPage::templateSaved);
+    QTest::mouseClick(save, Qt::LeftButton);
+    QVERIFY(saved.wait(5000));
+    QCOMPARE(saved.first().at(1).toInt(), 2);
+    auto *history = page.findChild<QTreeWidget *>(QStringLiteral("templateHistory"));
+    QTRY_COMPARE_WITH_TIMEOUT(history->topLevelItemCount(), 2, 5000);
+    QTest::mouseClick(page.findChild<QPushButton *>(QStringLiteral("diffBuiltin")), Qt::LeftButton);
+    const QString diff = page.findChild<QPlainTextEdit *>(QStringLiteral("templateDiff"))->toPlainText();
+    QVERIFY2(diff.contains(QStringLiteral("+ Prefer recent events.")), qPrintable(diff));
+    // The preview renders prompts with sampled values filled in.
+    const QString preview = page.findChild<QPlainTextEdit *>(QStringLiteral("templatePreview"))->toPlainText();
+    QVERIFY(preview.contains(QStringLiteral("query_type = ")));
+    QVERIFY(!preview.contains(QStringLiteral("{query_type}")));
+    QVERIFY(page.grab().save(QDir(test::artifactsDir()).filePath(QStringLiteral("templates-page.png"))));
+}
+
+void TestGeneratePages::generateRunStopResume()
+{
+    test::FakeLlmServer server;
+    server.setDefaultDelayMs(30);
+    auto ws = Workspace::create(m_dir.filePath(QStringLiteral("generate.efws")));
+    QVERIFY(ws);
+    JobManager jobs;
+    GeneratePage page(&jobs, &m_pool);
+    page.resize(1200, 800);
+    page.show();
+    page.setSettings(settingsFor(server));
+    page.setWorkspace(ws.value());
+    auto cfg = page.config();
+    QVERIFY2(cfg, qPrintable(cfg.error()));
+    QCOMPARE(cfg->endpoint.baseUrl, server.baseUrl());
+
+    QSignalSpy counters(&page, &GeneratePage::countersUpdated);
+    QSignalSpy finished(&page, &GeneratePage::runFinished);
+    page.start(false);
+    QTRY_VERIFY_WITH_TIMEOUT(page.counters().done >= 10, 20000);
+    page.stop();
+    QVERIFY(finished.wait(20000));
+    QCOMPARE(finished.first().at(1).toString(), QStringLiteral("cancelled"));
+    const qint64 sentBefore = server.requestCount();
+    QVERIFY(page.counters().done < page.counters().requestsTotal);
+
+    // Resume finishes the run without re-sending what was done.
+    page.start(true);
+    QVERIFY(finished.wait(60000));
+    QCOMPARE(finished.last().at(1).toString(), QStringLiteral("succeeded"));
+    const GenerationCounters &c = page.counters();
+    QCOMPARE(c.done + c.failed, c.requestsTotal);
+    QVERIFY(c.valid > 0);
+    QVERIFY(page.findChild<QLabel *>(QStringLiteral("runCounters"))->text().contains(QStringLiteral("valid")));
+    auto db = ws->connect();
+    QCOMPARE((*db)->queryInt(QStringLiteral("SELECT COUNT(*) FROM examples WHERE status = 'valid'")), c.valid);
+    // Every HTTP request the server saw is a recorded send; only requests that were on the
+    // wire when the run stopped went out twice, and none more often.
+    QCOMPARE((*db)->queryInt(QStringLiteral("SELECT SUM(sends) FROM gen_requests")), qint64(server.requestCount()));
+    QVERIFY((*db)->queryInt(QStringLiteral("SELECT MAX(sends) FROM gen_requests")) <= 2);
+    QVERIFY(server.requestCount() - sentBefore <= c.requestsTotal - 10 + 8); // at most `concurrency` re-sent
+    auto *runs = page.findChild<QTableWidget *>(QStringLiteral("runsTable"));
+    QTRY_VERIFY_WITH_TIMEOUT(runs->rowCount() == 1 && runs->item(0, 1) && runs->item(0, 1)->text() == QStringLiteral("finished"), 5000);
+    QCOMPARE(runs->item(0, 3)->text(), QLocale().toString(c.valid));
+    QVERIFY(page.grab().save(QDir(test::artifactsDir()).filePath(QStringLiteral("generate-page.png"))));
+    // The API key never reaches the workspace.
+    QCOMPARE((*db)->queryInt(QStringLiteral("SELECT COUNT(*) FROM gen_runs WHERE config LIKE '%sk-test-not-a-secret%'")), 0);
+}
+
+void TestGeneratePages::previewGridSendsAndParses()
+{
+    test::FakeLlmServer server;
+    auto ws = Workspace::create(m_dir.filePath(QStringLiteral("preview.efws")));
+    QVERIFY(ws);
+    JobManager jobs;
+    GeneratePage page(&jobs, &m_pool);
+    page.resize(1200, 800);
+    page.show();
+    page.setSettings(settingsFor(server));
+    page.setWorkspace(ws.value());
+    QSignalSpy ready(&page, &GeneratePage::previewReady);
+    page.renderPreviewGrid(false);
+    QVERIFY(ready.wait(10000));
+    QTableWidget *grid = page.previewGrid();
+    QCOMPARE(grid->columnCount(), 6);
+    QCOMPARE(grid->rowCount(), 4); // en, zh, de, sw
+    QCOMPARE(server.requestCount(), 0); // rendering sends nothing
+    QVERIFY(grid->item(1, 0)->text().contains(QStringLiteral("Chinese")));
+
+    page.renderPreviewGrid(true);
+    QVERIFY(ready.wait(30000));
+    QCOMPARE(server.requestCount(), 24);
+    QVERIFY2(grid->item(0, 0)->text().contains(QStringLiteral("✓ valid")), qPrintable(grid->item(0, 0)->text()));
+}
+
+QTEST_MAIN(TestGeneratePages)
+#include "tst_generatepages.moc"
