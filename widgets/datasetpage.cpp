@@ -318,9 +318,12 @@ void DatasetPage::showStats(const DatasetChartData &s)
 void DatasetPage::showDetail(qint64 id)
 {
     const Workspace ws = m_ws;
+    const quint64 request = ++m_detailRequest; // a newer selection supersedes this one
     auto *watcher = new QFutureWatcher<QString>(this);
-    connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher, id] {
+    connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher, id, request] {
         watcher->deleteLater();
+        if (request != m_detailRequest)
+            return;
         m_detail->setHtml(watcher->result());
         Q_EMIT detailShown(id);
     });

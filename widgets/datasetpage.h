@@ -68,6 +68,7 @@ private:
     DatasetChartData m_stats;
     QTimer m_searchTimer;
     quint64 m_statsGeneration = 0;
+    quint64 m_detailRequest = 0;
 
     QComboBox *m_family;
     QComboBox *m_language;

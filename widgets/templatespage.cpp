@@ -307,8 +307,7 @@ void TemplatesPage::reloadList(const QString &select)
         if (!templates.isEmpty()) {
             const QStringList ids = templateIds();
             const int row = std::max(0, static_cast<int>(ids.indexOf(keep)));
-            m_list->setCurrentRow(row);
-            loadTemplate(ids.at(row));
+            m_list->setCurrentRow(row); // loads it (the list was cleared, so the row changes)
         }
     });
     watcher->setFuture(QtConcurrent::run(m_ioPool, [ws]() -> QList<PromptTemplate> {
@@ -336,14 +335,17 @@ void TemplatesPage::loadTemplate(const QString &id)
         }
     }
     const Workspace ws = m_ws;
+    const quint64 request = ++m_loadRequest; // a newer selection supersedes this one
     struct Loaded
     {
         Expected<PromptTemplate> t = makeError({});
         QList<TemplateVersionInfo> history;
     };
     auto *watcher = new QFutureWatcher<Loaded>(this);
-    connect(watcher, &QFutureWatcher<Loaded>::finished, this, [this, watcher] {
+    connect(watcher, &QFutureWatcher<Loaded>::finished, this, [this, watcher, request] {
         watcher->deleteLater();
+        if (request != m_loadRequest)
+            return;
         const Loaded r = watcher->result();
         if (!r.t) {
             m_header->setText(r.t.error().toHtmlEscaped());

@@ -71,6 +71,7 @@ private:
     bool m_loading = false;
     bool m_dirty = false;
     QString m_lastText;
+    quint64 m_loadRequest = 0;
     QList<TemplateIssue> m_issues;
     QTimer m_validateTimer;
 
