@@ -3,6 +3,14 @@
 #include "widgets/datasetpage.h"
 
 #include <QComboBox>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QPushButton>
+#include <QSpinBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -18,6 +26,8 @@
 #include "widgets/qcustomplot_compat.h"
 
 #include "backend/database.h"
+#include "backend/dataset.h"
+#include "backend/jobs.h"
 
 namespace ef {
 
@@ -109,6 +119,11 @@ DatasetPage::DatasetPage(QThreadPool *ioPool, QWidget *parent)
     filters->addWidget(m_status);
     filters->addWidget(m_search, 1);
     filters->addWidget(m_count);
+    m_export = new QPushButton(tr("Export…"), this);
+    m_export->setObjectName(QStringLiteral("exportDataset"));
+    m_export->setVisible(false);
+    filters->addWidget(m_export);
+    connect(m_export, &QPushButton::clicked, this, &DatasetPage::chooseExport);
 
     m_view->setModel(m_model);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -357,6 +372,67 @@ void DatasetPage::showDetail(qint64 id)
             return e.message().toHtmlEscaped();
         }
     }));
+}
+
+void DatasetPage::setJobManager(JobManager *jobs)
+{
+    m_jobs = jobs;
+    m_export->setVisible(jobs != nullptr);
+}
+
+quint64 DatasetPage::startExport(const ExportOptions &options)
+{
+    if (!m_jobs || !m_ws.isValid())
+        return 0;
+    const Workspace ws = m_ws;
+    return m_jobs->submit({QStringLiteral("dataset.export"), tr("Export %1 to %2").arg(options.format, QFileInfo(options.path).fileName()),
+                           false, [ws, options](JobContext &ctx) {
+                               auto db = ws.connect();
+                               if (!db)
+                                   throw std::runtime_error(db.error().toStdString());
+                               ctx.setMessage(DatasetPage::tr("writing %1").arg(options.path));
+                               auto summary = exportDataset(**db, options);
+                               if (!summary)
+                                   throw std::runtime_error(summary.error().toStdString());
+                               ctx.setTotal(summary->train + summary->validation);
+                               ctx.setProgress(summary->train + summary->validation,
+                                               DatasetPage::tr("%1 train, %2 validation records").arg(summary->train).arg(summary->validation));
+                           }});
+}
+
+void DatasetPage::chooseExport()
+{
+    QDialog dlg(this);
+    dlg.setWindowTitle(tr("Export dataset"));
+    auto *form = new QFormLayout(&dlg);
+    auto *format = new QComboBox(&dlg);
+    format->addItem(tr("Examples: instruction, query, positive, negative, family, language"), QStringLiteral("examples"));
+    format->addItem(tr("sentence-transformers triplets: anchor, positive, negative"), QStringLiteral("triplets"));
+    auto *fraction = new QDoubleSpinBox(&dlg);
+    fraction->setRange(0.0, 0.5);
+    fraction->setSingleStep(0.05);
+    fraction->setValue(0.05);
+    auto *seed = new QSpinBox(&dlg);
+    seed->setRange(0, std::numeric_limits<int>::max());
+    seed->setValue(42);
+    form->addRow(tr("Format:"), format);
+    form->addRow(tr("Validation fraction:"), fraction);
+    form->addRow(tr("Split seed:"), seed);
+    auto *box = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dlg);
+    form->addRow(box);
+    connect(box, &QDialogButtonBox::accepted, &dlg, &QDialog::accept);
+    connect(box, &QDialogButtonBox::rejected, &dlg, &QDialog::reject);
+    if (dlg.exec() != QDialog::Accepted)
+        return;
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export dataset"), QStringLiteral("train.jsonl"), tr("JSON Lines (*.jsonl)"));
+    if (path.isEmpty())
+        return;
+    ExportOptions options;
+    options.format = format->currentData().toString();
+    options.path = path;
+    options.validationFraction = fraction->value();
+    options.seed = static_cast<quint64>(seed->value());
+    startExport(options);
 }
 
 QString DatasetPage::detailText() const

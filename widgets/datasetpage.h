@@ -16,11 +16,15 @@ class QCPBars;
 class QCustomPlot;
 class QLabel;
 class QLineEdit;
+class QPushButton;
 class QTableView;
 class QTextBrowser;
 class QThreadPool;
 
 namespace ef {
+
+class JobManager;
+struct ExportOptions;
 
 // Aggregates behind the charts, computed with SQL off the GUI thread.
 struct DatasetChartData
@@ -43,6 +47,10 @@ class DatasetPage final : public QWidget
 
 public:
     DatasetPage(QThreadPool *ioPool, QWidget *parent = nullptr);
+    // Export runs as a job on this manager (without one, the Export button is hidden).
+    void setJobManager(JobManager *jobs);
+    // Starts an export job; returns its id.
+    quint64 startExport(const ExportOptions &options);
     void setWorkspace(const Workspace &ws);
     void refresh();
     ExamplesModel *model() const { return m_model; }
@@ -62,7 +70,11 @@ private:
     void showDetail(qint64 id);
     void plotBars(QCustomPlot *plot, const QList<QPair<QString, qint64>> &data, int maxBars);
 
+    void chooseExport();
+
     QThreadPool *m_ioPool;
+    JobManager *m_jobs = nullptr;
+    QPushButton *m_export = nullptr;
     Workspace m_ws;
     ExamplesModel *m_model;
     DatasetChartData m_stats;

@@ -62,6 +62,7 @@ MainWindow::MainWindow(JobManager *jobs, QWidget *parent)
     m_templatesPage = new TemplatesPage(&m_ioPool, this);
     m_generatePage = new GeneratePage(jobs, &m_ioPool, this);
     m_datasetPage = new DatasetPage(&m_ioPool, this);
+    m_datasetPage->setJobManager(jobs);
     addPage(QStringLiteral("workspace"), tr("Workspace"), m_workspacePage);
     addPage(QStringLiteral("templates"), tr("Templates"), m_templatesPage);
     addPage(QStringLiteral("generate"), tr("Generate"), m_generatePage);

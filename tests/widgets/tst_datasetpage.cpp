@@ -3,6 +3,9 @@
 #include <QAbstractItemModelTester>
 #include <QComboBox>
 #include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLineEdit>
 #include <QSignalSpy>
 #include <QTabWidget>
@@ -12,6 +15,8 @@
 #include <QThreadPool>
 
 #include "backend/database.h"
+#include "backend/dataset.h"
+#include "backend/jobs.h"
 #include "backend/workspace.h"
 #include "tests/common/testutil.h"
 #include "widgets/datasetpage.h"
@@ -65,6 +70,7 @@ private Q_SLOTS:
     void modelPagesLazilyAndStaysBounded();
     void filtersAndSearch();
     void pageShowsDetailAndCharts();
+    void exportRunsAsAJob();
 
 private:
     QTemporaryDir m_dir;
@@ -189,6 +195,38 @@ void TestDatasetPage::pageShowsDetailAndCharts()
     tabs->setCurrentIndex(1);
     QTest::qWait(200);
     QVERIFY(page.grab().save(QDir(test::artifactsDir()).filePath(QStringLiteral("dataset-charts.png"))));
+}
+
+void TestDatasetPage::exportRunsAsAJob()
+{
+    JobManager jobs;
+    DatasetPage page(&m_pool);
+    page.setJobManager(&jobs);
+    page.setWorkspace(m_ws);
+    ExportOptions options;
+    options.format = QStringLiteral("triplets");
+    options.path = m_dir.filePath(QStringLiteral("train.jsonl"));
+    options.validationFraction = 0.1;
+    options.seed = 7;
+    const quint64 id = page.startExport(options);
+    QVERIFY(id != 0);
+    QVERIFY(jobs.waitForIdle(30000));
+    QCOMPARE(jobs.job(id).state, JobState::Succeeded);
+    QFile train(options.path);
+    QVERIFY(train.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = train.readAll().trimmed().split('\n');
+    QFile validation(m_dir.filePath(QStringLiteral("train.validation.jsonl")));
+    QVERIFY(validation.open(QIODevice::ReadOnly));
+    const qint64 validationLines = validation.readAll().trimmed().split('\n').size();
+    // Valid examples with a hard negative: i%10 != 9, i%25 != 24, i%3 != 2.
+    int expected = 0;
+    for (int i = 0; i < 12000; ++i)
+        expected += (i % 10 != 9 && i % 25 != 24 && i % 3 != 2) ? 1 : 0;
+    QCOMPARE(lines.size() + validationLines, expected);
+    QVERIFY(validationLines > expected / 20 && validationLines < expected / 5);
+    const QJsonObject first = QJsonDocument::fromJson(lines.first()).object();
+    QVERIFY(first.value(QStringLiteral("anchor")).toString().startsWith(QStringLiteral("Instruct: ")));
+    QVERIFY(first.contains(QStringLiteral("negative")));
 }
 
 QTEST_MAIN(TestDatasetPage)
