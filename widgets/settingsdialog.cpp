@@ -55,7 +55,11 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, bool cudaAvailable, 
     epLayout->addLayout(buttons);
     epLayout->addWidget(hint);
     connect(add, &QPushButton::clicked, this, [this] {
-        addProfileRow({tr("New endpoint"), QStringLiteral("http://127.0.0.1:8000/v1"), QString(), QStringLiteral("OPENAI_API_KEY")});
+        EndpointProfile p;
+        p.name = tr("New endpoint");
+        p.baseUrl = QStringLiteral("http://127.0.0.1:8000/v1");
+        p.apiKeyEnv = QStringLiteral("OPENAI_API_KEY");
+        addProfileRow(p);
         m_profiles->editItem(m_profiles->item(m_profiles->rowCount() - 1, NameCol));
     });
     connect(remove, &QPushButton::clicked, this, [this] {
@@ -120,7 +124,16 @@ AppSettings SettingsDialog::settings() const
     s.endpoints.clear();
     for (int r = 0; r < m_profiles->rowCount(); ++r) {
         auto text = [&](int c) { return m_profiles->item(r, c) ? m_profiles->item(r, c)->text().trimmed() : QString(); };
-        s.endpoints.append({text(NameCol), text(UrlCol), text(ModelCol), text(KeyEnvCol)});
+        // The table edits four fields; the others (sampling, retries, prices) are kept.
+        EndpointProfile p;
+        for (const EndpointProfile &b : m_base.endpoints)
+            if (b.name == text(NameCol))
+                p = b;
+        p.name = text(NameCol);
+        p.baseUrl = text(UrlCol);
+        p.model = text(ModelCol);
+        p.apiKeyEnv = text(KeyEnvCol);
+        s.endpoints.append(p);
     }
     s.computeDevice = m_device->currentData().toString();
     s.computeThreads = m_threads->value();
