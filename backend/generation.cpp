@@ -788,6 +788,30 @@ Expected<GenerationCounters> GenerationPipeline::runImpl(qint64 runId, const QSt
     return c;
 }
 
+// ---- job ----
+
+JobSpec makeGenerationJob(const Workspace &workspace, qint64 runId, const QString &apiKey)
+{
+    JobSpec spec;
+    spec.kind = QStringLiteral("generate");
+    spec.title = tr("Generate synthetic examples (run %1)").arg(runId);
+    spec.body = [workspace, runId, apiKey](JobContext &ctx) {
+        GenerationPipeline pipeline(workspace);
+        auto result = pipeline.run(runId, apiKey, [&ctx](const GenerationCounters &c) {
+            ctx.setTotal(c.requestsTotal);
+            ctx.setProgress(c.done + c.failed, tr("valid %1, invalid %2, duplicate %3, failed %4")
+                                                   .arg(c.valid).arg(c.invalid).arg(c.duplicate).arg(c.failed));
+            return !ctx.cancelRequested();
+        });
+        if (!result)
+            throw std::runtime_error(result.error().toStdString());
+        ctx.throwIfCancelled();
+        if (result->failed > 0)
+            throw std::runtime_error(tr("%1 request(s) failed; resume the run to retry them").arg(result->failed).toStdString());
+    };
+    return spec;
+}
+
 // ---- preview ----
 
 Expected<QList<PreviewItem>> renderPreview(Database &db, const QString &family, const QString &language, int n,
