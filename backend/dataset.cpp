@@ -202,4 +202,16 @@ Expected<qint64> importDemoExamples(Database &db, const QString &path)
     return n;
 }
 
+Expected<qint64> importDemoExamples(const Workspace &workspace, const QString &path)
+{
+    auto db = workspace.connect();
+    if (!db)
+        return makeError(db.error());
+    try {
+        return importDemoExamples(**db, path);
+    } catch (const DbError &e) {
+        return makeError(e.message());
+    }
+}
+
 } // namespace ef

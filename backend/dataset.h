@@ -9,6 +9,7 @@
 #include <QString>
 
 #include "backend/expected.h"
+#include "backend/workspace.h"
 
 namespace ef {
 
@@ -51,5 +52,8 @@ Expected<ExportSummary> exportDataset(Database &db, const ExportOptions &options
 // positive, negative|null, status, invalid_reason, raw_response, template, placeholders)
 // into the examples table, in one transaction. Returns the number of rows loaded.
 Expected<qint64> importDemoExamples(Database &db, const QString &path);
+// The same through a new connection; the default path is the embedded demo content
+// (resources/demo/examples.jsonl, embedded when present at configure time).
+Expected<qint64> importDemoExamples(const Workspace &workspace, const QString &path = QStringLiteral(":/demo/examples.jsonl"));
 
 } // namespace ef

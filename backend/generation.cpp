@@ -3,6 +3,7 @@
 #include "backend/generation.h"
 
 #include <cmath>
+#include <utility>
 
 #include <QCoreApplication>
 #include <QCryptographicHash>
@@ -484,10 +485,21 @@ public:
         return calls;
     }
 
-    // Stores a result; returns true when it was a brainstorm (new tasks may allow planning).
-    bool complete(const LlmResult &r)
+    // Stores results in one transaction; returns true when one was a brainstorm (new tasks
+    // may allow planning).
+    bool completeBatch(const QList<LlmResult> &results)
     {
         Transaction tx(m_db);
+        bool brainstorm = false;
+        for (const LlmResult &r : results)
+            brainstorm = complete(r) || brainstorm;
+        tx.commit();
+        return brainstorm;
+    }
+
+private:
+    bool complete(const LlmResult &r)
+    {
         Statement st = m_db.prepare(QStringLiteral("SELECT kind, family, template_id, template_version, language, placeholders, task, "
                                                    "prompt, state FROM gen_requests WHERE id=?"));
         st.bind(1, static_cast<qint64>(r.id));
@@ -529,9 +541,10 @@ public:
                     storeExample(*t, r, family, language, task, placeholders, prompt, templateVersion, now);
             }
         }
-        tx.commit();
         return kind == QLatin1String("brainstorm");
     }
+
+public:
 
     void resetInterrupted()
     {
@@ -706,14 +719,24 @@ Expected<GenerationCounters> GenerationPipeline::runImpl(qint64 runId, const QSt
         return c;
     };
 
+    // Results are stored in batches: everything that arrived since the last flush goes into
+    // one transaction, so the commit rate does not bound the request rate.
     QObject guard;
-    QObject::connect(&client, &LlmClient::finished, &guard, [&](const LlmResult &r) {
-        --onWire;
-        ++completedThisSession;
+    QList<LlmResult> arrived;
+    bool flushScheduled = false;
+    auto flush = [&] {
+        flushScheduled = false;
+        const QList<LlmResult> batch = std::exchange(arrived, {});
+        if (batch.isEmpty())
+            return;
+        onWire -= static_cast<int>(batch.size());
+        completedThisSession += batch.size();
         try {
-            if (state.complete(r) && !stopping) {
-                if (Status s = state.plan(sampler.value()); !s)
+            if (state.completeBatch(batch) && !stopping) {
+                if (Status s = state.plan(sampler.value()); !s) {
                     fatal = s.error();
+                    stopping = true;
+                }
             }
             dispatch();
             maybeFinish();
@@ -722,6 +745,13 @@ Expected<GenerationCounters> GenerationPipeline::runImpl(qint64 runId, const QSt
             stopping = true;
             if (onWire == 0)
                 loop.quit();
+        }
+    };
+    QObject::connect(&client, &LlmClient::finished, &guard, [&](const LlmResult &r) {
+        arrived.append(r);
+        if (!flushScheduled) {
+            flushScheduled = true;
+            QTimer::singleShot(0, &guard, flush);
         }
     }, Qt::QueuedConnection);
     QTimer tick;
@@ -752,6 +782,30 @@ Expected<GenerationCounters> GenerationPipeline::runImpl(qint64 runId, const QSt
     if (progress)
         progress(c);
     return c;
+}
+
+// ---- job ----
+
+JobSpec makeGenerationJob(const Workspace &workspace, qint64 runId, const QString &apiKey)
+{
+    JobSpec spec;
+    spec.kind = QStringLiteral("generate");
+    spec.title = QCoreApplication::translate("ef::Generation", "Generate synthetic examples (run %1)").arg(runId);
+    spec.body = [workspace, runId, apiKey](JobContext &ctx) {
+        GenerationPipeline pipeline(workspace);
+        auto result = pipeline.run(runId, apiKey, [&ctx](const GenerationCounters &c) {
+            ctx.setTotal(c.requestsTotal);
+            ctx.setProgress(c.done + c.failed, QCoreApplication::translate("ef::Generation", "valid %1, invalid %2, duplicate %3, failed %4")
+                                                   .arg(c.valid).arg(c.invalid).arg(c.duplicate).arg(c.failed));
+            return !ctx.cancelRequested();
+        });
+        if (!result)
+            throw std::runtime_error(result.error().toStdString());
+        ctx.throwIfCancelled();
+        if (result->failed > 0)
+            throw std::runtime_error(QCoreApplication::translate("ef::Generation", "%1 request(s) failed; resume the run to retry them").arg(result->failed).toStdString());
+    };
+    return spec;
 }
 
 // ---- preview ----

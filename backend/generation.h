@@ -24,6 +24,7 @@
 #include <QStringList>
 
 #include "backend/expected.h"
+#include "backend/jobs.h"
 #include "backend/sampler.h"
 #include "backend/settings.h"
 #include "backend/workspace.h"
@@ -122,6 +123,10 @@ private:
                                          const EndpointProfile *endpointOverride);
     Workspace m_workspace;
 };
+
+// A JobManager job (kind "generate") that runs or resumes runId on a worker thread, with
+// progress in requests and cancellation after the requests on the wire have come back.
+JobSpec makeGenerationJob(const Workspace &workspace, qint64 runId, const QString &apiKey);
 
 struct PreviewItem
 {

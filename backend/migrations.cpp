@@ -125,6 +125,7 @@ const QList<Migration> &workspaceMigrations()
             CREATE UNIQUE INDEX examples_valid_dedup ON examples(dedup_key) WHERE status = 'valid';
             CREATE INDEX examples_by_family ON examples(family, language, status);
             CREATE INDEX examples_by_status ON examples(status, invalid_reason);
+            CREATE INDEX examples_by_run ON examples(run_id, status, invalid_reason);
          )sql"},
     };
     return migrations;

@@ -315,11 +315,8 @@ QList<TemplateIssue> validateTemplate(const PromptTemplate &t)
         if (!used.contains(it.key()))
             add(W, "unused_value_set", it.key(), QCoreApplication::translate("ef::Templates", "value set '%1' is never used in the text").arg(it.key()));
     }
-    if (!isAsymmetricFamily(t.family) || brainstorm) {
-        // nothing else to require
-    } else if (!brainstorm && !used.contains(QStringLiteral("task"))) {
-        add(W, "unused_value_set", QStringLiteral("task"), QCoreApplication::translate("ef::Templates", "the generate step does not mention {task}"));
-    }
+    if (isAsymmetricFamily(t.family) && !brainstorm && !used.contains(QStringLiteral("task")))
+        add(W, "missing_task", QStringLiteral("task"), QCoreApplication::translate("ef::Templates", "the generate step does not mention {task}"));
 
     const OutputSchema &o = t.output;
     if (o.type.isEmpty()) {

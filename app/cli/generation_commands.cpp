@@ -141,6 +141,12 @@ QString apiKeyFor(const EndpointProfile &p, Context &ctx)
     const QString key = apikeys::resolve(p, &error);
     if (!error.isEmpty())
         ctx.err << "embedforge-cli: " << error << Qt::endl;
+    if (key.isEmpty() && !p.apiKeyEnv.isEmpty())
+        ctx.err << "embedforge-cli: "
+                << QCoreApplication::translate("ef::cli", "warning: the environment variable %1 is not set and the key file has no key for '%2'; "
+                      "sending requests without an API key")
+                       .arg(p.apiKeyEnv, p.name)
+                << Qt::endl;
     return key;
 }
 
@@ -449,7 +455,8 @@ int generate(Context &ctx)
 {
     QStringList values = {QStringLiteral("workspace"), QStringLiteral("examples"), QStringLiteral("families"),
                           QStringLiteral("languages"), QStringLiteral("concurrency"), QStringLiteral("seed"),
-                          QStringLiteral("run"), QStringLiteral("weighting"), QStringLiteral("brainstorms")};
+                          QStringLiteral("run"), QStringLiteral("weighting"), QStringLiteral("language-weights"),
+                          QStringLiteral("brainstorms")};
     values += kEndpointOptions;
     const ParsedArgs a = ctx.parse(values, {QStringLiteral("resume"), QStringLiteral("json-format")}, 0, 0);
     Opened o = openWorkspace(a);
@@ -487,6 +494,13 @@ int generate(Context &ctx)
     if (a.has(QStringLiteral("languages")))
         config.sampler.languages = a.value(QStringLiteral("languages")).split(QLatin1Char(','), Qt::SkipEmptyParts);
     config.sampler.scheme = a.value(QStringLiteral("weighting"), QStringLiteral("ose"));
+    for (const QString &kv : a.value(QStringLiteral("language-weights")).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        bool ok = false;
+        const double w = kv.section(QLatin1Char('='), 1).toDouble(&ok);
+        if (!kv.contains(QLatin1Char('=')) || !ok || w < 0)
+            throw UsageError(QCoreApplication::translate("ef::cli", "--language-weights takes CODE=WEIGHT pairs, e.g. en=0.5,zh=0.2; '%1' is not one").arg(kv));
+        config.sampler.weights.insert(kv.section(QLatin1Char('='), 0, 0), w);
+    }
     config.seed = seedValue(a);
     config.concurrency = a.intValue(QStringLiteral("concurrency"), 8, 1, 1024);
     config.brainstormsPerFamily = a.intValue(QStringLiteral("brainstorms"), 0, 0, 100000);
@@ -634,7 +648,8 @@ void registerGenerationCommands(Registry &registry)
                   QCoreApplication::translate("ef::cli", "Render K prompts with their sampled values; --call sends them and parses the replies"), preview});
     registry.add({{QStringLiteral("generate")},
                   QStringLiteral("generate --workspace W --examples N [--families F,...] [--languages L,...] [--concurrency C] "
-                                 "[--seed S] ") + ep + QStringLiteral(" | generate --workspace W --resume [--run ID]"),
+                                 "[--seed S] [--weighting ose|uniform|size] [--language-weights L=W,...] ") + ep
+                      + QStringLiteral(" | generate --workspace W --resume [--run ID]"),
                   QCoreApplication::translate("ef::cli", "Generate synthetic examples with an LLM, or resume an unfinished run"), generate});
     registry.add({{QStringLiteral("generate"), QStringLiteral("status")}, QStringLiteral("generate status --workspace W [--run ID] [--json]"),
                   QCoreApplication::translate("ef::cli", "Show generation runs and their counters"), generateStatus});

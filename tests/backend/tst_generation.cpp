@@ -257,6 +257,22 @@ private Q_SLOTS:
         QCOMPARE(sentBefore, static_cast<int>(first->done));
     }
 
+    void runsAsJob()
+    {
+        QTemporaryDir dir;
+        FakeLlmServer server;
+        Workspace ws = newWorkspace(dir, QStringLiteral("j.efws"));
+        GenerationPipeline pipeline(ws);
+        auto runId = pipeline.createRun(configFor(server, 10, {QStringLiteral("short-short"), QStringLiteral("bitext")}));
+        JobManager jobs;
+        const quint64 id = jobs.submit(makeGenerationJob(ws, runId.value(), {}));
+        QVERIFY(jobs.waitForIdle(20000));
+        const JobInfo info = jobs.job(id);
+        QCOMPARE(info.state, JobState::Succeeded);
+        QCOMPARE(info.progress.done, info.progress.total);
+        QCOMPARE(pipeline.runInfo(runId.value())->counters.valid, 10);
+    }
+
     void demoImportStatsAndExport()
     {
         QTemporaryDir dir;
@@ -295,7 +311,8 @@ private Q_SLOTS:
             row(QStringLiteral("sts"), QStringLiteral("ja"), QStringLiteral("q5"), QStringLiteral("n5"), QStringLiteral("duplicate"));
             row(QStringLiteral("long-long"), QStringLiteral("en"), QString(), QJsonValue(QJsonValue::Null), QStringLiteral("invalid"), QStringLiteral("missing_key"));
         }
-        auto n = importDemoExamples(d, fixture);
+        QVERIFY(!importDemoExamples(ws, dir.filePath(QStringLiteral("missing.jsonl"))).ok());
+        auto n = importDemoExamples(ws, fixture);
         QVERIFY2(n.ok(), qPrintable(n.ok() ? QString() : n.error()));
         QCOMPARE(n.value(), 8);
         const DatasetStats s = datasetStats(d);

@@ -3,7 +3,9 @@
 #include <QElapsedTimer>
 #include <QHash>
 #include <QJsonDocument>
+#include <QFile>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTest>
 
 #include "backend/llmclient.h"
@@ -66,6 +68,27 @@ private Q_SLOTS:
         p.azureDeployment = QStringLiteral("gpt4");
         p.azureApiVersion = QStringLiteral("2024-02-01");
         QCOMPARE(chatCompletionsUrl(p), QStringLiteral("https://r.openai.azure.com/openai/deployments/gpt4/chat/completions?api-version=2024-02-01"));
+    }
+
+    void apiKeyFromEnvironmentOrUserOnlyFile()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        EndpointProfile p;
+        p.name = QStringLiteral("prof");
+        p.apiKeyEnv = QStringLiteral("EF_TEST_UNSET_KEY_VAR");
+        QString error;
+        QVERIFY(apikeys::store(p.name, QStringLiteral("file-key"), &error));
+        QFile f(apikeys::keyFilePath());
+        QCOMPARE(f.permissions() & ~(QFileDevice::ReadUser | QFileDevice::WriteUser | QFileDevice::ReadOwner | QFileDevice::WriteOwner),
+                 QFileDevice::Permissions{});
+        QCOMPARE(apikeys::resolve(p), QStringLiteral("file-key"));
+        qputenv("EF_TEST_UNSET_KEY_VAR", "env-key");
+        QCOMPARE(apikeys::resolve(p), QStringLiteral("env-key")); // the environment wins
+        qunsetenv("EF_TEST_UNSET_KEY_VAR");
+        QVERIFY(f.setPermissions(f.permissions() | QFileDevice::ReadOther));
+        QCOMPARE(apikeys::resolve(p, &error), QString()); // refused: others may read it
+        QVERIFY(error.contains(QStringLiteral("chmod 600")));
+        QFile::remove(apikeys::keyFilePath());
     }
 
     void successRequestAndAccounting()

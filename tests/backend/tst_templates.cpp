@@ -147,6 +147,18 @@ private Q_SLOTS:
         QVERIFY(!PromptTemplate::fromJson(QJsonObject{{QStringLiteral("text"), QStringLiteral("x")}}).ok());
     }
 
+    void migratedWorkspaceGetsBuiltins()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("old.efws"));
+        QVERIFY(Workspace::createAtVersion(path, 2).ok());
+        auto ws = Workspace::open(path);
+        QVERIFY(ws.ok());
+        QCOMPARE(ws->schemaVersion(), Workspace::latestSchemaVersion());
+        auto db = ws->connect();
+        QCOMPARE(templatestore::list(**db).size(), builtinTemplates().size());
+    }
+
     void workspaceStoreVersionsAndDiff()
     {
         QTemporaryDir dir;
