@@ -132,11 +132,14 @@ DatasetPage::DatasetPage(QThreadPool *ioPool, QWidget *parent)
     m_view->setWordWrap(false);
     m_view->verticalHeader()->hide();
     m_view->verticalHeader()->setDefaultSectionSize(22);
-    m_view->horizontalHeader()->setSectionResizeMode(ExamplesModel::QueryColumn, QHeaderView::Stretch);
-    m_view->setColumnWidth(ExamplesModel::IdColumn, 60);
-    m_view->setColumnWidth(ExamplesModel::InstructionColumn, 220);
-    m_view->setColumnWidth(ExamplesModel::PositiveColumn, 220);
-    m_view->setColumnWidth(ExamplesModel::NegativeColumn, 160);
+    m_view->horizontalHeader()->setSectionResizeMode(ExamplesModel::PositiveColumn, QHeaderView::Stretch);
+    m_view->setColumnWidth(ExamplesModel::IdColumn, 50);
+    m_view->setColumnWidth(ExamplesModel::FamilyColumn, 90);
+    m_view->setColumnWidth(ExamplesModel::LanguageColumn, 70);
+    m_view->setColumnWidth(ExamplesModel::StatusColumn, 90);
+    m_view->setColumnWidth(ExamplesModel::InstructionColumn, 200);
+    m_view->setColumnWidth(ExamplesModel::QueryColumn, 220);
+    m_view->setColumnWidth(ExamplesModel::NegativeColumn, 180);
 
     auto *tableSplit = new QSplitter(Qt::Vertical, this);
     tableSplit->addWidget(m_view);

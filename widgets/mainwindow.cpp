@@ -21,6 +21,7 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include "backend/database.h"
+#include "backend/dataset.h"
 #include "backend/jobhistory.h"
 #include "backend/jobs.h"
 #include "backend/computeinfo.h"
@@ -115,6 +116,7 @@ MainWindow::MainWindow(JobManager *jobs, QWidget *parent)
     QSettings s;
     if (!restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray()))
         resize(1200, 780);
+    resizeDocks({m_jobsDock}, {170}, Qt::Vertical); // a restored state below overrides this
     restoreState(s.value(QStringLiteral("window/state")).toByteArray());
     probeDevice();
 }
@@ -219,6 +221,35 @@ void MainWindow::openWorkspace(const QString &path, bool createIfMissing)
     });
     watcher->setFuture(QtConcurrent::run(&m_ioPool, [path, createIfMissing]() -> Expected<Workspace> {
         return createIfMissing ? Workspace::openOrCreate(path) : Workspace::open(path);
+    }));
+}
+
+void MainWindow::openDemoWorkspace(const QString &path)
+{
+    m_workspaceLabel->setText(tr("Opening %1…").arg(path));
+    auto *watcher = new QFutureWatcher<Expected<Workspace>>(this);
+    connect(watcher, &QFutureWatcher<Expected<Workspace>>::finished, this, [this, watcher] {
+        watcher->deleteLater();
+        const Expected<Workspace> result = watcher->result();
+        if (!result) {
+            m_workspaceLabel->setText(tr("No workspace"));
+            qCWarning(lcWindow, "%s", qPrintable(result.error()));
+            Q_EMIT workspaceFailed(result.error());
+            return;
+        }
+        setWorkspace(result.value());
+    });
+    watcher->setFuture(QtConcurrent::run(&m_ioPool, [path]() -> Expected<Workspace> {
+        if (QFileInfo::exists(path))
+            return Workspace::open(path);
+        auto ws = Workspace::create(path);
+        if (!ws)
+            return ws;
+        auto loaded = importDemoExamples(ws.value());
+        if (!loaded)
+            return makeError(tr("The demo workspace %1 was created but its examples could not be loaded: %2").arg(path, loaded.error()));
+        qCInfo(lcWindow, "%s", qPrintable(tr("Loaded %1 demo examples into %2").arg(loaded.value()).arg(path)));
+        return ws;
     }));
 }
 

@@ -34,6 +34,8 @@ public:
     // Opens (or, with create, creates) a workspace in the background; emits
     // workspaceOpened or workspaceFailed when done.
     void openWorkspace(const QString &path, bool createIfMissing = false);
+    // Opens the demo workspace, creating it with the demo examples on first use.
+    void openDemoWorkspace(const QString &path);
     const Workspace &workspace() const { return m_workspace; }
 
     // Adds a page to the navigation column (later features add theirs here).

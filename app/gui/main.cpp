@@ -62,7 +62,7 @@ int main(int argc, char **argv)
     else if (!parser.isSet(demoOption) && !settings.lastWorkspace.isEmpty() && QFileInfo::exists(settings.lastWorkspace))
         window.openWorkspace(settings.lastWorkspace);
     else
-        window.openWorkspace(demo, true);
+        window.openDemoWorkspace(demo);
 
     const int rc = QApplication::exec();
     jobs.cancelAll();

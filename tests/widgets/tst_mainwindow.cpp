@@ -36,6 +36,7 @@ private Q_SLOTS:
     void failedJobIsShownAndLogged();
     void badWorkspaceIsRefusedWithMessage();
     void geometryAndLastWorkspacePersist();
+    void demoWorkspaceHasExamplesOffline();
 
 private:
     QTemporaryDir m_dir;
@@ -132,7 +133,7 @@ void TestMainWindow::jobsDockShowsRunningJobAndCancels()
 
     // The finished job lands in the workspace's history.
     auto ws = Workspace::open(path);
-    QTRY_VERIFY_WITH_TIMEOUT((*ws->connect())->queryInt(QStringLiteral("SELECT COUNT(*) FROM jobs WHERE state = 'cancelled'")) == 1, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT((*ws->connect())->queryInt(QStringLiteral("SELECT COUNT(*) FROM jobs WHERE state = 'cancelled' AND title = 'Embed demo corpus'")) == 1, 5000);
 }
 
 void TestMainWindow::failedJobIsShownAndLogged()
@@ -187,6 +188,38 @@ void TestMainWindow::geometryAndLastWorkspacePersist()
     JobManager jobs;
     MainWindow again(&jobs);
     QCOMPARE(again.size(), QSize(900, 640));
+}
+
+// The first-run demo workspace works offline: templates, and examples in all six families,
+// several languages including Chinese, with invalid and duplicate ones.
+void TestMainWindow::demoWorkspaceHasExamplesOffline()
+{
+    JobManager jobs;
+    MainWindow w(&jobs);
+    w.resize(1200, 800);
+    w.show();
+    QSignalSpy opened(&w, &MainWindow::workspaceOpened);
+    const QString path = m_dir.filePath(QStringLiteral("demo/demo.efws"));
+    w.openDemoWorkspace(path);
+    QVERIFY(opened.wait(20000));
+    auto db = w.workspace().connect();
+    QVERIFY((*db)->queryInt(QStringLiteral("SELECT COUNT(*) FROM examples WHERE status = 'valid'")) >= 300);
+    QCOMPARE((*db)->queryInt(QStringLiteral("SELECT COUNT(DISTINCT family) FROM examples WHERE status = 'valid'")), 6);
+    QVERIFY((*db)->queryInt(QStringLiteral("SELECT COUNT(DISTINCT language) FROM examples WHERE status = 'valid'")) >= 8);
+    QVERIFY((*db)->queryInt(QStringLiteral("SELECT COUNT(*) FROM examples WHERE status = 'valid' AND language = 'zh'")) >= 30);
+    QVERIFY((*db)->queryInt(QStringLiteral("SELECT COUNT(*) FROM examples WHERE status = 'invalid'")) >= 5);
+    QVERIFY((*db)->queryInt(QStringLiteral("SELECT COUNT(*) FROM examples WHERE status = 'duplicate'")) >= 5);
+    QCOMPARE((*db)->queryInt(QStringLiteral("SELECT COUNT(*) FROM templates")), 10);
+    w.showPage(QStringLiteral("dataset"));
+    QTest::qWait(800);
+    QVERIFY(w.grab().save(QDir(test::artifactsDir()).filePath(QStringLiteral("demo-dataset.png"))));
+    // Reopening does not load the examples twice.
+    const qint64 before = (*db)->queryInt(QStringLiteral("SELECT COUNT(*) FROM examples"));
+    MainWindow again(&jobs);
+    QSignalSpy reopened(&again, &MainWindow::workspaceOpened);
+    again.openDemoWorkspace(path);
+    QVERIFY(reopened.wait(20000));
+    QCOMPARE((*db)->queryInt(QStringLiteral("SELECT COUNT(*) FROM examples")), before);
 }
 
 QTEST_MAIN(TestMainWindow)
