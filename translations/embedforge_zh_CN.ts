@@ -5,15 +5,15 @@
     <name>ef::ApiKeys</name>
     <message>
         <source>the API key file &apos;%1&apos; is readable by other users; run chmod 600 on it</source>
-        <translation type="unfinished"></translation>
+        <translation>API 密钥文件“%1”可被其他用户读取；请对其执行 chmod 600</translation>
     </message>
     <message>
         <source>cannot read the API key file &apos;%1&apos;: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取 API 密钥文件“%1”：%2</translation>
     </message>
     <message>
         <source>cannot write the API key file &apos;%1&apos;: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>无法写入 API 密钥文件“%1”：%2</translation>
     </message>
 </context>
 <context>
@@ -46,387 +46,434 @@
     <name>ef::Dataset</name>
     <message>
         <source>unknown export format &apos;%1&apos; (examples or triplets)</source>
-        <translation type="unfinished"></translation>
+        <translation>未知的导出格式“%1”（应为 examples 或 triplets）</translation>
     </message>
     <message>
         <source>the validation fraction must be at least 0 and below 1</source>
-        <translation type="unfinished"></translation>
+        <translation>验证集比例必须大于等于 0 且小于 1</translation>
     </message>
     <message>
         <source>cannot write &apos;%1&apos;: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>无法写入“%1”：%2</translation>
     </message>
     <message>
         <source>cannot read &apos;%1&apos;: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取“%1”：%2</translation>
     </message>
     <message>
         <source>%1:%2: not a JSON object (%3)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1:%2：不是 JSON 对象（%3）</translation>
     </message>
     <message>
         <source>%1:%2: unknown family &apos;%3&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>%1:%2：未知的任务族“%3”</translation>
     </message>
     <message>
         <source>%1:%2: status must be valid, invalid or duplicate, not &apos;%3&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>%1:%2：状态必须是 valid、invalid 或 duplicate，而不是“%3”</translation>
     </message>
     <message>
         <source>%1:%2: &quot;%3&quot; must be a string</source>
-        <translation type="unfinished"></translation>
+        <translation>%1:%2：“%3”必须是字符串</translation>
     </message>
     <message>
         <source>%1:%2: an invalid example needs an &quot;invalid_reason&quot;</source>
-        <translation type="unfinished"></translation>
+        <translation>%1:%2：无效样本需要提供“invalid_reason”</translation>
     </message>
 </context>
 <context>
     <name>ef::DatasetPage</name>
     <message>
         <source>All families</source>
-        <translation type="unfinished"></translation>
+        <translation>全部任务族</translation>
     </message>
     <message>
         <source>All languages</source>
-        <translation type="unfinished"></translation>
+        <translation>全部语言</translation>
     </message>
     <message>
         <source>Any status</source>
-        <translation type="unfinished"></translation>
+        <translation>任意状态</translation>
     </message>
     <message>
         <source>Valid</source>
-        <translation type="unfinished"></translation>
+        <translation>有效</translation>
     </message>
     <message>
         <source>Invalid</source>
-        <translation type="unfinished"></translation>
+        <translation>无效</translation>
     </message>
     <message>
         <source>Duplicate</source>
-        <translation type="unfinished"></translation>
+        <translation>重复</translation>
     </message>
     <message>
         <source>Search instruction, query and documents…</source>
-        <translation type="unfinished"></translation>
+        <translation>搜索指令、查询和文档…</translation>
     </message>
     <message>
         <source>Examples per language</source>
-        <translation type="unfinished"></translation>
+        <translation>各语言的样本数</translation>
     </message>
     <message>
         <source>Examples per task family</source>
-        <translation type="unfinished"></translation>
+        <translation>各任务族的样本数</translation>
     </message>
     <message>
         <source>Length in words (query, positive, hard negative)</source>
-        <translation type="unfinished"></translation>
+        <translation>长度（词数；查询、正例、难负例）</translation>
     </message>
     <message>
         <source>Invalid outputs by reason</source>
-        <translation type="unfinished"></translation>
+        <translation>按原因统计的无效输出</translation>
     </message>
     <message>
         <source>Examples</source>
-        <translation type="unfinished"></translation>
+        <translation>样本</translation>
     </message>
     <message>
         <source>Charts</source>
-        <translation type="unfinished"></translation>
+        <translation>图表</translation>
     </message>
     <message>
         <source>Dataset</source>
-        <translation type="unfinished"></translation>
+        <translation>数据集</translation>
     </message>
     <message>
         <source>%1 examples</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 个样本</translation>
     </message>
     <message>
         <source>(none)</source>
-        <translation type="unfinished"></translation>
+        <translation>（无）</translation>
     </message>
     <message>
         <source>others</source>
-        <translation type="unfinished"></translation>
+        <translation>其他</translation>
     </message>
     <message>
         <source>query</source>
-        <translation type="unfinished"></translation>
+        <translation>查询</translation>
     </message>
     <message>
         <source>positive</source>
-        <translation type="unfinished"></translation>
+        <translation>正例</translation>
     </message>
     <message>
         <source>hard negative</source>
-        <translation type="unfinished"></translation>
+        <translation>难负例</translation>
     </message>
     <message>
         <source>words (last bin: %1 and more)</source>
-        <translation type="unfinished"></translation>
+        <translation>词数（最后一组：%1 及以上）</translation>
     </message>
     <message>
         <source>Example %1 no longer exists.</source>
-        <translation type="unfinished"></translation>
+        <translation>样本 %1 已不存在。</translation>
     </message>
     <message>
         <source>Invalid: %1 %2</source>
-        <translation type="unfinished"></translation>
+        <translation>无效：%1 %2</translation>
     </message>
     <message>
         <source>Instruction</source>
-        <translation type="unfinished"></translation>
+        <translation>指令</translation>
     </message>
     <message>
         <source>Query</source>
-        <translation type="unfinished"></translation>
+        <translation>查询</translation>
     </message>
     <message>
         <source>Positive</source>
-        <translation type="unfinished"></translation>
+        <translation>正例</translation>
     </message>
     <message>
         <source>Hard negative</source>
-        <translation type="unfinished"></translation>
+        <translation>难负例</translation>
     </message>
     <message>
         <source>Template</source>
-        <translation type="unfinished"></translation>
+        <translation>模板</translation>
     </message>
     <message>
         <source>Sampled values</source>
-        <translation type="unfinished"></translation>
+        <translation>采样值</translation>
     </message>
     <message>
         <source>Prompt</source>
-        <translation type="unfinished"></translation>
+        <translation>提示词</translation>
     </message>
     <message>
         <source>Raw response</source>
-        <translation type="unfinished"></translation>
+        <translation>原始回复</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <source>Export %1 to %2</source>
+        <translation>将 %1 导出到 %2</translation>
+    </message>
+    <message>
+        <source>writing %1</source>
+        <translation>正在写入 %1</translation>
+    </message>
+    <message>
+        <source>%1 train, %2 validation records</source>
+        <translation>训练记录 %1 条，验证记录 %2 条</translation>
+    </message>
+    <message>
+        <source>Export dataset</source>
+        <translation>导出数据集</translation>
+    </message>
+    <message>
+        <source>Examples: instruction, query, positive, negative, family, language</source>
+        <translation>样本：instruction、query、positive、negative、family、language</translation>
+    </message>
+    <message>
+        <source>sentence-transformers triplets: anchor, positive, negative</source>
+        <translation>sentence-transformers 三元组：anchor、positive、negative</translation>
+    </message>
+    <message>
+        <source>Format:</source>
+        <translation>格式：</translation>
+    </message>
+    <message>
+        <source>Validation fraction:</source>
+        <translation>验证集比例：</translation>
+    </message>
+    <message>
+        <source>Split seed:</source>
+        <translation>划分种子：</translation>
+    </message>
+    <message>
+        <source>JSON Lines (*.jsonl)</source>
+        <translation>JSON Lines 文件 (*.jsonl)</translation>
     </message>
 </context>
 <context>
     <name>ef::ExamplesModel</name>
     <message>
         <source>invalid: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>无效：%1</translation>
     </message>
     <message>
         <source>ID</source>
-        <translation type="unfinished"></translation>
+        <translation>编号</translation>
     </message>
     <message>
         <source>Family</source>
-        <translation type="unfinished"></translation>
+        <translation>任务族</translation>
     </message>
     <message>
         <source>Language</source>
-        <translation type="unfinished"></translation>
+        <translation>语言</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>状态</translation>
     </message>
     <message>
         <source>Instruction</source>
-        <translation type="unfinished"></translation>
+        <translation>指令</translation>
     </message>
     <message>
         <source>Query</source>
-        <translation type="unfinished"></translation>
+        <translation>查询</translation>
     </message>
     <message>
         <source>Positive</source>
-        <translation type="unfinished"></translation>
+        <translation>正例</translation>
     </message>
     <message>
         <source>Hard negative</source>
-        <translation type="unfinished"></translation>
+        <translation>难负例</translation>
     </message>
 </context>
 <context>
     <name>ef::GeneratePage</name>
     <message>
         <source>Start new run</source>
-        <translation type="unfinished"></translation>
+        <translation>开始新运行</translation>
     </message>
     <message>
         <source>Resume</source>
-        <translation type="unfinished"></translation>
+        <translation>继续</translation>
     </message>
     <message>
         <source>Stop</source>
-        <translation type="unfinished"></translation>
+        <translation>停止</translation>
     </message>
     <message>
         <source>Run configuration</source>
-        <translation type="unfinished"></translation>
+        <translation>运行配置</translation>
     </message>
     <message>
         <source>Endpoint:</source>
-        <translation type="unfinished"></translation>
+        <translation>端点：</translation>
     </message>
     <message>
         <source>Examples (all families):</source>
-        <translation type="unfinished"></translation>
+        <translation>样本数（全部任务族）：</translation>
     </message>
     <message>
         <source>Families:</source>
-        <translation type="unfinished"></translation>
+        <translation>任务族：</translation>
     </message>
     <message>
         <source>Paper-like (English 43%, 13 major languages 2.9%)</source>
-        <translation type="unfinished"></translation>
+        <translation>与论文一致（英语 43%，13 种主要语言各 2.9%）</translation>
     </message>
     <message>
         <source>Uniform over the languages</source>
-        <translation type="unfinished"></translation>
+        <translation>各语言均匀</translation>
     </message>
     <message>
         <source>Proportional to CC-100 size</source>
-        <translation type="unfinished"></translation>
+        <translation>按 CC-100 语料规模成比例</translation>
     </message>
     <message>
         <source>Language weighting:</source>
-        <translation type="unfinished"></translation>
+        <translation>语言权重：</translation>
     </message>
     <message>
         <source>all 100 XLM-R languages; or codes such as en, zh, de, sw</source>
-        <translation type="unfinished"></translation>
+        <translation>全部 100 种 XLM-R 语言；或填写代码，如 en, zh, de, sw</translation>
     </message>
     <message>
         <source>Languages:</source>
-        <translation type="unfinished"></translation>
+        <translation>语言：</translation>
     </message>
     <message>
         <source>Seed:</source>
-        <translation type="unfinished"></translation>
+        <translation>种子：</translation>
     </message>
     <message>
         <source>Requests in flight:</source>
-        <translation type="unfinished"></translation>
+        <translation>并发请求数：</translation>
     </message>
     <message>
         <source>Progress</source>
-        <translation type="unfinished">进度</translation>
+        <translation>进度</translation>
     </message>
     <message>
         <source>No run in progress.</source>
-        <translation type="unfinished"></translation>
+        <translation>当前没有运行。</translation>
     </message>
     <message>
         <source>Run</source>
-        <translation type="unfinished"></translation>
+        <translation>运行</translation>
     </message>
     <message>
         <source>State</source>
-        <translation type="unfinished">状态</translation>
+        <translation>状态</translation>
     </message>
     <message>
         <source>Created</source>
-        <translation type="unfinished"></translation>
+        <translation>创建时间</translation>
     </message>
     <message>
         <source>Valid</source>
-        <translation type="unfinished"></translation>
+        <translation>有效</translation>
     </message>
     <message>
         <source>Invalid</source>
-        <translation type="unfinished"></translation>
+        <translation>无效</translation>
     </message>
     <message>
         <source>Duplicates</source>
-        <translation type="unfinished"></translation>
+        <translation>重复</translation>
     </message>
     <message>
         <source>Cost</source>
-        <translation type="unfinished"></translation>
+        <translation>费用</translation>
     </message>
     <message>
         <source>Render prompts</source>
-        <translation type="unfinished"></translation>
+        <translation>渲染提示词</translation>
     </message>
     <message>
         <source>Render and send to the LLM</source>
-        <translation type="unfinished"></translation>
+        <translation>渲染并发送给大模型</translation>
     </message>
     <message>
         <source>Per cell:</source>
-        <translation type="unfinished"></translation>
+        <translation>每格数量：</translation>
     </message>
     <message>
         <source>Preview</source>
-        <translation type="unfinished"></translation>
+        <translation>预览</translation>
     </message>
     <message>
         <source>Generate</source>
-        <translation type="unfinished"></translation>
+        <translation>生成</translation>
     </message>
     <message>
         <source>No endpoint: add one in File › Settings</source>
-        <translation type="unfinished"></translation>
+        <translation>没有端点：请在“文件 › 设置”中添加</translation>
     </message>
     <message>
         <source>Choose an LLM endpoint (File › Settings adds one).</source>
-        <translation type="unfinished"></translation>
+        <translation>请选择一个大模型端点（可在“文件 › 设置”中添加）。</translation>
     </message>
     <message>
         <source>Choose at least one task family.</source>
-        <translation type="unfinished"></translation>
+        <translation>请至少选择一个任务族。</translation>
     </message>
     <message>
         <source>&apos;%1&apos; is not an XLM-R language code or name.</source>
-        <translation type="unfinished"></translation>
+        <translation>“%1”不是 XLM-R 语言代码或名称。</translation>
     </message>
     <message>
         <source>Starting…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在启动…</translation>
     </message>
     <message>
         <source>Resume generation</source>
-        <translation type="unfinished"></translation>
+        <translation>继续生成</translation>
     </message>
     <message>
         <source>Generate %1 examples</source>
-        <translation type="unfinished"></translation>
+        <translation>生成 %1 个样本</translation>
     </message>
     <message>
         <source>%1 valid · %2 invalid · %3 duplicates</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 有效 · %2 无效 · %3 重复</translation>
     </message>
     <message>
         <source>&lt;table&gt;&lt;tr&gt;&lt;td&gt;Requests&lt;/td&gt;&lt;td&gt;&lt;b&gt;%1&lt;/b&gt; of %2 done · %3 failed · %4 in flight&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Rate&lt;/td&gt;&lt;td&gt;%5 requests/s · ETA %6&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Examples&lt;/td&gt;&lt;td&gt;&lt;b&gt;%7&lt;/b&gt; valid · %8 invalid · %9 duplicates · %10 tasks&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Tokens&lt;/td&gt;&lt;td&gt;%11 prompt · %12 completion · cost %13&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;table&gt;&lt;tr&gt;&lt;td&gt;请求&lt;/td&gt;&lt;td&gt;已完成 &lt;b&gt;%1&lt;/b&gt; / %2 · 失败 %3 · 进行中 %4&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;速率&lt;/td&gt;&lt;td&gt;每秒 %5 个请求 · 剩余时间 %6&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;样本&lt;/td&gt;&lt;td&gt;&lt;b&gt;%7&lt;/b&gt; 有效 · %8 无效 · %9 重复 · %10 个任务定义&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;词元&lt;/td&gt;&lt;td&gt;提示 %11 · 补全 %12 · 费用 %13&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</translation>
     </message>
     <message>
         <source>&lt;p&gt;Invalid outputs by reason:&lt;/p&gt;&lt;ul&gt;%1&lt;/ul&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;p&gt;按原因统计的无效输出：&lt;/p&gt;&lt;ul&gt;%1&lt;/ul&gt;</translation>
     </message>
     <message>
         <source>Preview with the LLM</source>
-        <translation type="unfinished"></translation>
+        <translation>用大模型预览</translation>
     </message>
     <message>
         <source>Render preview</source>
-        <translation type="unfinished"></translation>
+        <translation>渲染预览</translation>
     </message>
     <message>
         <source>Task: %1
 </source>
-        <translation type="unfinished"></translation>
+        <translation>任务定义：%1
+</translation>
     </message>
     <message>
         <source>✗ request failed: %1
 </source>
-        <translation type="unfinished"></translation>
+        <translation>✗ 请求失败：%1
+</translation>
     </message>
     <message>
         <source>✗ invalid (%1): %2
 </source>
-        <translation type="unfinished"></translation>
+        <translation>✗ 无效（%1）：%2
+</translation>
     </message>
     <message>
         <source>✓ valid
@@ -434,74 +481,90 @@ Query: %1
 Positive: %2
 Negative: %3
 </source>
-        <translation type="unfinished"></translation>
+        <translation>✓ 有效
+查询：%1
+正例：%2
+难负例：%3
+</translation>
     </message>
     <message>
         <source>(none)</source>
-        <translation type="unfinished"></translation>
+        <translation>（无）</translation>
     </message>
 </context>
 <context>
     <name>ef::Generation</name>
     <message>
         <source>unknown task family &apos;%1&apos; (expected one of %2)</source>
-        <translation type="unfinished"></translation>
+        <translation>未知的任务族“%1”（应为 %2 之一）</translation>
     </message>
     <message>
         <source>the number of examples must not be negative</source>
-        <translation type="unfinished"></translation>
+        <translation>样本数不能为负数</translation>
     </message>
     <message>
         <source>--examples must be at least 1</source>
-        <translation type="unfinished"></translation>
+        <translation>--examples 至少为 1</translation>
     </message>
     <message>
         <source>the run has no endpoint base URL</source>
-        <translation type="unfinished"></translation>
+        <translation>该运行没有端点基础 URL</translation>
     </message>
     <message>
         <source>the workspace has no generate template for family &apos;%1&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>工作区中没有任务族“%1”的生成模板</translation>
     </message>
     <message>
         <source>template &apos;%1&apos; has errors; run &apos;templates validate&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>模板“%1”有错误；请运行“templates validate”</translation>
     </message>
     <message>
         <source>the workspace has no brainstorm template for family &apos;%1&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>工作区中没有任务族“%1”的头脑风暴模板</translation>
     </message>
     <message>
         <source>the workspace has no unfinished generation run</source>
-        <translation type="unfinished"></translation>
+        <translation>工作区中没有未完成的生成运行</translation>
     </message>
     <message>
         <source>there is no generation run %1</source>
-        <translation type="unfinished"></translation>
+        <translation>不存在生成运行 %1</translation>
     </message>
     <message>
         <source>template &apos;%1&apos;: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>模板“%1”：%2</translation>
     </message>
     <message>
         <source>family &apos;%1&apos;: the brainstorm step produced no tasks</source>
-        <translation type="unfinished"></translation>
+        <translation>任务族“%1”：头脑风暴步骤没有产生任何任务定义</translation>
     </message>
     <message>
         <source>generation run %1 is already finished</source>
-        <translation type="unfinished"></translation>
+        <translation>生成运行 %1 已经完成</translation>
     </message>
     <message>
         <source>no template &apos;%1&apos; in this workspace</source>
-        <translation type="unfinished"></translation>
+        <translation>此工作区中没有模板“%1”</translation>
     </message>
     <message>
         <source>unknown language &apos;%1&apos; (use a code of the XLM-R table, e.g. de, zh)</source>
-        <translation type="unfinished"></translation>
+        <translation>未知语言“%1”（请使用 XLM-R 语言表中的代码，如 de、zh）</translation>
     </message>
     <message>
         <source>no task to preview family &apos;%1&apos; with: the workspace has none and template &apos;%2&apos; lists no example tasks</source>
-        <translation type="unfinished"></translation>
+        <translation>无法预览任务族“%1”：工作区中没有任务定义，模板“%2”也没有列出示例任务</translation>
+    </message>
+    <message>
+        <source>Generate synthetic examples (run %1)</source>
+        <translation>生成合成样本（运行 %1）</translation>
+    </message>
+    <message>
+        <source>valid %1, invalid %2, duplicate %3, failed %4</source>
+        <translation>有效 %1，无效 %2，重复 %3，失败 %4</translation>
+    </message>
+    <message>
+        <source>%1 request(s) failed; resume the run to retry them</source>
+        <translation>%1 个请求失败；继续该运行即可重试</translation>
     </message>
 </context>
 <context>
@@ -593,35 +656,35 @@ Negative: %3
     <name>ef::LlmParse</name>
     <message>
         <source>the reply is empty</source>
-        <translation type="unfinished"></translation>
+        <translation>回复为空</translation>
     </message>
     <message>
         <source>the JSON object is cut off before its closing brace</source>
-        <translation type="unfinished"></translation>
+        <translation>JSON 对象在右花括号之前被截断</translation>
     </message>
     <message>
         <source>the reply is JSON but not an object</source>
-        <translation type="unfinished"></translation>
+        <translation>回复是 JSON，但不是对象</translation>
     </message>
     <message>
         <source>the reply contains a {...} block that is not valid JSON</source>
-        <translation type="unfinished"></translation>
+        <translation>回复中的 {...} 块不是有效的 JSON</translation>
     </message>
     <message>
         <source>the reply contains no JSON object</source>
-        <translation type="unfinished"></translation>
+        <translation>回复中没有 JSON 对象</translation>
     </message>
     <message>
         <source>the key &quot;%1&quot; is missing</source>
-        <translation type="unfinished"></translation>
+        <translation>缺少键“%1”</translation>
     </message>
     <message>
         <source>the value of &quot;%1&quot; is not a string</source>
-        <translation type="unfinished"></translation>
+        <translation>“%1”的值不是字符串</translation>
     </message>
     <message>
         <source>the value of &quot;%1&quot; is empty</source>
-        <translation type="unfinished"></translation>
+        <translation>“%1”的值为空</translation>
     </message>
 </context>
 <context>
@@ -779,38 +842,46 @@ Negative: %3
     </message>
     <message>
         <source>Templates</source>
-        <translation type="unfinished"></translation>
+        <translation>模板</translation>
     </message>
     <message>
         <source>Generate</source>
-        <translation type="unfinished"></translation>
+        <translation>生成</translation>
     </message>
     <message>
         <source>Dataset</source>
-        <translation type="unfinished"></translation>
+        <translation>数据集</translation>
+    </message>
+    <message>
+        <source>The demo workspace %1 was created but its examples could not be loaded: %2</source>
+        <translation>演示工作区 %1 已创建，但无法载入其样本：%2</translation>
+    </message>
+    <message>
+        <source>Loaded %1 demo examples into %2</source>
+        <translation>已将 %1 个演示样本载入 %2</translation>
     </message>
 </context>
 <context>
     <name>ef::Sampler</name>
     <message>
         <source>unknown language &apos;%1&apos; (use a code of the XLM-R table, e.g. de, zh)</source>
-        <translation type="unfinished"></translation>
+        <translation>未知语言“%1”（请使用 XLM-R 语言表中的代码，如 de、zh）</translation>
     </message>
     <message>
         <source>unknown language &apos;%1&apos; in the weights</source>
-        <translation type="unfinished"></translation>
+        <translation>权重中有未知语言“%1”</translation>
     </message>
     <message>
         <source>the weight of &apos;%1&apos; must be zero or more</source>
-        <translation type="unfinished"></translation>
+        <translation>“%1”的权重必须大于等于零</translation>
     </message>
     <message>
         <source>unknown language weighting &apos;%1&apos; (ose, uniform or size)</source>
-        <translation type="unfinished"></translation>
+        <translation>未知的语言权重方案“%1”（ose、uniform 或 size）</translation>
     </message>
     <message>
         <source>the language weights add up to zero</source>
-        <translation type="unfinished"></translation>
+        <translation>语言权重之和为零</translation>
     </message>
 </context>
 <context>
@@ -917,485 +988,485 @@ Negative: %3
     </message>
     <message>
         <source>Ask for a JSON object (response_format)</source>
-        <translation type="unfinished"></translation>
+        <translation>要求返回 JSON 对象（response_format）</translation>
     </message>
     <message>
         <source>Selected endpoint</source>
-        <translation type="unfinished"></translation>
+        <translation>所选端点</translation>
     </message>
     <message>
         <source>OpenAI-compatible</source>
-        <translation type="unfinished"></translation>
+        <translation>兼容 OpenAI</translation>
     </message>
     <message>
         <source>Azure OpenAI</source>
-        <translation type="unfinished"></translation>
+        <translation>Azure OpenAI</translation>
     </message>
     <message>
         <source>Azure deployment name</source>
-        <translation type="unfinished"></translation>
+        <translation>Azure 部署名称</translation>
     </message>
     <message>
         <source>not sent</source>
-        <translation type="unfinished"></translation>
+        <translation>不发送</translation>
     </message>
     <message>
         <source> s</source>
-        <translation type="unfinished"></translation>
+        <translation> 秒</translation>
     </message>
     <message>
         <source>api-version:</source>
-        <translation type="unfinished"></translation>
+        <translation>api-version：</translation>
     </message>
     <message>
         <source>Protocol:</source>
-        <translation type="unfinished"></translation>
+        <translation>协议：</translation>
     </message>
     <message>
         <source>temperature</source>
-        <translation type="unfinished"></translation>
+        <translation>temperature</translation>
     </message>
     <message>
         <source>top_p</source>
-        <translation type="unfinished"></translation>
+        <translation>top_p</translation>
     </message>
     <message>
         <source>max_tokens</source>
-        <translation type="unfinished"></translation>
+        <translation>max_tokens</translation>
     </message>
     <message>
         <source>Sampling:</source>
-        <translation type="unfinished"></translation>
+        <translation>采样：</translation>
     </message>
     <message>
         <source>timeout</source>
-        <translation type="unfinished"></translation>
+        <translation>超时</translation>
     </message>
     <message>
         <source>retries</source>
-        <translation type="unfinished"></translation>
+        <translation>重试次数</translation>
     </message>
     <message>
         <source>in flight</source>
-        <translation type="unfinished"></translation>
+        <translation>并发数</translation>
     </message>
     <message>
         <source>Limits:</source>
-        <translation type="unfinished"></translation>
+        <translation>限制：</translation>
     </message>
     <message>
         <source>input</source>
-        <translation type="unfinished"></translation>
+        <translation>输入</translation>
     </message>
     <message>
         <source>output</source>
-        <translation type="unfinished"></translation>
+        <translation>输出</translation>
     </message>
     <message>
         <source>per million tokens</source>
-        <translation type="unfinished"></translation>
+        <translation>每百万词元</translation>
     </message>
     <message>
         <source>Prices:</source>
-        <translation type="unfinished"></translation>
+        <translation>价格：</translation>
     </message>
     <message>
         <source>Endpoint &apos;%1&apos; uses Azure OpenAI but names no deployment.</source>
-        <translation type="unfinished"></translation>
+        <translation>端点“%1”使用 Azure OpenAI，但没有指定部署名称。</translation>
     </message>
 </context>
 <context>
     <name>ef::Templates</name>
     <message>
         <source>unclosed &apos;{&apos; at character %1 (write &apos;{{&apos; for a literal brace)</source>
-        <translation type="unfinished"></translation>
+        <translation>第 %1 个字符处的“{”没有闭合（字面花括号请写作“{{”）</translation>
     </message>
     <message>
         <source>&apos;{%1}&apos; at character %2 is not a placeholder name (letters, digits and &apos;_&apos;; write &apos;{{&apos; and &apos;}}&apos; for literal braces)</source>
-        <translation type="unfinished"></translation>
+        <translation>第 %2 个字符处的“{%1}”不是合法的占位符名称（只能包含字母、数字和“_”；字面花括号请写作“{{”和“}}”）</translation>
     </message>
     <message>
         <source>unmatched &apos;}&apos; at character %1 (write &apos;}}&apos; for a literal brace)</source>
-        <translation type="unfinished"></translation>
+        <translation>第 %1 个字符处的“}”没有匹配（字面花括号请写作“}}”）</translation>
     </message>
     <message>
         <source>a template needs a non-empty string &quot;id&quot;</source>
-        <translation type="unfinished"></translation>
+        <translation>模板需要一个非空字符串“id”</translation>
     </message>
     <message>
         <source>template &apos;%1&apos;: &quot;text&quot; must be a string</source>
-        <translation type="unfinished"></translation>
+        <translation>模板“%1”：“text”必须是字符串</translation>
     </message>
     <message>
         <source>template &apos;%1&apos;: &quot;value_sets&quot; must be an object of string lists</source>
-        <translation type="unfinished"></translation>
+        <translation>模板“%1”：“value_sets”必须是由字符串列表组成的对象</translation>
     </message>
     <message>
         <source>template &apos;%1&apos;: value set &apos;%2&apos; must be a list</source>
-        <translation type="unfinished"></translation>
+        <translation>模板“%1”：取值集合“%2”必须是列表</translation>
     </message>
     <message>
         <source>template &apos;%1&apos;: value set &apos;%2&apos; may hold only strings and numbers</source>
-        <translation type="unfinished"></translation>
+        <translation>模板“%1”：取值集合“%2”只能包含字符串和数字</translation>
     </message>
     <message>
         <source>no value for placeholder(s): %1</source>
-        <translation type="unfinished"></translation>
+        <translation>以下占位符没有取值：%1</translation>
     </message>
     <message>
         <source>unknown task family &apos;%1&apos; (expected one of %2)</source>
-        <translation type="unfinished"></translation>
+        <translation>未知的任务族“%1”（应为 %2 之一）</translation>
     </message>
     <message>
         <source>unknown step &apos;%1&apos; (expected &apos;brainstorm&apos; or &apos;generate&apos;)</source>
-        <translation type="unfinished"></translation>
+        <translation>未知步骤“%1”（应为“brainstorm”或“generate”）</translation>
     </message>
     <message>
         <source>family &apos;%1&apos; is symmetric and has no brainstorm step</source>
-        <translation type="unfinished"></translation>
+        <translation>任务族“%1”是对称任务，没有头脑风暴步骤</translation>
     </message>
     <message>
         <source>the prompt text is empty</source>
-        <translation type="unfinished"></translation>
+        <translation>提示词文本为空</translation>
     </message>
     <message>
         <source>placeholder {%1} has an empty value set</source>
-        <translation type="unfinished"></translation>
+        <translation>占位符 {%1} 的取值集合为空</translation>
     </message>
     <message>
         <source>placeholder {task} is only available in the generate step of an asymmetric family</source>
-        <translation type="unfinished"></translation>
+        <translation>占位符 {task} 只能用于非对称任务族的生成步骤</translation>
     </message>
     <message>
         <source>unknown placeholder {%1}: it has no value set and is not one of %2</source>
-        <translation type="unfinished"></translation>
+        <translation>未知占位符 {%1}：它没有取值集合，也不属于 %2</translation>
     </message>
     <message>
         <source>{%1} is filled automatically and cannot have a value set</source>
-        <translation type="unfinished"></translation>
+        <translation>{%1} 会被自动填充，不能设置取值集合</translation>
     </message>
     <message>
         <source>value set name &apos;%1&apos; is not a placeholder name</source>
-        <translation type="unfinished"></translation>
+        <translation>取值集合名称“%1”不是合法的占位符名称</translation>
     </message>
     <message>
         <source>value set &apos;%1&apos; is never used in the text</source>
-        <translation type="unfinished"></translation>
+        <translation>取值集合“%1”在文本中从未使用</translation>
     </message>
     <message>
         <source>the generate step does not mention {task}</source>
-        <translation type="unfinished"></translation>
+        <translation>生成步骤没有使用 {task}</translation>
     </message>
     <message>
         <source>the output schema is missing</source>
-        <translation type="unfinished"></translation>
+        <translation>缺少输出模式</translation>
     </message>
     <message>
         <source>a brainstorm step must ask for a list (output type &apos;list&apos;), not &apos;%1&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>头脑风暴步骤必须要求输出列表（输出类型“list”），而不是“%1”</translation>
     </message>
     <message>
         <source>a generate step must ask for a JSON object (output type &apos;object&apos;), not &apos;%1&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>生成步骤必须要求输出 JSON 对象（输出类型“object”），而不是“%1”</translation>
     </message>
     <message>
         <source>an output key is empty</source>
-        <translation type="unfinished"></translation>
+        <translation>有一个输出键为空</translation>
     </message>
     <message>
         <source>output key &apos;%1&apos; is listed twice</source>
-        <translation type="unfinished"></translation>
+        <translation>输出键“%1”被列出了两次</translation>
     </message>
     <message>
         <source>the output schema lists no keys</source>
-        <translation type="unfinished"></translation>
+        <translation>输出模式中没有列出任何键</translation>
     </message>
     <message>
         <source>no output key is mapped to the %1</source>
-        <translation type="unfinished"></translation>
+        <translation>没有输出键映射到 %1</translation>
     </message>
     <message>
         <source>the %1 is mapped to &apos;%2&apos;, which is not an output key</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 映射到了“%2”，但它不是输出键</translation>
     </message>
     <message>
         <source>the output schema has no instruction</source>
-        <translation type="unfinished"></translation>
+        <translation>输出模式没有指令</translation>
     </message>
     <message>
         <source>the instruction may use only {task} (asymmetric families), not {%1}</source>
-        <translation type="unfinished"></translation>
+        <translation>指令只能使用 {task}（非对称任务族），不能使用 {%1}</translation>
     </message>
     <message>
         <source>output key &apos;%1&apos; is not named in the prompt text</source>
-        <translation type="unfinished"></translation>
+        <translation>提示词文本中没有提到输出键“%1”</translation>
     </message>
     <message>
         <source>built-in</source>
-        <translation type="unfinished"></translation>
+        <translation>内置</translation>
     </message>
     <message>
         <source>template &apos;%1&apos; has no version %2</source>
-        <translation type="unfinished"></translation>
+        <translation>模板“%1”没有版本 %2</translation>
     </message>
     <message>
         <source>no template &apos;%1&apos; in this workspace</source>
-        <translation type="unfinished"></translation>
+        <translation>此工作区中没有模板“%1”</translation>
     </message>
     <message>
         <source>template &apos;%1&apos; is not valid: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>模板“%1”无效：%2</translation>
     </message>
     <message>
         <source>not valid JSON: %1 at offset %2</source>
-        <translation type="unfinished"></translation>
+        <translation>不是有效的 JSON：在偏移 %2 处 %1</translation>
     </message>
     <message>
         <source>every template must be a JSON object</source>
-        <translation type="unfinished"></translation>
+        <translation>每个模板都必须是 JSON 对象</translation>
     </message>
     <message>
         <source>the file holds no templates</source>
-        <translation type="unfinished"></translation>
+        <translation>文件中没有模板</translation>
     </message>
 </context>
 <context>
     <name>ef::TemplatesPage</name>
     <message>
         <source>Save version</source>
-        <translation type="unfinished"></translation>
+        <translation>保存版本</translation>
     </message>
     <message>
         <source>Revert</source>
-        <translation type="unfinished"></translation>
+        <translation>撤销修改</translation>
     </message>
     <message>
         <source>Templates</source>
-        <translation type="unfinished"></translation>
+        <translation>模板</translation>
     </message>
     <message>
         <source>Import…</source>
-        <translation type="unfinished"></translation>
+        <translation>导入…</translation>
     </message>
     <message>
         <source>Export…</source>
-        <translation type="unfinished"></translation>
+        <translation>导出…</translation>
     </message>
     <message>
         <source>Title:</source>
-        <translation type="unfinished"></translation>
+        <translation>标题：</translation>
     </message>
     <message>
         <source>Prompt:</source>
-        <translation type="unfinished"></translation>
+        <translation>提示词：</translation>
     </message>
     <message>
         <source>{name} is filled from a value set (or with the task and language); write {{ and }} for literal braces.</source>
-        <translation type="unfinished"></translation>
+        <translation>{name} 会用取值集合（或任务定义和语言）填充；字面花括号请写作 {{ 和 }}。</translation>
     </message>
     <message>
         <source>Prompt</source>
-        <translation type="unfinished"></translation>
+        <translation>提示词</translation>
     </message>
     <message>
         <source>Placeholder</source>
-        <translation type="unfinished"></translation>
+        <translation>占位符</translation>
     </message>
     <message>
         <source>Values (comma-separated)</source>
-        <translation type="unfinished"></translation>
+        <translation>取值（逗号分隔）</translation>
     </message>
     <message>
         <source>Add value set</source>
-        <translation type="unfinished"></translation>
+        <translation>添加取值集合</translation>
     </message>
     <message>
         <source>Remove</source>
-        <translation type="unfinished">删除</translation>
+        <translation>删除</translation>
     </message>
     <message>
         <source>Value sets</source>
-        <translation type="unfinished"></translation>
+        <translation>取值集合</translation>
     </message>
     <message>
         <source>JSON object (one example)</source>
-        <translation type="unfinished"></translation>
+        <translation>JSON 对象（一个样本）</translation>
     </message>
     <message>
         <source>List of task sentences (brainstorm)</source>
-        <translation type="unfinished"></translation>
+        <translation>任务定义列表（头脑风暴）</translation>
     </message>
     <message>
         <source>Output:</source>
-        <translation type="unfinished"></translation>
+        <translation>输出：</translation>
     </message>
     <message>
         <source>Required keys:</source>
-        <translation type="unfinished"></translation>
+        <translation>必需键：</translation>
     </message>
     <message>
         <source>Query from key:</source>
-        <translation type="unfinished"></translation>
+        <translation>查询取自键：</translation>
     </message>
     <message>
         <source>Positive from key:</source>
-        <translation type="unfinished"></translation>
+        <translation>正例取自键：</translation>
     </message>
     <message>
         <source>Hard negative from key:</source>
-        <translation type="unfinished"></translation>
+        <translation>难负例取自键：</translation>
     </message>
     <message>
         <source>Instruction:</source>
-        <translation type="unfinished"></translation>
+        <translation>指令：</translation>
     </message>
     <message>
         <source>Output schema</source>
-        <translation type="unfinished"></translation>
+        <translation>输出模式</translation>
     </message>
     <message>
         <source>Version</source>
-        <translation type="unfinished"></translation>
+        <translation>版本</translation>
     </message>
     <message>
         <source>Saved</source>
-        <translation type="unfinished"></translation>
+        <translation>保存时间</translation>
     </message>
     <message>
         <source>Note</source>
-        <translation type="unfinished"></translation>
+        <translation>备注</translation>
     </message>
     <message>
         <source>Compare with built-in</source>
-        <translation type="unfinished"></translation>
+        <translation>与内置模板比较</translation>
     </message>
     <message>
         <source>History</source>
-        <translation type="unfinished"></translation>
+        <translation>历史</translation>
     </message>
     <message>
         <source>Sampled language</source>
-        <translation type="unfinished"></translation>
+        <translation>采样语言</translation>
     </message>
     <message>
         <source>Language:</source>
-        <translation type="unfinished"></translation>
+        <translation>语言：</translation>
     </message>
     <message>
         <source>Seed:</source>
-        <translation type="unfinished"></translation>
+        <translation>种子：</translation>
     </message>
     <message>
         <source>Prompts:</source>
-        <translation type="unfinished"></translation>
+        <translation>提示词数：</translation>
     </message>
     <message>
         <source>Preview</source>
-        <translation type="unfinished"></translation>
+        <translation>预览</translation>
     </message>
     <message>
         <source>Severity</source>
-        <translation type="unfinished"></translation>
+        <translation>严重程度</translation>
     </message>
     <message>
         <source>Problem</source>
-        <translation type="unfinished"></translation>
+        <translation>问题</translation>
     </message>
     <message>
         <source>What changed (optional)</source>
-        <translation type="unfinished"></translation>
+        <translation>修改说明（可选）</translation>
     </message>
     <message>
         <source>Unsaved changes</source>
-        <translation type="unfinished"></translation>
+        <translation>未保存的修改</translation>
     </message>
     <message>
         <source>Discard the unsaved changes to %1?</source>
-        <translation type="unfinished"></translation>
+        <translation>放弃对 %1 的未保存修改吗？</translation>
     </message>
     <message>
         <source>&lt;b&gt;%1&lt;/b&gt; — %2 · %3 · version %4</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;%1&lt;/b&gt; — %2 · %3 · 版本 %4</translation>
     </message>
     <message>
         <source>Error</source>
-        <translation type="unfinished"></translation>
+        <translation>错误</translation>
     </message>
     <message>
         <source>Warning</source>
-        <translation type="unfinished"></translation>
+        <translation>警告</translation>
     </message>
     <message>
         <source>No problems found.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有发现问题。</translation>
     </message>
     <message>
         <source>── Prompt %1 ──</source>
-        <translation type="unfinished"></translation>
+        <translation>── 提示词 %1 ──</translation>
     </message>
     <message>
         <source>Cannot render: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>无法渲染：%1</translation>
     </message>
     <message>
         <source>Cannot save template</source>
-        <translation type="unfinished"></translation>
+        <translation>无法保存模板</translation>
     </message>
     <message>
         <source>%1 is not a built-in template.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 不是内置模板。</translation>
     </message>
     <message>
         <source>Built-in → this workspace (with unsaved edits)</source>
-        <translation type="unfinished"></translation>
+        <translation>内置 → 此工作区（含未保存的修改）</translation>
     </message>
     <message>
         <source>Version %1 → current</source>
-        <translation type="unfinished"></translation>
+        <translation>版本 %1 → 当前</translation>
     </message>
     <message>
         <source>No differences.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有差异。</translation>
     </message>
     <message>
         <source>Import templates</source>
-        <translation type="unfinished"></translation>
+        <translation>导入模板</translation>
     </message>
     <message>
         <source>JSON files (*.json)</source>
-        <translation type="unfinished"></translation>
+        <translation>JSON 文件 (*.json)</translation>
     </message>
     <message>
         <source>Cannot read %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取 %1：%2</translation>
     </message>
     <message>
         <source>%1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：%2</translation>
     </message>
     <message>
         <source>imported from %1</source>
-        <translation type="unfinished"></translation>
+        <translation>从 %1 导入</translation>
     </message>
     <message>
         <source>%1: template %2: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：模板 %2：%3</translation>
     </message>
     <message>
         <source>%1 (version %2)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1（版本 %2）</translation>
     </message>
     <message>
         <source>Imported: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>已导入：%1</translation>
     </message>
     <message>
         <source>Export templates</source>
-        <translation type="unfinished"></translation>
+        <translation>导出模板</translation>
     </message>
     <message>
         <source>Cannot write %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>无法写入 %1：%2</translation>
     </message>
 </context>
 <context>
@@ -1696,251 +1767,263 @@ Negative: %3
     </message>
     <message>
         <source>--workspace W is required</source>
-        <translation type="unfinished"></translation>
+        <translation>必须提供 --workspace W</translation>
     </message>
     <message>
         <source>--%1 must be a number, not &apos;%2&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>--%1 必须是数字，而不是“%2”</translation>
     </message>
     <message>
         <source>--seed must be a non-negative integer, not &apos;%1&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>--seed 必须是非负整数，而不是“%1”</translation>
     </message>
     <message>
         <source>no endpoint profile named &apos;%1&apos; in the settings</source>
-        <translation type="unfinished"></translation>
+        <translation>设置中没有名为“%1”的端点配置</translation>
     </message>
     <message>
         <source>Template %1 (version %2): %3</source>
-        <translation type="unfinished"></translation>
+        <translation>模板 %1（版本 %2）：%3</translation>
     </message>
     <message>
         <source>Family: %1   Step: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>任务族：%1   步骤：%2</translation>
     </message>
     <message>
         <source>Output keys: %1; query=%2 positive=%3 negative=%4; instruction: %5</source>
-        <translation type="unfinished"></translation>
+        <translation>输出键：%1；query=%2 positive=%3 negative=%4；指令：%5</translation>
     </message>
     <message>
         <source>(none)</source>
-        <translation type="unfinished"></translation>
+        <translation>（无）</translation>
     </message>
     <message>
         <source>Output: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>输出：%1</translation>
     </message>
     <message>
         <source>error: </source>
-        <translation type="unfinished"></translation>
+        <translation>错误：</translation>
     </message>
     <message>
         <source>warning: </source>
-        <translation type="unfinished"></translation>
+        <translation>警告：</translation>
     </message>
     <message>
         <source>No built-in template with this id.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有此编号的内置模板。</translation>
     </message>
     <message>
         <source>Identical to the built-in template.</source>
-        <translation type="unfinished"></translation>
+        <translation>与内置模板完全相同。</translation>
     </message>
     <message>
         <source>changed %1: %2 -&gt; %3</source>
-        <translation type="unfinished"></translation>
+        <translation>已修改 %1：%2 -&gt; %3</translation>
     </message>
     <message>
         <source>cannot read &apos;%1&apos;: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取“%1”：%2</translation>
     </message>
     <message>
         <source>no template &apos;%1&apos; in this workspace</source>
-        <translation type="unfinished"></translation>
+        <translation>此工作区中没有模板“%1”</translation>
     </message>
     <message>
         <source>error</source>
-        <translation type="unfinished"></translation>
+        <translation>错误</translation>
     </message>
     <message>
         <source>warning</source>
-        <translation type="unfinished"></translation>
+        <translation>警告</translation>
     </message>
     <message>
         <source>ok</source>
-        <translation type="unfinished"></translation>
+        <translation>正常</translation>
     </message>
     <message>
         <source>no template matches</source>
-        <translation type="unfinished"></translation>
+        <translation>没有匹配的模板</translation>
     </message>
     <message>
         <source>cannot write &apos;%1&apos;: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>无法写入“%1”：%2</translation>
     </message>
     <message>
         <source>Exported %1 template(s) to %2</source>
-        <translation type="unfinished"></translation>
+        <translation>已将 %1 个模板导出到 %2</translation>
     </message>
     <message>
         <source>template &apos;%1&apos; is not valid; nothing was imported</source>
-        <translation type="unfinished"></translation>
+        <translation>模板“%1”无效；未导入任何内容</translation>
     </message>
     <message>
         <source>imported from %1</source>
-        <translation type="unfinished"></translation>
+        <translation>从 %1 导入</translation>
     </message>
     <message>
         <source>%1: version %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：版本 %2</translation>
     </message>
     <message>
         <source>--family F is required</source>
-        <translation type="unfinished"></translation>
+        <translation>必须提供 --family F</translation>
     </message>
     <message>
         <source>--call needs --endpoint NAME or --base-url URL --model M</source>
-        <translation type="unfinished"></translation>
+        <translation>--call 需要 --endpoint NAME 或 --base-url URL --model M</translation>
     </message>
     <message>
         <source>--- status: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>--- 状态：%1</translation>
     </message>
     <message>
         <source>error: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>错误：%1</translation>
     </message>
     <message>
         <source>instruction: %1
 query: %2
 positive: %3
 negative: %4</source>
-        <translation type="unfinished"></translation>
+        <translation>指令：%1
+查询：%2
+正例：%3
+难负例：%4</translation>
     </message>
     <message>
         <source>invalid: %1 (%2)
 raw: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>无效：%1（%2）
+原始回复：%3</translation>
     </message>
     <message>
         <source>generating</source>
-        <translation type="unfinished"></translation>
+        <translation>生成中</translation>
     </message>
     <message>
         <source>valid %1 invalid %2 dup %3 failed %4 %5 req/s</source>
-        <translation type="unfinished"></translation>
+        <translation>有效 %1 无效 %2 重复 %3 失败 %4 %5 请求/秒</translation>
     </message>
     <message>
         <source>Run %1: %2. Requests %3 (done %4, failed %5); examples valid %6, invalid %7, duplicate %8; tokens %9 in / %10 out; cost %11</source>
-        <translation type="unfinished"></translation>
+        <translation>运行 %1：%2。请求 %3（完成 %4，失败 %5）；样本 有效 %6，无效 %7，重复 %8；词元 输入 %9 / 输出 %10；费用 %11</translation>
     </message>
     <message>
         <source>--examples N is required (or --resume)</source>
-        <translation type="unfinished"></translation>
+        <translation>必须提供 --examples N（或 --resume）</translation>
     </message>
     <message>
         <source>an endpoint is required: --endpoint NAME or --base-url URL --model M [--api-key-env VAR]</source>
-        <translation type="unfinished"></translation>
+        <translation>需要指定端点：--endpoint NAME 或 --base-url URL --model M [--api-key-env VAR]</translation>
     </message>
     <message>
         <source>unknown family &apos;%1&apos; (expected %2)</source>
-        <translation type="unfinished"></translation>
+        <translation>未知任务族“%1”（应为 %2）</translation>
     </message>
     <message>
         <source>Started generation run %1</source>
-        <translation type="unfinished"></translation>
+        <translation>已开始生成运行 %1</translation>
     </message>
     <message>
         <source>run %1 %2: requests %3 (pending %4, in flight %5, done %6, failed %7); valid %8, invalid %9, duplicate %10; cost %11</source>
-        <translation type="unfinished"></translation>
+        <translation>运行 %1 %2：请求 %3（待发送 %4，进行中 %5，完成 %6，失败 %7）；有效 %8，无效 %9，重复 %10；费用 %11</translation>
     </message>
     <message>
         <source>valid %1, invalid %2, duplicate %3</source>
-        <translation type="unfinished"></translation>
+        <translation>有效 %1，无效 %2，重复 %3</translation>
     </message>
     <message>
         <source>By family:</source>
-        <translation type="unfinished"></translation>
+        <translation>按任务族：</translation>
     </message>
     <message>
         <source>By language:</source>
-        <translation type="unfinished"></translation>
+        <translation>按语言：</translation>
     </message>
     <message>
         <source>Invalid reasons:</source>
-        <translation type="unfinished"></translation>
+        <translation>无效原因：</translation>
     </message>
     <message>
         <source>--out FILE is required</source>
-        <translation type="unfinished"></translation>
+        <translation>必须提供 --out FILE</translation>
     </message>
     <message>
         <source>--format must be examples or triplets</source>
-        <translation type="unfinished"></translation>
+        <translation>--format 必须是 examples 或 triplets</translation>
     </message>
     <message>
         <source>--validation-fraction must be at least 0 and below 1</source>
-        <translation type="unfinished"></translation>
+        <translation>--validation-fraction 必须大于等于 0 且小于 1</translation>
     </message>
     <message>
         <source>Wrote %1 record(s) to %2</source>
-        <translation type="unfinished"></translation>
+        <translation>已将 %1 条记录写入 %2</translation>
     </message>
     <message>
         <source>Wrote %1 validation record(s) to %2</source>
-        <translation type="unfinished"></translation>
+        <translation>已将 %1 条验证记录写入 %2</translation>
     </message>
     <message>
         <source>Skipped %1 example(s) without a hard negative (triplets need one)</source>
-        <translation type="unfinished"></translation>
+        <translation>跳过了 %1 个没有难负例的样本（三元组需要难负例）</translation>
     </message>
     <message>
         <source>Imported %1 example(s)</source>
-        <translation type="unfinished"></translation>
+        <translation>已导入 %1 个样本</translation>
     </message>
     <message>
         <source>List the workspace&apos;s prompt templates (id, family, step, version)</source>
-        <translation type="unfinished"></translation>
+        <translation>列出工作区的提示模板（编号、任务族、步骤、版本）</translation>
     </message>
     <message>
         <source>Show a template, its issues, its diff against the built-in and its versions</source>
-        <translation type="unfinished"></translation>
+        <translation>显示模板、其问题、与内置模板的差异及其版本</translation>
     </message>
     <message>
         <source>Validate templates; exit 1 when any has an error</source>
-        <translation type="unfinished"></translation>
+        <translation>校验模板；任一模板有错误时退出码为 1</translation>
     </message>
     <message>
         <source>Export templates as JSON (all when no ID is given)</source>
-        <translation type="unfinished"></translation>
+        <translation>将模板导出为 JSON（未给出编号时导出全部）</translation>
     </message>
     <message>
         <source>Import templates from JSON; each becomes a new version</source>
-        <translation type="unfinished"></translation>
+        <translation>从 JSON 导入模板；每个模板成为一个新版本</translation>
     </message>
     <message>
         <source>Render K prompts with their sampled values; --call sends them and parses the replies</source>
-        <translation type="unfinished"></translation>
+        <translation>渲染 K 个提示词及其采样值；--call 会发送它们并解析回复</translation>
     </message>
     <message>
         <source>Generate synthetic examples with an LLM, or resume an unfinished run</source>
-        <translation type="unfinished"></translation>
+        <translation>用大模型生成合成样本，或继续未完成的运行</translation>
     </message>
     <message>
         <source>Show generation runs and their counters</source>
-        <translation type="unfinished"></translation>
+        <translation>显示生成运行及其计数</translation>
     </message>
     <message>
         <source>Count examples by status, family, language and invalid reason</source>
-        <translation type="unfinished"></translation>
+        <translation>按状态、任务族、语言和无效原因统计样本</translation>
     </message>
     <message>
         <source>Export valid examples as JSONL, optionally with a seeded validation split</source>
-        <translation type="unfinished"></translation>
+        <translation>将有效样本导出为 JSONL，可按种子划分验证集</translation>
     </message>
     <message>
         <source>Load examples from a demo-content JSONL file</source>
-        <translation type="unfinished"></translation>
+        <translation>从演示内容 JSONL 文件载入样本</translation>
+    </message>
+    <message>
+        <source>warning: the environment variable %1 is not set and the key file has no key for &apos;%2&apos;; sending requests without an API key</source>
+        <translation>警告：环境变量 %1 未设置，密钥文件中也没有“%2”的密钥；将不带 API 密钥发送请求</translation>
+    </message>
+    <message>
+        <source>--language-weights takes CODE=WEIGHT pairs, e.g. en=0.5,zh=0.2; &apos;%1&apos; is not one</source>
+        <translation>--language-weights 需要 代码=权重 形式，例如 en=0.5,zh=0.2；“%1”不符合</translation>
     </message>
 </context>
 <context>
