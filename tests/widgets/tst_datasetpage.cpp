@@ -71,6 +71,7 @@ private Q_SLOTS:
     void filtersAndSearch();
     void pageShowsDetailAndCharts();
     void exportRunsAsAJob();
+    void opensAndFilters500kExamples();
 
 private:
     QTemporaryDir m_dir;
@@ -227,6 +228,51 @@ void TestDatasetPage::exportRunsAsAJob()
     const QJsonObject first = QJsonDocument::fromJson(lines.first()).object();
     QVERIFY(first.value(QStringLiteral("anchor")).toString().startsWith(QStringLiteral("Instruct: ")));
     QVERIFY(first.contains(QStringLiteral("negative")));
+}
+
+// The page at the scale the issue names: 500k examples open, filter and page without
+// holding the rows (timings are in bench/bench_dataset, not asserted here).
+void TestDatasetPage::opensAndFilters500kExamples()
+{
+    auto ws = Workspace::create(m_dir.filePath(QStringLiteral("big.efws")));
+    QVERIFY(ws);
+    {
+        auto db = ws->connect();
+        Transaction tx(**db);
+        (*db)->exec(QStringLiteral(
+            "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 499999) "
+            "INSERT INTO examples(family, language, instruction, query, positive, negative, status, dedup_key, created_at) "
+            "SELECT CASE i % 3 WHEN 0 THEN 'retrieval' WHEN 1 THEN 'classification' ELSE 'sts' END, "
+            "CASE i % 5 WHEN 0 THEN 'en' WHEN 1 THEN 'zh' WHEN 2 THEN 'de' WHEN 3 THEN 'sw' ELSE 'fr' END, "
+            "'Retrieve repair guides', 'query number ' || i, 'a positive passage about taps and valves ' || i, "
+            "'a negative passage', CASE WHEN i % 10 = 9 THEN 'invalid' ELSE 'valid' END, 'k' || i, '2026-01-01' FROM n"));
+        tx.commit();
+    }
+    DatasetPage page(&m_pool);
+    page.resize(1200, 800);
+    page.show();
+    QSignalSpy stats(&page, &DatasetPage::statsUpdated);
+    page.setWorkspace(ws.value());
+    QTRY_COMPARE_WITH_TIMEOUT(page.model()->rowCount(), 500000, 30000);
+    QVERIFY(stats.wait(30000));
+    QCOMPARE(page.stats().total, 500000);
+    // The view asks for what it shows; only those pages are fetched.
+    QTRY_VERIFY_WITH_TIMEOUT(page.model()->data(page.model()->index(0, 0), ExamplesModel::LoadedRole).toBool(), 10000);
+    QVERIFY(page.model()->cachedPageCount() <= 2);
+    page.view()->scrollToBottom();
+    QTRY_COMPARE_WITH_TIMEOUT(page.model()->data(page.model()->index(499999, ExamplesModel::QueryColumn)).toString(),
+                              QStringLiteral("query number 499999"), 10000);
+    QVERIFY(page.model()->cachedPageCount() <= ExamplesModel::kMaxCachedPages);
+
+    ExampleFilter f;
+    f.language = QStringLiteral("fr");
+    f.status = QStringLiteral("invalid");
+    page.setFilter(f);
+    QTRY_COMPARE_WITH_TIMEOUT(page.model()->rowCount(), 50000, 30000); // i%10==9 implies i%5==4 (fr)
+    QVERIFY(stats.wait(30000));
+    QCOMPARE(page.stats().total, 50000);
+    QTest::qWait(300);
+    QVERIFY(page.grab().save(QDir(test::artifactsDir()).filePath(QStringLiteral("dataset-500k.png"))));
 }
 
 QTEST_MAIN(TestDatasetPage)
