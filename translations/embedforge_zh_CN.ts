@@ -251,6 +251,10 @@
         <source>JSON Lines (*.jsonl)</source>
         <translation>JSON Lines 文件 (*.jsonl)</translation>
     </message>
+    <message>
+        <source>Task contains…</source>
+        <translation>任务定义包含…</translation>
+    </message>
 </context>
 <context>
     <name>ef::ExamplesModel</name>
@@ -312,10 +316,6 @@
     <message>
         <source>Endpoint:</source>
         <translation>端点：</translation>
-    </message>
-    <message>
-        <source>Examples (all families):</source>
-        <translation>样本数（全部任务族）：</translation>
     </message>
     <message>
         <source>Families:</source>
@@ -490,6 +490,10 @@ Negative: %3
     <message>
         <source>(none)</source>
         <translation>（无）</translation>
+    </message>
+    <message>
+        <source>Examples per family:</source>
+        <translation>每个任务族的样本数：</translation>
     </message>
 </context>
 <context>

@@ -92,7 +92,7 @@ DatasetChartData computeChartData(Database &db, const ExampleFilter &filter)
 
 DatasetPage::DatasetPage(QThreadPool *ioPool, QWidget *parent)
     : QWidget(parent), m_ioPool(ioPool), m_model(new ExamplesModel(ioPool, this)), m_family(new QComboBox(this)),
-      m_language(new QComboBox(this)), m_status(new QComboBox(this)), m_search(new QLineEdit(this)), m_count(new QLabel(this)),
+      m_language(new QComboBox(this)), m_status(new QComboBox(this)), m_task(new QLineEdit(this)), m_search(new QLineEdit(this)), m_count(new QLabel(this)),
       m_view(new QTableView(this)), m_detail(new QTextBrowser(this)), m_languagePlot(new QCustomPlot(this)),
       m_familyPlot(new QCustomPlot(this)), m_lengthPlot(new QCustomPlot(this)), m_invalidPlot(new QCustomPlot(this))
 {
@@ -110,6 +110,9 @@ DatasetPage::DatasetPage(QThreadPool *ioPool, QWidget *parent)
     m_status->addItem(tr("Valid"), QStringLiteral("valid"));
     m_status->addItem(tr("Invalid"), QStringLiteral("invalid"));
     m_status->addItem(tr("Duplicate"), QStringLiteral("duplicate"));
+    m_task->setObjectName(QStringLiteral("exampleTask"));
+    m_task->setPlaceholderText(tr("Task contains…"));
+    m_task->setClearButtonEnabled(true);
     m_search->setPlaceholderText(tr("Search instruction, query and documents…"));
     m_search->setClearButtonEnabled(true);
 
@@ -117,7 +120,8 @@ DatasetPage::DatasetPage(QThreadPool *ioPool, QWidget *parent)
     filters->addWidget(m_family);
     filters->addWidget(m_language);
     filters->addWidget(m_status);
-    filters->addWidget(m_search, 1);
+    filters->addWidget(m_task, 1);
+    filters->addWidget(m_search, 2);
     filters->addWidget(m_count);
     m_export = new QPushButton(tr("Export…"), this);
     m_export->setObjectName(QStringLiteral("exportDataset"));
@@ -177,6 +181,7 @@ DatasetPage::DatasetPage(QThreadPool *ioPool, QWidget *parent)
     m_searchTimer.setInterval(250);
     connect(&m_searchTimer, &QTimer::timeout, this, &DatasetPage::applyFilter);
     connect(m_search, &QLineEdit::textChanged, this, [this] { m_searchTimer.start(); });
+    connect(m_task, &QLineEdit::textChanged, this, [this] { m_searchTimer.start(); });
     for (QComboBox *c : {m_family, m_language, m_status})
         connect(c, &QComboBox::currentIndexChanged, this, &DatasetPage::applyFilter);
     connect(m_model, &ExamplesModel::loaded, this, [this](int rows) {
@@ -210,6 +215,7 @@ void DatasetPage::setFilter(const ExampleFilter &f)
         m_language->addItem(f.language, f.language);
     m_language->setCurrentIndex(std::max(0, m_language->findData(f.language)));
     m_status->setCurrentIndex(std::max(0, m_status->findData(f.status)));
+    m_task->setText(f.task);
     m_search->setText(f.text);
     applyFilter();
 }
@@ -221,6 +227,7 @@ void DatasetPage::applyFilter()
     f.family = m_family->currentData().toString();
     f.language = m_language->currentData().toString();
     f.status = m_status->currentData().toString();
+    f.task = m_task->text().trimmed();
     f.text = m_search->text().trimmed();
     if (f == m_model->filter())
         return;

@@ -85,6 +85,7 @@ private:
     QComboBox *m_family;
     QComboBox *m_language;
     QComboBox *m_status;
+    QLineEdit *m_task;
     QLineEdit *m_search;
     QLabel *m_count;
     QTableView *m_view;

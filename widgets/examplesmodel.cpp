@@ -41,12 +41,19 @@ QString ExamplesModel::whereClause(const ExampleFilter &f, QStringList *binds)
         parts << QStringLiteral("status = ?");
         binds->append(f.status);
     }
-    // Each word must occur somewhere; LIKE with an escaped pattern cannot be injected into.
-    for (const QString &word : f.text.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
-        QString w = word;
+    // LIKE with an escaped pattern: wildcards in the user's text are literal characters.
+    const auto likePattern = [](QString w) -> QString { // QString, not a QStringBuilder referring to w
         w.replace(QLatin1Char('\\'), QStringLiteral("\\\\")).replace(QLatin1Char('%'), QStringLiteral("\\%")).replace(QLatin1Char('_'), QStringLiteral("\\_"));
+        return QLatin1Char('%') + w + QLatin1Char('%');
+    };
+    if (!f.task.trimmed().isEmpty()) {
+        parts << QStringLiteral("instruction LIKE ? ESCAPE '\\'");
+        binds->append(likePattern(f.task.trimmed()));
+    }
+    // Each word must occur somewhere.
+    for (const QString &word : f.text.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
         parts << QStringLiteral("(instruction || ' ' || query || ' ' || positive || ' ' || coalesce(negative, '')) LIKE ? ESCAPE '\\'");
-        binds->append(QLatin1Char('%') + w + QLatin1Char('%'));
+        binds->append(likePattern(word));
     }
     return parts.isEmpty() ? QString() : QStringLiteral(" WHERE ") + parts.join(QStringLiteral(" AND "));
 }

@@ -24,11 +24,12 @@ struct ExampleFilter
     QString family;   // empty = all
     QString language; // empty = all
     QString status;   // "valid", "invalid", "duplicate"; empty = all
+    QString task;     // text the instruction (the task) must contain
     QString text;     // words that must all appear in instruction, query, positive or negative
 
     bool operator==(const ExampleFilter &o) const
     {
-        return family == o.family && language == o.language && status == o.status && text == o.text;
+        return family == o.family && language == o.language && status == o.status && task == o.task && text == o.text;
     }
 };
 

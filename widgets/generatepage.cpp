@@ -66,9 +66,9 @@ GeneratePage::GeneratePage(JobManager *jobs, QThreadPool *ioPool, QWidget *paren
     auto *form = new QFormLayout(configBox);
     form->addRow(tr("Endpoint:"), m_endpoint);
     m_examples->setRange(1, 1000000);
-    m_examples->setValue(120);
+    m_examples->setValue(20);
     m_examples->setGroupSeparatorShown(true);
-    form->addRow(tr("Examples (all families):"), m_examples);
+    form->addRow(tr("Examples per family:"), m_examples);
     auto *familyRow = new QHBoxLayout;
     for (const QString &f : taskFamilies()) {
         auto *box = new QCheckBox(f, this);
@@ -205,12 +205,12 @@ Expected<GenerationConfig> GeneratePage::config() const
     }
     if (!found)
         return makeError(tr("Choose an LLM endpoint (File › Settings adds one)."));
-    c.examples = m_examples->value();
     for (QCheckBox *box : m_families)
         if (box->isChecked())
             c.families << box->text();
     if (c.families.isEmpty())
         return makeError(tr("Choose at least one task family."));
+    c.examples = m_examples->value() * static_cast<int>(c.families.size());
     c.sampler.scheme = m_scheme->currentData().toString();
     c.sampler.languages = splitCodes(m_languages->text());
     for (const QString &code : std::as_const(c.sampler.languages))

@@ -146,6 +146,17 @@ void TestDatasetPage::filtersAndSearch()
         QVERIFY2(q.contains(QStringLiteral("水龙头")) && q.contains(QStringLiteral("11")), qPrintable(q));
     }
 
+    // The task filter matches the instruction only.
+    f = ExampleFilter{};
+    f.task = QStringLiteral("household");
+    model.setFilter(f);
+    QVERIFY(loaded.wait(10000));
+    QCOMPARE(model.rowCount(), 12000);
+    f.task = QStringLiteral("leaking tap");
+    model.setFilter(f);
+    QVERIFY(loaded.wait(10000));
+    QCOMPARE(model.rowCount(), 0); // in every query, in no instruction
+
     // LIKE wildcards in the search are literal characters, not patterns.
     f.text = QStringLiteral("%_");
     model.setFilter(f);
