@@ -28,21 +28,25 @@
 #include "backend/database.h"
 #include "backend/dataset.h"
 #include "backend/jobs.h"
+#include "widgets/async.h"
 
 namespace ef {
 
 namespace {
-const QStringList kFamilies = {QStringLiteral("retrieval"), QStringLiteral("classification"), QStringLiteral("short-short"),
-                               QStringLiteral("long-long"), QStringLiteral("sts"), QStringLiteral("bitext")};
+const QStringList kFamilies = {QStringLiteral("retrieval"),   QStringLiteral("classification"),
+                               QStringLiteral("short-short"), QStringLiteral("long-long"),
+                               QStringLiteral("sts"),         QStringLiteral("bitext")};
 constexpr int kBins = 24;
 
-QList<QPair<QString, qint64>> groupCounts(Database &db, const QString &column, const ExampleFilter &f, const QString &extra = {})
+QList<QPair<QString, qint64>> groupCounts(Database &db, const QString &column, const ExampleFilter &f,
+                                          const QString &extra = {})
 {
     QStringList binds;
     QString where = ExamplesModel::whereClause(f, &binds);
     if (!extra.isEmpty())
         where += (where.isEmpty() ? QStringLiteral(" WHERE ") : QStringLiteral(" AND ")) + extra;
-    Statement st = db.prepare(QStringLiteral("SELECT %1, COUNT(*) AS n FROM examples%2 GROUP BY %1 ORDER BY n DESC, %1").arg(column, where));
+    Statement st = db.prepare(
+        QStringLiteral("SELECT %1, COUNT(*) AS n FROM examples%2 GROUP BY %1 ORDER BY n DESC, %1").arg(column, where));
     for (int i = 0; i < binds.size(); ++i)
         st.bind(i + 1, binds.at(i));
     QList<QPair<QString, qint64>> out;
@@ -58,7 +62,8 @@ DatasetChartData computeChartData(Database &db, const ExampleFilter &filter)
     try {
         s.perLanguage = groupCounts(db, QStringLiteral("language"), filter);
         s.perFamily = groupCounts(db, QStringLiteral("family"), filter);
-        s.invalidReasons = groupCounts(db, QStringLiteral("invalid_reason"), filter, QStringLiteral("status = 'invalid'"));
+        s.invalidReasons =
+            groupCounts(db, QStringLiteral("invalid_reason"), filter, QStringLiteral("status = 'invalid'"));
         for (const auto &p : std::as_const(s.perFamily))
             s.total += p.second;
         // Word counts approximated by spaces + 1 (CJK text counts characters / 2 instead).
@@ -67,11 +72,15 @@ DatasetChartData computeChartData(Database &db, const ExampleFilter &filter)
         for (const QString &field : {QStringLiteral("query"), QStringLiteral("positive"), QStringLiteral("negative")}) {
             QVector<qint64> bins(kBins, 0);
             // Empty fields (no hard negative) get no bin at all.
-            const QString bin = QStringLiteral(
-                "(CASE WHEN coalesce(%1,'') = '' THEN NULL "
-                "WHEN length(%1) - length(replace(%1, ' ', '')) < length(%1) / 20 THEN (length(%1) / 2) / %2 "
-                "ELSE (length(%1) - length(replace(%1, ' ', '')) + 1) / %2 END)").arg(field).arg(s.binWords);
-            Statement st = db.prepare(QStringLiteral("SELECT %1 AS bin, COUNT(*) FROM examples%2 GROUP BY bin").arg(bin, where));
+            const QString bin =
+                QStringLiteral(
+                    "(CASE WHEN coalesce(%1,'') = '' THEN NULL "
+                    "WHEN length(%1) - length(replace(%1, ' ', '')) < length(%1) / 20 THEN (length(%1) / 2) / %2 "
+                    "ELSE (length(%1) - length(replace(%1, ' ', '')) + 1) / %2 END)")
+                    .arg(field)
+                    .arg(s.binWords);
+            Statement st =
+                db.prepare(QStringLiteral("SELECT %1 AS bin, COUNT(*) FROM examples%2 GROUP BY bin").arg(bin, where));
             for (int i = 0; i < binds.size(); ++i)
                 st.bind(i + 1, binds.at(i));
             while (st.step()) {
@@ -92,9 +101,10 @@ DatasetChartData computeChartData(Database &db, const ExampleFilter &filter)
 
 DatasetPage::DatasetPage(QThreadPool *ioPool, QWidget *parent)
     : QWidget(parent), m_ioPool(ioPool), m_model(new ExamplesModel(ioPool, this)), m_family(new QComboBox(this)),
-      m_language(new QComboBox(this)), m_status(new QComboBox(this)), m_task(new QLineEdit(this)), m_search(new QLineEdit(this)), m_count(new QLabel(this)),
-      m_view(new QTableView(this)), m_detail(new QTextBrowser(this)), m_languagePlot(new QCustomPlot(this)),
-      m_familyPlot(new QCustomPlot(this)), m_lengthPlot(new QCustomPlot(this)), m_invalidPlot(new QCustomPlot(this))
+      m_language(new QComboBox(this)), m_status(new QComboBox(this)), m_task(new QLineEdit(this)),
+      m_search(new QLineEdit(this)), m_count(new QLabel(this)), m_view(new QTableView(this)),
+      m_detail(new QTextBrowser(this)), m_languagePlot(new QCustomPlot(this)), m_familyPlot(new QCustomPlot(this)),
+      m_lengthPlot(new QCustomPlot(this)), m_invalidPlot(new QCustomPlot(this))
 {
     setObjectName(QStringLiteral("datasetPage"));
     m_view->setObjectName(QStringLiteral("examplesView"));
@@ -184,13 +194,13 @@ DatasetPage::DatasetPage(QThreadPool *ioPool, QWidget *parent)
     connect(m_task, &QLineEdit::textChanged, this, [this] { m_searchTimer.start(); });
     for (QComboBox *c : {m_family, m_language, m_status})
         connect(c, &QComboBox::currentIndexChanged, this, &DatasetPage::applyFilter);
-    connect(m_model, &ExamplesModel::loaded, this, [this](int rows) {
-        m_count->setText(tr("%1 examples").arg(QLocale().toString(rows)));
-    });
-    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &current) {
-        if (current.isValid())
-            showDetail(m_model->idAt(current.row()));
-    });
+    connect(m_model, &ExamplesModel::loaded, this,
+            [this](int rows) { m_count->setText(tr("%1 examples").arg(QLocale().toString(rows))); });
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex &current) {
+                if (current.isValid())
+                    showDetail(m_model->idAt(current.row()));
+            });
     setEnabled(false);
 }
 
@@ -243,21 +253,21 @@ void DatasetPage::loadStats()
     const Workspace ws = m_ws;
     const ExampleFilter f = m_model->filter();
     const quint64 generation = ++m_statsGeneration;
-    auto *watcher = new QFutureWatcher<DatasetChartData>(this);
-    connect(watcher, &QFutureWatcher<DatasetChartData>::finished, this, [this, watcher, generation] {
-        watcher->deleteLater();
-        if (generation == m_statsGeneration)
-            showStats(watcher->result());
-    });
-    watcher->setFuture(QtConcurrent::run(m_ioPool, [ws, f] {
-        auto db = ws.connect();
-        if (!db) {
-            DatasetChartData s;
-            s.error = db.error();
-            return s;
-        }
-        return computeChartData(**db, f);
-    }));
+    runAsync(
+        m_ioPool, this,
+        [ws, f] {
+            auto db = ws.connect();
+            if (!db) {
+                DatasetChartData s;
+                s.error = db.error();
+                return s;
+            }
+            return computeChartData(**db, f);
+        },
+        [this, generation](const DatasetChartData &result) {
+            if (generation == m_statsGeneration)
+                showStats(result);
+        });
 }
 
 void DatasetPage::plotBars(QCustomPlot *plot, const QList<QPair<QString, qint64>> &data, int maxBars)
@@ -344,44 +354,47 @@ void DatasetPage::showDetail(qint64 id)
 {
     const Workspace ws = m_ws;
     const quint64 request = ++m_detailRequest; // a newer selection supersedes this one
-    auto *watcher = new QFutureWatcher<QString>(this);
-    connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher, id, request] {
-        watcher->deleteLater();
-        if (request != m_detailRequest)
-            return;
-        m_detail->setHtml(watcher->result());
-        Q_EMIT detailShown(id);
-    });
-    watcher->setFuture(QtConcurrent::run(m_ioPool, [ws, id]() -> QString {
-        auto db = ws.connect();
-        if (!db)
-            return db.error().toHtmlEscaped();
-        try {
-            Statement st = (*db)->prepare(QStringLiteral(
-                "SELECT family, language, status, invalid_reason, invalid_detail, instruction, query, positive, "
-                "coalesce(negative, ''), template_id, template_version, placeholders, prompt, raw_response FROM examples WHERE id = ?"));
-            st.bind(1, id);
-            if (!st.step())
-                return tr("Example %1 no longer exists.").arg(id);
-            const auto field = [](const QString &name, const QString &value) {
-                return QStringLiteral("<h4>%1</h4><p style='white-space: pre-wrap'>%2</p>").arg(name, value.toHtmlEscaped());
-            };
-            QString html = QStringLiteral("<p><b>#%1</b> · %2 · %3 · %4</p>")
-                               .arg(id)
-                               .arg(st.columnText(0).toHtmlEscaped(), st.columnText(1).toHtmlEscaped(), st.columnText(2).toHtmlEscaped());
-            if (st.columnText(2) == QLatin1String("invalid"))
-                html += QStringLiteral("<p style='color:#b00020'>%1</p>")
-                            .arg(tr("Invalid: %1 %2").arg(st.columnText(3), st.columnText(4)).toHtmlEscaped());
-            html += field(tr("Instruction"), st.columnText(5)) + field(tr("Query"), st.columnText(6)) +
-                    field(tr("Positive"), st.columnText(7)) + field(tr("Hard negative"), st.columnText(8)) +
-                    field(tr("Template"), QStringLiteral("%1 v%2").arg(st.columnText(9)).arg(st.columnInt(10))) +
-                    field(tr("Sampled values"), st.columnText(11)) + field(tr("Prompt"), st.columnText(12)) +
-                    field(tr("Raw response"), st.columnText(13));
-            return html;
-        } catch (const DbError &e) {
-            return e.message().toHtmlEscaped();
-        }
-    }));
+    runAsync(
+        m_ioPool, this,
+        [ws, id]() -> QString {
+            auto db = ws.connect();
+            if (!db)
+                return db.error().toHtmlEscaped();
+            try {
+                Statement st = (*db)->prepare(QStringLiteral(
+                    "SELECT family, language, status, invalid_reason, invalid_detail, instruction, query, positive, "
+                    "coalesce(negative, ''), template_id, template_version, placeholders, prompt, raw_response FROM "
+                    "examples WHERE id = ?"));
+                st.bind(1, id);
+                if (!st.step())
+                    return tr("Example %1 no longer exists.").arg(id);
+                const auto field = [](const QString &name, const QString &value) {
+                    return QStringLiteral("<h4>%1</h4><p style='white-space: pre-wrap'>%2</p>")
+                        .arg(name, value.toHtmlEscaped());
+                };
+                QString html = QStringLiteral("<p><b>#%1</b> · %2 · %3 · %4</p>")
+                                   .arg(id)
+                                   .arg(st.columnText(0).toHtmlEscaped(), st.columnText(1).toHtmlEscaped(),
+                                        st.columnText(2).toHtmlEscaped());
+                if (st.columnText(2) == QLatin1String("invalid"))
+                    html += QStringLiteral("<p style='color:#b00020'>%1</p>")
+                                .arg(tr("Invalid: %1 %2").arg(st.columnText(3), st.columnText(4)).toHtmlEscaped());
+                html += field(tr("Instruction"), st.columnText(5)) + field(tr("Query"), st.columnText(6)) +
+                        field(tr("Positive"), st.columnText(7)) + field(tr("Hard negative"), st.columnText(8)) +
+                        field(tr("Template"), QStringLiteral("%1 v%2").arg(st.columnText(9)).arg(st.columnInt(10))) +
+                        field(tr("Sampled values"), st.columnText(11)) + field(tr("Prompt"), st.columnText(12)) +
+                        field(tr("Raw response"), st.columnText(13));
+                return html;
+            } catch (const DbError &e) {
+                return e.message().toHtmlEscaped();
+            }
+        },
+        [this, id, request](const QString &result) {
+            if (request != m_detailRequest)
+                return;
+            m_detail->setHtml(result);
+            Q_EMIT detailShown(id);
+        });
 }
 
 void DatasetPage::setJobManager(JobManager *jobs)
@@ -395,19 +408,22 @@ quint64 DatasetPage::startExport(const ExportOptions &options)
     if (!m_jobs || !m_ws.isValid())
         return 0;
     const Workspace ws = m_ws;
-    return m_jobs->submit({QStringLiteral("dataset.export"), tr("Export %1 to %2").arg(options.format, QFileInfo(options.path).fileName()),
-                           false, [ws, options](JobContext &ctx) {
-                               auto db = ws.connect();
-                               if (!db)
-                                   throw std::runtime_error(db.error().toStdString());
-                               ctx.setMessage(DatasetPage::tr("writing %1").arg(options.path));
-                               auto summary = exportDataset(**db, options);
-                               if (!summary)
-                                   throw std::runtime_error(summary.error().toStdString());
-                               ctx.setTotal(summary->train + summary->validation);
-                               ctx.setProgress(summary->train + summary->validation,
-                                               DatasetPage::tr("%1 train, %2 validation records").arg(summary->train).arg(summary->validation));
-                           }});
+    return m_jobs->submit(
+        {QStringLiteral("dataset.export"),
+         tr("Export %1 to %2").arg(options.format, QFileInfo(options.path).fileName()), false,
+         [ws, options](JobContext &ctx) {
+             auto db = ws.connect();
+             if (!db)
+                 throw std::runtime_error(db.error().toStdString());
+             ctx.setMessage(DatasetPage::tr("writing %1").arg(options.path));
+             auto summary = exportDataset(**db, options);
+             if (!summary)
+                 throw std::runtime_error(summary.error().toStdString());
+             ctx.setTotal(summary->train + summary->validation);
+             ctx.setProgress(
+                 summary->train + summary->validation,
+                 DatasetPage::tr("%1 train, %2 validation records").arg(summary->train).arg(summary->validation));
+         }});
 }
 
 void DatasetPage::chooseExport()
@@ -416,7 +432,8 @@ void DatasetPage::chooseExport()
     dlg.setWindowTitle(tr("Export dataset"));
     auto *form = new QFormLayout(&dlg);
     auto *format = new QComboBox(&dlg);
-    format->addItem(tr("Examples: instruction, query, positive, negative, family, language"), QStringLiteral("examples"));
+    format->addItem(tr("Examples: instruction, query, positive, negative, family, language"),
+                    QStringLiteral("examples"));
     format->addItem(tr("sentence-transformers triplets: anchor, positive, negative"), QStringLiteral("triplets"));
     auto *fraction = new QDoubleSpinBox(&dlg);
     fraction->setRange(0.0, 0.5);
@@ -434,7 +451,8 @@ void DatasetPage::chooseExport()
     connect(box, &QDialogButtonBox::rejected, &dlg, &QDialog::reject);
     if (dlg.exec() != QDialog::Accepted)
         return;
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export dataset"), QStringLiteral("train.jsonl"), tr("JSON Lines (*.jsonl)"));
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export dataset"), QStringLiteral("train.jsonl"),
+                                                      tr("JSON Lines (*.jsonl)"));
     if (path.isEmpty())
         return;
     ExportOptions options;

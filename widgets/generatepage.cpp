@@ -30,6 +30,7 @@
 #include "backend/database.h"
 #include "backend/jobs.h"
 #include "backend/templates.h"
+#include "widgets/async.h"
 #include "widgets/jobsdock.h"
 
 namespace ef {
@@ -108,7 +109,8 @@ GeneratePage::GeneratePage(JobManager *jobs, QThreadPool *ioPool, QWidget *paren
     live->addWidget(m_progress);
     live->addWidget(m_countersLabel, 1);
 
-    m_runs->setHorizontalHeaderLabels({tr("Run"), tr("State"), tr("Created"), tr("Valid"), tr("Invalid"), tr("Duplicates"), tr("Cost")});
+    m_runs->setHorizontalHeaderLabels(
+        {tr("Run"), tr("State"), tr("Created"), tr("Valid"), tr("Invalid"), tr("Duplicates"), tr("Cost")});
     m_runs->horizontalHeader()->setSectionResizeMode(2, QHeaderView::Stretch);
     m_runs->verticalHeader()->hide();
     m_runs->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -165,7 +167,8 @@ GeneratePage::GeneratePage(JobManager *jobs, QThreadPool *ioPool, QWidget *paren
         m_job = 0;
         setRunning(false);
         if (info.state == JobState::Failed)
-            m_countersLabel->setText(m_countersLabel->text() + QStringLiteral("<p style='color:#b00020'>%1</p>").arg(info.error.toHtmlEscaped()));
+            m_countersLabel->setText(m_countersLabel->text() +
+                                     QStringLiteral("<p style='color:#b00020'>%1</p>").arg(info.error.toHtmlEscaped()));
         reloadRuns();
         Q_EMIT runFinished(m_runId, jobStateName(info.state));
     });
@@ -248,45 +251,64 @@ void GeneratePage::start(bool resume)
     auto runIdHolder = std::make_shared<std::atomic<qint64>>(0);
     setRunning(true);
     m_countersLabel->setText(tr("Starting…"));
-    m_job = m_jobs->submit({QStringLiteral("generate"), resume ? tr("Resume generation") : tr("Generate %1 examples").arg(cfg.examples),
-                            false, [ws, cfg, resume, selectedRun, override, self, runIdHolder](JobContext &ctx) {
-                                GenerationPipeline pipeline(ws);
-                                qint64 runId = selectedRun;
-                                if (!resume) {
-                                    auto created = pipeline.createRun(cfg);
-                                    if (!created)
-                                        throw std::runtime_error(created.error().toStdString());
-                                    runId = created.value();
-                                } else if (runId == 0) {
-                                    auto latest = pipeline.latestUnfinishedRun();
-                                    if (!latest)
-                                        throw std::runtime_error(latest.error().toStdString());
-                                    runId = latest.value();
-                                }
-                                runIdHolder->store(runId);
-                                auto info = pipeline.runInfo(runId);
-                                if (!info)
-                                    throw std::runtime_error(info.error().toStdString());
-                                const EndpointProfile endpoint = override ? *override : info->config.endpoint;
-                                QString keyError;
-                                const QString key = apikeys::resolve(endpoint, &keyError);
-                                if (!keyError.isEmpty())
-                                    throw std::runtime_error(keyError.toStdString());
-                                auto result = pipeline.run(runId, key, [&](const GenerationCounters &c) {
-                                    ctx.setTotal(c.requestsTotal);
-                                    ctx.setProgress(c.done + c.failed,
-                                                    GeneratePage::tr("%1 valid · %2 invalid · %3 duplicates").arg(c.valid).arg(c.invalid).arg(c.duplicate));
-                                    QMetaObject::invokeMethod(
-                                        self, [self, c] { if (self) self->showCounters(c); }, Qt::QueuedConnection);
-                                    return !ctx.cancelRequested();
-                                }, override ? &*override : nullptr);
-                                if (!result)
-                                    throw std::runtime_error(result.error().toStdString());
-                                QMetaObject::invokeMethod(
-                                    self, [self, c = result.value()] { if (self) self->showCounters(c); }, Qt::QueuedConnection);
-                            }});
+    m_job = m_jobs->submit(
+        {QStringLiteral("generate"), resume ? tr("Resume generation") : tr("Generate %1 examples").arg(cfg.examples),
+         false, [ws, cfg, resume, selectedRun, override, self, runIdHolder](JobContext &ctx) {
+             GenerationPipeline pipeline(ws);
+             qint64 runId = selectedRun;
+             if (!resume) {
+                 auto created = pipeline.createRun(cfg);
+                 if (!created)
+                     throw std::runtime_error(created.error().toStdString());
+                 runId = created.value();
+             } else if (runId == 0) {
+                 auto latest = pipeline.latestUnfinishedRun();
+                 if (!latest)
+                     throw std::runtime_error(latest.error().toStdString());
+                 runId = latest.value();
+             }
+             runIdHolder->store(runId);
+             auto info = pipeline.runInfo(runId);
+             if (!info)
+                 throw std::runtime_error(info.error().toStdString());
+             const EndpointProfile endpoint = override ? *override : info->config.endpoint;
+             QString keyError;
+             const QString key = apikeys::resolve(endpoint, &keyError);
+             if (!keyError.isEmpty())
+                 throw std::runtime_error(keyError.toStdString());
+             auto result = pipeline.run(
+                 runId, key,
+                 [&](const GenerationCounters &c) {
+                     ctx.setTotal(c.requestsTotal);
+                     ctx.setProgress(c.done + c.failed, GeneratePage::tr("%1 valid · %2 invalid · %3 duplicates")
+                                                            .arg(c.valid)
+                                                            .arg(c.invalid)
+                                                            .arg(c.duplicate));
+                     QMetaObject::invokeMethod(
+                         self,
+                         [self, c] {
+                             if (self)
+                                 self->showCounters(c);
+                         },
+                         Qt::QueuedConnection);
+                     return !ctx.cancelRequested();
+                 },
+                 override ? &*override : nullptr);
+             if (!result)
+                 throw std::runtime_error(result.error().toStdString());
+             QMetaObject::invokeMethod(
+                 self,
+                 [self, c = result.value()] {
+                     if (self)
+                         self->showCounters(c);
+                 },
+                 Qt::QueuedConnection);
+         }});
     // The run id is known once the job has created or found it.
-    QTimer::singleShot(500, this, [this, runIdHolder] { m_runId = runIdHolder->load(); reloadRuns(); });
+    QTimer::singleShot(500, this, [this, runIdHolder] {
+        m_runId = runIdHolder->load();
+        reloadRuns();
+    });
 }
 
 void GeneratePage::stop()
@@ -322,7 +344,8 @@ void GeneratePage::showCounters(const GenerationCounters &c)
             .arg(loc.toString(c.done), loc.toString(c.requestsTotal), loc.toString(c.failed), loc.toString(c.inFlight),
                  loc.toString(c.requestsPerSecond, 'f', 2), formatDuration(c.etaMs), loc.toString(c.valid),
                  loc.toString(c.invalid), loc.toString(c.duplicate))
-            .arg(loc.toString(c.tasks), loc.toString(c.promptTokens), loc.toString(c.completionTokens), loc.toString(c.cost, 'f', 4)) +
+            .arg(loc.toString(c.tasks), loc.toString(c.promptTokens), loc.toString(c.completionTokens),
+                 loc.toString(c.cost, 'f', 4)) +
         (reasons.isEmpty() ? QString() : tr("<p>Invalid outputs by reason:</p><ul>%1</ul>").arg(reasons)));
     Q_EMIT countersUpdated(c);
 }
@@ -332,21 +355,25 @@ void GeneratePage::reloadRuns()
     if (!m_ws.isValid())
         return;
     const Workspace ws = m_ws;
-    auto *watcher = new QFutureWatcher<QList<RunInfo>>(this);
-    connect(watcher, &QFutureWatcher<QList<RunInfo>>::finished, this, [this, watcher] {
-        watcher->deleteLater();
-        const QList<RunInfo> runs = watcher->result();
-        m_runs->setRowCount(static_cast<int>(runs.size()));
-        const QLocale loc;
-        for (int r = 0; r < runs.size(); ++r) {
-            const RunInfo &i = runs.at(r);
-            const QStringList cells = {QString::number(i.id), i.state, i.createdAt, loc.toString(i.counters.valid),
-                                       loc.toString(i.counters.invalid), loc.toString(i.counters.duplicate), loc.toString(i.counters.cost, 'f', 4)};
-            for (int c = 0; c < cells.size(); ++c)
-                m_runs->setItem(r, c, new QTableWidgetItem(cells.at(c)));
-        }
-    });
-    watcher->setFuture(QtConcurrent::run(m_ioPool, [ws] { return GenerationPipeline(ws).runs(); }));
+    runAsync(
+        m_ioPool, this, [ws] { return GenerationPipeline(ws).runs(); },
+        [this](const QList<RunInfo> &result) {
+            const QList<RunInfo> runs = result;
+            m_runs->setRowCount(static_cast<int>(runs.size()));
+            const QLocale loc;
+            for (int r = 0; r < runs.size(); ++r) {
+                const RunInfo &i = runs.at(r);
+                const QStringList cells = {QString::number(i.id),
+                                           i.state,
+                                           i.createdAt,
+                                           loc.toString(i.counters.valid),
+                                           loc.toString(i.counters.invalid),
+                                           loc.toString(i.counters.duplicate),
+                                           loc.toString(i.counters.cost, 'f', 4)};
+                for (int c = 0; c < cells.size(); ++c)
+                    m_runs->setItem(r, c, new QTableWidgetItem(cells.at(c)));
+            }
+        });
 }
 
 void GeneratePage::renderPreviewGrid(bool send)
@@ -372,102 +399,108 @@ void GeneratePage::renderPreviewGrid(bool send)
     const quint64 seed = static_cast<quint64>(m_seed->value());
     auto results = std::make_shared<QList<QList<PreviewItem>>>();
     auto errors = std::make_shared<QStringList>();
-    const quint64 job = m_jobs->submit(
-        {QStringLiteral("generate.preview"), send ? tr("Preview with the LLM") : tr("Render preview"), false,
-         [=](JobContext &ctx) {
-             auto db = ws.connect();
-             if (!db)
-                 throw std::runtime_error(db.error().toStdString());
-             ctx.setTotal(static_cast<qint64>(families.size() * languages.size()));
-             QString key;
-             if (endpoint) {
-                 QString keyError;
-                 key = apikeys::resolve(*endpoint, &keyError);
-                 if (!keyError.isEmpty())
-                     throw std::runtime_error(keyError.toStdString());
-             }
-             qint64 done = 0;
-             for (const QString &lang : languages) {
-                 for (const QString &family : families) {
-                     ctx.throwIfCancelled();
-                     auto items = renderPreview(**db, family, lang, perCell, seed);
-                     if (!items) {
-                         errors->append(QStringLiteral("%1/%2: %3").arg(lang, family, items.error()));
-                         results->append(QList<PreviewItem>());
-                     } else {
-                         if (endpoint && !items->isEmpty()) {
-                             auto t = templatestore::load(**db, items->first().templateId);
-                             if (!t)
-                                 throw std::runtime_error(t.error().toStdString());
-                             callPreview(items.value(), t.value(), *endpoint, key);
-                         }
-                         results->append(items.value());
-                     }
-                     ctx.setProgress(++done, QStringLiteral("%1 · %2").arg(lang, family));
-                 }
-             }
-         }});
+    const quint64 job =
+        m_jobs->submit({QStringLiteral("generate.preview"), send ? tr("Preview with the LLM") : tr("Render preview"),
+                        false, [=](JobContext &ctx) {
+                            auto db = ws.connect();
+                            if (!db)
+                                throw std::runtime_error(db.error().toStdString());
+                            ctx.setTotal(static_cast<qint64>(families.size() * languages.size()));
+                            QString key;
+                            if (endpoint) {
+                                QString keyError;
+                                key = apikeys::resolve(*endpoint, &keyError);
+                                if (!keyError.isEmpty())
+                                    throw std::runtime_error(keyError.toStdString());
+                            }
+                            qint64 done = 0;
+                            for (const QString &lang : languages) {
+                                for (const QString &family : families) {
+                                    ctx.throwIfCancelled();
+                                    auto items = renderPreview(**db, family, lang, perCell, seed);
+                                    if (!items) {
+                                        errors->append(QStringLiteral("%1/%2: %3").arg(lang, family, items.error()));
+                                        results->append(QList<PreviewItem>());
+                                    } else {
+                                        if (endpoint && !items->isEmpty()) {
+                                            auto t = templatestore::load(**db, items->first().templateId);
+                                            if (!t)
+                                                throw std::runtime_error(t.error().toStdString());
+                                            callPreview(items.value(), t.value(), *endpoint, key);
+                                        }
+                                        results->append(items.value());
+                                    }
+                                    ctx.setProgress(++done, QStringLiteral("%1 · %2").arg(lang, family));
+                                }
+                            }
+                        }});
     QPointer<GeneratePage> self(this);
     auto *conn = new QMetaObject::Connection;
-    *conn = connect(m_jobs, &JobManager::jobFinished, this, [self, job, families, languages, results, errors, conn](const JobInfo &info) {
-        if (info.id != job || !self)
-            return;
-        QObject::disconnect(*conn);
-        delete conn;
-        QTableWidget *grid = self->m_grid;
-        grid->clear();
-        grid->setColumnCount(static_cast<int>(families.size()));
-        grid->setRowCount(static_cast<int>(languages.size()));
-        grid->setHorizontalHeaderLabels(families);
-        QStringList rowNames;
-        for (const QString &code : languages) {
-            const LanguageInfo *l = findLanguage(code);
-            rowNames << (l ? l->name : code);
-        }
-        grid->setVerticalHeaderLabels(rowNames);
-        int cell = 0;
-        for (int r = 0; r < languages.size(); ++r) {
-            for (int c = 0; c < families.size(); ++c, ++cell) {
-                const QList<PreviewItem> items = cell < results->size() ? results->at(cell) : QList<PreviewItem>{};
-                QString text, tip;
-                bool anyInvalid = false, anyCalled = false;
-                for (const PreviewItem &it : items) {
-                    QStringList values;
-                    for (auto v = it.values.cbegin(); v != it.values.cend(); ++v)
-                        values << QStringLiteral("%1=%2").arg(v.key(), v.value());
-                    if (!it.task.isEmpty())
-                        text += GeneratePage::tr("Task: %1\n").arg(it.task);
-                    text += values.join(QStringLiteral(" · ")) + QLatin1Char('\n');
-                    if (it.called) {
-                        anyCalled = true;
-                        if (!it.error.isEmpty()) {
-                            anyInvalid = true;
-                            text += GeneratePage::tr("✗ request failed: %1\n").arg(it.error);
-                        } else if (!it.example.ok) {
-                            anyInvalid = true;
-                            text += GeneratePage::tr("✗ invalid (%1): %2\n").arg(it.example.reason, it.example.detail);
-                        } else {
-                            text += GeneratePage::tr("✓ valid\nQuery: %1\nPositive: %2\nNegative: %3\n")
-                                        .arg(it.example.query, it.example.positive.left(300),
-                                             it.example.negative.isEmpty() ? GeneratePage::tr("(none)") : it.example.negative.left(300));
-                        }
-                    } else {
-                        text += it.prompt.left(400) + QStringLiteral("…\n");
-                    }
-                    text += QLatin1Char('\n');
-                    tip += it.prompt + (it.called ? QStringLiteral("\n\n— ") + it.rawResponse : QString()) + QStringLiteral("\n\n");
-                }
-                auto *item = new QTableWidgetItem(text.trimmed());
-                item->setToolTip(tip.trimmed().left(4000));
-                if (anyCalled)
-                    item->setBackground(anyInvalid ? QColor(0xfd, 0xe7, 0xe9) : QColor(0xe6, 0xf4, 0xea));
-                grid->setItem(r, c, item);
+    *conn = connect(
+        m_jobs, &JobManager::jobFinished, this,
+        [self, job, families, languages, results, errors, conn](const JobInfo &info) {
+            if (info.id != job || !self)
+                return;
+            QObject::disconnect(*conn);
+            delete conn;
+            QTableWidget *grid = self->m_grid;
+            grid->clear();
+            grid->setColumnCount(static_cast<int>(families.size()));
+            grid->setRowCount(static_cast<int>(languages.size()));
+            grid->setHorizontalHeaderLabels(families);
+            QStringList rowNames;
+            for (const QString &code : languages) {
+                const LanguageInfo *l = findLanguage(code);
+                rowNames << (l ? l->name : code);
             }
-        }
-        if (info.state == JobState::Failed || !errors->isEmpty())
-            QMessageBox::warning(self, GeneratePage::tr("Preview"), (QStringList{info.error} + *errors).join(QLatin1Char('\n')).trimmed());
-        Q_EMIT self->previewReady();
-    });
+            grid->setVerticalHeaderLabels(rowNames);
+            int cell = 0;
+            for (int r = 0; r < languages.size(); ++r) {
+                for (int c = 0; c < families.size(); ++c, ++cell) {
+                    const QList<PreviewItem> items = cell < results->size() ? results->at(cell) : QList<PreviewItem>{};
+                    QString text, tip;
+                    bool anyInvalid = false, anyCalled = false;
+                    for (const PreviewItem &it : items) {
+                        QStringList values;
+                        for (auto v = it.values.cbegin(); v != it.values.cend(); ++v)
+                            values << QStringLiteral("%1=%2").arg(v.key(), v.value());
+                        if (!it.task.isEmpty())
+                            text += GeneratePage::tr("Task: %1\n").arg(it.task);
+                        text += values.join(QStringLiteral(" · ")) + QLatin1Char('\n');
+                        if (it.called) {
+                            anyCalled = true;
+                            if (!it.error.isEmpty()) {
+                                anyInvalid = true;
+                                text += GeneratePage::tr("✗ request failed: %1\n").arg(it.error);
+                            } else if (!it.example.ok) {
+                                anyInvalid = true;
+                                text +=
+                                    GeneratePage::tr("✗ invalid (%1): %2\n").arg(it.example.reason, it.example.detail);
+                            } else {
+                                text += GeneratePage::tr("✓ valid\nQuery: %1\nPositive: %2\nNegative: %3\n")
+                                            .arg(it.example.query, it.example.positive.left(300),
+                                                 it.example.negative.isEmpty() ? GeneratePage::tr("(none)")
+                                                                               : it.example.negative.left(300));
+                            }
+                        } else {
+                            text += it.prompt.left(400) + QStringLiteral("…\n");
+                        }
+                        text += QLatin1Char('\n');
+                        tip += it.prompt + (it.called ? QStringLiteral("\n\n— ") + it.rawResponse : QString()) +
+                               QStringLiteral("\n\n");
+                    }
+                    auto *item = new QTableWidgetItem(text.trimmed());
+                    item->setToolTip(tip.trimmed().left(4000));
+                    if (anyCalled)
+                        item->setBackground(anyInvalid ? QColor(0xfd, 0xe7, 0xe9) : QColor(0xe6, 0xf4, 0xea));
+                    grid->setItem(r, c, item);
+                }
+            }
+            if (info.state == JobState::Failed || !errors->isEmpty())
+                QMessageBox::warning(self, GeneratePage::tr("Preview"),
+                                     (QStringList{info.error} + *errors).join(QLatin1Char('\n')).trimmed());
+            Q_EMIT self->previewReady();
+        });
 }
 
 } // namespace ef

@@ -25,6 +25,7 @@
 #include "backend/jobhistory.h"
 #include "backend/jobs.h"
 #include "backend/computeinfo.h"
+#include "widgets/async.h"
 #include "widgets/datasetpage.h"
 #include "widgets/generatepage.h"
 #include "widgets/jobsdock.h"
@@ -94,23 +95,23 @@ MainWindow::MainWindow(JobManager *jobs, QWidget *parent)
         if (info.state == JobState::Failed)
             qCWarning(lcWindow, "%s", qPrintable(tr("Job '%1' failed: %2").arg(info.title, info.error)));
         else
-            qCInfo(lcWindow, "%s", qPrintable(tr("Job '%1' %2").arg(info.title, jobStateDisplayName(info.state).toLower())));
+            qCInfo(lcWindow, "%s",
+                   qPrintable(tr("Job '%1' %2").arg(info.title, jobStateDisplayName(info.state).toLower())));
         if (!m_workspace.isValid())
             return;
         const Workspace ws = m_workspace;
-        auto future = QtConcurrent::run(&m_ioPool, [ws, info] {
-            if (auto db = ws.connect()) {
-                try {
-                    recordJob(**db, info);
-                } catch (const DbError &e) {
-                    qCWarning(lcWindow, "%s", qPrintable(e.message()));
+        runAsync(
+            &m_ioPool, m_workspacePage,
+            [ws, info] {
+                if (auto db = ws.connect()) {
+                    try {
+                        recordJob(**db, info);
+                    } catch (const DbError &e) {
+                        qCWarning(lcWindow, "%s", qPrintable(e.message()));
+                    }
                 }
-            }
-        });
-        auto *watcher = new QFutureWatcher<void>(this);
-        connect(watcher, &QFutureWatcher<void>::finished, m_workspacePage, &WorkspacePage::refresh);
-        connect(watcher, &QFutureWatcher<void>::finished, watcher, &QObject::deleteLater);
-        watcher->setFuture(future);
+            },
+            [page = m_workspacePage] { page->refresh(); });
     });
 
     QSettings s;
@@ -204,11 +205,32 @@ QString MainWindow::workspaceText() const
 
 void MainWindow::openWorkspace(const QString &path, bool createIfMissing)
 {
+    openWith(path, [path, createIfMissing]() -> Expected<Workspace> {
+        return createIfMissing ? Workspace::openOrCreate(path) : Workspace::open(path);
+    });
+}
+
+void MainWindow::openDemoWorkspace(const QString &path)
+{
+    openWith(path, [path]() -> Expected<Workspace> {
+        if (QFileInfo::exists(path))
+            return Workspace::open(path);
+        auto ws = Workspace::create(path);
+        if (!ws)
+            return ws;
+        auto loaded = importDemoExamples(ws.value());
+        if (!loaded)
+            return makeError(tr("The demo workspace %1 was created but its examples could not be loaded: %2")
+                                 .arg(path, loaded.error()));
+        qCInfo(lcWindow, "%s", qPrintable(tr("Loaded %1 demo examples into %2").arg(loaded.value()).arg(path)));
+        return ws;
+    });
+}
+
+void MainWindow::openWith(const QString &path, std::function<Expected<Workspace>()> open)
+{
     m_workspaceLabel->setText(tr("Opening %1…").arg(path));
-    auto *watcher = new QFutureWatcher<Expected<Workspace>>(this);
-    connect(watcher, &QFutureWatcher<Expected<Workspace>>::finished, this, [this, watcher] {
-        watcher->deleteLater();
-        const Expected<Workspace> result = watcher->result();
+    runAsync(&m_ioPool, this, std::move(open), [this](const Expected<Workspace> &result) {
         if (!result) {
             m_workspaceLabel->setText(m_workspace.isValid() ? m_workspace.path() : tr("No workspace"));
             qCWarning(lcWindow, "%s", qPrintable(result.error()));
@@ -219,38 +241,6 @@ void MainWindow::openWorkspace(const QString &path, bool createIfMissing)
         }
         setWorkspace(result.value());
     });
-    watcher->setFuture(QtConcurrent::run(&m_ioPool, [path, createIfMissing]() -> Expected<Workspace> {
-        return createIfMissing ? Workspace::openOrCreate(path) : Workspace::open(path);
-    }));
-}
-
-void MainWindow::openDemoWorkspace(const QString &path)
-{
-    m_workspaceLabel->setText(tr("Opening %1…").arg(path));
-    auto *watcher = new QFutureWatcher<Expected<Workspace>>(this);
-    connect(watcher, &QFutureWatcher<Expected<Workspace>>::finished, this, [this, watcher] {
-        watcher->deleteLater();
-        const Expected<Workspace> result = watcher->result();
-        if (!result) {
-            m_workspaceLabel->setText(tr("No workspace"));
-            qCWarning(lcWindow, "%s", qPrintable(result.error()));
-            Q_EMIT workspaceFailed(result.error());
-            return;
-        }
-        setWorkspace(result.value());
-    });
-    watcher->setFuture(QtConcurrent::run(&m_ioPool, [path]() -> Expected<Workspace> {
-        if (QFileInfo::exists(path))
-            return Workspace::open(path);
-        auto ws = Workspace::create(path);
-        if (!ws)
-            return ws;
-        auto loaded = importDemoExamples(ws.value());
-        if (!loaded)
-            return makeError(tr("The demo workspace %1 was created but its examples could not be loaded: %2").arg(path, loaded.error()));
-        qCInfo(lcWindow, "%s", qPrintable(tr("Loaded %1 demo examples into %2").arg(loaded.value()).arg(path)));
-        return ws;
-    }));
 }
 
 void MainWindow::setWorkspace(const Workspace &ws)
@@ -266,19 +256,22 @@ void MainWindow::setWorkspace(const Workspace &ws)
     m_templatesPage->setWorkspace(ws);
     m_generatePage->setWorkspace(ws);
     m_datasetPage->setWorkspace(ws);
-    qCInfo(lcWindow, "%s", qPrintable(tr("Opened workspace %1 (schema version %2)").arg(ws.path()).arg(ws.schemaVersion())));
+    qCInfo(lcWindow, "%s",
+           qPrintable(tr("Opened workspace %1 (schema version %2)").arg(ws.path()).arg(ws.schemaVersion())));
     Q_EMIT workspaceOpened(ws);
 }
 
 void MainWindow::newWorkspace()
 {
-    QString path = QFileDialog::getSaveFileName(this, tr("New Workspace"), QString(), tr("EmbedForge workspaces (*.efws)"));
+    QString path =
+        QFileDialog::getSaveFileName(this, tr("New Workspace"), QString(), tr("EmbedForge workspaces (*.efws)"));
     if (path.isEmpty())
         return;
     if (!path.endsWith(QLatin1String(".efws")))
         path += QLatin1String(".efws");
     if (QFileInfo::exists(path)) {
-        QMessageBox::warning(this, tr("New Workspace"), tr("'%1' already exists. Open it instead, or choose another name.").arg(path));
+        QMessageBox::warning(this, tr("New Workspace"),
+                             tr("'%1' already exists. Open it instead, or choose another name.").arg(path));
         return;
     }
     openWorkspace(path, true);
@@ -304,7 +297,8 @@ void MainWindow::checkWorkspace()
                             ctx.setProgress(done, step);
                         });
                         if (!r.ok)
-                            throw std::runtime_error(r.items.isEmpty() ? "check failed" : r.items.constLast().detail.toStdString());
+                            throw std::runtime_error(r.items.isEmpty() ? "check failed"
+                                                                       : r.items.constLast().detail.toStdString());
                         ctx.setMessage(QCoreApplication::translate("ef::MainWindow", "healthy"));
                     }});
 }
@@ -330,28 +324,28 @@ void MainWindow::showSettings()
 
 void MainWindow::showAbout()
 {
-    QMessageBox::about(this, tr("About EmbedForge"),
-                       tr("<h3>EmbedForge %1</h3><p>A research workbench that turns an LLM into a text-embedding "
-                          "trainer: curate prompt templates, generate multilingual synthetic data, fine-tune a "
-                          "decoder LLM with LoRA and a contrastive loss, and demo retrieval over SQLite corpora.</p>"
-                          "<p>Implements Wang et al., <i>Improving Text Embeddings with Large Language Models</i> (2024).</p>")
-                           .arg(QStringLiteral(EMBEDFORGE_VERSION)));
+    QMessageBox::about(
+        this, tr("About EmbedForge"),
+        tr("<h3>EmbedForge %1</h3><p>A research workbench that turns an LLM into a text-embedding "
+           "trainer: curate prompt templates, generate multilingual synthetic data, fine-tune a "
+           "decoder LLM with LoRA and a contrastive loss, and demo retrieval over SQLite corpora.</p>"
+           "<p>Implements Wang et al., <i>Improving Text Embeddings with Large Language Models</i> (2024).</p>")
+            .arg(QStringLiteral(EMBEDFORGE_VERSION)));
 }
 
 void MainWindow::probeDevice()
 {
-    auto *watcher = new QFutureWatcher<ComputeInfo>(this);
-    connect(watcher, &QFutureWatcher<ComputeInfo>::finished, this, [this, watcher] {
-        watcher->deleteLater();
-        const ComputeInfo info = watcher->result();
-        m_cudaAvailable = info.cudaAvailable;
-        const QString text = describeDevice(m_settings.computeDevice, info);
-        m_deviceLabel->setText(tr("Device: %1").arg(text));
-        m_deviceLabel->setToolTip(tr("LibTorch %1; CUDA %2")
-                                      .arg(info.torchVersion, info.cudaAvailable ? tr("available") : tr("not available")));
-        Q_EMIT deviceProbed(text);
-    });
-    watcher->setFuture(QtConcurrent::run(&m_ioPool, [] { return probeCompute(); }));
+    runAsync(
+        &m_ioPool, this, [] { return probeCompute(); },
+        [this](const ComputeInfo &info) {
+            m_cudaAvailable = info.cudaAvailable;
+            const QString text = describeDevice(m_settings.computeDevice, info);
+            m_deviceLabel->setText(tr("Device: %1").arg(text));
+            m_deviceLabel->setToolTip(
+                tr("LibTorch %1; CUDA %2")
+                    .arg(info.torchVersion, info.cudaAvailable ? tr("available") : tr("not available")));
+            Q_EMIT deviceProbed(text);
+        });
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

@@ -2,6 +2,8 @@
 // The main window: navigation column, pages, Jobs and Log docks, status bar, menus.
 #pragma once
 
+#include <functional>
+
 #include <QMainWindow>
 #include <QThreadPool>
 
@@ -65,6 +67,8 @@ private:
     void showSettings();
     void showAbout();
     void setWorkspace(const Workspace &ws);
+    // Runs open on the I/O pool and shows the workspace it returns (or the error).
+    void openWith(const QString &path, std::function<Expected<Workspace>()> open);
     void probeDevice();
 
     JobManager *m_jobs;

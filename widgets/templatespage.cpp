@@ -30,6 +30,7 @@
 
 #include "backend/database.h"
 #include "backend/sampler.h"
+#include "widgets/async.h"
 
 namespace ef {
 
@@ -91,8 +92,8 @@ TemplatesPage::TemplatesPage(QThreadPool *ioPool, QWidget *parent)
       m_positiveKey(new QLineEdit(this)), m_negativeKey(new QLineEdit(this)), m_instruction(new QLineEdit(this)),
       m_history(new QTreeWidget(this)), m_diff(new QPlainTextEdit(this)), m_previewLanguage(new QComboBox(this)),
       m_previewSeed(new QSpinBox(this)), m_previewCount(new QSpinBox(this)), m_preview(new QPlainTextEdit(this)),
-      m_issuesView(new QTreeWidget(this)), m_note(new QLineEdit(this)), m_save(new QPushButton(tr("Save version"), this)),
-      m_revert(new QPushButton(tr("Revert"), this))
+      m_issuesView(new QTreeWidget(this)), m_note(new QLineEdit(this)),
+      m_save(new QPushButton(tr("Save version"), this)), m_revert(new QPushButton(tr("Revert"), this))
 {
     setObjectName(QStringLiteral("templatesPage"));
     m_list->setObjectName(QStringLiteral("templateList"));
@@ -290,37 +291,39 @@ void TemplatesPage::reloadList(const QString &select)
     if (!m_ws.isValid())
         return;
     const Workspace ws = m_ws;
-    auto *watcher = new QFutureWatcher<QList<PromptTemplate>>(this);
-    connect(watcher, &QFutureWatcher<QList<PromptTemplate>>::finished, this, [this, watcher, select] {
-        watcher->deleteLater();
-        const QList<PromptTemplate> templates = watcher->result();
-        const QString keep = select.isEmpty() && m_list->currentItem() ? m_list->currentItem()->data(Qt::UserRole).toString() : select;
-        m_list->blockSignals(true);
-        m_list->clear();
-        for (const PromptTemplate &t : templates) {
-            auto *item = new QListWidgetItem(QStringLiteral("%1 · %2").arg(t.family, t.step), m_list);
-            item->setData(Qt::UserRole, t.id);
-            item->setToolTip(t.title);
-        }
-        m_list->blockSignals(false);
-        Q_EMIT templatesLoaded(static_cast<int>(templates.size()));
-        if (!templates.isEmpty()) {
-            const QStringList ids = templateIds();
-            const int row = std::max(0, static_cast<int>(ids.indexOf(keep)));
-            m_list->setCurrentRow(row); // loads it (the list was cleared, so the row changes)
-        }
-    });
-    watcher->setFuture(QtConcurrent::run(m_ioPool, [ws]() -> QList<PromptTemplate> {
-        auto db = ws.connect();
-        if (!db)
-            return {};
-        try {
-            return templatestore::list(**db);
-        } catch (const DbError &e) {
-            qWarning("%s", qPrintable(e.message()));
-            return {};
-        }
-    }));
+    runAsync(
+        m_ioPool, this,
+        [ws]() -> QList<PromptTemplate> {
+            auto db = ws.connect();
+            if (!db)
+                return {};
+            try {
+                return templatestore::list(**db);
+            } catch (const DbError &e) {
+                qWarning("%s", qPrintable(e.message()));
+                return {};
+            }
+        },
+        [this, select](const QList<PromptTemplate> &result) {
+            const QList<PromptTemplate> templates = result;
+            const QString keep = select.isEmpty() && m_list->currentItem()
+                                     ? m_list->currentItem()->data(Qt::UserRole).toString()
+                                     : select;
+            m_list->blockSignals(true);
+            m_list->clear();
+            for (const PromptTemplate &t : templates) {
+                auto *item = new QListWidgetItem(QStringLiteral("%1 · %2").arg(t.family, t.step), m_list);
+                item->setData(Qt::UserRole, t.id);
+                item->setToolTip(t.title);
+            }
+            m_list->blockSignals(false);
+            Q_EMIT templatesLoaded(static_cast<int>(templates.size()));
+            if (!templates.isEmpty()) {
+                const QStringList ids = templateIds();
+                const int row = std::max(0, static_cast<int>(ids.indexOf(keep)));
+                m_list->setCurrentRow(row); // loads it (the list was cleared, so the row changes)
+            }
+        });
 }
 
 void TemplatesPage::loadTemplate(const QString &id)
@@ -328,8 +331,8 @@ void TemplatesPage::loadTemplate(const QString &id)
     if (m_dirty && id != m_loaded.id) {
         // Unsaved edits of another template are dropped only after asking.
         if (!qEnvironmentVariableIsSet("EMBEDFORGE_NO_DIALOGS") &&
-            QMessageBox::question(this, tr("Unsaved changes"), tr("Discard the unsaved changes to %1?").arg(m_loaded.id)) !=
-                QMessageBox::Yes) {
+            QMessageBox::question(this, tr("Unsaved changes"),
+                                  tr("Discard the unsaved changes to %1?").arg(m_loaded.id)) != QMessageBox::Yes) {
             selectTemplate(m_loaded.id);
             return;
         }
@@ -341,41 +344,42 @@ void TemplatesPage::loadTemplate(const QString &id)
         Expected<PromptTemplate> t = makeError({});
         QList<TemplateVersionInfo> history;
     };
-    auto *watcher = new QFutureWatcher<Loaded>(this);
-    connect(watcher, &QFutureWatcher<Loaded>::finished, this, [this, watcher, request] {
-        watcher->deleteLater();
-        if (request != m_loadRequest)
-            return;
-        const Loaded r = watcher->result();
-        if (!r.t) {
-            m_header->setText(r.t.error().toHtmlEscaped());
-            return;
-        }
-        showTemplate(r.t.value());
-        showHistory(r.history);
-    });
-    watcher->setFuture(QtConcurrent::run(m_ioPool, [ws, id] {
-        Loaded r;
-        auto db = ws.connect();
-        if (!db) {
-            r.t = makeError(db.error());
+    runAsync(
+        m_ioPool, this,
+        [ws, id] {
+            Loaded r;
+            auto db = ws.connect();
+            if (!db) {
+                r.t = makeError(db.error());
+                return r;
+            }
+            try {
+                r.t = templatestore::load(**db, id);
+                r.history = templatestore::history(**db, id);
+            } catch (const DbError &e) {
+                r.t = makeError(e.message());
+            }
             return r;
-        }
-        try {
-            r.t = templatestore::load(**db, id);
-            r.history = templatestore::history(**db, id);
-        } catch (const DbError &e) {
-            r.t = makeError(e.message());
-        }
-        return r;
-    }));
+        },
+        [this, request](const Loaded &result) {
+            if (request != m_loadRequest)
+                return;
+            const Loaded r = result;
+            if (!r.t) {
+                m_header->setText(r.t.error().toHtmlEscaped());
+                return;
+            }
+            showTemplate(r.t.value());
+            showHistory(r.history);
+        });
 }
 
 void TemplatesPage::showTemplate(const PromptTemplate &t)
 {
     m_loading = true;
     m_loaded = t;
-    m_header->setText(tr("<b>%1</b> — %2 · %3 · version %4").arg(t.id.toHtmlEscaped(), t.family, t.step).arg(t.version));
+    m_header->setText(
+        tr("<b>%1</b> — %2 · %3 · version %4").arg(t.id.toHtmlEscaped(), t.family, t.step).arg(t.version));
     m_title->setText(t.title);
     m_lastText = t.text;
     m_text->setPlainText(t.text);
@@ -484,31 +488,31 @@ void TemplatesPage::save()
     const Workspace ws = m_ws;
     const QString note = m_note->text();
     m_save->setEnabled(false);
-    auto *watcher = new QFutureWatcher<Expected<int>>(this);
-    connect(watcher, &QFutureWatcher<Expected<int>>::finished, this, [this, watcher, id = t.id] {
-        watcher->deleteLater();
-        const Expected<int> r = watcher->result();
-        if (!r) {
-            m_save->setEnabled(true);
-            Q_EMIT saveFailed(r.error());
-            if (!qEnvironmentVariableIsSet("EMBEDFORGE_NO_DIALOGS"))
-                QMessageBox::warning(this, tr("Cannot save template"), r.error());
-            return;
-        }
-        m_dirty = false;
-        Q_EMIT templateSaved(id, r.value());
-        loadTemplate(id);
-    });
-    watcher->setFuture(QtConcurrent::run(m_ioPool, [ws, t, note]() -> Expected<int> {
-        auto db = ws.connect();
-        if (!db)
-            return makeError(db.error());
-        try {
-            return templatestore::save(**db, t, note);
-        } catch (const DbError &e) {
-            return makeError(e.message());
-        }
-    }));
+    runAsync(
+        m_ioPool, this,
+        [ws, t, note]() -> Expected<int> {
+            auto db = ws.connect();
+            if (!db)
+                return makeError(db.error());
+            try {
+                return templatestore::save(**db, t, note);
+            } catch (const DbError &e) {
+                return makeError(e.message());
+            }
+        },
+        [this, id = t.id](const Expected<int> &result) {
+            const Expected<int> r = result;
+            if (!r) {
+                m_save->setEnabled(true);
+                Q_EMIT saveFailed(r.error());
+                if (!qEnvironmentVariableIsSet("EMBEDFORGE_NO_DIALOGS"))
+                    QMessageBox::warning(this, tr("Cannot save template"), r.error());
+                return;
+            }
+            m_dirty = false;
+            Q_EMIT templateSaved(id, r.value());
+            loadTemplate(id);
+        });
 }
 
 void TemplatesPage::revertEdits()
@@ -543,26 +547,26 @@ void TemplatesPage::showDiffAgainstVersion(int version)
 {
     const Workspace ws = m_ws;
     const QString id = m_loaded.id;
-    auto *watcher = new QFutureWatcher<Expected<PromptTemplate>>(this);
-    connect(watcher, &QFutureWatcher<Expected<PromptTemplate>>::finished, this, [this, watcher, version] {
-        watcher->deleteLater();
-        const Expected<PromptTemplate> old = watcher->result();
-        if (!old) {
-            m_diff->setPlainText(old.error());
-            return;
-        }
-        renderDiff(diffTemplates(old.value(), editedTemplate()), tr("Version %1 → current").arg(version));
-    });
-    watcher->setFuture(QtConcurrent::run(m_ioPool, [ws, id, version]() -> Expected<PromptTemplate> {
-        auto db = ws.connect();
-        if (!db)
-            return makeError(db.error());
-        try {
-            return templatestore::load(**db, id, version);
-        } catch (const DbError &e) {
-            return makeError(e.message());
-        }
-    }));
+    runAsync(
+        m_ioPool, this,
+        [ws, id, version]() -> Expected<PromptTemplate> {
+            auto db = ws.connect();
+            if (!db)
+                return makeError(db.error());
+            try {
+                return templatestore::load(**db, id, version);
+            } catch (const DbError &e) {
+                return makeError(e.message());
+            }
+        },
+        [this, version](const Expected<PromptTemplate> &result) {
+            const Expected<PromptTemplate> old = result;
+            if (!old) {
+                m_diff->setPlainText(old.error());
+                return;
+            }
+            renderDiff(diffTemplates(old.value(), editedTemplate()), tr("Version %1 → current").arg(version));
+        });
 }
 
 void TemplatesPage::renderDiff(const TemplateDiff &diff, const QString &caption)
@@ -601,70 +605,72 @@ void TemplatesPage::removeValueSet()
 
 void TemplatesPage::importTemplates()
 {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Import templates"), QString(), tr("JSON files (*.json)"));
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("Import templates"), QString(), tr("JSON files (*.json)"));
     if (path.isEmpty())
         return;
     const Workspace ws = m_ws;
-    auto *watcher = new QFutureWatcher<QString>(this);
-    connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher] {
-        watcher->deleteLater();
-        const QString message = watcher->result();
-        QMessageBox::information(this, tr("Import templates"), message);
-        reloadList();
-    });
-    watcher->setFuture(QtConcurrent::run(m_ioPool, [ws, path]() -> QString {
-        QFile f(path);
-        if (!f.open(QIODevice::ReadOnly))
-            return tr("Cannot read %1: %2").arg(path, f.errorString());
-        auto parsed = templatestore::parseImport(f.readAll());
-        if (!parsed)
-            return tr("%1: %2").arg(path, parsed.error());
-        auto db = ws.connect();
-        if (!db)
-            return db.error();
-        QStringList done;
-        try {
-            for (const PromptTemplate &t : parsed.value()) {
-                auto v = templatestore::save(**db, t, tr("imported from %1").arg(QFileInfo(path).fileName()));
-                if (!v)
-                    return tr("%1: template %2: %3").arg(path, t.id, v.error());
-                done << tr("%1 (version %2)").arg(t.id).arg(v.value());
+    runAsync(
+        m_ioPool, this,
+        [ws, path]() -> QString {
+            QFile f(path);
+            if (!f.open(QIODevice::ReadOnly))
+                return tr("Cannot read %1: %2").arg(path, f.errorString());
+            auto parsed = templatestore::parseImport(f.readAll());
+            if (!parsed)
+                return tr("%1: %2").arg(path, parsed.error());
+            auto db = ws.connect();
+            if (!db)
+                return db.error();
+            QStringList done;
+            try {
+                for (const PromptTemplate &t : parsed.value()) {
+                    auto v = templatestore::save(**db, t, tr("imported from %1").arg(QFileInfo(path).fileName()));
+                    if (!v)
+                        return tr("%1: template %2: %3").arg(path, t.id, v.error());
+                    done << tr("%1 (version %2)").arg(t.id).arg(v.value());
+                }
+            } catch (const DbError &e) {
+                return e.message();
             }
-        } catch (const DbError &e) {
-            return e.message();
-        }
-        return tr("Imported: %1").arg(done.join(QStringLiteral(", ")));
-    }));
+            return tr("Imported: %1").arg(done.join(QStringLiteral(", ")));
+        },
+        [this](const QString &result) {
+            const QString message = result;
+            QMessageBox::information(this, tr("Import templates"), message);
+            reloadList();
+        });
 }
 
 void TemplatesPage::exportTemplates()
 {
-    QString path = QFileDialog::getSaveFileName(this, tr("Export templates"), QStringLiteral("templates.json"), tr("JSON files (*.json)"));
+    QString path = QFileDialog::getSaveFileName(this, tr("Export templates"), QStringLiteral("templates.json"),
+                                                tr("JSON files (*.json)"));
     if (path.isEmpty())
         return;
     const Workspace ws = m_ws;
-    auto *watcher = new QFutureWatcher<QString>(this);
-    connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher] {
-        watcher->deleteLater();
-        if (!watcher->result().isEmpty())
-            QMessageBox::warning(this, tr("Export templates"), watcher->result());
-    });
-    watcher->setFuture(QtConcurrent::run(m_ioPool, [ws, path]() -> QString {
-        auto db = ws.connect();
-        if (!db)
-            return db.error();
-        try {
-            QFile f(path);
-            if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
-                return tr("Cannot write %1: %2").arg(path, f.errorString());
-            f.write(QJsonDocument(templatestore::exportJson(templatestore::list(**db))).toJson());
-            if (!f.flush())
-                return tr("Cannot write %1: %2").arg(path, f.errorString());
-        } catch (const DbError &e) {
-            return e.message();
-        }
-        return {};
-    }));
+    runAsync(
+        m_ioPool, this,
+        [ws, path]() -> QString {
+            auto db = ws.connect();
+            if (!db)
+                return db.error();
+            try {
+                QFile f(path);
+                if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
+                    return tr("Cannot write %1: %2").arg(path, f.errorString());
+                f.write(QJsonDocument(templatestore::exportJson(templatestore::list(**db))).toJson());
+                if (!f.flush())
+                    return tr("Cannot write %1: %2").arg(path, f.errorString());
+            } catch (const DbError &e) {
+                return e.message();
+            }
+            return {};
+        },
+        [this](const QString &result) {
+            if (!result.isEmpty())
+                QMessageBox::warning(this, tr("Export templates"), result);
+        });
 }
 
 } // namespace ef
