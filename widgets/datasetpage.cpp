@@ -21,7 +21,6 @@
 #include <QTableView>
 #include <QTextBrowser>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include "widgets/qcustomplot_compat.h"
 

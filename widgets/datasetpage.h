@@ -3,7 +3,6 @@
 // charts (per language, per family, length histograms, invalid reasons).
 #pragma once
 
-#include <QFutureWatcher>
 #include <QMap>
 #include <QTimer>
 #include <QWidget>

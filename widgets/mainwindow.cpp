@@ -7,7 +7,6 @@
 #include <QCloseEvent>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QFutureWatcher>
 #include <QLabel>
 #include <QListWidget>
 #include <QLoggingCategory>
@@ -18,7 +17,6 @@
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include "backend/database.h"
 #include "backend/dataset.h"

@@ -26,7 +26,6 @@
 #include <QTableWidget>
 #include <QTreeWidget>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include "backend/database.h"
 #include "backend/sampler.h"

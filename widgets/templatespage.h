@@ -3,7 +3,6 @@
 // versioned, compared with the built-in, previewed with sampled values, imported and exported.
 #pragma once
 
-#include <QFutureWatcher>
 #include <QList>
 #include <QTimer>
 #include <QWidget>
