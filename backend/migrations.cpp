@@ -127,6 +127,54 @@ const QList<Migration> &workspaceMigrations()
             CREATE INDEX examples_by_status ON examples(status, invalid_reason);
             CREATE INDEX examples_by_run ON examples(run_id, status, invalid_reason);
          )sql"},
+        {4, "corpora",
+         R"sql(
+            CREATE TABLE corpora (
+                id         INTEGER PRIMARY KEY,
+                name       TEXT NOT NULL UNIQUE,
+                source     TEXT NOT NULL,
+                created_at TEXT NOT NULL
+            );
+            -- title_idx / text_idx: the texts as indexed (CJK characters spaced, see fts.h);
+            -- each corpus has its own FTS5 table fts_<id> over them.
+            CREATE TABLE documents (
+                id        INTEGER PRIMARY KEY,
+                corpus_id INTEGER NOT NULL REFERENCES corpora(id) ON DELETE CASCADE,
+                ext_id    TEXT NOT NULL,
+                title     TEXT NOT NULL DEFAULT '',
+                text      TEXT NOT NULL,
+                title_idx TEXT NOT NULL DEFAULT '',
+                text_idx  TEXT NOT NULL,
+                UNIQUE (corpus_id, ext_id)
+            );
+            CREATE TABLE queries (
+                id        INTEGER PRIMARY KEY,
+                corpus_id INTEGER NOT NULL REFERENCES corpora(id) ON DELETE CASCADE,
+                ext_id    TEXT NOT NULL,
+                text      TEXT NOT NULL,
+                UNIQUE (corpus_id, ext_id)
+            );
+            CREATE TABLE qrels (
+                corpus_id    INTEGER NOT NULL REFERENCES corpora(id) ON DELETE CASCADE,
+                split        TEXT NOT NULL,
+                query_ext_id TEXT NOT NULL,
+                doc_ext_id   TEXT NOT NULL,
+                score        INTEGER NOT NULL,
+                PRIMARY KEY (corpus_id, split, query_ext_id, doc_ext_id)
+            ) WITHOUT ROWID;
+            CREATE TABLE eval_results (
+                id          INTEGER PRIMARY KEY,
+                corpus_id   INTEGER NOT NULL REFERENCES corpora(id) ON DELETE CASCADE,
+                method      TEXT NOT NULL,
+                model       TEXT NOT NULL DEFAULT '',
+                instruction TEXT NOT NULL DEFAULT '',
+                split       TEXT NOT NULL,
+                settings    TEXT NOT NULL,
+                metrics     TEXT NOT NULL,
+                per_query   TEXT NOT NULL,
+                created_at  TEXT NOT NULL
+            );
+         )sql"},
     };
     return migrations;
 }

@@ -79,6 +79,20 @@ void Context::printJson(const QJsonObject &object) const
     out << QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact)) << Qt::endl;
 }
 
+OpenedWorkspace openWorkspace(const ParsedArgs &a)
+{
+    const QString path = a.value(QStringLiteral("workspace"));
+    if (path.isEmpty())
+        throw UsageError(QCoreApplication::translate("ef::cli", "--workspace W is required"));
+    auto ws = Workspace::open(path);
+    if (!ws)
+        throw std::runtime_error(ws.error().toStdString());
+    auto db = ws->connect();
+    if (!db)
+        throw std::runtime_error(db.error().toStdString());
+    return {ws.value(), std::move(db.value())};
+}
+
 // ---- ProgressPrinter ----
 
 ProgressPrinter::ProgressPrinter(QString label) : m_label(std::move(label)), m_tty(isatty(fileno(stderr)) == 1) {}

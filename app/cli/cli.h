@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <stdexcept>
 
 #include <QHash>
@@ -13,6 +14,9 @@
 #include <QString>
 #include <QStringList>
 #include <QTextStream>
+
+#include "backend/database.h"
+#include "backend/workspace.h"
 
 namespace ef::cli {
 
@@ -75,6 +79,15 @@ struct Context
     void printJson(const QJsonObject &object) const;
 };
 
+// The workspace named by --workspace W, open, with a connection for this thread.
+// Throws UsageError when --workspace is missing, std::runtime_error when it cannot be opened.
+struct OpenedWorkspace
+{
+    Workspace ws;
+    std::unique_ptr<Database> db;
+};
+OpenedWorkspace openWorkspace(const ParsedArgs &a);
+
 struct Command
 {
     QStringList words;   // {"workspace", "init"}
@@ -95,6 +108,7 @@ private:
 
 // One function per command group (each in its own file).
 void registerWorkspaceCommands(Registry &registry);
+void registerRetrievalCommands(Registry &registry);
 void registerGenerationCommands(Registry &registry);
 
 } // namespace ef::cli

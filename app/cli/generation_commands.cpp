@@ -20,25 +20,6 @@ namespace ef::cli {
 namespace {
 
 
-struct Opened
-{
-    Workspace ws;
-    std::unique_ptr<Database> db;
-};
-
-Opened openWorkspace(const ParsedArgs &a)
-{
-    const QString path = a.value(QStringLiteral("workspace"));
-    if (path.isEmpty())
-        throw UsageError(QCoreApplication::translate("ef::cli", "--workspace W is required"));
-    auto ws = Workspace::open(path);
-    if (!ws)
-        throw std::runtime_error(ws.error().toStdString());
-    auto db = ws->connect();
-    if (!db)
-        throw std::runtime_error(db.error().toStdString());
-    return {ws.value(), std::move(db.value())};
-}
 
 QJsonObject issueJson(const TemplateIssue &i)
 {
@@ -155,7 +136,7 @@ QString apiKeyFor(const EndpointProfile &p, Context &ctx)
 int templatesList(Context &ctx)
 {
     const ParsedArgs a = ctx.parse({QStringLiteral("workspace")}, {}, 0, 0);
-    Opened o = openWorkspace(a);
+    OpenedWorkspace o = openWorkspace(a);
     const QList<PromptTemplate> all = templatestore::list(*o.db);
     if (ctx.json) {
         QJsonArray arr;
@@ -181,7 +162,7 @@ int templatesList(Context &ctx)
 int templatesShow(Context &ctx)
 {
     const ParsedArgs a = ctx.parse({QStringLiteral("workspace"), QStringLiteral("version")}, {QStringLiteral("diff"), QStringLiteral("history")}, 1, 1);
-    Opened o = openWorkspace(a);
+    OpenedWorkspace o = openWorkspace(a);
     auto t = templatestore::load(*o.db, a.positionals.at(0), a.intValue(QStringLiteral("version"), 0, 1, 1000000));
     if (!t)
         return ctx.fail(t.error());
@@ -249,7 +230,7 @@ int templatesValidate(Context &ctx)
             return ctx.fail(parsed.error());
         targets = parsed.value();
     } else {
-        Opened o = openWorkspace(a);
+        OpenedWorkspace o = openWorkspace(a);
         for (const PromptTemplate &t : templatestore::list(*o.db))
             if (a.positionals.isEmpty() || a.positionals.contains(t.id))
                 targets.append(t);
@@ -285,7 +266,7 @@ int templatesValidate(Context &ctx)
 int templatesExport(Context &ctx)
 {
     const ParsedArgs a = ctx.parse({QStringLiteral("workspace"), QStringLiteral("out")}, {}, 0, -1);
-    Opened o = openWorkspace(a);
+    OpenedWorkspace o = openWorkspace(a);
     QList<PromptTemplate> chosen;
     for (const PromptTemplate &t : templatestore::list(*o.db))
         if (a.positionals.isEmpty() || a.positionals.contains(t.id))
@@ -316,7 +297,7 @@ int templatesImport(Context &ctx)
     auto parsed = templatestore::parseImport(f.readAll());
     if (!parsed)
         return ctx.fail(parsed.error());
-    Opened o = openWorkspace(a);
+    OpenedWorkspace o = openWorkspace(a);
     for (const PromptTemplate &t : parsed.value()) {
         const QList<TemplateIssue> issues = validateTemplate(t);
         if (hasErrors(issues)) {
@@ -352,7 +333,7 @@ int preview(Context &ctx)
     if (!a.has(QStringLiteral("family")))
         throw UsageError(QCoreApplication::translate("ef::cli", "--family F is required"));
     const int n = a.intValue(QStringLiteral("n"), 3, 1, 1000);
-    Opened o = openWorkspace(a);
+    OpenedWorkspace o = openWorkspace(a);
     auto items = renderPreview(*o.db, a.value(QStringLiteral("family")), a.value(QStringLiteral("language")), n, seedValue(a),
                                a.value(QStringLiteral("template")));
     if (!items)
@@ -459,7 +440,7 @@ int generate(Context &ctx)
                           QStringLiteral("brainstorms")};
     values += kEndpointOptions;
     const ParsedArgs a = ctx.parse(values, {QStringLiteral("resume"), QStringLiteral("json-format")}, 0, 0);
-    Opened o = openWorkspace(a);
+    OpenedWorkspace o = openWorkspace(a);
     o.db.reset();
     GenerationPipeline pipeline(o.ws);
     if (a.has(QStringLiteral("resume")) || a.has(QStringLiteral("run"))) {
@@ -516,7 +497,7 @@ int generate(Context &ctx)
 int generateStatus(Context &ctx)
 {
     const ParsedArgs a = ctx.parse({QStringLiteral("workspace"), QStringLiteral("run")}, {}, 0, 0);
-    Opened o = openWorkspace(a);
+    OpenedWorkspace o = openWorkspace(a);
     o.db.reset();
     GenerationPipeline pipeline(o.ws);
     QList<RunInfo> runs;
@@ -554,7 +535,7 @@ int generateStatus(Context &ctx)
 int datasetStatsCommand(Context &ctx)
 {
     const ParsedArgs a = ctx.parse({QStringLiteral("workspace")}, {}, 0, 0);
-    Opened o = openWorkspace(a);
+    OpenedWorkspace o = openWorkspace(a);
     const DatasetStats s = datasetStats(*o.db);
     if (ctx.json) {
         ctx.printJson(s.toJson());
@@ -590,7 +571,7 @@ int datasetExport(Context &ctx)
     if (!(opt.validationFraction >= 0.0 && opt.validationFraction < 1.0))
         throw UsageError(QCoreApplication::translate("ef::cli", "--validation-fraction must be at least 0 and below 1"));
     opt.seed = seedValue(a);
-    Opened o = openWorkspace(a);
+    OpenedWorkspace o = openWorkspace(a);
     auto sum = exportDataset(*o.db, opt);
     if (!sum)
         return ctx.fail(sum.error());
@@ -613,7 +594,7 @@ int datasetExport(Context &ctx)
 int datasetImport(Context &ctx)
 {
     const ParsedArgs a = ctx.parse({QStringLiteral("workspace")}, {}, 1, 1);
-    Opened o = openWorkspace(a);
+    OpenedWorkspace o = openWorkspace(a);
     auto n = importDemoExamples(*o.db, a.positionals.at(0));
     if (!n)
         return ctx.fail(n.error());

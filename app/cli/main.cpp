@@ -75,6 +75,7 @@ int main(int argc, char **argv)
     ef::cli::Registry registry;
     ef::cli::registerWorkspaceCommands(registry);
     ef::cli::registerGenerationCommands(registry);
+    ef::cli::registerRetrievalCommands(registry);
 
     if (version) {
         out << "embedforge-cli " << QCoreApplication::applicationVersion() << Qt::endl;

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Corpora in the workspace: documents, queries and qrels with an FTS5 index; BEIR, JSONL and
+// folder import (atomic: one transaction, so a killed import leaves nothing behind), BEIR
+// export, BM25 search and evaluation against the qrels.
+//
+// Each corpus has its own FTS5 table (fts_<id>, external content over documents' indexed
+// copies of title and text, unicode61 with diacritics removed), so BM25's document counts
+// and average lengths are the corpus's own. CJK handling: see backend/fts.h.
+//
+// Thread-safety: plain functions over the calling thread's Database connection.
+#pragma once
+
+#include <functional>
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include "backend/expected.h"
+#include "backend/metrics.h"
+
+namespace ef {
+
+class Database;
+
+struct CorpusInfo
+{
+    qint64 id = 0;
+    QString name;
+    QString source;   // "beir:/path", "jsonl:/path", "folder:/path"
+    qint64 documents = 0;
+    qint64 queries = 0;
+    qint64 qrels = 0;
+    QStringList splits;
+    QString createdAt;
+};
+
+struct CorpusImport
+{
+    enum class Kind { Beir, Jsonl, Folder };
+    Kind kind = Kind::Beir;
+    QString path;
+    QString name;
+    QString idField = QStringLiteral("_id");      // JSONL only
+    QString titleField = QStringLiteral("title"); // JSONL only; may be absent in a record
+    QString textField = QStringLiteral("text");   // JSONL only
+};
+
+// Called every few hundred records; return false to cancel (the import is rolled back).
+using CorpusProgress = std::function<bool(qint64 done, const QString &what)>;
+
+Expected<CorpusInfo> importCorpus(Database &db, const CorpusImport &options, const CorpusProgress &progress = {});
+QList<CorpusInfo> listCorpora(Database &db);
+Expected<CorpusInfo> findCorpus(Database &db, const QString &name);
+// Writes corpus.jsonl, queries.jsonl and qrels/<split>.tsv into outDir.
+Status exportBeir(Database &db, const QString &name, const QString &outDir);
+
+struct SearchHit
+{
+    QString docId;
+    QString title;
+    QString snippet;   // matched terms between \x01 and \x02
+    double score = 0;  // BM25, higher is better
+};
+// Top k by BM25 for a user query (any text; see fts::matchExpression). Throws DbError.
+QList<SearchHit> searchBm25(Database &db, const CorpusInfo &corpus, const QString &query, int k);
+// The snippet with its markers replaced by open/close.
+QString markSnippet(const QString &snippet, const QString &open, const QString &close);
+
+struct EvalResult
+{
+    QString method;
+    QString split;
+    bool ignoreSelf = false;
+    metrics::Summary summary;
+    QList<metrics::QueryScores> perQuery;
+};
+// BM25 over every query of split that has relevant documents; the result is stored in the
+// workspace (eval_results) with its settings.
+Expected<EvalResult> evaluateBm25(Database &db, const CorpusInfo &corpus, const QString &split, bool ignoreSelf,
+                                  const CorpusProgress &progress = {});
+
+} // namespace ef

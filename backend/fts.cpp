@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// CJK segmentation and safe FTS5 MATCH expressions.
+#include "backend/fts.h"
+
+namespace ef::fts {
+
+bool isCjk(char32_t c)
+{
+    return (c >= 0x3040 && c <= 0x30FF)     // Hiragana, Katakana
+           || (c >= 0x3400 && c <= 0x4DBF)  // CJK Extension A
+           || (c >= 0x4E00 && c <= 0x9FFF)  // CJK Unified Ideographs
+           || (c >= 0xAC00 && c <= 0xD7AF)  // Hangul syllables
+           || (c >= 0xF900 && c <= 0xFAFF)  // CJK Compatibility Ideographs
+           || (c >= 0x20000 && c <= 0x2FA1F); // Extensions B to F, compatibility supplement
+}
+
+namespace {
+template<typename F>
+void forEachCodePoint(const QString &s, F f)
+{
+    const QList<uint> ucs4 = s.toUcs4();
+    for (uint c : ucs4)
+        f(static_cast<char32_t>(c));
+}
+
+QString fromCodePoint(char32_t c)
+{
+    return QString::fromUcs4(&c, 1);
+}
+
+bool isWordChar(char32_t c)
+{
+    const QString one = fromCodePoint(c);
+    return !one.isEmpty() && (one.at(0).isLetterOrNumber() || one.at(0).isMark() || (one.size() == 2 && !isCjk(c)));
+}
+} // namespace
+
+QString segmentForIndex(const QString &text)
+{
+    QString out;
+    out.reserve(text.size() + text.size() / 4);
+    forEachCodePoint(text, [&](char32_t c) {
+        if (c == 0)
+            return;
+        if (isCjk(c)) {
+            out += QLatin1Char(' ');
+            out += fromCodePoint(c);
+            out += QLatin1Char(' ');
+        } else {
+            out += fromCodePoint(c);
+        }
+    });
+    return out;
+}
+
+QString joinCjk(const QString &segmented)
+{
+    const QList<uint> cps = segmented.toUcs4();
+    const int n = static_cast<int>(cps.size());
+    QString out;
+    for (int i = 0; i < n;) {
+        if (cps[i] != ' ') {
+            out += fromCodePoint(cps[i++]);
+            continue;
+        }
+        int j = i;
+        while (j < n && cps[j] == ' ')
+            ++j;
+        const char32_t prev = i > 0 ? cps[i - 1] : 0;
+        const char32_t next = j < n ? cps[j] : 0;
+        if (isCjk(prev) || isCjk(next)) {
+            // Spaces added around CJK characters: none between two of them or at the ends,
+            // one between a CJK character and other text.
+            if (prev && next && !(isCjk(prev) && isCjk(next)))
+                out += QLatin1Char(' ');
+        } else {
+            for (int k = i; k < j; ++k)
+                out += QLatin1Char(' ');
+        }
+        i = j;
+    }
+    return out;
+}
+
+QStringList queryTerms(const QString &userText)
+{
+    QStringList terms;
+    QString word;
+    QString cjk;
+    auto flush = [&] {
+        if (!word.isEmpty())
+            terms << word;
+        if (!cjk.isEmpty())
+            terms << cjk;
+        word.clear();
+        cjk.clear();
+    };
+    forEachCodePoint(userText, [&](char32_t c) {
+        if (isCjk(c)) {
+            if (!word.isEmpty()) {
+                terms << word;
+                word.clear();
+            }
+            cjk += fromCodePoint(c);
+        } else if (isWordChar(c)) {
+            if (!cjk.isEmpty()) {
+                terms << cjk;
+                cjk.clear();
+            }
+            word += fromCodePoint(c);
+        } else {
+            flush();
+        }
+    });
+    flush();
+    terms.removeDuplicates();
+    return terms;
+}
+
+QString matchExpression(const QString &userText)
+{
+    QStringList quoted;
+    for (const QString &term : queryTerms(userText)) {
+        // A CJK run becomes the phrase of its characters, as they were indexed.
+        QString t = isCjk(term.toUcs4().value(0)) ? segmentForIndex(term).simplified() : term;
+        t.replace(QLatin1Char('"'), QStringLiteral("\"\""));
+        quoted << QLatin1Char('"') + t + QLatin1Char('"');
+    }
+    return quoted.join(QStringLiteral(" OR "));
+}
+
+} // namespace ef::fts

@@ -1,0 +1,298 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Corpora: BEIR / JSONL / folder import, broken input (line numbers, nothing half-imported),
+// FTS5 query safety with hostile strings, CJK matching, metrics on hand-computed cases.
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "backend/corpus.h"
+#include "backend/database.h"
+#include "backend/fts.h"
+#include "backend/metrics.h"
+#include "backend/workspace.h"
+
+using namespace ef;
+
+namespace {
+void write(const QString &path, const QByteArray &content)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(content);
+}
+
+// A small BEIR folder: English, German and Chinese documents, two splits.
+void writeBeir(const QString &dir)
+{
+    write(dir + QStringLiteral("/corpus.jsonl"),
+          "{\"_id\": \"d1\", \"title\": \"Fixing a leaking tap\", \"text\": \"Replace the washer inside the tap to stop the drip.\"}\n"
+          "{\"_id\": \"d2\", \"title\": \"Kitchen sinks\", \"text\": \"A double sink makes washing dishes easier.\"}\n"
+          "{\"_id\": \"d3\", \"title\": \"Wasserhahn reparieren\", \"text\": \"Die Dichtung im Wasserhahn tauschen, dann tropft nichts mehr.\"}\n"
+          "{\"_id\": \"d4\", \"title\": \"\\u6c34\\u9f99\\u5934\\u6f0f\\u6c34\", \"text\": \"\\u66f4\\u6362\\u6c34\\u9f99\\u5934\\u91cc\\u7684\\u5bc6\\u5c01\\u5708\\u5c31\\u80fd\\u89e3\\u51b3\\u6f0f\\u6c34\\u95ee\\u9898\\u3002\"}\n"
+          "{\"_id\": 5, \"text\": \"Numeric ids are kept as text. Taps, valves and pipes.\"}\n");
+    write(dir + QStringLiteral("/queries.jsonl"),
+          "{\"_id\": \"q1\", \"text\": \"leaking tap washer\"}\n"
+          "{\"_id\": \"q2\", \"text\": \"\\u6f0f\\u6c34\"}\n"
+          "{\"_id\": \"q3\", \"text\": \"nothing relevant here\"}\n");
+    write(dir + QStringLiteral("/qrels/test.tsv"), "query-id\tcorpus-id\tscore\nq1\td1\t2\nq1\t5\t1\nq2\td4\t1\n");
+    write(dir + QStringLiteral("/qrels/dev.tsv"), "query-id\tcorpus-id\tscore\nq1\td1\t1\n");
+}
+} // namespace
+
+class TestCorpus final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void importsBeirAndSearches();
+    void cjkQueriesMatchInsideRuns();
+    void hostileQueriesAreSafe_data();
+    void hostileQueriesAreSafe();
+    void brokenInputFailsWithLineAndLeavesNothing_data();
+    void brokenInputFailsWithLineAndLeavesNothing();
+    void importsJsonlAndFolder();
+    void exportRoundTrips();
+    void metricsOnHandComputedCases();
+    void evaluationMatchesMetrics();
+
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<Database> m_db;
+    int m_n = 0;
+};
+
+void TestCorpus::init()
+{
+    auto ws = Workspace::create(m_dir.filePath(QStringLiteral("w%1.efws").arg(++m_n)));
+    QVERIFY2(ws, qPrintable(ws.error()));
+    m_db = std::move(ws->connect().value());
+}
+
+void TestCorpus::importsBeirAndSearches()
+{
+    const QString dir = m_dir.filePath(QStringLiteral("beir"));
+    writeBeir(dir);
+    QList<qint64> progress;
+    auto c = importCorpus(*m_db, {CorpusImport::Kind::Beir, dir, QStringLiteral("demo")}, [&](qint64 n, const QString &) {
+        progress << n;
+        return true;
+    });
+    QVERIFY2(c, qPrintable(c.error()));
+    QCOMPARE(c->documents, 5);
+    QCOMPARE(c->queries, 3);
+    QCOMPARE(c->qrels, 4);
+    QCOMPARE(c->splits, (QStringList{QStringLiteral("dev"), QStringLiteral("test")}));
+    QCOMPARE(listCorpora(*m_db).size(), 1);
+
+    const QList<SearchHit> hits = searchBm25(*m_db, c.value(), QStringLiteral("leaking tap"), 10);
+    QCOMPARE(hits.size(), 1); // unicode61 does not stem: "Taps" in document 5 is another word
+    QCOMPARE(hits.first().docId, QStringLiteral("d1"));
+    QVERIFY(hits.first().score > 0);
+    QVERIFY(markSnippet(hits.first().snippet, QStringLiteral("["), QStringLiteral("]")).contains(QStringLiteral("[tap]")));
+    // Diacritics are folded: "Wasserhahn" found without caring about case.
+    QCOMPARE(searchBm25(*m_db, c.value(), QStringLiteral("WASSERHAHN"), 10).value(0).docId, QStringLiteral("d3"));
+    // Numeric ids became text.
+    QCOMPARE(searchBm25(*m_db, c.value(), QStringLiteral("valves"), 10).value(0).docId, QStringLiteral("5"));
+    QVERIFY(!importCorpus(*m_db, {CorpusImport::Kind::Beir, dir, QStringLiteral("demo")}));
+}
+
+void TestCorpus::cjkQueriesMatchInsideRuns()
+{
+    QCOMPARE(fts::segmentForIndex(QStringLiteral("修理水龙头 now")), QStringLiteral(" 修  理  水  龙  头  now"));
+    QCOMPARE(fts::joinCjk(fts::segmentForIndex(QStringLiteral("修理水龙头 now"))), QStringLiteral("修理水龙头 now"));
+    QCOMPARE(fts::queryTerms(QStringLiteral("水龙头leak 漏水")), (QStringList{QStringLiteral("水龙头"), QStringLiteral("leak"), QStringLiteral("漏水")}));
+    const QString dir = m_dir.filePath(QStringLiteral("beir-cjk"));
+    writeBeir(dir);
+    auto c = importCorpus(*m_db, {CorpusImport::Kind::Beir, dir, QStringLiteral("cjk")});
+    QVERIFY(c);
+    // "漏水" sits inside the unspaced run "水龙头漏水" and "解决漏水问题".
+    const QList<SearchHit> hits = searchBm25(*m_db, c.value(), QStringLiteral("漏水"), 10);
+    QCOMPARE(hits.size(), 1);
+    QCOMPARE(hits.first().docId, QStringLiteral("d4"));
+    QVERIFY(markSnippet(hits.first().snippet, QStringLiteral("["), QStringLiteral("]")).contains(QStringLiteral("[漏][水]")) ||
+            markSnippet(hits.first().snippet, QStringLiteral("["), QStringLiteral("]")).contains(QStringLiteral("[漏水]")));
+    // Characters that occur but not together do not match the phrase.
+    QCOMPARE(searchBm25(*m_db, c.value(), QStringLiteral("水漏"), 10).size(), 0);
+}
+
+void TestCorpus::hostileQueriesAreSafe_data()
+{
+    QTest::addColumn<QString>("query");
+    QTest::newRow("quotes") << QStringLiteral("tap\" OR \"x");
+    QTest::newRow("unbalanced quote") << QStringLiteral("\"tap");
+    QTest::newRow("NEAR") << QStringLiteral("NEAR(tap washer, 2)");
+    QTest::newRow("prefix star") << QStringLiteral("ta*");
+    QTest::newRow("lone star") << QStringLiteral("*");
+    QTest::newRow("minus") << QStringLiteral("-tap");
+    QTest::newRow("parentheses") << QStringLiteral("((tap)");
+    QTest::newRow("column filter") << QStringLiteral("title_idx:tap");
+    QTest::newRow("caret") << QStringLiteral("^tap");
+    QTest::newRow("boolean words") << QStringLiteral("AND OR NOT");
+    QTest::newRow("NUL") << QStringLiteral("tap") + QChar(0) + QStringLiteral("washer");
+    QTest::newRow("only punctuation") << QStringLiteral("!!! ??? ...");
+    QTest::newRow("empty") << QString();
+    QTest::newRow("emoji") << QStringLiteral("🚰 tap");
+    QTest::newRow("lone surrogate") << QString(QChar(0xD800)) + QStringLiteral("tap");
+}
+
+void TestCorpus::hostileQueriesAreSafe()
+{
+    QFETCH(QString, query);
+    const QString dir = m_dir.filePath(QStringLiteral("beir-h"));
+    if (!QFileInfo::exists(dir))
+        writeBeir(dir);
+    auto c = importCorpus(*m_db, {CorpusImport::Kind::Beir, dir, QStringLiteral("h")});
+    QVERIFY(c);
+    QList<SearchHit> hits;
+    try {
+        hits = searchBm25(*m_db, c.value(), query, 10);
+    } catch (const DbError &e) {
+        QFAIL(qPrintable(e.message()));
+    }
+    // Operators are words at most: never more documents than plain matching would give.
+    for (const SearchHit &h : hits)
+        QVERIFY(!h.docId.isEmpty());
+    if (query.contains(QLatin1String("tap")) && !query.startsWith(QLatin1String("ta*")))
+        QVERIFY2(!hits.isEmpty(), qPrintable(fts::matchExpression(query)));
+}
+
+void TestCorpus::brokenInputFailsWithLineAndLeavesNothing_data()
+{
+    QTest::addColumn<QByteArray>("corpus");
+    QTest::addColumn<QByteArray>("qrels");
+    QTest::addColumn<QString>("expected");
+    const QByteArray good = "{\"_id\": \"a\", \"text\": \"x\"}\n{\"_id\": \"b\", \"text\": \"y\"}\n";
+    const QByteArray goodQrels = "query-id\tcorpus-id\tscore\nq1\ta\t1\n";
+    QTest::newRow("bad JSON line") << QByteArray(good + "{\"_id\": \"c\", \"text\": \n") << goodQrels << QStringLiteral("corpus.jsonl:3: invalid JSON");
+    QTest::newRow("missing _id") << QByteArray(good + "{\"text\": \"z\"}\n") << goodQrels << QStringLiteral("corpus.jsonl:3: missing \"_id\"");
+    QTest::newRow("duplicate id") << QByteArray(good + "{\"_id\": \"a\", \"text\": \"again\"}\n") << goodQrels
+                                  << QStringLiteral("corpus.jsonl:3: duplicate document id 'a'");
+    QTest::newRow("text not a string") << QByteArray("{\"_id\": \"a\", \"text\": [1]}\n") << goodQrels << QStringLiteral("corpus.jsonl:1: \"text\" is not a string");
+    QTest::newRow("qrels unknown doc") << good << QByteArray("query-id\tcorpus-id\tscore\nq1\tzz\t1\n") << QStringLiteral("test.tsv:2: unknown corpus-id 'zz'");
+    QTest::newRow("qrels unknown query") << good << QByteArray("query-id\tcorpus-id\tscore\nq9\ta\t1\n") << QStringLiteral("test.tsv:2: unknown query-id 'q9'");
+    QTest::newRow("qrels no header") << good << QByteArray("q1\ta\t1\n") << QStringLiteral("test.tsv:1: expected the header");
+    QTest::newRow("qrels bad score") << good << QByteArray("query-id\tcorpus-id\tscore\nq1\ta\thigh\n") << QStringLiteral("test.tsv:2: score 'high'");
+}
+
+void TestCorpus::brokenInputFailsWithLineAndLeavesNothing()
+{
+    QFETCH(QByteArray, corpus);
+    QFETCH(QByteArray, qrels);
+    QFETCH(QString, expected);
+    QTemporaryDir dir;
+    write(dir.filePath(QStringLiteral("corpus.jsonl")), corpus);
+    write(dir.filePath(QStringLiteral("queries.jsonl")), "{\"_id\": \"q1\", \"text\": \"x\"}\n");
+    write(dir.filePath(QStringLiteral("qrels/test.tsv")), qrels);
+    auto c = importCorpus(*m_db, {CorpusImport::Kind::Beir, dir.path(), QStringLiteral("broken")});
+    QVERIFY(!c);
+    QVERIFY2(c.error().contains(expected), qPrintable(c.error()));
+    // Nothing of the failed import remains.
+    QCOMPARE(listCorpora(*m_db).size(), 0);
+    QCOMPARE(m_db->queryInt(QStringLiteral("SELECT COUNT(*) FROM documents")), 0);
+    QCOMPARE(m_db->queryInt(QStringLiteral("SELECT COUNT(*) FROM sqlite_schema WHERE name LIKE 'fts_%'")), 0);
+}
+
+void TestCorpus::importsJsonlAndFolder()
+{
+    const QString jsonl = m_dir.filePath(QStringLiteral("docs.jsonl"));
+    write(jsonl, "{\"doc\": \"r1\", \"heading\": \"Heat pumps\", \"body\": \"Cold climate heat pumps work at minus 25 degrees.\"}\n"
+                 "{\"doc\": \"r2\", \"body\": \"Solar panels and batteries.\"}\n");
+    CorpusImport o{CorpusImport::Kind::Jsonl, jsonl, QStringLiteral("energy")};
+    o.idField = QStringLiteral("doc");
+    o.titleField = QStringLiteral("heading");
+    o.textField = QStringLiteral("body");
+    auto c = importCorpus(*m_db, o);
+    QVERIFY2(c, qPrintable(c.error()));
+    QCOMPARE(c->documents, 2);
+    QCOMPARE(searchBm25(*m_db, c.value(), QStringLiteral("heat pumps"), 5).value(0).title, QStringLiteral("Heat pumps"));
+
+    const QString folder = m_dir.filePath(QStringLiteral("notes"));
+    write(folder + QStringLiteral("/a.md"), "# Onboarding\nRead the security handbook first.\n");
+    write(folder + QStringLiteral("/sub/b.txt"), "Expense reports are due on Friday.\n");
+    write(folder + QStringLiteral("/ignored.png"), "\x89PNG");
+    auto f = importCorpus(*m_db, {CorpusImport::Kind::Folder, folder, QStringLiteral("notes")});
+    QVERIFY2(f, qPrintable(f.error()));
+    QCOMPARE(f->documents, 2);
+    const QList<SearchHit> hits = searchBm25(*m_db, f.value(), QStringLiteral("security handbook"), 5);
+    QCOMPARE(hits.value(0).docId, QStringLiteral("a.md"));
+    QCOMPARE(hits.value(0).title, QStringLiteral("Onboarding"));
+    QCOMPARE(searchBm25(*m_db, f.value(), QStringLiteral("expense"), 5).value(0).docId, QStringLiteral("sub/b.txt"));
+
+    write(folder + QStringLiteral("/bad.txt"), QByteArray("caf\xe9 latin-1"));
+    auto bad = importCorpus(*m_db, {CorpusImport::Kind::Folder, folder, QStringLiteral("notes2")});
+    QVERIFY(!bad);
+    QVERIFY2(bad.error().contains(QStringLiteral("bad.txt")) && bad.error().contains(QStringLiteral("UTF-8")), qPrintable(bad.error()));
+}
+
+void TestCorpus::exportRoundTrips()
+{
+    const QString dir = m_dir.filePath(QStringLiteral("beir-x"));
+    writeBeir(dir);
+    QVERIFY(importCorpus(*m_db, {CorpusImport::Kind::Beir, dir, QStringLiteral("x")}));
+    const QString out = m_dir.filePath(QStringLiteral("exported"));
+    QVERIFY(exportBeir(*m_db, QStringLiteral("x"), out));
+    auto back = importCorpus(*m_db, {CorpusImport::Kind::Beir, out, QStringLiteral("x2")});
+    QVERIFY2(back, qPrintable(back.error()));
+    QCOMPARE(back->documents, 5);
+    QCOMPARE(back->queries, 3);
+    QCOMPARE(back->qrels, 4);
+    QCOMPARE(back->splits, (QStringList{QStringLiteral("dev"), QStringLiteral("test")}));
+    QVERIFY(!exportBeir(*m_db, QStringLiteral("nope"), out));
+}
+
+void TestCorpus::metricsOnHandComputedCases()
+{
+    using namespace metrics;
+    const Qrels q{{QStringLiteral("a"), 2}, {QStringLiteral("b"), 1}, {QStringLiteral("c"), 1}};
+    const QStringList ranking{QStringLiteral("x"), QStringLiteral("a"), QStringLiteral("y"), QStringLiteral("b")};
+    // DCG = 2/log2(3) + 1/log2(5) = 1.26186 + 0.43068; IDCG = 2 + 1/log2(3) + 1/log2(4) = 3.13093.
+    QVERIFY(qAbs(ndcgAt(ranking, q, 10) - (2 / std::log2(3.0) + 1 / std::log2(5.0)) / (2 + 1 / std::log2(3.0) + 0.5)) < 1e-12);
+    QVERIFY(qAbs(ndcgAt(ranking, q, 10) - 0.5405858) < 1e-6); // computed independently in Python
+    QCOMPARE(mrrAt(ranking, q, 10), 0.5);
+    QCOMPARE(mrrAt(ranking, q, 1), 0.0);
+    QVERIFY(qAbs(recallAt(ranking, q, 100) - 2.0 / 3.0) < 1e-12);
+    QVERIFY(qAbs(recallAt(ranking, q, 2) - 1.0 / 3.0) < 1e-12);
+    // AP = (1/2 + 2/4) / 3 relevant = 1/3 (trec_eval map_cut divides by all relevant).
+    QVERIFY(qAbs(mapAt(ranking, q, 10) - 1.0 / 3.0) < 1e-12);
+    QCOMPARE(ndcgAt({QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c")}, q, 10), 1.0);
+    QCOMPARE(ndcgAt({}, q, 10), 0.0);
+    // ignoreSelf drops the query's own id before scoring.
+    const QueryScores self = scoreQuery(QStringLiteral("x"), ranking, q, true);
+    QCOMPARE(self.mrr10, 1.0);
+    const Summary avg = average({scoreQuery(QStringLiteral("q1"), {QStringLiteral("a")}, q, false),
+                                 scoreQuery(QStringLiteral("q2"), {QStringLiteral("z")}, q, false)});
+    QCOMPARE(avg.queries, 2);
+    QCOMPARE(avg.mrr10, 0.5);
+}
+
+void TestCorpus::evaluationMatchesMetrics()
+{
+    const QString dir = m_dir.filePath(QStringLiteral("beir-e"));
+    writeBeir(dir);
+    auto c = importCorpus(*m_db, {CorpusImport::Kind::Beir, dir, QStringLiteral("e")});
+    QVERIFY(c);
+    auto r = evaluateBm25(*m_db, c.value(), QStringLiteral("test"), false);
+    QVERIFY2(r, qPrintable(r.error()));
+    QCOMPARE(r->summary.queries, 2); // q3 has no relevant documents
+    for (const metrics::QueryScores &s : r->perQuery) {
+        QStringList ranking;
+        for (const SearchHit &h : searchBm25(*m_db, c.value(), s.queryId == QLatin1String("q1") ? QStringLiteral("leaking tap washer")
+                                                                                              : QStringLiteral("漏水"), 100))
+            ranking << h.docId;
+        metrics::Qrels q;
+        Statement st = m_db->prepare(QStringLiteral("SELECT doc_ext_id, score FROM qrels WHERE split = 'test' AND query_ext_id = ?"));
+        st.bind(1, s.queryId);
+        while (st.step())
+            q.insert(st.columnText(0), static_cast<int>(st.columnInt(1)));
+        QCOMPARE(s.ndcg10, metrics::ndcgAt(ranking, q, 10));
+    }
+    QVERIFY(r->summary.ndcg10 > 0.5);
+    QCOMPARE(m_db->queryInt(QStringLiteral("SELECT COUNT(*) FROM eval_results WHERE method = 'bm25' AND split = 'test'")), 1);
+    QVERIFY(!evaluateBm25(*m_db, c.value(), QStringLiteral("train"), false));
+}
+
+QTEST_GUILESS_MAIN(TestCorpus)
+#include "tst_corpus.moc"
