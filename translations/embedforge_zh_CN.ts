@@ -32,6 +32,121 @@
     </message>
 </context>
 <context>
+    <name>ef::Corpus</name>
+    <message>
+        <source>%1: the document id is empty</source>
+        <translation>%1：文档编号为空</translation>
+    </message>
+    <message>
+        <source>%1: duplicate document id &apos;%2&apos; (first seen at %3)</source>
+        <translation>%1：文档编号“%2”重复（首次出现在 %3）</translation>
+    </message>
+    <message>
+        <source>documents</source>
+        <translation>文档</translation>
+    </message>
+    <message>
+        <source>%1: the query id is empty</source>
+        <translation>%1：查询编号为空</translation>
+    </message>
+    <message>
+        <source>%1: duplicate query id &apos;%2&apos;</source>
+        <translation>%1：查询编号“%2”重复</translation>
+    </message>
+    <message>
+        <source>queries</source>
+        <translation>查询</translation>
+    </message>
+    <message>
+        <source>%1: unknown query-id &apos;%2&apos;</source>
+        <translation>%1：未知的 query-id“%2”</translation>
+    </message>
+    <message>
+        <source>%1: unknown corpus-id &apos;%2&apos;</source>
+        <translation>%1：未知的 corpus-id“%2”</translation>
+    </message>
+    <message>
+        <source>%1: the pair (%2, %3) is listed twice</source>
+        <translation>%1：（%2, %3）这一对被列出了两次</translation>
+    </message>
+    <message>
+        <source>qrels</source>
+        <translation>相关性标注</translation>
+    </message>
+    <message>
+        <source>cannot read &apos;%1&apos;: %2</source>
+        <translation>无法读取“%1”：%2</translation>
+    </message>
+    <message>
+        <source>%1:%2: invalid JSON: %3</source>
+        <translation>%1:%2：无效的 JSON：%3</translation>
+    </message>
+    <message>
+        <source>%1:%2: not a JSON object</source>
+        <translation>%1:%2：不是 JSON 对象</translation>
+    </message>
+    <message>
+        <source>%1:%2: missing &quot;%3&quot;</source>
+        <translation>%1:%2：缺少“%3”</translation>
+    </message>
+    <message>
+        <source>%1:%2: &quot;%3&quot; is not a string</source>
+        <translation>%1:%2：“%3”不是字符串</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a BEIR folder: corpus.jsonl is missing</source>
+        <translation>“%1”不是 BEIR 文件夹：缺少 corpus.jsonl</translation>
+    </message>
+    <message>
+        <source>%1:%2: expected the header &apos;query-id&lt;TAB&gt;corpus-id&lt;TAB&gt;score&apos;</source>
+        <translation>%1:%2：应为表头“query-id&lt;TAB&gt;corpus-id&lt;TAB&gt;score”</translation>
+    </message>
+    <message>
+        <source>%1:%2: expected 3 tab-separated columns, found %3</source>
+        <translation>%1:%2：应为 3 个制表符分隔的列，实际为 %3 列</translation>
+    </message>
+    <message>
+        <source>%1:%2: score &apos;%3&apos; is not an integer</source>
+        <translation>%1:%2：分数“%3”不是整数</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a folder</source>
+        <translation>“%1”不是文件夹</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not UTF-8 text</source>
+        <translation>“%1”不是 UTF-8 文本</translation>
+    </message>
+    <message>
+        <source>a corpus needs a name</source>
+        <translation>语料库需要一个名称</translation>
+    </message>
+    <message>
+        <source>a corpus named &apos;%1&apos; already exists</source>
+        <translation>已存在名为“%1”的语料库</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; holds no documents</source>
+        <translation>“%1”中没有文档</translation>
+    </message>
+    <message>
+        <source>no corpus named &apos;%1&apos; in this workspace</source>
+        <translation>此工作区中没有名为“%1”的语料库</translation>
+    </message>
+    <message>
+        <source>cannot create &apos;%1&apos;</source>
+        <translation>无法创建“%1”</translation>
+    </message>
+    <message>
+        <source>cannot write &apos;%1&apos;: %2</source>
+        <translation>无法写入“%1”：%2</translation>
+    </message>
+    <message>
+        <source>corpus &apos;%1&apos; has no qrels for split &apos;%2&apos; (it has: %3)</source>
+        <translation>语料库“%1”没有划分“%2”的相关性标注（已有：%3）</translation>
+    </message>
+</context>
+<context>
     <name>ef::Database</name>
     <message>
         <source>cannot open &apos;%1&apos;: %2</source>
@@ -2028,6 +2143,74 @@ raw: %3</source>
     <message>
         <source>--language-weights takes CODE=WEIGHT pairs, e.g. en=0.5,zh=0.2; &apos;%1&apos; is not one</source>
         <translation>--language-weights 需要 代码=权重 形式，例如 en=0.5,zh=0.2；“%1”不符合</translation>
+    </message>
+    <message>
+        <source>--method %1 needs the embedding model core, which this build does not include yet; use --method bm25</source>
+        <translation>--method %1 需要嵌入模型核心，本版本尚未包含；请使用 --method bm25</translation>
+    </message>
+    <message>
+        <source>--method must be bm25, dense or hybrid, not &apos;%1&apos;</source>
+        <translation>--method 必须是 bm25、dense 或 hybrid，而不是“%1”</translation>
+    </message>
+    <message>
+        <source>give exactly one of --beir DIR, --jsonl FILE or --folder DIR</source>
+        <translation>请只提供 --beir DIR、--jsonl FILE 或 --folder DIR 中的一个</translation>
+    </message>
+    <message>
+        <source>--name N is required</source>
+        <translation>必须提供 --name N</translation>
+    </message>
+    <message>
+        <source>importing</source>
+        <translation>导入中</translation>
+    </message>
+    <message>
+        <source>Imported corpus &apos;%1&apos;: %2 documents, %3 queries, %4 qrels (%5)</source>
+        <translation>已导入语料库“%1”：%2 篇文档，%3 个查询，%4 条相关性标注（%5）</translation>
+    </message>
+    <message>
+        <source>No corpora in this workspace.</source>
+        <translation>此工作区中没有语料库。</translation>
+    </message>
+    <message>
+        <source>--name N and --out DIR are required</source>
+        <translation>必须提供 --name N 和 --out DIR</translation>
+    </message>
+    <message>
+        <source>Exported &apos;%1&apos; to %2</source>
+        <translation>已将“%1”导出到 %2</translation>
+    </message>
+    <message>
+        <source>No results.</source>
+        <translation>没有结果。</translation>
+    </message>
+    <message>
+        <source>evaluating</source>
+        <translation>评估中</translation>
+    </message>
+    <message>
+        <source>(%1 queries, split %2, bm25)</source>
+        <translation>（%1 个查询，划分 %2，bm25）</translation>
+    </message>
+    <message>
+        <source>Import a corpus (BEIR folder, JSONL or a folder of text files) with an FTS5 index</source>
+        <translation>导入语料库（BEIR 文件夹、JSONL 或文本文件夹）并建立 FTS5 索引</translation>
+    </message>
+    <message>
+        <source>List the workspace&apos;s corpora</source>
+        <translation>列出工作区中的语料库</translation>
+    </message>
+    <message>
+        <source>Export a corpus in BEIR layout</source>
+        <translation>以 BEIR 格式导出语料库</translation>
+    </message>
+    <message>
+        <source>Search a corpus (BM25 over FTS5; any query text is safe)</source>
+        <translation>检索语料库（基于 FTS5 的 BM25；任何查询文本都是安全的）</translation>
+    </message>
+    <message>
+        <source>Evaluate retrieval on the corpus&apos;s qrels: nDCG@10, Recall@100, MRR@10, MAP@10</source>
+        <translation>在语料库的相关性标注上评估检索：nDCG@10、Recall@100、MRR@10、MAP@10</translation>
     </message>
 </context>
 <context>

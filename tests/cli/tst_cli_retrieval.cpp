@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// End-to-end: corpus import / list / export, search and eval through embedforge-cli.
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "tests/common/testutil.h"
+
+using ef::test::runCli;
+
+class TestCliRetrieval final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void importListSearchEvalExport();
+    void errorsAndUsage();
+
+private:
+    QString ws() const { return m_dir.filePath(QStringLiteral("r.efws")); }
+    QTemporaryDir m_dir;
+};
+
+void TestCliRetrieval::initTestCase()
+{
+    const QString beir = m_dir.filePath(QStringLiteral("beir"));
+    QDir().mkpath(beir + QStringLiteral("/qrels"));
+    auto write = [](const QString &path, const QByteArray &data) {
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(data);
+    };
+    write(beir + QStringLiteral("/corpus.jsonl"),
+          "{\"_id\":\"d1\",\"title\":\"Heat pumps\",\"text\":\"Cold climate heat pumps keep working at minus 25 degrees.\"}\n"
+          "{\"_id\":\"d2\",\"title\":\"Solar\",\"text\":\"Solar panels produce most power at noon.\"}\n"
+          "{\"_id\":\"d3\",\"title\":\"Insulation\",\"text\":\"Insulating the loft keeps heat in during winter.\"}\n");
+    write(beir + QStringLiteral("/queries.jsonl"), "{\"_id\":\"q1\",\"text\":\"heat pump cold winter\"}\n{\"_id\":\"q2\",\"text\":\"solar noon\"}\n");
+    write(beir + QStringLiteral("/qrels/test.tsv"), "query-id\tcorpus-id\tscore\nq1\td1\t2\nq1\td3\t1\nq2\td2\t1\n");
+    QCOMPARE(runCli({QStringLiteral("workspace"), QStringLiteral("init"), ws()}).exitCode, 0);
+}
+
+void TestCliRetrieval::importListSearchEvalExport()
+{
+    const auto imp = runCli({QStringLiteral("corpus"), QStringLiteral("import"), QStringLiteral("--beir"), m_dir.filePath(QStringLiteral("beir")),
+                             QStringLiteral("--name"), QStringLiteral("energy"), QStringLiteral("--workspace"), ws(), QStringLiteral("--json")});
+    QVERIFY2(imp.exitCode == 0, imp.err.constData());
+    QCOMPARE(QJsonDocument::fromJson(imp.out).object().value(QStringLiteral("documents")).toInt(), 3);
+
+    const auto list = runCli({QStringLiteral("corpus"), QStringLiteral("list"), QStringLiteral("--json"), QStringLiteral("--workspace"), ws()});
+    QCOMPARE(list.exitCode, 0);
+    const QJsonArray corpora = QJsonDocument::fromJson(list.out).object().value(QStringLiteral("corpora")).toArray();
+    QCOMPARE(corpora.size(), 1);
+    QCOMPARE(corpora.first().toObject().value(QStringLiteral("name")).toString(), QStringLiteral("energy"));
+
+    const auto search = runCli({QStringLiteral("search"), QStringLiteral("--corpus"), QStringLiteral("energy"), QStringLiteral("--method"),
+                                QStringLiteral("bm25"), QStringLiteral("--k"), QStringLiteral("2"), QStringLiteral("--json"),
+                                QStringLiteral("--workspace"), ws(), QStringLiteral("heat pumps \"NEAR(\" -x*")});
+    QVERIFY2(search.exitCode == 0, search.err.constData());
+    const QJsonArray hits = QJsonDocument::fromJson(search.out).object().value(QStringLiteral("hits")).toArray();
+    QVERIFY(!hits.isEmpty() && hits.size() <= 2);
+    QCOMPARE(hits.first().toObject().value(QStringLiteral("id")).toString(), QStringLiteral("d1"));
+
+    const auto eval = runCli({QStringLiteral("eval"), QStringLiteral("--corpus"), QStringLiteral("energy"), QStringLiteral("--method"),
+                              QStringLiteral("bm25"), QStringLiteral("--json"), QStringLiteral("--workspace"), ws()});
+    QVERIFY2(eval.exitCode == 0, eval.err.constData());
+    const QJsonObject m = QJsonDocument::fromJson(eval.out).object();
+    for (const char *key : {"ndcg@10", "recall@100", "mrr@10", "map@10", "queries"})
+        QVERIFY2(m.contains(QLatin1String(key)), key);
+    QCOMPARE(m.value(QStringLiteral("queries")).toInt(), 2);
+    QCOMPARE(m.value(QStringLiteral("mrr@10")).toDouble(), 1.0);
+    const auto human = runCli({QStringLiteral("eval"), QStringLiteral("--corpus"), QStringLiteral("energy"), QStringLiteral("--workspace"), ws()});
+    QCOMPARE(human.exitCode, 0);
+    QVERIFY(human.out.contains("nDCG@10") && human.out.contains("Recall@100") && human.out.contains("MRR@10"));
+
+    const QString out = m_dir.filePath(QStringLiteral("exported"));
+    QCOMPARE(runCli({QStringLiteral("corpus"), QStringLiteral("export"), QStringLiteral("--name"), QStringLiteral("energy"), QStringLiteral("--out"),
+                     out, QStringLiteral("--workspace"), ws()})
+                 .exitCode,
+             0);
+    QVERIFY(QFile::exists(out + QStringLiteral("/corpus.jsonl")));
+    QVERIFY(QFile::exists(out + QStringLiteral("/qrels/test.tsv")));
+}
+
+void TestCliRetrieval::errorsAndUsage()
+{
+    const auto dense = runCli({QStringLiteral("search"), QStringLiteral("--corpus"), QStringLiteral("energy"), QStringLiteral("--method"),
+                               QStringLiteral("dense"), QStringLiteral("--workspace"), ws(), QStringLiteral("heat")});
+    QCOMPARE(dense.exitCode, 2);
+    QVERIFY(dense.err.contains("embedding model core"));
+    const auto missing = runCli({QStringLiteral("search"), QStringLiteral("--corpus"), QStringLiteral("nope"), QStringLiteral("--workspace"), ws(),
+                                 QStringLiteral("x")});
+    QCOMPARE(missing.exitCode, 1);
+    QVERIFY(missing.err.contains("no corpus named 'nope'"));
+    const auto twoSources = runCli({QStringLiteral("corpus"), QStringLiteral("import"), QStringLiteral("--beir"), QStringLiteral("a"),
+                                    QStringLiteral("--jsonl"), QStringLiteral("b"), QStringLiteral("--name"), QStringLiteral("n"),
+                                    QStringLiteral("--workspace"), ws()});
+    QCOMPARE(twoSources.exitCode, 2);
+    const auto badFile = runCli({QStringLiteral("corpus"), QStringLiteral("import"), QStringLiteral("--jsonl"), m_dir.filePath(QStringLiteral("none.jsonl")),
+                                 QStringLiteral("--name"), QStringLiteral("n"), QStringLiteral("--workspace"), ws()});
+    QCOMPARE(badFile.exitCode, 1);
+    QVERIFY(badFile.err.contains("none.jsonl"));
+}
+
+QTEST_GUILESS_MAIN(TestCliRetrieval)
+#include "tst_cli_retrieval.moc"
