@@ -57,6 +57,14 @@ QString joinCjk(const QString &segmented)
 {
     const QList<uint> cps = segmented.toUcs4();
     const int n = static_cast<int>(cps.size());
+    // Snippet markers (\x01, \x02) are looked through; CJK punctuation joins like CJK text.
+    const auto cjkLike = [](char32_t c) { return isCjk(c) || (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF00 && c <= 0xFFEF); };
+    const auto neighbour = [&](int from, int step) -> char32_t {
+        for (int k = from; k >= 0 && k < n; k += step)
+            if (cps[k] != ' ' && cps[k] != 1 && cps[k] != 2)
+                return cps[k];
+        return 0;
+    };
     QString out;
     for (int i = 0; i < n;) {
         if (cps[i] != ' ') {
@@ -66,12 +74,12 @@ QString joinCjk(const QString &segmented)
         int j = i;
         while (j < n && cps[j] == ' ')
             ++j;
-        const char32_t prev = i > 0 ? cps[i - 1] : 0;
-        const char32_t next = j < n ? cps[j] : 0;
-        if (isCjk(prev) || isCjk(next)) {
+        const char32_t prev = neighbour(i - 1, -1);
+        const char32_t next = neighbour(j, 1);
+        if (cjkLike(prev) || cjkLike(next)) {
             // Spaces added around CJK characters: none between two of them or at the ends,
             // one between a CJK character and other text.
-            if (prev && next && !(isCjk(prev) && isCjk(next)))
+            if (prev && next && !(cjkLike(prev) && cjkLike(next)))
                 out += QLatin1Char(' ');
         } else {
             for (int k = i; k < j; ++k)

@@ -92,3 +92,27 @@ for r in records[:valid]:
 print("wrote %d records (%d valid, %d invalid, 10 duplicates) to %s" % (len(records), valid, len(bad), os.path.normpath(out)))
 print("families:", fam)
 print("languages:", dict(sorted(langs.items(), key=lambda kv: -kv[1])))
+
+# A BEIR-layout demo corpus for the Search page, from the valid retrieval examples: each
+# query's positive document is relevant (score 2); hard negatives stay in as distractors.
+corpus_dir = os.path.join(here, "..", "resources", "demo", "corpus")
+os.makedirs(os.path.join(corpus_dir, "qrels"), exist_ok=True)
+docs, queries, qrels = [], [], []
+for i, r in enumerate(x for x in records[:valid] if x["family"] == "retrieval"):
+    pos_id, neg_id, q_id = "doc%03dp" % i, "doc%03dn" % i, "q%03d" % i
+    title = r["positive"].split(". ")[0][:80] if r["language"] not in ("zh", "ja") else r["positive"].split("。")[0][:30]
+    docs.append({"_id": pos_id, "title": title, "text": r["positive"]})
+    docs.append({"_id": neg_id, "title": "", "text": r["negative"]})
+    queries.append({"_id": q_id, "text": r["query"]})
+    qrels.append((q_id, pos_id, 2))
+with open(os.path.join(corpus_dir, "corpus.jsonl"), "w", encoding="utf-8") as f:
+    for d in docs:
+        f.write(json.dumps(d, ensure_ascii=False) + "\n")
+with open(os.path.join(corpus_dir, "queries.jsonl"), "w", encoding="utf-8") as f:
+    for q in queries:
+        f.write(json.dumps(q, ensure_ascii=False) + "\n")
+with open(os.path.join(corpus_dir, "qrels", "test.tsv"), "w", encoding="utf-8") as f:
+    f.write("query-id\tcorpus-id\tscore\n")
+    for q, d, s in qrels:
+        f.write("%s\t%s\t%d\n" % (q, d, s))
+print("demo corpus: %d documents, %d queries" % (len(docs), len(queries)))

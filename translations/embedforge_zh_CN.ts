@@ -979,6 +979,14 @@ Negative: %3
         <source>Loaded %1 demo examples into %2</source>
         <translation>已将 %1 个演示样本载入 %2</translation>
     </message>
+    <message>
+        <source>Search</source>
+        <translation>检索</translation>
+    </message>
+    <message>
+        <source>The demo workspace %1 was created but its corpus could not be loaded: %2</source>
+        <translation>演示工作区 %1 已创建，但无法载入其语料库：%2</translation>
+    </message>
 </context>
 <context>
     <name>ef::Sampler</name>
@@ -1001,6 +1009,89 @@ Negative: %3
     <message>
         <source>the language weights add up to zero</source>
         <translation>语言权重之和为零</translation>
+    </message>
+</context>
+<context>
+    <name>ef::SearchPage</name>
+    <message>
+        <source>Evaluate (BM25)</source>
+        <translation>评估（BM25）</translation>
+    </message>
+    <message>
+        <source>Type a query: results update as you type</source>
+        <translation>输入查询：结果随输入实时更新</translation>
+    </message>
+    <message>
+        <source>Queries of this corpus…</source>
+        <translation>此语料库的查询…</translation>
+    </message>
+    <message>
+        <source>Corpus:</source>
+        <translation>语料库：</translation>
+    </message>
+    <message>
+        <source>Method: BM25</source>
+        <translation>方法：BM25</translation>
+    </message>
+    <message>
+        <source>Query</source>
+        <translation>查询</translation>
+    </message>
+    <message>
+        <source>nDCG@10</source>
+        <translation>nDCG@10</translation>
+    </message>
+    <message>
+        <source>Recall@100</source>
+        <translation>Recall@100</translation>
+    </message>
+    <message>
+        <source>MRR@10</source>
+        <translation>MRR@10</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>检索</translation>
+    </message>
+    <message>
+        <source>%1 (%2 documents)</source>
+        <translation>%1（%2 篇文档）</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;This workspace has no corpus yet. Import one with &lt;code&gt;embedforge-cli corpus import&lt;/code&gt; (BEIR folder, JSONL or a folder of text files).&lt;/p&gt;</source>
+        <translation>&lt;p&gt;此工作区还没有语料库。请用 &lt;code&gt;embedforge-cli corpus import&lt;/code&gt; 导入一个（BEIR 文件夹、JSONL 或文本文件夹）。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>%1 results in %2 ms</source>
+        <translation>%1 条结果，用时 %2 毫秒</translation>
+    </message>
+    <message>
+        <source>relevant (%1)</source>
+        <translation>相关（%1）</translation>
+    </message>
+    <message>
+        <source>not judged relevant</source>
+        <translation>未标注为相关</translation>
+    </message>
+    <message>
+        <source>(untitled)</source>
+        <translation>（无标题）</translation>
+    </message>
+    <message>
+        <source>No results.</source>
+        <translation>没有结果。</translation>
+    </message>
+    <message>
+        <source>Corpus &apos;%1&apos; has no qrels to evaluate against.</source>
+        <translation>语料库“%1”没有可用于评估的相关性标注。</translation>
+    </message>
+    <message>
+        <source>Evaluate BM25 on %1 (%2)</source>
+        <translation>在 %1（%2）上评估 BM25</translation>
+    </message>
+    <message>
+        <source>nDCG@10 %1 · Recall@100 %2 · MRR@10 %3 · MAP@10 %4 (%5 queries, split %6)</source>
+        <translation>nDCG@10 %1 · Recall@100 %2 · MRR@10 %3 · MAP@10 %4（%5 个查询，划分 %6）</translation>
     </message>
 </context>
 <context>

@@ -19,6 +19,7 @@
 #include <QStatusBar>
 
 #include "backend/database.h"
+#include "backend/corpus.h"
 #include "backend/dataset.h"
 #include "backend/jobhistory.h"
 #include "backend/jobs.h"
@@ -27,6 +28,7 @@
 #include "widgets/datasetpage.h"
 #include "widgets/generatepage.h"
 #include "widgets/jobsdock.h"
+#include "widgets/searchpage.h"
 #include "widgets/logdock.h"
 #include "widgets/settingsdialog.h"
 #include "widgets/templatespage.h"
@@ -63,10 +65,12 @@ MainWindow::MainWindow(JobManager *jobs, QWidget *parent)
     m_generatePage = new GeneratePage(jobs, &m_ioPool, this);
     m_datasetPage = new DatasetPage(&m_ioPool, this);
     m_datasetPage->setJobManager(jobs);
+    m_searchPage = new SearchPage(jobs, &m_ioPool, this);
     addPage(QStringLiteral("workspace"), tr("Workspace"), m_workspacePage);
     addPage(QStringLiteral("templates"), tr("Templates"), m_templatesPage);
     addPage(QStringLiteral("generate"), tr("Generate"), m_generatePage);
     addPage(QStringLiteral("dataset"), tr("Dataset"), m_datasetPage);
+    addPage(QStringLiteral("search"), tr("Search"), m_searchPage);
     connect(m_workspacePage, &WorkspacePage::checkRequested, this, &MainWindow::checkWorkspace);
     m_generatePage->setSettings(m_settings);
     // New examples show up in the Dataset page when a run ends.
@@ -221,6 +225,11 @@ void MainWindow::openDemoWorkspace(const QString &path)
             return makeError(tr("The demo workspace %1 was created but its examples could not be loaded: %2")
                                  .arg(path, loaded.error()));
         qCInfo(lcWindow, "%s", qPrintable(tr("Loaded %1 demo examples into %2").arg(loaded.value()).arg(path)));
+        if (auto db = ws->connect()) {
+            auto corpus = importCorpus(**db, {CorpusImport::Kind::Beir, QStringLiteral(":/demo/corpus"), QStringLiteral("demo")});
+            if (!corpus)
+                return makeError(tr("The demo workspace %1 was created but its corpus could not be loaded: %2").arg(path, corpus.error()));
+        }
         return ws;
     });
 }
@@ -254,6 +263,7 @@ void MainWindow::setWorkspace(const Workspace &ws)
     m_templatesPage->setWorkspace(ws);
     m_generatePage->setWorkspace(ws);
     m_datasetPage->setWorkspace(ws);
+    m_searchPage->setWorkspace(ws);
     qCInfo(lcWindow, "%s",
            qPrintable(tr("Opened workspace %1 (schema version %2)").arg(ws.path()).arg(ws.schemaVersion())));
     Q_EMIT workspaceOpened(ws);

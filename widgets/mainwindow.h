@@ -22,6 +22,7 @@ class DatasetPage;
 class GeneratePage;
 class JobsDock;
 class LogDock;
+class SearchPage;
 class TemplatesPage;
 class WorkspacePage;
 
@@ -84,6 +85,7 @@ private:
     TemplatesPage *m_templatesPage;
     GeneratePage *m_generatePage;
     DatasetPage *m_datasetPage;
+    SearchPage *m_searchPage;
     JobsDock *m_jobsDock;
     LogDock *m_logDock;
     QLabel *m_workspaceLabel;

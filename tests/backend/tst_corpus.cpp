@@ -103,6 +103,7 @@ void TestCorpus::cjkQueriesMatchInsideRuns()
 {
     QCOMPARE(fts::segmentForIndex(QStringLiteral("修理水龙头 now")), QStringLiteral(" 修  理  水  龙  头  now"));
     QCOMPARE(fts::joinCjk(fts::segmentForIndex(QStringLiteral("修理水龙头 now"))), QStringLiteral("修理水龙头 now"));
+    QCOMPARE(fts::joinCjk(QStringLiteral(" \x01空 调\x02 效 果 ， 很 好 ok")), QStringLiteral("\x01空调\x02效果，很好 ok"));
     QCOMPARE(fts::queryTerms(QStringLiteral("水龙头leak 漏水")), (QStringList{QStringLiteral("水龙头"), QStringLiteral("leak"), QStringLiteral("漏水")}));
     const QString dir = m_dir.filePath(QStringLiteral("beir-cjk"));
     writeBeir(dir);

@@ -210,6 +210,8 @@ void TestMainWindow::demoWorkspaceHasExamplesOffline()
     QVERIFY((*db)->queryInt(QStringLiteral("SELECT COUNT(*) FROM examples WHERE status = 'invalid'")) >= 5);
     QVERIFY((*db)->queryInt(QStringLiteral("SELECT COUNT(*) FROM examples WHERE status = 'duplicate'")) >= 5);
     QCOMPARE((*db)->queryInt(QStringLiteral("SELECT COUNT(*) FROM templates")), 10);
+    QCOMPARE((*db)->queryInt(QStringLiteral("SELECT COUNT(*) FROM corpora WHERE name = 'demo'")), 1);
+    QVERIFY(w.pageIds().contains(QStringLiteral("search")));
     w.showPage(QStringLiteral("dataset"));
     QTest::qWait(800);
     QVERIFY(w.grab().save(QDir(test::artifactsDir()).filePath(QStringLiteral("demo-dataset.png"))));
