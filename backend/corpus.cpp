@@ -381,12 +381,22 @@ QList<SearchHit> searchBm25(Database &db, const CorpusInfo &corpus, const QStrin
     if (match.isEmpty() || k <= 0)
         return hits;
     const QString fts = ftsTable(corpus.id);
-    Statement st = db.prepare(QStringLiteral("SELECT d.ext_id, d.title, snippet(%1, 1, char(1), char(2), '…', 24), bm25(%1) AS s "
-                                             "FROM %1 JOIN documents d ON d.id = %1.rowid WHERE %1 MATCH ? ORDER BY s LIMIT ?")
-                                  .arg(fts));
-    st.bind(1, match).bind(2, k);
-    while (st.step())
-        hits.append({st.columnText(0), st.columnText(1), fts::joinCjk(st.columnText(2)), -st.columnDouble(3)});
+    // Rank first (cheap: no joins, no snippets), then build title and snippet for the top k
+    // only; in one statement SQLite would compute them for every matching row before sorting.
+    Statement rank = db.prepare(QStringLiteral("SELECT rowid, rank FROM %1 WHERE %1 MATCH ? ORDER BY rank LIMIT ?").arg(fts));
+    rank.bind(1, match).bind(2, k);
+    QList<QPair<qint64, double>> top;
+    while (rank.step())
+        top.append({rank.columnInt(0), -rank.columnDouble(1)});
+    Statement detail = db.prepare(QStringLiteral("SELECT d.ext_id, d.title, snippet(%1, 1, char(1), char(2), '…', 24) "
+                                                 "FROM %1 JOIN documents d ON d.id = %1.rowid WHERE %1 MATCH ? AND %1.rowid = ?")
+                                      .arg(fts));
+    for (const auto &[rowid, score] : top) {
+        detail.bind(1, match).bind(2, rowid);
+        if (detail.step())
+            hits.append({detail.columnText(0), detail.columnText(1), fts::joinCjk(detail.columnText(2)), score});
+        detail.reset();
+    }
     return hits;
 }
 
