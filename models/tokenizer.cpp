@@ -2,11 +2,13 @@
 // Tokenizer loading (tokenizer.json or SentencePiece .model) and the SentencePiece-backed tokenizer.
 #include "models/tokenizer.h"
 
+#include <cstdlib>
 #include <fstream>
+#include <type_traits>
 #include <sstream>
 #include <sys/stat.h>
 
-#include <sentencepiece_processor.h>
+#include <dlfcn.h>
 
 namespace ef {
 
@@ -32,34 +34,103 @@ std::string readFile(const std::string &path)
     return ss.str();
 }
 
+// The functions of sentencepiece_module.cpp, loaded once per process.
+struct SpmModule
+{
+    void *(*load)(const char *, size_t, char *, size_t) = nullptr;
+    void (*free)(void *) = nullptr;
+    long (*encode)(void *, const char *, size_t, int *, size_t, char *, size_t) = nullptr;
+    long (*decode)(void *, const int *, size_t, char *, size_t, char *, size_t) = nullptr;
+    const char *(*idToPiece)(void *, int, size_t *) = nullptr;
+    int (*pieceToId)(void *, const char *, size_t) = nullptr;
+    int (*info)(void *, int) = nullptr;
+    int (*is)(void *, int, int) = nullptr;
+    std::string error;
+};
+
+const SpmModule &spmModule()
+{
+    static const SpmModule module = [] {
+        SpmModule m;
+        std::vector<std::string> candidates;
+        if (const char *env = std::getenv("EMBEDFORGE_SPM_MODULE"))
+            candidates.emplace_back(env);
+        candidates.emplace_back(EMBEDFORGE_SPM_MODULE_BUILD_PATH);
+        candidates.emplace_back(EMBEDFORGE_SPM_MODULE_INSTALL_PATH);
+        void *lib = nullptr;
+        std::string tried;
+        for (const auto &c : candidates) {
+            lib = ::dlopen(c.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND);
+            if (lib)
+                break;
+            const char *e = ::dlerror();
+            tried += "\n  " + c + ": " + (e ? e : "not found");
+        }
+        if (!lib) {
+            m.error = "cannot load the SentencePiece module:" + tried;
+            return m;
+        }
+        auto sym = [&](auto &fn, const char *name) {
+            fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(::dlsym(lib, name));
+            if (!fn && m.error.empty())
+                m.error = std::string("the SentencePiece module lacks ") + name;
+        };
+        sym(m.load, "ef_spm_load");
+        sym(m.free, "ef_spm_free");
+        sym(m.encode, "ef_spm_encode");
+        sym(m.decode, "ef_spm_decode");
+        sym(m.idToPiece, "ef_spm_id_to_piece");
+        sym(m.pieceToId, "ef_spm_piece_to_id");
+        sym(m.info, "ef_spm_info");
+        sym(m.is, "ef_spm_is");
+        return m;
+    }();
+    return module;
+}
+
 class SentencePieceTokenizer final : public Tokenizer
 {
 public:
-    SentencePieceTokenizer(const std::string &bytes, const std::string &source) : m_source(source)
+    SentencePieceTokenizer(const std::string &bytes, const std::string &source) : m_source(source), m_mod(spmModule())
     {
-        const auto status = m_sp.LoadFromSerializedProto(bytes);
-        if (!status.ok())
-            throw TokenizerError(source, "not a SentencePiece model: " + status.ToString());
+        if (!m_mod.error.empty())
+            throw TokenizerError(source, m_mod.error);
+        char err[512] = {0};
+        m_handle = m_mod.load(bytes.data(), bytes.size(), err, sizeof err);
+        if (!m_handle)
+            throw TokenizerError(source, std::string("not a SentencePiece model: ") + err);
+        m_pieces = m_mod.info(m_handle, 0);
+        m_bos = m_mod.info(m_handle, 1);
+        m_unk = m_mod.info(m_handle, 2);
     }
+    ~SentencePieceTokenizer() override { m_mod.free(m_handle); }
+    SentencePieceTokenizer(const SentencePieceTokenizer &) = delete;
+    SentencePieceTokenizer &operator=(const SentencePieceTokenizer &) = delete;
 
     TokenizedText encodeWithTokens(const std::string &text, bool addSpecialTokens) const override
     {
         size_t bad = 0;
         if (!isValidUtf8(text, &bad))
             throw TokenizerError(m_source, "input text is not valid UTF-8 (byte " + std::to_string(bad) + ")");
-        std::vector<int> ids;
-        const auto status = m_sp.Encode(text, &ids);
-        if (!status.ok())
-            throw TokenizerError(m_source, "SentencePiece encode failed: " + status.ToString());
+        std::vector<int> ids(text.size() + 8);
+        char err[512] = {0};
+        long n = m_mod.encode(m_handle, text.data(), text.size(), ids.data(), ids.size(), err, sizeof err);
+        if (n > static_cast<long>(ids.size())) {
+            ids.resize(static_cast<size_t>(n));
+            n = m_mod.encode(m_handle, text.data(), text.size(), ids.data(), ids.size(), err, sizeof err);
+        }
+        if (n < 0)
+            throw TokenizerError(m_source, std::string("SentencePiece encode failed: ") + err);
+        ids.resize(static_cast<size_t>(n));
         TokenizedText out;
         // Like Hugging Face's LlamaTokenizer: BOS in front when the model has one.
-        if (addSpecialTokens && m_sp.bos_id() >= 0) {
-            out.ids.push_back(m_sp.bos_id());
-            out.tokens.push_back(m_sp.IdToPiece(m_sp.bos_id()));
+        if (addSpecialTokens && m_bos >= 0) {
+            out.ids.push_back(m_bos);
+            out.tokens.push_back(piece(m_bos));
         }
         for (int id : ids) {
             out.ids.push_back(id);
-            out.tokens.push_back(m_sp.IdToPiece(id));
+            out.tokens.push_back(piece(id));
         }
         return out;
     }
@@ -68,44 +139,61 @@ public:
     {
         std::vector<int> kept;
         for (int64_t id : ids) {
-            if (id < 0 || id >= m_sp.GetPieceSize())
+            if (id < 0 || id >= m_pieces)
                 continue;
-            if (skipSpecialTokens && m_sp.IsControl(static_cast<int>(id)))
+            if (skipSpecialTokens && m_mod.is(m_handle, static_cast<int>(id), 0))
                 continue;
             kept.push_back(static_cast<int>(id));
         }
-        std::string out;
-        const auto status = m_sp.Decode(kept, &out);
-        if (!status.ok())
-            throw TokenizerError(m_source, "SentencePiece decode failed: " + status.ToString());
+        std::string out(kept.size() * 8 + 16, '\0');
+        char err[512] = {0};
+        long n = m_mod.decode(m_handle, kept.data(), kept.size(), out.data(), out.size(), err, sizeof err);
+        if (n > static_cast<long>(out.size())) {
+            out.resize(static_cast<size_t>(n));
+            n = m_mod.decode(m_handle, kept.data(), kept.size(), out.data(), out.size(), err, sizeof err);
+        }
+        if (n < 0)
+            throw TokenizerError(m_source, std::string("SentencePiece decode failed: ") + err);
+        out.resize(static_cast<size_t>(n));
         return out;
     }
 
     std::optional<int64_t> tokenToId(const std::string &token) const override
     {
-        const int id = m_sp.PieceToId(token);
-        if (id == m_sp.unk_id() && token != m_sp.IdToPiece(id))
+        const int id = m_mod.pieceToId(m_handle, token.data(), token.size());
+        if (id == m_unk && token != piece(id))
             return std::nullopt;
         return id;
     }
     std::optional<std::string> idToToken(int64_t id) const override
     {
-        if (id < 0 || id >= m_sp.GetPieceSize())
+        if (id < 0 || id >= m_pieces)
             return std::nullopt;
-        return m_sp.IdToPiece(static_cast<int>(id));
+        return piece(static_cast<int>(id));
     }
-    int64_t vocabSize() const override { return m_sp.GetPieceSize(); }
+    int64_t vocabSize() const override { return m_pieces; }
     bool isSpecial(int64_t id) const override
     {
-        return id >= 0 && id < m_sp.GetPieceSize()
-               && (m_sp.IsControl(static_cast<int>(id)) || m_sp.IsUnknown(static_cast<int>(id)));
+        return id >= 0 && id < m_pieces
+               && (m_mod.is(m_handle, static_cast<int>(id), 0) || m_mod.is(m_handle, static_cast<int>(id), 1));
     }
     std::string kind() const override { return "sentencepiece"; }
     std::string source() const override { return m_source; }
 
 private:
+    std::string piece(int id) const
+    {
+        size_t len = 0;
+        const char *p = m_mod.idToPiece(m_handle, id, &len);
+        return std::string(p, len);
+    }
+
     std::string m_source;
-    sentencepiece::SentencePieceProcessor m_sp;
+    const SpmModule &m_mod;
+    void *m_handle = nullptr;
+    int m_pieces = 0;
+    int m_bos = -1;
+    int m_unk = 0;
 };
 
 } // namespace

@@ -95,5 +95,6 @@ private:
 
 // One function per command group (each in its own file).
 void registerWorkspaceCommands(Registry &registry);
+void registerTokenizeCommands(Registry &registry);
 
 } // namespace ef::cli

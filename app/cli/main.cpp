@@ -78,6 +78,7 @@ int main(int argc, char **argv)
 
     ef::cli::Registry registry;
     ef::cli::registerWorkspaceCommands(registry);
+    ef::cli::registerTokenizeCommands(registry);
 
     if (version) {
         out << "embedforge-cli " << QCoreApplication::applicationVersion() << Qt::endl;

@@ -90,7 +90,7 @@ private Q_SLOTS:
         QTest::addColumn<QString>("name");
         QTest::addColumn<QString>("kind");
         QTest::newRow("gpt2 (real)") << "gpt2" << "bpe-byte-level";
-        QTest::newRow("llama2 (real)") << "llama2" << "bpe-byte-fallback";
+        QTest::newRow("mistral7b (real)") << "mistral7b" << "bpe-byte-fallback";
         QTest::newRow("llama3_style") << "llama3_style" << "bpe-byte-level";
         QTest::newRow("qwen2_style") << "qwen2_style" << "bpe-byte-level";
         QTest::newRow("mistral_style") << "mistral_style" << "bpe-byte-fallback";
@@ -132,7 +132,7 @@ private Q_SLOTS:
 
     void lookups()
     {
-        auto tok = ef::Tokenizer::fromFile(kDataDir + "/llama2/tokenizer.json");
+        auto tok = ef::Tokenizer::fromFile(kDataDir + "/mistral7b/tokenizer.json");
         QCOMPARE(tok->tokenToId("<s>"), std::optional<int64_t>(1));
         QCOMPARE(tok->idToToken(2), std::optional<std::string>("</s>"));
         QCOMPARE(tok->tokenToId("<0x0A>"), std::optional<int64_t>(13));

@@ -49,7 +49,7 @@ const QWEN2_RE = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p
 
 const tokenizers = {};
 tokenizers.gpt2 = gpt2;
-tokenizers.llama2 = llama2;
+tokenizers.mistral7b = llama2; // the package named llama2 ships Mistral-7B's tokenizer.json
 
 { // Llama-3 style: Split regex + ByteLevel without regex, ignore_merges, BOS template, flagged added tokens.
     const m = subsetModel(gpt2.model, 12000, true);
