@@ -7,8 +7,11 @@
 #include <thread>
 
 #include <nlohmann/json.hpp>
+#include <sentencepiece_processor.h>
+#include <sentencepiece_trainer.h>
 
 #include <QDir>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include "models/tokenizer.h"
@@ -322,6 +325,56 @@ private Q_SLOTS:
         } catch (const ef::TokenizerError &e) {
             QVERIFY2(std::string(e.what()).find("not a SentencePiece model") != std::string::npos, e.what());
         }
+    }
+
+    // tokenizer.model through libsentencepiece (loaded as a module): a BPE model trained here on the
+    // golden texts gives the same pieces as libsentencepiece called directly, plus BOS.
+    void sentencePieceModel()
+    {
+        QTemporaryDir tmp;
+        QVERIFY(tmp.isValid());
+        const std::string corpus = tmp.filePath(QStringLiteral("corpus.txt")).toStdString();
+        std::vector<std::string> texts;
+        {
+            std::ofstream out(corpus, std::ios::binary);
+            for (const json &g : readGoldens("gpt2")) {
+                std::string t = g["text"];
+                if (t.size() > 200)
+                    t.resize(200);
+                if (ef::isValidUtf8(t) && t.find('\n') == std::string::npos && !t.empty()) {
+                    out << t << "\n";
+                    texts.push_back(t);
+                }
+            }
+        }
+        const std::string prefix = tmp.filePath(QStringLiteral("spm")).toStdString();
+        const auto status = sentencepiece::SentencePieceTrainer::Train(
+            "--input=" + corpus + " --model_prefix=" + prefix
+            + " --vocab_size=1200 --model_type=bpe --byte_fallback=true --character_coverage=0.98"
+              " --minloglevel=2 --hard_vocab_limit=false");
+        QVERIFY2(status.ok(), status.ToString().c_str());
+        auto tok = ef::Tokenizer::fromFile(prefix + ".model");
+        QCOMPARE(tok->kind(), std::string("sentencepiece"));
+        sentencepiece::SentencePieceProcessor sp;
+        QVERIFY(sp.Load(prefix + ".model").ok());
+        QCOMPARE(tok->vocabSize(), int64_t(sp.GetPieceSize()));
+        texts.push_back("never seen before: \xE2\x9C\x93 \xF0\x9F\xA6\x84 Zebra!");
+        for (const std::string &t : texts) {
+            std::vector<std::string> pieces;
+            QVERIFY(sp.Encode(t, &pieces).ok());
+            std::vector<int> ids;
+            QVERIFY(sp.Encode(t, &ids).ok());
+            QCOMPARE(tok->tokens(t, false), pieces);
+            const auto withBos = tok->encode(t, true);
+            QCOMPARE(withBos.front(), int64_t(sp.bos_id()));
+            QCOMPARE(withBos.size(), ids.size() + 1);
+            std::string decoded;
+            QVERIFY(sp.Decode(ids, &decoded).ok());
+            QCOMPARE(tok->decode(withBos, true), decoded);
+        }
+        QCOMPARE(tok->tokenToId(sp.IdToPiece(sp.bos_id())), std::optional<int64_t>(sp.bos_id()));
+        QVERIFY(tok->isSpecial(sp.bos_id()));
+        QVERIFY(!tok->tokenToId("no such piece here"));
     }
 
     void invalidUtf8()
