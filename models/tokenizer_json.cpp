@@ -138,7 +138,7 @@ std::string adaptPattern(const std::string &p)
 class Regex
 {
 public:
-    Regex(const std::string &pattern, const Loader &loader, const std::string &where)
+    Regex(const std::string &pattern, const Loader &loader, const std::string &where) : m_pattern(pattern)
     {
         const std::string adapted = adaptPattern(pattern);
         int err = 0;
@@ -164,8 +164,15 @@ public:
         while (pos <= s.size()) {
             const int rc = pcre2_match(m_code, reinterpret_cast<PCRE2_SPTR>(s.data()), s.size(), pos,
                                        PCRE2_NO_UTF_CHECK, md, nullptr);
-            if (rc < 0)
+            if (rc == PCRE2_ERROR_NOMATCH)
                 break;
+            if (rc < 0) {
+                pcre2_match_data_free(md);
+                PCRE2_UCHAR buf[256];
+                pcre2_get_error_message(rc, buf, sizeof buf);
+                throw TokenizerError(std::string(), std::string("regex \"") + m_pattern + "\" failed at byte "
+                                                        + std::to_string(pos) + ": " + reinterpret_cast<const char *>(buf));
+            }
             const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
             const size_t start = ov[0], end = ov[1];
             out.emplace_back(start, end);
@@ -181,6 +188,7 @@ public:
     }
 
 private:
+    std::string m_pattern;
     pcre2_code *m_code = nullptr;
 };
 
