@@ -1012,6 +1012,8 @@ class PostProcessor
 public:
     virtual ~PostProcessor() = default;
     virtual void process(TokenizedText &enc, bool addSpecialTokens) const = 0;
+    // How many special tokens process() adds to a single sequence.
+    virtual size_t addedCount() const = 0;
 };
 
 class TemplatePostProcessor : public PostProcessor
@@ -1024,6 +1026,13 @@ public:
         std::vector<std::string> tokens;
     };
     std::vector<Item> single;
+    size_t addedCount() const override
+    {
+        size_t n = 0;
+        for (const Item &item : single)
+            n += item.ids.size();
+        return n;
+    }
     void process(TokenizedText &enc, bool addSpecialTokens) const override
     {
         TokenizedText out;
@@ -1044,6 +1053,13 @@ class SequencePostProcessor : public PostProcessor
 {
 public:
     std::vector<std::unique_ptr<PostProcessor>> items;
+    size_t addedCount() const override
+    {
+        size_t n = 0;
+        for (auto &p : items)
+            n += p->addedCount();
+        return n;
+    }
     void process(TokenizedText &enc, bool addSpecialTokens) const override
     {
         for (auto &p : items)
@@ -1055,6 +1071,7 @@ class NoOpPostProcessor : public PostProcessor // ByteLevel: only trims offsets,
 {
 public:
     void process(TokenizedText &, bool) const override {}
+    size_t addedCount() const override { return 0; }
 };
 
 std::unique_ptr<PostProcessor> parsePostProcessor(const json &j, const Loader &l, const std::string &where)
@@ -1443,10 +1460,33 @@ public:
         }
         if (!root.is_object())
             l.fail("expected a JSON object at the top level");
-        if (const json *t = l.optField(root, "truncation"))
-            l.fail("truncation: " + t->dump() + " is not supported (only null)");
-        if (const json *p = l.optField(root, "padding"))
-            l.fail("padding: " + p->dump() + " is not supported (only null)");
+        if (const json *t = l.optField(root, "truncation")) {
+            m_truncate = true;
+            m_truncMax = static_cast<size_t>(l.integer(*t, "max_length", "truncation"));
+            const std::string dir = l.optStr(*t, "direction", "truncation").value_or("Right");
+            if (dir != "Right" && dir != "Left")
+                l.unsupported("truncation.direction", "value", dir);
+            m_truncLeft = dir == "Left";
+        }
+        if (const json *p = l.optField(root, "padding")) {
+            m_pad = true;
+            const json &strategy = l.field(*p, "strategy", "padding");
+            if (strategy.is_object() && strategy.contains("Fixed") && strategy["Fixed"].is_number_unsigned())
+                m_padFixed = strategy["Fixed"].get<size_t>();
+            else if (!(strategy.is_string() && strategy.get<std::string>() == "BatchLongest"))
+                l.fail("padding.strategy: expected \"BatchLongest\" or {\"Fixed\": n}, got " + strategy.dump());
+            const std::string dir = l.optStr(*p, "direction", "padding").value_or("Right");
+            if (dir != "Right" && dir != "Left")
+                l.unsupported("padding.direction", "value", dir);
+            m_padLeft = dir == "Left";
+            if (const json *m = l.optField(*p, "pad_to_multiple_of")) {
+                if (!m->is_number_unsigned())
+                    l.fail("padding.pad_to_multiple_of: expected a non-negative integer, got " + m->dump());
+                m_padMultiple = m->get<size_t>();
+            }
+            m_padId = l.integer(*p, "pad_id", "padding");
+            m_padToken = l.str(*p, "pad_token", "padding");
+        }
 
         const json &model = l.field(root, "model", "tokenizer");
         std::string modelType = "BPE";
@@ -1535,8 +1575,34 @@ public:
                                       encodePiece(sub, subStart == 0, enc);
                               });
         });
+        if (m_truncate) {
+            const size_t added = addSpecialTokens && m_postProcessor ? m_postProcessor->addedCount() : 0;
+            const size_t max = m_truncMax > added ? m_truncMax - added : 0;
+            if (enc.ids.size() > max) {
+                const size_t drop = enc.ids.size() - max;
+                if (m_truncLeft) {
+                    enc.ids.erase(enc.ids.begin(), enc.ids.begin() + static_cast<std::ptrdiff_t>(drop));
+                    enc.tokens.erase(enc.tokens.begin(), enc.tokens.begin() + static_cast<std::ptrdiff_t>(drop));
+                } else {
+                    enc.ids.resize(max);
+                    enc.tokens.resize(max);
+                }
+            }
+        }
         if (m_postProcessor)
             m_postProcessor->process(enc, addSpecialTokens);
+        if (m_pad) {
+            size_t target = m_padFixed.value_or(enc.ids.size());
+            if (m_padMultiple > 0 && target % m_padMultiple > 0)
+                target += m_padMultiple - target % m_padMultiple;
+            if (enc.ids.size() < target) {
+                const size_t n = target - enc.ids.size();
+                const auto idPos = m_padLeft ? enc.ids.begin() : enc.ids.end();
+                enc.ids.insert(idPos, n, m_padId);
+                const auto tokPos = m_padLeft ? enc.tokens.begin() : enc.tokens.end();
+                enc.tokens.insert(tokPos, n, m_padToken);
+            }
+        }
         return enc;
     }
 
@@ -1689,6 +1755,15 @@ private:
     std::unordered_set<int64_t> m_specialIds;
     bool m_byteLevel = false;
     int64_t m_vocabSize = 0;
+    bool m_truncate = false; // tokenizer.json "truncation", applied before the post-processor like HF
+    size_t m_truncMax = 0;
+    bool m_truncLeft = false;
+    bool m_pad = false; // tokenizer.json "padding", applied to the single encoding like HF
+    std::optional<size_t> m_padFixed;
+    size_t m_padMultiple = 0;
+    bool m_padLeft = false;
+    int64_t m_padId = 0;
+    std::string m_padToken;
 };
 
 } // namespace

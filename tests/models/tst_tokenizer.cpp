@@ -103,6 +103,8 @@ private Q_SLOTS:
         QTest::newRow("normalizer_zoo") << "normalizer_zoo" << "bpe";
         QTest::newRow("pretokenizer_zoo") << "pretokenizer_zoo" << "bpe-byte-level";
         QTest::newRow("metaspace_split") << "metaspace_split" << "bpe-byte-fallback";
+        QTest::newRow("truncate_pad") << "truncate_pad" << "bpe-byte-fallback";
+        QTest::newRow("truncate_pad_fixed") << "truncate_pad_fixed" << "bpe-byte-level";
     }
 
     // Ids, tokens and decodes equal those of Hugging Face's Rust tokenizers (make_goldens.js).
@@ -260,8 +262,10 @@ private Q_SLOTS:
                                  << QByteArray("decoder type \"WordPiece\" is not supported");
         QTest::newRow("post_processor") << QByteArray("post_processor") << QByteArray("{\"type\":\"Foo\"}")
                                         << QByteArray("post_processor type \"Foo\" is not supported");
-        QTest::newRow("truncation") << QByteArray("truncation") << QByteArray("{\"max_length\":512}")
-                                    << QByteArray("truncation: {\"max_length\":512} is not supported");
+        QTest::newRow("truncation direction") << QByteArray("truncation") << QByteArray("{\"max_length\":512,\"direction\":\"Middle\"}")
+                                    << QByteArray("truncation.direction: value \"Middle\" is not supported");
+        QTest::newRow("padding strategy") << QByteArray("padding") << QByteArray("{\"strategy\":\"Longest\",\"pad_id\":0,\"pad_token\":\"x\"}")
+                                    << QByteArray("padding.strategy: expected \"BatchLongest\" or {\"Fixed\": n}, got \"Longest\"");
         QTest::newRow("split behavior") << QByteArray("pre_tokenizer") << QByteArray("{\"type\":\"Split\",\"pattern\":{\"String\":\"a\"},\"behavior\":\"Sideways\"}")
                                         << QByteArray("split behavior \"Sideways\" is not supported");
         QTest::newRow("prepend_scheme") << QByteArray("pre_tokenizer") << QByteArray("{\"type\":\"Metaspace\",\"prepend_scheme\":\"sometimes\"}")

@@ -152,6 +152,37 @@ tokenizers.mistral7b = llama2; // the package named llama2 ships Mistral-7B's to
     tokenizers.metaspace_split = t;
 }
 
+{ // Truncation (left, keeps room for the template's specials) and padding to a multiple, on the left.
+    const m = subsetModel(llama2.model, 4000, false);
+    const t = base(m);
+    t.added_tokens = [added(0, '<unk>'), added(1, '<s>'), added(2, '</s>')];
+    t.truncation = { direction: 'Left', max_length: 24, strategy: 'LongestFirst', stride: 0 };
+    t.padding = { strategy: 'BatchLongest', direction: 'Left', pad_to_multiple_of: 8, pad_id: 2, pad_type_id: 0,
+                  pad_token: '</s>' };
+    t.pre_tokenizer = { type: 'Metaspace', replacement: '\u2581', prepend_scheme: 'first', split: false };
+    t.post_processor = { type: 'TemplateProcessing',
+        single: [{ SpecialToken: { id: '<s>', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } },
+                 { SpecialToken: { id: '</s>', type_id: 0 } }],
+        pair: [{ Sequence: { id: 'A', type_id: 0 } }, { Sequence: { id: 'B', type_id: 1 } }],
+        special_tokens: { '<s>': { id: '<s>', ids: [1], tokens: ['<s>'] },
+                          '</s>': { id: '</s>', ids: [2], tokens: ['</s>'] } } };
+    t.decoder = { type: 'Sequence', decoders: [{ type: 'ByteFallback' }, { type: 'Fuse' },
+        { type: 'Metaspace', replacement: '\u2581', prepend_scheme: 'first', split: false }] };
+    tokenizers.truncate_pad = t;
+}
+{ // Truncation on the right and fixed-length padding on the right.
+    const m = subsetModel(gpt2.model, 3000, false);
+    const t = base(m);
+    t.added_tokens = [added(3000, '<|endoftext|>')];
+    t.truncation = { direction: 'Right', max_length: 40, strategy: 'LongestFirst', stride: 0 };
+    t.padding = { strategy: { Fixed: 32 }, direction: 'Right', pad_to_multiple_of: null, pad_id: 3000,
+                  pad_type_id: 0, pad_token: '<|endoftext|>' };
+    t.pre_tokenizer = { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true };
+    t.post_processor = template('<|endoftext|>', 3000);
+    t.decoder = { type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true };
+    tokenizers.truncate_pad_fixed = t;
+}
+
 // ---- The corpus ----
 const long = (s, n) => s.repeat(n);
 let seed = 12345;
