@@ -1557,6 +1557,18 @@ public:
         size_t bad = 0;
         if (!isValidUtf8(text, &bad))
             throw TokenizerError(m_source, "input text is not valid UTF-8 (byte " + std::to_string(bad) + ")");
+        try {
+            return encodeValid(text, addSpecialTokens);
+        } catch (const TokenizerError &e) {
+            if (!e.file().empty())
+                throw;
+            throw TokenizerError(m_source, e.what()); // a regex failure, raised without the file name
+        }
+    }
+
+private:
+    TokenizedText encodeValid(const std::string &text, bool addSpecialTokens) const
+    {
         TokenizedText enc;
         // 1. split out tokens that match the raw text, 2. normalise the rest, 3. split out normalised ones.
         forEachAddedSplit(text, m_rawMatcher, 0, [&](const std::string &part, size_t origStart, int token) {
@@ -1606,6 +1618,7 @@ public:
         return enc;
     }
 
+public:
     std::string decode(const std::vector<int64_t> &ids, bool skipSpecialTokens) const override
     {
         std::vector<std::string> tokens;
