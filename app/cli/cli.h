@@ -110,5 +110,6 @@ private:
 void registerWorkspaceCommands(Registry &registry);
 void registerRetrievalCommands(Registry &registry);
 void registerGenerationCommands(Registry &registry);
+void registerTokenizeCommands(Registry &registry);
 
 } // namespace ef::cli

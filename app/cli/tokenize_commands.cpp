@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// embedforge-cli tokenize: one text per stdin line in, one {"ids","tokens"} JSON object per line out.
+#include <cstdio>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include <QCoreApplication>
+
+#include "app/cli/cli.h"
+#include "models/tokenizer.h"
+
+namespace ef::cli {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("ef::cli", text);
+}
+
+// Reads stdin as raw bytes and calls fn(line, lineNumber) for each line without its "\n" / "\r\n".
+// fn returns false to stop.
+template <typename Fn>
+void forEachStdinLine(Fn fn)
+{
+    std::string pending;
+    std::vector<char> buf(1 << 16);
+    long long lineNo = 0;
+    size_t n = 0;
+    while ((n = std::fread(buf.data(), 1, buf.size(), stdin)) > 0) {
+        pending.append(buf.data(), n);
+        size_t start = 0, nl = 0;
+        while ((nl = pending.find('\n', start)) != std::string::npos) {
+            size_t end = nl;
+            if (end > start && pending[end - 1] == '\r')
+                --end;
+            if (!fn(pending.substr(start, end - start), ++lineNo))
+                return;
+            start = nl + 1;
+        }
+        pending.erase(0, start);
+    }
+    if (!pending.empty()) { // a last line without a line break
+        if (pending.back() == '\r')
+            pending.pop_back();
+        fn(pending, ++lineNo);
+    }
+}
+
+int tokenize(Context &ctx)
+{
+    const ParsedArgs a = ctx.parse({QStringLiteral("tokenizer")}, {QStringLiteral("no-special"), QStringLiteral("jsonl")}, 0, 0);
+    if (!a.values.contains(QStringLiteral("tokenizer")))
+        throw UsageError(tr("--tokenizer FILE is required"));
+    const bool addSpecial = !a.has(QStringLiteral("no-special"));
+    const bool jsonl = a.has(QStringLiteral("jsonl"));
+
+    std::unique_ptr<Tokenizer> tok;
+    try {
+        tok = Tokenizer::fromFile(a.value(QStringLiteral("tokenizer")).toStdString());
+    } catch (const TokenizerError &e) {
+        return ctx.fail(QString::fromStdString(e.what()));
+    }
+
+    ctx.out.flush();
+    std::string out;
+    QString error;
+    forEachStdinLine([&](const std::string &line, long long lineNo) {
+        std::string text;
+        if (jsonl) {
+            nlohmann::json v;
+            try {
+                v = nlohmann::json::parse(line);
+            } catch (const nlohmann::json::exception &e) {
+                error = tr("line %1: not valid JSON: %2").arg(lineNo).arg(QString::fromUtf8(e.what()));
+                return false;
+            }
+            if (!v.is_string()) {
+                error = tr("line %1: expected a JSON string, got %2").arg(lineNo).arg(QString::fromUtf8(v.type_name()));
+                return false;
+            }
+            text = v.get<std::string>();
+        } else {
+            text = line;
+        }
+        size_t bad = 0;
+        if (!isValidUtf8(text, &bad)) {
+            error = tr("line %1: invalid UTF-8 at byte %2").arg(lineNo).arg(static_cast<qulonglong>(bad));
+            return false;
+        }
+        const TokenizedText enc = tok->encodeWithTokens(text, addSpecial);
+        out += nlohmann::json{{"ids", enc.ids}, {"tokens", enc.tokens}}.dump(-1, ' ', false,
+                                                                               nlohmann::json::error_handler_t::replace);
+        out += '\n';
+        if (out.size() > (1 << 16)) {
+            std::fwrite(out.data(), 1, out.size(), stdout);
+            out.clear();
+        }
+        return true;
+    });
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    std::fflush(stdout);
+    if (!error.isEmpty())
+        return ctx.fail(error);
+    return ExitOk;
+}
+
+} // namespace
+
+void registerTokenizeCommands(Registry &registry)
+{
+    registry.add({{QStringLiteral("tokenize")}, QStringLiteral("tokenize --tokenizer FILE [--no-special] [--jsonl]"),
+                  tr("Tokenize one text per stdin line (a JSON string per line with --jsonl); one JSON object per line out"),
+                  tokenize});
+}
+
+} // namespace ef::cli
