@@ -2303,6 +2303,26 @@ raw: %3</source>
         <source>Evaluate retrieval on the corpus&apos;s qrels: nDCG@10, Recall@100, MRR@10, MAP@10</source>
         <translation>在语料库的相关性标注上评估检索：nDCG@10、Recall@100、MRR@10、MAP@10</translation>
     </message>
+    <message>
+        <source>--tokenizer FILE is required</source>
+        <translation>必须提供 --tokenizer FILE</translation>
+    </message>
+    <message>
+        <source>line %1: not valid JSON: %2</source>
+        <translation>第 %1 行：不是有效的 JSON：%2</translation>
+    </message>
+    <message>
+        <source>line %1: expected a JSON string, got %2</source>
+        <translation>第 %1 行：应为 JSON 字符串，实际为 %2</translation>
+    </message>
+    <message>
+        <source>line %1: invalid UTF-8 at byte %2</source>
+        <translation>第 %1 行：第 %2 字节处的 UTF-8 无效</translation>
+    </message>
+    <message>
+        <source>Tokenize one text per stdin line (a JSON string per line with --jsonl); one JSON object per line out</source>
+        <translation>对标准输入的每一行文本分词（使用 --jsonl 时每行一个 JSON 字符串）；每行输出一个 JSON 对象</translation>
+    </message>
 </context>
 <context>
     <name>ef::gui</name>

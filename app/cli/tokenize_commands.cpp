@@ -14,10 +14,6 @@ namespace ef::cli {
 
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("ef::cli", text);
-}
 
 // Reads stdin as raw bytes and calls fn(line, lineNumber) for each line without its "\n" / "\r\n".
 // fn returns false to stop.
@@ -52,7 +48,7 @@ int tokenize(Context &ctx)
 {
     const ParsedArgs a = ctx.parse({QStringLiteral("tokenizer")}, {QStringLiteral("no-special"), QStringLiteral("jsonl")}, 0, 0);
     if (!a.values.contains(QStringLiteral("tokenizer")))
-        throw UsageError(tr("--tokenizer FILE is required"));
+        throw UsageError(QCoreApplication::translate("ef::cli", "--tokenizer FILE is required"));
     const bool addSpecial = !a.has(QStringLiteral("no-special"));
     const bool jsonl = a.has(QStringLiteral("jsonl"));
 
@@ -73,11 +69,11 @@ int tokenize(Context &ctx)
             try {
                 v = nlohmann::json::parse(line);
             } catch (const nlohmann::json::exception &e) {
-                error = tr("line %1: not valid JSON: %2").arg(lineNo).arg(QString::fromUtf8(e.what()));
+                error = QCoreApplication::translate("ef::cli", "line %1: not valid JSON: %2").arg(lineNo).arg(QString::fromUtf8(e.what()));
                 return false;
             }
             if (!v.is_string()) {
-                error = tr("line %1: expected a JSON string, got %2").arg(lineNo).arg(QString::fromUtf8(v.type_name()));
+                error = QCoreApplication::translate("ef::cli", "line %1: expected a JSON string, got %2").arg(lineNo).arg(QString::fromUtf8(v.type_name()));
                 return false;
             }
             text = v.get<std::string>();
@@ -86,7 +82,7 @@ int tokenize(Context &ctx)
         }
         size_t bad = 0;
         if (!isValidUtf8(text, &bad)) {
-            error = tr("line %1: invalid UTF-8 at byte %2").arg(lineNo).arg(static_cast<qulonglong>(bad));
+            error = QCoreApplication::translate("ef::cli", "line %1: invalid UTF-8 at byte %2").arg(lineNo).arg(static_cast<qulonglong>(bad));
             return false;
         }
         const TokenizedText enc = tok->encodeWithTokens(text, addSpecial);
@@ -111,7 +107,7 @@ int tokenize(Context &ctx)
 void registerTokenizeCommands(Registry &registry)
 {
     registry.add({{QStringLiteral("tokenize")}, QStringLiteral("tokenize --tokenizer FILE [--no-special] [--jsonl]"),
-                  tr("Tokenize one text per stdin line (a JSON string per line with --jsonl); one JSON object per line out"),
+                  QCoreApplication::translate("ef::cli", "Tokenize one text per stdin line (a JSON string per line with --jsonl); one JSON object per line out"),
                   tokenize});
 }
 
