@@ -669,7 +669,7 @@ public:
     }
 };
 
-class BytesFirstPreTokenizer : public PreTokenizer // BertPreTokenizer: whitespace split, punctuation isolated
+class BertPreTokenizer : public PreTokenizer // whitespace removed, punctuation isolated
 {
 public:
     void apply(std::vector<Piece> &pieces) const override
@@ -740,7 +740,7 @@ std::unique_ptr<PreTokenizer> parsePreTokenizer(const json &j, const Loader &l, 
         return std::make_unique<PatternPreTokenizer>(std::make_unique<CharPredicatePattern>(U::isWhitespace),
                                                      Behavior::Removed);
     if (t == "BertPreTokenizer")
-        return std::make_unique<BytesFirstPreTokenizer>();
+        return std::make_unique<BertPreTokenizer>();
     l.unsupported(where, "pre_tokenizer type", t);
 }
 

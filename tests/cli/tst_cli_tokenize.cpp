@@ -3,7 +3,10 @@
 #include <fstream>
 
 #include <nlohmann/json.hpp>
+#include <sentencepiece_processor.h>
+#include <sentencepiece_trainer.h>
 
+#include <QTemporaryDir>
 #include <QTest>
 
 #include "tests/common/testutil.h"
@@ -126,6 +129,48 @@ private Q_SLOTS:
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains(message), r.err.constData());
         QVERIFY(!r.out.isEmpty() || input.startsWith("[") ); // lines before the bad one were written
+    }
+
+    // A SentencePiece tokenizer.model works in the CLI, whose process also loads LibTorch (and its libprotobuf).
+    void sentencePieceModel()
+    {
+        QTemporaryDir tmp;
+        const std::string corpus = tmp.filePath(QStringLiteral("corpus.txt")).toStdString();
+        std::vector<std::string> texts;
+        {
+            std::ifstream in(QString(kData + QStringLiteral("/gpt2/goldens.jsonl")).toStdString());
+            std::ofstream out(corpus, std::ios::binary);
+            std::string line;
+            while (std::getline(in, line)) {
+                std::string t = json::parse(line)["text"];
+                if (!t.empty() && t.size() < 200 && t.find('\n') == std::string::npos) {
+                    out << t << "\n";
+                    texts.push_back(t);
+                }
+            }
+        }
+        const std::string prefix = tmp.filePath(QStringLiteral("spm")).toStdString();
+        const auto status = sentencepiece::SentencePieceTrainer::Train(
+            "--input=" + corpus + " --model_prefix=" + prefix
+            + " --vocab_size=1200 --model_type=bpe --byte_fallback=true --character_coverage=0.98 --minloglevel=2"
+              " --hard_vocab_limit=false");
+        QVERIFY2(status.ok(), status.ToString().c_str());
+        sentencepiece::SentencePieceProcessor sp;
+        QVERIFY(sp.Load(prefix + ".model").ok());
+        QByteArray input;
+        for (const auto &t : texts)
+            input += QByteArray::fromStdString(json(t).dump()) + '\n';
+        const auto r = ef::test::runCli({QStringLiteral("tokenize"), QStringLiteral("--tokenizer"),
+                                         QString::fromStdString(prefix + ".model"), QStringLiteral("--jsonl")}, input);
+        QVERIFY2(r.exitCode == 0 && !r.crashed, r.err.constData());
+        const auto lines = outputLines(r.out);
+        QCOMPARE(lines.size(), texts.size());
+        for (size_t i = 0; i < texts.size(); ++i) {
+            std::vector<std::string> pieces;
+            QVERIFY(sp.Encode(texts[i], &pieces).ok());
+            pieces.insert(pieces.begin(), sp.IdToPiece(sp.bos_id()));
+            QVERIFY2(lines[i]["tokens"] == json(pieces), texts[i].c_str());
+        }
     }
 
     void usageAndLoadErrors()
