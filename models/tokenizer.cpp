@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include <dlfcn.h>
+#include <unistd.h>
 
 namespace ef {
 
@@ -55,6 +56,15 @@ const SpmModule &spmModule()
         std::vector<std::string> candidates;
         if (const char *env = std::getenv("EMBEDFORGE_SPM_MODULE"))
             candidates.emplace_back(env);
+        // Relative to the running program first, so an installed copy (a .deb under /usr) uses its
+        // own module; then the build tree's, then the configured install path.
+        char exe[4096];
+        const ssize_t n = ::readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+        if (n > 0) {
+            std::string dir(exe, static_cast<size_t>(n));
+            dir.erase(dir.find_last_of('/') + 1);
+            candidates.push_back(dir + EMBEDFORGE_SPM_MODULE_RELATIVE_PATH);
+        }
         candidates.emplace_back(EMBEDFORGE_SPM_MODULE_BUILD_PATH);
         candidates.emplace_back(EMBEDFORGE_SPM_MODULE_INSTALL_PATH);
         void *lib = nullptr;

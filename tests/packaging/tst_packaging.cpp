@@ -2,10 +2,14 @@
 // Builds the Debian package with cpack, unpacks it with dpkg-deb and checks its contents.
 #include <QDir>
 #include <QDirIterator>
+#include <QFile>
+#include <QProcessEnvironment>
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <sentencepiece_trainer.h>
 
 class TestPackaging final : public QObject
 {
@@ -16,6 +20,7 @@ private Q_SLOTS:
     void containsBinariesDesktopFileAndTranslations();
     void dependsNamesTheRuntimeLibraries();
     void unpackedCliRuns();
+    void unpackedCliLoadsItsSentencePieceModule();
 
 private:
     static QByteArray run(const QString &program, const QStringList &args, int *exitCode, int timeoutMs = 480000);
@@ -105,6 +110,46 @@ void TestPackaging::unpackedCliRuns()
                               {QStringLiteral("--lang"), QStringLiteral("zh_CN"), QStringLiteral("--help")}, &rc, 60000);
     QCOMPARE(rc, 0);
     QVERIFY2(QString::fromUtf8(zh).contains(QStringLiteral("命令")), zh.constData());
+}
+
+// SentencePiece lives in a module loaded at run time (its protobuf clashes with LibTorch's);
+// the packaged binary must find the packaged module, wherever the package was unpacked.
+void TestPackaging::unpackedCliLoadsItsSentencePieceModule()
+{
+    QStringList modules;
+    QDirIterator it(QDir(m_root).filePath(QStringLiteral("usr")), {QStringLiteral("libembedforge_spm*.so")}, QDir::Files,
+                    QDirIterator::Subdirectories);
+    while (it.hasNext())
+        modules << it.next();
+    QCOMPARE(modules.size(), 1);
+    QVERIFY2(modules.first().contains(QStringLiteral("/embedforge/")), qPrintable(modules.first()));
+
+    QTemporaryDir tmp;
+    const QString corpus = tmp.filePath(QStringLiteral("corpus.txt"));
+    {
+        QFile f(corpus);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        for (int i = 0; i < 200; ++i)
+            f.write(QStringLiteral("The workbench trains text embeddings number %1 from decoder language models.\n").arg(i).toUtf8());
+    }
+    const std::string prefix = tmp.filePath(QStringLiteral("spm")).toStdString();
+    const auto status = sentencepiece::SentencePieceTrainer::Train("--input=" + corpus.toStdString() + " --model_prefix=" + prefix +
+                                                                   " --vocab_size=120 --model_type=bpe --minloglevel=2 --hard_vocab_limit=false");
+    QVERIFY2(status.ok(), status.ToString().c_str());
+
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(QStringLiteral("EMBEDFORGE_SPM_MODULE"));
+    p.setProcessEnvironment(env);
+    p.start(QDir(m_root).filePath(QStringLiteral("usr/bin/embedforge-cli")),
+            {QStringLiteral("tokenize"), QStringLiteral("--tokenizer"), QString::fromStdString(prefix + ".model")});
+    QVERIFY(p.waitForStarted());
+    p.write("The workbench trains\n");
+    p.closeWriteChannel();
+    QVERIFY(p.waitForFinished(60000));
+    QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+    const QByteArray out = p.readAllStandardOutput();
+    QVERIFY2(out.contains("\"ids\":[") && out.contains("\"tokens\":["), out.constData());
 }
 
 QTEST_GUILESS_MAIN(TestPackaging)
