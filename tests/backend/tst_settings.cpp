@@ -5,20 +5,11 @@
 #include <QTest>
 
 #include "backend/settings.h"
+#include "tests/common/profiles.h"
 
 using namespace ef;
 
-namespace {
-EndpointProfile profile(const QString &name, const QString &url, const QString &model, const QString &keyEnv)
-{
-    EndpointProfile p;
-    p.name = name;
-    p.baseUrl = url;
-    p.model = model;
-    p.apiKeyEnv = keyEnv;
-    return p;
-}
-} // namespace
+using ef::test::profile;
 
 class TestSettings final : public QObject
 {

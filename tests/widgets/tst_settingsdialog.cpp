@@ -8,21 +8,12 @@
 #include <QTableWidget>
 #include <QTest>
 
+#include "tests/common/profiles.h"
 #include "widgets/settingsdialog.h"
 
 using namespace ef;
 
-namespace {
-EndpointProfile profile(const QString &name, const QString &url, const QString &model, const QString &keyEnv)
-{
-    EndpointProfile p;
-    p.name = name;
-    p.baseUrl = url;
-    p.model = model;
-    p.apiKeyEnv = keyEnv;
-    return p;
-}
-} // namespace
+using ef::test::profile;
 
 class TestSettingsDialog final : public QObject
 {
