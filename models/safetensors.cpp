@@ -24,19 +24,24 @@ struct DTypeInfo
     const char *name;
     size_t size;
 };
-constexpr DTypeInfo kDTypes[] = {{DType::F64, "F64", 8}, {DType::F32, "F32", 4}, {DType::F16, "F16", 2},  {DType::BF16, "BF16", 2},
-                                 {DType::I64, "I64", 8}, {DType::I32, "I32", 4}, {DType::I16, "I16", 2},  {DType::I8, "I8", 1},
-                                 {DType::U8, "U8", 1},   {DType::BOOL, "BOOL", 1}};
+constexpr DTypeInfo kDTypes[] = {{DType::F64, "F64", 8},   {DType::F32, "F32", 4}, {DType::F16, "F16", 2},
+                                 {DType::BF16, "BF16", 2}, {DType::I64, "I64", 8}, {DType::I32, "I32", 4},
+                                 {DType::I16, "I16", 2},   {DType::I8, "I8", 1},   {DType::U8, "U8", 1},
+                                 {DType::BOOL, "BOOL", 1}};
 
 bool isDirectory(const std::string &path)
 {
-    struct stat st {};
+    struct stat st
+    {
+    };
     return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 bool exists(const std::string &path)
 {
-    struct stat st {};
+    struct stat st
+    {
+    };
     return ::stat(path.c_str(), &st) == 0;
 }
 } // namespace
@@ -66,10 +71,9 @@ std::optional<DType> parseDType(const std::string &name)
 }
 
 SafetensorsError::SafetensorsError(const std::string &file, const std::string &tensor, const std::string &message)
-    : std::runtime_error(file + (tensor.empty() ? std::string() : ": tensor '" + tensor + "'") + ": " + message), m_file(file),
-      m_tensor(tensor)
-{
-}
+    : std::runtime_error(file + (tensor.empty() ? std::string() : ": tensor '" + tensor + "'") + ": " + message),
+      m_file(file), m_tensor(tensor)
+{}
 
 int64_t TensorView::elements() const
 {
@@ -89,7 +93,9 @@ std::shared_ptr<const File> File::open(const std::string &path)
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         throw SafetensorsError(path, {}, std::string("cannot open: ") + std::strerror(errno));
-    struct stat st {};
+    struct stat st
+    {
+    };
     if (::fstat(fd, &st) != 0) {
         ::close(fd);
         throw SafetensorsError(path, {}, std::string("cannot stat: ") + std::strerror(errno));
@@ -99,7 +105,8 @@ std::shared_ptr<const File> File::open(const std::string &path)
     f->m_size = static_cast<size_t>(st.st_size);
     if (f->m_size < 8) {
         ::close(fd);
-        throw SafetensorsError(path, {}, "the file is " + std::to_string(f->m_size) + " bytes, shorter than the 8-byte header length");
+        throw SafetensorsError(
+            path, {}, "the file is " + std::to_string(f->m_size) + " bytes, shorter than the 8-byte header length");
     }
     f->m_map = ::mmap(nullptr, f->m_size, PROT_READ, MAP_PRIVATE, fd, 0);
     ::close(fd);
@@ -112,11 +119,13 @@ std::shared_ptr<const File> File::open(const std::string &path)
     for (int i = 7; i >= 0; --i)
         headerLen = (headerLen << 8) | base[i]; // little-endian u64
     if (headerLen > kMaxHeader || 8 + headerLen > f->m_size)
-        throw SafetensorsError(path, {}, "header length " + std::to_string(headerLen) + " does not fit in the file of " +
-                                             std::to_string(f->m_size) + " bytes (truncated or not a safetensors file)");
+        throw SafetensorsError(path, {},
+                               "header length " + std::to_string(headerLen) + " does not fit in the file of " +
+                                   std::to_string(f->m_size) + " bytes (truncated or not a safetensors file)");
     nlohmann::json header;
     try {
-        header = nlohmann::json::parse(reinterpret_cast<const char *>(base + 8), reinterpret_cast<const char *>(base + 8 + headerLen));
+        header = nlohmann::json::parse(reinterpret_cast<const char *>(base + 8),
+                                       reinterpret_cast<const char *>(base + 8 + headerLen));
     } catch (const nlohmann::json::parse_error &e) {
         throw SafetensorsError(path, {}, std::string("the header is not valid JSON: ") + e.what());
     }
@@ -158,7 +167,8 @@ std::shared_ptr<const File> File::open(const std::string &path)
         uint64_t elements = 1;
         for (const auto &d : v["shape"]) {
             if (!d.is_number_integer() || d.get<int64_t>() < 0)
-                throw SafetensorsError(path, name, "shape " + v["shape"].dump() + " has an entry that is not a non-negative integer");
+                throw SafetensorsError(
+                    path, name, "shape " + v["shape"].dump() + " has an entry that is not a non-negative integer");
             t.shape.push_back(d.get<int64_t>());
             elements *= static_cast<uint64_t>(d.get<int64_t>());
         }
@@ -167,11 +177,14 @@ std::shared_ptr<const File> File::open(const std::string &path)
             throw SafetensorsError(path, name, "\"data_offsets\" is not a pair of non-negative integers");
         const uint64_t begin = off[0].get<uint64_t>(), end = off[1].get<uint64_t>();
         if (begin > end || end > dataSize)
-            throw SafetensorsError(path, name, "data_offsets [" + std::to_string(begin) + ", " + std::to_string(end) +
-                                                   "] lie outside the data section of " + std::to_string(dataSize) + " bytes");
+            throw SafetensorsError(path, name,
+                                   "data_offsets [" + std::to_string(begin) + ", " + std::to_string(end) +
+                                       "] lie outside the data section of " + std::to_string(dataSize) + " bytes");
         if (elements * dtypeSize(t.dtype) != end - begin)
-            throw SafetensorsError(path, name, "holds " + std::to_string(end - begin) + " bytes but shape " + v["shape"].dump() + " of " +
-                                                   dtypeName(t.dtype) + " needs " + std::to_string(elements * dtypeSize(t.dtype)));
+            throw SafetensorsError(path, name,
+                                   "holds " + std::to_string(end - begin) + " bytes but shape " + v["shape"].dump() +
+                                       " of " + dtypeName(t.dtype) + " needs " +
+                                       std::to_string(elements * dtypeSize(t.dtype)));
         t.data = data + begin;
         t.bytes = static_cast<size_t>(end - begin);
         ranges.push_back({begin, end, name});
@@ -229,8 +242,9 @@ Checkpoint Checkpoint::open(const std::string &fileOrDirectory)
                 if (!it.value().is_string())
                     throw SafetensorsError(index, it.key(), "the shard name is not a string");
                 const std::string shard = it.value().get<std::string>();
-                if (shard.find('/') != std::string::npos || shard == ".." )
-                    throw SafetensorsError(index, it.key(), "shard '" + shard + "' is not a file name in the same folder");
+                if (shard.find('/') != std::string::npos || shard == "..")
+                    throw SafetensorsError(index, it.key(),
+                                           "shard '" + shard + "' is not a file name in the same folder");
                 auto &file = shards[shard];
                 if (!file) {
                     file = File::open(fileOrDirectory + "/" + shard);
@@ -244,7 +258,8 @@ Checkpoint Checkpoint::open(const std::string &fileOrDirectory)
             return c;
         }
         if (!exists(single))
-            throw SafetensorsError(fileOrDirectory, {}, "holds neither model.safetensors nor model.safetensors.index.json");
+            throw SafetensorsError(fileOrDirectory, {},
+                                   "holds neither model.safetensors nor model.safetensors.index.json");
         c.m_files.push_back(File::open(single));
     }
     for (const auto &f : c.m_files)
@@ -267,7 +282,8 @@ std::vector<std::string> Checkpoint::names() const
     return out;
 }
 
-void write(const std::string &path, const std::vector<TensorData> &tensors, const std::map<std::string, std::string> &metadata)
+void write(const std::string &path, const std::vector<TensorData> &tensors,
+           const std::map<std::string, std::string> &metadata)
 {
     nlohmann::ordered_json header = nlohmann::ordered_json::object();
     if (!metadata.empty())
@@ -281,7 +297,8 @@ void write(const std::string &path, const std::vector<TensorData> &tensors, cons
             elements *= static_cast<uint64_t>(d);
         }
         const uint64_t bytes = elements * dtypeSize(t.dtype);
-        header[t.name] = {{"dtype", dtypeName(t.dtype)}, {"shape", t.shape}, {"data_offsets", {offset, offset + bytes}}};
+        header[t.name] = {
+            {"dtype", dtypeName(t.dtype)}, {"shape", t.shape}, {"data_offsets", {offset, offset + bytes}}};
         offset += bytes;
     }
     std::string text = header.dump();
@@ -309,7 +326,8 @@ void write(const std::string &path, const std::vector<TensorData> &tensors, cons
     ok = (std::fclose(fp) == 0) && ok;
     if (!ok) {
         std::remove(tmp.c_str());
-        throw SafetensorsError(path, {}, std::string("cannot write: ") + std::strerror(savedErrno ? savedErrno : errno));
+        throw SafetensorsError(path, {},
+                               std::string("cannot write: ") + std::strerror(savedErrno ? savedErrno : errno));
     }
     if (std::rename(tmp.c_str(), path.c_str()) != 0) {
         const int e = errno;

@@ -2323,6 +2323,30 @@ raw: %3</source>
         <source>Tokenize one text per stdin line (a JSON string per line with --jsonl); one JSON object per line out</source>
         <translation>对标准输入的每一行文本分词（使用 --jsonl 时每行一个 JSON 字符串）；每行输出一个 JSON 对象</translation>
     </message>
+    <message>
+        <source>Family:      %1 (%2)</source>
+        <translation>模型族：    %1（%2）</translation>
+    </message>
+    <message>
+        <source>Sizes:       hidden %1, intermediate %2, %3 layers, %4 heads (%5 KV), head dim %6</source>
+        <translation>规模：      隐藏层 %1，中间层 %2，%3 层，%4 个注意力头（%5 个 KV 头），头维度 %6</translation>
+    </message>
+    <message>
+        <source>Parameters:  %1 (%2)</source>
+        <translation>参数量：    %1（%2）</translation>
+    </message>
+    <message>
+        <source>Vocabulary:  %1; tokenizer %2</source>
+        <translation>词表：      %1；分词器 %2</translation>
+    </message>
+    <message>
+        <source>RoPE:        theta %1, scaling %2; context %3</source>
+        <translation>RoPE：      theta %1，缩放 %2；上下文 %3</translation>
+    </message>
+    <message>
+        <source>Show a Hugging Face model folder&apos;s family, sizes, parameter count, dtype and tokenizer</source>
+        <translation>显示 Hugging Face 模型文件夹的模型族、规模、参数量、数据类型和分词器</translation>
+    </message>
 </context>
 <context>
     <name>ef::gui</name>

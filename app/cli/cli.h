@@ -109,6 +109,7 @@ private:
 // One function per command group (each in its own file).
 void registerWorkspaceCommands(Registry &registry);
 void registerRetrievalCommands(Registry &registry);
+void registerModelCommands(Registry &registry);
 void registerGenerationCommands(Registry &registry);
 void registerTokenizeCommands(Registry &registry);
 

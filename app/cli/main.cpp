@@ -76,6 +76,7 @@ int main(int argc, char **argv)
     ef::cli::registerWorkspaceCommands(registry);
     ef::cli::registerGenerationCommands(registry);
     ef::cli::registerRetrievalCommands(registry);
+    ef::cli::registerModelCommands(registry);
     ef::cli::registerTokenizeCommands(registry);
 
     if (version) {

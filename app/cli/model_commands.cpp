@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// embedforge-cli model info DIR.
+#include <map>
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonObject>
+
+#include "app/cli/cli.h"
+#include "models/modelconfig.h"
+#include "models/safetensors.h"
+#include "models/tokenizer.h"
+
+namespace ef::cli {
+
+namespace {
+
+int modelInfo(Context &ctx)
+{
+    const ParsedArgs a = ctx.parse({}, {}, 1, 1);
+    const QString dir = a.positionals.at(0);
+    const std::string configPath = QDir(dir).filePath(QStringLiteral("config.json")).toStdString();
+    models::ModelConfig cfg;
+    try {
+        cfg = models::ModelConfig::fromFile(configPath);
+    } catch (const models::ConfigError &e) {
+        return ctx.fail(QString::fromStdString(e.what()));
+    }
+    qint64 parameters = 0;
+    std::map<std::string, qint64> byDtype;
+    try {
+        const st::Checkpoint checkpoint = st::Checkpoint::open(dir.toStdString());
+        for (const std::string &name : checkpoint.names()) {
+            const st::TensorView *t = checkpoint.find(name);
+            parameters += t->elements();
+            byDtype[st::dtypeName(t->dtype)] += t->elements();
+        }
+    } catch (const st::SafetensorsError &e) {
+        return ctx.fail(QString::fromStdString(e.what()));
+    }
+    QString weightsDtype;
+    qint64 most = -1;
+    for (const auto &[name, n] : byDtype)
+        if (n > most) {
+            most = n;
+            weightsDtype = QString::fromStdString(name);
+        }
+    QString tokenizerKind = QStringLiteral("none");
+    QString tokenizerError;
+    try {
+        if (QFileInfo::exists(QDir(dir).filePath(QStringLiteral("tokenizer.json"))) ||
+            QFileInfo::exists(QDir(dir).filePath(QStringLiteral("tokenizer.model"))))
+            tokenizerKind = QString::fromStdString(Tokenizer::fromDirectory(dir.toStdString())->kind());
+    } catch (const std::exception &e) {
+        tokenizerKind = QStringLiteral("unsupported");
+        tokenizerError = QString::fromStdString(e.what());
+    }
+    const QJsonObject o{
+        {QStringLiteral("family"), QString::fromLatin1(cfg.familyName())},
+        {QStringLiteral("architecture"), QString::fromStdString(cfg.architecture)},
+        {QStringLiteral("hidden_size"), qint64(cfg.hiddenSize)},
+        {QStringLiteral("intermediate_size"), qint64(cfg.intermediateSize)},
+        {QStringLiteral("layers"), qint64(cfg.numLayers)},
+        {QStringLiteral("heads"), qint64(cfg.numHeads)},
+        {QStringLiteral("kv_heads"), qint64(cfg.numKvHeads)},
+        {QStringLiteral("head_dim"), qint64(cfg.headDim)},
+        {QStringLiteral("vocab_size"), qint64(cfg.vocabSize)},
+        {QStringLiteral("max_position_embeddings"), qint64(cfg.maxPositions)},
+        {QStringLiteral("rope_theta"), cfg.ropeTheta},
+        {QStringLiteral("rope_scaling"), QString::fromStdString(cfg.ropeScaling.type)},
+        {QStringLiteral("sliding_window"), cfg.slidingWindow ? QJsonValue(qint64(*cfg.slidingWindow)) : QJsonValue()},
+        {QStringLiteral("parameters"), parameters},
+        {QStringLiteral("dtype"), weightsDtype},
+        {QStringLiteral("config_dtype"), QString::fromStdString(cfg.torchDtype)},
+        {QStringLiteral("tokenizer"), tokenizerKind},
+    };
+    if (ctx.json) {
+        QJsonObject out = o;
+        if (!tokenizerError.isEmpty())
+            out.insert(QStringLiteral("tokenizer_error"), tokenizerError);
+        ctx.printJson(out);
+        return ExitOk;
+    }
+    ctx.out
+        << QCoreApplication::translate("ef::cli", "Family:      %1 (%2)")
+               .arg(QString::fromLatin1(cfg.familyName()), QString::fromStdString(cfg.architecture))
+        << Qt::endl
+        << QCoreApplication::translate(
+               "ef::cli", "Sizes:       hidden %1, intermediate %2, %3 layers, %4 heads (%5 KV), head dim %6")
+               .arg(cfg.hiddenSize)
+               .arg(cfg.intermediateSize)
+               .arg(cfg.numLayers)
+               .arg(cfg.numHeads)
+               .arg(cfg.numKvHeads)
+               .arg(cfg.headDim)
+        << Qt::endl
+        << QCoreApplication::translate("ef::cli", "Parameters:  %1 (%2)").arg(parameters).arg(weightsDtype) << Qt::endl
+        << QCoreApplication::translate("ef::cli", "Vocabulary:  %1; tokenizer %2").arg(cfg.vocabSize).arg(tokenizerKind)
+        << Qt::endl
+        << QCoreApplication::translate("ef::cli", "RoPE:        theta %1, scaling %2; context %3")
+               .arg(cfg.ropeTheta)
+               .arg(QString::fromStdString(cfg.ropeScaling.type))
+               .arg(cfg.maxPositions)
+        << Qt::endl;
+    if (!tokenizerError.isEmpty())
+        ctx.err << tokenizerError << Qt::endl;
+    return ExitOk;
+}
+
+} // namespace
+
+void registerModelCommands(Registry &registry)
+{
+    registry.add(
+        {{QStringLiteral("model"), QStringLiteral("info")},
+         QStringLiteral("model info DIR [--json]"),
+         QCoreApplication::translate(
+             "ef::cli", "Show a Hugging Face model folder's family, sizes, parameter count, dtype and tokenizer"),
+         modelInfo});
+}
+
+} // namespace ef::cli
