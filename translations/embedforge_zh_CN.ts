@@ -2347,6 +2347,22 @@ raw: %3</source>
         <source>Show a Hugging Face model folder&apos;s family, sizes, parameter count, dtype and tokenizer</source>
         <translation>显示 Hugging Face 模型文件夹的模型族、规模、参数量、数据类型和分词器</translation>
     </message>
+    <message>
+        <source>--family must be llama, mistral or qwen2, not &apos;%1&apos;</source>
+        <translation>--family 必须是 llama、mistral 或 qwen2，而不是“%1”</translation>
+    </message>
+    <message>
+        <source>--out DIR is required</source>
+        <translation>必须提供 --out DIR</translation>
+    </message>
+    <message>
+        <source>Wrote a tiny %1 model to %2</source>
+        <translation>已将一个微型 %1 模型写入 %2</translation>
+    </message>
+    <message>
+        <source>Write a tiny, complete Hugging Face model folder with seeded random weights (for tests)</source>
+        <translation>写出一个完整的微型 Hugging Face 模型文件夹，权重按种子随机生成（用于测试）</translation>
+    </message>
 </context>
 <context>
     <name>ef::gui</name>

@@ -10,6 +10,7 @@
 #include "app/cli/cli.h"
 #include "models/modelconfig.h"
 #include "models/safetensors.h"
+#include "models/tinymodel.h"
 #include "models/tokenizer.h"
 
 namespace ef::cli {
@@ -108,10 +109,54 @@ int modelInfo(Context &ctx)
     return ExitOk;
 }
 
+int makeTiny(Context &ctx)
+{
+    const ParsedArgs a = ctx.parse({QStringLiteral("family"), QStringLiteral("out"), QStringLiteral("seed")}, {}, 0, 0);
+    const QString family = a.value(QStringLiteral("family"));
+    models::TinyModelOptions o;
+    if (family == QLatin1String("llama"))
+        o.family = models::Family::Llama;
+    else if (family == QLatin1String("mistral"))
+        o.family = models::Family::Mistral;
+    else if (family == QLatin1String("qwen2"))
+        o.family = models::Family::Qwen2;
+    else
+        throw UsageError(
+            QCoreApplication::translate("ef::cli", "--family must be llama, mistral or qwen2, not '%1'").arg(family));
+    const QString out = a.value(QStringLiteral("out"));
+    if (out.isEmpty())
+        throw UsageError(QCoreApplication::translate("ef::cli", "--out DIR is required"));
+    bool ok = true;
+    o.seed = a.has(QStringLiteral("seed")) ? a.value(QStringLiteral("seed")).toULongLong(&ok) : 0;
+    if (!ok)
+        throw UsageError(QCoreApplication::translate("ef::cli", "--seed must be a non-negative integer, not '%1'")
+                             .arg(a.value(QStringLiteral("seed"))));
+    try {
+        const models::ModelConfig c = models::makeTinyModel(out.toStdString(), o);
+        if (ctx.json)
+            ctx.printJson({{QStringLiteral("out"), out},
+                           {QStringLiteral("family"), QString::fromLatin1(c.familyName())},
+                           {QStringLiteral("vocab_size"), qint64(c.vocabSize)}});
+        else
+            ctx.out << QCoreApplication::translate("ef::cli", "Wrote a tiny %1 model to %2")
+                           .arg(QString::fromLatin1(c.familyName()), out)
+                    << Qt::endl;
+    } catch (const std::exception &e) {
+        return ctx.fail(QString::fromStdString(e.what()));
+    }
+    return ExitOk;
+}
+
 } // namespace
 
 void registerModelCommands(Registry &registry)
 {
+    registry.add(
+        {{QStringLiteral("model"), QStringLiteral("make-tiny")},
+         QStringLiteral("model make-tiny --family llama|mistral|qwen2 --out DIR [--seed N]"),
+         QCoreApplication::translate(
+             "ef::cli", "Write a tiny, complete Hugging Face model folder with seeded random weights (for tests)"),
+         makeTiny});
     registry.add(
         {{QStringLiteral("model"), QStringLiteral("info")},
          QStringLiteral("model info DIR [--json]"),

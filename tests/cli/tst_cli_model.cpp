@@ -2,6 +2,7 @@
 // embedforge-cli model info on a small Hugging Face folder written by the test.
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTemporaryDir>
@@ -18,6 +19,8 @@ class TestCliModel final : public QObject
 
 private Q_SLOTS:
     void infoReportsFamilySizesParametersTokenizer();
+    void makeTinyWritesAUsableFolder_data();
+    void makeTinyWritesAUsableFolder();
 };
 
 void TestCliModel::infoReportsFamilySizesParametersTokenizer()
@@ -58,6 +61,60 @@ void TestCliModel::infoReportsFamilySizesParametersTokenizer()
     const auto none = runCli(
         {QStringLiteral("model"), QStringLiteral("info"), QDir::temp().filePath(QStringLiteral("no-such-model"))});
     QCOMPARE(none.exitCode, 1);
+}
+
+void TestCliModel::makeTinyWritesAUsableFolder_data()
+{
+    QTest::addColumn<QString>("family");
+    QTest::addColumn<qint64>("parameters");
+    QTest::addColumn<bool>("bos");
+    // embed + lm_head 2*320*64, per layer norms 128 + q/o 2*4096 + k/v 2*2048 + MLP 3*128*64, final norm 64
+    QTest::newRow("llama") << QStringLiteral("llama") << qint64(115008) << true;
+    QTest::newRow("mistral") << QStringLiteral("mistral") << qint64(115008) << true;
+    QTest::newRow("qwen2") << QStringLiteral("qwen2") << qint64(115008 + 2 * (64 + 32 + 32)) << false; // q/k/v biases
+}
+
+void TestCliModel::makeTinyWritesAUsableFolder()
+{
+    QFETCH(QString, family);
+    QFETCH(qint64, parameters);
+    QFETCH(bool, bos);
+    QTemporaryDir dir;
+    const QString a = dir.filePath(QStringLiteral("a/deeper")), b = dir.filePath(QStringLiteral("b")),
+                  c = dir.filePath(QStringLiteral("c"));
+    QCOMPARE(runCli({QStringLiteral("model"), QStringLiteral("make-tiny"), QStringLiteral("--family"), family,
+                     QStringLiteral("--out"), a, QStringLiteral("--seed"), QStringLiteral("7")})
+                 .exitCode,
+             0);
+    const auto info = runCli({QStringLiteral("model"), QStringLiteral("info"), a, QStringLiteral("--json")});
+    QVERIFY2(info.exitCode == 0, info.err.constData());
+    const QJsonObject o = QJsonDocument::fromJson(info.out).object();
+    QCOMPARE(o.value(QStringLiteral("family")).toString(), family);
+    QCOMPARE(o.value(QStringLiteral("parameters")).toInteger(), parameters);
+    QCOMPARE(o.value(QStringLiteral("tokenizer")).toString(), QStringLiteral("bpe-byte-level"));
+
+    // The tokenizer is a real byte-level BPE: merges apply, and Llama-style models add <s>.
+    const auto tok =
+        runCli({QStringLiteral("tokenize"), QStringLiteral("--tokenizer"), a + QStringLiteral("/tokenizer.json")},
+               "the weather\n");
+    QCOMPARE(tok.exitCode, 0);
+    const QJsonObject t = QJsonDocument::fromJson(tok.out).object();
+    QCOMPARE(t.value(QStringLiteral("tokens")).toArray().first().toString() == QStringLiteral("<s>"), bos);
+    QVERIFY(t.value(QStringLiteral("tokens")).toArray().contains(QStringLiteral("he")));
+
+    // Same seed, same bytes; another seed, other weights.
+    runCli({QStringLiteral("model"), QStringLiteral("make-tiny"), QStringLiteral("--family"), family,
+            QStringLiteral("--out"), b, QStringLiteral("--seed"), QStringLiteral("7")});
+    runCli({QStringLiteral("model"), QStringLiteral("make-tiny"), QStringLiteral("--family"), family,
+            QStringLiteral("--out"), c, QStringLiteral("--seed"), QStringLiteral("8")});
+    QCOMPARE(ef::test::fileHash(a + QStringLiteral("/model.safetensors")),
+             ef::test::fileHash(b + QStringLiteral("/model.safetensors")));
+    QVERIFY(ef::test::fileHash(a + QStringLiteral("/model.safetensors")) !=
+            ef::test::fileHash(c + QStringLiteral("/model.safetensors")));
+    QCOMPARE(runCli({QStringLiteral("model"), QStringLiteral("make-tiny"), QStringLiteral("--family"),
+                     QStringLiteral("gpt2"), QStringLiteral("--out"), c})
+                 .exitCode,
+             2);
 }
 
 QTEST_GUILESS_MAIN(TestCliModel)
