@@ -2,6 +2,8 @@
 // Workspace store: validation, creation, migration, inspection.
 #include "backend/workspace.h"
 
+#include <algorithm>
+
 #include <sqlite3.h>
 
 #include <QCoreApplication>
@@ -255,12 +257,20 @@ Expected<WorkspaceInfo> Workspace::inspect(const QString &path)
             else if (meta.columnText(0) == QLatin1String("created_by"))
                 info.createdBy = meta.columnText(1);
         }
+        // User tables only: not SQLite's own, not virtual (FTS5) tables nor their shadow tables.
+        QStringList virtualTables;
+        Statement vt = d.prepare(QStringLiteral("SELECT name FROM sqlite_schema WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'"));
+        while (vt.step())
+            virtualTables << vt.columnText(0) + QLatin1Char('_');
         QStringList tables;
         Statement list = d.prepare(QStringLiteral(
             "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
             "AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' ORDER BY name"));
-        while (list.step())
-            tables << list.columnText(0);
+        while (list.step()) {
+            const QString name = list.columnText(0);
+            if (std::none_of(virtualTables.cbegin(), virtualTables.cend(), [&](const QString &v) { return name.startsWith(v); }))
+                tables << name;
+        }
         for (const QString &t : tables) {
             QString quoted = t;
             quoted.replace(QLatin1Char('"'), QStringLiteral("\"\""));

@@ -56,6 +56,12 @@ void TestCliRetrieval::importListSearchEvalExport()
     const QJsonArray corpora = QJsonDocument::fromJson(list.out).object().value(QStringLiteral("corpora")).toArray();
     QCOMPARE(corpora.size(), 1);
     QCOMPARE(corpora.first().toObject().value(QStringLiteral("name")).toString(), QStringLiteral("energy"));
+    // workspace info lists the corpus tables, not FTS5's internal shadow tables.
+    const auto info = runCli({QStringLiteral("workspace"), QStringLiteral("info"), ws(), QStringLiteral("--json")});
+    const QJsonObject tables = QJsonDocument::fromJson(info.out).object().value(QStringLiteral("tables")).toObject();
+    QCOMPARE(tables.value(QStringLiteral("documents")).toInt(), 3);
+    for (const QString &name : tables.keys())
+        QVERIFY2(!name.startsWith(QStringLiteral("fts_")), qPrintable(name));
 
     const auto search = runCli({QStringLiteral("search"), QStringLiteral("--corpus"), QStringLiteral("energy"), QStringLiteral("--method"),
                                 QStringLiteral("bm25"), QStringLiteral("--k"), QStringLiteral("2"), QStringLiteral("--json"),
