@@ -6,6 +6,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <cmath>
 #include <random>
 
 #include <nlohmann/json.hpp>
@@ -177,9 +178,16 @@ ModelConfig makeTinyModel(const std::string &outDir, const TinyModelOptions &opt
                                                          .dump(2) +
                                                      "\n");
 
-    // Seeded weights: N(0, 0.02) for matrices and embeddings, 1 for norms, small biases.
+    // Seeded weights: N(0, 0.02) for matrices, embeddings and biases; norms 1 + N(0, 0.1), so a
+    // decoder that ignored the norm weights would not match a reference.
+    // Box-Muller on the engine's raw output: std::normal_distribution differs between standard
+    // libraries, and the committed transformers references depend on these exact weights.
     std::mt19937_64 rng(options.seed);
-    std::normal_distribution<float> normal(0.0f, 0.02f);
+    const auto normal = [&rng](std::mt19937_64 &) {
+        const double u1 = (static_cast<double>(rng() >> 11) + 0.5) * 0x1.0p-53;
+        const double u2 = static_cast<double>(rng() >> 11) * 0x1.0p-53;
+        return static_cast<float>(0.02 * std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2));
+    };
     std::vector<std::vector<float>> storage;
     std::vector<st::TensorData> tensors;
     const auto add = [&](const std::string &name, std::vector<int64_t> shape, bool ones = false) {
@@ -188,7 +196,7 @@ ModelConfig makeTinyModel(const std::string &outDir, const TinyModelOptions &opt
             n *= d;
         std::vector<float> v(static_cast<size_t>(n));
         for (float &x : v)
-            x = ones ? 1.0f : normal(rng);
+            x = ones ? 1.0f + 5.0f * normal(rng) : normal(rng);
         storage.push_back(std::move(v));
         tensors.push_back({name, st::DType::F32, std::move(shape), storage.back().data()});
     };
