@@ -95,11 +95,6 @@ public:
     std::string dtypeName() const;      // "f32", "bf16", "f16"
     int64_t eosTokenId() const;
 
-    // Identifies the vectors this model produces: config, tokenizer, the weights' headers and
-    // samples of every tensor's bytes, the pooling, max length and compute dtype. Stable across
-    // copies of the folder; changes when the weights are fine-tuned. Hex SHA-256.
-    std::string fingerprint(int maxLength) const;
-
     // Token ids for one text as the embedder runs it (instruction, specials, truncation, EOS).
     std::vector<int64_t> encode(const std::string &text, const std::string &instruction, int maxLength) const;
     static std::string formatQuery(const std::string &instruction, const std::string &text);

@@ -3,6 +3,8 @@
 #include "app/cli/cli.h"
 
 #include <cstdio>
+#include <string>
+#include <vector>
 #include <unistd.h>
 
 #include <QCoreApplication>
@@ -135,6 +137,33 @@ void ProgressPrinter::finish()
         std::fflush(stderr);
     }
     m_active = false;
+}
+
+// Reads stdin as raw bytes and calls fn(line, lineNumber) for each line without its "\n" / "\r\n".
+void forEachStdinLine(const std::function<bool(const std::string &, long long)> &fn)
+{
+    std::string pending;
+    std::vector<char> buf(1 << 16);
+    long long lineNo = 0;
+    size_t n = 0;
+    while ((n = std::fread(buf.data(), 1, buf.size(), stdin)) > 0) {
+        pending.append(buf.data(), n);
+        size_t start = 0, nl = 0;
+        while ((nl = pending.find('\n', start)) != std::string::npos) {
+            size_t end = nl;
+            if (end > start && pending[end - 1] == '\r')
+                --end;
+            if (!fn(pending.substr(start, end - start), ++lineNo))
+                return;
+            start = nl + 1;
+        }
+        pending.erase(0, start);
+    }
+    if (!pending.empty()) { // a last line without a line break
+        if (pending.back() == '\r')
+            pending.pop_back();
+        fn(pending, ++lineNo);
+    }
 }
 
 } // namespace ef::cli

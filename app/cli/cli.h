@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <stdexcept>
+#include <string>
 
 #include <QHash>
 #include <QJsonObject>
@@ -106,11 +107,16 @@ private:
     QList<Command> m_commands;
 };
 
+// Reads stdin as raw bytes and calls fn(line, lineNumber) for each line without its line break
+// ("\n" or "\r\n"); a last line without a break counts too. fn returns false to stop.
+void forEachStdinLine(const std::function<bool(const std::string &line, long long lineNo)> &fn);
+
 // One function per command group (each in its own file).
 void registerWorkspaceCommands(Registry &registry);
 void registerRetrievalCommands(Registry &registry);
 void registerModelCommands(Registry &registry);
 void registerGenerationCommands(Registry &registry);
 void registerTokenizeCommands(Registry &registry);
+void registerEmbedCommands(Registry &registry);
 
 } // namespace ef::cli

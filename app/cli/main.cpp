@@ -78,6 +78,7 @@ int main(int argc, char **argv)
     ef::cli::registerRetrievalCommands(registry);
     ef::cli::registerModelCommands(registry);
     ef::cli::registerTokenizeCommands(registry);
+    ef::cli::registerEmbedCommands(registry);
 
     if (version) {
         out << "embedforge-cli " << QCoreApplication::applicationVersion() << Qt::endl;

@@ -15,35 +15,6 @@ namespace ef::cli {
 namespace {
 
 
-// Reads stdin as raw bytes and calls fn(line, lineNumber) for each line without its "\n" / "\r\n".
-// fn returns false to stop.
-template <typename Fn>
-void forEachStdinLine(Fn fn)
-{
-    std::string pending;
-    std::vector<char> buf(1 << 16);
-    long long lineNo = 0;
-    size_t n = 0;
-    while ((n = std::fread(buf.data(), 1, buf.size(), stdin)) > 0) {
-        pending.append(buf.data(), n);
-        size_t start = 0, nl = 0;
-        while ((nl = pending.find('\n', start)) != std::string::npos) {
-            size_t end = nl;
-            if (end > start && pending[end - 1] == '\r')
-                --end;
-            if (!fn(pending.substr(start, end - start), ++lineNo))
-                return;
-            start = nl + 1;
-        }
-        pending.erase(0, start);
-    }
-    if (!pending.empty()) { // a last line without a line break
-        if (pending.back() == '\r')
-            pending.pop_back();
-        fn(pending, ++lineNo);
-    }
-}
-
 int tokenize(Context &ctx)
 {
     const ParsedArgs a = ctx.parse({QStringLiteral("tokenizer")}, {QStringLiteral("no-special"), QStringLiteral("jsonl")}, 0, 0);

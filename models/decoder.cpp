@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Llama / Mistral / Qwen2 decoder forward pass.
+#include "models/decoder.h"
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <sstream>
+#include <stdexcept>
+
+#include <torch/version.h>
+
+namespace ef::models {
+
+namespace {
+
+std::string shapeText(c10::IntArrayRef shape)
+{
+    std::ostringstream s;
+    s << '[';
+    for (size_t i = 0; i < shape.size(); ++i)
+        s << (i ? ", " : "") << shape[i];
+    s << ']';
+    return s.str();
+}
+
+std::optional<torch::ScalarType> torchType(st::DType d)
+{
+    switch (d) {
+    case st::DType::F64:
+        return torch::kFloat64;
+    case st::DType::F32:
+        return torch::kFloat32;
+    case st::DType::F16:
+        return torch::kFloat16;
+    case st::DType::BF16:
+        return torch::kBFloat16;
+    default:
+        return std::nullopt;
+    }
+}
+
+torch::Tensor rotateHalf(const torch::Tensor &x)
+{
+    const int64_t half = x.size(-1) / 2;
+    return torch::cat({-x.narrow(-1, half, half), x.narrow(-1, 0, half)}, -1);
+}
+
+} // namespace
+
+torch::ScalarType parseComputeDtype(const std::string &name)
+{
+    if (name == "f32" || name == "float32")
+        return torch::kFloat32;
+    if (name == "bf16" || name == "bfloat16")
+        return torch::kBFloat16;
+    if (name == "f16" || name == "float16")
+        return torch::kFloat16;
+    throw std::invalid_argument("unknown dtype '" + name + "' (expected f32, bf16 or f16)");
+}
+
+const char *computeDtypeName(torch::ScalarType dtype)
+{
+    switch (dtype) {
+    case torch::kFloat32:
+        return "f32";
+    case torch::kBFloat16:
+        return "bf16";
+    case torch::kFloat16:
+        return "f16";
+    default:
+        return "?";
+    }
+}
+
+Decoder::Decoder(const ModelConfig &config, std::shared_ptr<const st::Checkpoint> checkpoint,
+                 const std::string &source, torch::Device device, torch::ScalarType dtype)
+    : m_config(config), m_checkpoint(std::move(checkpoint)), m_source(source), m_device(device), m_dtype(dtype)
+{
+    if (m_checkpoint->find("model.embed_tokens.weight"))
+        m_prefix = "model.";
+    else if (m_checkpoint->find("embed_tokens.weight"))
+        m_prefix.clear();
+    else
+        throw std::runtime_error(m_source + ": no tensor 'model.embed_tokens.weight' or 'embed_tokens.weight': not a " +
+                                 std::string(config.familyName()) + " checkpoint");
+
+    const int64_t h = config.hiddenSize, qd = config.numHeads * config.headDim, kvd = config.numKvHeads * config.headDim,
+                  inter = config.intermediateSize;
+    m_embed = load(m_prefix + "embed_tokens.weight", {config.vocabSize, h});
+    m_finalNorm = load(m_prefix + "norm.weight", {h});
+    m_layers.resize(static_cast<size_t>(config.numLayers));
+    for (int64_t l = 0; l < config.numLayers; ++l) {
+        const std::string p = m_prefix + "layers." + std::to_string(l) + ".";
+        DecoderLayerWeights &w = m_layers[static_cast<size_t>(l)];
+        w.inputNorm = load(p + "input_layernorm.weight", {h});
+        w.postNorm = load(p + "post_attention_layernorm.weight", {h});
+        w.q = load(p + "self_attn.q_proj.weight", {qd, h});
+        w.k = load(p + "self_attn.k_proj.weight", {kvd, h});
+        w.v = load(p + "self_attn.v_proj.weight", {kvd, h});
+        w.o = load(p + "self_attn.o_proj.weight", {h, qd});
+        if (config.attentionBias) {
+            w.qBias = load(p + "self_attn.q_proj.bias", {qd});
+            w.kBias = load(p + "self_attn.k_proj.bias", {kvd});
+            w.vBias = load(p + "self_attn.v_proj.bias", {kvd});
+            if (config.family == Family::Llama)
+                w.oBias = load(p + "self_attn.o_proj.bias", {h});
+        } else if (m_checkpoint->find(p + "self_attn.q_proj.bias")) {
+            throw std::runtime_error(m_source + ": tensor '" + p +
+                                     "self_attn.q_proj.bias' exists but config.json does not enable attention_bias");
+        }
+        w.gate = load(p + "mlp.gate_proj.weight", {inter, h});
+        w.up = load(p + "mlp.up_proj.weight", {inter, h});
+        w.down = load(p + "mlp.down_proj.weight", {h, inter});
+    }
+}
+
+torch::Tensor Decoder::load(const std::string &name, const std::vector<int64_t> &shape) const
+{
+    const st::TensorView *v = m_checkpoint->find(name);
+    if (!v)
+        throw std::runtime_error(m_source + ": missing tensor '" + name + "' (config.json describes a " +
+                                 m_config.familyName() + " model with " + std::to_string(m_config.numLayers) +
+                                 " layers)");
+    if (v->shape != shape)
+        throw std::runtime_error(m_source + ": tensor '" + name + "' has shape " + shapeText(v->shape) +
+                                 ", config.json implies " + shapeText(shape));
+    const std::optional<torch::ScalarType> src = torchType(v->dtype);
+    if (!src)
+        throw std::runtime_error(m_source + ": tensor '" + name + "' has dtype " + st::dtypeName(v->dtype) +
+                                 ", expected a floating-point dtype (F32, BF16, F16)");
+    torch::Tensor t;
+    if (v->aligned()) {
+        // Zero-copy view of the mapping; the decoder never writes to its weights.
+        t = torch::from_blob(const_cast<uint8_t *>(v->data), shape, torch::TensorOptions().dtype(*src));
+    } else {
+        t = torch::empty(shape, torch::TensorOptions().dtype(*src));
+        std::memcpy(t.data_ptr(), v->data, v->bytes);
+    }
+    if (*src != m_dtype || !m_device.is_cpu())
+        t = t.to(m_device, m_dtype);
+    return t;
+}
+
+torch::Tensor Decoder::positionsFromMask(const torch::Tensor &mask)
+{
+    const torch::Tensor m = mask.to(torch::kInt64);
+    return (m.cumsum(1) - 1).clamp_min(0) * m;
+}
+
+torch::Tensor Decoder::inverseFrequencies(const ModelConfig &c, int64_t seqLen)
+{
+    const int64_t dim = c.headDim;
+    double base = c.ropeTheta;
+    const RopeScaling &rs = c.ropeScaling;
+    if (rs.type == "dynamic" && seqLen > c.maxPositions) {
+        base = base * std::pow(rs.factor * static_cast<double>(seqLen) / static_cast<double>(c.maxPositions) -
+                                   (rs.factor - 1.0),
+                               static_cast<double>(dim) / static_cast<double>(dim - 2));
+    }
+    // As transformers: 1 / base^(arange(0, dim, 2) / dim) in float32.
+    const torch::Tensor exponents =
+        torch::arange(0, dim, 2, torch::TensorOptions().dtype(torch::kInt64)).to(torch::kFloat32) / static_cast<float>(dim);
+    torch::Tensor inv = 1.0 / torch::pow(torch::scalar_tensor(static_cast<float>(base)), exponents);
+    if (rs.type == "linear") {
+        inv = inv / static_cast<float>(rs.factor);
+    } else if (rs.type == "llama3") {
+        const double lowWavelen = static_cast<double>(rs.originalMaxPositions) / rs.lowFreqFactor;
+        const double highWavelen = static_cast<double>(rs.originalMaxPositions) / rs.highFreqFactor;
+        const torch::Tensor wavelen = 2.0 * M_PI / inv;
+        torch::Tensor scaled = torch::where(wavelen > lowWavelen, inv / rs.factor, inv);
+        const torch::Tensor smooth = (static_cast<double>(rs.originalMaxPositions) / wavelen - rs.lowFreqFactor) /
+                                     (rs.highFreqFactor - rs.lowFreqFactor);
+        const torch::Tensor smoothed = (1 - smooth) * scaled / rs.factor + smooth * scaled;
+        const torch::Tensor medium = (wavelen >= highWavelen).logical_and(wavelen <= lowWavelen);
+        inv = torch::where(medium, smoothed, scaled);
+    }
+    return inv.to(torch::kFloat32);
+}
+
+torch::Tensor Decoder::attentionMask(const torch::Tensor &mask, std::optional<int64_t> window, torch::ScalarType dtype)
+{
+    const int64_t t = mask.size(1);
+    const auto opts = torch::TensorOptions().device(mask.device()).dtype(torch::kInt64);
+    const torch::Tensor i = torch::arange(t, opts).view({t, 1});
+    const torch::Tensor j = torch::arange(t, opts).view({1, t});
+    torch::Tensor allowed = j <= i; // [T, T]
+    if (window)
+        allowed = allowed.logical_and(j > i - *window);
+    const torch::Tensor keyReal = mask.to(torch::kBool).view({mask.size(0), 1, 1, t});
+    torch::Tensor full = allowed.view({1, 1, t, t}).logical_and(keyReal);
+    full = full.logical_or((i == j).view({1, 1, t, t})); // every query sees at least itself
+    torch::Tensor additive = torch::zeros(full.sizes(), torch::TensorOptions().device(mask.device()).dtype(dtype));
+    additive.masked_fill_(full.logical_not(), -std::numeric_limits<float>::infinity());
+    return additive;
+}
+
+torch::Tensor Decoder::rmsNorm(const torch::Tensor &x, const torch::Tensor &weight) const
+{
+    if (x.scalar_type() == torch::kFloat32)
+        return weight * (x * torch::rsqrt(x.pow(2).mean(-1, true) + m_config.rmsNormEps));
+    const torch::Tensor xf = x.to(torch::kFloat32);
+    const torch::Tensor normed = xf * torch::rsqrt(xf.pow(2).mean(-1, true) + m_config.rmsNormEps);
+    return weight * normed.to(x.scalar_type());
+}
+
+torch::Tensor Decoder::attention(const torch::Tensor &q, const torch::Tensor &k, const torch::Tensor &v,
+                                 const torch::Tensor &additiveMask) const
+{
+    // q: [B, H, T, D]; k, v: [B, KV, T, D]; mask: [B, 1, T, T]
+    const int64_t b = q.size(0), heads = q.size(1), t = q.size(2), dHead = q.size(3), kvHeads = k.size(1);
+    const int64_t groups = heads / kvHeads;
+    const double scale = 1.0 / std::sqrt(static_cast<double>(dHead));
+#if TORCH_VERSION_MAJOR >= 2
+    if (!(q.device().is_cpu() && q.scalar_type() != torch::kFloat32)) {
+        // Fused attention (flash / memory-efficient kernels on CUDA, a fused kernel on CPU).
+        torch::Tensor kk = k, vv = v;
+        if (groups > 1) {
+            kk = k.unsqueeze(2).expand({b, kvHeads, groups, t, dHead}).reshape({b, heads, t, dHead});
+            vv = v.unsqueeze(2).expand({b, kvHeads, groups, t, dHead}).reshape({b, heads, t, dHead});
+        }
+        return at::scaled_dot_product_attention(q, kk, vv, additiveMask, 0.0, false);
+    }
+#endif
+    // Grouped-query attention without repeating K/V: the `groups` query heads that share a KV
+    // head are stacked along the time axis, so one batched product serves them all.
+    const torch::Tensor qg = q.contiguous().view({b, kvHeads, groups * t, dHead});
+    torch::Tensor scores = torch::matmul(qg, k.transpose(-1, -2)) * scale; // [B, KV, G*T, T]
+    scores = scores.view({b, kvHeads, groups, t, t}) + additiveMask.unsqueeze(1);
+    torch::Tensor probs = torch::softmax(scores, -1, torch::kFloat32).to(q.scalar_type());
+    probs = probs.view({b, kvHeads, groups * t, t});
+    return torch::matmul(probs, v).view({b, heads, t, dHead});
+}
+
+torch::Tensor Decoder::forward(const torch::Tensor &idsIn, const torch::Tensor &maskIn) const
+{
+    if (idsIn.dim() != 2 || maskIn.sizes() != idsIn.sizes())
+        throw std::invalid_argument("decoder input: ids and mask must both be [batch, length]");
+    const torch::Tensor ids = idsIn.to(m_device, torch::kInt64);
+    const torch::Tensor mask = maskIn.to(m_device, torch::kInt64);
+    const int64_t bad = ((ids < 0).logical_or(ids >= m_config.vocabSize)).logical_and(mask.to(torch::kBool)).sum().item<int64_t>();
+    if (bad > 0) {
+        const torch::Tensor realIds = ids.masked_select(mask.to(torch::kBool));
+        const int64_t offender = realIds.masked_select(realIds.lt(0).logical_or(realIds.ge(m_config.vocabSize)))[0].item<int64_t>();
+        throw std::invalid_argument("token id " + std::to_string(offender) + " is outside the vocabulary (0.." +
+                                    std::to_string(m_config.vocabSize - 1) + ")");
+    }
+    const int64_t b = ids.size(0), t = ids.size(1), dh = m_config.headDim;
+    const int64_t nh = m_config.numHeads, nkv = m_config.numKvHeads;
+
+    const torch::Tensor positions = positionsFromMask(mask); // [B, T]
+    const int64_t seqLen = t == 0 ? 0 : positions.max().item<int64_t>() + 1;
+    const torch::Tensor inv = inverseFrequencies(m_config, seqLen).to(m_device);
+    const torch::Tensor freqs = positions.to(torch::kFloat32).unsqueeze(-1) * inv.view({1, 1, -1}); // [B, T, D/2]
+    const torch::Tensor emb = torch::cat({freqs, freqs}, -1);
+    const torch::Tensor cos = emb.cos().to(m_dtype).unsqueeze(1); // [B, 1, T, D]
+    const torch::Tensor sin = emb.sin().to(m_dtype).unsqueeze(1);
+
+    const torch::Tensor fullMask = attentionMask(mask, std::nullopt, m_dtype);
+    torch::Tensor windowMask;
+    if (m_config.slidingWindow && *m_config.slidingWindow < t)
+        windowMask = attentionMask(mask, m_config.slidingWindow, m_dtype);
+
+    torch::Tensor x = torch::embedding(m_embed, ids); // [B, T, H]
+    for (size_t l = 0; l < m_layers.size(); ++l) {
+        const DecoderLayerWeights &w = m_layers[l];
+        const bool windowed = windowMask.defined() && static_cast<int64_t>(l) >= m_config.maxWindowLayers;
+        const torch::Tensor hs = rmsNorm(x, w.inputNorm);
+        torch::Tensor q = torch::linear(hs, w.q, w.qBias).view({b, t, nh, dh}).transpose(1, 2);
+        torch::Tensor k = torch::linear(hs, w.k, w.kBias).view({b, t, nkv, dh}).transpose(1, 2);
+        const torch::Tensor v = torch::linear(hs, w.v, w.vBias).view({b, t, nkv, dh}).transpose(1, 2);
+        q = q * cos + rotateHalf(q) * sin;
+        k = k * cos + rotateHalf(k) * sin;
+        const torch::Tensor a = attention(q, k, v, windowed ? windowMask : fullMask);
+        x = x + torch::linear(a.transpose(1, 2).reshape({b, t, nh * dh}), w.o, w.oBias);
+        const torch::Tensor hm = rmsNorm(x, w.postNorm);
+        x = x + torch::linear(torch::silu(torch::linear(hm, w.gate)) * torch::linear(hm, w.up), w.down);
+    }
+    return rmsNorm(x, m_finalNorm);
+}
+
+} // namespace ef::models
