@@ -2,6 +2,8 @@
 // Corpora: import, export, BM25 search and evaluation.
 #include "backend/corpus.h"
 
+#include "backend/dense.h"
+
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QDir>
@@ -410,63 +412,7 @@ QString markSnippet(const QString &snippet, const QString &open, const QString &
 Expected<EvalResult> evaluateBm25(Database &db, const CorpusInfo &corpus, const QString &split, bool ignoreSelf,
                                   const CorpusProgress &progress)
 {
-    if (!corpus.splits.contains(split))
-        return makeError(QCoreApplication::translate("ef::Corpus", "corpus '%1' has no qrels for split '%2' (it has: %3)")
-                             .arg(corpus.name, split, corpus.splits.isEmpty() ? QStringLiteral("none") : corpus.splits.join(QStringLiteral(", "))));
-    EvalResult r;
-    r.method = QStringLiteral("bm25");
-    r.split = split;
-    r.ignoreSelf = ignoreSelf;
-    try {
-        QHash<QString, metrics::Qrels> qrels;
-        Statement q = db.prepare(QStringLiteral("SELECT query_ext_id, doc_ext_id, score FROM qrels WHERE corpus_id = ? AND split = ?"));
-        q.bind(1, corpus.id).bind(2, split);
-        while (q.step())
-            qrels[q.columnText(0)].insert(q.columnText(1), static_cast<int>(q.columnInt(2)));
-        Statement texts = db.prepare(QStringLiteral("SELECT ext_id, text FROM queries WHERE corpus_id = ? ORDER BY id"));
-        texts.bind(1, corpus.id);
-        qint64 done = 0;
-        while (texts.step()) {
-            const QString id = texts.columnText(0);
-            const metrics::Qrels rel = qrels.value(id);
-            bool anyRelevant = false;
-            for (int s : rel)
-                anyRelevant = anyRelevant || s > 0;
-            if (!anyRelevant)
-                continue;
-            QStringList ranking;
-            for (const SearchHit &h : searchBm25(db, corpus, texts.columnText(1), 100 + (ignoreSelf ? 1 : 0)))
-                ranking << h.docId;
-            r.perQuery << metrics::scoreQuery(id, ranking, rel, ignoreSelf);
-            if (progress && !progress(++done, id))
-                throw JobCancelled();
-        }
-        r.summary = metrics::average(r.perQuery);
-        QJsonArray perQuery;
-        for (const metrics::QueryScores &s : std::as_const(r.perQuery))
-            perQuery.append(QJsonObject{{QStringLiteral("query"), s.queryId}, {QStringLiteral("ndcg@10"), s.ndcg10},
-                                        {QStringLiteral("recall@100"), s.recall100}, {QStringLiteral("mrr@10"), s.mrr10},
-                                        {QStringLiteral("map@10"), s.map10}});
-        const QJsonObject metricsJson{{QStringLiteral("ndcg@10"), r.summary.ndcg10}, {QStringLiteral("recall@100"), r.summary.recall100},
-                                      {QStringLiteral("mrr@10"), r.summary.mrr10}, {QStringLiteral("map@10"), r.summary.map10},
-                                      {QStringLiteral("queries"), r.summary.queries}};
-        Transaction tx(db);
-        db.prepare(QStringLiteral("INSERT INTO eval_results(corpus_id, method, split, settings, metrics, per_query, created_at) "
-                                  "VALUES (?, ?, ?, ?, ?, ?, ?)"))
-            .bind(1, corpus.id)
-            .bind(2, r.method)
-            .bind(3, split)
-            .bind(4, QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("ignore_self"), ignoreSelf}, {QStringLiteral("k"), 100}})
-                                           .toJson(QJsonDocument::Compact)))
-            .bind(5, QString::fromUtf8(QJsonDocument(metricsJson).toJson(QJsonDocument::Compact)))
-            .bind(6, QString::fromUtf8(QJsonDocument(perQuery).toJson(QJsonDocument::Compact)))
-            .bind(7, QDateTime::currentDateTimeUtc().toString(Qt::ISODate))
-            .run();
-        tx.commit();
-    } catch (const DbError &e) {
-        return makeError(e.message());
-    }
-    return r;
+    return evaluate(db, corpus, split, ignoreSelf, SearchOptions{}, nullptr, progress);
 }
 
 } // namespace ef

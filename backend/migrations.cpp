@@ -175,6 +175,29 @@ const QList<Migration> &workspaceMigrations()
                 created_at  TEXT NOT NULL
             );
          )sql"},
+        {5, "vectors",
+         R"sql(
+            -- One set of document vectors per corpus and model fingerprint (model files,
+            -- pooling, max length, dtype): a changed model gets a new set, never stale vectors.
+            CREATE TABLE vector_sets (
+                id          INTEGER PRIMARY KEY,
+                corpus_id   INTEGER NOT NULL REFERENCES corpora(id) ON DELETE CASCADE,
+                fingerprint TEXT NOT NULL,
+                model_dir   TEXT NOT NULL,
+                settings    TEXT NOT NULL,
+                dim         INTEGER NOT NULL,
+                created_at  TEXT NOT NULL,
+                UNIQUE (corpus_id, fingerprint)
+            );
+            -- float32 little-endian, dim values, L2-normalised.
+            CREATE TABLE doc_vectors (
+                id     INTEGER PRIMARY KEY,
+                set_id INTEGER NOT NULL REFERENCES vector_sets(id) ON DELETE CASCADE,
+                doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+                vector BLOB NOT NULL,
+                UNIQUE (set_id, doc_id)
+            );
+         )sql"},
     };
     return migrations;
 }

@@ -167,8 +167,12 @@ int embed(Context &ctx)
             pending.push_back(std::move(ids));
             return pending.size() < static_cast<size_t>(batch) || run();
         });
+        // Lines before a bad one are still answered, so nothing that was valid is lost.
+        const QString inputError = error;
+        error.clear();
+        run();
         if (error.isEmpty())
-            run();
+            error = inputError;
     } else {
         const std::string instruction = a.value(QStringLiteral("instruction")).toStdString();
         std::vector<std::string> pending;
@@ -212,8 +216,11 @@ int embed(Context &ctx)
             pending.push_back(line);
             return pending.size() < kChunkLines || run();
         });
+        const QString inputError = error;
+        error.clear();
+        run();
         if (error.isEmpty())
-            run();
+            error = inputError;
         progress.finish();
     }
     flushOut(out, true);

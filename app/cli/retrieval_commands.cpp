@@ -6,23 +6,59 @@
 
 #include "app/cli/cli.h"
 #include "backend/corpus.h"
+#include "backend/dense.h"
+#include "models/compute.h"
+#include "models/embedder.h"
 
 namespace ef::cli {
 
 namespace {
 
-// Dense and hybrid search need the embedding model core (decoder + embedder), which this
-// build does not contain yet; the forms are reserved and refused with the reason.
-void requireBm25(const ParsedArgs &a)
+SearchMethod methodOf(const ParsedArgs &a)
 {
-    const QString method = a.value(QStringLiteral("method"), QStringLiteral("bm25"));
-    if (method == QLatin1String("bm25"))
-        return;
-    if (method == QLatin1String("dense") || method == QLatin1String("hybrid"))
-        throw UsageError(QCoreApplication::translate(
-                             "ef::cli", "--method %1 needs the embedding model core, which this build does not include yet; use --method bm25")
-                             .arg(method));
-    throw UsageError(QCoreApplication::translate("ef::cli", "--method must be bm25, dense or hybrid, not '%1'").arg(method));
+    const QString name = a.value(QStringLiteral("method"), QStringLiteral("bm25"));
+    const std::optional<SearchMethod> m = parseSearchMethod(name);
+    if (!m)
+        throw UsageError(QCoreApplication::translate("ef::cli", "--method must be bm25, dense or hybrid, not '%1'").arg(name));
+    if (*m != SearchMethod::Bm25 && a.value(QStringLiteral("model")).isEmpty())
+        throw UsageError(QCoreApplication::translate("ef::cli", "--method %1 needs --model DIR").arg(name));
+    return *m;
+}
+
+const QStringList kModelOptions = {QStringLiteral("model"), QStringLiteral("max-length"), QStringLiteral("batch"),
+                                   QStringLiteral("device"), QStringLiteral("dtype")};
+
+DenseModel denseModelOf(const ParsedArgs &a)
+{
+    DenseModel m;
+    m.dir = a.value(QStringLiteral("model"));
+    m.maxLength = a.intValue(QStringLiteral("max-length"), 512, 2, 1 << 20);
+    m.batchSize = a.intValue(QStringLiteral("batch"), 16, 1, 4096);
+    m.device = a.value(QStringLiteral("device"), QStringLiteral("cpu"));
+    m.dtype = a.value(QStringLiteral("dtype"), QStringLiteral("f32"));
+    if (m.dtype != QLatin1String("f32") && m.dtype != QLatin1String("bf16") && m.dtype != QLatin1String("f16"))
+        throw UsageError(QCoreApplication::translate("ef::cli", "--dtype must be f32, bf16 or f16, not '%1'").arg(m.dtype));
+    return m;
+}
+
+// Loads the model and finds the corpus's vectors for it. Returns an error message or empty.
+QString prepareDense(const ParsedArgs &a, Database &db, const CorpusInfo &corpus, DenseContext *dense,
+                     std::unique_ptr<models::Embedder> *holder)
+{
+    compute::setIntraOpThreads(0);
+    dense->model = denseModelOf(a);
+    try {
+        const QString fp = modelFingerprint(dense->model);
+        Expected<VectorSet> set = findVectorSet(db, corpus, fp);
+        if (!set)
+            return set.error();
+        dense->set = set.value();
+        *holder = loadEmbedder(dense->model);
+        dense->embedder = holder->get();
+    } catch (const std::exception &e) {
+        return QString::fromStdString(e.what());
+    }
+    return {};
 }
 
 QJsonObject corpusJson(const CorpusInfo &c)
@@ -121,19 +157,91 @@ int corpusExport(Context &ctx)
     return ExitOk;
 }
 
-int search(Context &ctx)
+int corpusEmbed(Context &ctx)
 {
-    const ParsedArgs a = ctx.parse({QStringLiteral("workspace"), QStringLiteral("corpus"), QStringLiteral("method"), QStringLiteral("model"),
-                                    QStringLiteral("instruction"), QStringLiteral("k")},
-                                   {}, 1, -1);
-    requireBm25(a);
-    const int k = a.intValue(QStringLiteral("k"), 10, 1, 10000);
+    QStringList options = kModelOptions;
+    options << QStringLiteral("workspace") << QStringLiteral("corpus");
+    const ParsedArgs a = ctx.parse(options, {}, 0, 0);
+    if (a.value(QStringLiteral("corpus")).isEmpty() || a.value(QStringLiteral("model")).isEmpty())
+        throw UsageError(QCoreApplication::translate("ef::cli", "--corpus N and --model DIR are required"));
+    const DenseModel model = denseModelOf(a);
     OpenedWorkspace w = openWorkspace(a);
     auto c = findCorpus(*w.db, a.value(QStringLiteral("corpus")));
     if (!c)
         return ctx.fail(c.error());
+    compute::setIntraOpThreads(0);
+    std::unique_ptr<models::Embedder> embedder;
+    QString fingerprint;
+    try {
+        fingerprint = modelFingerprint(model);
+        embedder = loadEmbedder(model);
+    } catch (const std::exception &e) {
+        return ctx.fail(QString::fromStdString(e.what()));
+    }
+    ProgressPrinter progress(QCoreApplication::translate("ef::cli", "embedding"));
+    Expected<EmbedCorpusResult> r = [&]() -> Expected<EmbedCorpusResult> {
+        try {
+            return embedCorpus(*w.db, c.value(), *embedder, model, fingerprint, [&](qint64 done, const QString &) {
+                progress.update(done, c->documents);
+                return true;
+            });
+        } catch (const std::exception &e) {
+            return makeError(QString::fromStdString(e.what()));
+        }
+    }();
+    progress.finish();
+    if (!r)
+        return ctx.fail(r.error());
+    if (ctx.json) {
+        ctx.printJson({{QStringLiteral("corpus"), c->name},
+                       {QStringLiteral("model"), model.dir},
+                       {QStringLiteral("fingerprint"), fingerprint},
+                       {QStringLiteral("dim"), r->set.dim},
+                       {QStringLiteral("embedded"), r->embedded},
+                       {QStringLiteral("reused"), r->reused},
+                       {QStringLiteral("vectors"), r->set.vectors}});
+        return ExitOk;
+    }
+    ctx.out << QCoreApplication::translate("ef::cli", "Embedded %1 documents of '%2' (%3 already stored); %4 vectors of dimension %5, fingerprint %6")
+                   .arg(r->embedded)
+                   .arg(c->name)
+                   .arg(r->reused)
+                   .arg(r->set.vectors)
+                   .arg(r->set.dim)
+                   .arg(fingerprint.left(12))
+            << Qt::endl;
+    return ExitOk;
+}
+
+int search(Context &ctx)
+{
+    QStringList options = kModelOptions;
+    options << QStringLiteral("workspace") << QStringLiteral("corpus") << QStringLiteral("method") << QStringLiteral("instruction")
+            << QStringLiteral("k") << QStringLiteral("rrf-k");
+    const ParsedArgs a = ctx.parse(options, {}, 1, -1);
+    SearchOptions so;
+    so.method = methodOf(a);
+    so.k = a.intValue(QStringLiteral("k"), 10, 1, 10000);
+    so.rrfK = a.intValue(QStringLiteral("rrf-k"), 60, 1, 100000);
+    so.instruction = a.value(QStringLiteral("instruction"));
+    OpenedWorkspace w = openWorkspace(a);
+    auto c = findCorpus(*w.db, a.value(QStringLiteral("corpus")));
+    if (!c)
+        return ctx.fail(c.error());
+    DenseContext dense;
+    std::unique_ptr<models::Embedder> holder;
+    if (so.method != SearchMethod::Bm25) {
+        const QString error = prepareDense(a, *w.db, c.value(), &dense, &holder);
+        if (!error.isEmpty())
+            return ctx.fail(error);
+    }
     const QString query = a.positionals.join(QLatin1Char(' '));
-    const QList<SearchHit> hits = searchBm25(*w.db, c.value(), query, k);
+    QList<SearchHit> hits;
+    try {
+        hits = ef::search(*w.db, c.value(), so, &dense, query);
+    } catch (const std::exception &e) {
+        return ctx.fail(QString::fromStdString(e.what()));
+    }
     if (ctx.json) {
         QJsonArray arr;
         for (int i = 0; i < hits.size(); ++i)
@@ -142,14 +250,19 @@ int search(Context &ctx)
                                    {QStringLiteral("title"), hits[i].title},
                                    {QStringLiteral("score"), hits[i].score},
                                    {QStringLiteral("snippet"), markSnippet(hits[i].snippet, QString(), QString())}});
-        ctx.printJson({{QStringLiteral("query"), query}, {QStringLiteral("method"), QStringLiteral("bm25")}, {QStringLiteral("hits"), arr}});
+        QJsonObject o{{QStringLiteral("query"), query}, {QStringLiteral("method"), searchMethodName(so.method)}, {QStringLiteral("hits"), arr}};
+        if (so.method != SearchMethod::Bm25) {
+            o.insert(QStringLiteral("model"), dense.model.dir);
+            o.insert(QStringLiteral("instruction"), so.instruction);
+        }
+        ctx.printJson(o);
         return ExitOk;
     }
     for (int i = 0; i < hits.size(); ++i)
         ctx.out << QStringLiteral("%1. [%2] %3  (%4)\n    %5")
                        .arg(i + 1)
                        .arg(hits[i].docId, hits[i].title)
-                       .arg(hits[i].score, 0, 'f', 3)
+                       .arg(hits[i].score, 0, 'f', 4)
                        .arg(markSnippet(hits[i].snippet, QStringLiteral("["), QStringLiteral("]")))
                 << Qt::endl;
     if (hits.isEmpty())
@@ -159,35 +272,57 @@ int search(Context &ctx)
 
 int evaluate(Context &ctx)
 {
-    const ParsedArgs a = ctx.parse({QStringLiteral("workspace"), QStringLiteral("corpus"), QStringLiteral("method"), QStringLiteral("model"),
-                                    QStringLiteral("instruction"), QStringLiteral("split")},
-                                   {QStringLiteral("ignore-self")}, 0, 0);
-    requireBm25(a);
+    QStringList options = kModelOptions;
+    options << QStringLiteral("workspace") << QStringLiteral("corpus") << QStringLiteral("method") << QStringLiteral("instruction")
+            << QStringLiteral("split") << QStringLiteral("rrf-k");
+    const ParsedArgs a = ctx.parse(options, {QStringLiteral("ignore-self")}, 0, 0);
+    SearchOptions so;
+    so.method = methodOf(a);
+    so.rrfK = a.intValue(QStringLiteral("rrf-k"), 60, 1, 100000);
+    so.instruction = a.value(QStringLiteral("instruction"));
     OpenedWorkspace w = openWorkspace(a);
     auto c = findCorpus(*w.db, a.value(QStringLiteral("corpus")));
     if (!c)
         return ctx.fail(c.error());
+    DenseContext dense;
+    std::unique_ptr<models::Embedder> holder;
+    if (so.method != SearchMethod::Bm25) {
+        const QString error = prepareDense(a, *w.db, c.value(), &dense, &holder);
+        if (!error.isEmpty())
+            return ctx.fail(error);
+    }
     ProgressPrinter progress(QCoreApplication::translate("ef::cli", "evaluating"));
-    auto r = evaluateBm25(*w.db, c.value(), a.value(QStringLiteral("split"), QStringLiteral("test")), a.has(QStringLiteral("ignore-self")),
-                          [&](qint64 done, const QString &) {
-                              progress.update(done, 0, QString());
-                              return true;
-                          });
+    Expected<EvalResult> r = [&]() -> Expected<EvalResult> {
+        try {
+            return ef::evaluate(*w.db, c.value(), a.value(QStringLiteral("split"), QStringLiteral("test")),
+                                a.has(QStringLiteral("ignore-self")), so, &dense, [&](qint64 done, const QString &) {
+                                    progress.update(done, 0, QString());
+                                    return true;
+                                });
+        } catch (const std::exception &e) {
+            return makeError(QString::fromStdString(e.what()));
+        }
+    }();
     progress.finish();
     if (!r)
         return ctx.fail(r.error());
     const metrics::Summary &s = r->summary;
     if (ctx.json) {
-        ctx.printJson({{QStringLiteral("ndcg@10"), s.ndcg10}, {QStringLiteral("recall@100"), s.recall100}, {QStringLiteral("mrr@10"), s.mrr10},
-                       {QStringLiteral("map@10"), s.map10}, {QStringLiteral("queries"), s.queries}, {QStringLiteral("method"), r->method},
-                       {QStringLiteral("split"), r->split}, {QStringLiteral("ignore_self"), r->ignoreSelf}});
+        QJsonObject o{{QStringLiteral("ndcg@10"), s.ndcg10}, {QStringLiteral("recall@100"), s.recall100}, {QStringLiteral("mrr@10"), s.mrr10},
+                      {QStringLiteral("map@10"), s.map10}, {QStringLiteral("queries"), s.queries}, {QStringLiteral("method"), r->method},
+                      {QStringLiteral("split"), r->split}, {QStringLiteral("ignore_self"), r->ignoreSelf}};
+        if (so.method != SearchMethod::Bm25) {
+            o.insert(QStringLiteral("model"), dense.model.dir);
+            o.insert(QStringLiteral("instruction"), so.instruction);
+        }
+        ctx.printJson(o);
         return ExitOk;
     }
     ctx.out << QStringLiteral("nDCG@10     %1\nRecall@100  %2\nMRR@10      %3\n")
                    .arg(s.ndcg10, 0, 'f', 4)
                    .arg(s.recall100, 0, 'f', 4)
                    .arg(s.mrr10, 0, 'f', 4)
-            << QCoreApplication::translate("ef::cli", "(%1 queries, split %2, bm25)").arg(s.queries).arg(r->split) << Qt::endl;
+            << QCoreApplication::translate("ef::cli", "(%1 queries, split %2, %3)").arg(s.queries).arg(r->split, r->method) << Qt::endl;
     return ExitOk;
 }
 
@@ -203,10 +338,14 @@ void registerRetrievalCommands(Registry &registry)
                   QCoreApplication::translate("ef::cli", "List the workspace's corpora"), corpusList});
     registry.add({{QStringLiteral("corpus"), QStringLiteral("export")}, QStringLiteral("corpus export --name N --out DIR --workspace W"),
                   QCoreApplication::translate("ef::cli", "Export a corpus in BEIR layout"), corpusExport});
+    registry.add({{QStringLiteral("corpus"), QStringLiteral("embed")},
+                  QStringLiteral("corpus embed --corpus N --model DIR --workspace W [--max-length N] [--batch N] [--device cpu|cuda] [--dtype f32|bf16|f16]"),
+                  QCoreApplication::translate("ef::cli", "Embed a corpus's documents with a model (resumable; vectors kept per model fingerprint)"),
+                  corpusEmbed});
     registry.add({{QStringLiteral("search")},
-                  QStringLiteral("search --corpus N --method bm25 [--k K] [--json] --workspace W QUERY"),
-                  QCoreApplication::translate("ef::cli", "Search a corpus (BM25 over FTS5; any query text is safe)"), search});
-    registry.add({{QStringLiteral("eval")}, QStringLiteral("eval --corpus N --method bm25 [--split test] [--ignore-self] [--json] --workspace W"),
+                  QStringLiteral("search --corpus N --method bm25|dense|hybrid [--model DIR] [--instruction TEXT] [--k K] [--rrf-k K] [--json] --workspace W QUERY"),
+                  QCoreApplication::translate("ef::cli", "Search a corpus: BM25 over FTS5 (any query text is safe), dense (exact, embedded vectors) or hybrid (reciprocal-rank fusion)"), search});
+    registry.add({{QStringLiteral("eval")}, QStringLiteral("eval --corpus N --method bm25|dense|hybrid [--model DIR] [--instruction TEXT] [--split test] [--ignore-self] [--rrf-k K] [--json] --workspace W"),
                   QCoreApplication::translate("ef::cli", "Evaluate retrieval on the corpus's qrels: nDCG@10, Recall@100, MRR@10, MAP@10"),
                   evaluate});
 }

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // End-to-end: corpus import / list / export, search and eval through embedforge-cli.
+#include <cmath>
+
 #include <QDir>
+#include <QMap>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -20,6 +23,7 @@ private Q_SLOTS:
     void initTestCase();
     void importListSearchEvalExport();
     void errorsAndUsage();
+    void denseAndHybridEndToEnd();
 
 private:
     QString ws() const { return m_dir.filePath(QStringLiteral("r.efws")); }
@@ -97,7 +101,10 @@ void TestCliRetrieval::errorsAndUsage()
     const auto dense = runCli({QStringLiteral("search"), QStringLiteral("--corpus"), QStringLiteral("energy"), QStringLiteral("--method"),
                                QStringLiteral("dense"), QStringLiteral("--workspace"), ws(), QStringLiteral("heat")});
     QCOMPARE(dense.exitCode, 2);
-    QVERIFY(dense.err.contains("embedding model core"));
+    QVERIFY2(dense.err.contains("needs --model DIR"), dense.err.constData());
+    const auto badMethod = runCli({QStringLiteral("eval"), QStringLiteral("--corpus"), QStringLiteral("energy"), QStringLiteral("--method"),
+                                   QStringLiteral("sparse"), QStringLiteral("--workspace"), ws()});
+    QCOMPARE(badMethod.exitCode, 2);
     const auto missing = runCli({QStringLiteral("search"), QStringLiteral("--corpus"), QStringLiteral("nope"), QStringLiteral("--workspace"), ws(),
                                  QStringLiteral("x")});
     QCOMPARE(missing.exitCode, 1);
@@ -110,6 +117,89 @@ void TestCliRetrieval::errorsAndUsage()
                                  QStringLiteral("--name"), QStringLiteral("n"), QStringLiteral("--workspace"), ws()});
     QCOMPARE(badFile.exitCode, 1);
     QVERIFY(badFile.err.contains("none.jsonl"));
+}
+
+void TestCliRetrieval::denseAndHybridEndToEnd()
+{
+    const QString model = m_dir.filePath(QStringLiteral("tiny"));
+    QCOMPARE(runCli({QStringLiteral("model"), QStringLiteral("make-tiny"), QStringLiteral("--family"), QStringLiteral("qwen2"),
+                     QStringLiteral("--out"), model, QStringLiteral("--seed"), QStringLiteral("5")})
+                 .exitCode,
+             0);
+    QCOMPARE(runCli({QStringLiteral("corpus"), QStringLiteral("import"), QStringLiteral("--beir"), m_dir.filePath(QStringLiteral("beir")),
+                     QStringLiteral("--name"), QStringLiteral("dense"), QStringLiteral("--workspace"), ws()})
+                 .exitCode,
+             0);
+    const QStringList dense = {QStringLiteral("--corpus"), QStringLiteral("dense"), QStringLiteral("--workspace"), ws()};
+    // Searching before embedding says what to run.
+    const auto early = runCli(QStringList{QStringLiteral("search"), QStringLiteral("--method"), QStringLiteral("dense"),
+                                          QStringLiteral("--model"), model, QStringLiteral("heat")} + dense);
+    QCOMPARE(early.exitCode, 1);
+    QVERIFY2(early.err.contains("corpus embed"), early.err.constData());
+
+    const auto embed = runCli(QStringList{QStringLiteral("corpus"), QStringLiteral("embed"), QStringLiteral("--model"), model,
+                                          QStringLiteral("--json")} + dense);
+    QVERIFY2(embed.exitCode == 0, embed.err.constData());
+    const QJsonObject e = QJsonDocument::fromJson(embed.out).object();
+    QCOMPARE(e.value(QStringLiteral("embedded")).toInt(), 3);
+    QCOMPARE(e.value(QStringLiteral("dim")).toInt(), 64);
+    const auto again = runCli(QStringList{QStringLiteral("corpus"), QStringLiteral("embed"), QStringLiteral("--model"), model,
+                                          QStringLiteral("--json")} + dense);
+    QCOMPARE(QJsonDocument::fromJson(again.out).object().value(QStringLiteral("reused")).toInt(), 3);
+    QCOMPARE(QJsonDocument::fromJson(again.out).object().value(QStringLiteral("embedded")).toInt(), 0);
+
+    // Dense scores are the cosines of `embed` outputs: query with instruction vs title + " " + text.
+    const QString instruction = QStringLiteral("Given a question, retrieve passages that answer it");
+    const auto s = runCli(QStringList{QStringLiteral("search"), QStringLiteral("--method"), QStringLiteral("dense"), QStringLiteral("--model"),
+                                      model, QStringLiteral("--instruction"), instruction, QStringLiteral("--k"), QStringLiteral("3"),
+                                      QStringLiteral("--json"), QStringLiteral("heat pump in winter")} + dense);
+    QVERIFY2(s.exitCode == 0, s.err.constData());
+    const QJsonArray hits = QJsonDocument::fromJson(s.out).object().value(QStringLiteral("hits")).toArray();
+    QCOMPARE(hits.size(), 3);
+    const auto vecs = runCli({QStringLiteral("embed"), QStringLiteral("--model"), model},
+                             "Heat pumps Cold climate heat pumps keep working at minus 25 degrees.\n"
+                             "Solar Solar panels produce most power at noon.\n"
+                             "Insulation Insulating the loft keeps heat in during winter.\n");
+    QVERIFY2(vecs.exitCode == 0, vecs.err.constData());
+    const auto qv = runCli({QStringLiteral("embed"), QStringLiteral("--model"), model, QStringLiteral("--instruction"), instruction},
+                           "heat pump in winter\n");
+    const QList<QByteArray> lines = vecs.out.trimmed().split('\n');
+    QCOMPARE(lines.size(), 3);
+    const QJsonArray q = QJsonDocument::fromJson(qv.out).object().value(QStringLiteral("embedding")).toArray();
+    QCOMPARE(q.size(), 64);
+    QMap<double, QString> brute;
+    for (int i = 0; i < 3; ++i) {
+        const QJsonArray d = QJsonDocument::fromJson(lines[i]).object().value(QStringLiteral("embedding")).toArray();
+        double dot = 0;
+        for (int c = 0; c < 64; ++c)
+            dot += q[c].toDouble() * d[c].toDouble();
+        brute.insert(-dot, QStringLiteral("d%1").arg(i + 1));
+    }
+    int rank = 0;
+    for (auto it = brute.cbegin(); it != brute.cend(); ++it, ++rank) {
+        QCOMPARE(hits[rank].toObject().value(QStringLiteral("id")).toString(), it.value());
+        QVERIFY(std::abs(hits[rank].toObject().value(QStringLiteral("score")).toDouble() + it.key()) < 1e-5);
+    }
+
+    const auto h = runCli(QStringList{QStringLiteral("search"), QStringLiteral("--method"), QStringLiteral("hybrid"), QStringLiteral("--model"),
+                                      model, QStringLiteral("--json"), QStringLiteral("solar noon")} + dense);
+    QVERIFY2(h.exitCode == 0, h.err.constData());
+    const QJsonArray hh = QJsonDocument::fromJson(h.out).object().value(QStringLiteral("hits")).toArray();
+    QCOMPARE(hh.size(), 3);
+    // d2 is first for BM25 (the only match); its fused score is at least 1/61.
+    QVERIFY(hh.first().toObject().value(QStringLiteral("score")).toDouble() >= 1.0 / 61 - 1e-12);
+
+    for (const QString &method : {QStringLiteral("dense"), QStringLiteral("hybrid")}) {
+        const auto ev = runCli(QStringList{QStringLiteral("eval"), QStringLiteral("--method"), method, QStringLiteral("--model"), model,
+                                           QStringLiteral("--instruction"), instruction, QStringLiteral("--json")} + dense);
+        QVERIFY2(ev.exitCode == 0, ev.err.constData());
+        const QJsonObject m = QJsonDocument::fromJson(ev.out).object();
+        for (const char *key : {"ndcg@10", "recall@100", "mrr@10", "map@10", "queries"})
+            QVERIFY2(m.contains(QLatin1String(key)), key);
+        QCOMPARE(m.value(QStringLiteral("method")).toString(), method);
+        QCOMPARE(m.value(QStringLiteral("queries")).toInt(), 2);
+        QCOMPARE(m.value(QStringLiteral("recall@100")).toDouble(), 1.0);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestCliRetrieval)
