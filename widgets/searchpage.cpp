@@ -2,13 +2,20 @@
 // The Search page.
 #include "widgets/searchpage.h"
 
+#include <mutex>
+
+#include <QCheckBox>
 #include <QComboBox>
 #include <QElapsedTimer>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSettings>
 #include <QSplitter>
 #include <QTableWidget>
 #include <QTextBrowser>
@@ -16,16 +23,49 @@
 
 #include "backend/database.h"
 #include "backend/jobs.h"
+#include "models/embedder.h"
 #include "widgets/async.h"
 
 namespace ef {
 
+// A model folder loaded once for searching; used by one search at a time.
+struct ModelSlot
+{
+    std::mutex mutex;
+    DenseModel model;
+    QString fingerprint;
+    std::unique_ptr<models::Embedder> embedder;
+    QString error;
+
+    // Loads on first use; returns an error message or empty. Call with mutex held.
+    QString ensureLoaded()
+    {
+        if (embedder || !error.isEmpty())
+            return error;
+        try {
+            fingerprint = modelFingerprint(model);
+            embedder = loadEmbedder(model);
+        } catch (const std::exception &e) {
+            error = QString::fromStdString(e.what());
+        }
+        return error;
+    }
+};
+
 namespace {
+
 // Table cells that sort by number, not by text.
 class NumberItem final : public QTableWidgetItem
 {
 public:
-    explicit NumberItem(double v) : QTableWidgetItem(QString::number(v, 'f', 4)) { setData(Qt::UserRole, v); }
+    explicit NumberItem(double v, bool signedValue = false)
+        : QTableWidgetItem(signedValue ? QStringLiteral("%1%2").arg(v > 0 ? QStringLiteral("+") : QString()).arg(v, 0, 'f', 4)
+                                       : QString::number(v, 'f', 4))
+    {
+        setData(Qt::UserRole, v);
+        if (signedValue && v != 0)
+            setForeground(v > 0 ? QColor(0x1b, 0x7a, 0x3a) : QColor(0xb0, 0x30, 0x30));
+    }
     bool operator<(const QTableWidgetItem &o) const override { return data(Qt::UserRole).toDouble() < o.data(Qt::UserRole).toDouble(); }
 };
 
@@ -36,31 +76,55 @@ struct SearchReply
     qint64 ms = 0;
     QString error;
 };
+
+QString methodLabel(SearchMethod m)
+{
+    switch (m) {
+    case SearchMethod::Bm25:
+        return QCoreApplication::translate("ef::SearchPage", "BM25");
+    case SearchMethod::Dense:
+        return QCoreApplication::translate("ef::SearchPage", "Dense");
+    case SearchMethod::Hybrid:
+        return QCoreApplication::translate("ef::SearchPage", "Hybrid (RRF)");
+    }
+    return {};
+}
+
 } // namespace
 
 SearchPage::SearchPage(JobManager *jobs, QThreadPool *ioPool, QWidget *parent)
     : QWidget(parent), m_jobs(jobs), m_ioPool(ioPool), m_corpus(new QComboBox(this)), m_knownQueries(new QComboBox(this)),
-      m_query(new QLineEdit(this)), m_status(new QLabel(this)), m_results(new QTextBrowser(this)),
-      m_evaluate(new QPushButton(tr("Evaluate (BM25)"), this)), m_summary(new QLabel(this)), m_perQuery(new QTableWidget(0, 4, this))
+      m_presets(new QComboBox(this)), m_instruction(new QLineEdit(this)), m_sideBySide(new QCheckBox(tr("Side by side"), this)),
+      m_query(new QLineEdit(this)), m_evaluate(new QPushButton(tr("Evaluate"), this)), m_summary(new QLabel(this)),
+      m_perQuery(new QTableWidget(0, 4, this))
 {
     setObjectName(QStringLiteral("searchPage"));
     m_query->setObjectName(QStringLiteral("searchQuery"));
-    m_results->setObjectName(QStringLiteral("searchResults"));
     m_evaluate->setObjectName(QStringLiteral("evaluate"));
+    m_sideBySide->setObjectName(QStringLiteral("sideBySide"));
+    m_instruction->setObjectName(QStringLiteral("instruction"));
     m_query->setPlaceholderText(tr("Type a query: results update as you type"));
     m_query->setClearButtonEnabled(true);
     m_knownQueries->addItem(tr("Queries of this corpus…"), QString());
     m_corpus->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_corpus->setMinimumContentsLength(24);
+    m_instruction->setPlaceholderText(tr("Query instruction for dense search (documents never get one)"));
+    m_instruction->setClearButtonEnabled(true);
+    m_presets->addItem(tr("Presets (paper, Table 15)…"), QString());
+    for (const auto &[task, text] : instructionPresets())
+        m_presets->addItem(task, text);
+    m_presets->setToolTip(tr("The evaluation instructions of Wang et al. (2024); the query becomes \"Instruct: {task}\\nQuery: {query}\""));
+    m_summary->setWordWrap(true);
 
     auto *bar = new QHBoxLayout;
     bar->addWidget(new QLabel(tr("Corpus:"), this));
     bar->addWidget(m_corpus);
-    bar->addWidget(new QLabel(tr("Method: BM25"), this));
     bar->addWidget(m_knownQueries, 1);
-    auto *queryRow = new QHBoxLayout;
-    queryRow->addWidget(m_query, 1);
-    queryRow->addWidget(m_status);
+    bar->addWidget(m_sideBySide);
+    auto *instructionRow = new QHBoxLayout;
+    instructionRow->addWidget(new QLabel(tr("Instruction:"), this));
+    instructionRow->addWidget(m_instruction, 1);
+    instructionRow->addWidget(m_presets);
 
     m_perQuery->setHorizontalHeaderLabels({tr("Query"), tr("nDCG@10"), tr("Recall@100"), tr("MRR@10")});
     m_perQuery->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
@@ -74,21 +138,38 @@ SearchPage::SearchPage(JobManager *jobs, QThreadPool *ioPool, QWidget *parent)
     evalLayout->addWidget(m_summary);
     evalLayout->addWidget(m_perQuery, 1);
 
+    auto *lists = new QSplitter(this);
+    lists->addWidget(buildSide(0));
+    lists->addWidget(buildSide(1));
     auto *split = new QSplitter(this);
-    split->addWidget(m_results);
+    split->addWidget(lists);
     split->addWidget(evalBox);
-    split->setSizes({700, 400});
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 1);
+    split->setSizes({1000, 420});
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(new QLabel(QStringLiteral("<h2>%1</h2>").arg(tr("Search")), this));
     layout->addLayout(bar);
-    layout->addLayout(queryRow);
+    layout->addLayout(instructionRow);
+    layout->addWidget(m_query);
     layout->addWidget(split, 1);
 
     m_typing.setSingleShot(true);
     m_typing.setInterval(150);
     connect(&m_typing, &QTimer::timeout, this, &SearchPage::runSearch);
     connect(m_query, &QLineEdit::textChanged, this, [this] { m_typing.start(); });
+    connect(m_instruction, &QLineEdit::textChanged, this, [this] { m_typing.start(); });
+    connect(m_presets, &QComboBox::activated, this, [this](int index) {
+        if (index > 0)
+            m_instruction->setText(m_presets->itemData(index).toString());
+        m_presets->setCurrentIndex(0);
+    });
+    connect(m_sideBySide, &QCheckBox::toggled, this, [this](bool on) {
+        m_sides[1].box->setVisible(on);
+        if (on)
+            runSide(1);
+    });
     connect(m_corpus, &QComboBox::currentIndexChanged, this, [this](int index) {
         m_knownQueries->blockSignals(true);
         while (m_knownQueries->count() > 1)
@@ -121,7 +202,124 @@ SearchPage::SearchPage(JobManager *jobs, QThreadPool *ioPool, QWidget *parent)
             m_query->setText(m_knownQueries->itemData(index).toString());
     });
     connect(m_evaluate, &QPushButton::clicked, this, &SearchPage::evaluate);
+
+    const QSettings settings;
+    m_sides[0].model->setText(settings.value(QStringLiteral("search/model0")).toString());
+    m_sides[1].model->setText(settings.value(QStringLiteral("search/model1")).toString());
+    m_sides[1].method->setCurrentIndex(m_sides[1].method->findData(int(SearchMethod::Dense)));
+    m_sides[1].box->setVisible(false);
+    updateControls();
     setEnabled(false);
+}
+
+SearchPage::~SearchPage() = default;
+
+QWidget *SearchPage::buildSide(int index)
+{
+    Side &s = m_sides[size_t(index)];
+    s.box = new QWidget(this);
+    s.method = new QComboBox(s.box);
+    for (SearchMethod m : {SearchMethod::Bm25, SearchMethod::Dense, SearchMethod::Hybrid})
+        s.method->addItem(methodLabel(m), int(m));
+    s.model = new QLineEdit(s.box);
+    s.model->setPlaceholderText(tr("Model folder (Hugging Face layout)"));
+    s.browse = new QPushButton(tr("Browse…"), s.box);
+    s.embed = new QPushButton(tr("Embed corpus"), s.box);
+    s.embed->setToolTip(tr("Embed every document of the corpus with this model (a job; resumes where it stopped)"));
+    s.status = new QLabel(s.box);
+    s.status->setWordWrap(true);
+    s.results = new QTextBrowser(s.box);
+    s.results->setObjectName(index == 0 ? QStringLiteral("searchResults") : QStringLiteral("searchResultsB"));
+    s.method->setObjectName(QStringLiteral("method%1").arg(index));
+    s.model->setObjectName(QStringLiteral("model%1").arg(index));
+
+    auto *top = new QHBoxLayout;
+    top->addWidget(new QLabel(index == 0 ? tr("Method:") : tr("Compare with:"), s.box));
+    top->addWidget(s.method);
+    top->addWidget(s.model, 1);
+    top->addWidget(s.browse);
+    top->addWidget(s.embed);
+    auto *layout = new QVBoxLayout(s.box);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(top);
+    layout->addWidget(s.status);
+    layout->addWidget(s.results, 1);
+
+    connect(s.method, &QComboBox::currentIndexChanged, this, [this, index] {
+        updateControls();
+        runSide(index);
+    });
+    connect(s.model, &QLineEdit::editingFinished, this, [this, index] {
+        QSettings().setValue(QStringLiteral("search/model%1").arg(index), m_sides[size_t(index)].model->text());
+        runSide(index);
+    });
+    connect(s.browse, &QPushButton::clicked, this, [this, index] {
+        if (qEnvironmentVariableIsSet("EMBEDFORGE_NO_DIALOGS"))
+            return;
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Choose a model folder"), m_sides[size_t(index)].model->text());
+        if (!dir.isEmpty())
+            setModel(index, dir);
+    });
+    connect(s.embed, &QPushButton::clicked, this, [this, index] { embedCorpus(index); });
+    return s.box;
+}
+
+SearchMethod SearchPage::methodOf(int side) const
+{
+    return SearchMethod(m_sides[size_t(side)].method->currentData().toInt());
+}
+
+void SearchPage::updateControls()
+{
+    for (int i = 0; i < 2; ++i) {
+        Side &s = m_sides[size_t(i)];
+        const bool dense = methodOf(i) != SearchMethod::Bm25;
+        s.model->setEnabled(dense);
+        s.browse->setEnabled(dense);
+        s.embed->setEnabled(dense);
+    }
+}
+
+void SearchPage::setMethod(int side, SearchMethod method)
+{
+    m_sides[size_t(side)].method->setCurrentIndex(m_sides[size_t(side)].method->findData(int(method)));
+}
+
+void SearchPage::setModel(int side, const QString &dir)
+{
+    m_sides[size_t(side)].model->setText(dir);
+    QSettings().setValue(QStringLiteral("search/model%1").arg(side), dir);
+    runSide(side);
+}
+
+void SearchPage::setInstruction(const QString &text)
+{
+    m_instruction->setText(text);
+    m_typing.stop();
+    runSearch();
+}
+
+void SearchPage::setSideBySide(bool on)
+{
+    m_sideBySide->setChecked(on);
+}
+
+std::shared_ptr<ModelSlot> SearchPage::slotFor(const QString &dir)
+{
+    const QString key = QFileInfo(dir).absoluteFilePath();
+    auto it = m_models.find(key);
+    if (it == m_models.end()) {
+        auto slot = std::make_shared<ModelSlot>();
+        slot->model.dir = key;
+        it = m_models.insert(key, slot);
+    }
+    return it.value();
+}
+
+const CorpusInfo *SearchPage::currentCorpus() const
+{
+    const int index = m_corpus->currentIndex();
+    return index >= 0 && index < m_corpora.size() ? &m_corpora.at(index) : nullptr;
 }
 
 void SearchPage::setWorkspace(const Workspace &ws)
@@ -152,8 +350,8 @@ void SearchPage::reloadCorpora()
             if (!corpora.isEmpty())
                 Q_EMIT m_corpus->currentIndexChanged(0);
             else
-                m_results->setHtml(tr("<p>This workspace has no corpus yet. Import one with <code>embedforge-cli corpus import</code> "
-                                      "(BEIR folder, JSONL or a folder of text files).</p>"));
+                m_sides[0].results->setHtml(tr("<p>This workspace has no corpus yet. Import one with <code>embedforge-cli corpus import</code> "
+                                               "(BEIR folder, JSONL or a folder of text files).</p>"));
             Q_EMIT corporaLoaded(static_cast<int>(corpora.size()));
         });
 }
@@ -174,16 +372,38 @@ void SearchPage::setQuery(const QString &text)
 
 void SearchPage::runSearch()
 {
-    const int index = m_corpus->currentIndex();
-    if (index < 0 || index >= m_corpora.size())
+    runSide(0);
+    if (m_sideBySide->isChecked())
+        runSide(1);
+}
+
+void SearchPage::runSide(int index)
+{
+    const CorpusInfo *current = currentCorpus();
+    if (!current || (index == 1 && !m_sideBySide->isChecked()))
         return;
-    const CorpusInfo corpus = m_corpora.at(index);
+    Side &side = m_sides[size_t(index)];
+    const CorpusInfo corpus = *current;
     const QString query = m_query->text();
+    const QString instruction = m_instruction->text();
+    const SearchMethod method = methodOf(index);
+    std::shared_ptr<ModelSlot> slot;
+    if (method != SearchMethod::Bm25) {
+        if (side.model->text().trimmed().isEmpty()) {
+            side.status->setText(tr("Choose a model folder for %1 search.").arg(methodLabel(method)));
+            side.hits.clear();
+            render(index);
+            return;
+        }
+        slot = slotFor(side.model->text().trimmed());
+    }
     const Workspace ws = m_ws;
-    const quint64 request = ++m_request; // typing supersedes earlier searches
+    const quint64 request = ++side.request; // typing supersedes earlier searches
+    if (slot)
+        side.status->setText(tr("Searching…"));
     runAsync(
         m_ioPool, this,
-        [ws, corpus, query] {
+        [ws, corpus, query, instruction, method, slot] {
             SearchReply r;
             QElapsedTimer t;
             t.start();
@@ -193,7 +413,28 @@ void SearchPage::runSearch()
                 return r;
             }
             try {
-                r.hits = searchBm25(**db, corpus, query, 20);
+                SearchOptions o;
+                o.method = method;
+                o.instruction = instruction;
+                o.k = 20;
+                if (slot) {
+                    std::lock_guard<std::mutex> lock(slot->mutex);
+                    const QString error = slot->ensureLoaded();
+                    if (!error.isEmpty()) {
+                        r.error = error;
+                        return r;
+                    }
+                    Expected<VectorSet> set = findVectorSet(**db, corpus, slot->fingerprint);
+                    if (!set) {
+                        r.error = set.error();
+                        return r;
+                    }
+                    DenseContext ctx{slot->model, slot->embedder.get(), set.value()};
+                    if (!query.trimmed().isEmpty())
+                        r.hits = search(**db, corpus, o, &ctx, query);
+                } else {
+                    r.hits = search(**db, corpus, o, nullptr, query);
+                }
                 Statement rel = (*db)->prepare(QStringLiteral(
                     "SELECT qr.doc_ext_id, MAX(qr.score) FROM queries q JOIN qrels qr ON qr.corpus_id = q.corpus_id "
                     "AND qr.query_ext_id = q.ext_id WHERE q.corpus_id = ? AND q.text = ? GROUP BY qr.doc_ext_id"));
@@ -202,111 +443,256 @@ void SearchPage::runSearch()
                     r.relevance.insert(rel.columnText(0), static_cast<int>(rel.columnInt(1)));
             } catch (const DbError &e) {
                 r.error = e.message();
+            } catch (const std::exception &e) {
+                r.error = QString::fromStdString(e.what());
             }
             r.ms = t.elapsed();
             return r;
         },
-        [this, request](const SearchReply &r) {
-            if (request != m_request)
+        [this, index, request, method](const SearchReply &r) {
+            Side &s = m_sides[size_t(index)];
+            if (request != s.request)
                 return;
             if (!r.error.isEmpty()) {
-                m_status->setText(r.error);
+                s.status->setText(r.error);
+                s.hits.clear();
+                render(index);
                 return;
             }
-            m_status->setText(tr("%1 results in %2 ms").arg(r.hits.size()).arg(r.ms));
-            showHits(r.hits, r.relevance);
+            s.status->setText(tr("%1: %2 results in %3 ms").arg(methodLabel(method)).arg(r.hits.size()).arg(r.ms));
+            s.hits = r.hits;
+            s.relevance = r.relevance;
+            render(index);
+            if (index == 0 && m_sideBySide->isChecked())
+                render(1); // its rank changes are relative to this list
         });
 }
 
-void SearchPage::showHits(const QList<SearchHit> &hits, const QHash<QString, int> &relevance)
+void SearchPage::render(int index)
 {
-    m_hits = hits;
+    Side &s = m_sides[size_t(index)];
+    QHash<QString, int> otherRank;
+    if (index == 1)
+        for (int i = 0; i < m_sides[0].hits.size(); ++i)
+            otherRank.insert(m_sides[0].hits.at(i).docId, i + 1);
     QString html;
-    for (int i = 0; i < hits.size(); ++i) {
-        const SearchHit &h = hits.at(i);
+    for (int i = 0; i < s.hits.size(); ++i) {
+        const SearchHit &h = s.hits.at(i);
         QString mark;
-        if (!relevance.isEmpty()) {
-            const int rel = relevance.value(h.docId, 0);
+        if (!s.relevance.isEmpty()) {
+            const int rel = s.relevance.value(h.docId, 0);
             mark = rel > 0 ? QStringLiteral(" <span style='color:#1b7a3a'>✓ %1</span>").arg(tr("relevant (%1)").arg(rel))
                            : QStringLiteral(" <span style='color:#888'>✗ %1</span>").arg(tr("not judged relevant"));
         }
+        QString change;
+        if (index == 1) {
+            const int before = otherRank.value(h.docId, 0);
+            if (before == 0)
+                change = QStringLiteral(" <span style='color:#1f5fbf'>%1</span>").arg(tr("new"));
+            else if (before > i + 1)
+                change = QStringLiteral(" <span style='color:#1b7a3a'>▲%1</span>").arg(before - i - 1);
+            else if (before < i + 1)
+                change = QStringLiteral(" <span style='color:#b03030'>▼%1</span>").arg(i + 1 - before);
+            else
+                change = QStringLiteral(" <span style='color:#888'>=</span>");
+        }
         const QString snippet = markSnippet(h.snippet.toHtmlEscaped(), QStringLiteral("<b style='background:#fff3b0'>"), QStringLiteral("</b>"));
-        html += QStringLiteral("<p><b>%1.</b> %2 <span style='color:#666'>[%3] · %4</span>%5<br>%6</p>")
+        html += QStringLiteral("<p><b>%1.</b>%2 %3 <span style='color:#666'>[%4] · %5</span>%6<br>%7</p>")
                     .arg(i + 1)
-                    .arg(h.title.isEmpty() ? tr("(untitled)") : h.title.toHtmlEscaped(), h.docId.toHtmlEscaped())
-                    .arg(h.score, 0, 'f', 3)
+                    .arg(change, h.title.isEmpty() ? tr("(untitled)") : h.title.toHtmlEscaped(), h.docId.toHtmlEscaped())
+                    .arg(h.score, 0, 'f', 4)
                     .arg(mark, snippet);
     }
-    if (hits.isEmpty())
+    if (s.hits.isEmpty())
         html = m_query->text().trimmed().isEmpty() ? QString() : QStringLiteral("<p>%1</p>").arg(tr("No results."));
-    m_results->setHtml(html);
-    Q_EMIT resultsShown(static_cast<int>(hits.size()));
+    s.results->setHtml(html);
+    if (index == 0)
+        Q_EMIT resultsShown(static_cast<int>(s.hits.size()));
+    Q_EMIT sideResultsShown(index, static_cast<int>(s.hits.size()));
 }
 
-QString SearchPage::resultsText() const
+QString SearchPage::resultsText(int side) const
 {
-    return m_results->toPlainText();
+    return m_sides[size_t(side)].results->toPlainText();
+}
+
+quint64 SearchPage::embedCorpus(int index)
+{
+    const CorpusInfo *current = currentCorpus();
+    const QString dir = m_sides[size_t(index)].model->text().trimmed();
+    if (!m_jobs || !current || dir.isEmpty()) {
+        m_sides[size_t(index)].status->setText(tr("Choose a corpus and a model folder first."));
+        return 0;
+    }
+    const CorpusInfo corpus = *current;
+    const Workspace ws = m_ws;
+    DenseModel model;
+    model.dir = QFileInfo(dir).absoluteFilePath();
+    model.device = QStringLiteral("auto");
+    m_sides[size_t(index)].embed->setEnabled(false);
+    const quint64 id = m_jobs->submit({QStringLiteral("search.embed"),
+                                       tr("Embed %1 with %2").arg(corpus.name, QFileInfo(dir).fileName()), true,
+                                       [ws, corpus, model](JobContext &ctx) {
+                                           auto db = ws.connect();
+                                           if (!db)
+                                               throw std::runtime_error(db.error().toStdString());
+                                           ctx.setTotal(corpus.documents);
+                                           const QString fp = modelFingerprint(model);
+                                           auto embedder = loadEmbedder(model);
+                                           auto r = ef::embedCorpus(**db, corpus, *embedder, model, fp, [&](qint64 done, const QString &what) {
+                                               ctx.setProgress(done, what);
+                                               return !ctx.cancelRequested();
+                                           });
+                                           if (!r)
+                                               throw std::runtime_error(r.error().toStdString());
+                                       }});
+    auto *conn = new QMetaObject::Connection;
+    *conn = connect(m_jobs, &JobManager::jobFinished, this, [this, id, conn, index](const JobInfo &info) {
+        if (info.id != id)
+            return;
+        disconnect(*conn);
+        delete conn;
+        updateControls();
+        const bool ok = info.state == JobState::Succeeded;
+        if (!ok)
+            m_sides[size_t(index)].status->setText(info.error.isEmpty() ? jobStateDisplayName(info.state) : info.error);
+        else
+            runSearch();
+        Q_EMIT corpusEmbedded(ok);
+    });
+    return id;
 }
 
 quint64 SearchPage::evaluate()
 {
-    const int index = m_corpus->currentIndex();
-    if (!m_jobs || index < 0 || index >= m_corpora.size())
+    const CorpusInfo *current = currentCorpus();
+    if (!m_jobs || !current)
         return 0;
-    const CorpusInfo corpus = m_corpora.at(index);
+    const CorpusInfo corpus = *current;
     if (corpus.splits.isEmpty()) {
         m_summary->setText(tr("Corpus '%1' has no qrels to evaluate against.").arg(corpus.name));
         return 0;
     }
     const QString split = corpus.splits.contains(QStringLiteral("test")) ? QStringLiteral("test") : corpus.splits.first();
     const Workspace ws = m_ws;
-    auto result = std::make_shared<EvalResult>();
+    struct System
+    {
+        SearchMethod method;
+        QString modelDir;
+        QString label;
+    };
+    QList<System> systems;
+    for (int i = 0; i < (m_sideBySide->isChecked() ? 2 : 1); ++i) {
+        const SearchMethod m = methodOf(i);
+        const QString dir = m == SearchMethod::Bm25 ? QString() : m_sides[size_t(i)].model->text().trimmed();
+        if (m != SearchMethod::Bm25 && dir.isEmpty()) {
+            m_summary->setText(tr("Choose a model folder for %1 search.").arg(methodLabel(m)));
+            return 0;
+        }
+        systems.append({m, dir, dir.isEmpty() ? methodLabel(m) : tr("%1 · %2").arg(methodLabel(m), QFileInfo(dir).fileName())});
+    }
+    const QString instruction = m_instruction->text();
+    auto results = std::make_shared<QList<EvalResult>>();
+    bool heavy = false;
+    for (const System &s : systems)
+        heavy = heavy || s.method != SearchMethod::Bm25;
+    QStringList labels;
+    for (const System &s : systems)
+        labels << s.label;
     m_evaluate->setEnabled(false);
-    const quint64 id = m_jobs->submit({QStringLiteral("search.eval"), tr("Evaluate BM25 on %1 (%2)").arg(corpus.name, split), false,
-                                       [ws, corpus, split, result](JobContext &ctx) {
-                                           auto db = ws.connect();
-                                           if (!db)
-                                               throw std::runtime_error(db.error().toStdString());
-                                           ctx.setTotal(corpus.queries);
-                                           auto r = evaluateBm25(**db, corpus, split, false, [&](qint64 done, const QString &q) {
-                                               ctx.setProgress(done, q);
-                                               return !ctx.cancelRequested();
-                                           });
-                                           if (!r)
-                                               throw std::runtime_error(r.error().toStdString());
-                                           *result = r.value();
-                                       }});
+    const quint64 id = m_jobs->submit(
+        {QStringLiteral("search.eval"), tr("Evaluate %1 on %2 (%3)").arg(labels.join(tr(" vs ")), corpus.name, split), heavy,
+         [ws, corpus, split, systems, instruction, results](JobContext &ctx) {
+             auto db = ws.connect();
+             if (!db)
+                 throw std::runtime_error(db.error().toStdString());
+             ctx.setTotal(corpus.queries * systems.size());
+             qint64 base = 0;
+             for (const System &s : systems) {
+                 SearchOptions o;
+                 o.method = s.method;
+                 o.instruction = instruction;
+                 DenseContext dense;
+                 std::unique_ptr<models::Embedder> embedder;
+                 if (s.method != SearchMethod::Bm25) {
+                     dense.model.dir = QFileInfo(s.modelDir).absoluteFilePath();
+                     dense.model.device = QStringLiteral("auto");
+                     const QString fp = modelFingerprint(dense.model);
+                     Expected<VectorSet> set = findVectorSet(**db, corpus, fp);
+                     if (!set)
+                         throw std::runtime_error(set.error().toStdString());
+                     dense.set = set.value();
+                     embedder = loadEmbedder(dense.model);
+                     dense.embedder = embedder.get();
+                 }
+                 auto r = ef::evaluate(**db, corpus, split, false, o, &dense, [&](qint64 done, const QString &q) {
+                     ctx.setProgress(base + done, q);
+                     return !ctx.cancelRequested();
+                 });
+                 if (!r)
+                     throw std::runtime_error(r.error().toStdString());
+                 results->append(r.value());
+                 base += corpus.queries;
+             }
+         }});
     auto *conn = new QMetaObject::Connection;
-    *conn = connect(m_jobs, &JobManager::jobFinished, this, [this, id, result, conn](const JobInfo &info) {
+    *conn = connect(m_jobs, &JobManager::jobFinished, this, [this, id, results, conn, labels](const JobInfo &info) {
         if (info.id != id)
             return;
         disconnect(*conn);
         delete conn;
         m_evaluate->setEnabled(true);
-        if (info.state != JobState::Succeeded) {
+        if (info.state != JobState::Succeeded || results->isEmpty()) {
             m_summary->setText(info.error.isEmpty() ? jobStateDisplayName(info.state) : info.error);
             return;
         }
-        const metrics::Summary &s = result->summary;
-        m_summary->setText(tr("nDCG@10 %1 · Recall@100 %2 · MRR@10 %3 · MAP@10 %4 (%5 queries, split %6)")
-                               .arg(s.ndcg10, 0, 'f', 4)
-                               .arg(s.recall100, 0, 'f', 4)
-                               .arg(s.mrr10, 0, 'f', 4)
-                               .arg(s.map10, 0, 'f', 4)
-                               .arg(s.queries)
-                               .arg(result->split));
-        m_perQuery->setSortingEnabled(false);
-        m_perQuery->setRowCount(static_cast<int>(result->perQuery.size()));
-        for (int r = 0; r < result->perQuery.size(); ++r) {
-            const metrics::QueryScores &q = result->perQuery.at(r);
-            m_perQuery->setItem(r, 0, new QTableWidgetItem(q.queryId));
-            m_perQuery->setItem(r, 1, new NumberItem(q.ndcg10));
-            m_perQuery->setItem(r, 2, new NumberItem(q.recall100));
-            m_perQuery->setItem(r, 3, new NumberItem(q.mrr10));
+        QStringList lines;
+        for (int i = 0; i < results->size(); ++i) {
+            const metrics::Summary &s = results->at(i).summary;
+            lines << tr("<b>%1</b>: nDCG@10 %2 · Recall@100 %3 · MRR@10 %4 · MAP@10 %5 (%6 queries, split %7)")
+                         .arg(labels.value(i).toHtmlEscaped())
+                         .arg(s.ndcg10, 0, 'f', 4)
+                         .arg(s.recall100, 0, 'f', 4)
+                         .arg(s.mrr10, 0, 'f', 4)
+                         .arg(s.map10, 0, 'f', 4)
+                         .arg(s.queries)
+                         .arg(results->at(i).split);
         }
-        m_perQuery->setSortingEnabled(true);
-        m_perQuery->sortItems(1, Qt::AscendingOrder); // the queries BM25 serves worst first
-        Q_EMIT evaluated(s.ndcg10);
+        m_summary->setText(lines.join(QStringLiteral("<br>")));
+        const QList<metrics::QueryScores> &a = results->at(0).perQuery;
+        m_perQuery->setSortingEnabled(false);
+        m_perQuery->clear();
+        m_perQuery->setRowCount(static_cast<int>(a.size()));
+        if (results->size() == 1) {
+            m_perQuery->setColumnCount(4);
+            m_perQuery->setHorizontalHeaderLabels({tr("Query"), tr("nDCG@10"), tr("Recall@100"), tr("MRR@10")});
+            for (int r = 0; r < a.size(); ++r) {
+                m_perQuery->setItem(r, 0, new QTableWidgetItem(a.at(r).queryId));
+                m_perQuery->setItem(r, 1, new NumberItem(a.at(r).ndcg10));
+                m_perQuery->setItem(r, 2, new NumberItem(a.at(r).recall100));
+                m_perQuery->setItem(r, 3, new NumberItem(a.at(r).mrr10));
+            }
+            m_perQuery->setSortingEnabled(true);
+            m_perQuery->sortItems(1, Qt::AscendingOrder); // the queries served worst first
+        } else {
+            QHash<QString, metrics::QueryScores> b;
+            for (const metrics::QueryScores &q : results->at(1).perQuery)
+                b.insert(q.queryId, q);
+            m_perQuery->setColumnCount(5);
+            m_perQuery->setHorizontalHeaderLabels({tr("Query"), tr("nDCG@10 (left)"), tr("nDCG@10 (right)"), tr("Δ nDCG@10"), tr("Δ MRR@10")});
+            for (int r = 0; r < a.size(); ++r) {
+                const metrics::QueryScores other = b.value(a.at(r).queryId);
+                m_perQuery->setItem(r, 0, new QTableWidgetItem(a.at(r).queryId));
+                m_perQuery->setItem(r, 1, new NumberItem(a.at(r).ndcg10));
+                m_perQuery->setItem(r, 2, new NumberItem(other.ndcg10));
+                m_perQuery->setItem(r, 3, new NumberItem(other.ndcg10 - a.at(r).ndcg10, true));
+                m_perQuery->setItem(r, 4, new NumberItem(other.mrr10 - a.at(r).mrr10, true));
+            }
+            m_perQuery->setSortingEnabled(true);
+            m_perQuery->sortItems(3, Qt::DescendingOrder); // where the right system wins most first
+        }
+        m_perQuery->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+        Q_EMIT evaluated(results->at(0).summary.ndcg10);
     });
     return id;
 }

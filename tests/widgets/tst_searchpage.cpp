@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The Search page (offscreen): results while typing (CJK too), relevance marks from the qrels,
 // hostile input, evaluation as a job with per-query scores; screenshot saved.
+#include <cmath>
+
 #include <QDir>
 #include <QSignalSpy>
 #include <QTableWidget>
@@ -11,6 +13,7 @@
 #include "backend/database.h"
 #include "backend/jobs.h"
 #include "backend/workspace.h"
+#include "models/tinymodel.h"
 #include "tests/common/testutil.h"
 #include "widgets/searchpage.h"
 
@@ -22,6 +25,7 @@ class TestSearchPage final : public QObject
 
 private Q_SLOTS:
     void searchMarkAndEvaluate();
+    void denseSideBySideAndComparison();
 };
 
 void TestSearchPage::searchMarkAndEvaluate()
@@ -68,6 +72,74 @@ void TestSearchPage::searchMarkAndEvaluate()
     QCOMPARE(page.perQueryTable()->rowCount(), 61);
     QTest::qWait(200);
     QVERIFY(page.grab().save(QDir(test::artifactsDir()).filePath(QStringLiteral("search-page.png"))));
+}
+
+void TestSearchPage::denseSideBySideAndComparison()
+{
+    QTemporaryDir dir;
+    const QString model = dir.filePath(QStringLiteral("tiny"));
+    models::TinyModelOptions o;
+    o.family = models::Family::Qwen2;
+    models::makeTinyModel(model.toStdString(), o);
+    auto ws = Workspace::create(dir.filePath(QStringLiteral("d.efws")));
+    QVERIFY(ws);
+    {
+        auto db = ws->connect();
+        QVERIFY(importCorpus(**db, {CorpusImport::Kind::Beir, QStringLiteral(":/demo/corpus"), QStringLiteral("demo")}));
+    }
+    QThreadPool pool;
+    JobManager jobs;
+    SearchPage page(&jobs, &pool);
+    page.resize(1400, 800);
+    page.show();
+    QSignalSpy loaded(&page, &SearchPage::corporaLoaded);
+    page.setWorkspace(ws.value());
+    QVERIFY(loaded.wait(5000));
+
+    // Dense before embedding: the page says what to do instead of failing silently.
+    page.setMethod(0, SearchMethod::Dense);
+    page.setModel(0, model);
+    page.setQuery(QStringLiteral("dishwasher not draining standing water"));
+    QTRY_VERIFY_WITH_TIMEOUT(page.resultsText().isEmpty(), 5000);
+
+    // Embedding runs as a job with progress, then the dense list appears.
+    QSignalSpy embedded(&page, &SearchPage::corpusEmbedded);
+    QVERIFY(page.embedCorpus(0) != 0);
+    QVERIFY(embedded.wait(60000));
+    QVERIFY(embedded.first().first().toBool());
+    QTRY_COMPARE_WITH_TIMEOUT(page.hits(0).size(), 20, 10000);
+
+    // Side by side: BM25 on the left, the dense model on the right with rank changes marked.
+    page.setMethod(0, SearchMethod::Bm25);
+    page.setMethod(1, SearchMethod::Dense);
+    page.setModel(1, model);
+    page.setSideBySide(true);
+    page.setInstruction(QStringLiteral("Given a web search query, retrieve relevant passages that answer the query"));
+    QTRY_VERIFY_WITH_TIMEOUT(!page.hits(0).isEmpty() && page.hits(1).size() == 20, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(page.resultsText(1).contains(QStringLiteral("▲")) || page.resultsText(1).contains(QStringLiteral("▼")) ||
+                                 page.resultsText(1).contains(QStringLiteral("new")),
+                             5000);
+    QVERIFY(page.resultsText(0).contains(QStringLiteral("relevant (2)")));
+
+    // Evaluating both fills a comparison table sortable by the difference.
+    QSignalSpy evaluated(&page, &SearchPage::evaluated);
+    QVERIFY(page.evaluate() != 0);
+    QVERIFY(evaluated.wait(60000));
+    QTableWidget *table = page.perQueryTable();
+    QCOMPARE(table->rowCount(), 61);
+    QCOMPARE(table->columnCount(), 5);
+    double previous = 1e9;
+    for (int r = 0; r < table->rowCount(); ++r) { // sorted by Δ nDCG@10, largest first
+        const double delta = table->item(r, 3)->data(Qt::UserRole).toDouble();
+        QVERIFY(delta <= previous + 1e-12);
+        QVERIFY(std::abs(delta - (table->item(r, 2)->data(Qt::UserRole).toDouble() - table->item(r, 1)->data(Qt::UserRole).toDouble())) < 1e-9);
+        previous = delta;
+    }
+    {
+        auto db = ws->connect();
+        QCOMPARE((*db)->queryInt(QStringLiteral("SELECT count(*) FROM eval_results WHERE method = 'dense' AND instruction LIKE 'Given a web%'")), 1);
+    }
+    QVERIFY(page.grab().save(QDir(test::artifactsDir()).filePath(QStringLiteral("search-page-side-by-side.png"))));
 }
 
 QTEST_MAIN(TestSearchPage)
