@@ -372,6 +372,49 @@
     </message>
 </context>
 <context>
+    <name>ef::Dense</name>
+    <message>
+        <source>corpus &apos;%1&apos; has no vectors for this model (fingerprint %2): run &apos;corpus embed --corpus %1 --model DIR&apos; first</source>
+        <translation>语料库“%1”没有此模型的向量（指纹 %2）：请先运行 &apos;corpus embed --corpus %1 --model DIR&apos;</translation>
+    </message>
+    <message>
+        <source>corpus &apos;%1&apos; is only partly embedded with this model (%2 of %3 documents): run &apos;corpus embed&apos; again to finish</source>
+        <translation>语料库“%1”只有部分文档用此模型嵌入（%2 / %3 个文档）：请再次运行 &apos;corpus embed&apos; 以完成</translation>
+    </message>
+    <message>
+        <source>the vector set for corpus &apos;%1&apos; vanished</source>
+        <translation>语料库“%1”的向量集已不存在</translation>
+    </message>
+    <message>
+        <source>stored vectors have dimension %1 but the model produces %2</source>
+        <translation>已存储的向量维度为 %1，但模型输出维度为 %2</translation>
+    </message>
+    <message>
+        <source>%1 of %2 documents</source>
+        <translation>%1 / %2 个文档</translation>
+    </message>
+    <message>
+        <source>the query embeddings have dimension %1 but the stored vectors %2</source>
+        <translation>查询嵌入的维度为 %1，但已存储的向量为 %2</translation>
+    </message>
+    <message>
+        <source>corpus &apos;%1&apos;: the vector of document row %2 has %3 bytes, expected %4; delete the vector set and embed again</source>
+        <translation>语料库“%1”：文档行 %2 的向量有 %3 字节，应为 %4；请删除该向量集后重新嵌入</translation>
+    </message>
+    <message>
+        <source>%1 search needs a model</source>
+        <translation>%1 检索需要一个模型</translation>
+    </message>
+    <message>
+        <source>%1 evaluation needs a model</source>
+        <translation>%1 评测需要一个模型</translation>
+    </message>
+    <message>
+        <source>embedding queries</source>
+        <translation>正在嵌入查询</translation>
+    </message>
+</context>
+<context>
     <name>ef::ExamplesModel</name>
     <message>
         <source>invalid: %1</source>
@@ -1014,10 +1057,6 @@ Negative: %3
 <context>
     <name>ef::SearchPage</name>
     <message>
-        <source>Evaluate (BM25)</source>
-        <translation>评估（BM25）</translation>
-    </message>
-    <message>
         <source>Type a query: results update as you type</source>
         <translation>输入查询：结果随输入实时更新</translation>
     </message>
@@ -1028,10 +1067,6 @@ Negative: %3
     <message>
         <source>Corpus:</source>
         <translation>语料库：</translation>
-    </message>
-    <message>
-        <source>Method: BM25</source>
-        <translation>方法：BM25</translation>
     </message>
     <message>
         <source>Query</source>
@@ -1062,10 +1097,6 @@ Negative: %3
         <translation>&lt;p&gt;此工作区还没有语料库。请用 &lt;code&gt;embedforge-cli corpus import&lt;/code&gt; 导入一个（BEIR 文件夹、JSONL 或文本文件夹）。&lt;/p&gt;</translation>
     </message>
     <message>
-        <source>%1 results in %2 ms</source>
-        <translation>%1 条结果，用时 %2 毫秒</translation>
-    </message>
-    <message>
         <source>relevant (%1)</source>
         <translation>相关（%1）</translation>
     </message>
@@ -1086,12 +1117,124 @@ Negative: %3
         <translation>语料库“%1”没有可用于评估的相关性标注。</translation>
     </message>
     <message>
-        <source>Evaluate BM25 on %1 (%2)</source>
-        <translation>在 %1（%2）上评估 BM25</translation>
+        <source>BM25</source>
+        <translation>BM25</translation>
     </message>
     <message>
-        <source>nDCG@10 %1 · Recall@100 %2 · MRR@10 %3 · MAP@10 %4 (%5 queries, split %6)</source>
-        <translation>nDCG@10 %1 · Recall@100 %2 · MRR@10 %3 · MAP@10 %4（%5 个查询，划分 %6）</translation>
+        <source>Dense</source>
+        <translation>稠密</translation>
+    </message>
+    <message>
+        <source>Hybrid (RRF)</source>
+        <translation>混合（RRF）</translation>
+    </message>
+    <message>
+        <source>Side by side</source>
+        <translation>并排对比</translation>
+    </message>
+    <message>
+        <source>Evaluate</source>
+        <translation>评测</translation>
+    </message>
+    <message>
+        <source>Query instruction for dense search (documents never get one)</source>
+        <translation>稠密检索的查询指令（文档从不加指令）</translation>
+    </message>
+    <message>
+        <source>Presets (paper, Table 15)…</source>
+        <translation>预设（论文表 15）…</translation>
+    </message>
+    <message>
+        <source>The evaluation instructions of Wang et al. (2024); the query becomes &quot;Instruct: {task}\nQuery: {query}&quot;</source>
+        <translation>Wang 等（2024）的评测指令；查询格式为 &quot;Instruct: {task}\nQuery: {query}&quot;</translation>
+    </message>
+    <message>
+        <source>Instruction:</source>
+        <translation>指令：</translation>
+    </message>
+    <message>
+        <source>Model folder (Hugging Face layout)</source>
+        <translation>模型文件夹（Hugging Face 布局）</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Embed corpus</source>
+        <translation>嵌入语料库</translation>
+    </message>
+    <message>
+        <source>Embed every document of the corpus with this model (a job; resumes where it stopped)</source>
+        <translation>用此模型嵌入语料库的全部文档（作为任务运行；可从中断处继续）</translation>
+    </message>
+    <message>
+        <source>Method:</source>
+        <translation>方法：</translation>
+    </message>
+    <message>
+        <source>Compare with:</source>
+        <translation>对比：</translation>
+    </message>
+    <message>
+        <source>Choose a model folder</source>
+        <translation>选择模型文件夹</translation>
+    </message>
+    <message>
+        <source>Choose a model folder for %1 search.</source>
+        <translation>请为 %1 检索选择模型文件夹。</translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation>正在检索…</translation>
+    </message>
+    <message>
+        <source>%1: %2 results in %3 ms</source>
+        <translation>%1：%2 条结果，用时 %3 毫秒</translation>
+    </message>
+    <message>
+        <source>new</source>
+        <translation>新</translation>
+    </message>
+    <message>
+        <source>Choose a corpus and a model folder first.</source>
+        <translation>请先选择语料库和模型文件夹。</translation>
+    </message>
+    <message>
+        <source>Embed %1 with %2</source>
+        <translation>用 %2 嵌入 %1</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>Evaluate %1 on %2 (%3)</source>
+        <translation>在 %2（%3）上评测 %1</translation>
+    </message>
+    <message>
+        <source> vs </source>
+        <translation> 对比 </translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt;: nDCG@10 %2 · Recall@100 %3 · MRR@10 %4 · MAP@10 %5 (%6 queries, split %7)</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt;：nDCG@10 %2 · Recall@100 %3 · MRR@10 %4 · MAP@10 %5（%6 个查询，划分 %7）</translation>
+    </message>
+    <message>
+        <source>nDCG@10 (left)</source>
+        <translation>nDCG@10（左）</translation>
+    </message>
+    <message>
+        <source>nDCG@10 (right)</source>
+        <translation>nDCG@10（右）</translation>
+    </message>
+    <message>
+        <source>Δ nDCG@10</source>
+        <translation>Δ nDCG@10</translation>
+    </message>
+    <message>
+        <source>Δ MRR@10</source>
+        <translation>Δ MRR@10</translation>
     </message>
 </context>
 <context>
@@ -2236,10 +2379,6 @@ raw: %3</source>
         <translation>--language-weights 需要 代码=权重 形式，例如 en=0.5,zh=0.2；“%1”不符合</translation>
     </message>
     <message>
-        <source>--method %1 needs the embedding model core, which this build does not include yet; use --method bm25</source>
-        <translation>--method %1 需要嵌入模型核心，本版本尚未包含；请使用 --method bm25</translation>
-    </message>
-    <message>
         <source>--method must be bm25, dense or hybrid, not &apos;%1&apos;</source>
         <translation>--method 必须是 bm25、dense 或 hybrid，而不是“%1”</translation>
     </message>
@@ -2280,10 +2419,6 @@ raw: %3</source>
         <translation>评估中</translation>
     </message>
     <message>
-        <source>(%1 queries, split %2, bm25)</source>
-        <translation>（%1 个查询，划分 %2，bm25）</translation>
-    </message>
-    <message>
         <source>Import a corpus (BEIR folder, JSONL or a folder of text files) with an FTS5 index</source>
         <translation>导入语料库（BEIR 文件夹、JSONL 或文本文件夹）并建立 FTS5 索引</translation>
     </message>
@@ -2294,10 +2429,6 @@ raw: %3</source>
     <message>
         <source>Export a corpus in BEIR layout</source>
         <translation>以 BEIR 格式导出语料库</translation>
-    </message>
-    <message>
-        <source>Search a corpus (BM25 over FTS5; any query text is safe)</source>
-        <translation>检索语料库（基于 FTS5 的 BM25；任何查询文本都是安全的）</translation>
     </message>
     <message>
         <source>Evaluate retrieval on the corpus&apos;s qrels: nDCG@10, Recall@100, MRR@10, MAP@10</source>
@@ -2362,6 +2493,78 @@ raw: %3</source>
     <message>
         <source>Write a tiny, complete Hugging Face model folder with seeded random weights (for tests)</source>
         <translation>写出一个完整的微型 Hugging Face 模型文件夹，权重按种子随机生成（用于测试）</translation>
+    </message>
+    <message>
+        <source>--model DIR is required</source>
+        <translation>必须给出 --model DIR</translation>
+    </message>
+    <message>
+        <source>--device must be cpu or cuda, not &apos;%1&apos;</source>
+        <translation>--device 必须是 cpu 或 cuda，而不是“%1”</translation>
+    </message>
+    <message>
+        <source>--dtype must be f32, bf16 or f16, not &apos;%1&apos;</source>
+        <translation>--dtype 必须是 f32、bf16 或 f16，而不是“%1”</translation>
+    </message>
+    <message>
+        <source>--padding-side must be left or right, not &apos;%1&apos;</source>
+        <translation>--padding-side 必须是 left 或 right，而不是“%1”</translation>
+    </message>
+    <message>
+        <source>--%1 needs --ids</source>
+        <translation>--%1 需要 --ids</translation>
+    </message>
+    <message>
+        <source>--ids runs token ids exactly as given: --instruction and --max-length do not apply</source>
+        <translation>--ids 按原样运行词元 ID：--instruction 和 --max-length 不适用</translation>
+    </message>
+    <message>
+        <source>line %1: expected a non-empty JSON array of token ids</source>
+        <translation>第 %1 行：应为非空的词元 ID JSON 数组</translation>
+    </message>
+    <message>
+        <source>line %1: token ids must be integers, got %2</source>
+        <translation>第 %1 行：词元 ID 必须是整数，得到 %2</translation>
+    </message>
+    <message>
+        <source>line %1: token id %2 is outside the vocabulary (0..%3)</source>
+        <translation>第 %1 行：词元 ID %2 超出词表范围（0..%3）</translation>
+    </message>
+    <message>
+        <source>Embedding</source>
+        <translation>正在嵌入</translation>
+    </message>
+    <message>
+        <source>Embed one text per stdin line (or, with --ids, one JSON array of token ids per line); one JSON object per line out</source>
+        <translation>嵌入标准输入的每行文本（或用 --ids 时每行一个词元 ID 的 JSON 数组）；每行输出一个 JSON 对象</translation>
+    </message>
+    <message>
+        <source>--method %1 needs --model DIR</source>
+        <translation>--method %1 需要 --model DIR</translation>
+    </message>
+    <message>
+        <source>--corpus N and --model DIR are required</source>
+        <translation>必须给出 --corpus N 和 --model DIR</translation>
+    </message>
+    <message>
+        <source>embedding</source>
+        <translation>正在嵌入</translation>
+    </message>
+    <message>
+        <source>Embedded %1 documents of &apos;%2&apos; (%3 already stored); %4 vectors of dimension %5, fingerprint %6</source>
+        <translation>已嵌入“%2”的 %1 个文档（%3 个已存储）；共 %4 个 %5 维向量，指纹 %6</translation>
+    </message>
+    <message>
+        <source>(%1 queries, split %2, %3)</source>
+        <translation>（%1 个查询，划分 %2，%3）</translation>
+    </message>
+    <message>
+        <source>Embed a corpus&apos;s documents with a model (resumable; vectors kept per model fingerprint)</source>
+        <translation>用模型嵌入语料库的文档（可续传；向量按模型指纹保存）</translation>
+    </message>
+    <message>
+        <source>Search a corpus: BM25 over FTS5 (any query text is safe), dense (exact, embedded vectors) or hybrid (reciprocal-rank fusion)</source>
+        <translation>检索语料库：基于 FTS5 的 BM25（任何查询文本都安全）、稠密（精确检索已嵌入的向量）或混合（倒数排名融合）</translation>
     </message>
 </context>
 <context>
