@@ -109,6 +109,11 @@ Decoder::Decoder(const ModelConfig &config, std::shared_ptr<const st::Checkpoint
             throw std::runtime_error(m_source + ": tensor '" + p +
                                      "self_attn.q_proj.bias' exists but config.json does not enable attention_bias");
         }
+        // K and V are narrow (KV heads x head dim rows); stacked they make one better-shaped
+        // product. The copy is small: 2 x KV x head_dim x hidden per layer.
+        w.kv = torch::cat({w.k, w.v}, 0);
+        if (w.kBias.defined())
+            w.kvBias = torch::cat({w.kBias, w.vBias}, 0);
         w.gate = load(p + "mlp.gate_proj.weight", {inter, h});
         w.up = load(p + "mlp.up_proj.weight", {inter, h});
         w.down = load(p + "mlp.down_proj.weight", {h, inter});
@@ -225,6 +230,14 @@ torch::Tensor Decoder::attention(const torch::Tensor &q, const torch::Tensor &k,
     // Grouped-query attention without repeating K/V: the `groups` query heads that share a KV
     // head are stacked along the time axis, so one batched product serves them all.
     const torch::Tensor qg = q.contiguous().view({b, kvHeads, groups * t, dHead});
+    if (!torch::GradMode::is_enabled() && q.scalar_type() == torch::kFloat32) {
+        // Inference in F32: the scores (B x H x T x T) are the largest tensor of the layer, so
+        // scale the queries instead of the scores, add the mask and normalise in place.
+        torch::Tensor scores = torch::matmul(qg * scale, k.transpose(-1, -2)); // [B, KV, G*T, T]
+        scores.view({b, kvHeads, groups, t, t}).add_(additiveMask.unsqueeze(1));
+        at::_softmax_out(scores, scores, -1, false);
+        return torch::matmul(scores, v).view({b, heads, t, dHead});
+    }
     torch::Tensor scores = torch::matmul(qg, k.transpose(-1, -2)) * scale; // [B, KV, G*T, T]
     scores = scores.view({b, kvHeads, groups, t, t}) + additiveMask.unsqueeze(1);
     torch::Tensor probs = torch::softmax(scores, -1, torch::kFloat32).to(q.scalar_type());
@@ -261,20 +274,32 @@ torch::Tensor Decoder::forward(const torch::Tensor &idsIn, const torch::Tensor &
     if (m_config.slidingWindow && *m_config.slidingWindow < t)
         windowMask = attentionMask(mask, m_config.slidingWindow, m_dtype);
 
+    // Without autograd (inference), intermediate results are updated in place: at batch 8 x 256
+    // the MLP's activations are 40 MB each, and every fresh allocation of that size costs page
+    // faults and zeroing that show up as a double-digit share of the forward time.
+    const bool inPlace = !torch::GradMode::is_enabled();
     torch::Tensor x = torch::embedding(m_embed, ids); // [B, T, H]
     for (size_t l = 0; l < m_layers.size(); ++l) {
         const DecoderLayerWeights &w = m_layers[l];
         const bool windowed = windowMask.defined() && static_cast<int64_t>(l) >= m_config.maxWindowLayers;
         const torch::Tensor hs = rmsNorm(x, w.inputNorm);
         torch::Tensor q = torch::linear(hs, w.q, w.qBias).view({b, t, nh, dh}).transpose(1, 2);
-        torch::Tensor k = torch::linear(hs, w.k, w.kBias).view({b, t, nkv, dh}).transpose(1, 2);
-        const torch::Tensor v = torch::linear(hs, w.v, w.vBias).view({b, t, nkv, dh}).transpose(1, 2);
+        const torch::Tensor kvOut = torch::linear(hs, w.kv, w.kvBias).view({b, t, 2, nkv, dh});
+        torch::Tensor k = kvOut.select(2, 0).transpose(1, 2);
+        const torch::Tensor v = kvOut.select(2, 1).transpose(1, 2);
         q = q * cos + rotateHalf(q) * sin;
         k = k * cos + rotateHalf(k) * sin;
         const torch::Tensor a = attention(q, k, v, windowed ? windowMask : fullMask);
-        x = x + torch::linear(a.transpose(1, 2).reshape({b, t, nh * dh}), w.o, w.oBias);
+        const torch::Tensor attnOut = torch::linear(a.transpose(1, 2).reshape({b, t, nh * dh}), w.o, w.oBias);
+        x = inPlace ? x.add_(attnOut) : x + attnOut;
         const torch::Tensor hm = rmsNorm(x, w.postNorm);
-        x = x + torch::linear(torch::silu(torch::linear(hm, w.gate)) * torch::linear(hm, w.up), w.down);
+        torch::Tensor gate = torch::linear(hm, w.gate);
+        if (inPlace)
+            gate = torch::silu_(gate).mul_(torch::linear(hm, w.up));
+        else
+            gate = torch::silu(gate) * torch::linear(hm, w.up);
+        const torch::Tensor mlpOut = torch::linear(gate, w.down);
+        x = inPlace ? x.add_(mlpOut) : x + mlpOut;
     }
     return rmsNorm(x, m_finalNorm);
 }

@@ -28,6 +28,7 @@ struct DecoderLayerWeights
     torch::Tensor q, k, v, o;       // [out, in]
     torch::Tensor qBias, kBias, vBias, oBias; // undefined when absent
     torch::Tensor gate, up, down;
+    torch::Tensor kv, kvBias; // k and v stacked: one product instead of two narrow ones
 };
 
 class Decoder
