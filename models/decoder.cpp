@@ -262,9 +262,20 @@ torch::Tensor Decoder::forward(const torch::Tensor &idsIn, const torch::Tensor &
     const int64_t nh = m_config.numHeads, nkv = m_config.numKvHeads;
 
     const torch::Tensor positions = positionsFromMask(mask); // [B, T]
-    const int64_t seqLen = t == 0 ? 0 : positions.max().item<int64_t>() + 1;
-    const torch::Tensor inv = inverseFrequencies(m_config, seqLen).to(m_device);
-    const torch::Tensor freqs = positions.to(torch::kFloat32).unsqueeze(-1) * inv.view({1, 1, -1}); // [B, T, D/2]
+    torch::Tensor inv; // [B, 1, D/2]
+    if (m_config.ropeScaling.type == "dynamic" && t > 0) {
+        // Dynamic NTK scaling depends on the sequence length. transformers uses the longest in
+        // the batch; here each row uses its own, so a text gets the same embedding alone and
+        // inside any padded batch (alone, both agree).
+        const torch::Tensor lengths = (std::get<0>(positions.max(1)) + 1).to(torch::kCPU);
+        std::vector<torch::Tensor> rows;
+        for (int64_t r = 0; r < b; ++r)
+            rows.push_back(inverseFrequencies(m_config, lengths[r].item<int64_t>()));
+        inv = torch::stack(rows).to(m_device).unsqueeze(1);
+    } else {
+        inv = inverseFrequencies(m_config, 0).to(m_device).view({1, 1, -1});
+    }
+    const torch::Tensor freqs = positions.to(torch::kFloat32).unsqueeze(-1) * inv; // [B, T, D/2]
     const torch::Tensor emb = torch::cat({freqs, freqs}, -1);
     const torch::Tensor cos = emb.cos().to(m_dtype).unsqueeze(1); // [B, 1, T, D]
     const torch::Tensor sin = emb.sin().to(m_dtype).unsqueeze(1);

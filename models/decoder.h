@@ -8,7 +8,8 @@
 // (cumulative sum), so a sequence gets the same positions with left or right padding. Each
 // query may attend to itself, to earlier real tokens and, with a sliding window W, only to keys
 // j with i - W < j <= i (transformers' mask). Padding queries attend to themselves only, so no
-// row is ever fully masked; their outputs are discarded.
+// row is ever fully masked; their outputs are discarded. Dynamic NTK RoPE scaling uses each
+// row's own length, so results never depend on what else is in the batch.
 #pragma once
 
 #include <memory>
