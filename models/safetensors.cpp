@@ -126,7 +126,9 @@ std::shared_ptr<const File> File::open(const std::string &path)
     try {
         header = nlohmann::json::parse(reinterpret_cast<const char *>(base + 8),
                                        reinterpret_cast<const char *>(base + 8 + headerLen));
-    } catch (const nlohmann::json::parse_error &e) {
+    } catch (const nlohmann::json::exception &e) {
+        // parse_error, and also out_of_range for a number too large to represent (found by
+        // fuzz/fuzz_safetensors_header): both mean a header we cannot use.
         throw SafetensorsError(path, {}, std::string("the header is not valid JSON: ") + e.what());
     }
     if (!header.is_object())
@@ -170,7 +172,8 @@ std::shared_ptr<const File> File::open(const std::string &path)
                 throw SafetensorsError(
                     path, name, "shape " + v["shape"].dump() + " has an entry that is not a non-negative integer");
             t.shape.push_back(d.get<int64_t>());
-            elements *= static_cast<uint64_t>(d.get<int64_t>());
+            if (__builtin_mul_overflow(elements, static_cast<uint64_t>(d.get<int64_t>()), &elements))
+                throw SafetensorsError(path, name, "shape " + v["shape"].dump() + " has more elements than fit in 64 bits");
         }
         const auto &off = v.contains("data_offsets") ? v["data_offsets"] : nlohmann::json();
         if (!off.is_array() || off.size() != 2 || !off[0].is_number_unsigned() || !off[1].is_number_unsigned())
@@ -180,11 +183,12 @@ std::shared_ptr<const File> File::open(const std::string &path)
             throw SafetensorsError(path, name,
                                    "data_offsets [" + std::to_string(begin) + ", " + std::to_string(end) +
                                        "] lie outside the data section of " + std::to_string(dataSize) + " bytes");
-        if (elements * dtypeSize(t.dtype) != end - begin)
+        uint64_t needed = 0;
+        if (__builtin_mul_overflow(elements, static_cast<uint64_t>(dtypeSize(t.dtype)), &needed) || needed != end - begin)
             throw SafetensorsError(path, name,
                                    "holds " + std::to_string(end - begin) + " bytes but shape " + v["shape"].dump() +
                                        " of " + dtypeName(t.dtype) + " needs " +
-                                       std::to_string(elements * dtypeSize(t.dtype)));
+                                       std::to_string(needed));
         t.data = data + begin;
         t.bytes = static_cast<size_t>(end - begin);
         ranges.push_back({begin, end, name});

@@ -87,6 +87,15 @@ void TestSafetensors::brokenHeadersNameTheRule_data()
     QTest::addColumn<QString>("expected");
     QTest::newRow("not JSON") << QByteArray("{\"a\": [") << 0 << QStringLiteral("not valid JSON");
     QTest::newRow("not an object") << QByteArray("[1, 2]") << 0 << QStringLiteral("not a JSON object");
+    // Found by fuzz/fuzz_safetensors_header: a number JSON cannot represent used to escape as an
+    // uncaught nlohmann out_of_range exception (a crash).
+    QTest::newRow("number overflow") << QByteArray(R"({"__metadata__": [66666666666666666666E66666]})") << 0
+                                     << QStringLiteral("not valid JSON");
+    // A shape whose element count wraps around 64 bits must not pass the size check.
+    QTest::newRow("shape overflow") << QByteArray(R"({"w": {"dtype": "F32", "shape": [4611686018427387904, 4], "data_offsets": [0, 0]}})")
+                                    << 0 << QStringLiteral("more elements than fit in 64 bits");
+    QTest::newRow("byte size overflow") << QByteArray(R"({"w": {"dtype": "F32", "shape": [4611686018427387904], "data_offsets": [0, 0]}})")
+                                        << 0 << QStringLiteral("holds 0 bytes");
     QTest::newRow("unknown dtype") << QByteArray(R"({"w": {"dtype": "F8_E4M3X", "shape": [1], "data_offsets": [0, 1]}})") << 1
                                    << QStringLiteral("tensor 'w': unknown dtype \"F8_E4M3X\"");
     QTest::newRow("negative shape") << QByteArray(R"({"w": {"dtype": "F32", "shape": [-1], "data_offsets": [0, 4]}})") << 4
