@@ -217,7 +217,7 @@ torch::Tensor Decoder::attention(const torch::Tensor &q, const torch::Tensor &k,
     const int64_t groups = heads / kvHeads;
     const double scale = 1.0 / std::sqrt(static_cast<double>(dHead));
 #if TORCH_VERSION_MAJOR >= 2
-    if (!(q.device().is_cpu() && q.scalar_type() != torch::kFloat32)) {
+    {
         // Fused attention (flash / memory-efficient kernels on CUDA, a fused kernel on CPU).
         torch::Tensor kk = k, vv = v;
         if (groups > 1) {
