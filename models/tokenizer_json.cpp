@@ -1455,7 +1455,9 @@ public:
         json root;
         try {
             root = json::parse(text);
-        } catch (const json::parse_error &e) {
+        } catch (const json::exception &e) {
+            // parse_error, and out_of_range for a number JSON cannot represent (found by
+            // fuzz/fuzz_tokenizer_json; it used to escape as an uncaught exception).
             l.fail(std::string("not valid JSON: ") + e.what());
         }
         if (!root.is_object())
@@ -1783,7 +1785,13 @@ private:
 
 std::unique_ptr<Tokenizer> makeJsonTokenizer(const std::string &text, const std::string &source)
 {
-    return std::make_unique<JsonTokenizer>(text, source);
+    try {
+        return std::make_unique<JsonTokenizer>(text, source);
+    } catch (const json::exception &e) {
+        // A value of an unexpected JSON type anywhere the loader did not check explicitly: still
+        // an error about this file, never an unrelated exception type.
+        throw TokenizerError(source, std::string("malformed tokenizer.json: ") + e.what());
+    }
 }
 
 } // namespace ef

@@ -331,6 +331,17 @@ private Q_SLOTS:
             QVERIFY2(std::string(e.what()).rfind("broken.json: not valid JSON", 0) == 0, e.what());
             QCOMPARE(e.file(), std::string("broken.json"));
         }
+        // Found by fuzz/fuzz_tokenizer_json: a number JSON cannot represent escaped as nlohmann's
+        // out_of_range instead of a TokenizerError naming the file.
+        try {
+            ef::Tokenizer::fromJson("4440e00615", "huge.json");
+            QFAIL("no error");
+        } catch (const ef::TokenizerError &e) {
+            QCOMPARE(e.file(), std::string("huge.json"));
+        }
+        // A value of the wrong JSON type where the loader reads it without its own check.
+        QVERIFY_THROWS_EXCEPTION(ef::TokenizerError,
+                                 ef::Tokenizer::fromJson(R"({"model": {"type": "BPE", "vocab": {"a": "zero"}, "merges": []}})", "types.json"));
         QVERIFY_THROWS_EXCEPTION(ef::TokenizerError, ef::Tokenizer::fromFile("/nonexistent/tokenizer.json"));
         QVERIFY_THROWS_EXCEPTION(ef::TokenizerError, ef::Tokenizer::fromDirectory("/nonexistent"));
         // Not JSON, so read as SentencePiece, which rejects it.
