@@ -3,7 +3,10 @@
 #include <cmath>
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QMap>
+#include <QProcess>
+#include <QThread>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -24,6 +27,7 @@ private Q_SLOTS:
     void importListSearchEvalExport();
     void errorsAndUsage();
     void denseAndHybridEndToEnd();
+    void killedEmbeddingResumes();
 
 private:
     QString ws() const { return m_dir.filePath(QStringLiteral("r.efws")); }
@@ -200,6 +204,70 @@ void TestCliRetrieval::denseAndHybridEndToEnd()
         QCOMPARE(m.value(QStringLiteral("queries")).toInt(), 2);
         QCOMPARE(m.value(QStringLiteral("recall@100")).toDouble(), 1.0);
     }
+}
+
+void TestCliRetrieval::killedEmbeddingResumes()
+{
+    const QString model = m_dir.filePath(QStringLiteral("tiny-kill"));
+    QCOMPARE(runCli({QStringLiteral("model"), QStringLiteral("make-tiny"), QStringLiteral("--family"), QStringLiteral("llama"),
+                     QStringLiteral("--out"), model})
+                 .exitCode,
+             0);
+    // 1,200 documents of 20-120 words: long enough to kill the embedding between chunks.
+    const QString jsonl = m_dir.filePath(QStringLiteral("big.jsonl"));
+    {
+        QFile f(jsonl);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        const char *words[] = {"heat", "pump", "solar", "panel", "battery", "winter", "insulation", "window", "roof", "boiler"};
+        quint32 state = 1;
+        for (int i = 0; i < 1200; ++i) {
+            QByteArray text;
+            state = state * 1664525u + 1013904223u;
+            const int n = 20 + int(state >> 8) % 100;
+            for (int w = 0; w < n; ++w) {
+                state = state * 1664525u + 1013904223u;
+                text += (w ? " " : "") + QByteArray(words[(state >> 16) % 10]);
+            }
+            f.write("{\"_id\":\"d" + QByteArray::number(i) + "\",\"text\":\"" + text + "\"}\n");
+        }
+    }
+    const QString ws = m_dir.filePath(QStringLiteral("kill.efws"));
+    QCOMPARE(runCli({QStringLiteral("workspace"), QStringLiteral("init"), ws}).exitCode, 0);
+    QCOMPARE(runCli({QStringLiteral("corpus"), QStringLiteral("import"), QStringLiteral("--jsonl"), jsonl, QStringLiteral("--name"),
+                     QStringLiteral("big"), QStringLiteral("--workspace"), ws})
+                 .exitCode,
+             0);
+    const auto vectors = [&] {
+        const auto info = runCli({QStringLiteral("workspace"), QStringLiteral("info"), ws, QStringLiteral("--json")});
+        return QJsonDocument::fromJson(info.out).object().value(QStringLiteral("tables")).toObject().value(QStringLiteral("doc_vectors")).toInt();
+    };
+    QProcess p;
+    p.start(qEnvironmentVariable("EMBEDFORGE_CLI"), {QStringLiteral("corpus"), QStringLiteral("embed"), QStringLiteral("--corpus"),
+                                                     QStringLiteral("big"), QStringLiteral("--model"), model, QStringLiteral("--workspace"), ws});
+    QVERIFY(p.waitForStarted(10000));
+    QElapsedTimer t;
+    t.start();
+    int stored = 0;
+    while ((stored = vectors()) < 256 && t.elapsed() < 60000 && p.state() == QProcess::Running)
+        QThread::msleep(20);
+    if (p.state() != QProcess::Running)
+        QSKIP("the embedding finished before it could be killed");
+    p.kill(); // SIGKILL between or inside chunks
+    QVERIFY(p.waitForFinished(10000));
+    QCOMPARE(p.exitStatus(), QProcess::CrashExit);
+    stored = vectors();
+    QVERIFY2(stored > 0 && stored < 1200, qPrintable(QString::number(stored)));
+    QCOMPARE(stored % 256, 0); // whole chunks only: each is one transaction
+    const auto check = runCli({QStringLiteral("workspace"), QStringLiteral("check"), ws});
+    QVERIFY2(check.exitCode == 0, check.err.constData());
+
+    const auto resumed = runCli({QStringLiteral("corpus"), QStringLiteral("embed"), QStringLiteral("--corpus"), QStringLiteral("big"),
+                                 QStringLiteral("--model"), model, QStringLiteral("--workspace"), ws, QStringLiteral("--json")});
+    QVERIFY2(resumed.exitCode == 0, resumed.err.constData());
+    const QJsonObject r = QJsonDocument::fromJson(resumed.out).object();
+    QCOMPARE(r.value(QStringLiteral("reused")).toInt(), stored);
+    QCOMPARE(r.value(QStringLiteral("embedded")).toInt(), 1200 - stored);
+    QCOMPARE(vectors(), 1200);
 }
 
 QTEST_GUILESS_MAIN(TestCliRetrieval)
