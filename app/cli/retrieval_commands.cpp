@@ -41,10 +41,23 @@ DenseModel denseModelOf(const ParsedArgs &a)
     return m;
 }
 
-// Loads the model and finds the corpus's vectors for it. Returns an error message or empty.
-QString prepareDense(const ParsedArgs &a, Database &db, const CorpusInfo &corpus, DenseContext *dense,
-                     std::unique_ptr<models::Embedder> *holder)
+// --method, --instruction and --rrf-k, shared by search and eval.
+SearchOptions searchOptionsOf(const ParsedArgs &a)
 {
+    SearchOptions so;
+    so.method = methodOf(a);
+    so.rrfK = a.intValue(QStringLiteral("rrf-k"), 60, 1, 100000);
+    so.instruction = a.value(QStringLiteral("instruction"));
+    return so;
+}
+
+// For dense and hybrid methods: loads the model and finds the corpus's vectors for it (nothing
+// for BM25). Returns an error message or empty.
+QString prepareDense(const ParsedArgs &a, const SearchOptions &so, Database &db, const CorpusInfo &corpus,
+                     DenseContext *dense, std::unique_ptr<models::Embedder> *holder)
+{
+    if (so.method == SearchMethod::Bm25)
+        return {};
     compute::setIntraOpThreads(0);
     dense->model = denseModelOf(a);
     try {
@@ -219,22 +232,16 @@ int search(Context &ctx)
     options << QStringLiteral("workspace") << QStringLiteral("corpus") << QStringLiteral("method") << QStringLiteral("instruction")
             << QStringLiteral("k") << QStringLiteral("rrf-k");
     const ParsedArgs a = ctx.parse(options, {}, 1, -1);
-    SearchOptions so;
-    so.method = methodOf(a);
+    SearchOptions so = searchOptionsOf(a);
     so.k = a.intValue(QStringLiteral("k"), 10, 1, 10000);
-    so.rrfK = a.intValue(QStringLiteral("rrf-k"), 60, 1, 100000);
-    so.instruction = a.value(QStringLiteral("instruction"));
     OpenedWorkspace w = openWorkspace(a);
     auto c = findCorpus(*w.db, a.value(QStringLiteral("corpus")));
     if (!c)
         return ctx.fail(c.error());
     DenseContext dense;
     std::unique_ptr<models::Embedder> holder;
-    if (so.method != SearchMethod::Bm25) {
-        const QString error = prepareDense(a, *w.db, c.value(), &dense, &holder);
-        if (!error.isEmpty())
-            return ctx.fail(error);
-    }
+    if (const QString error = prepareDense(a, so, *w.db, c.value(), &dense, &holder); !error.isEmpty())
+        return ctx.fail(error);
     const QString query = a.positionals.join(QLatin1Char(' '));
     QList<SearchHit> hits;
     try {
@@ -276,21 +283,15 @@ int evaluate(Context &ctx)
     options << QStringLiteral("workspace") << QStringLiteral("corpus") << QStringLiteral("method") << QStringLiteral("instruction")
             << QStringLiteral("split") << QStringLiteral("rrf-k");
     const ParsedArgs a = ctx.parse(options, {QStringLiteral("ignore-self")}, 0, 0);
-    SearchOptions so;
-    so.method = methodOf(a);
-    so.rrfK = a.intValue(QStringLiteral("rrf-k"), 60, 1, 100000);
-    so.instruction = a.value(QStringLiteral("instruction"));
+    const SearchOptions so = searchOptionsOf(a);
     OpenedWorkspace w = openWorkspace(a);
     auto c = findCorpus(*w.db, a.value(QStringLiteral("corpus")));
     if (!c)
         return ctx.fail(c.error());
     DenseContext dense;
     std::unique_ptr<models::Embedder> holder;
-    if (so.method != SearchMethod::Bm25) {
-        const QString error = prepareDense(a, *w.db, c.value(), &dense, &holder);
-        if (!error.isEmpty())
-            return ctx.fail(error);
-    }
+    if (const QString error = prepareDense(a, so, *w.db, c.value(), &dense, &holder); !error.isEmpty())
+        return ctx.fail(error);
     ProgressPrinter progress(QCoreApplication::translate("ef::cli", "evaluating"));
     Expected<EvalResult> r = [&]() -> Expected<EvalResult> {
         try {
