@@ -243,7 +243,8 @@ void TestCliRetrieval::killedEmbeddingResumes()
     };
     QProcess p;
     p.start(qEnvironmentVariable("EMBEDFORGE_CLI"), {QStringLiteral("corpus"), QStringLiteral("embed"), QStringLiteral("--corpus"),
-                                                     QStringLiteral("big"), QStringLiteral("--model"), model, QStringLiteral("--workspace"), ws});
+                                                     QStringLiteral("big"), QStringLiteral("--model"), model, QStringLiteral("--max-length"),
+                                                     QStringLiteral("256"), QStringLiteral("--workspace"), ws});
     QVERIFY(p.waitForStarted(10000));
     QElapsedTimer t;
     t.start();
@@ -262,7 +263,8 @@ void TestCliRetrieval::killedEmbeddingResumes()
     QVERIFY2(check.exitCode == 0, check.err.constData());
 
     const auto resumed = runCli({QStringLiteral("corpus"), QStringLiteral("embed"), QStringLiteral("--corpus"), QStringLiteral("big"),
-                                 QStringLiteral("--model"), model, QStringLiteral("--workspace"), ws, QStringLiteral("--json")});
+                                 QStringLiteral("--model"), model, QStringLiteral("--max-length"), QStringLiteral("256"),
+                                 QStringLiteral("--workspace"), ws, QStringLiteral("--json")});
     QVERIFY2(resumed.exitCode == 0, resumed.err.constData());
     const QJsonObject r = QJsonDocument::fromJson(resumed.out).object();
     QCOMPARE(r.value(QStringLiteral("reused")).toInt(), stored);
