@@ -20,6 +20,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                              "https://example.com/path?q=1 && x"}) {
         try {
             const auto ids = tok->encode(text, true);
+            const auto withTokens = tok->encodeWithTokens(text, true);
+            if (withTokens.ids != ids || withTokens.tokens.size() != ids.size())
+                __builtin_trap(); // encode() takes a path without token strings: it must agree
             (void)tok->decode(ids, false);
             (void)tok->encode(text, false);
         } catch (const ef::TokenizerError &) {

@@ -255,7 +255,7 @@ bool isValidUtf8(const std::string &s, size_t *errorOffset)
 
 std::vector<int64_t> Tokenizer::encode(const std::string &text, bool addSpecialTokens) const
 {
-    return encodeWithTokens(text, addSpecialTokens).ids;
+    return encodeIds(text, addSpecialTokens);
 }
 
 std::vector<std::string> Tokenizer::tokens(const std::string &text, bool addSpecialTokens) const

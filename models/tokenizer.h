@@ -69,6 +69,13 @@ public:
     virtual std::string kind() const = 0;
     // The file it was loaded from (or the sourceName given to fromJson).
     virtual std::string source() const = 0;
+
+protected:
+    // What encode() returns; an implementation may skip building the token strings.
+    virtual std::vector<int64_t> encodeIds(const std::string &text, bool addSpecialTokens) const
+    {
+        return encodeWithTokens(text, addSpecialTokens).ids;
+    }
 };
 
 // True when s is well-formed UTF-8; otherwise errorOffset (when given) gets the first bad byte.

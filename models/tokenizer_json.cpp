@@ -746,6 +746,85 @@ std::unique_ptr<PreTokenizer> parsePreTokenizer(const json &j, const Loader &l, 
 
 // ---- BPE model ----
 
+// Open-addressing hash map from a pair of token ids to (merge rank, merged id): one probe
+// sequence in one flat array instead of std::unordered_map's bucket and node indirections (the
+// BPE merge loop's hottest lookup; Gemma 3 has 514,906 merges).
+class PairMap
+{
+public:
+    struct Value
+    {
+        uint32_t rank;
+        uint32_t merged;
+    };
+    void reserve(size_t n)
+    {
+        size_t cap = 16;
+        while (cap < n * 2)
+            cap <<= 1;
+        m_slots.assign(cap, Slot{0, {kEmpty, 0}});
+        m_mask = cap - 1;
+        m_size = 0;
+    }
+    // Inserts or overwrites (a later duplicate merge wins, as in HF's merge map).
+    void set(uint64_t key, Value v)
+    {
+        if ((m_size + 1) * 2 > m_slots.size())
+            grow();
+        for (size_t i = slot(key);; i = (i + 1) & m_mask) {
+            Slot &s = m_slots[i];
+            if (s.value.rank == kEmpty) {
+                s = {key, v};
+                ++m_size;
+                return;
+            }
+            if (s.key == key) {
+                s.value = v;
+                return;
+            }
+        }
+    }
+    const Value *find(uint64_t key) const
+    {
+        if (m_slots.empty())
+            return nullptr;
+        for (size_t i = slot(key);; i = (i + 1) & m_mask) {
+            const Slot &s = m_slots[i];
+            if (s.value.rank == kEmpty)
+                return nullptr;
+            if (s.key == key)
+                return &s.value;
+        }
+    }
+
+private:
+    static constexpr uint32_t kEmpty = 0xFFFFFFFFu; // ranks are indices into merges, always smaller
+    struct Slot
+    {
+        uint64_t key;
+        Value value;
+    };
+    size_t slot(uint64_t key) const
+    {
+        key ^= key >> 31;
+        key *= 0x9E3779B97F4A7C15ULL;
+        return static_cast<size_t>(key >> 17) & m_mask;
+    }
+    void grow()
+    {
+        std::vector<Slot> old;
+        old.swap(m_slots);
+        const size_t entries = m_size;
+        reserve(std::max<size_t>(entries + 1, 8));
+        for (const Slot &s : old)
+            if (s.value.rank != kEmpty)
+                set(s.key, s.value);
+    }
+    std::vector<Slot> m_slots;
+    size_t m_mask = 0;
+    size_t m_size = 0;
+};
+
 class BpeModel
 {
 public:
@@ -816,7 +895,20 @@ public:
             const auto in = m_vocab.find(merged);
             if (in == m_vocab.end())
                 l.fail(mw + ": merged token \"" + merged + "\" is not in the vocabulary");
-            m_merges[pairKey(ia->second, ib->second)] = {static_cast<uint32_t>(i), static_cast<uint32_t>(in->second)};
+            m_merges.set(pairKey(ia->second, ib->second), {static_cast<uint32_t>(i), static_cast<uint32_t>(in->second)});
+        }
+        // Ids of the one-character tokens of the Basic Multilingual Plane, looked up without hashing
+        // a string for every character of a word (built from the vocabulary, nothing hard-coded).
+        if (!m_prefix && !m_suffix) {
+            m_charIds.assign(0x10000, -1);
+            for (const auto &[token, id] : m_vocab) {
+                if (token.empty() || U::seqLen(static_cast<unsigned char>(token[0])) != token.size())
+                    continue;
+                size_t k = 0;
+                const char32_t cp = U::next(token, k);
+                if (k == token.size() && cp < 0x10000)
+                    m_charIds[cp] = id <= INT32_MAX ? static_cast<int32_t>(id) : -2;
+            }
         }
         for (int b = 0; b < 256; ++b) {
             char buf[8];
@@ -899,6 +991,18 @@ private:
             i += U::seqLen(static_cast<unsigned char>(w[i]));
             const bool isFirst = start == 0, isLast = i >= w.size();
             const size_t byteLen = i - start;
+            if (!m_charIds.empty() && i <= w.size()) {
+                size_t k = start;
+                const char32_t cp = U::next(w, k);
+                if (cp < 0x10000 && m_charIds[cp] >= 0) {
+                    if (hasUnk) {
+                        add(unkId, unkLen);
+                        hasUnk = false;
+                    }
+                    add(m_charIds[cp], byteLen);
+                    continue;
+                }
+            }
             s.assign(w, start, byteLen);
             if (!isFirst && m_prefix)
                 s.insert(0, *m_prefix);
@@ -942,9 +1046,8 @@ private:
 
         std::priority_queue<Merge> queue;
         for (size_t k = 0; k + 1 < symbols.size(); ++k) {
-            auto it = m_merges.find(pairKey(symbols[k].id, symbols[k + 1].id));
-            if (it != m_merges.end())
-                queue.push({it->second.first, static_cast<int>(k), it->second.second});
+            if (const PairMap::Value *m = m_merges.find(pairKey(symbols[k].id, symbols[k + 1].id)))
+                queue.push({m->rank, static_cast<int>(k), m->merged});
         }
         const int n = static_cast<int>(symbols.size());
         while (!queue.empty()) {
@@ -955,8 +1058,8 @@ private:
                 continue;
             const int nextPos = cur.next;
             const Symbol right = symbols[static_cast<size_t>(nextPos)];
-            auto it = m_merges.find(pairKey(cur.id, right.id));
-            if (it == m_merges.end() || it->second.second != top.newId)
+            const PairMap::Value *m = m_merges.find(pairKey(cur.id, right.id));
+            if (!m || m->merged != top.newId)
                 continue;
             cur.id = top.newId;
             cur.len += right.len;
@@ -965,14 +1068,12 @@ private:
             if (right.next > -1 && right.next < n)
                 symbols[static_cast<size_t>(right.next)].prev = top.pos;
             if (cur.prev >= 0) {
-                auto pit = m_merges.find(pairKey(symbols[static_cast<size_t>(cur.prev)].id, cur.id));
-                if (pit != m_merges.end())
-                    queue.push({pit->second.first, cur.prev, pit->second.second});
+                if (const PairMap::Value *pm = m_merges.find(pairKey(symbols[static_cast<size_t>(cur.prev)].id, cur.id)))
+                    queue.push({pm->rank, cur.prev, pm->merged});
             }
             if (cur.next >= 0 && cur.next < n) {
-                auto nit = m_merges.find(pairKey(cur.id, symbols[static_cast<size_t>(cur.next)].id));
-                if (nit != m_merges.end())
-                    queue.push({nit->second.first, top.pos, nit->second.second});
+                if (const PairMap::Value *nm = m_merges.find(pairKey(cur.id, symbols[static_cast<size_t>(cur.next)].id)))
+                    queue.push({nm->rank, top.pos, nm->merged});
             }
         }
         std::vector<int64_t> ids;
@@ -993,7 +1094,8 @@ private:
 
     std::unordered_map<std::string, int64_t> m_vocab;
     std::unordered_map<int64_t, std::string> m_vocabR;
-    std::unordered_map<uint64_t, std::pair<uint32_t, uint32_t>> m_merges; // (a,b) -> (rank, merged id)
+    PairMap m_merges; // (a,b) -> (rank, merged id)
+    std::vector<int32_t> m_charIds; // BMP code point -> id of that one-character token, -1 none, -2 ask m_vocab
     std::optional<std::string> m_unk;
     int64_t m_unkId = 0;
     std::optional<std::string> m_prefix;
@@ -1560,7 +1662,7 @@ public:
         if (!isValidUtf8(text, &bad))
             throw TokenizerError(m_source, "input text is not valid UTF-8 (byte " + std::to_string(bad) + ")");
         try {
-            return encodeValid(text, addSpecialTokens);
+            return encodeValid(text, addSpecialTokens, true);
         } catch (const TokenizerError &e) {
             if (!e.file().empty())
                 throw;
@@ -1568,8 +1670,25 @@ public:
         }
     }
 
+protected:
+    // encode(): the same without looking up the token strings of the model's ids.
+    std::vector<int64_t> encodeIds(const std::string &text, bool addSpecialTokens) const override
+    {
+        size_t bad = 0;
+        if (!isValidUtf8(text, &bad))
+            throw TokenizerError(m_source, "input text is not valid UTF-8 (byte " + std::to_string(bad) + ")");
+        try {
+            return encodeValid(text, addSpecialTokens, false).ids;
+        } catch (const TokenizerError &e) {
+            if (!e.file().empty())
+                throw;
+            throw TokenizerError(m_source, e.what());
+        }
+    }
+
 private:
-    TokenizedText encodeValid(const std::string &text, bool addSpecialTokens) const
+    // withTokens false: the model's tokens are left empty strings (callers want the ids only).
+    TokenizedText encodeValid(const std::string &text, bool addSpecialTokens, bool withTokens) const
     {
         TokenizedText enc;
         // 1. split out tokens that match the raw text, 2. normalise the rest, 3. split out normalised ones.
@@ -1586,7 +1705,7 @@ private:
                                   if (t2 >= 0)
                                       pushAdded(enc, m_added[static_cast<size_t>(t2)].id, sub);
                                   else
-                                      encodePiece(sub, subStart == 0, enc);
+                                      encodePiece(sub, subStart == 0, enc, withTokens);
                               });
         });
         if (m_truncate) {
@@ -1740,7 +1859,7 @@ private:
             fn(s.substr(startOffset), base + startOffset, -1);
     }
 
-    void encodePiece(const std::string &text, bool atStart, TokenizedText &enc) const
+    void encodePiece(const std::string &text, bool atStart, TokenizedText &enc, bool withTokens) const
     {
         if (text.empty())
             return;
@@ -1750,6 +1869,10 @@ private:
         const size_t first = enc.ids.size();
         for (const Piece &p : pieces)
             m_model->tokenize(p.text, enc.ids);
+        if (!withTokens) {
+            enc.tokens.resize(enc.ids.size());
+            return;
+        }
         const auto &vocabR = m_model->vocabR();
         for (size_t i = first; i < enc.ids.size(); ++i)
             enc.tokens.push_back(vocabR.at(enc.ids[i]));

