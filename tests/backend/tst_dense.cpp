@@ -78,6 +78,17 @@ private Q_SLOTS:
     void corruptVectorIsAClearError();
 
 private:
+    // The demo corpus imported and embedded with the tiny model.
+    struct Embedded
+    {
+        CorpusInfo corpus;
+        DenseModel model;
+        QString fingerprint;
+        std::unique_ptr<models::Embedder> embedder;
+        VectorSet set;
+        DenseContext context() const { return {model, embedder.get(), set}; }
+    };
+    Embedded embedDemo();
     CorpusInfo importDemo();
     QTemporaryDir m_dir;
     std::unique_ptr<Database> m_db;
@@ -108,6 +119,20 @@ CorpusInfo TestDense::importDemo()
     if (!c)
         qFatal("import failed: %s", qPrintable(c.error()));
     return c.value();
+}
+
+TestDense::Embedded TestDense::embedDemo()
+{
+    Embedded e;
+    e.corpus = importDemo();
+    e.model.dir = m_model;
+    e.embedder = loadEmbedder(e.model);
+    e.fingerprint = modelFingerprint(e.model);
+    auto r = embedCorpus(*m_db, e.corpus, *e.embedder, e.model, e.fingerprint);
+    if (!r)
+        qFatal("embedding failed: %s", qPrintable(r.error()));
+    e.set = r->set;
+    return e;
 }
 
 void TestDense::denseSearchEqualsBruteForce()
@@ -291,13 +316,9 @@ void TestDense::hybridIsReciprocalRankFusion()
     QVERIFY(std::abs(f2[0].score - (1.0 / 3 + 1.0 / 2)) < 1e-12);
 
     // End to end: the hybrid list is the fusion of the BM25 and dense lists.
-    const CorpusInfo corpus = importDemo();
-    DenseModel model;
-    model.dir = m_model;
-    auto embedder = loadEmbedder(model);
-    const QString fp = modelFingerprint(model);
-    QVERIFY(embedCorpus(*m_db, corpus, *embedder, model, fp));
-    DenseContext ctx{model, embedder.get(), findVectorSet(*m_db, corpus, fp).value()};
+    const Embedded e = embedDemo();
+    const CorpusInfo &corpus = e.corpus;
+    DenseContext ctx = e.context();
     SearchOptions so;
     so.k = 100;
     so.method = SearchMethod::Bm25;
@@ -341,13 +362,11 @@ void TestDense::snippetsHighlightQueryWords()
 
 void TestDense::evaluationStoresModelAndSettings()
 {
-    const CorpusInfo corpus = importDemo();
-    DenseModel model;
-    model.dir = m_model;
-    auto embedder = loadEmbedder(model);
-    const QString fp = modelFingerprint(model);
-    QVERIFY(embedCorpus(*m_db, corpus, *embedder, model, fp));
-    DenseContext ctx{model, embedder.get(), findVectorSet(*m_db, corpus, fp).value()};
+    const Embedded e = embedDemo();
+    const CorpusInfo &corpus = e.corpus;
+    const DenseModel &model = e.model;
+    const QString &fp = e.fingerprint;
+    DenseContext ctx = e.context();
     SearchOptions so;
     so.method = SearchMethod::Dense;
     so.instruction = QStringLiteral("Retrieve semantically similar text.");
@@ -393,14 +412,10 @@ void TestDense::evaluationStoresModelAndSettings()
 
 void TestDense::corruptVectorIsAClearError()
 {
-    const CorpusInfo corpus = importDemo();
-    DenseModel model;
-    model.dir = m_model;
-    auto embedder = loadEmbedder(model);
-    const QString fp = modelFingerprint(model);
-    QVERIFY(embedCorpus(*m_db, corpus, *embedder, model, fp));
+    const Embedded e = embedDemo();
+    const CorpusInfo &corpus = e.corpus;
     m_db->prepare(QStringLiteral("UPDATE doc_vectors SET vector = x'0000' WHERE id = (SELECT min(id) FROM doc_vectors)")).run();
-    DenseContext ctx{model, embedder.get(), findVectorSet(*m_db, corpus, fp).value()};
+    DenseContext ctx = e.context();
     SearchOptions so;
     so.method = SearchMethod::Dense;
     try {
