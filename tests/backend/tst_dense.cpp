@@ -364,7 +364,6 @@ void TestDense::evaluationStoresModelAndSettings()
 {
     const Embedded e = embedDemo();
     const CorpusInfo &corpus = e.corpus;
-    const DenseModel &model = e.model;
     const QString &fp = e.fingerprint;
     DenseContext ctx = e.context();
     SearchOptions so;
