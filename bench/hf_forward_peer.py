@@ -19,13 +19,14 @@ p.add_argument("--layers", type=int, default=24)
 a = p.parse_args()
 torch.set_num_threads(a.threads)
 
+# As bench_model: the MLP's GEMM shape into a preallocated output, best of 8.
 x = torch.randn(2048, 896)
 w = torch.randn(4864, 896)
-torch.mm(x, w.t())
+c = torch.mm(x, w.t())
 best = 1e9
-for _ in range(5):
+for _ in range(8):
     t = time.perf_counter()
-    torch.mm(x, w.t())
+    torch.mm(x, w.t(), out=c)
     best = min(best, time.perf_counter() - t)
 sgemm = 2 * 2048 * 896 * 4864 / best / 1e9
 

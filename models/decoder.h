@@ -58,6 +58,11 @@ public:
     static torch::Tensor attentionMask(const torch::Tensor &mask, std::optional<int64_t> window, torch::ScalarType dtype);
 
 private:
+    // Inference on the CPU in F32 (no autograd): preallocated buffers, fused residual adds.
+    // cosHalf/sinHalf: [B, T, 1, D/2]; masks as from attentionMask (window may be undefined).
+    torch::Tensor forwardCpuInference(const torch::Tensor &ids, const torch::Tensor &cosHalf,
+                                      const torch::Tensor &sinHalf, const torch::Tensor &fullMask,
+                                      const torch::Tensor &windowMask) const;
     torch::Tensor rmsNorm(const torch::Tensor &x, const torch::Tensor &weight) const;
     torch::Tensor attention(const torch::Tensor &q, const torch::Tensor &k, const torch::Tensor &v,
                             const torch::Tensor &additiveMask) const;
