@@ -205,9 +205,14 @@ int main(int argc, char **argv)
         best = std::min(best, secondsSince(t0));
     }
     const double gf = flops / best / 1e9;
+    // The SGEMM rate again after the forward passes; the higher of the two readings is the
+    // reference, so a slow moment of this (shared, virtual) machine cannot flatter the ratio.
+    const double peakAfter = sgemmGflops();
+    const double reference = std::max(peak, peakAfter);
+    std::printf("SGEMM again after the forward passes: %.1f GFLOP/s; reference %.1f\n", peakAfter, reference);
     std::printf("F32 forward, batch %lld x %lld: %.2f s, %.0f tokens/s, %.1f GFLOP/s = %.0f%% of SGEMM (target >= 85%%; "
-                "HF transformers eager reaches ~78%% here)\n",
-                static_cast<long long>(b), static_cast<long long>(t), best, double(b * t) / best, gf, 100.0 * gf / peak);
+                "peer: bench/hf_forward_peer.py)\n",
+                static_cast<long long>(b), static_cast<long long>(t), best, double(b * t) / best, gf, 100.0 * gf / reference);
 
     ef::models::LoadOptions bf;
     bf.dtype = "bf16";
@@ -217,7 +222,7 @@ int main(int argc, char **argv)
     bmodel->forwardIds(small, ef::models::PaddingSide::Right, 2, false);
     const double bs = secondsSince(t0);
     std::printf("BF16 forward, batch 2 x %lld: %.2f s, %.0f tokens/s, %.1f GFLOP/s (%.0f%% of the F32 SGEMM rate)\n",
-                static_cast<long long>(t), bs, 2.0 * t / bs, flops / 4 / bs / 1e9, 100.0 * flops / 4 / bs / 1e9 / peak);
+                static_cast<long long>(t), bs, 2.0 * t / bs, flops / 4 / bs / 1e9, 100.0 * flops / 4 / bs / 1e9 / reference);
 
     // Padding waste on a realistic mix: log-normal lengths (median ~55 tokens, long tail to 512).
     std::lognormal_distribution<double> len(4.0, 0.8);

@@ -10,6 +10,11 @@
 // j with i - W < j <= i (transformers' mask). Padding queries attend to themselves only, so no
 // row is ever fully masked; their outputs are discarded. Dynamic NTK RoPE scaling uses each
 // row's own length, so results never depend on what else is in the batch.
+//
+// forward() has two paths with the same results (tst_decoder holds them to 1e-5): the general
+// one above, used with autograd, for BF16/F16 and on CUDA; and, on the CPU in F32 without
+// autograd, an inference path with preallocated buffers, residual additions folded into the
+// GEMMs and causal query blocks (bench/README.md has the measurements behind each step).
 #pragma once
 
 #include <memory>
