@@ -313,7 +313,15 @@ torch::Tensor Decoder::forwardCpuInference(const torch::Tensor &ids, const torch
     torch::Tensor hs = torch::empty({n, h}, f32);
     torch::Tensor qOut = torch::empty({n, qd}, f32), kvOut = torch::empty({n, 2 * kvd}, f32);
     torch::Tensor ropeTmp = torch::empty({b, t, nh, half}, f32);
-    const int64_t step = t >= 128 ? (t + 3) / 4 : t; // query block for the causal attention
+    // Query blocks for the causal attention: four from 128 tokens on, and more when one block's
+    // scores would pass 256 MiB (long inputs: 8 x 4096 tokens with 14 heads would need 7.5 GiB
+    // of scores at once), so memory stays bounded whatever the length.
+    constexpr int64_t maxBlockScoreBytes = int64_t(256) << 20;
+    const int64_t allScoreBytes = b * nh * t * t * int64_t(sizeof(float));
+    const int64_t blocks = std::min<int64_t>(
+        std::max<int64_t>(t >= 128 ? 4 : 1, (allScoreBytes + maxBlockScoreBytes - 1) / maxBlockScoreBytes),
+        std::max<int64_t>(t, 1));
+    const int64_t step = (t + blocks - 1) / blocks;
     torch::Tensor qg = torch::empty({b, nkv, t, groups, dh}, f32);
     torch::Tensor kc = torch::empty({b, nkv, t, dh}, f32), vc = torch::empty({b, nkv, t, dh}, f32);
     torch::Tensor scores = torch::empty({b * nkv * step * groups * t}, f32); // one block's scores
@@ -357,7 +365,7 @@ torch::Tensor Decoder::forwardCpuInference(const torch::Tensor &ids, const torch
         // The G query heads that share a KV head are stacked as rows ([B, KV, T, G, D], pre-
         // scaled), so one batched product per KV head serves the whole group. Causality lets a
         // block of query positions [c0, c1) skip the keys after c1: in four blocks the attention
-        // products and the softmax do 5/8 of the full T x T work.
+        // products and the softmax do 5/8 of the full T x T work (less with more blocks).
         at::mul_out(qg, qOut.view({b, t, nkv, groups, dh}).permute({0, 2, 1, 3, 4}), scale);
         kc.copy_(kvView.select(2, 0).transpose(1, 2));
         vc.copy_(kvView.select(2, 1).transpose(1, 2));
