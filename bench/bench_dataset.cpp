@@ -11,33 +11,25 @@
 #include <QTemporaryDir>
 #include <QThreadPool>
 
+#include "bench/benchutil.h"
 #include "backend/database.h"
 #include "backend/workspace.h"
 #include "widgets/examplesmodel.h"
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double msSince(Clock::time_point t0)
-{
-    return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-}
+using ef::bench::Clock;
+using ef::bench::msSince;
 
 long rssKiB()
 {
-    std::ifstream f("/proc/self/status");
-    std::string line;
-    while (std::getline(f, line))
-        if (line.rfind("VmRSS:", 0) == 0)
-            return std::stol(line.substr(6));
-    return -1;
+    return ef::bench::procStatusKb("VmRSS:");
 }
 
 QString words(int n, int seed)
 {
-    static const char *vocab[] = {"tap", "leak", "repair", "guide", "water", "valve", "kitchen", "seal", "washer", "pipe",
-                                  "plumber", "pressure", "thread", "tighten", "replace", "cartridge"};
+    static const char *vocab[] = {"tap",    "leak", "repair",  "guide",    "water",  "valve",   "kitchen", "seal",
+                                  "washer", "pipe", "plumber", "pressure", "thread", "tighten", "replace", "cartridge"};
     QString s;
     for (int i = 0; i < n; ++i) {
         s += QLatin1String(vocab[(seed * 31 + i * 7) % 16]);
@@ -50,16 +42,22 @@ void fill(const ef::Workspace &ws, int n)
 {
     auto db = ws.connect();
     const QStringList families = {QStringLiteral("retrieval"), QStringLiteral("classification"), QStringLiteral("sts")};
-    const QStringList langs = {QStringLiteral("en"), QStringLiteral("zh"), QStringLiteral("de"), QStringLiteral("sw"), QStringLiteral("fr")};
+    const QStringList langs = {QStringLiteral("en"), QStringLiteral("zh"), QStringLiteral("de"), QStringLiteral("sw"),
+                               QStringLiteral("fr")};
     for (int start = 0; start < n; start += 10000) {
         ef::Transaction tx(**db);
-        ef::Statement ins = (*db)->prepare(QStringLiteral(
-            "INSERT INTO examples(family, language, instruction, query, positive, negative, status, dedup_key, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, '2026-01-01')"));
+        ef::Statement ins = (*db)->prepare(QStringLiteral("INSERT INTO examples(family, language, instruction, query, "
+                                                          "positive, negative, status, dedup_key, created_at) "
+                                                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, '2026-01-01')"));
         for (int i = start; i < std::min(n, start + 10000); ++i) {
-            ins.bind(1, families.at(i % 3)).bind(2, langs.at(i % 5)).bind(3, QStringLiteral("Retrieve repair guides"))
-                .bind(4, words(8, i) + QString::number(i)).bind(5, words(90, i + 1)).bind(6, words(70, i + 2))
-                .bind(7, i % 10 == 9 ? QStringLiteral("invalid") : QStringLiteral("valid")).bind(8, QString::number(i));
+            ins.bind(1, families.at(i % 3))
+                .bind(2, langs.at(i % 5))
+                .bind(3, QStringLiteral("Retrieve repair guides"))
+                .bind(4, words(8, i) + QString::number(i))
+                .bind(5, words(90, i + 1))
+                .bind(6, words(70, i + 2))
+                .bind(7, i % 10 == 9 ? QStringLiteral("invalid") : QStringLiteral("valid"))
+                .bind(8, QString::number(i));
             ins.run();
             ins.reset();
         }
@@ -124,8 +122,9 @@ int main(int argc, char **argv)
     QList<ef::ExampleRow> all;
     {
         auto db = ws->connect();
-        ef::Statement st = (*db)->prepare(QStringLiteral(
-            "SELECT id, family, language, status, invalid_reason, instruction, query, positive, coalesce(negative, '') FROM examples"));
+        ef::Statement st =
+            (*db)->prepare(QStringLiteral("SELECT id, family, language, status, invalid_reason, instruction, query, "
+                                          "positive, coalesce(negative, '') FROM examples"));
         while (st.step())
             all.append({st.columnInt(0), st.columnText(1), st.columnText(2), st.columnText(3), st.columnText(4),
                         st.columnText(5), st.columnText(6), st.columnText(7), st.columnText(8)});
@@ -139,7 +138,7 @@ int main(int argc, char **argv)
     std::printf("%-34s %12.0f %14s   (%d hits)\n", "paged model: search 2 words", searchMs, "", searchRows);
     std::printf("%-34s %12.0f %14.1f\n", "peer: load all rows (naive model)", naiveMs, rssNaive / 1024.0);
     std::printf("ratio (peer / paged): time %.1fx, memory %.1fx; rows held: %d vs %lld\n", naiveMs / openMs,
-                static_cast<double>(rssNaive) / std::max<long>(rssModel, 1), model.cachedPageCount() * ef::ExamplesModel::kPageSize,
-                static_cast<long long>(all.size()));
+                static_cast<double>(rssNaive) / std::max<long>(rssModel, 1),
+                model.cachedPageCount() * ef::ExamplesModel::kPageSize, static_cast<long long>(all.size()));
     return 0;
 }

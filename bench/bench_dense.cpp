@@ -23,6 +23,7 @@
 #include <faiss/IndexFlat.h>
 #endif
 
+#include "bench/benchutil.h"
 #include "backend/corpus.h"
 #include "backend/database.h"
 #include "backend/dense.h"
@@ -33,22 +34,9 @@
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double msSince(Clock::time_point t0)
-{
-    return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-}
-
-long statusKb(const char *key)
-{
-    std::ifstream in("/proc/self/status");
-    std::string line;
-    while (std::getline(in, line))
-        if (line.rfind(key, 0) == 0)
-            return std::stol(line.substr(std::strlen(key)));
-    return -1;
-}
+using ef::bench::Clock;
+using ef::bench::msSince;
+using ef::bench::procStatusKb;
 
 void normalise(std::vector<float> &v, int64_t rows, int64_t dim)
 {
@@ -79,8 +67,9 @@ int main(int argc, char **argv)
     const int64_t dim = 896, nq = 64;
     const int k = 10;
     ef::compute::setIntraOpThreads(0);
-    std::printf("dense top-%d: %lld vectors x %lld dims (float32), %lld queries, %d threads\n", k, static_cast<long long>(n),
-                static_cast<long long>(dim), static_cast<long long>(nq), ef::compute::intraOpThreads());
+    std::printf("dense top-%d: %lld vectors x %lld dims (float32), %lld queries, %d threads\n", k,
+                static_cast<long long>(n), static_cast<long long>(dim), static_cast<long long>(nq),
+                ef::compute::intraOpThreads());
 
     std::mt19937 rng(7);
     std::normal_distribution<float> normal;
@@ -130,7 +119,8 @@ int main(int argc, char **argv)
     for (int64_t q = 0; q < nq; ++q)
         for (int j = 0; j < k; ++j) {
             same += ours[size_t(q)][size_t(j)].index == labels[size_t(q * k + j)];
-            maxScoreDiff = std::max(maxScoreDiff, double(std::abs(ours[size_t(q)][size_t(j)].score - distances[size_t(q * k + j)])));
+            maxScoreDiff = std::max(maxScoreDiff,
+                                    double(std::abs(ours[size_t(q)][size_t(j)].score - distances[size_t(q * k + j)])));
         }
     std::printf("  throughput ratio (EmbedForge / FAISS): %.2fx; identical ids %lld/%lld, max score difference %.2g\n",
                 faissMs / oursMs, static_cast<long long>(same), static_cast<long long>(nq * k), maxScoreDiff);
@@ -151,18 +141,24 @@ int main(int argc, char **argv)
     const auto tInsert = Clock::now();
     {
         ef::Transaction tx(*db);
-        db->prepare(QStringLiteral("INSERT INTO corpora(id, name, source, created_at) VALUES (1, 'bench', 'bench', '')")).run();
-        db->prepare(QStringLiteral("INSERT INTO vector_sets(id, corpus_id, fingerprint, model_dir, settings, dim, created_at) "
-                                   "VALUES (1, 1, 'bench', '', '{}', ?, '')"))
+        db->prepare(
+              QStringLiteral("INSERT INTO corpora(id, name, source, created_at) VALUES (1, 'bench', 'bench', '')"))
+            .run();
+        db->prepare(QStringLiteral(
+                        "INSERT INTO vector_sets(id, corpus_id, fingerprint, model_dir, settings, dim, created_at) "
+                        "VALUES (1, 1, 'bench', '', '{}', ?, '')"))
             .bind(1, qint64(dim))
             .run();
-        ef::Statement doc = db->prepare(QStringLiteral("INSERT INTO documents(id, corpus_id, ext_id, text, text_idx) VALUES (?, 1, ?, '', '')"));
-        ef::Statement vec = db->prepare(QStringLiteral("INSERT INTO doc_vectors(set_id, doc_id, vector) VALUES (1, ?, ?)"));
+        ef::Statement doc = db->prepare(
+            QStringLiteral("INSERT INTO documents(id, corpus_id, ext_id, text, text_idx) VALUES (?, 1, ?, '', '')"));
+        ef::Statement vec =
+            db->prepare(QStringLiteral("INSERT INTO doc_vectors(set_id, doc_id, vector) VALUES (1, ?, ?)"));
         for (int64_t i = 0; i < n; ++i) {
             doc.bind(1, qint64(i + 1)).bind(2, QString::number(i)).run();
             doc.reset();
             vec.bind(1, qint64(i + 1))
-                .bindBlob(2, QByteArray(reinterpret_cast<const char *>(base.data() + i * dim), static_cast<qsizetype>(dim * 4)))
+                .bindBlob(2, QByteArray(reinterpret_cast<const char *>(base.data() + i * dim),
+                                        static_cast<qsizetype>(dim * 4)))
                 .run();
             vec.reset();
         }
@@ -171,7 +167,7 @@ int main(int argc, char **argv)
     const double insertMs = msSince(tInsert);
     const size_t baseBytes = base.size() * sizeof(float);
     std::vector<float>().swap(base); // the search must not rely on an in-memory copy
-    const long rssBefore = statusKb("VmRSS:");
+    const long rssBefore = procStatusKb("VmRSS:");
     ef::CorpusInfo corpus;
     corpus.id = 1;
     corpus.name = QStringLiteral("bench");
@@ -187,21 +183,25 @@ int main(int argc, char **argv)
     q.cols = dim;
     q.data = queries;
     // Peak during the search: reset the high-water mark first (Linux >= 4.0).
-    { std::ofstream("/proc/self/clear_refs") << "5"; }
-    const long hwmBefore = statusKb("VmHWM:");
+    {
+        std::ofstream("/proc/self/clear_refs") << "5";
+    }
+    const long hwmBefore = procStatusKb("VmHWM:");
     const auto tSearch = Clock::now();
     const QList<QList<ef::SearchHit>> hits = ef::searchDense(*db, corpus, set, q, k);
     const double searchMs = msSince(tSearch);
-    const long hwm = statusKb("VmHWM:");
+    const long hwm = procStatusKb("VmHWM:");
     int64_t agree = 0;
     for (int64_t qi = 0; qi < nq; ++qi)
         for (int j = 0; j < k && j < hits[int(qi)].size(); ++j)
             agree += hits[int(qi)][j].docId.toLongLong() == ours[size_t(qi)][size_t(j)].index;
-    std::printf("  workspace: stored %lld vectors in %.1f s; streamed search of %lld queries %.0f ms; ids equal to the in-memory "
+    std::printf("  workspace: stored %lld vectors in %.1f s; streamed search of %lld queries %.0f ms; ids equal to the "
+                "in-memory "
                 "search %lld/%lld\n",
-                static_cast<long long>(n), insertMs / 1000.0, static_cast<long long>(nq), searchMs, static_cast<long long>(agree),
-                static_cast<long long>(nq * k));
-    std::printf("  memory: vectors %.0f MiB on disk; RSS before search %.0f MiB, peak during search %.0f MiB (high-water before %.0f MiB)\n",
+                static_cast<long long>(n), insertMs / 1000.0, static_cast<long long>(nq), searchMs,
+                static_cast<long long>(agree), static_cast<long long>(nq * k));
+    std::printf("  memory: vectors %.0f MiB on disk; RSS before search %.0f MiB, peak during search %.0f MiB "
+                "(high-water before %.0f MiB)\n",
                 baseBytes / 1048576.0, rssBefore / 1024.0, hwm / 1024.0, hwmBefore / 1024.0);
     return 0;
 }

@@ -24,28 +24,16 @@
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
+#include "bench/benchutil.h"
 #include "models/compute.h"
 #include "models/embedder.h"
 #include "models/safetensors.h"
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double secondsSince(Clock::time_point t0)
-{
-    return std::chrono::duration<double>(Clock::now() - t0).count();
-}
-
-long statusKb(const char *key)
-{
-    std::ifstream in("/proc/self/status");
-    std::string line;
-    while (std::getline(in, line))
-        if (line.rfind(key, 0) == 0)
-            return std::stol(line.substr(std::strlen(key)));
-    return -1;
-}
+using ef::bench::Clock;
+using ef::bench::procStatusKb;
+using ef::bench::secondsSince;
 
 struct Shape
 {
@@ -128,7 +116,7 @@ int loadOnly(const std::string &dir)
     const double s = secondsSince(t0);
     // Touch every weight once (a forward pass) so a lazily mapped model is fully resident.
     e->forwardIds({{1, 2, 3}}, ef::models::PaddingSide::Right, 1, false);
-    std::printf("%.3f %ld\n", s, statusKb("VmHWM:"));
+    std::printf("%.3f %ld\n", s, procStatusKb("VmHWM:"));
     return 0;
 }
 
@@ -158,8 +146,8 @@ int main(int argc, char **argv)
     char tmpl[] = "/tmp/bench_model_XXXXXX";
     const std::string dir = mkdtemp(tmpl);
     const size_t weightBytes = writeModel(dir, shape);
-    std::printf("model: Qwen2-0.5B shape, %lld layers, random weights, %.0f MiB (F32)\n", static_cast<long long>(shape.layers),
-                weightBytes / 1048576.0);
+    std::printf("model: Qwen2-0.5B shape, %lld layers, random weights, %.0f MiB (F32)\n",
+                static_cast<long long>(shape.layers), weightBytes / 1048576.0);
 
     // Load time and peak RSS in a child process.
     {
@@ -179,8 +167,8 @@ int main(int argc, char **argv)
             double loadS = 0;
             long hwm = 0;
             if (got > 0 && std::sscanf(buf, "%lf %ld", &loadS, &hwm) == 2)
-                std::printf("load: %.2f s; peak RSS %.0f MiB = %.2fx the weights (target <= 1.2x)\n", loadS, hwm / 1024.0,
-                            hwm * 1024.0 / double(weightBytes));
+                std::printf("load: %.2f s; peak RSS %.0f MiB = %.2fx the weights (target <= 1.2x)\n", loadS,
+                            hwm / 1024.0, hwm * 1024.0 / double(weightBytes));
         }
     }
 
@@ -210,9 +198,10 @@ int main(int argc, char **argv)
     const double peakAfter = sgemmGflops();
     const double reference = std::max(peak, peakAfter);
     std::printf("SGEMM again after the forward passes: %.1f GFLOP/s; reference %.1f\n", peakAfter, reference);
-    std::printf("F32 forward, batch %lld x %lld: %.2f s, %.0f tokens/s, %.1f GFLOP/s = %.0f%% of SGEMM (target >= 85%%; "
-                "peer: bench/hf_forward_peer.py)\n",
-                static_cast<long long>(b), static_cast<long long>(t), best, double(b * t) / best, gf, 100.0 * gf / reference);
+    std::printf(
+        "F32 forward, batch %lld x %lld: %.2f s, %.0f tokens/s, %.1f GFLOP/s = %.0f%% of SGEMM (target >= 85%%; "
+        "peer: bench/hf_forward_peer.py)\n",
+        static_cast<long long>(b), static_cast<long long>(t), best, double(b * t) / best, gf, 100.0 * gf / reference);
 
     ef::models::LoadOptions bf;
     bf.dtype = "bf16";
@@ -222,7 +211,8 @@ int main(int argc, char **argv)
     bmodel->forwardIds(small, ef::models::PaddingSide::Right, 2, false);
     const double bs = secondsSince(t0);
     std::printf("BF16 forward, batch 2 x %lld: %.2f s, %.0f tokens/s, %.1f GFLOP/s (%.0f%% of the F32 SGEMM rate)\n",
-                static_cast<long long>(t), bs, 2.0 * t / bs, flops / 4 / bs / 1e9, 100.0 * flops / 4 / bs / 1e9 / reference);
+                static_cast<long long>(t), bs, 2.0 * t / bs, flops / 4 / bs / 1e9,
+                100.0 * flops / 4 / bs / 1e9 / reference);
 
     // Padding waste on a realistic mix: log-normal lengths (median ~55 tokens, long tail to 512).
     std::lognormal_distribution<double> len(4.0, 0.8);
@@ -236,8 +226,9 @@ int main(int argc, char **argv)
         for (size_t k = i; k < std::min(lengths.size(), i + 32); ++k)
             arrival.back().push_back(k);
     }
-    std::printf("padding waste, 20k texts in batches of 32: length-bucketed %.1f%% (target < 10%%), arrival order %.1f%%\n",
-                100.0 * ef::models::paddingWaste(lengths, plan), 100.0 * ef::models::paddingWaste(lengths, arrival));
+    std::printf(
+        "padding waste, 20k texts in batches of 32: length-bucketed %.1f%% (target < 10%%), arrival order %.1f%%\n",
+        100.0 * ef::models::paddingWaste(lengths, plan), 100.0 * ef::models::paddingWaste(lengths, arrival));
     std::filesystem::remove_all(dir);
     return 0;
 }

@@ -14,22 +14,20 @@
 #include <QJsonObject>
 #include <QTemporaryDir>
 
+#include "bench/benchutil.h"
 #include "backend/corpus.h"
 #include "backend/database.h"
 #include "backend/workspace.h"
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using ef::bench::Clock;
+using ef::bench::msSince;
 
-double msSince(Clock::time_point t0)
-{
-    return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-}
-
-const char *kWords[] = {"heat", "pump", "solar", "panel", "battery", "winter", "insulation", "window", "roof", "boiler", "grant",
-                        "energy", "price", "tariff", "meter", "radiator", "thermostat", "kettle", "washer", "tap", "pipe", "leak",
-                        "valve", "water", "pressure", "garden", "tomato", "soil", "compost", "seed", "frost", "orchard"};
+const char *kWords[] = {"heat",       "pump",   "solar",  "panel",  "battery", "winter", "insulation", "window",
+                        "roof",       "boiler", "grant",  "energy", "price",   "tariff", "meter",      "radiator",
+                        "thermostat", "kettle", "washer", "tap",    "pipe",    "leak",   "valve",      "water",
+                        "pressure",   "garden", "tomato", "soil",   "compost", "seed",   "frost",      "orchard"};
 constexpr int kVocab = sizeof(kWords) / sizeof(kWords[0]);
 
 constexpr int kTerms = 5000;
@@ -108,8 +106,9 @@ int main(int argc, char **argv)
 
     // Peer: the same documents in a plain FTS5 table, bulk-inserted, queried with MATCH directly.
     auto peer = ef::Database::open(dir.filePath(QStringLiteral("peer.db")), ef::Database::Mode::Create);
-    (*peer)->exec(QStringLiteral("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                                 "CREATE VIRTUAL TABLE docs USING fts5(id UNINDEXED, title, text, tokenize='unicode61 remove_diacritics 2')"));
+    (*peer)->exec(QStringLiteral(
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+        "CREATE VIRTUAL TABLE docs USING fts5(id UNINDEXED, title, text, tokenize='unicode61 remove_diacritics 2')"));
     t0 = Clock::now();
     {
         ef::Transaction tx(**peer);
@@ -118,15 +117,18 @@ int main(int argc, char **argv)
         f.open(QIODevice::ReadOnly);
         while (!f.atEnd()) {
             const QJsonObject o = QJsonDocument::fromJson(f.readLine()).object();
-            ins.bind(1, o.value(QStringLiteral("_id")).toString()).bind(2, o.value(QStringLiteral("title")).toString())
-                .bind(3, o.value(QStringLiteral("text")).toString()).run();
+            ins.bind(1, o.value(QStringLiteral("_id")).toString())
+                .bind(2, o.value(QStringLiteral("title")).toString())
+                .bind(3, o.value(QStringLiteral("text")).toString())
+                .run();
             ins.reset();
         }
         tx.commit();
     }
     const double peerImportMs = msSince(t0);
     std::vector<double> theirs;
-    ef::Statement q = (*peer)->prepare(QStringLiteral("SELECT id, bm25(docs) AS s FROM docs WHERE docs MATCH ? ORDER BY s LIMIT 10"));
+    ef::Statement q =
+        (*peer)->prepare(QStringLiteral("SELECT id, bm25(docs) AS s FROM docs WHERE docs MATCH ? ORDER BY s LIMIT 10"));
     for (const QString &text : qs) {
         t0 = Clock::now();
         q.bind(1, text.split(QLatin1Char(' ')).join(QStringLiteral(" OR ")));
@@ -137,11 +139,13 @@ int main(int argc, char **argv)
     }
 
     const Latency a = percentiles(ours), b = percentiles(theirs);
-    std::printf("bench_retrieval: %d documents of ~125 words (Zipf over 5,000 terms), %d three-word queries, top 10\n", n, queries);
+    std::printf("bench_retrieval: %d documents of ~125 words (Zipf over 5,000 terms), %d three-word queries, top 10\n",
+                n, queries);
     std::printf("%-28s %14s %10s %10s\n", "", "import docs/s", "p50 ms", "p95 ms");
     std::printf("%-28s %14.0f %10.2f %10.2f\n", "embedforge (importCorpus)", n / (importMs / 1000.0), a.p50, a.p95);
     std::printf("%-28s %14.0f %10.2f %10.2f\n", "peer: raw FTS5 table", n / (peerImportMs / 1000.0), b.p50, b.p95);
-    std::printf("ratio (embedforge / peer): import rate %.2fx, p50 latency %.2fx (ours adds validation, CJK copies, snippets)\n",
+    std::printf("ratio (embedforge / peer): import rate %.2fx, p50 latency %.2fx (ours adds validation, CJK copies, "
+                "snippets)\n",
                 (n / importMs) / (n / peerImportMs), a.p50 / b.p50);
     return 0;
 }
