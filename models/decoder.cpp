@@ -329,7 +329,11 @@ torch::Tensor Decoder::forwardCpuInference(const torch::Tensor &ids, const torch
     const torch::Tensor qgRows = qg.view({b * nkv, t * groups, dh});
     const torch::Tensor kRows = kc.view({b * nkv, t, dh}), vRows = vc.view({b * nkv, t, dh});
     torch::Tensor ctxTokens = torch::empty({n, qd}, f32);
-    torch::Tensor gate = torch::empty({n, inter}, f32), up = torch::empty({n, inter}, f32);
+    // The MLP runs on blocks of at most 2048 token rows: its two [rows, intermediate] buffers are
+    // the largest of the layer, and 2048 rows already give the GEMMs their full rate, so a
+    // large batch does not need them at full size (32 x 512 tokens would take 640 MB for Qwen2-0.5B).
+    const int64_t mlpRows = std::min<int64_t>(n, 2048);
+    torch::Tensor gate = torch::empty({mlpRows, inter}, f32), up = torch::empty({mlpRows, inter}, f32);
     torch::Tensor inv = torch::empty({n, 1}, f32);
 
     const auto norm = [&](const torch::Tensor &weight) {
@@ -387,10 +391,15 @@ torch::Tensor Decoder::forwardCpuInference(const torch::Tensor &ids, const torch
             x.add_(w.oBias);
 
         norm(w.postNorm);
-        at::mm_out(gate, hs, w.gate.t());
-        at::mm_out(up, hs, w.up.t());
-        torch::silu_(gate).mul_(up);
-        x.addmm_(gate, w.down.t());
+        for (int64_t r0 = 0; r0 < n; r0 += mlpRows) {
+            const int64_t rows = std::min(mlpRows, n - r0);
+            torch::Tensor g = gate.narrow(0, 0, rows), u = up.narrow(0, 0, rows);
+            const torch::Tensor in = hs.narrow(0, r0, rows);
+            at::mm_out(g, in, w.gate.t());
+            at::mm_out(u, in, w.up.t());
+            torch::silu_(g).mul_(u);
+            x.narrow(0, r0, rows).addmm_(g, w.down.t());
+        }
     }
     norm(m_finalNorm);
     return hs.view({b, t, h});

@@ -4,8 +4,9 @@
 // rotary embedding, causal query blocks); with autograd it runs the general path that mirrors
 // transformers' eager code. The HF parity test covers the inference path on short inputs;
 // this test holds the two paths to each other on every family, on lengths that use one and
-// several query blocks (including a last block shorter than the others), with left and right
-// padding and with sliding windows shorter than the input.
+// several query blocks (including a last block shorter than the others), with batches large
+// enough to split the MLP into row blocks, with left and right padding and with sliding windows
+// shorter than the input.
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -82,6 +83,12 @@ void TestDecoder::inferencePathEqualsGeneralPath_data()
                 << c << QVector<int>{40, 17, 3} << left;
             QTest::newRow(qPrintable(QStringLiteral("%1 long %2").arg(QLatin1String(names[c]), side)))
                 << c << QVector<int>{130, 129, 64, 1} << left;
+            // 20 x 130 = 2600 token rows: the MLP runs in two row blocks (2048 + 552).
+            QVector<int> many;
+            for (int i = 0; i < 20; ++i)
+                many.push_back(130 - (i * 37) % 120);
+            QTest::newRow(qPrintable(QStringLiteral("%1 many rows %2").arg(QLatin1String(names[c]), side)))
+                << c << many << left;
         }
     }
 }
