@@ -11,33 +11,28 @@
 #include "backend/fts.h"
 #include "backend/metrics.h"
 #include "backend/workspace.h"
+#include "tests/common/testutil.h"
 
 using namespace ef;
 
 namespace {
-void write(const QString &path, const QByteArray &content)
-{
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile f(path);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(content);
-}
+using ef::test::writeFile;
 
 // A small BEIR folder: English, German and Chinese documents, two splits.
 void writeBeir(const QString &dir)
 {
-    write(dir + QStringLiteral("/corpus.jsonl"),
+    writeFile(dir + QStringLiteral("/corpus.jsonl"),
           "{\"_id\": \"d1\", \"title\": \"Fixing a leaking tap\", \"text\": \"Replace the washer inside the tap to stop the drip.\"}\n"
           "{\"_id\": \"d2\", \"title\": \"Kitchen sinks\", \"text\": \"A double sink makes washing dishes easier.\"}\n"
           "{\"_id\": \"d3\", \"title\": \"Wasserhahn reparieren\", \"text\": \"Die Dichtung im Wasserhahn tauschen, dann tropft nichts mehr.\"}\n"
           "{\"_id\": \"d4\", \"title\": \"\\u6c34\\u9f99\\u5934\\u6f0f\\u6c34\", \"text\": \"\\u66f4\\u6362\\u6c34\\u9f99\\u5934\\u91cc\\u7684\\u5bc6\\u5c01\\u5708\\u5c31\\u80fd\\u89e3\\u51b3\\u6f0f\\u6c34\\u95ee\\u9898\\u3002\"}\n"
           "{\"_id\": 5, \"text\": \"Numeric ids are kept as text. Taps, valves and pipes.\"}\n");
-    write(dir + QStringLiteral("/queries.jsonl"),
+    writeFile(dir + QStringLiteral("/queries.jsonl"),
           "{\"_id\": \"q1\", \"text\": \"leaking tap washer\"}\n"
           "{\"_id\": \"q2\", \"text\": \"\\u6f0f\\u6c34\"}\n"
           "{\"_id\": \"q3\", \"text\": \"nothing relevant here\"}\n");
-    write(dir + QStringLiteral("/qrels/test.tsv"), "query-id\tcorpus-id\tscore\nq1\td1\t2\nq1\t5\t1\nq2\td4\t1\n");
-    write(dir + QStringLiteral("/qrels/dev.tsv"), "query-id\tcorpus-id\tscore\nq1\td1\t1\n");
+    writeFile(dir + QStringLiteral("/qrels/test.tsv"), "query-id\tcorpus-id\tscore\nq1\td1\t2\nq1\t5\t1\nq2\td4\t1\n");
+    writeFile(dir + QStringLiteral("/qrels/dev.tsv"), "query-id\tcorpus-id\tscore\nq1\td1\t1\n");
 }
 } // namespace
 
@@ -184,9 +179,9 @@ void TestCorpus::brokenInputFailsWithLineAndLeavesNothing()
     QFETCH(QByteArray, qrels);
     QFETCH(QString, expected);
     QTemporaryDir dir;
-    write(dir.filePath(QStringLiteral("corpus.jsonl")), corpus);
-    write(dir.filePath(QStringLiteral("queries.jsonl")), "{\"_id\": \"q1\", \"text\": \"x\"}\n");
-    write(dir.filePath(QStringLiteral("qrels/test.tsv")), qrels);
+    writeFile(dir.filePath(QStringLiteral("corpus.jsonl")), corpus);
+    writeFile(dir.filePath(QStringLiteral("queries.jsonl")), "{\"_id\": \"q1\", \"text\": \"x\"}\n");
+    writeFile(dir.filePath(QStringLiteral("qrels/test.tsv")), qrels);
     auto c = importCorpus(*m_db, {CorpusImport::Kind::Beir, dir.path(), QStringLiteral("broken")});
     QVERIFY(!c);
     QVERIFY2(c.error().contains(expected), qPrintable(c.error()));
@@ -199,7 +194,7 @@ void TestCorpus::brokenInputFailsWithLineAndLeavesNothing()
 void TestCorpus::importsJsonlAndFolder()
 {
     const QString jsonl = m_dir.filePath(QStringLiteral("docs.jsonl"));
-    write(jsonl, "{\"doc\": \"r1\", \"heading\": \"Heat pumps\", \"body\": \"Cold climate heat pumps work at minus 25 degrees.\"}\n"
+    writeFile(jsonl, "{\"doc\": \"r1\", \"heading\": \"Heat pumps\", \"body\": \"Cold climate heat pumps work at minus 25 degrees.\"}\n"
                  "{\"doc\": \"r2\", \"body\": \"Solar panels and batteries.\"}\n");
     CorpusImport o{CorpusImport::Kind::Jsonl, jsonl, QStringLiteral("energy")};
     o.idField = QStringLiteral("doc");
@@ -211,9 +206,9 @@ void TestCorpus::importsJsonlAndFolder()
     QCOMPARE(searchBm25(*m_db, c.value(), QStringLiteral("heat pumps"), 5).value(0).title, QStringLiteral("Heat pumps"));
 
     const QString folder = m_dir.filePath(QStringLiteral("notes"));
-    write(folder + QStringLiteral("/a.md"), "# Onboarding\nRead the security handbook first.\n");
-    write(folder + QStringLiteral("/sub/b.txt"), "Expense reports are due on Friday.\n");
-    write(folder + QStringLiteral("/ignored.png"), "\x89PNG");
+    writeFile(folder + QStringLiteral("/a.md"), "# Onboarding\nRead the security handbook first.\n");
+    writeFile(folder + QStringLiteral("/sub/b.txt"), "Expense reports are due on Friday.\n");
+    writeFile(folder + QStringLiteral("/ignored.png"), "\x89PNG");
     auto f = importCorpus(*m_db, {CorpusImport::Kind::Folder, folder, QStringLiteral("notes")});
     QVERIFY2(f, qPrintable(f.error()));
     QCOMPARE(f->documents, 2);
@@ -222,7 +217,7 @@ void TestCorpus::importsJsonlAndFolder()
     QCOMPARE(hits.value(0).title, QStringLiteral("Onboarding"));
     QCOMPARE(searchBm25(*m_db, f.value(), QStringLiteral("expense"), 5).value(0).docId, QStringLiteral("sub/b.txt"));
 
-    write(folder + QStringLiteral("/bad.txt"), QByteArray("caf\xe9 latin-1"));
+    writeFile(folder + QStringLiteral("/bad.txt"), QByteArray("caf\xe9 latin-1"));
     auto bad = importCorpus(*m_db, {CorpusImport::Kind::Folder, folder, QStringLiteral("notes2")});
     QVERIFY(!bad);
     QVERIFY2(bad.error().contains(QStringLiteral("bad.txt")) && bad.error().contains(QStringLiteral("UTF-8")), qPrintable(bad.error()));

@@ -20,6 +20,7 @@
 #include "backend/dense.h"
 #include "backend/jobs.h"
 #include "backend/workspace.h"
+#include "tests/common/testutil.h"
 #include "models/embedder.h"
 #include "models/tinymodel.h"
 
@@ -27,13 +28,7 @@ using namespace ef;
 
 namespace {
 
-void write(const QString &path, const QByteArray &content)
-{
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile f(path);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(content);
-}
+using ef::test::writeFile;
 
 const char *const kTopics[] = {"heat pumps in cold winters", "solar panels at noon",   "leaking kitchen tap washer",
                                "training a puppy to sit",    "baking sourdough bread", "repairing a bicycle chain",
@@ -54,9 +49,9 @@ QString writeCorpus(const QString &dir)
         queries += "{\"_id\":\"q" + QByteArray::number(q) + "\",\"text\":\"how to do " + kTopics[q] + "\"}\n";
         qrels += "q" + QByteArray::number(q) + "\td" + QByteArray::number(q) + "\t1\n";
     }
-    write(dir + QStringLiteral("/corpus.jsonl"), corpus);
-    write(dir + QStringLiteral("/queries.jsonl"), queries);
-    write(dir + QStringLiteral("/qrels/test.tsv"), qrels);
+    writeFile(dir + QStringLiteral("/corpus.jsonl"), corpus);
+    writeFile(dir + QStringLiteral("/queries.jsonl"), queries);
+    writeFile(dir + QStringLiteral("/qrels/test.tsv"), qrels);
     return dir;
 }
 

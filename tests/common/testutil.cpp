@@ -5,8 +5,10 @@
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QProcessEnvironment>
+#include <QTest>
 
 namespace ef::test {
 
@@ -62,6 +64,14 @@ QString artifactsDir()
         dir = QDir::temp().filePath(QStringLiteral("embedforge-test-artifacts"));
     QDir().mkpath(dir);
     return dir;
+}
+
+void writeFile(const QString &path, const QByteArray &content)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QFile f(path);
+    QVERIFY2(f.open(QIODevice::WriteOnly), qPrintable(path + QStringLiteral(": ") + f.errorString()));
+    QCOMPARE(f.write(content), qint64(content.size()));
 }
 
 } // namespace ef::test

@@ -22,6 +22,9 @@ ProcessResult runCli(const QStringList &args, const QByteArray &input = {}, cons
 // SHA-256 of a file's bytes (empty when unreadable).
 QByteArray fileHash(const QString &path);
 
+// Writes content to path, creating parent folders; records a test failure if it cannot.
+void writeFile(const QString &path, const QByteArray &content);
+
 // Folder for files worth keeping after the run (screenshots); created on demand.
 QString artifactsDir();
 
