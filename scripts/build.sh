@@ -10,14 +10,17 @@ BUILD_DIR=${EMBEDFORGE_BUILD_DIR:-build}
 export CCACHE_SLOPPINESS=${CCACHE_SLOPPINESS:-pch_defines,time_macros,include_file_mtime,include_file_ctime}
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
 
+# CI: warnings are errors, and the CUDA module must be built (EMBEDFORGE_CUDA=ON fails the
+# configuration when it cannot be); elsewhere it is built whenever LibTorch has CUDA.
 werror=OFF
-if [ "${CI:-}" = "true" ]; then werror=ON; fi
+cuda=AUTO
+if [ "${CI:-}" = "true" ]; then werror=ON; cuda=ON; fi
 
 generator=()
 if [ ! -f "$BUILD_DIR/CMakeCache.txt" ] && command -v ninja >/dev/null 2>&1; then
     generator=(-G Ninja)
 fi
-cmake -S . -B "$BUILD_DIR" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release -DEMBEDFORGE_WERROR="$werror" \
+cmake -S . -B "$BUILD_DIR" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release -DEMBEDFORGE_WERROR="$werror" -DEMBEDFORGE_CUDA="$cuda" \
     ${EMBEDFORGE_CMAKE_ARGS:-}
 
 targets=()
