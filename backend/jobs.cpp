@@ -132,6 +132,7 @@ JobManager::~JobManager()
 
 int JobManager::configureComputeThreads(int n)
 {
+    compute::initialize(); // CUDA support first: LibTorch decides about CUDA at its first question
     compute::setIntraOpThreads(n);
     return compute::intraOpThreads();
 }

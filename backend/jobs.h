@@ -111,8 +111,9 @@ public:
     explicit JobManager(QObject *parent = nullptr, int maxParallel = 4);
     ~JobManager() override; // cancels everything and waits for running bodies
 
-    // Applies the LibTorch thread policy for the process (n < 1: one per core, minus one
-    // for the GUI and I/O when there are more than two cores). Returns the count applied.
+    // Loads CUDA support when present (compute::initialize) and applies the LibTorch thread
+    // policy for the process (n < 1: one per core, minus one for the GUI and I/O when there are
+    // more than two cores). Call at the top of main, before any tensor work. Returns the count.
     static int configureComputeThreads(int n);
 
     quint64 submit(JobSpec spec);

@@ -53,6 +53,11 @@ const SpmModule &spmModule()
 {
     static const SpmModule module = [] {
         SpmModule m;
+#ifdef EMBEDFORGE_NO_SENTENCEPIECE
+        m.error = "this build has no SentencePiece support (libsentencepiece was not found when it was configured); "
+                  "use the model's tokenizer.json";
+        return m;
+#else
         std::vector<std::string> candidates;
         if (const char *env = std::getenv("EMBEDFORGE_SPM_MODULE"))
             candidates.emplace_back(env);
@@ -94,6 +99,7 @@ const SpmModule &spmModule()
         sym(m.info, "ef_spm_info");
         sym(m.is, "ef_spm_is");
         return m;
+#endif
     }();
     return module;
 }
