@@ -8,6 +8,7 @@
 #include <QJsonObject>
 
 #include "app/cli/cli.h"
+#include "models/compute.h"
 #include "models/modelconfig.h"
 #include "models/safetensors.h"
 #include "models/tinymodel.h"
@@ -16,6 +17,39 @@
 namespace ef::cli {
 
 namespace {
+
+int info(Context &ctx)
+{
+    ctx.parse({}, {}, 0, 0);
+    const compute::DeviceInfo d = compute::probeDevices();
+    if (ctx.json) {
+        ctx.out << QString::fromStdString(compute::infoJson(d, EMBEDFORGE_VERSION, false)) << Qt::endl;
+        return ExitOk;
+    }
+    ctx.out << QCoreApplication::translate("ef::cli", "EmbedForge %1, LibTorch %2").arg(QStringLiteral(EMBEDFORGE_VERSION),
+                                                                                       QString::fromStdString(d.torchVersion))
+            << Qt::endl;
+    if (d.cudaAvailable)
+        ctx.out << QCoreApplication::translate("ef::cli", "CUDA: available (runtime %1)").arg(d.cudaRuntimeVersion) << Qt::endl;
+    else
+        ctx.out << QCoreApplication::translate("ef::cli", "CUDA: not available (%1)").arg(QString::fromStdString(d.cudaStatus))
+                << Qt::endl;
+    ctx.out << QCoreApplication::translate("ef::cli", "CPU: %1, %2 hardware threads, %3 GiB; LibTorch uses %4 threads")
+                   .arg(QString::fromStdString(d.cpuName))
+                   .arg(d.cpuCores)
+                   .arg(double(d.cpuMemoryBytes) / double(1 << 30), 0, 'f', 1)
+                   .arg(d.intraOpThreads)
+            << Qt::endl;
+    for (const auto &g : d.gpus)
+        ctx.out << QCoreApplication::translate("ef::cli", "GPU %1: %2, %3 GiB, compute capability %4.%5")
+                       .arg(g.index)
+                       .arg(QString::fromStdString(g.name))
+                       .arg(double(g.memoryBytes) / double(1 << 30), 0, 'f', 1)
+                       .arg(g.major)
+                       .arg(g.minor)
+                << Qt::endl;
+    return ExitOk;
+}
 
 int modelInfo(Context &ctx)
 {
@@ -157,6 +191,9 @@ void registerModelCommands(Registry &registry)
          QCoreApplication::translate(
              "ef::cli", "Write a tiny, complete Hugging Face model folder with seeded random weights (for tests)"),
          makeTiny});
+    registry.add({{QStringLiteral("info")}, QStringLiteral("info [--json]"),
+                  QCoreApplication::translate("ef::cli", "What this build can do: LibTorch, CUDA, devices and threads"),
+                  info});
     registry.add(
         {{QStringLiteral("model"), QStringLiteral("info")},
          QStringLiteral("model info DIR [--json]"),
