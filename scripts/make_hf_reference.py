@@ -24,19 +24,16 @@ LlamaRotaryEmbedding._dynamic_frequency_update is stateful (it keeps the inv_fre
 longest sequence seen so far while the current length is still above original_max_position_embeddings),
 so running sequences on one model instance in a different order would change the results.
 
-Usage (what produced the committed files; the shims are only needed on a machine without pip):
+Usage (what produced the committed files; see tests/data/hf_reference/README.md):
 
-  python3 scripts/make_hf_reference.py \
-      --transformers-src /tmp/hfref/transformers-src/src \
-      --transformers-commit a5bb52847139bf6ad7489ac62a5fb6d0fa3d2ec6 \
-      --shims /tmp/hfref/shims \
+  PY=$(scripts/pyref-env.sh)/bin/python    # transformers from PyPI, pinned in scripts/pyref-requirements.txt
+  $PY scripts/make_hf_reference.py \
       --tiny-llama /tmp/hfref/tiny-llama --tiny-mistral /tmp/hfref/tiny-mistral \
       --tiny-qwen2 /tmp/hfref/tiny-qwen2 \
-      --work /tmp/hfref/cases --out /tmp/hfref/out --self-check
+      --work /tmp/hfref/cases --out tests/data/hf_reference --self-check
 
-With transformers installed normally, drop --transformers-src/--shims (and --transformers-commit,
-unless you know it). The tiny folders are made by
-`embedforge-cli model make-tiny --family F --out DIR --seed N` (seeds 7 / 8 / 9).
+The tiny folders are made by `embedforge-core model make-tiny --family F --out DIR --seed N`
+(seeds 7 / 8 / 9). --transformers-src and --shims remain for running an unreleased transformers.
 
 --self-check also runs an independent pure-torch implementation of the decoder stack (RMSNorm,
 RoPE incl. the scaling variants, GQA, SwiGLU, causal / sliding-window mask, optional q/k/v bias)
@@ -73,8 +70,10 @@ CASES = {
                                                      "original_max_position_embeddings": 64}}, "float32", []),
     "mistral": ("mistral", {}, "float32", []),
     "qwen2": ("qwen2", {}, "float32", []),
-    "qwen2-window": ("qwen2", {"use_sliding_window": True, "sliding_window": 8, "max_window_layers": 1},
+    "qwen2-window": ("qwen2", {"use_sliding_window": True, "sliding_window": 8, "max_window_layers": 0},
                      "float32", []),
+    "qwen2-window-from-layer1": ("qwen2", {"use_sliding_window": True, "sliding_window": 8, "max_window_layers": 1},
+                                 "float32", []),
     "llama-bf16": ("llama", {}, "bfloat16", []),
 }
 
@@ -309,7 +308,7 @@ def main():
         model = None
         for ids in inputs:
             # Fresh model per input (see module docstring: dynamic RoPE is stateful).
-            model = AutoModel.from_pretrained(case_dir, torch_dtype=dtype, attn_implementation="eager")
+            model = AutoModel.from_pretrained(case_dir, dtype=dtype, attn_implementation="eager")
             model.eval()
             assert model.config._attn_implementation == "eager"
             with torch.no_grad():
@@ -351,12 +350,14 @@ def main():
             W = model.config.sliding_window
             # Read back the 4D mask transformers builds for the longest input and describe it.
             L = max(len(s) for s in inputs)
-            cache_position = torch.arange(L)
-            m4 = model._prepare_4d_causal_attention_mask_with_cache_position(
-                torch.ones(1, L, dtype=torch.long), sequence_length=L, target_length=L, dtype=torch.float32,
-                device=torch.device("cpu"), cache_position=cache_position, batch_size=1, config=model.config,
-                past_key_values=None)
-            allowed = (m4[0, 0] == 0)
+            # transformers >= 5 builds masks from mask functions (masking_utils); earlier versions
+            # from _prepare_4d_causal_attention_mask_with_cache_position.
+            from transformers import masking_utils
+            fn = (masking_utils.sliding_window_causal_mask_function(W) if W
+                  else masking_utils.causal_mask_function)
+            qi = torch.arange(L)[:, None].expand(L, L)
+            kj = torch.arange(L)[None, :].expand(L, L)
+            allowed = fn(torch.tensor(0), torch.tensor(0), qi, kj)
             ii = torch.arange(L)[:, None]
             jj = torch.arange(L)[None, :]
             expect = (jj <= ii) & ((jj > ii - W) if W else torch.ones(L, L, dtype=torch.bool))
@@ -369,16 +370,13 @@ def main():
             else:
                 notes.append("No sliding window in effect (config.sliding_window is None): plain causal mask "
                              "(checked: %s)." % ok)
-            if family == "qwen2":
+            if family == "qwen2" and W:
                 notes.append(
-                    "Qwen2 in this transformers version: Qwen2Config sets sliding_window = None unless "
-                    "use_sliding_window is true. max_window_layers is only read by Qwen2FlashAttention2 (window "
-                    "applied to layers with layer_idx >= max_window_layers, despite its docstring saying "
-                    "'bottom layers'); the eager and sdpa paths build ONE model-level mask that applies the "
-                    "window to EVERY layer and ignore max_window_layers (transformers logs 'Sliding Window "
-                    "Attention is enabled but not implemented for eager').")
+                    "Qwen2 layer types in this transformers version: %s (max_window_layers %s: layers with "
+                    "index >= max_window_layers use the window, as EmbedForge does)."
+                    % (list(model.config.layer_types), model.config.max_window_layers))
         if dtype_name != "float32":
-            notes.append("Loaded with torch_dtype=%s (weights cast from the F32 file); outputs cast to float32. "
+            notes.append("Loaded with dtype=%s (weights cast from the F32 file); outputs cast to float32. "
                          "Compare to case 'llama' with a loose tolerance." % dtype_name)
 
         result_check = None
@@ -387,7 +385,7 @@ def main():
             cfg_full = json.load(open(os.path.join(case_dir, "config.json")))
             diffs = {}
             modes = ["all"]
-            if case == "qwen2-window":
+            if case.startswith("qwen2-window"):
                 modes = ["all", "from_max_window_layers", "none"]
             for mode in modes:
                 d = 0.0
@@ -396,7 +394,7 @@ def main():
                     d = max(d, (r - h).abs().max().item())
                 diffs[mode] = d
             result_check = diffs
-            if case == "qwen2-window":
+            if case.startswith("qwen2-window"):
                 notes.append("Self-check (independent pure-torch decoder) max abs diff vs transformers: window on "
                              "all layers %.3g; window only on layers >= max_window_layers %.3g; no window %.3g."
                              % (diffs["all"], diffs["from_max_window_layers"], diffs["none"]))
@@ -406,7 +404,7 @@ def main():
                              % diffs["all"])
         if case == "llama-bf16":
             # compare with F32 run
-            ref32 = AutoModel.from_pretrained(case_dir, torch_dtype=torch.float32, attn_implementation="eager")
+            ref32 = AutoModel.from_pretrained(case_dir, dtype=torch.float32, attn_implementation="eager")
             ref32.eval()
             dmax, cmin = 0.0, 1.0
             with torch.no_grad():
