@@ -2566,6 +2566,30 @@ raw: %3</source>
         <source>Search a corpus: BM25 over FTS5 (any query text is safe), dense (exact, embedded vectors) or hybrid (reciprocal-rank fusion)</source>
         <translation>检索语料库：基于 FTS5 的 BM25（任何查询文本都安全）、稠密（精确检索已嵌入的向量）或混合（倒数排名融合）</translation>
     </message>
+    <message>
+        <source>EmbedForge %1, LibTorch %2</source>
+        <translation>EmbedForge %1，LibTorch %2</translation>
+    </message>
+    <message>
+        <source>CUDA: available (runtime %1)</source>
+        <translation>CUDA：可用（运行时 %1）</translation>
+    </message>
+    <message>
+        <source>CUDA: not available (%1)</source>
+        <translation>CUDA：不可用（%1）</translation>
+    </message>
+    <message>
+        <source>CPU: %1, %2 hardware threads, %3 GiB; LibTorch uses %4 threads</source>
+        <translation>CPU：%1，%2 个硬件线程，%3 GiB；LibTorch 使用 %4 个线程</translation>
+    </message>
+    <message>
+        <source>GPU %1: %2, %3 GiB, compute capability %4.%5</source>
+        <translation>GPU %1：%2，%3 GiB，计算能力 %4.%5</translation>
+    </message>
+    <message>
+        <source>What this build can do: LibTorch, CUDA, devices and threads</source>
+        <translation>本构建的能力：LibTorch、CUDA、设备和线程</translation>
+    </message>
 </context>
 <context>
     <name>ef::gui</name>

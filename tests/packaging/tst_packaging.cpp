@@ -19,6 +19,7 @@ private Q_SLOTS:
     void initTestCase();
     void containsBinariesDesktopFileAndTranslations();
     void dependsNamesTheRuntimeLibraries();
+    void bundlesLibTorchsCpuRuntime();
     void unpackedCliRuns();
     void unpackedCliLoadsItsSentencePieceModule();
 
@@ -96,7 +97,43 @@ void TestPackaging::dependsNamesTheRuntimeLibraries()
     QCOMPARE(rc, 0);
     for (const char *lib : {"libqt6widgets6", "libqt6core6", "libqt6gui6", "libsqlite3-0", "libqcustomplot", "qt6-qpa-plugins"})
         QVERIFY2(depends.contains(QLatin1String(lib)), qPrintable(QStringLiteral("%1 not in Depends: %2").arg(QLatin1String(lib), depends)));
-    QVERIFY2(depends.contains(QLatin1String("libtorch")), qPrintable(depends));
+    // LibTorch is bundled, not a Debian dependency (Debian's libtorch is 1.13).
+    QVERIFY2(!depends.contains(QLatin1String("libtorch")), qPrintable(depends));
+}
+
+// The package carries LibTorch's CPU runtime where the programs' RUNPATH looks, and not the CUDA
+// libraries (the package computes on the CPU); the programs use the bundled copy, not the build's.
+void TestPackaging::bundlesLibTorchsCpuRuntime()
+{
+    const QDir lib(QDir(m_root).filePath(QStringLiteral("usr/lib/embedforge/torch/lib")));
+    for (const char *name : {"libtorch_cpu.so", "libc10.so"})
+        QVERIFY2(QFileInfo(lib.filePath(QLatin1String(name))).size() > 1000000, name);
+    QDirIterator it(m_root, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString f = QFileInfo(it.next()).fileName();
+        QVERIFY2(!f.startsWith(QStringLiteral("libtorch_cuda")) && !f.startsWith(QStringLiteral("libcudnn")) &&
+                     !f.startsWith(QStringLiteral("libcublas")) && !f.startsWith(QStringLiteral("libembedforge_cuda")),
+                 qPrintable(f));
+    }
+    int rc = 0;
+    const QByteArray dyn = run(QStringLiteral("readelf"), {QStringLiteral("-d"), QDir(m_root).filePath(QStringLiteral("usr/bin/embedforge-cli"))}, &rc);
+    QCOMPARE(rc, 0);
+    QVERIFY2(dyn.contains("$ORIGIN/../lib/embedforge/torch/lib"), dyn.constData());
+    QVERIFY2(!dyn.contains(".cache/embedforge"), dyn.constData());
+    // `info --json` from the unpacked package: LibTorch 2 loads from the bundle, on the CPU.
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("LD_DEBUG"), QStringLiteral("libs"));
+    p.setProcessEnvironment(env);
+    p.start(QDir(m_root).filePath(QStringLiteral("usr/bin/embedforge-cli")), {QStringLiteral("info"), QStringLiteral("--json")});
+    QVERIFY(p.waitForFinished(60000));
+    QCOMPARE(p.exitCode(), 0);
+    const QByteArray loaderLog = p.readAllStandardError();
+    const QByteArray out = p.readAllStandardOutput();
+    QVERIFY2(out.contains("\"torch_version\":\"2."), out.constData());
+    for (const QByteArray &line : loaderLog.split('\n'))
+        if (line.contains("calling init:") && line.contains("libtorch_cpu.so"))
+            QVERIFY2(line.contains(m_root.toUtf8()) && line.contains("/lib/embedforge/torch/lib/libtorch_cpu.so"), line.constData());
 }
 
 void TestPackaging::unpackedCliRuns()
