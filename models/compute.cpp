@@ -140,6 +140,13 @@ int64_t statusField(const char *field)
 
 } // namespace
 
+std::string errorMessage(const std::exception &e)
+{
+    if (const auto *c = dynamic_cast<const c10::Error *>(&e))
+        return c->what_without_backtrace();
+    return e.what();
+}
+
 void initialize()
 {
     (void)cudaModule();

@@ -41,6 +41,9 @@ struct DeviceInfo
     int intraOpThreads = 1;      // LibTorch's current intra-op thread count
 };
 
+// An exception's message for people: LibTorch's errors without their C++ stack trace.
+std::string errorMessage(const std::exception &e);
+
 // Loads CUDA support when the build has it and a driver is present. Idempotent and thread-safe.
 // EMBEDFORGE_CUDA=off skips it; EMBEDFORGE_CUDA=force loads the module even without a driver
 // (tests use it to check that the module links and registers LibTorch's CUDA hooks).

@@ -8,9 +8,15 @@
 #include <sstream>
 #include <stdexcept>
 
+#include <ATen/autocast_mode.h>
+#include <torch/csrc/autograd/autograd.h>
+#include <torch/csrc/autograd/function.h>
+#include <torch/csrc/autograd/functions/utils.h>
 #include <torch/version.h>
 
 #include <dlfcn.h>
+
+#include "models/lora.h"
 
 namespace ef::models {
 
@@ -93,7 +99,128 @@ torch::Tensor rotateHalf(const torch::Tensor &x)
     return torch::cat({-x.narrow(-1, half, half), x.narrow(-1, 0, half)}, -1);
 }
 
+// A generator seeded from (seed, layer, projection): the same masks whenever a layer is run again
+// (activation checkpointing's recomputation, the gradient cache's second pass, a resumed run).
+at::Generator dropoutGenerator(torch::Device device, uint64_t seed, size_t layer, int proj)
+{
+    at::Generator g = at::globalContext().defaultGenerator(device).clone();
+    uint64_t h = seed ^ 0x9E3779B97F4A7C15ULL;
+    for (uint64_t v : {static_cast<uint64_t>(layer) + 1, static_cast<uint64_t>(proj) + 1}) {
+        h ^= v + 0x9E3779B97F4A7C15ULL + (h << 6) + (h >> 2);
+        h *= 0xBF58476D1CE4E5B9ULL;
+    }
+    {
+        std::lock_guard<std::mutex> lock(g.mutex());
+        g.set_current_seed(h);
+    }
+    return g;
+}
+
+// y + s·B·A(dropout(x)) for one projection, as PEFT's LoraLayer: the input is cast to the adapter's
+// dtype (float32) and the delta back to y's; under CUDA autocast the products run in BF16.
+torch::Tensor addLora(const torch::Tensor &y, const torch::Tensor &x, const LoraAdapter *adapter, size_t layer, Proj p,
+                      const ForwardOptions &o)
+{
+    if (!adapter)
+        return y;
+    const LoraPair &pair = adapter->pair(static_cast<int>(layer), p);
+    if (!pair.active())
+        return y;
+    torch::Tensor in = x.to(pair.A.scalar_type());
+    const double drop = adapter->settings().dropout;
+    if (o.dropout && drop > 0) {
+        at::Generator g = dropoutGenerator(in.device(), o.dropoutSeed, layer, static_cast<int>(p));
+        const torch::Tensor keep = at::rand(in.sizes(), g, in.options()).ge(drop);
+        in = in * keep.to(in.scalar_type()) * (1.0 / (1.0 - drop));
+    }
+    const torch::Tensor delta = torch::linear(torch::linear(in, pair.A), pair.B) * adapter->settings().scaling();
+    return y + delta.to(y.scalar_type());
+}
+
+// Activation checkpointing as a custom autograd node: the forward runs without autograd and keeps
+// only the layer's input; backward runs the layer again with autograd (same autocast state, same
+// dropout masks) and back-propagates through it, which accumulates the parameters' gradients and
+// yields the input's. (LibTorch's C++ API has no checkpoint helper.) A dummy input that requires
+// grad keeps the node in the graph even when the layer's input does not (the first layer under LoRA).
+struct CheckpointBackward final : public torch::autograd::Node
+{
+    std::function<torch::Tensor(const torch::Tensor &)> run;
+    torch::Tensor input;
+    bool inputRequiresGrad = false;
+    bool autocastCuda = false, autocastCpu = false;
+    at::ScalarType autocastCudaType = at::kBFloat16, autocastCpuType = at::kBFloat16;
+
+    torch::autograd::variable_list apply(torch::autograd::variable_list &&grads) override
+    {
+        torch::Tensor x = input.detach().requires_grad_(inputRequiresGrad);
+        torch::Tensor y;
+        {
+            torch::AutoGradMode on(true);
+            const bool savedCuda = at::autocast::is_autocast_enabled(at::kCUDA);
+            const bool savedCpu = at::autocast::is_autocast_enabled(at::kCPU);
+            const at::ScalarType savedCudaType = at::autocast::get_autocast_dtype(at::kCUDA);
+            const at::ScalarType savedCpuType = at::autocast::get_autocast_dtype(at::kCPU);
+            at::autocast::set_autocast_enabled(at::kCUDA, autocastCuda);
+            at::autocast::set_autocast_enabled(at::kCPU, autocastCpu);
+            at::autocast::set_autocast_dtype(at::kCUDA, autocastCudaType);
+            at::autocast::set_autocast_dtype(at::kCPU, autocastCpuType);
+            try {
+                y = run(x);
+            } catch (...) {
+                at::autocast::set_autocast_enabled(at::kCUDA, savedCuda);
+                at::autocast::set_autocast_enabled(at::kCPU, savedCpu);
+                throw;
+            }
+            at::autocast::set_autocast_enabled(at::kCUDA, savedCuda);
+            at::autocast::set_autocast_enabled(at::kCPU, savedCpu);
+            at::autocast::set_autocast_dtype(at::kCUDA, savedCudaType);
+            at::autocast::set_autocast_dtype(at::kCPU, savedCpuType);
+            at::autocast::clear_cache();
+        }
+        if (y.requires_grad() && grads[0].defined())
+            torch::autograd::backward({y}, {grads[0]});
+        return {inputRequiresGrad ? x.grad() : torch::Tensor(), torch::Tensor()};
+    }
+    void release_variables() override
+    {
+        input.reset();
+        run = nullptr;
+    }
+};
+
+torch::Tensor checkpointed(const torch::Tensor &x, const std::function<torch::Tensor(const torch::Tensor &)> &fn)
+{
+    torch::Tensor y;
+    {
+        torch::NoGradGuard noGrad;
+        y = fn(x);
+    }
+    if (!torch::GradMode::is_enabled())
+        return y;
+    static const torch::Tensor dummy = torch::zeros({}, torch::kFloat32).requires_grad_(true);
+    auto node = std::shared_ptr<CheckpointBackward>(new CheckpointBackward(), torch::autograd::deleteNode);
+    node->run = fn;
+    node->input = x.detach();
+    node->inputRequiresGrad = x.requires_grad();
+    node->autocastCuda = at::autocast::is_autocast_enabled(at::kCUDA);
+    node->autocastCpu = at::autocast::is_autocast_enabled(at::kCPU);
+    node->autocastCudaType = at::autocast::get_autocast_dtype(at::kCUDA);
+    node->autocastCpuType = at::autocast::get_autocast_dtype(at::kCPU);
+    node->set_next_edges(torch::autograd::collect_next_edges(x, dummy));
+    torch::autograd::set_history(y, node);
+    return y;
+}
+
 } // namespace
+
+struct Decoder::LayerInputs
+{
+    int64_t b = 0, t = 0;
+    torch::Tensor cos, sin;             // [B, 1, T, D] in the compute dtype
+    torch::Tensor fullMask, windowMask; // additive [B, 1, T, T]; undefined when causal covers it
+    bool causal = false;                // no mask needed: is_causal alone is exact (right padding)
+    bool windowCausal = false;          // the same for windowed layers (window >= T)
+};
 
 torch::ScalarType parseComputeDtype(const std::string &name)
 {
@@ -257,39 +384,15 @@ torch::Tensor Decoder::rmsNorm(const torch::Tensor &x, const torch::Tensor &weig
 }
 
 torch::Tensor Decoder::attention(const torch::Tensor &q, const torch::Tensor &k, const torch::Tensor &v,
-                                 const torch::Tensor &additiveMask) const
+                                 const torch::Tensor &additiveMask, bool causal) const
 {
-    // q: [B, H, T, D]; k, v: [B, KV, T, D]; mask: [B, 1, T, T]
-    const int64_t b = q.size(0), heads = q.size(1), t = q.size(2), dHead = q.size(3), kvHeads = k.size(1);
-    const int64_t groups = heads / kvHeads;
-    const double scale = 1.0 / std::sqrt(static_cast<double>(dHead));
-#if TORCH_VERSION_MAJOR >= 2
-    {
-        // Fused attention (flash / memory-efficient kernels on CUDA, a fused kernel on CPU).
-        torch::Tensor kk = k, vv = v;
-        if (groups > 1) {
-            kk = k.unsqueeze(2).expand({b, kvHeads, groups, t, dHead}).reshape({b, heads, t, dHead});
-            vv = v.unsqueeze(2).expand({b, kvHeads, groups, t, dHead}).reshape({b, heads, t, dHead});
-        }
-        return at::scaled_dot_product_attention(q, kk, vv, additiveMask, 0.0, false);
-    }
-#endif
-    // Grouped-query attention without repeating K/V: the `groups` query heads that share a KV
-    // head are stacked along the time axis, so one batched product serves them all.
-    const torch::Tensor qg = q.contiguous().view({b, kvHeads, groups * t, dHead});
-    if (!torch::GradMode::is_enabled() && q.scalar_type() == torch::kFloat32) {
-        // Inference in F32: the scores (B x H x T x T) are the largest tensor of the layer, so
-        // scale the queries instead of the scores, add the mask and normalise in place.
-        torch::Tensor scores = torch::matmul(qg * scale, k.transpose(-1, -2)); // [B, KV, G*T, T]
-        scores.view({b, kvHeads, groups, t, t}).add_(additiveMask.unsqueeze(1));
-        at::_softmax_out(scores, scores, -1, false);
-        return torch::matmul(scores, v).view({b, heads, t, dHead});
-    }
-    torch::Tensor scores = torch::matmul(qg, k.transpose(-1, -2)) * scale; // [B, KV, G*T, T]
-    scores = scores.view({b, kvHeads, groups, t, t}) + additiveMask.unsqueeze(1);
-    torch::Tensor probs = torch::softmax(scores, -1, torch::kFloat32).to(q.scalar_type());
-    probs = probs.view({b, kvHeads, groups * t, t});
-    return torch::matmul(probs, v).view({b, heads, t, dHead});
+    // q: [B, H, T, D]; k, v: [B, KV, T, D]; mask: [B, 1, T, T] or undefined with causal. LibTorch's
+    // fused attention (flash / memory-efficient kernels on CUDA, a fused kernel on the CPU), with
+    // grouped-query attention inside the kernel.
+    const bool gqa = q.size(1) != k.size(1);
+    if (causal)
+        return at::scaled_dot_product_attention(q, k, v, std::nullopt, 0.0, true, std::nullopt, gqa);
+    return at::scaled_dot_product_attention(q, k, v, additiveMask, 0.0, false, std::nullopt, gqa);
 }
 
 torch::Tensor Decoder::forwardCpuInference(const torch::Tensor &ids, const torch::Tensor &cosHalf,
@@ -405,7 +508,7 @@ torch::Tensor Decoder::forwardCpuInference(const torch::Tensor &ids, const torch
     return hs.view({b, t, h});
 }
 
-torch::Tensor Decoder::forward(const torch::Tensor &idsIn, const torch::Tensor &maskIn) const
+torch::Tensor Decoder::forward(const torch::Tensor &idsIn, const torch::Tensor &maskIn, const ForwardOptions &options) const
 {
     if (idsIn.dim() != 2 || maskIn.sizes() != idsIn.sizes())
         throw std::invalid_argument("decoder input: ids and mask must both be [batch, length]");
@@ -418,8 +521,7 @@ torch::Tensor Decoder::forward(const torch::Tensor &idsIn, const torch::Tensor &
         throw std::invalid_argument("token id " + std::to_string(offender) + " is outside the vocabulary (0.." +
                                     std::to_string(m_config.vocabSize - 1) + ")");
     }
-    const int64_t b = ids.size(0), t = ids.size(1), dh = m_config.headDim;
-    const int64_t nh = m_config.numHeads, nkv = m_config.numKvHeads;
+    const int64_t b = ids.size(0), t = ids.size(1);
 
     const torch::Tensor positions = positionsFromMask(mask); // [B, T]
     torch::Tensor inv; // [B, 1, D/2]
@@ -436,47 +538,244 @@ torch::Tensor Decoder::forward(const torch::Tensor &idsIn, const torch::Tensor &
         inv = inverseFrequencies(m_config, 0).to(m_device).view({1, 1, -1});
     }
     const torch::Tensor freqs = positions.to(torch::kFloat32).unsqueeze(-1) * inv; // [B, T, D/2]
-    const torch::Tensor fullMask = attentionMask(mask, std::nullopt, m_dtype);
-    torch::Tensor windowMask;
-    if (m_config.slidingWindow && *m_config.slidingWindow < t)
-        windowMask = attentionMask(mask, m_config.slidingWindow, m_dtype);
 
-    if (!torch::GradMode::is_enabled() && m_device.is_cpu() && m_dtype == torch::kFloat32) {
+    if (!torch::GradMode::is_enabled() && !options.adapter && m_device.is_cpu() && m_dtype == torch::kFloat32) {
+        const torch::Tensor fullMask = attentionMask(mask, std::nullopt, m_dtype);
+        torch::Tensor windowMask;
+        if (m_config.slidingWindow && *m_config.slidingWindow < t)
+            windowMask = attentionMask(mask, m_config.slidingWindow, m_dtype);
         return forwardCpuInference(ids, freqs.cos().unsqueeze(2), freqs.sin().unsqueeze(2), fullMask, windowMask);
     }
 
+    LayerInputs in;
+    in.b = b;
+    in.t = t;
     const torch::Tensor emb = torch::cat({freqs, freqs}, -1);
-    const torch::Tensor cos = emb.cos().to(m_dtype).unsqueeze(1); // [B, 1, T, D]
-    const torch::Tensor sin = emb.sin().to(m_dtype).unsqueeze(1);
+    in.cos = emb.cos().to(m_dtype).unsqueeze(1); // [B, 1, T, D]
+    in.sin = emb.sin().to(m_dtype).unsqueeze(1);
+    // Right padding (every row's real tokens first): a real query never reaches a padded key under
+    // the causal rule, so is_causal alone is exact and lets SDPA pick its fastest kernels; padded
+    // queries attend to keys before them, and their outputs are discarded.
+    const bool rightPadded = t <= 1 || mask.narrow(1, 1, t - 1).le(mask.narrow(1, 0, t - 1)).all().item<bool>();
+    const bool windowApplies = m_config.slidingWindow && *m_config.slidingWindow < t;
+    in.causal = rightPadded;
+    in.windowCausal = rightPadded && !windowApplies;
+    if (!in.causal)
+        in.fullMask = attentionMask(mask, std::nullopt, m_dtype);
+    if (windowApplies)
+        in.windowMask = attentionMask(mask, m_config.slidingWindow, m_dtype);
 
-    // Without autograd (inference), intermediate results are updated in place: at batch 8 x 256
-    // the MLP's activations are 40 MB each, and every fresh allocation of that size costs page
-    // faults and zeroing that show up as a double-digit share of the forward time.
-    const bool inPlace = !torch::GradMode::is_enabled();
     torch::Tensor x = torch::embedding(m_embed, ids); // [B, T, H]
+    // A checkpointed layer runs again during backward, after forward() has returned: its inputs are
+    // shared, not borrowed.
+    const auto shared = std::make_shared<const LayerInputs>(in);
     for (size_t l = 0; l < m_layers.size(); ++l) {
-        const DecoderLayerWeights &w = m_layers[l];
-        const bool windowed = windowMask.defined() && static_cast<int64_t>(l) >= m_config.maxWindowLayers;
-        const torch::Tensor hs = rmsNorm(x, w.inputNorm);
-        torch::Tensor q = torch::linear(hs, w.q, w.qBias).view({b, t, nh, dh}).transpose(1, 2);
-        const torch::Tensor kvOut = torch::linear(hs, w.kv, w.kvBias).view({b, t, 2, nkv, dh});
-        torch::Tensor k = kvOut.select(2, 0).transpose(1, 2);
-        const torch::Tensor v = kvOut.select(2, 1).transpose(1, 2);
-        q = q * cos + rotateHalf(q) * sin;
-        k = k * cos + rotateHalf(k) * sin;
-        const torch::Tensor a = attention(q, k, v, windowed ? windowMask : fullMask);
-        const torch::Tensor attnOut = torch::linear(a.transpose(1, 2).reshape({b, t, nh * dh}), w.o, w.oBias);
-        x = inPlace ? x.add_(attnOut) : x + attnOut;
-        const torch::Tensor hm = rmsNorm(x, w.postNorm);
-        torch::Tensor gate = torch::linear(hm, w.gate);
-        if (inPlace)
-            gate = torch::silu_(gate).mul_(torch::linear(hm, w.up));
+        if (options.checkpointLayers && torch::GradMode::is_enabled())
+            x = checkpointed(x, [this, l, shared, options](const torch::Tensor &input) {
+                return layerForward(l, input, *shared, options);
+            });
         else
-            gate = torch::silu(gate) * torch::linear(hm, w.up);
-        const torch::Tensor mlpOut = torch::linear(gate, w.down);
-        x = inPlace ? x.add_(mlpOut) : x + mlpOut;
+            x = layerForward(l, x, in, options);
     }
     return rmsNorm(x, m_finalNorm);
+}
+
+torch::Tensor Decoder::layerForward(size_t l, const torch::Tensor &xIn, const LayerInputs &in,
+                                    const ForwardOptions &o) const
+{
+    const int64_t b = in.b, t = in.t, dh = m_config.headDim, nh = m_config.numHeads, nkv = m_config.numKvHeads;
+    const int64_t kvd = nkv * dh;
+    const DecoderLayerWeights &w = m_layers[l];
+    const LoraAdapter *a = o.adapter;
+    // Without autograd, intermediate results are updated in place: at batch 8 x 256 the MLP's
+    // activations are 40 MB each, and every fresh allocation of that size costs page faults.
+    const bool inPlace = !torch::GradMode::is_enabled();
+    const bool windowed = m_config.slidingWindow && *m_config.slidingWindow < t &&
+                          static_cast<int64_t>(l) >= m_config.maxWindowLayers;
+    torch::Tensor x = xIn;
+    const torch::Tensor hs = rmsNorm(x, w.inputNorm);
+    torch::Tensor q = addLora(torch::linear(hs, w.q, w.qBias), hs, a, l, Proj::Q, o).view({b, t, nh, dh}).transpose(1, 2);
+    const torch::Tensor kvOut = torch::linear(hs, w.kv, w.kvBias); // [B, T, 2·KV·D]
+    torch::Tensor k, v;
+    if (a && (a->pair(static_cast<int>(l), Proj::K).active() || a->pair(static_cast<int>(l), Proj::V).active())) {
+        k = addLora(kvOut.narrow(-1, 0, kvd), hs, a, l, Proj::K, o).reshape({b, t, nkv, dh}).transpose(1, 2);
+        v = addLora(kvOut.narrow(-1, kvd, kvd), hs, a, l, Proj::V, o).reshape({b, t, nkv, dh}).transpose(1, 2);
+    } else {
+        const torch::Tensor kv5 = kvOut.view({b, t, 2, nkv, dh});
+        k = kv5.select(2, 0).transpose(1, 2);
+        v = kv5.select(2, 1).transpose(1, 2);
+    }
+    q = q * in.cos + rotateHalf(q) * in.sin;
+    k = k * in.cos + rotateHalf(k) * in.sin;
+    const torch::Tensor att = windowed ? attention(q, k, v, in.windowMask, false)
+                                       : attention(q, k, v, in.fullMask, in.causal);
+    const torch::Tensor merged = att.transpose(1, 2).reshape({b, t, nh * dh});
+    const torch::Tensor attnOut = addLora(torch::linear(merged, w.o, w.oBias), merged, a, l, Proj::O, o);
+    x = inPlace ? x.add_(attnOut) : x + attnOut;
+    const torch::Tensor hm = rmsNorm(x, w.postNorm);
+    torch::Tensor gate = addLora(torch::linear(hm, w.gate), hm, a, l, Proj::Gate, o);
+    const torch::Tensor up = addLora(torch::linear(hm, w.up), hm, a, l, Proj::Up, o);
+    gate = inPlace ? torch::silu_(gate).mul_(up) : torch::silu(gate) * up;
+    const torch::Tensor mlpOut = addLora(torch::linear(gate, w.down), gate, a, l, Proj::Down, o);
+    return inPlace ? x.add_(mlpOut) : x + mlpOut;
+}
+
+namespace {
+
+torch::Tensor &weightRef(DecoderLayerWeights &w, Proj p)
+{
+    switch (p) {
+    case Proj::Q:
+        return w.q;
+    case Proj::K:
+        return w.k;
+    case Proj::V:
+        return w.v;
+    case Proj::O:
+        return w.o;
+    case Proj::Gate:
+        return w.gate;
+    case Proj::Up:
+        return w.up;
+    case Proj::Down:
+        return w.down;
+    }
+    return w.q;
+}
+
+} // namespace
+
+const torch::Tensor &Decoder::projectionWeight(int layer, int proj) const
+{
+    return weightRef(const_cast<DecoderLayerWeights &>(m_layers.at(static_cast<size_t>(layer))), static_cast<Proj>(proj));
+}
+
+std::vector<std::pair<std::string, torch::Tensor>> Decoder::makeTrainable(torch::ScalarType dtype)
+{
+    if (hasMergedAdapter())
+        throw std::logic_error("makeTrainable: unmerge the adapter first");
+    torch::NoGradGuard noGrad;
+    const auto own = [&](const torch::Tensor &t) {
+        return t.defined() ? t.detach().to(m_device, dtype).clone().requires_grad_(true) : t;
+    };
+    m_embed = own(m_embed);
+    m_finalNorm = own(m_finalNorm);
+    const int64_t kvd = m_config.numKvHeads * m_config.headDim;
+    for (DecoderLayerWeights &w : m_layers) {
+        w.inputNorm = own(w.inputNorm);
+        w.postNorm = own(w.postNorm);
+        w.q = own(w.q);
+        w.o = own(w.o);
+        w.qBias = own(w.qBias);
+        w.oBias = own(w.oBias);
+        w.gate = own(w.gate);
+        w.up = own(w.up);
+        w.down = own(w.down);
+        // k and v are trained as the stacked kv (one product in forward); k and v stay views of it.
+        w.kv = own(torch::cat({w.k, w.v}, 0));
+        w.k = w.kv.detach().narrow(0, 0, kvd);
+        w.v = w.kv.detach().narrow(0, kvd, kvd);
+        if (w.kBias.defined()) {
+            w.kvBias = own(torch::cat({w.kBias, w.vBias}, 0));
+            w.kBias = w.kvBias.detach().narrow(0, 0, kvd);
+            w.vBias = w.kvBias.detach().narrow(0, kvd, kvd);
+        }
+    }
+    m_dtype = dtype;
+    m_trainable = true;
+    m_checkpoint.reset(); // nothing points into the mapping any more
+    return namedWeights();
+}
+
+std::vector<std::pair<std::string, torch::Tensor>> Decoder::trainableParameters() const
+{
+    std::vector<std::pair<std::string, torch::Tensor>> out;
+    if (!m_trainable)
+        return out;
+    out.emplace_back(m_prefix + "embed_tokens.weight", m_embed);
+    for (size_t l = 0; l < m_layers.size(); ++l) {
+        const DecoderLayerWeights &w = m_layers[l];
+        const std::string p = m_prefix + "layers." + std::to_string(l) + ".";
+        out.emplace_back(p + "input_layernorm.weight", w.inputNorm);
+        out.emplace_back(p + "post_attention_layernorm.weight", w.postNorm);
+        out.emplace_back(p + "self_attn.q_proj.weight", w.q);
+        out.emplace_back(p + "self_attn.kv_proj.weight", w.kv);
+        out.emplace_back(p + "self_attn.o_proj.weight", w.o);
+        if (w.qBias.defined())
+            out.emplace_back(p + "self_attn.q_proj.bias", w.qBias);
+        if (w.kvBias.defined())
+            out.emplace_back(p + "self_attn.kv_proj.bias", w.kvBias);
+        if (w.oBias.defined())
+            out.emplace_back(p + "self_attn.o_proj.bias", w.oBias);
+        out.emplace_back(p + "mlp.gate_proj.weight", w.gate);
+        out.emplace_back(p + "mlp.up_proj.weight", w.up);
+        out.emplace_back(p + "mlp.down_proj.weight", w.down);
+    }
+    out.emplace_back(m_prefix + "norm.weight", m_finalNorm);
+    return out;
+}
+
+std::vector<std::pair<std::string, torch::Tensor>> Decoder::namedWeights() const
+{
+    std::vector<std::pair<std::string, torch::Tensor>> out;
+    out.emplace_back(m_prefix + "embed_tokens.weight", m_embed);
+    for (size_t l = 0; l < m_layers.size(); ++l) {
+        const DecoderLayerWeights &w = m_layers[l];
+        const std::string p = m_prefix + "layers." + std::to_string(l) + ".";
+        out.emplace_back(p + "input_layernorm.weight", w.inputNorm);
+        out.emplace_back(p + "post_attention_layernorm.weight", w.postNorm);
+        out.emplace_back(p + "self_attn.q_proj.weight", w.q);
+        out.emplace_back(p + "self_attn.k_proj.weight", w.k);
+        out.emplace_back(p + "self_attn.v_proj.weight", w.v);
+        out.emplace_back(p + "self_attn.o_proj.weight", w.o);
+        if (w.qBias.defined()) {
+            out.emplace_back(p + "self_attn.q_proj.bias", w.qBias);
+            out.emplace_back(p + "self_attn.k_proj.bias", w.kBias);
+            out.emplace_back(p + "self_attn.v_proj.bias", w.vBias);
+        }
+        if (w.oBias.defined())
+            out.emplace_back(p + "self_attn.o_proj.bias", w.oBias);
+        out.emplace_back(p + "mlp.gate_proj.weight", w.gate);
+        out.emplace_back(p + "mlp.up_proj.weight", w.up);
+        out.emplace_back(p + "mlp.down_proj.weight", w.down);
+    }
+    out.emplace_back(m_prefix + "norm.weight", m_finalNorm);
+    return out;
+}
+
+void Decoder::mergeAdapter(const LoraAdapter &adapter)
+{
+    if (hasMergedAdapter())
+        throw std::logic_error("mergeAdapter: an adapter is merged already");
+    if (adapter.layers() != static_cast<int>(m_layers.size()))
+        throw std::invalid_argument("mergeAdapter: the adapter has " + std::to_string(adapter.layers()) +
+                                    " layers, the model " + std::to_string(m_layers.size()));
+    torch::NoGradGuard noGrad;
+    m_unmerged = m_layers;
+    const double s = adapter.settings().scaling();
+    for (size_t l = 0; l < m_layers.size(); ++l) {
+        DecoderLayerWeights &w = m_layers[l];
+        bool kvChanged = false;
+        for (int p = 0; p < kProjCount; ++p) {
+            const LoraPair &pair = adapter.pair(static_cast<int>(l), static_cast<Proj>(p));
+            if (!pair.active())
+                continue;
+            torch::Tensor &weight = weightRef(w, static_cast<Proj>(p));
+            const torch::Tensor delta = torch::mm(pair.B, pair.A).mul_(s).to(m_device);
+            weight = (weight.to(m_device, torch::kFloat32) + delta).to(m_dtype); // an owned copy
+            kvChanged = kvChanged || p == static_cast<int>(Proj::K) || p == static_cast<int>(Proj::V);
+        }
+        if (kvChanged)
+            w.kv = torch::cat({w.k, w.v}, 0);
+    }
+}
+
+void Decoder::unmergeAdapter()
+{
+    if (m_unmerged.empty())
+        return;
+    m_layers = std::move(m_unmerged);
+    m_unmerged.clear();
 }
 
 } // namespace ef::models

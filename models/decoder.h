@@ -11,10 +11,23 @@
 // row is ever fully masked; their outputs are discarded. Dynamic NTK RoPE scaling uses each
 // row's own length, so results never depend on what else is in the batch.
 //
-// forward() has two paths with the same results (tst_decoder holds them to 1e-5): the general
-// one above, used with autograd, for BF16/F16 and on CUDA; and, on the CPU in F32 without
-// autograd, an inference path with preallocated buffers, residual additions folded into the
-// GEMMs and causal query blocks (bench/README.md has the measurements behind each step).
+// forward() has two paths with the same results (tst_core_decoder holds them to 1e-5): the general
+// one above, used with autograd, with a LoRA adapter, for BF16/F16 and on CUDA; and, on the CPU in
+// F32 without autograd or adapter, an inference path with preallocated buffers, residual additions
+// folded into the GEMMs and causal query blocks (bench/README.md has the measurements behind it).
+// The general path uses LibTorch's fused scaled_dot_product_attention: with is_causal and no mask
+// when every row is right-padded and no sliding window applies (flash kernels on CUDA), with the
+// additive mask otherwise.
+//
+// Training (trainer.cpp) runs the general path with autograd: a LoRA adapter adds its deltas to
+// the projections (k and v are computed by one stacked product; their adapters act on the right
+// halves), and each layer can be checkpointed (recomputed in backward, so only the layer inputs
+// are kept). For full fine-tuning, makeTrainable() replaces the weights by owned copies that
+// require grad.
+//
+// Thread contract: a Decoder is immutable during forward() (weights are only read), so forward()
+// may run on any one thread at a time; makeTrainable(), mergeAdapter() and unmergeAdapter() change
+// the weights and must not overlap a forward(). LibTorch's intra-op pool parallelises inside.
 #pragma once
 
 #include <memory>
@@ -27,6 +40,17 @@
 #include "models/safetensors.h"
 
 namespace ef::models {
+
+class LoraAdapter;
+
+struct ForwardOptions
+{
+    const LoraAdapter *adapter = nullptr; // adds s·B·A(dropout(x)) to the adapter's projections
+    bool checkpointLayers = false;         // activation checkpointing: recompute each layer in backward
+    bool dropout = false;                  // the adapter's dropout is active (training)
+    uint64_t dropoutSeed = 0;              // masks derive from (seed, layer, projection), so a recomputed
+                                           // layer and a second pass (gradient cache) see the same masks
+};
 
 struct DecoderLayerWeights
 {
@@ -53,7 +77,23 @@ public:
 
     // ids: [B, T] int64; mask: [B, T] (1 = real token, 0 = padding), either padding side.
     // Returns the last layer's hidden states after the final norm, [B, T, hidden], in dtype().
-    torch::Tensor forward(const torch::Tensor &ids, const torch::Tensor &mask) const;
+    torch::Tensor forward(const torch::Tensor &ids, const torch::Tensor &mask, const ForwardOptions &options = {}) const;
+
+    // Full fine-tuning: every weight becomes an owned copy in `dtype` that requires grad. Returns
+    // them with their checkpoint names (k and v as views of the stacked kv parameter).
+    std::vector<std::pair<std::string, torch::Tensor>> makeTrainable(torch::ScalarType dtype);
+    // The trainable parameters after makeTrainable() (kv stacked, no views), for the optimiser.
+    std::vector<std::pair<std::string, torch::Tensor>> trainableParameters() const;
+    // Every weight with its checkpoint name ("model."-prefixed when the checkpoint was), for export.
+    std::vector<std::pair<std::string, torch::Tensor>> namedWeights() const;
+    // The weight of one projection of one layer ([out, in]) and its bias (undefined when none).
+    const torch::Tensor &projectionWeight(int layer, int proj) const;
+    // Folds the adapter into owned copies of the weights it targets (W + s·B·A, in dtype()); the
+    // originals are kept so unmergeAdapter() restores them exactly.
+    void mergeAdapter(const LoraAdapter &adapter);
+    void unmergeAdapter();
+    bool hasMergedAdapter() const { return !m_unmerged.empty(); }
+    const std::string &weightPrefix() const { return m_prefix; }
 
     // Position ids from a padding mask: cumulative count of real tokens minus one, 0 on padding.
     static torch::Tensor positionsFromMask(const torch::Tensor &mask);
@@ -68,9 +108,11 @@ private:
     torch::Tensor forwardCpuInference(const torch::Tensor &ids, const torch::Tensor &cosHalf,
                                       const torch::Tensor &sinHalf, const torch::Tensor &fullMask,
                                       const torch::Tensor &windowMask) const;
+    struct LayerInputs; // rotary tables and masks shared by every layer of one forward
+    torch::Tensor layerForward(size_t l, const torch::Tensor &x, const LayerInputs &in, const ForwardOptions &o) const;
     torch::Tensor rmsNorm(const torch::Tensor &x, const torch::Tensor &weight) const;
     torch::Tensor attention(const torch::Tensor &q, const torch::Tensor &k, const torch::Tensor &v,
-                            const torch::Tensor &additiveMask) const;
+                            const torch::Tensor &additiveMask, bool causal) const;
     torch::Tensor load(const std::string &name, const std::vector<int64_t> &shape) const;
     torch::Tensor loadOptional(const std::string &name, const std::vector<int64_t> &shape) const;
 
@@ -82,6 +124,8 @@ private:
     torch::ScalarType m_dtype;
     torch::Tensor m_embed, m_finalNorm;
     std::vector<DecoderLayerWeights> m_layers;
+    bool m_trainable = false;
+    std::vector<DecoderLayerWeights> m_unmerged; // originals while an adapter is merged
 };
 
 torch::ScalarType parseComputeDtype(const std::string &name); // "f32", "bf16", "f16"

@@ -7,6 +7,8 @@
 #include <numeric>
 
 #include "models/decoder.h"
+#include "models/loadedmodel.h"
+#include "models/lora.h"
 #include "models/tokenizer.h"
 
 namespace ef::models {
@@ -25,7 +27,7 @@ Matrix toMatrix(const torch::Tensor &t)
     return m;
 }
 
-torch::Device resolveDevice(const std::string &name)
+torch::Device resolveDeviceImpl(const std::string &name)
 {
     if (name.empty() || name == "cpu")
         return torch::Device(torch::kCPU);
@@ -59,6 +61,122 @@ void checkDtypeRuns(torch::Device device, torch::ScalarType dtype)
 }
 
 } // namespace
+
+torch::Device resolveDevice(const std::string &name)
+{
+    return resolveDeviceImpl(name);
+}
+
+std::vector<int64_t> LoadedModel::encode(const std::string &text, const std::string &instruction, int maxLength) const
+{
+    if (!tokenizer)
+        throw std::runtime_error(dir + ": no tokenizer.json or tokenizer.model (needed to embed text)");
+    if (eos < 0)
+        throw std::runtime_error(dir + ": config.json has no eos_token_id and the tokenizer has no EOS token");
+    if (maxLength < 2)
+        throw std::invalid_argument("max length must be at least 2 (one token and the EOS), not " +
+                                    std::to_string(maxLength));
+    const std::string input = Embedder::formatQuery(instruction, text);
+    const std::vector<int64_t> bare = tokenizer->encode(input, false);
+    const std::vector<int64_t> full = tokenizer->encode(input, true);
+    // Split what the post-processor added into a prefix (e.g. <s>) and a suffix, so truncation
+    // cuts the text and never the special tokens, as Hugging Face's truncation does.
+    size_t prefix = 0, suffix = 0;
+    if (full.size() >= bare.size()) {
+        const size_t extra = full.size() - bare.size();
+        for (size_t p = 0; p <= extra; ++p)
+            if (std::equal(bare.begin(), bare.end(), full.begin() + static_cast<std::ptrdiff_t>(p))) {
+                prefix = p;
+                suffix = extra - p;
+                break;
+            }
+    }
+    const size_t budget = static_cast<size_t>(maxLength - 1);
+    const size_t specials = prefix + suffix;
+    std::vector<int64_t> out(full.begin(), full.begin() + static_cast<std::ptrdiff_t>(prefix));
+    const size_t keep = budget > specials ? std::min(bare.size(), budget - specials) : 0;
+    out.insert(out.end(), bare.begin(), bare.begin() + static_cast<std::ptrdiff_t>(keep));
+    out.insert(out.end(), full.end() - static_cast<std::ptrdiff_t>(suffix), full.end());
+    if (out.size() > budget)
+        out.resize(budget);
+    if (out.empty() || out.back() != eos) // the tokenizer may already append EOS itself
+        out.push_back(eos);
+    return out;
+}
+
+std::unique_ptr<LoadedModel> loadModel(const std::string &modelDir, const std::string &deviceName,
+                                       const std::string &dtypeName, bool requireTokenizer, bool inferenceTensors)
+{
+    auto m = std::make_unique<LoadedModel>();
+    m->dir = modelDir;
+    const fs::path dir(modelDir);
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec))
+        throw std::runtime_error(modelDir + ": not a model folder (expected config.json and *.safetensors)");
+    m->config = ModelConfig::fromFile((dir / "config.json").string());
+
+    if (fs::exists(dir / "tokenizer.json", ec) || fs::exists(dir / "tokenizer.model", ec))
+        m->tokenizer = Tokenizer::fromDirectory(modelDir);
+    else if (requireTokenizer)
+        throw std::runtime_error(modelDir + ": no tokenizer.json or tokenizer.model (needed to embed text)");
+
+    if (!m->config.eosTokenIds.empty())
+        m->eos = m->config.eosTokenIds.front();
+    else if (m->tokenizer) {
+        for (const char *name : {"</s>", "<|endoftext|>", "<|end_of_text|>", "<eos>"})
+            if (const auto id = m->tokenizer->tokenToId(name)) {
+                m->eos = *id;
+                break;
+            }
+    }
+
+    const torch::Device device = resolveDevice(deviceName);
+    const torch::ScalarType dtype = parseComputeDtype(dtypeName);
+    checkDtypeRuns(device, dtype);
+    auto checkpoint = std::make_shared<const st::Checkpoint>(st::Checkpoint::open(modelDir));
+    if (inferenceTensors) {
+        c10::InferenceMode guard;
+        m->decoder = std::make_unique<Decoder>(m->config, std::move(checkpoint), modelDir, device, dtype);
+    } else {
+        torch::NoGradGuard noGrad;
+        m->decoder = std::make_unique<Decoder>(m->config, std::move(checkpoint), modelDir, device, dtype);
+    }
+    return m;
+}
+
+PaddedBatch padBatch(const std::vector<const std::vector<int64_t> *> &rows, PaddingSide side, int64_t padId)
+{
+    int64_t longest = 0;
+    for (const auto *r : rows)
+        longest = std::max<int64_t>(longest, static_cast<int64_t>(r->size()));
+    const int64_t b = static_cast<int64_t>(rows.size());
+    PaddedBatch out;
+    out.ids = torch::full({b, longest}, padId, torch::kInt64);
+    out.mask = torch::zeros({b, longest}, torch::kInt64);
+    out.last.resize(rows.size());
+    auto idsA = out.ids.accessor<int64_t, 2>();
+    auto maskA = out.mask.accessor<int64_t, 2>();
+    for (int64_t i = 0; i < b; ++i) {
+        const auto &r = *rows[static_cast<size_t>(i)];
+        const int64_t n = static_cast<int64_t>(r.size());
+        const int64_t offset = side == PaddingSide::Left ? longest - n : 0;
+        for (int64_t j = 0; j < n; ++j) {
+            idsA[i][offset + j] = r[static_cast<size_t>(j)];
+            maskA[i][offset + j] = 1;
+        }
+        out.last[static_cast<size_t>(i)] = offset + n - 1;
+    }
+    return out;
+}
+
+torch::Tensor poolLastToken(const torch::Tensor &hidden, const std::vector<int64_t> &last)
+{
+    const int64_t b = hidden.size(0);
+    const torch::Tensor index = torch::tensor(last, torch::kInt64).to(hidden.device());
+    const torch::Tensor lastStates =
+        hidden.gather(1, index.view({b, 1, 1}).expand({b, 1, hidden.size(2)})).squeeze(1).to(torch::kFloat32);
+    return torch::nn::functional::normalize(lastStates, torch::nn::functional::NormalizeFuncOptions().p(2).dim(-1));
+}
 
 std::vector<std::vector<size_t>> planBatches(const std::vector<int64_t> &lengths, int batchSize, int64_t maxBatchTokens)
 {
@@ -105,51 +223,25 @@ double paddingWaste(const std::vector<int64_t> &lengths, const std::vector<std::
 
 struct Embedder::Impl
 {
-    std::string dir;
-    ModelConfig config;
-    std::unique_ptr<Tokenizer> tokenizer;
-    std::unique_ptr<Decoder> decoder;
-    int64_t eos = -1;
+    std::unique_ptr<LoadedModel> model;
+    std::unique_ptr<LoraAdapter> adapter;
 
     // Runs one batch; returns pooled [rows, H] (float32, normalised) and, on request, the
     // per-row hidden states of the real tokens.
     void runBatch(const std::vector<const std::vector<int64_t> *> &rows, PaddingSide side, bool wantHidden,
                   torch::Tensor *pooledOut, std::vector<torch::Tensor> *hiddenOut) const
     {
-        int64_t longest = 0;
-        for (const auto *r : rows)
-            longest = std::max<int64_t>(longest, static_cast<int64_t>(r->size()));
-        const int64_t b = static_cast<int64_t>(rows.size());
-        torch::Tensor ids = torch::zeros({b, longest}, torch::kInt64);
-        torch::Tensor mask = torch::zeros({b, longest}, torch::kInt64);
-        std::vector<int64_t> last(rows.size());
-        auto idsA = ids.accessor<int64_t, 2>();
-        auto maskA = mask.accessor<int64_t, 2>();
-        for (int64_t i = 0; i < b; ++i) {
-            const auto &r = *rows[static_cast<size_t>(i)];
-            const int64_t n = static_cast<int64_t>(r.size());
-            const int64_t offset = side == PaddingSide::Left ? longest - n : 0;
-            for (int64_t j = 0; j < n; ++j) {
-                idsA[i][offset + j] = r[static_cast<size_t>(j)];
-                maskA[i][offset + j] = 1;
-            }
-            // Pad ids repeat a real id (the EOS when known) so nothing out of vocabulary is looked up.
-            for (int64_t j = 0; j < longest; ++j)
-                if (!maskA[i][j])
-                    idsA[i][j] = eos >= 0 && eos < config.vocabSize ? eos : 0;
-            last[static_cast<size_t>(i)] = offset + n - 1;
-        }
-        const torch::Tensor hidden = decoder->forward(ids, mask); // [B, T, H]
-        const torch::Tensor index = torch::tensor(last, torch::kInt64).to(hidden.device());
-        const torch::Tensor lastStates =
-            hidden.gather(1, index.view({b, 1, 1}).expand({b, 1, hidden.size(2)})).squeeze(1).to(torch::kFloat32);
-        *pooledOut = torch::nn::functional::normalize(lastStates, torch::nn::functional::NormalizeFuncOptions().p(2).dim(-1))
-                         .to(torch::kCPU);
+        // Pad ids repeat a real id (the EOS when known) so nothing out of vocabulary is looked up.
+        const int64_t eos = model->eos;
+        const PaddedBatch batch = padBatch(rows, side, eos >= 0 && eos < model->config.vocabSize ? eos : 0);
+        const torch::Tensor hidden = model->decoder->forward(batch.ids, batch.mask); // [B, T, H]
+        *pooledOut = poolLastToken(hidden, batch.last).to(torch::kCPU);
         if (wantHidden) {
-            for (int64_t i = 0; i < b; ++i) {
-                const int64_t n = static_cast<int64_t>(rows[static_cast<size_t>(i)]->size());
-                const int64_t offset = side == PaddingSide::Left ? longest - n : 0;
-                hiddenOut->push_back(hidden[i].narrow(0, offset, n).to(torch::kCPU, torch::kFloat32));
+            for (size_t i = 0; i < rows.size(); ++i) {
+                const int64_t n = static_cast<int64_t>(rows[i]->size());
+                hiddenOut->push_back(hidden[static_cast<int64_t>(i)]
+                                         .narrow(0, batch.last[i] - n + 1, n)
+                                         .to(torch::kCPU, torch::kFloat32));
             }
         }
     }
@@ -161,45 +253,22 @@ Embedder::~Embedder() = default;
 std::unique_ptr<Embedder> Embedder::load(const std::string &modelDir, const LoadOptions &options)
 {
     std::unique_ptr<Embedder> e(new Embedder());
-    Impl &d = *e->d;
-    d.dir = modelDir;
-    const fs::path dir(modelDir);
-    std::error_code ec;
-    if (!fs::is_directory(dir, ec))
-        throw std::runtime_error(modelDir + ": not a model folder (expected config.json and *.safetensors)");
-    d.config = ModelConfig::fromFile((dir / "config.json").string());
-
-    if (fs::exists(dir / "tokenizer.json", ec) || fs::exists(dir / "tokenizer.model", ec))
-        d.tokenizer = Tokenizer::fromDirectory(modelDir);
-    else if (options.requireTokenizer)
-        throw std::runtime_error(modelDir + ": no tokenizer.json or tokenizer.model (needed to embed text)");
-
-    if (!d.config.eosTokenIds.empty())
-        d.eos = d.config.eosTokenIds.front();
-    else if (d.tokenizer) {
-        for (const char *name : {"</s>", "<|endoftext|>", "<|end_of_text|>", "<eos>"})
-            if (const auto id = d.tokenizer->tokenToId(name)) {
-                d.eos = *id;
-                break;
-            }
+    e->d->model = loadModel(modelDir, options.device, options.dtype, options.requireTokenizer, true);
+    if (!options.adapter.empty()) {
+        c10::InferenceMode guard;
+        e->d->adapter = LoraAdapter::load(options.adapter, e->d->model->config, e->d->model->decoder->device());
+        e->d->model->decoder->mergeAdapter(*e->d->adapter);
     }
-
-    const torch::Device device = resolveDevice(options.device);
-    const torch::ScalarType dtype = parseComputeDtype(options.dtype);
-    checkDtypeRuns(device, dtype);
-    auto checkpoint = std::make_shared<const st::Checkpoint>(st::Checkpoint::open(modelDir));
-    c10::InferenceMode guard;
-    d.decoder = std::make_unique<Decoder>(d.config, std::move(checkpoint), modelDir, device, dtype);
     return e;
 }
 
-const ModelConfig &Embedder::config() const { return d->config; }
-const std::string &Embedder::directory() const { return d->dir; }
-const Tokenizer *Embedder::tokenizer() const { return d->tokenizer.get(); }
-int64_t Embedder::dimension() const { return d->config.hiddenSize; }
-std::string Embedder::deviceName() const { return d->decoder->device().str(); }
-std::string Embedder::dtypeName() const { return computeDtypeName(d->decoder->dtype()); }
-int64_t Embedder::eosTokenId() const { return d->eos; }
+const ModelConfig &Embedder::config() const { return d->model->config; }
+const std::string &Embedder::directory() const { return d->model->dir; }
+const Tokenizer *Embedder::tokenizer() const { return d->model->tokenizer.get(); }
+int64_t Embedder::dimension() const { return d->model->config.hiddenSize; }
+std::string Embedder::deviceName() const { return d->model->decoder->device().str(); }
+std::string Embedder::dtypeName() const { return computeDtypeName(d->model->decoder->dtype()); }
+int64_t Embedder::eosTokenId() const { return d->model->eos; }
 
 std::string Embedder::formatQuery(const std::string &instruction, const std::string &text)
 {
@@ -210,39 +279,7 @@ std::string Embedder::formatQuery(const std::string &instruction, const std::str
 
 std::vector<int64_t> Embedder::encode(const std::string &text, const std::string &instruction, int maxLength) const
 {
-    if (!d->tokenizer)
-        throw std::runtime_error(d->dir + ": no tokenizer.json or tokenizer.model (needed to embed text)");
-    if (d->eos < 0)
-        throw std::runtime_error(d->dir + ": config.json has no eos_token_id and the tokenizer has no EOS token");
-    if (maxLength < 2)
-        throw std::invalid_argument("max length must be at least 2 (one token and the EOS), not " +
-                                    std::to_string(maxLength));
-    const std::string input = formatQuery(instruction, text);
-    const std::vector<int64_t> bare = d->tokenizer->encode(input, false);
-    const std::vector<int64_t> full = d->tokenizer->encode(input, true);
-    // Split what the post-processor added into a prefix (e.g. <s>) and a suffix, so truncation
-    // cuts the text and never the special tokens, as Hugging Face's truncation does.
-    size_t prefix = 0, suffix = 0;
-    if (full.size() >= bare.size()) {
-        const size_t extra = full.size() - bare.size();
-        for (size_t p = 0; p <= extra; ++p)
-            if (std::equal(bare.begin(), bare.end(), full.begin() + static_cast<std::ptrdiff_t>(p))) {
-                prefix = p;
-                suffix = extra - p;
-                break;
-            }
-    }
-    const size_t budget = static_cast<size_t>(maxLength - 1);
-    const size_t specials = prefix + suffix;
-    std::vector<int64_t> out(full.begin(), full.begin() + static_cast<std::ptrdiff_t>(prefix));
-    const size_t keep = budget > specials ? std::min(bare.size(), budget - specials) : 0;
-    out.insert(out.end(), bare.begin(), bare.begin() + static_cast<std::ptrdiff_t>(keep));
-    out.insert(out.end(), full.end() - static_cast<std::ptrdiff_t>(suffix), full.end());
-    if (out.size() > budget)
-        out.resize(budget);
-    if (out.empty() || out.back() != d->eos) // the tokenizer may already append EOS itself
-        out.push_back(d->eos);
-    return out;
+    return d->model->encode(text, instruction, maxLength);
 }
 
 IdsResult Embedder::forwardIds(const std::vector<std::vector<int64_t>> &sequences, PaddingSide side, int batchSize,
@@ -251,7 +288,7 @@ IdsResult Embedder::forwardIds(const std::vector<std::vector<int64_t>> &sequence
     c10::InferenceMode guard;
     IdsResult result;
     result.pooled.rows = static_cast<int64_t>(sequences.size());
-    result.pooled.cols = d->config.hiddenSize;
+    result.pooled.cols = d->model->config.hiddenSize;
     result.pooled.data.resize(static_cast<size_t>(result.pooled.rows * result.pooled.cols));
     if (wantHidden)
         result.hidden.resize(sequences.size());
@@ -290,7 +327,7 @@ Matrix Embedder::embedEncoded(const std::vector<std::vector<int64_t>> &sequences
     }
     Matrix out;
     out.rows = static_cast<int64_t>(sequences.size());
-    out.cols = d->config.hiddenSize;
+    out.cols = d->model->config.hiddenSize;
     out.data.resize(static_cast<size_t>(out.rows * out.cols));
     size_t done = 0;
     for (const auto &batch : planBatches(lengths, batchSize, maxBatchTokens)) {

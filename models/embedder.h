@@ -34,6 +34,7 @@ struct LoadOptions
     std::string device = "cpu"; // "cpu", "cuda", "cuda:N", or "auto" (CUDA when present)
     std::string dtype = "f32";  // "f32", "bf16", "f16"
     bool requireTokenizer = false; // false: a folder without tokenizer files still loads (--ids use)
+    std::string adapter;           // a PEFT LoRA folder applied to the model (merged into its weights)
 };
 
 // Thrown by the batched calls when the progress callback asks to stop.

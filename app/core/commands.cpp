@@ -63,6 +63,7 @@ void registerCommands(std::vector<Command> &commands)
     commands.push_back({{"info"}, "info [--json]", "What this build can do: LibTorch, CUDA, devices, threads", "", info});
     commands.push_back({{"model", "make-tiny"}, "model make-tiny --family llama|mistral|qwen2 --out DIR [--seed N]",
                         "Write a tiny, complete Hugging Face model folder with seeded random weights", "", makeTiny});
+    registerTrainCommands(commands);
 }
 
 } // namespace ef::core

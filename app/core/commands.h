@@ -25,5 +25,6 @@ struct Command
 };
 
 void registerCommands(std::vector<Command> &commands);
+void registerTrainCommands(std::vector<Command> &commands);
 
 } // namespace ef::core

@@ -75,7 +75,7 @@ int main(int argc, char **argv)
                      best->name().c_str());
         return ef::core::ExitFailure;
     } catch (const std::exception &e) {
-        std::fprintf(stderr, "embedforge-core: %s: %s\n", best->name().c_str(), e.what());
+        std::fprintf(stderr, "embedforge-core: %s: %s\n", best->name().c_str(), ef::compute::errorMessage(e).c_str());
         return ef::core::ExitFailure;
     }
 }
