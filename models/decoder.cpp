@@ -589,7 +589,8 @@ torch::Tensor Decoder::layerForward(size_t l, const torch::Tensor &xIn, const La
     const LoraAdapter *a = o.adapter;
     // Without autograd, intermediate results are updated in place: at batch 8 x 256 the MLP's
     // activations are 40 MB each, and every fresh allocation of that size costs page faults.
-    const bool inPlace = !torch::GradMode::is_enabled();
+    // Not under checkpointing: its forward runs without autograd too, but keeps the layer's input.
+    const bool inPlace = !torch::GradMode::is_enabled() && !o.checkpointLayers;
     const bool windowed = m_config.slidingWindow && *m_config.slidingWindow < t &&
                           static_cast<int64_t>(l) >= m_config.maxWindowLayers;
     torch::Tensor x = xIn;

@@ -91,16 +91,19 @@ std::vector<int64_t> LoadedModel::encode(const std::string &text, const std::str
                 break;
             }
     }
-    const size_t budget = static_cast<size_t>(maxLength - 1);
-    const size_t specials = prefix + suffix;
+    // The EOS takes one position whether the tokenizer appends it (as its last special token) or we
+    // do, so both kinds of tokenizer keep the same number of text tokens.
+    const bool tokenizerAppendsEos = suffix > 0 && full.back() == eos;
+    const size_t otherSuffix = tokenizerAppendsEos ? suffix - 1 : suffix;
+    const size_t budget = static_cast<size_t>(maxLength - 1); // everything but the EOS
+    const size_t specials = prefix + otherSuffix;
     std::vector<int64_t> out(full.begin(), full.begin() + static_cast<std::ptrdiff_t>(prefix));
     const size_t keep = budget > specials ? std::min(bare.size(), budget - specials) : 0;
     out.insert(out.end(), bare.begin(), bare.begin() + static_cast<std::ptrdiff_t>(keep));
-    out.insert(out.end(), full.end() - static_cast<std::ptrdiff_t>(suffix), full.end());
+    out.insert(out.end(), full.end() - static_cast<std::ptrdiff_t>(suffix), full.end() - (tokenizerAppendsEos ? 1 : 0));
     if (out.size() > budget)
         out.resize(budget);
-    if (out.empty() || out.back() != eos) // the tokenizer may already append EOS itself
-        out.push_back(eos);
+    out.push_back(eos);
     return out;
 }
 

@@ -343,6 +343,7 @@ ExportResult exportRun(const std::string &runDir, ExportFormat format, const std
         }
         ExportResult r;
         r.minCosine = 1.0;
+        std::string worst;
         for (const auto &[text, instruction] : probeTexts(runDir)) {
             if (text.empty())
                 continue;
@@ -354,13 +355,16 @@ ExportResult exportRun(const std::string &runDir, ExportFormat format, const std
             double dot = 0;
             for (int64_t c = 0; c < a.cols; ++c)
                 dot += double(a.data[static_cast<size_t>(c)]) * double(b.data[static_cast<size_t>(c)]);
-            r.minCosine = std::min(r.minCosine, dot);
+            if (dot < r.minCosine) {
+                r.minCosine = dot;
+                worst = instruction.empty() ? text : "Instruct: " + instruction + "\nQuery: " + text;
+            }
             ++r.probes;
         }
         if (!(r.minCosine >= 0.9999))
             throw std::runtime_error("the export does not reproduce the trained model: the lowest cosine over " +
                                      std::to_string(r.probes) + " probe texts is " + std::to_string(r.minCosine) +
-                                     " (needs >= 0.9999); nothing was written");
+                                     " (needs >= 0.9999), for \"" + worst.substr(0, 80) + "\"; nothing was written");
         back.reset();
         fs::rename(tmp, out, ec);
         if (ec) {
