@@ -6,7 +6,10 @@
 // length-bucketed batcher on a realistic length mix, and model load time and peak RSS relative
 // to the weights' size (measured in a child process, so the bench's own copy does not count).
 //
-// Usage: bench_model [--threads N] [--vocab V] [--layers L]
+// With --device cuda (scripts/gpu-check.sh): the BF16 forward on the GPU at batch 32 x 512, as a
+// fraction of the GPU's BF16 GEMM rate on the MLP's shape measured in the same run.
+//
+// Usage: bench_model [--threads N] [--vocab V] [--layers L] [--device cuda] [--python PY|none]
 //        bench_model --load-only DIR   (internal: prints load ms and VmHWM kB)
 #include <algorithm>
 #include <chrono>
@@ -122,9 +125,70 @@ int loadOnly(const std::string &dir)
 
 } // namespace
 
+int cudaForward(const Shape &shape)
+{
+    const ef::compute::DeviceInfo info = ef::compute::probeDevices();
+    if (!info.cudaAvailable) {
+        std::fprintf(stderr, "--device cuda: %s\n", info.cudaStatus.c_str());
+        return 2;
+    }
+    const auto opts = torch::TensorOptions().device(torch::kCUDA, 0).dtype(torch::kBFloat16);
+    const int64_t b = 32, t = 512;
+    const torch::Tensor a = torch::randn({b * t, shape.hidden}, opts), w = torch::randn({shape.ffn, shape.hidden}, opts);
+    torch::Tensor c = torch::mm(a, w.t());
+    double gemmBest = 1e300;
+    for (int i = 0; i < 10; ++i) {
+        ef::compute::synchronizeGpu(0);
+        const auto t0 = Clock::now();
+        at::mm_out(c, a, w.t());
+        ef::compute::synchronizeGpu(0);
+        gemmBest = std::min(gemmBest, secondsSince(t0));
+    }
+    const double gemm = 2.0 * double(b * t) * double(shape.hidden) * double(shape.ffn) / gemmBest;
+    char tmpl[] = "/tmp/bench_model_XXXXXX";
+    const std::string dir = mkdtemp(tmpl);
+    writeModel(dir, shape);
+    ef::models::LoadOptions lo;
+    lo.device = "cuda";
+    lo.dtype = "bf16";
+    auto model = ef::models::Embedder::load(dir, lo);
+    std::mt19937 rng(3);
+    std::uniform_int_distribution<int64_t> tok(1, 30000);
+    std::vector<std::vector<int64_t>> batch(static_cast<size_t>(b), std::vector<int64_t>(static_cast<size_t>(t)));
+    for (auto &sq : batch)
+        for (auto &x : sq)
+            x = tok(rng);
+    const double dh = double(shape.hidden / shape.heads);
+    const double perTokenLayer = 2.0 * (2.0 * shape.hidden * shape.hidden + 2.0 * shape.hidden * shape.kvHeads * dh +
+                                        3.0 * shape.hidden * shape.ffn) +
+                                 4.0 * double(t) * shape.heads * dh;
+    const double flops = perTokenLayer * double(shape.layers) * double(b * t);
+    model->forwardIds(batch, ef::models::PaddingSide::Right, int(b), false); // warm-up
+    double best = 1e300;
+    for (int i = 0; i < 5; ++i) {
+        ef::compute::synchronizeGpu(0);
+        const auto t0 = Clock::now();
+        model->forwardIds(batch, ef::models::PaddingSide::Right, int(b), false);
+        ef::compute::synchronizeGpu(0);
+        best = std::min(best, secondsSince(t0));
+    }
+    std::printf("%s, LibTorch %s: BF16 GEMM [%lldx%lld]x[%lldx%lld] %.1f TFLOP/s\n", info.cudaDeviceName.c_str(),
+                TORCH_VERSION, static_cast<long long>(b * t), static_cast<long long>(shape.hidden),
+                static_cast<long long>(shape.hidden), static_cast<long long>(shape.ffn), gemm / 1e12);
+    std::printf("BF16 forward on CUDA, %lld layers, batch %lld x %lld: %.3f s, %.0f tokens/s, %.1f TFLOP/s = %.0f%% of the "
+                "BF16 GEMM rate\n",
+                static_cast<long long>(shape.layers), static_cast<long long>(b), static_cast<long long>(t), best,
+                double(b * t) / best, flops / best / 1e12, 100.0 * flops / best / gemm);
+    std::filesystem::remove_all(dir);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    ef::compute::initialize();
     int threads = 0;
+    bool cuda = false;
+    std::string python;
     Shape shape;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
@@ -136,8 +200,14 @@ int main(int argc, char **argv)
             shape.vocab = std::atoll(argv[++i]);
         else if (a == "--layers" && i + 1 < argc)
             shape.layers = std::atoll(argv[++i]);
+        else if (a == "--device" && i + 1 < argc)
+            cuda = std::string(argv[++i]) == "cuda";
+        else if (a == "--python" && i + 1 < argc)
+            python = argv[++i];
     }
     ef::compute::setIntraOpThreads(threads);
+    if (cuda)
+        return cudaForward(shape);
     std::printf("LibTorch %s, %d intra-op threads (set deliberately; LibTorch's default here is 1)\n", TORCH_VERSION,
                 ef::compute::intraOpThreads());
     const double peak = sgemmGflops();
@@ -203,16 +273,62 @@ int main(int argc, char **argv)
         "peer: bench/hf_forward_peer.py)\n",
         static_cast<long long>(b), static_cast<long long>(t), best, double(b * t) / best, gf, 100.0 * gf / reference);
 
+    // BF16 (oneDNN uses AVX-512 BF16 / AMX where the CPU has them): the same batch against the BF16
+    // GEMM rate on the same shape.
+    double bgemm = 0;
+    {
+        const auto bo = torch::TensorOptions().dtype(torch::kBFloat16);
+        const torch::Tensor a = torch::randn({2048, 896}, bo), w = torch::randn({4864, 896}, bo);
+        torch::Tensor c = torch::mm(a, w.t());
+        double bestG = 1e300;
+        for (int i = 0; i < 8; ++i) {
+            const auto t0 = Clock::now();
+            at::mm_out(c, a, w.t());
+            bestG = std::min(bestG, secondsSince(t0));
+        }
+        bgemm = 2.0 * 2048 * 896 * 4864 / bestG / 1e9;
+    }
     ef::models::LoadOptions bf;
     bf.dtype = "bf16";
     auto bmodel = ef::models::Embedder::load(dir, bf);
-    const std::vector<std::vector<int64_t>> small(batch.begin(), batch.begin() + 2);
-    const auto t0 = Clock::now();
-    bmodel->forwardIds(small, ef::models::PaddingSide::Right, 2, false);
-    const double bs = secondsSince(t0);
-    std::printf("BF16 forward, batch 2 x %lld: %.2f s, %.0f tokens/s, %.1f GFLOP/s (%.0f%% of the F32 SGEMM rate)\n",
-                static_cast<long long>(t), bs, 2.0 * t / bs, flops / 4 / bs / 1e9,
-                100.0 * flops / 4 / bs / 1e9 / reference);
+    bmodel->forwardIds(batch, ef::models::PaddingSide::Right, int(b), false); // warm-up
+    double bs = 1e300;
+    for (int i = 0; i < 3; ++i) {
+        const auto t0 = Clock::now();
+        bmodel->forwardIds(batch, ef::models::PaddingSide::Right, int(b), false);
+        bs = std::min(bs, secondsSince(t0));
+    }
+    std::printf("BF16 GEMM on the same shape: %.1f GFLOP/s (%.1fx F32)\n", bgemm, bgemm / reference);
+    std::printf("BF16 forward, batch %lld x %lld: %.2f s, %.0f tokens/s, %.1f GFLOP/s = %.0f%% of the BF16 GEMM rate\n",
+                static_cast<long long>(b), static_cast<long long>(t), bs, double(b * t) / bs, flops / bs / 1e9,
+                100.0 * flops / bs / 1e9 / bgemm);
+
+    // The peer, in the same run: transformers (eager and sdpa) from scripts/pyref-env.sh's venv.
+    if (python.empty()) {
+        FILE *p = popen("EMBEDFORGE_PYREF_NO_CREATE=1 " EMBEDFORGE_SOURCE_DIR "/scripts/pyref-env.sh 2>/dev/null", "r");
+        char buf[512] = {};
+        if (p && fgets(buf, sizeof buf, p)) {
+            python = buf;
+            while (!python.empty() && python.back() == '\n')
+                python.pop_back();
+            python += "/bin/python";
+        }
+        if (p)
+            pclose(p);
+    }
+    if (!python.empty() && python != "none") {
+        const std::string cmd = python + " " EMBEDFORGE_SOURCE_DIR "/bench/hf_forward_peer.py --threads " +
+                                std::to_string(ef::compute::intraOpThreads()) + " --layers " + std::to_string(shape.layers) +
+                                " 2>/dev/null";
+        FILE *p = popen(cmd.c_str(), "r");
+        char buf[1024];
+        while (p && fgets(buf, sizeof buf, p))
+            std::printf("peer: %s", buf);
+        if (p)
+            pclose(p);
+    } else {
+        std::printf("peer skipped (no --python and no scripts/pyref-env.sh venv)\n");
+    }
 
     // Padding waste on a realistic mix: log-normal lengths (median ~55 tokens, long tail to 512).
     std::lognormal_distribution<double> len(4.0, 0.8);

@@ -258,18 +258,15 @@ struct Trainer::Impl
         int64_t tokens = 0;
     };
 
+    // Forward passes of similar-length sequences (little padding): micro-batches of `micro`
+    // sequences, or without a micro-batch size (no gradient cache: everything keeps its
+    // activations anyway) groups of up to 16k padded tokens.
     std::vector<std::vector<size_t>> chunksFor(const std::vector<std::vector<int64_t>> &seqs, int micro) const
     {
-        std::vector<size_t> order(seqs.size());
-        std::iota(order.begin(), order.end(), size_t{0});
-        if (micro <= 0 || static_cast<size_t>(micro) >= seqs.size())
-            return {order};
-        std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return seqs[a].size() > seqs[b].size(); });
-        std::vector<std::vector<size_t>> out;
-        for (size_t s = 0; s < order.size(); s += static_cast<size_t>(micro))
-            out.emplace_back(order.begin() + static_cast<std::ptrdiff_t>(s),
-                             order.begin() + static_cast<std::ptrdiff_t>(std::min(order.size(), s + static_cast<size_t>(micro))));
-        return out;
+        std::vector<int64_t> lengths;
+        for (const auto &s : seqs)
+            lengths.push_back(static_cast<int64_t>(s.size()));
+        return micro > 0 ? models::planBatches(lengths, micro, 0) : models::planBatches(lengths, 1024, 16384);
     }
 
     models::ForwardOptions forwardOptions(bool training, uint64_t seed) const
@@ -390,7 +387,7 @@ struct Trainer::Impl
                                      const std::function<bool()> &stop)
     {
         const auto chunks = chunksFor(in.seqs, gradientCache ? config.microBatch : 0);
-        if (!gradientCache || chunks.size() == 1) {
+        if (!gradientCache || chunks.size() == 1) { // everything in memory at once: plain autograd
             torch::AutoGradMode on(true);
             const torch::Tensor emb = embedAll(in.seqs, chunks, true, seed, stop);
             models::InfoNceResult r = lossOf(emb, in);
