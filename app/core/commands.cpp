@@ -3,6 +3,7 @@
 #include "app/core/commands.h"
 
 #include <cstdio>
+#include <fstream>
 
 #include "app/core/args.h"
 #include "models/compute.h"
@@ -45,12 +46,32 @@ models::Family parseFamily(const std::string &s)
 
 int makeTiny(const std::vector<std::string> &argv)
 {
-    const Args a = parseArgs(argv, {"--family", "--out", "--seed"}, {}, 0, 0);
+    const Args a = parseArgs(argv,
+                             {"--family", "--out", "--seed", "--hidden", "--layers", "--heads", "--kv-heads",
+                              "--intermediate", "--merges", "--texts"},
+                             {}, 0, 0);
     if (!a.has("--family") || !a.has("--out"))
         throw UsageError("--family and --out are required");
     models::TinyModelOptions o;
     o.family = parseFamily(a.value("--family"));
     o.seed = static_cast<uint64_t>(a.integer("--seed", 0, 0, (1LL << 53)));
+    o.hidden = a.integer("--hidden", o.hidden, 8, 16384);
+    o.layers = a.integer("--layers", o.layers, 1, 256);
+    o.heads = a.integer("--heads", o.heads, 1, 256);
+    o.kvHeads = a.integer("--kv-heads", o.kvHeads, 1, 256);
+    o.intermediate = a.integer("--intermediate", o.intermediate, 8, 65536);
+    o.merges = static_cast<int>(a.integer("--merges", 0, 0, 100000));
+    if (o.hidden % o.heads != 0 || o.heads % o.kvHeads != 0 || (o.hidden / o.heads) % 2 != 0)
+        throw UsageError("--hidden must be a multiple of --heads with an even head size, and --heads of --kv-heads");
+    if (o.merges > 0) {
+        if (!a.has("--texts"))
+            throw UsageError("--merges needs --texts FILE (one text per line) to learn them from");
+        std::ifstream in(a.value("--texts"));
+        if (!in)
+            throw std::runtime_error(a.value("--texts") + ": cannot be read");
+        for (std::string line; std::getline(in, line);)
+            o.mergeTexts.push_back(line);
+    }
     models::makeTinyModel(a.value("--out"), o);
     std::printf("%s\n", a.value("--out").c_str());
     return ExitOk;
@@ -61,7 +82,9 @@ int makeTiny(const std::vector<std::string> &argv)
 void registerCommands(std::vector<Command> &commands)
 {
     commands.push_back({{"info"}, "info [--json]", "What this build can do: LibTorch, CUDA, devices, threads", "", info});
-    commands.push_back({{"model", "make-tiny"}, "model make-tiny --family llama|mistral|qwen2 --out DIR [--seed N]",
+    commands.push_back({{"model", "make-tiny"},
+                        "model make-tiny --family llama|mistral|qwen2 --out DIR [--seed N] [--hidden H] [--layers L] "
+                        "[--heads A] [--kv-heads K] [--intermediate I] [--merges N --texts FILE]",
                         "Write a tiny, complete Hugging Face model folder with seeded random weights", "", makeTiny});
     registerTrainCommands(commands);
 }

@@ -68,7 +68,7 @@ int runTrainer(train::Trainer &t)
 
 int trainCommand(const std::vector<std::string> &argv)
 {
-    std::set<std::string> values = {"--data", "--model", "--out", "--config", "--resume", "--threads"};
+    std::set<std::string> values = {"--data", "--heldout", "--model", "--out", "--config", "--resume", "--threads"};
     for (const train::TrainOption &o : train::trainOptions())
         values.insert(o.flag);
     const Args a = parseArgs(argv, values, {}, 0, 0);
@@ -107,7 +107,10 @@ int trainCommand(const std::vector<std::string> &argv)
         all.insert(all.end(), part.begin(), part.end());
     }
     std::vector<train::Example> heldOut;
-    train::splitHeldOut(all, config.heldoutFraction, config.seed, &heldOut);
+    if (a.has("--heldout"))
+        heldOut = train::readExamplesJsonl(a.value("--heldout"), "heldout");
+    else
+        train::splitHeldOut(all, config.heldoutFraction, config.seed, &heldOut);
     std::fprintf(stderr, "%zu training examples, %zu held out\n", all.size(), heldOut.size());
     auto t = train::Trainer::create(config, all, heldOut, a.value("--out"));
     return runTrainer(*t);
@@ -136,7 +139,7 @@ int exportCommand(const std::vector<std::string> &argv)
 void registerTrainCommands(std::vector<Command> &commands)
 {
     commands.push_back({{"train"},
-                        "train --data [NAME=]FILE.jsonl[,...] --model DIR --out RUNDIR [--config FILE] [options] | "
+                        "train --data [NAME=]FILE.jsonl[,...] [--heldout FILE.jsonl] --model DIR --out RUNDIR [--config FILE] [options] | "
                         "train --resume RUNDIR",
                         "Contrastive training (LoRA or full) into a run folder; one JSON line per step",
                         "Options (they override --config):\n" + train::trainOptionsHelp() +
