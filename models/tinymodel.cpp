@@ -4,6 +4,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <map>
+#include <set>
+#include <unordered_map>
 #include <filesystem>
 #include <fstream>
 #include <cmath>
@@ -60,18 +63,24 @@ std::vector<std::string> byteSymbols()
     return out;
 }
 
-json tokenizerJson(Family family, int64_t *vocabSize, int64_t *bos, int64_t *eos)
+const std::vector<std::pair<std::string, std::string>> &fixedMerges()
+{
+    // A few merges of common English pieces ("Ġ" is the byte-level space).
+    static const std::vector<std::pair<std::string, std::string>> merges = {
+        {"\xC4\xA0", "t"}, {"h", "e"},          {"i", "n"},        {"\xC4\xA0", "a"}, {"e", "r"},
+        {"o", "n"},        {"\xC4\xA0t", "he"}, {"r", "e"},        {"a", "t"},        {"e", "n"},
+        {"\xC4\xA0", "s"}, {"o", "r"},          {"\xC4\xA0", "w"}, {"e", "d"},        {"i", "s"},
+        {"\xC4\xA0", "c"}, {"a", "n"},          {"in", "g"},       {"\xC4\xA0", "o"}, {"\xC4\xA0", "e"}};
+    return merges;
+}
+
+json tokenizerJson(Family family, const std::vector<std::pair<std::string, std::string>> &merges, int64_t *vocabSize,
+                   int64_t *bos, int64_t *eos)
 {
     const std::vector<std::string> bytes = byteSymbols();
     json vocab = json::object();
     for (int b = 0; b < 256; ++b)
         vocab[bytes[b]] = b;
-    // A few merges of common English pieces ("Ġ" is the byte-level space).
-    const std::vector<std::pair<std::string, std::string>> merges = {
-        {"\xC4\xA0", "t"}, {"h", "e"},          {"i", "n"},        {"\xC4\xA0", "a"}, {"e", "r"},
-        {"o", "n"},        {"\xC4\xA0t", "he"}, {"r", "e"},        {"a", "t"},        {"e", "n"},
-        {"\xC4\xA0", "s"}, {"o", "r"},          {"\xC4\xA0", "w"}, {"e", "d"},        {"i", "s"},
-        {"\xC4\xA0", "c"}, {"a", "n"},          {"in", "g"},       {"\xC4\xA0", "o"}, {"\xC4\xA0", "e"}};
     json mergeList = json::array();
     int64_t id = 256;
     for (const auto &[a, b] : merges) {
@@ -129,6 +138,131 @@ json tokenizerJson(Family family, int64_t *vocabSize, int64_t *bos, int64_t *eos
 
 } // namespace
 
+std::vector<std::pair<std::string, std::string>> learnByteLevelMerges(
+    const std::vector<std::string> &texts, int count, const std::vector<std::pair<std::string, std::string>> &initial)
+{
+    const std::vector<std::string> bytes = byteSymbols();
+    // Word frequencies, each word as its byte symbols ("Ġ" + word after a space).
+    std::map<std::string, int64_t> words;
+    for (const std::string &t : texts) {
+        std::string word;
+        bool space = false;
+        const auto flush = [&] {
+            if (!word.empty())
+                ++words[word];
+            word.clear();
+        };
+        for (unsigned char c : t) {
+            if (c == ' ' || c == '\n' || c == '\t') {
+                flush();
+                space = true;
+                continue;
+            }
+            if (word.empty() && space)
+                word += bytes[' '];
+            word += bytes[c];
+            space = false;
+        }
+        flush();
+    }
+    // Symbols as ids; each word a sequence of ids. A symbol is one byte's (UTF-8) string at first.
+    std::vector<std::string> symbol;
+    std::unordered_map<std::string, int32_t> idOf;
+    const auto intern = [&](const std::string &t) {
+        const auto it = idOf.find(t);
+        if (it != idOf.end())
+            return it->second;
+        symbol.push_back(t);
+        return idOf[t] = static_cast<int32_t>(symbol.size() - 1);
+    };
+    std::vector<std::vector<int32_t>> seqs;
+    std::vector<int64_t> freq;
+    for (const auto &[w, n] : words) {
+        std::vector<int32_t> syms;
+        for (size_t i = 0; i < w.size();) {
+            const unsigned char c = static_cast<unsigned char>(w[i]);
+            const size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : 3;
+            syms.push_back(intern(w.substr(i, len)));
+            i += len;
+        }
+        seqs.push_back(std::move(syms));
+        freq.push_back(n);
+    }
+    const auto key = [](int32_t a, int32_t b) { return (static_cast<uint64_t>(static_cast<uint32_t>(a)) << 32) | static_cast<uint32_t>(b); };
+    std::unordered_map<uint64_t, int64_t> counts;
+    std::unordered_map<uint64_t, std::set<size_t>> where;
+    const auto addPairs = [&](size_t w, int64_t sign) {
+        const auto &sq = seqs[w];
+        for (size_t i = 0; i + 1 < sq.size(); ++i) {
+            const uint64_t k = key(sq[i], sq[i + 1]);
+            counts[k] += sign * freq[w];
+            if (sign > 0)
+                where[k].insert(w);
+        }
+    };
+    for (size_t w = 0; w < seqs.size(); ++w)
+        addPairs(w, 1);
+    const auto merge = [&](int32_t a, int32_t b) {
+        const uint64_t k = key(a, b);
+        const int32_t ab = intern(symbol[static_cast<size_t>(a)] + symbol[static_cast<size_t>(b)]);
+        const auto it = where.find(k);
+        if (it == where.end())
+            return;
+        const std::set<size_t> affected = it->second;
+        for (size_t w : affected) {
+            addPairs(w, -1);
+            std::vector<int32_t> out;
+            const auto &sq = seqs[w];
+            for (size_t i = 0; i < sq.size(); ++i) {
+                if (i + 1 < sq.size() && sq[i] == a && sq[i + 1] == b) {
+                    out.push_back(ab);
+                    ++i;
+                } else {
+                    out.push_back(sq[i]);
+                }
+            }
+            seqs[w] = std::move(out);
+            addPairs(w, 1);
+        }
+        where.erase(k);
+    };
+    std::vector<std::pair<std::string, std::string>> merges = initial;
+    std::set<std::string> known;
+    for (const auto &[a, b] : initial) {
+        known.insert(a + b);
+        const auto ia = idOf.find(a), ib = idOf.find(b);
+        if (ia != idOf.end() && ib != idOf.end())
+            merge(ia->second, ib->second);
+    }
+    for (int m = 0; m < count; ++m) {
+        uint64_t best = 0;
+        int64_t bestCount = 1; // a pair seen once is not worth a token
+        bool found = false;
+        for (const auto &[k, n] : counts) {
+            if (n < bestCount || (n == bestCount && !found))
+                continue;
+            const std::string joined = symbol[k >> 32] + symbol[k & 0xffffffffu];
+            if (known.count(joined))
+                continue;
+            // Ties: the smaller pair of symbol strings, so the result does not depend on hashing.
+            if (found && n == bestCount &&
+                std::make_pair(symbol[k >> 32], symbol[k & 0xffffffffu]) >
+                    std::make_pair(symbol[best >> 32], symbol[best & 0xffffffffu]))
+                continue;
+            best = k;
+            bestCount = n;
+            found = true;
+        }
+        if (!found)
+            break;
+        const int32_t a = static_cast<int32_t>(best >> 32), b = static_cast<int32_t>(best & 0xffffffffu);
+        merges.emplace_back(symbol[static_cast<size_t>(a)], symbol[static_cast<size_t>(b)]);
+        known.insert(symbol[static_cast<size_t>(a)] + symbol[static_cast<size_t>(b)]);
+        merge(a, b);
+    }
+    return merges;
+}
+
 ModelConfig makeTinyModel(const std::string &outDir, const TinyModelOptions &options)
 {
     std::error_code ec;
@@ -136,7 +270,9 @@ ModelConfig makeTinyModel(const std::string &outDir, const TinyModelOptions &opt
     if (ec)
         throw std::runtime_error(outDir + ": cannot create the folder: " + ec.message());
     int64_t vocabSize = 0, bos = 0, eos = 0;
-    const json tokenizer = tokenizerJson(options.family, &vocabSize, &bos, &eos);
+    const auto merges = options.merges > 0 ? learnByteLevelMerges(options.mergeTexts, options.merges, fixedMerges())
+                                           : fixedMerges();
+    const json tokenizer = tokenizerJson(options.family, merges, &vocabSize, &bos, &eos);
     const int64_t paddedVocab = (vocabSize + 63) / 64 * 64; // real checkpoints pad the embedding rows too
 
     const char *type = options.family == Family::Llama     ? "llama"
@@ -147,11 +283,11 @@ ModelConfig makeTinyModel(const std::string &outDir, const TinyModelOptions &opt
                                                            : "Qwen2ForCausalLM";
     json cfg = {{"architectures", json::array({arch})},
                 {"model_type", type},
-                {"hidden_size", 64},
-                {"intermediate_size", 128},
-                {"num_hidden_layers", 2},
-                {"num_attention_heads", 4},
-                {"num_key_value_heads", 2},
+                {"hidden_size", options.hidden},
+                {"intermediate_size", options.intermediate},
+                {"num_hidden_layers", options.layers},
+                {"num_attention_heads", options.heads},
+                {"num_key_value_heads", options.kvHeads},
                 {"vocab_size", paddedVocab},
                 {"max_position_embeddings", 512},
                 {"rms_norm_eps", 1e-6},
