@@ -5,7 +5,6 @@
 #include "backend/dense.h"
 
 #include <QCoreApplication>
-#include <QDateTime>
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
@@ -17,6 +16,7 @@
 #include <QStringDecoder>
 
 #include "backend/database.h"
+#include "backend/timestamp.h"
 #include "backend/fts.h"
 #include "backend/jobs.h"
 
@@ -283,7 +283,7 @@ Expected<CorpusInfo> importCorpus(Database &db, const CorpusImport &o, const Cor
         db.prepare(QStringLiteral("INSERT INTO corpora(name, source, created_at) VALUES (?, ?, ?)"))
             .bind(1, o.name)
             .bind(2, kind + QLatin1Char(':') + QFileInfo(o.path).absoluteFilePath())
-            .bind(3, QDateTime::currentDateTimeUtc().toString(Qt::ISODate))
+            .bind(3, isoNow())
             .run();
         const qint64 id = db.lastInsertRowId();
         Importer imp(db, id, progress);

@@ -3,12 +3,12 @@
 #include "backend/dataset.h"
 
 #include <QCoreApplication>
-#include <QDateTime>
 #include <QFile>
 #include <QJsonDocument>
 #include <QSaveFile>
 
 #include "backend/database.h"
+#include "backend/timestamp.h"
 #include "backend/generation.h"
 #include "backend/sampler.h"
 #include "backend/templates.h"
@@ -150,7 +150,7 @@ Expected<qint64> importDemoExamples(Database &db, const QString &path)
         "dedup_key, template_id, template_version, placeholders, raw_response, source, created_at) "
         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,'demo',?)"));
     Statement dup = db.prepare(QStringLiteral("SELECT 1 FROM examples WHERE dedup_key=? AND status='valid'"));
-    const QString now = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
+    const QString now = isoNow();
     qint64 n = 0;
     int lineNo = 0;
     while (!f.atEnd()) {

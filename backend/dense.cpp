@@ -8,7 +8,6 @@
 
 #include <QCoreApplication>
 #include <QCryptographicHash>
-#include <QDateTime>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -20,6 +19,7 @@
 #include <QRegularExpression>
 
 #include "backend/database.h"
+#include "backend/timestamp.h"
 #include "backend/jobs.h"
 #include "models/embedder.h"
 #include "models/safetensors.h"
@@ -205,7 +205,7 @@ Expected<EmbedCorpusResult> embedCorpus(Database &db, const CorpusInfo &corpus, 
                 .bind(3, QFileInfo(model.dir).absoluteFilePath())
                 .bind(4, QString::fromUtf8(QJsonDocument(settings).toJson(QJsonDocument::Compact)))
                 .bind(5, static_cast<qint64>(embedder.dimension()))
-                .bind(6, QDateTime::currentDateTimeUtc().toString(Qt::ISODate))
+                .bind(6, isoNow())
                 .run();
             tx.commit();
         }
@@ -552,7 +552,7 @@ Expected<EvalResult> evaluate(Database &db, const CorpusInfo &corpus, const QStr
             .bind(6, QString::fromUtf8(QJsonDocument(settings).toJson(QJsonDocument::Compact)))
             .bind(7, QString::fromUtf8(QJsonDocument(metricsJson).toJson(QJsonDocument::Compact)))
             .bind(8, QString::fromUtf8(QJsonDocument(perQuery).toJson(QJsonDocument::Compact)))
-            .bind(9, QDateTime::currentDateTimeUtc().toString(Qt::ISODate))
+            .bind(9, isoNow())
             .run();
         tx.commit();
     } catch (const DbError &e) {

@@ -7,7 +7,6 @@
 
 #include <QCoreApplication>
 #include <QCryptographicHash>
-#include <QDateTime>
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QHash>
@@ -16,6 +15,7 @@
 #include <QTimer>
 
 #include "backend/database.h"
+#include "backend/timestamp.h"
 #include "backend/llmclient.h"
 #include "backend/llmparse.h"
 #include "backend/templates.h"
@@ -24,11 +24,6 @@ namespace ef {
 
 namespace {
 
-
-QString nowIso()
-{
-    return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
-}
 
 // SQLite binds a null QString as NULL; NOT NULL text columns get "" instead.
 QString nn(const QString &s)
@@ -47,54 +42,6 @@ QJsonObject valuesJson(const QMap<QString, QString> &values)
     for (auto it = values.cbegin(); it != values.cend(); ++it)
         o.insert(it.key(), it.value());
     return o;
-}
-
-QJsonObject profileJson(const EndpointProfile &p)
-{
-    return QJsonObject{{QStringLiteral("name"), p.name},
-                       {QStringLiteral("base_url"), p.baseUrl},
-                       {QStringLiteral("model"), p.model},
-                       {QStringLiteral("api_key_env"), p.apiKeyEnv},
-                       {QStringLiteral("kind"), p.kind},
-                       {QStringLiteral("azure_deployment"), p.azureDeployment},
-                       {QStringLiteral("azure_api_version"), p.azureApiVersion},
-                       {QStringLiteral("temperature"), p.temperature},
-                       {QStringLiteral("top_p"), p.topP},
-                       {QStringLiteral("max_tokens"), p.maxTokens},
-                       {QStringLiteral("seed"), p.seed},
-                       {QStringLiteral("json_response_format"), p.jsonResponseFormat},
-                       {QStringLiteral("timeout_ms"), p.timeoutMs},
-                       {QStringLiteral("max_retries"), p.maxRetries},
-                       {QStringLiteral("backoff_base_ms"), p.backoffBaseMs},
-                       {QStringLiteral("backoff_max_ms"), p.backoffMaxMs},
-                       {QStringLiteral("max_in_flight"), p.maxInFlight},
-                       {QStringLiteral("input_price_per_mtok"), p.inputPricePerMTok},
-                       {QStringLiteral("output_price_per_mtok"), p.outputPricePerMTok}};
-}
-
-EndpointProfile profileFromJson(const QJsonObject &o)
-{
-    EndpointProfile p;
-    p.name = o.value(QStringLiteral("name")).toString();
-    p.baseUrl = o.value(QStringLiteral("base_url")).toString();
-    p.model = o.value(QStringLiteral("model")).toString();
-    p.apiKeyEnv = o.value(QStringLiteral("api_key_env")).toString();
-    p.kind = o.value(QStringLiteral("kind")).toString(p.kind);
-    p.azureDeployment = o.value(QStringLiteral("azure_deployment")).toString();
-    p.azureApiVersion = o.value(QStringLiteral("azure_api_version")).toString(p.azureApiVersion);
-    p.temperature = o.value(QStringLiteral("temperature")).toDouble(p.temperature);
-    p.topP = o.value(QStringLiteral("top_p")).toDouble(p.topP);
-    p.maxTokens = o.value(QStringLiteral("max_tokens")).toInt(p.maxTokens);
-    p.seed = o.value(QStringLiteral("seed")).toInteger(p.seed);
-    p.jsonResponseFormat = o.value(QStringLiteral("json_response_format")).toBool(p.jsonResponseFormat);
-    p.timeoutMs = o.value(QStringLiteral("timeout_ms")).toInt(p.timeoutMs);
-    p.maxRetries = o.value(QStringLiteral("max_retries")).toInt(p.maxRetries);
-    p.backoffBaseMs = o.value(QStringLiteral("backoff_base_ms")).toInt(p.backoffBaseMs);
-    p.backoffMaxMs = o.value(QStringLiteral("backoff_max_ms")).toInt(p.backoffMaxMs);
-    p.maxInFlight = o.value(QStringLiteral("max_in_flight")).toInt(p.maxInFlight);
-    p.inputPricePerMTok = o.value(QStringLiteral("input_price_per_mtok")).toDouble(p.inputPricePerMTok);
-    p.outputPricePerMTok = o.value(QStringLiteral("output_price_per_mtok")).toDouble(p.outputPricePerMTok);
-    return p;
 }
 
 QJsonArray toArray(const QStringList &l)
@@ -197,7 +144,7 @@ QJsonObject GenerationConfig::toJson() const
                        {QStringLiteral("seed"), QString::number(seed)},
                        {QStringLiteral("concurrency"), concurrency},
                        {QStringLiteral("brainstorms_per_family"), brainstormsPerFamily},
-                       {QStringLiteral("endpoint"), profileJson(endpoint)}};
+                       {QStringLiteral("endpoint"), endpointToJson(endpoint)}};
 }
 
 Expected<GenerationConfig> GenerationConfig::fromJson(const QJsonObject &o)
@@ -213,7 +160,7 @@ Expected<GenerationConfig> GenerationConfig::fromJson(const QJsonObject &o)
     c.seed = o.value(QStringLiteral("seed")).toString().toULongLong();
     c.concurrency = o.value(QStringLiteral("concurrency")).toInt(8);
     c.brainstormsPerFamily = o.value(QStringLiteral("brainstorms_per_family")).toInt();
-    c.endpoint = profileFromJson(o.value(QStringLiteral("endpoint")).toObject());
+    c.endpoint = endpointFromJson(o.value(QStringLiteral("endpoint")).toObject());
     for (const QString &f : std::as_const(c.families))
         if (!taskFamilies().contains(f))
             return makeError(QCoreApplication::translate("ef::Generation", "unknown task family '%1' (expected one of %2)").arg(f, taskFamilies().join(QStringLiteral(", "))));
@@ -320,7 +267,7 @@ Expected<qint64> GenerationPipeline::createRunImpl(const GenerationConfig &confi
     Transaction tx(**db);
     (*db)->prepare(QStringLiteral("INSERT INTO gen_runs(config, state, created_at) VALUES (?, 'running', ?)"))
         .bind(1, toJsonText(config.toJson()))
-        .bind(2, nowIso())
+        .bind(2, isoNow())
         .run();
     const qint64 id = (*db)->lastInsertRowId();
     tx.commit();
@@ -476,7 +423,7 @@ public:
                           st.columnText(2),
                           QStringLiteral("ef-%1-%2").arg(m_runId).arg(st.columnInt(1))});
         Statement up = m_db.prepare(QStringLiteral("UPDATE gen_requests SET state='in_flight', sent_at=?, sends=sends+1 WHERE id=?"));
-        const QString now = nowIso();
+        const QString now = isoNow();
         for (const LlmCall &c : std::as_const(calls)) {
             up.bind(1, now).bind(2, static_cast<qint64>(c.id)).run();
             up.reset();
@@ -508,7 +455,7 @@ private:
         const QString kind = st.columnText(0), family = st.columnText(1), templateId = st.columnText(2);
         const qint64 templateVersion = st.columnInt(3);
         const QString language = st.columnText(4), placeholders = st.columnText(5), task = st.columnText(6), prompt = st.columnText(7);
-        const QString now = nowIso();
+        const QString now = isoNow();
         m_db.prepare(QStringLiteral("UPDATE gen_requests SET state=?, attempts=attempts+?, http_status=?, error=?, raw_response=?, "
                                     "prompt_tokens=?, completion_tokens=?, latency_ms=?, finished_at=? WHERE id=?"))
             .bind(1, r.ok ? QStringLiteral("done") : QStringLiteral("failed"))
@@ -559,7 +506,7 @@ public:
     void finish(const QString &state)
     {
         Transaction tx(m_db);
-        m_db.prepare(QStringLiteral("UPDATE gen_runs SET state=?, finished_at=? WHERE id=?")).bind(1, state).bind(2, nowIso()).bind(3, m_runId).run();
+        m_db.prepare(QStringLiteral("UPDATE gen_runs SET state=?, finished_at=? WHERE id=?")).bind(1, state).bind(2, isoNow()).bind(3, m_runId).run();
         tx.commit();
     }
 
@@ -583,7 +530,7 @@ private:
         m_db.prepare(QStringLiteral("INSERT INTO gen_requests(run_id, seq, kind, family, template_id, template_version, language, "
                                     "placeholders, task, prompt, state, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,'pending',?)"))
             .bind(1, m_runId).bind(2, seq).bind(3, kind).bind(4, family).bind(5, t.id).bind(6, t.version)
-            .bind(7, nn(language)).bind(8, toJsonText(valuesJson(values))).bind(9, nn(task)).bind(10, prompt).bind(11, nowIso())
+            .bind(7, nn(language)).bind(8, toJsonText(valuesJson(values))).bind(9, nn(task)).bind(10, prompt).bind(11, isoNow())
             .run();
     }
 

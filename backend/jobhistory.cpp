@@ -3,15 +3,11 @@
 #include "backend/jobhistory.h"
 
 #include "backend/database.h"
+#include "backend/timestamp.h"
 
 namespace ef {
 
 namespace {
-QString iso(const QDateTime &t)
-{
-    return t.isValid() ? t.toUTC().toString(Qt::ISODateWithMs) : QString();
-}
-
 JobState stateFromName(const QString &name)
 {
     for (JobState s : {JobState::Queued, JobState::Running, JobState::Succeeded, JobState::Failed, JobState::Cancelled})
@@ -34,9 +30,9 @@ void recordJob(Database &db, const JobInfo &info)
         .bind(5, info.progress.total)
         .bind(6, info.progress.message.isNull() ? QStringLiteral("") : info.progress.message)
         .bind(7, info.error.isNull() ? QStringLiteral("") : info.error)
-        .bind(8, iso(info.createdAt))
-        .bind(9, iso(info.startedAt))
-        .bind(10, iso(info.finishedAt));
+        .bind(8, isoTimestamp(info.createdAt))
+        .bind(9, isoTimestamp(info.startedAt))
+        .bind(10, isoTimestamp(info.finishedAt));
     st.run();
     tx.commit();
 }
@@ -58,9 +54,9 @@ QList<JobInfo> loadJobHistory(Database &db, int limit)
         info.progress.total = st.columnInt(5);
         info.progress.message = st.columnText(6);
         info.error = st.columnText(7);
-        info.createdAt = QDateTime::fromString(st.columnText(8), Qt::ISODateWithMs);
-        info.startedAt = QDateTime::fromString(st.columnText(9), Qt::ISODateWithMs);
-        info.finishedAt = QDateTime::fromString(st.columnText(10), Qt::ISODateWithMs);
+        info.createdAt = parseIsoTimestamp(st.columnText(8));
+        info.startedAt = parseIsoTimestamp(st.columnText(9));
+        info.finishedAt = parseIsoTimestamp(st.columnText(10));
         out.append(info);
     }
     return out;

@@ -3,7 +3,6 @@
 #include "backend/templates.h"
 
 #include <QCoreApplication>
-#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -11,16 +10,12 @@
 #include <QSet>
 
 #include "backend/database.h"
+#include "backend/timestamp.h"
 
 namespace ef {
 
 namespace {
 
-
-QString nowIso()
-{
-    return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
-}
 
 QString compact(const QJsonValue &v)
 {
@@ -450,7 +445,7 @@ namespace {
 void insertVersion(Database &db, const PromptTemplate &t, int version, const QString &note)
 {
     const QString body = QString::fromUtf8(QJsonDocument(t.toJson()).toJson(QJsonDocument::Compact));
-    const QString now = nowIso();
+    const QString now = isoNow();
     db.prepare(QStringLiteral("INSERT INTO templates(id, family, step, version, body, updated_at) VALUES (?,?,?,?,?,?) "
                               "ON CONFLICT(id) DO UPDATE SET family=excluded.family, step=excluded.step, "
                               "version=excluded.version, body=excluded.body, updated_at=excluded.updated_at"))

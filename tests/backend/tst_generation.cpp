@@ -259,6 +259,43 @@ private Q_SLOTS:
         QCOMPARE(sentBefore, static_cast<int>(first->done));
     }
 
+    // Runs written by earlier builds may spell the endpoint keys in camelCase; they still load
+    // and resume against the same endpoint.
+    void runWithOldEndpointSpellingLoads()
+    {
+        QTemporaryDir dir;
+        FakeLlmServer server;
+        Workspace ws = newWorkspace(dir, QStringLiteral("old.efws"));
+        GenerationPipeline pipeline(ws);
+        auto runId = pipeline.createRun(configFor(server, 2, {QStringLiteral("sts")}));
+        QVERIFY(runId);
+        {
+            auto db = ws.connect();
+            const QString config = column(**db, QStringLiteral("SELECT config FROM gen_runs")).value(0);
+            QJsonObject o = QJsonDocument::fromJson(config.toUtf8()).object();
+            const QJsonObject snake = o.value(QStringLiteral("endpoint")).toObject();
+            QVERIFY(snake.contains(QStringLiteral("base_url"))); // what is written now
+            o.insert(QStringLiteral("endpoint"), QJsonObject{{QStringLiteral("name"), QStringLiteral("fake")},
+                                                             {QStringLiteral("baseUrl"), server.baseUrl()},
+                                                             {QStringLiteral("model"), QStringLiteral("fake-model")},
+                                                             {QStringLiteral("apiKeyEnv"), QStringLiteral("EF_TEST_KEY")},
+                                                             {QStringLiteral("timeoutMs"), 3000},
+                                                             {QStringLiteral("inputPricePerMTok"), 1.0}});
+            (*db)->prepare(QStringLiteral("UPDATE gen_runs SET config=?"))
+                .bind(1, QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)))
+                .run();
+        }
+        auto info = pipeline.runInfo(runId.value());
+        QVERIFY2(info, qPrintable(info.error()));
+        QCOMPARE(info->config.endpoint.baseUrl, server.baseUrl());
+        QCOMPARE(info->config.endpoint.apiKeyEnv, QStringLiteral("EF_TEST_KEY"));
+        QCOMPARE(info->config.endpoint.inputPricePerMTok, 1.0);
+        auto result = pipeline.run(runId.value(), kSecret);
+        QVERIFY2(result, qPrintable(result.error()));
+        QCOMPARE(result->valid, 2);
+        QCOMPARE(server.requestCount(), 2);
+    }
+
     void runsAsJob()
     {
         QTemporaryDir dir;
