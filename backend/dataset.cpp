@@ -4,6 +4,7 @@
 
 #include <QCoreApplication>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QSaveFile>
 
@@ -212,6 +213,24 @@ Expected<qint64> importDemoExamples(const Workspace &workspace, const QString &p
     } catch (const DbError &e) {
         return makeError(e.message());
     }
+}
+
+JobSpec makeExportJob(const Workspace &workspace, const ExportOptions &options)
+{
+    JobSpec spec;
+    spec.kind = QStringLiteral("dataset.export");
+    spec.title = QCoreApplication::translate("ef::Dataset", "Export %1 to %2").arg(options.format, QFileInfo(options.path).fileName());
+    spec.handle = options.path;
+    spec.body = [workspace, options](JobContext &ctx) {
+        const auto db = ctx.take(workspace.connect());
+        ctx.setMessage(QCoreApplication::translate("ef::Dataset", "writing %1").arg(options.path));
+        const ExportSummary summary = ctx.take(exportDataset(*db, options));
+        ctx.setTotal(summary.train + summary.validation);
+        ctx.setProgress(summary.train + summary.validation,
+                        QCoreApplication::translate("ef::Dataset", "%1 train, %2 validation records").arg(summary.train).arg(summary.validation));
+        ctx.setResult(summary);
+    };
+    return spec;
 }
 
 } // namespace ef
