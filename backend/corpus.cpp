@@ -2,8 +2,6 @@
 // Corpora: import, export, BM25 search and evaluation.
 #include "backend/corpus.h"
 
-#include "backend/dense.h"
-
 #include <QCoreApplication>
 #include <QDir>
 #include <QDirIterator>
@@ -317,6 +315,35 @@ QList<CorpusInfo> listCorpora(Database &db)
     return out;
 }
 
+Expected<QList<CorpusInfo>> listCorpora(const Workspace &ws)
+{
+    auto db = ws.connect();
+    if (!db)
+        return makeError(db.error());
+    try {
+        return listCorpora(**db);
+    } catch (const DbError &e) {
+        return makeError(e.message());
+    }
+}
+
+Expected<QStringList> corpusQueryTexts(const Workspace &ws, qint64 corpusId, int limit)
+{
+    auto db = ws.connect();
+    if (!db)
+        return makeError(db.error());
+    try {
+        QStringList texts;
+        Statement st = (*db)->prepare(QStringLiteral("SELECT text FROM queries WHERE corpus_id = ? ORDER BY id LIMIT ?"));
+        st.bind(1, corpusId).bind(2, limit);
+        while (st.step())
+            texts << st.columnText(0);
+        return texts;
+    } catch (const DbError &e) {
+        return makeError(e.message());
+    }
+}
+
 Expected<CorpusInfo> findCorpus(Database &db, const QString &name)
 {
     Statement st = db.prepare(QStringLiteral("SELECT id, name, source, created_at FROM corpora WHERE name = ?"));
@@ -407,12 +434,6 @@ QString markSnippet(const QString &snippet, const QString &open, const QString &
     QString s = snippet;
     s.replace(QChar(1), open).replace(QChar(2), close);
     return s;
-}
-
-Expected<EvalResult> evaluateBm25(Database &db, const CorpusInfo &corpus, const QString &split, bool ignoreSelf,
-                                  const CorpusProgress &progress)
-{
-    return evaluate(db, corpus, split, ignoreSelf, SearchOptions{}, nullptr, progress);
 }
 
 } // namespace ef

@@ -9,12 +9,10 @@
 
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QEventLoop>
 #include <QJsonDocument>
 
 namespace ef::cli {
-
-namespace {
-} // namespace
 
 int ParsedArgs::intValue(const QString &name, int def, int min, int max) const
 {
@@ -93,6 +91,33 @@ OpenedWorkspace openWorkspace(const ParsedArgs &a)
     if (!db)
         throw std::runtime_error(db.error().toStdString());
     return {ws.value(), std::move(db.value())};
+}
+
+JobInfo runJob(JobSpec spec, const std::function<void(const JobProgress &)> &onProgress,
+               const std::function<void(const QList<MetricSample> &)> &onMetrics)
+{
+    JobManager jobs;
+    QEventLoop loop;
+    JobInfo finished;
+    quint64 id = 0;
+    QObject::connect(&jobs, &JobManager::jobProgress, &loop, [&](quint64 job, const JobProgress &p) {
+        if (job == id && onProgress)
+            onProgress(p);
+    });
+    QObject::connect(&jobs, &JobManager::jobMetrics, &loop, [&](quint64 job, const QList<MetricSample> &samples) {
+        if (job == id && onMetrics)
+            onMetrics(samples);
+    });
+    QObject::connect(&jobs, &JobManager::jobFinished, &loop, [&](const JobInfo &info) {
+        if (info.id != id)
+            return;
+        finished = info;
+        loop.quit();
+    });
+    id = jobs.submit(std::move(spec));
+    if (!isFinished(jobs.job(id).state))
+        loop.exec();
+    return finished.id ? finished : jobs.job(id);
 }
 
 // ---- ProgressPrinter ----

@@ -17,6 +17,7 @@
 #include <QTextStream>
 
 #include "backend/database.h"
+#include "backend/jobs.h"
 #include "backend/workspace.h"
 
 namespace ef::cli {
@@ -110,6 +111,12 @@ private:
 // Reads stdin as raw bytes and calls fn(line, lineNumber) for each line without its line break
 // ("\n" or "\r\n"); a last line without a break counts too. fn returns false to stop.
 void forEachStdinLine(const std::function<bool(const std::string &line, long long lineNo)> &fn);
+
+// Runs one backend job to its end on a JobManager of the command's own (the same job factories
+// the GUI submits), calling onProgress and onMetrics on this thread as they arrive. Returns the
+// finished job: its state, error and typed result (jobResult<T>(info)).
+JobInfo runJob(JobSpec spec, const std::function<void(const JobProgress &)> &onProgress = {},
+               const std::function<void(const QList<MetricSample> &)> &onMetrics = {});
 
 // One function per command group (each in its own file).
 void registerWorkspaceCommands(Registry &registry);
