@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The resumable synthesis pipeline and prompt previews.
+// The resumable synthesis pipeline and the generation job.
 #include "backend/generation.h"
 
 #include <cmath>
@@ -10,22 +10,19 @@
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QHash>
-#include <QJsonArray>
 #include <QJsonDocument>
 #include <QTimer>
 
 #include "backend/database.h"
-#include "backend/timestamp.h"
 #include "backend/llmclient.h"
 #include "backend/llmparse.h"
 #include "backend/templates.h"
+#include "backend/timestamp.h"
 
 namespace ef {
 
 namespace {
 
-
-// SQLite binds a null QString as NULL; NOT NULL text columns get "" instead.
 QString nn(const QString &s)
 {
     return s.isNull() ? QStringLiteral("") : s;
@@ -42,37 +39,6 @@ QJsonObject valuesJson(const QMap<QString, QString> &values)
     for (auto it = values.cbegin(); it != values.cend(); ++it)
         o.insert(it.key(), it.value());
     return o;
-}
-
-QJsonArray toArray(const QStringList &l)
-{
-    QJsonArray a;
-    for (const QString &s : l)
-        a.append(s);
-    return a;
-}
-
-QStringList toStringList(const QJsonValue &v)
-{
-    QStringList out;
-    for (const QJsonValue &x : v.toArray())
-        out << x.toString();
-    return out;
-}
-
-// The generate (or brainstorm) template of a family: "<family>.<step>" if present, else the
-// first template with that family and step.
-const PromptTemplate *findTemplate(const QList<PromptTemplate> &all, const QString &family, const QString &step)
-{
-    const QString id = family + QLatin1Char('.') + step;
-    const PromptTemplate *fallback = nullptr;
-    for (const PromptTemplate &t : all) {
-        if (t.id == id)
-            return &t;
-        if (!fallback && t.family == family && t.step == step)
-            fallback = &t;
-    }
-    return fallback;
 }
 
 GenerationCounters readCounters(Database &db, qint64 runId)
@@ -129,81 +95,6 @@ GenerationCounters readCounters(Database &db, qint64 runId)
 
 } // namespace
 
-// ---- configuration ----
-
-QJsonObject GenerationConfig::toJson() const
-{
-    QJsonObject weights;
-    for (auto it = sampler.weights.cbegin(); it != sampler.weights.cend(); ++it)
-        weights.insert(it.key(), it.value());
-    return QJsonObject{{QStringLiteral("examples"), examples},
-                       {QStringLiteral("families"), toArray(families)},
-                       {QStringLiteral("languages"), toArray(sampler.languages)},
-                       {QStringLiteral("language_weighting"), sampler.scheme},
-                       {QStringLiteral("language_weights"), weights},
-                       {QStringLiteral("seed"), QString::number(seed)},
-                       {QStringLiteral("concurrency"), concurrency},
-                       {QStringLiteral("brainstorms_per_family"), brainstormsPerFamily},
-                       {QStringLiteral("endpoint"), endpointToJson(endpoint)}};
-}
-
-Expected<GenerationConfig> GenerationConfig::fromJson(const QJsonObject &o)
-{
-    GenerationConfig c;
-    c.examples = o.value(QStringLiteral("examples")).toInt();
-    c.families = toStringList(o.value(QStringLiteral("families")));
-    c.sampler.languages = toStringList(o.value(QStringLiteral("languages")));
-    c.sampler.scheme = o.value(QStringLiteral("language_weighting")).toString(QStringLiteral("ose"));
-    const QJsonObject w = o.value(QStringLiteral("language_weights")).toObject();
-    for (auto it = w.begin(); it != w.end(); ++it)
-        c.sampler.weights.insert(it.key(), it.value().toDouble());
-    c.seed = o.value(QStringLiteral("seed")).toString().toULongLong();
-    c.concurrency = o.value(QStringLiteral("concurrency")).toInt(8);
-    c.brainstormsPerFamily = o.value(QStringLiteral("brainstorms_per_family")).toInt();
-    c.endpoint = endpointFromJson(o.value(QStringLiteral("endpoint")).toObject());
-    for (const QString &f : std::as_const(c.families))
-        if (!taskFamilies().contains(f))
-            return makeError(QCoreApplication::translate("ef::Generation", "unknown task family '%1' (expected one of %2)").arg(f, taskFamilies().join(QStringLiteral(", "))));
-    if (c.examples < 0)
-        return makeError(QCoreApplication::translate("ef::Generation", "the number of examples must not be negative"));
-    return c;
-}
-
-QMap<QString, int> GenerationConfig::examplesPerFamily() const
-{
-    const QStringList fams = families.isEmpty() ? taskFamilies() : families;
-    QMap<QString, int> out;
-    const int n = static_cast<int>(fams.size());
-    for (int i = 0; i < n; ++i)
-        out.insert(fams.at(i), examples / n + (i < examples % n ? 1 : 0));
-    return out;
-}
-
-QJsonObject GenerationCounters::toJson() const
-{
-    QJsonObject reasons, failures;
-    for (auto it = invalidReasons.cbegin(); it != invalidReasons.cend(); ++it)
-        reasons.insert(it.key(), it.value());
-    for (auto it = failuresByKind.cbegin(); it != failuresByKind.cend(); ++it)
-        failures.insert(it.key(), it.value());
-    return QJsonObject{{QStringLiteral("requests"), requestsTotal},
-                       {QStringLiteral("pending"), pending},
-                       {QStringLiteral("in_flight"), inFlight},
-                       {QStringLiteral("done"), done},
-                       {QStringLiteral("failed"), failed},
-                       {QStringLiteral("valid"), valid},
-                       {QStringLiteral("invalid"), invalid},
-                       {QStringLiteral("duplicate"), duplicate},
-                       {QStringLiteral("tasks"), tasks},
-                       {QStringLiteral("invalid_reasons"), reasons},
-                       {QStringLiteral("failures"), failures},
-                       {QStringLiteral("prompt_tokens"), promptTokens},
-                       {QStringLiteral("completion_tokens"), completionTokens},
-                       {QStringLiteral("cost"), cost},
-                       {QStringLiteral("requests_per_second"), requestsPerSecond},
-                       {QStringLiteral("eta_ms"), etaMs}};
-}
-
 // ---- parsing an example ----
 
 ExampleFields extractExample(const PromptTemplate &t, const QString &task, const QString &reply)
@@ -231,7 +122,6 @@ QString dedupKey(const QString &family, const QString &query, const QString &pos
     h.addData((family + QChar(0x1f) + query + QChar(0x1f) + positive).toUtf8());
     return QString::fromLatin1(h.result().toHex());
 }
-
 // ---- runs ----
 
 Expected<qint64> GenerationPipeline::createRunImpl(const GenerationConfig &config)
@@ -251,13 +141,13 @@ Expected<qint64> GenerationPipeline::createRunImpl(const GenerationConfig &confi
     for (auto it = perFamily.cbegin(); it != perFamily.cend(); ++it) {
         if (it.value() == 0)
             continue;
-        const PromptTemplate *gen = findTemplate(all, it.key(), QStringLiteral("generate"));
+        const PromptTemplate *gen = findFamilyTemplate(all, it.key(), QStringLiteral("generate"));
         if (!gen)
             return makeError(QCoreApplication::translate("ef::Generation", "the workspace has no generate template for family '%1'").arg(it.key()));
         if (hasErrors(validateTemplate(*gen)))
             return makeError(QCoreApplication::translate("ef::Generation", "template '%1' has errors; run 'templates validate'").arg(gen->id));
         if (isAsymmetricFamily(it.key())) {
-            const PromptTemplate *bs = findTemplate(all, it.key(), QStringLiteral("brainstorm"));
+            const PromptTemplate *bs = findFamilyTemplate(all, it.key(), QStringLiteral("brainstorm"));
             if (!bs)
                 return makeError(QCoreApplication::translate("ef::Generation", "the workspace has no brainstorm template for family '%1'").arg(it.key()));
             if (hasErrors(validateTemplate(*bs)))
@@ -285,7 +175,7 @@ Expected<qint64> GenerationPipeline::latestUnfinishedRun()
     return id;
 }
 
-Expected<RunInfo> GenerationPipeline::runInfo(qint64 runId)
+Expected<GenerationRun> GenerationPipeline::runInfo(qint64 runId)
 {
     auto db = m_workspace.connect();
     if (!db)
@@ -294,7 +184,7 @@ Expected<RunInfo> GenerationPipeline::runInfo(qint64 runId)
     st.bind(1, runId);
     if (!st.step())
         return makeError(QCoreApplication::translate("ef::Generation", "there is no generation run %1").arg(runId));
-    RunInfo info;
+    GenerationRun info;
     info.id = runId;
     auto cfg = GenerationConfig::fromJson(QJsonDocument::fromJson(st.columnText(0).toUtf8()).object());
     if (!cfg)
@@ -308,9 +198,9 @@ Expected<RunInfo> GenerationPipeline::runInfo(qint64 runId)
     return info;
 }
 
-QList<RunInfo> GenerationPipeline::runs()
+QList<GenerationRun> GenerationPipeline::runs()
 {
-    QList<RunInfo> out;
+    QList<GenerationRun> out;
     QList<qint64> ids;
     {
         auto db = m_workspace.connect();
@@ -327,7 +217,6 @@ QList<RunInfo> GenerationPipeline::runs()
     }
     return out;
 }
-
 namespace {
 
 // Everything one run needs while it is going; lives on the calling thread.
@@ -350,13 +239,13 @@ public:
             const int n = it.value();
             if (n <= 0 || countRequests(family, QStringLiteral("generate")) > 0)
                 continue;
-            const PromptTemplate *gen = findTemplate(m_templates, family, QStringLiteral("generate"));
+            const PromptTemplate *gen = findFamilyTemplate(m_templates, family, QStringLiteral("generate"));
             if (!gen)
                 return makeError(QCoreApplication::translate("ef::Generation", "the workspace has no generate template for family '%1'").arg(family));
             const quint64 famIndex = static_cast<quint64>(taskFamilies().indexOf(family));
             QStringList tasks;
             if (isAsymmetricFamily(family)) {
-                const PromptTemplate *bs = findTemplate(m_templates, family, QStringLiteral("brainstorm"));
+                const PromptTemplate *bs = findFamilyTemplate(m_templates, family, QStringLiteral("brainstorm"));
                 if (!bs)
                     return makeError(QCoreApplication::translate("ef::Generation", "the workspace has no brainstorm template for family '%1'").arg(family));
                 const qint64 planned = countRequests(family, QStringLiteral("brainstorm"));
@@ -571,7 +460,6 @@ private:
 };
 
 } // namespace
-
 Expected<qint64> GenerationPipeline::createRun(const GenerationConfig &config)
 {
     try {
@@ -730,123 +618,85 @@ Expected<GenerationCounters> GenerationPipeline::runImpl(qint64 runId, const QSt
         progress(c);
     return c;
 }
-
 // ---- job ----
 
-JobSpec makeGenerationJob(const Workspace &workspace, qint64 runId, const QString &apiKey)
+JobSpec makeGenerationJob(const GenerationJobRequest &request)
 {
     JobSpec spec;
     spec.kind = QStringLiteral("generate");
-    spec.title = QCoreApplication::translate("ef::Generation", "Generate synthetic examples (run %1)").arg(runId);
-    spec.body = [workspace, runId, apiKey](JobContext &ctx) {
-        GenerationPipeline pipeline(workspace);
-        auto result = pipeline.run(runId, apiKey, [&ctx](const GenerationCounters &c) {
-            ctx.setTotal(c.requestsTotal);
-            ctx.setProgress(c.done + c.failed, QCoreApplication::translate("ef::Generation", "valid %1, invalid %2, duplicate %3, failed %4")
-                                                   .arg(c.valid).arg(c.invalid).arg(c.duplicate).arg(c.failed));
-            return !ctx.cancelRequested();
-        });
-        if (!result)
-            throw std::runtime_error(result.error().toStdString());
+    spec.title = QCoreApplication::translate("ef::Generation", "Generate synthetic examples (run %1)").arg(request.runId);
+    spec.handle = request.runId;
+    spec.body = [request](JobContext &ctx) {
+        GenerationPipeline pipeline(request.workspace);
+        QString key;
+        if (request.apiKey) {
+            key = *request.apiKey;
+        } else {
+            const GenerationRun run = ctx.take(pipeline.runInfo(request.runId));
+            QString keyError;
+            key = apikeys::resolve(request.endpoint ? *request.endpoint : run.config.endpoint, &keyError);
+            if (!keyError.isEmpty())
+                ctx.fail(keyError);
+        }
+        qint64 tick = 0;
+        const GenerationCounters counters = ctx.take(pipeline.run(
+            request.runId, key,
+            [&ctx, &tick](const GenerationCounters &c) {
+                ctx.setTotal(c.requestsTotal);
+                ctx.setProgress(c.done + c.failed,
+                                QCoreApplication::translate("ef::Generation", "valid %1, invalid %2, duplicate %3, failed %4")
+                                    .arg(c.valid)
+                                    .arg(c.invalid)
+                                    .arg(c.duplicate)
+                                    .arg(c.failed));
+                ctx.addMetrics(generationMetricsSample(tick++, c));
+                return !ctx.cancelRequested();
+            },
+            request.endpoint ? &*request.endpoint : nullptr));
+        GenerationOutcome outcome;
+        outcome.runId = request.runId;
+        outcome.counters = counters;
+        if (const auto run = pipeline.runInfo(request.runId)) {
+            outcome.state = run->state;
+            outcome.message = run->message;
+        }
+        ctx.setResult(outcome);
         ctx.throwIfCancelled();
-        if (result->failed > 0)
-            throw std::runtime_error(QCoreApplication::translate("ef::Generation", "%1 request(s) failed; resume the run to retry them").arg(result->failed).toStdString());
+        if (outcome.state == QLatin1String("finished"))
+            return;
+        if (counters.failed > 0)
+            ctx.fail(QCoreApplication::translate("ef::Generation", "%1 request(s) failed; resume the run to retry them").arg(counters.failed));
+        ctx.fail(!outcome.message.isEmpty()
+                     ? outcome.message
+                     : QCoreApplication::translate("ef::Generation", "generation run %1 ended as '%2'").arg(request.runId).arg(outcome.state));
     };
     return spec;
 }
 
-// ---- preview ----
-
-Expected<QList<PreviewItem>> renderPreview(Database &db, const QString &family, const QString &language, int n,
-                                           quint64 seed, const QString &templateId)
+Expected<GenerationJobRequest> prepareGeneration(const Workspace &workspace, const GenerationStart &start)
 {
-    if (!taskFamilies().contains(family))
-        return makeError(QCoreApplication::translate("ef::Generation", "unknown task family '%1' (expected one of %2)").arg(family, taskFamilies().join(QStringLiteral(", "))));
-    const QList<PromptTemplate> all = templatestore::list(db);
-    const PromptTemplate *t = nullptr;
-    if (!templateId.isEmpty()) {
-        for (const PromptTemplate &x : all)
-            if (x.id == templateId)
-                t = &x;
-        if (!t)
-            return makeError(QCoreApplication::translate("ef::Generation", "no template '%1' in this workspace").arg(templateId));
-    } else {
-        t = findTemplate(all, family, QStringLiteral("generate"));
-        if (!t)
-            return makeError(QCoreApplication::translate("ef::Generation", "the workspace has no generate template for family '%1'").arg(family));
+    GenerationPipeline pipeline(workspace);
+    GenerationJobRequest request;
+    request.workspace = workspace;
+    if (!start.resume) {
+        auto created = pipeline.createRun(start.config);
+        if (!created)
+            return makeError(created.error());
+        request.runId = created.value();
+        return request;
     }
-    QString code;
-    if (!language.isEmpty()) {
-        const LanguageInfo *l = findLanguage(language);
-        if (!l)
-            return makeError(QCoreApplication::translate("ef::Generation", "unknown language '%1' (use a code of the XLM-R table, e.g. de, zh)").arg(language));
-        code = l->code;
+    request.runId = start.runId;
+    if (request.runId == 0) {
+        auto latest = pipeline.latestUnfinishedRun();
+        if (!latest)
+            return makeError(latest.error());
+        request.runId = latest.value();
     }
-    QStringList tasks;
-    if (t->step == QLatin1String("generate") && isAsymmetricFamily(family)) {
-        Statement st = db.prepare(QStringLiteral("SELECT DISTINCT text FROM gen_tasks WHERE family=? ORDER BY text"));
-        st.bind(1, family);
-        while (st.step())
-            tasks << st.columnText(0);
-        if (tasks.isEmpty()) {
-            Statement ex = db.prepare(QStringLiteral("SELECT DISTINCT instruction FROM examples WHERE family=? AND status='valid' AND instruction != '' ORDER BY instruction"));
-            ex.bind(1, family);
-            while (ex.step())
-                tasks << ex.columnText(0);
-        }
-        if (tasks.isEmpty())
-            tasks = t->exampleTasks;
-        if (tasks.isEmpty())
-            return makeError(QCoreApplication::translate("ef::Generation", "no task to preview family '%1' with: the workspace has none and template '%2' lists no example tasks")
-                                 .arg(family, t->id));
-    }
-    auto sampler = Sampler::create({}, seed);
-    if (!sampler)
-        return makeError(sampler.error());
-    QList<PreviewItem> out;
-    for (int i = 0; i < n; ++i) {
-        sampler->reseed(Sampler::deriveSeed(seed, static_cast<quint64>(taskFamilies().indexOf(family)), static_cast<quint64>(i)));
-        PreviewItem item;
-        item.family = family;
-        item.templateId = t->id;
-        if (!tasks.isEmpty())
-            item.task = tasks.at(sampler->uniformInt(static_cast<int>(tasks.size())));
-        SampledValues sv = sampler->sample(*t, code);
-        item.language = sv.language;
-        item.values = sv.values;
-        if (!item.task.isEmpty())
-            item.values.insert(QStringLiteral("task"), item.task);
-        auto prompt = renderTemplate(t->text, item.values);
-        if (!prompt)
-            return makeError(QCoreApplication::translate("ef::Generation", "template '%1': %2").arg(t->id, prompt.error()));
-        item.prompt = prompt.value();
-        out.append(item);
-    }
-    return out;
-}
-
-void callPreview(QList<PreviewItem> &items, const PromptTemplate &t, const EndpointProfile &endpoint, const QString &apiKey)
-{
-    if (items.isEmpty())
-        return;
-    LlmClient client(endpoint, apiKey);
-    QEventLoop loop;
-    int left = static_cast<int>(items.size());
-    QObject guard;
-    QObject::connect(&client, &LlmClient::finished, &guard, [&](const LlmResult &r) {
-        PreviewItem &item = items[static_cast<int>(r.id)];
-        item.called = true;
-        item.rawResponse = r.content;
-        if (!r.ok)
-            item.error = r.error;
-        else if (t.step == QLatin1String("generate"))
-            item.example = extractExample(t, item.task, r.content);
-        if (--left == 0)
-            loop.quit();
-    }, Qt::QueuedConnection);
-    for (int i = 0; i < items.size(); ++i)
-        client.submit({static_cast<quint64>(i), items.at(i).prompt, QStringLiteral("ef-preview-%1").arg(i)});
-    loop.exec();
+    auto run = pipeline.runInfo(request.runId);
+    if (!run)
+        return makeError(run.error());
+    request.endpoint = start.endpoint;
+    return request;
 }
 
 } // namespace ef

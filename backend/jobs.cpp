@@ -89,7 +89,9 @@ void JobContext::fail(const QString &message) const
 void JobContext::setTotal(qint64 total)
 {
     m_progress.total = total;
+    const qint64 last = m_lastEmitMs;
     publish(true);
+    m_lastEmitMs = last; // the first unit of work after it is not throttled away
 }
 
 void JobContext::setProgress(qint64 done, const QString &message)

@@ -121,6 +121,7 @@ public:
     bool cancelRequested() const { return m_cancel->load(std::memory_order_relaxed); }
     void throwIfCancelled() const;
 
+    // Sets the units of work (delivered at once; the next setProgress is never throttled).
     void setTotal(qint64 total);
     // Reports done units (and an optional message). Throttled to about 20 updates a second;
     // the last update (done == total) is always delivered.

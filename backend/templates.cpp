@@ -140,6 +140,19 @@ bool isAsymmetricFamily(const QString &family)
            || family == QLatin1String("short-short") || family == QLatin1String("long-long");
 }
 
+const PromptTemplate *findFamilyTemplate(const QList<PromptTemplate> &all, const QString &family, const QString &step)
+{
+    const QString id = family + QLatin1Char('.') + step;
+    const PromptTemplate *fallback = nullptr;
+    for (const PromptTemplate &t : all) {
+        if (t.id == id)
+            return &t;
+        if (!fallback && t.family == family && t.step == step)
+            fallback = &t;
+    }
+    return fallback;
+}
+
 const QStringList &builtinPlaceholders()
 {
     static const QStringList names = {QStringLiteral("task"), QStringLiteral("language"), QStringLiteral("src_lang"),

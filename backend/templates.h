@@ -77,6 +77,10 @@ Expected<QString> renderTemplate(const QString &text, const QMap<QString, QStrin
 QList<TemplateIssue> validateTemplate(const PromptTemplate &t);
 bool hasErrors(const QList<TemplateIssue> &issues);
 
+// The template of a family and step in a list: "<family>.<step>" if present, else the first
+// one with that family and step; null when there is none.
+const PromptTemplate *findFamilyTemplate(const QList<PromptTemplate> &all, const QString &family, const QString &step);
+
 // The built-in templates shipped in the resources, sorted by id.
 const QList<PromptTemplate> &builtinTemplates();
 const PromptTemplate *builtinTemplate(const QString &id);

@@ -28,6 +28,7 @@
 #include <QVBoxLayout>
 
 #include "backend/database.h"
+#include "backend/preview.h"
 #include "backend/sampler.h"
 #include "widgets/async.h"
 
@@ -103,6 +104,9 @@ TemplatesPage::TemplatesPage(QThreadPool *ioPool, QWidget *parent)
     m_history->setObjectName(QStringLiteral("templateHistory"));
     m_diff->setObjectName(QStringLiteral("templateDiff"));
     m_preview->setObjectName(QStringLiteral("templatePreview"));
+    m_previewLanguage->setObjectName(QStringLiteral("previewLanguage"));
+    m_previewSeed->setObjectName(QStringLiteral("previewSeed"));
+    m_previewCount->setObjectName(QStringLiteral("previewCount"));
 
     // Left: the list and import/export.
     auto *left = new QWidget(this);
@@ -400,6 +404,7 @@ void TemplatesPage::showTemplate(const PromptTemplate &t)
     m_dirty = false;
     m_revert->setEnabled(false);
     revalidate();
+    loadPreviewTasks();
 }
 
 PromptTemplate TemplatesPage::editedTemplate() const
@@ -452,31 +457,52 @@ void TemplatesPage::revalidate()
     renderPreview();
 }
 
+void TemplatesPage::loadPreviewTasks()
+{
+    const PromptTemplate t = m_loaded;
+    const Workspace ws = m_ws;
+    const quint64 request = ++m_tasksRequest;
+    m_previewTasksFor.clear();
+    runAsync(
+        m_ioPool, this, [ws, t] { return previewTasks(ws, t); },
+        [this, request, id = t.id](const Expected<QStringList> &tasks) {
+            if (request != m_tasksRequest)
+                return;
+            m_previewTasksFor = id;
+            m_previewTasks = tasks ? tasks.value() : QStringList(); // none: renderPreview says why
+            renderPreview();
+        });
+}
+
 void TemplatesPage::renderPreview()
 {
     const PromptTemplate t = editedTemplate();
     if (t.id.isEmpty())
         return;
-    auto sampler = Sampler::create(SamplerConfig{}, static_cast<quint64>(m_previewSeed->value()));
-    if (!sampler) {
-        m_preview->setPlainText(sampler.error());
+    if (m_previewTasksFor != t.id) {
+        m_preview->setPlainText(tr("Loading the workspace's tasks…"));
+        return; // loadPreviewTasks() renders when they arrive
+    }
+    const Expected<QList<PreviewItem>> items =
+        ef::renderPreview(t, m_previewTasks, m_previewLanguage->currentData().toString(), m_previewCount->value(),
+                          static_cast<quint64>(m_previewSeed->value()));
+    if (!items) {
+        m_previewItems.clear();
+        m_preview->setPlainText(tr("Cannot render: %1").arg(items.error()));
+        Q_EMIT previewRendered();
         return;
     }
+    m_previewItems = items.value();
     QString out;
-    const int n = m_previewCount->value();
-    for (int i = 0; i < n; ++i) {
-        sampler->reseed(Sampler::deriveSeed(static_cast<quint64>(m_previewSeed->value()), static_cast<quint64>(i)));
-        SampledValues s = sampler->sample(t, m_previewLanguage->currentData().toString());
-        if (!t.exampleTasks.isEmpty())
-            s.values.insert(QStringLiteral("task"), t.exampleTasks.at(i % t.exampleTasks.size()));
+    for (int i = 0; i < m_previewItems.size(); ++i) {
+        const PreviewItem &item = m_previewItems.at(i);
         out += tr("── Prompt %1 ──").arg(i + 1) + QLatin1Char('\n');
-        for (auto it = s.values.cbegin(); it != s.values.cend(); ++it)
+        for (auto it = item.values.cbegin(); it != item.values.cend(); ++it)
             out += QStringLiteral("  %1 = %2\n").arg(it.key(), it.value());
-        const Expected<QString> rendered = renderTemplate(t.text, s.values);
-        out += QLatin1Char('\n') + (rendered ? rendered.value() : tr("Cannot render: %1").arg(rendered.error())) +
-               QStringLiteral("\n\n");
+        out += QLatin1Char('\n') + item.prompt + QStringLiteral("\n\n");
     }
     m_preview->setPlainText(out);
+    Q_EMIT previewRendered();
 }
 
 void TemplatesPage::save()

@@ -25,6 +25,28 @@ int ParsedArgs::intValue(const QString &name, int def, int min, int max) const
     return v;
 }
 
+double ParsedArgs::doubleValue(const QString &name, double def) const
+{
+    if (!values.contains(name))
+        return def;
+    bool ok = false;
+    const double v = value(name).toDouble(&ok);
+    if (!ok)
+        throw UsageError(QCoreApplication::translate("ef::cli", "--%1 must be a number, not '%2'").arg(name, value(name)));
+    return v;
+}
+
+quint64 ParsedArgs::seedValue(quint64 def) const
+{
+    if (!values.contains(QStringLiteral("seed")))
+        return def;
+    bool ok = false;
+    const quint64 v = value(QStringLiteral("seed")).toULongLong(&ok);
+    if (!ok)
+        throw UsageError(QCoreApplication::translate("ef::cli", "--seed must be a non-negative integer, not '%1'").arg(value(QStringLiteral("seed"))));
+    return v;
+}
+
 ParsedArgs Context::parse(const QStringList &valueOptions, const QStringList &switchOptions, int minPositionals,
                           int maxPositionals) const
 {
@@ -101,7 +123,7 @@ JobInfo runJob(JobSpec spec, const std::function<void(const JobProgress &)> &onP
     JobInfo finished;
     quint64 id = 0;
     QObject::connect(&jobs, &JobManager::jobProgress, &loop, [&](quint64 job, const JobProgress &p) {
-        if (job == id && onProgress)
+        if (job == id && onProgress && p.done > 0) // nothing to draw before the first unit is done
             onProgress(p);
     });
     QObject::connect(&jobs, &JobManager::jobMetrics, &loop, [&](quint64 job, const QList<MetricSample> &samples) {
