@@ -24,7 +24,7 @@ void recordJob(Database &db, const JobInfo &info)
         "INSERT INTO jobs(kind, title, state, done, total, message, error, created_at, started_at, finished_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     st.bind(1, info.kind)
-        .bind(2, info.title)
+        .bind(2, info.title.isEmpty() ? info.kind : info.title)
         .bind(3, jobStateName(info.state))
         .bind(4, info.progress.done)
         .bind(5, info.progress.total)
@@ -60,6 +60,59 @@ QList<JobInfo> loadJobHistory(Database &db, int limit)
         out.append(info);
     }
     return out;
+}
+
+// ---- JobHistoryRecorder ----
+
+JobHistoryRecorder::JobHistoryRecorder(JobManager *jobs, QObject *parent) : QObject(parent)
+{
+    m_writer.setMaxThreadCount(1);
+    m_writer.setObjectName(QStringLiteral("ef-job-history"));
+    connect(jobs, &JobManager::jobFinished, this, &JobHistoryRecorder::record);
+}
+
+JobHistoryRecorder::~JobHistoryRecorder()
+{
+    m_writer.waitForDone();
+}
+
+void JobHistoryRecorder::setWorkspace(const Workspace &workspace)
+{
+    m_workspace = workspace;
+}
+
+void JobHistoryRecorder::waitForWrites()
+{
+    m_writer.waitForDone();
+}
+
+void JobHistoryRecorder::record(const JobInfo &info)
+{
+    if (info.interactive || !m_workspace.isValid())
+        return;
+    const Workspace ws = m_workspace;
+    m_writer.start([this, ws, info] {
+        QString error;
+        if (auto db = ws.connect()) {
+            try {
+                recordJob(**db, info);
+            } catch (const DbError &e) {
+                error = e.message();
+            }
+        } else {
+            error = db.error();
+        }
+        // Queued to this object: dropped if it is gone by then.
+        QMetaObject::invokeMethod(
+            this,
+            [this, info, error] {
+                if (error.isEmpty())
+                    Q_EMIT recorded(info);
+                else
+                    Q_EMIT recordFailed(info, error);
+            },
+            Qt::QueuedConnection);
+    });
 }
 
 } // namespace ef

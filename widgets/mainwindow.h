@@ -18,6 +18,7 @@ class QStackedWidget;
 namespace ef {
 
 class JobManager;
+class JobHistoryRecorder;
 class DatasetPage;
 class GeneratePage;
 class JobsDock;
@@ -73,6 +74,7 @@ private:
     void probeDevice();
 
     JobManager *m_jobs;
+    JobHistoryRecorder *m_history; // finished jobs -> the workspace's history
     QThreadPool m_ioPool;     // SQLite and file work for the GUI; never torch
     AppSettings m_settings;
     Workspace m_workspace;
