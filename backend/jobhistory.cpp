@@ -62,6 +62,18 @@ QList<JobInfo> loadJobHistory(Database &db, int limit)
     return out;
 }
 
+Expected<QList<JobInfo>> loadJobHistory(const Workspace &ws, int limit)
+{
+    auto db = ws.connect();
+    if (!db)
+        return makeError(db.error());
+    try {
+        return loadJobHistory(**db, limit);
+    } catch (const DbError &e) {
+        return makeError(e.message());
+    }
+}
+
 // ---- JobHistoryRecorder ----
 
 JobHistoryRecorder::JobHistoryRecorder(JobManager *jobs, QObject *parent) : QObject(parent)

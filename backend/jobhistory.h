@@ -21,6 +21,8 @@ class Database;
 void recordJob(Database &db, const JobInfo &info);
 // The newest jobs first, at most limit. Throws DbError.
 QList<JobInfo> loadJobHistory(Database &db, int limit = 200);
+// The same through a connection of its own (for a view's I/O task); never throws.
+Expected<QList<JobInfo>> loadJobHistory(const Workspace &ws, int limit = 200);
 
 class JobHistoryRecorder final : public QObject
 {

@@ -3,7 +3,6 @@
 #include "widgets/templatespage.h"
 
 #include <QComboBox>
-#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFontDatabase>
@@ -11,7 +10,6 @@
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -27,7 +25,6 @@
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
-#include "backend/database.h"
 #include "backend/preview.h"
 #include "backend/sampler.h"
 #include "widgets/async.h"
@@ -296,19 +293,13 @@ void TemplatesPage::reloadList(const QString &select)
     const Workspace ws = m_ws;
     runAsync(
         m_ioPool, this,
-        [ws]() -> QList<PromptTemplate> {
-            auto db = ws.connect();
-            if (!db)
-                return {};
-            try {
-                return templatestore::list(**db);
-            } catch (const DbError &e) {
-                qWarning("%s", qPrintable(e.message()));
-                return {};
+        [ws] { return templatestore::list(ws); },
+        [this, select](const Expected<QList<PromptTemplate>> &result) {
+            if (!result) {
+                m_header->setText(result.error().toHtmlEscaped());
+                return;
             }
-        },
-        [this, select](const QList<PromptTemplate> &result) {
-            const QList<PromptTemplate> templates = result;
+            const QList<PromptTemplate> &templates = result.value();
             const QString keep = select.isEmpty() && m_list->currentItem()
                                      ? m_list->currentItem()->data(Qt::UserRole).toString()
                                      : select;
@@ -351,17 +342,9 @@ void TemplatesPage::loadTemplate(const QString &id)
         m_ioPool, this,
         [ws, id] {
             Loaded r;
-            auto db = ws.connect();
-            if (!db) {
-                r.t = makeError(db.error());
-                return r;
-            }
-            try {
-                r.t = templatestore::load(**db, id);
-                r.history = templatestore::history(**db, id);
-            } catch (const DbError &e) {
-                r.t = makeError(e.message());
-            }
+            r.t = templatestore::load(ws, id);
+            if (auto h = templatestore::history(ws, id))
+                r.history = h.value();
             return r;
         },
         [this, request](const Loaded &result) {
@@ -515,16 +498,7 @@ void TemplatesPage::save()
     m_save->setEnabled(false);
     runAsync(
         m_ioPool, this,
-        [ws, t, note]() -> Expected<int> {
-            auto db = ws.connect();
-            if (!db)
-                return makeError(db.error());
-            try {
-                return templatestore::save(**db, t, note);
-            } catch (const DbError &e) {
-                return makeError(e.message());
-            }
-        },
+        [ws, t, note] { return templatestore::save(ws, t, note); },
         [this, id = t.id](const Expected<int> &result) {
             const Expected<int> r = result;
             if (!r) {
@@ -574,16 +548,7 @@ void TemplatesPage::showDiffAgainstVersion(int version)
     const QString id = m_loaded.id;
     runAsync(
         m_ioPool, this,
-        [ws, id, version]() -> Expected<PromptTemplate> {
-            auto db = ws.connect();
-            if (!db)
-                return makeError(db.error());
-            try {
-                return templatestore::load(**db, id, version);
-            } catch (const DbError &e) {
-                return makeError(e.message());
-            }
-        },
+        [ws, id, version] { return templatestore::load(ws, id, version); },
         [this, version](const Expected<PromptTemplate> &result) {
             const Expected<PromptTemplate> old = result;
             if (!old) {
@@ -638,26 +603,12 @@ void TemplatesPage::importTemplates()
     runAsync(
         m_ioPool, this,
         [ws, path]() -> QString {
-            QFile f(path);
-            if (!f.open(QIODevice::ReadOnly))
-                return tr("Cannot read %1: %2").arg(path, f.errorString());
-            auto parsed = templatestore::parseImport(f.readAll());
-            if (!parsed)
-                return tr("%1: %2").arg(path, parsed.error());
-            auto db = ws.connect();
-            if (!db)
-                return db.error();
+            const auto saved = templatestore::importFile(ws, path);
+            if (!saved)
+                return saved.error();
             QStringList done;
-            try {
-                for (const PromptTemplate &t : parsed.value()) {
-                    auto v = templatestore::save(**db, t, tr("imported from %1").arg(QFileInfo(path).fileName()));
-                    if (!v)
-                        return tr("%1: template %2: %3").arg(path, t.id, v.error());
-                    done << tr("%1 (version %2)").arg(t.id).arg(v.value());
-                }
-            } catch (const DbError &e) {
-                return e.message();
-            }
+            for (const auto &[id, version] : saved.value())
+                done << tr("%1 (version %2)").arg(id).arg(version);
             return tr("Imported: %1").arg(done.join(QStringLiteral(", ")));
         },
         [this](const QString &result) {
@@ -676,22 +627,7 @@ void TemplatesPage::exportTemplates()
     const Workspace ws = m_ws;
     runAsync(
         m_ioPool, this,
-        [ws, path]() -> QString {
-            auto db = ws.connect();
-            if (!db)
-                return db.error();
-            try {
-                QFile f(path);
-                if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
-                    return tr("Cannot write %1: %2").arg(path, f.errorString());
-                f.write(QJsonDocument(templatestore::exportJson(templatestore::list(**db))).toJson());
-                if (!f.flush())
-                    return tr("Cannot write %1: %2").arg(path, f.errorString());
-            } catch (const DbError &e) {
-                return e.message();
-            }
-            return {};
-        },
+        [ws, path] { return templatestore::exportFile(ws, path).error(); },
         [this](const QString &result) {
             if (!result.isEmpty())
                 QMessageBox::warning(this, tr("Export templates"), result);
