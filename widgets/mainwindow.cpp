@@ -93,6 +93,14 @@ MainWindow::MainWindow(JobManager *jobs, QWidget *parent)
 
     // A finished job is logged, and written to the workspace's history by the backend.
     connect(jobs, &JobManager::jobFinished, this, [this](const JobInfo &info) {
+        if (info.id == m_probeJob) {
+            m_probeJob = 0;
+            if (const std::optional<ComputeInfo> probe = jobResult<ComputeInfo>(info))
+                showDevice(*probe);
+            else
+                m_deviceLabel->setText(tr("Device: %1").arg(info.error));
+            return;
+        }
         if (info.interactive)
             return;
         if (info.state == JobState::Failed)
@@ -304,17 +312,18 @@ void MainWindow::showAbout()
 
 void MainWindow::probeDevice()
 {
-    runAsync(
-        &m_ioPool, this, [] { return probeCompute(); },
-        [this](const ComputeInfo &info) {
-            m_cudaAvailable = info.cudaAvailable;
-            const QString text = describeDevice(m_settings.computeDevice, info);
-            m_deviceLabel->setText(tr("Device: %1").arg(text));
-            m_deviceLabel->setToolTip(
-                tr("LibTorch %1; CUDA %2")
-                    .arg(info.torchVersion, info.cudaAvailable ? tr("available") : tr("not available")));
-            Q_EMIT deviceProbed(text);
-        });
+    if (!m_probeJob)
+        m_probeJob = m_jobs->submit(makeComputeProbeJob());
+}
+
+void MainWindow::showDevice(const ComputeInfo &info)
+{
+    m_cudaAvailable = info.cudaAvailable;
+    const QString text = describeDevice(m_settings.computeDevice, info);
+    m_deviceLabel->setText(tr("Device: %1").arg(text));
+    m_deviceLabel->setToolTip(
+        tr("LibTorch %1; CUDA %2").arg(info.torchVersion, info.cudaAvailable ? tr("available") : tr("not available")));
+    Q_EMIT deviceProbed(text);
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)
