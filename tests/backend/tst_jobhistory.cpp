@@ -53,8 +53,9 @@ void TestJobHistory::recorderWritesListedJobsInFinishingOrder()
     QCOMPARE(history.size(), 2);
     // Newest first, in the order the jobs finished (the interactive one and the one before the
     // workspace was set are not there).
-    QCOMPARE((QStringList{history.at(0).kind, history.at(1).kind}),
-             finishedKinds.mid(0, finishedKinds.size() - 1).filter(QRegularExpression(QStringLiteral("^(export|check)$"))));
+    QCOMPARE(
+        (QStringList{history.at(0).kind, history.at(1).kind}),
+        finishedKinds.mid(0, finishedKinds.size() - 1).filter(QRegularExpression(QStringLiteral("^(export|check)$"))));
     for (const JobInfo &h : history) {
         if (h.kind == QLatin1String("check")) {
             QCOMPARE(h.state, JobState::Failed);
