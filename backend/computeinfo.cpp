@@ -19,6 +19,17 @@ ComputeInfo probeCompute()
     return out;
 }
 
+JobSpec makeComputeProbeJob()
+{
+    JobSpec spec;
+    spec.kind = QStringLiteral("compute.probe");
+    spec.title = QCoreApplication::translate("ef::Compute", "Probe the compute device");
+    spec.heavy = true; // LibTorch: on the compute lock, with the worker's torch setup
+    spec.interactive = true;
+    spec.body = [](JobContext &ctx) { ctx.setResult(probeCompute()); };
+    return spec;
+}
+
 QString resolveDevice(const QString &setting, const ComputeInfo &info)
 {
     if (setting == QLatin1String("cpu"))

@@ -4,6 +4,8 @@
 
 #include <QString>
 
+#include "backend/jobs.h"
+
 namespace ef {
 
 struct ComputeInfo
@@ -16,6 +18,9 @@ struct ComputeInfo
 
 // Probes LibTorch (initialises CUDA when present: call it off the GUI thread).
 ComputeInfo probeCompute();
+// The probe as an interactive job on the compute lock (kind "compute.probe"), for a view.
+// Result: ComputeInfo.
+JobSpec makeComputeProbeJob();
 
 // The device work runs on, from the user's setting ("auto", "cpu", "cuda") and the probe:
 // "cuda" only when asked for (or automatic) and available, else "cpu".
@@ -25,3 +30,5 @@ QString resolveDevice(const QString &setting, const ComputeInfo &info);
 QString describeDevice(const QString &setting, const ComputeInfo &info);
 
 } // namespace ef
+
+Q_DECLARE_METATYPE(ef::ComputeInfo)

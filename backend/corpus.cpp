@@ -2,10 +2,7 @@
 // Corpora: import, export, BM25 search and evaluation.
 #include "backend/corpus.h"
 
-#include "backend/dense.h"
-
 #include <QCoreApplication>
-#include <QDateTime>
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
@@ -17,6 +14,7 @@
 #include <QStringDecoder>
 
 #include "backend/database.h"
+#include "backend/timestamp.h"
 #include "backend/fts.h"
 #include "backend/jobs.h"
 
@@ -283,7 +281,7 @@ Expected<CorpusInfo> importCorpus(Database &db, const CorpusImport &o, const Cor
         db.prepare(QStringLiteral("INSERT INTO corpora(name, source, created_at) VALUES (?, ?, ?)"))
             .bind(1, o.name)
             .bind(2, kind + QLatin1Char(':') + QFileInfo(o.path).absoluteFilePath())
-            .bind(3, QDateTime::currentDateTimeUtc().toString(Qt::ISODate))
+            .bind(3, isoNow())
             .run();
         const qint64 id = db.lastInsertRowId();
         Importer imp(db, id, progress);
@@ -315,6 +313,35 @@ QList<CorpusInfo> listCorpora(Database &db)
     while (st.step())
         out << readInfo(db, st);
     return out;
+}
+
+Expected<QList<CorpusInfo>> listCorpora(const Workspace &ws)
+{
+    auto db = ws.connect();
+    if (!db)
+        return makeError(db.error());
+    try {
+        return listCorpora(**db);
+    } catch (const DbError &e) {
+        return makeError(e.message());
+    }
+}
+
+Expected<QStringList> corpusQueryTexts(const Workspace &ws, qint64 corpusId, int limit)
+{
+    auto db = ws.connect();
+    if (!db)
+        return makeError(db.error());
+    try {
+        QStringList texts;
+        Statement st = (*db)->prepare(QStringLiteral("SELECT text FROM queries WHERE corpus_id = ? ORDER BY id LIMIT ?"));
+        st.bind(1, corpusId).bind(2, limit);
+        while (st.step())
+            texts << st.columnText(0);
+        return texts;
+    } catch (const DbError &e) {
+        return makeError(e.message());
+    }
 }
 
 Expected<CorpusInfo> findCorpus(Database &db, const QString &name)
@@ -407,12 +434,6 @@ QString markSnippet(const QString &snippet, const QString &open, const QString &
     QString s = snippet;
     s.replace(QChar(1), open).replace(QChar(2), close);
     return s;
-}
-
-Expected<EvalResult> evaluateBm25(Database &db, const CorpusInfo &corpus, const QString &split, bool ignoreSelf,
-                                  const CorpusProgress &progress)
-{
-    return evaluate(db, corpus, split, ignoreSelf, SearchOptions{}, nullptr, progress);
 }
 
 } // namespace ef

@@ -18,6 +18,7 @@
 
 #include "backend/expected.h"
 #include "backend/metrics.h"
+#include "backend/workspace.h"
 
 namespace ef {
 
@@ -51,6 +52,10 @@ using CorpusProgress = std::function<bool(qint64 done, const QString &what)>;
 
 Expected<CorpusInfo> importCorpus(Database &db, const CorpusImport &options, const CorpusProgress &progress = {});
 QList<CorpusInfo> listCorpora(Database &db);
+// The same through a new connection (for a view's I/O task); never throws.
+Expected<QList<CorpusInfo>> listCorpora(const Workspace &ws);
+// The texts of a corpus's first `limit` queries, in import order (a view's list of examples).
+Expected<QStringList> corpusQueryTexts(const Workspace &ws, qint64 corpusId, int limit);
 Expected<CorpusInfo> findCorpus(Database &db, const QString &name);
 // Writes corpus.jsonl, queries.jsonl and qrels/<split>.tsv into outDir.
 Status exportBeir(Database &db, const QString &name, const QString &outDir);
@@ -75,9 +80,5 @@ struct EvalResult
     metrics::Summary summary;
     QList<metrics::QueryScores> perQuery;
 };
-// BM25 over every query of split that has relevant documents; the result is stored in the
-// workspace (eval_results) with its settings.
-Expected<EvalResult> evaluateBm25(Database &db, const CorpusInfo &corpus, const QString &split, bool ignoreSelf,
-                                  const CorpusProgress &progress = {});
 
 } // namespace ef

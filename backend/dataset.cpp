@@ -3,12 +3,13 @@
 #include "backend/dataset.h"
 
 #include <QCoreApplication>
-#include <QDateTime>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QSaveFile>
 
 #include "backend/database.h"
+#include "backend/timestamp.h"
 #include "backend/generation.h"
 #include "backend/sampler.h"
 #include "backend/templates.h"
@@ -150,7 +151,7 @@ Expected<qint64> importDemoExamples(Database &db, const QString &path)
         "dedup_key, template_id, template_version, placeholders, raw_response, source, created_at) "
         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,'demo',?)"));
     Statement dup = db.prepare(QStringLiteral("SELECT 1 FROM examples WHERE dedup_key=? AND status='valid'"));
-    const QString now = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
+    const QString now = isoNow();
     qint64 n = 0;
     int lineNo = 0;
     while (!f.atEnd()) {
@@ -212,6 +213,24 @@ Expected<qint64> importDemoExamples(const Workspace &workspace, const QString &p
     } catch (const DbError &e) {
         return makeError(e.message());
     }
+}
+
+JobSpec makeExportJob(const Workspace &workspace, const ExportOptions &options)
+{
+    JobSpec spec;
+    spec.kind = QStringLiteral("dataset.export");
+    spec.title = QCoreApplication::translate("ef::Dataset", "Export %1 to %2").arg(options.format, QFileInfo(options.path).fileName());
+    spec.handle = options.path;
+    spec.body = [workspace, options](JobContext &ctx) {
+        const auto db = ctx.take(workspace.connect());
+        ctx.setMessage(QCoreApplication::translate("ef::Dataset", "writing %1").arg(options.path));
+        const ExportSummary summary = ctx.take(exportDataset(*db, options));
+        ctx.setTotal(summary.train + summary.validation);
+        ctx.setProgress(summary.train + summary.validation,
+                        QCoreApplication::translate("ef::Dataset", "%1 train, %2 validation records").arg(summary.train).arg(summary.validation));
+        ctx.setResult(summary);
+    };
+    return spec;
 }
 
 } // namespace ef

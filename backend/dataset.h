@@ -9,6 +9,7 @@
 #include <QString>
 
 #include "backend/expected.h"
+#include "backend/jobs.h"
 #include "backend/workspace.h"
 
 namespace ef {
@@ -48,6 +49,10 @@ struct ExportSummary
 // with the anchor as "Instruct: {instruction}\nQuery: {query}" (paper §4).
 Expected<ExportSummary> exportDataset(Database &db, const ExportOptions &options);
 
+// A JobManager job (kind "dataset.export", handle: the output path) that runs exportDataset
+// over a connection of its own. Result: ExportSummary.
+JobSpec makeExportJob(const Workspace &workspace, const ExportOptions &options);
+
 // Loads demo content (one JSON object per line: family, language, instruction, query,
 // positive, negative|null, status, invalid_reason, raw_response, template, placeholders)
 // into the examples table, in one transaction. Returns the number of rows loaded.
@@ -57,3 +62,5 @@ Expected<qint64> importDemoExamples(Database &db, const QString &path);
 Expected<qint64> importDemoExamples(const Workspace &workspace, const QString &path = QStringLiteral(":/demo/examples.jsonl"));
 
 } // namespace ef
+
+Q_DECLARE_METATYPE(ef::ExportSummary)

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The resumable synthesis pipeline and prompt previews.
+// The resumable synthesis pipeline and the generation job.
 #include "backend/generation.h"
 
 #include <cmath>
@@ -7,11 +7,9 @@
 
 #include <QCoreApplication>
 #include <QCryptographicHash>
-#include <QDateTime>
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QHash>
-#include <QJsonArray>
 #include <QJsonDocument>
 #include <QTimer>
 
@@ -19,18 +17,12 @@
 #include "backend/llmclient.h"
 #include "backend/llmparse.h"
 #include "backend/templates.h"
+#include "backend/timestamp.h"
 
 namespace ef {
 
 namespace {
 
-
-QString nowIso()
-{
-    return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
-}
-
-// SQLite binds a null QString as NULL; NOT NULL text columns get "" instead.
 QString nn(const QString &s)
 {
     return s.isNull() ? QStringLiteral("") : s;
@@ -47,85 +39,6 @@ QJsonObject valuesJson(const QMap<QString, QString> &values)
     for (auto it = values.cbegin(); it != values.cend(); ++it)
         o.insert(it.key(), it.value());
     return o;
-}
-
-QJsonObject profileJson(const EndpointProfile &p)
-{
-    return QJsonObject{{QStringLiteral("name"), p.name},
-                       {QStringLiteral("base_url"), p.baseUrl},
-                       {QStringLiteral("model"), p.model},
-                       {QStringLiteral("api_key_env"), p.apiKeyEnv},
-                       {QStringLiteral("kind"), p.kind},
-                       {QStringLiteral("azure_deployment"), p.azureDeployment},
-                       {QStringLiteral("azure_api_version"), p.azureApiVersion},
-                       {QStringLiteral("temperature"), p.temperature},
-                       {QStringLiteral("top_p"), p.topP},
-                       {QStringLiteral("max_tokens"), p.maxTokens},
-                       {QStringLiteral("seed"), p.seed},
-                       {QStringLiteral("json_response_format"), p.jsonResponseFormat},
-                       {QStringLiteral("timeout_ms"), p.timeoutMs},
-                       {QStringLiteral("max_retries"), p.maxRetries},
-                       {QStringLiteral("backoff_base_ms"), p.backoffBaseMs},
-                       {QStringLiteral("backoff_max_ms"), p.backoffMaxMs},
-                       {QStringLiteral("max_in_flight"), p.maxInFlight},
-                       {QStringLiteral("input_price_per_mtok"), p.inputPricePerMTok},
-                       {QStringLiteral("output_price_per_mtok"), p.outputPricePerMTok}};
-}
-
-EndpointProfile profileFromJson(const QJsonObject &o)
-{
-    EndpointProfile p;
-    p.name = o.value(QStringLiteral("name")).toString();
-    p.baseUrl = o.value(QStringLiteral("base_url")).toString();
-    p.model = o.value(QStringLiteral("model")).toString();
-    p.apiKeyEnv = o.value(QStringLiteral("api_key_env")).toString();
-    p.kind = o.value(QStringLiteral("kind")).toString(p.kind);
-    p.azureDeployment = o.value(QStringLiteral("azure_deployment")).toString();
-    p.azureApiVersion = o.value(QStringLiteral("azure_api_version")).toString(p.azureApiVersion);
-    p.temperature = o.value(QStringLiteral("temperature")).toDouble(p.temperature);
-    p.topP = o.value(QStringLiteral("top_p")).toDouble(p.topP);
-    p.maxTokens = o.value(QStringLiteral("max_tokens")).toInt(p.maxTokens);
-    p.seed = o.value(QStringLiteral("seed")).toInteger(p.seed);
-    p.jsonResponseFormat = o.value(QStringLiteral("json_response_format")).toBool(p.jsonResponseFormat);
-    p.timeoutMs = o.value(QStringLiteral("timeout_ms")).toInt(p.timeoutMs);
-    p.maxRetries = o.value(QStringLiteral("max_retries")).toInt(p.maxRetries);
-    p.backoffBaseMs = o.value(QStringLiteral("backoff_base_ms")).toInt(p.backoffBaseMs);
-    p.backoffMaxMs = o.value(QStringLiteral("backoff_max_ms")).toInt(p.backoffMaxMs);
-    p.maxInFlight = o.value(QStringLiteral("max_in_flight")).toInt(p.maxInFlight);
-    p.inputPricePerMTok = o.value(QStringLiteral("input_price_per_mtok")).toDouble(p.inputPricePerMTok);
-    p.outputPricePerMTok = o.value(QStringLiteral("output_price_per_mtok")).toDouble(p.outputPricePerMTok);
-    return p;
-}
-
-QJsonArray toArray(const QStringList &l)
-{
-    QJsonArray a;
-    for (const QString &s : l)
-        a.append(s);
-    return a;
-}
-
-QStringList toStringList(const QJsonValue &v)
-{
-    QStringList out;
-    for (const QJsonValue &x : v.toArray())
-        out << x.toString();
-    return out;
-}
-
-// The generate (or brainstorm) template of a family: "<family>.<step>" if present, else the
-// first template with that family and step.
-const PromptTemplate *findTemplate(const QList<PromptTemplate> &all, const QString &family, const QString &step)
-{
-    const QString id = family + QLatin1Char('.') + step;
-    const PromptTemplate *fallback = nullptr;
-    for (const PromptTemplate &t : all) {
-        if (t.id == id)
-            return &t;
-        if (!fallback && t.family == family && t.step == step)
-            fallback = &t;
-    }
-    return fallback;
 }
 
 GenerationCounters readCounters(Database &db, qint64 runId)
@@ -182,81 +95,6 @@ GenerationCounters readCounters(Database &db, qint64 runId)
 
 } // namespace
 
-// ---- configuration ----
-
-QJsonObject GenerationConfig::toJson() const
-{
-    QJsonObject weights;
-    for (auto it = sampler.weights.cbegin(); it != sampler.weights.cend(); ++it)
-        weights.insert(it.key(), it.value());
-    return QJsonObject{{QStringLiteral("examples"), examples},
-                       {QStringLiteral("families"), toArray(families)},
-                       {QStringLiteral("languages"), toArray(sampler.languages)},
-                       {QStringLiteral("language_weighting"), sampler.scheme},
-                       {QStringLiteral("language_weights"), weights},
-                       {QStringLiteral("seed"), QString::number(seed)},
-                       {QStringLiteral("concurrency"), concurrency},
-                       {QStringLiteral("brainstorms_per_family"), brainstormsPerFamily},
-                       {QStringLiteral("endpoint"), profileJson(endpoint)}};
-}
-
-Expected<GenerationConfig> GenerationConfig::fromJson(const QJsonObject &o)
-{
-    GenerationConfig c;
-    c.examples = o.value(QStringLiteral("examples")).toInt();
-    c.families = toStringList(o.value(QStringLiteral("families")));
-    c.sampler.languages = toStringList(o.value(QStringLiteral("languages")));
-    c.sampler.scheme = o.value(QStringLiteral("language_weighting")).toString(QStringLiteral("ose"));
-    const QJsonObject w = o.value(QStringLiteral("language_weights")).toObject();
-    for (auto it = w.begin(); it != w.end(); ++it)
-        c.sampler.weights.insert(it.key(), it.value().toDouble());
-    c.seed = o.value(QStringLiteral("seed")).toString().toULongLong();
-    c.concurrency = o.value(QStringLiteral("concurrency")).toInt(8);
-    c.brainstormsPerFamily = o.value(QStringLiteral("brainstorms_per_family")).toInt();
-    c.endpoint = profileFromJson(o.value(QStringLiteral("endpoint")).toObject());
-    for (const QString &f : std::as_const(c.families))
-        if (!taskFamilies().contains(f))
-            return makeError(QCoreApplication::translate("ef::Generation", "unknown task family '%1' (expected one of %2)").arg(f, taskFamilies().join(QStringLiteral(", "))));
-    if (c.examples < 0)
-        return makeError(QCoreApplication::translate("ef::Generation", "the number of examples must not be negative"));
-    return c;
-}
-
-QMap<QString, int> GenerationConfig::examplesPerFamily() const
-{
-    const QStringList fams = families.isEmpty() ? taskFamilies() : families;
-    QMap<QString, int> out;
-    const int n = static_cast<int>(fams.size());
-    for (int i = 0; i < n; ++i)
-        out.insert(fams.at(i), examples / n + (i < examples % n ? 1 : 0));
-    return out;
-}
-
-QJsonObject GenerationCounters::toJson() const
-{
-    QJsonObject reasons, failures;
-    for (auto it = invalidReasons.cbegin(); it != invalidReasons.cend(); ++it)
-        reasons.insert(it.key(), it.value());
-    for (auto it = failuresByKind.cbegin(); it != failuresByKind.cend(); ++it)
-        failures.insert(it.key(), it.value());
-    return QJsonObject{{QStringLiteral("requests"), requestsTotal},
-                       {QStringLiteral("pending"), pending},
-                       {QStringLiteral("in_flight"), inFlight},
-                       {QStringLiteral("done"), done},
-                       {QStringLiteral("failed"), failed},
-                       {QStringLiteral("valid"), valid},
-                       {QStringLiteral("invalid"), invalid},
-                       {QStringLiteral("duplicate"), duplicate},
-                       {QStringLiteral("tasks"), tasks},
-                       {QStringLiteral("invalid_reasons"), reasons},
-                       {QStringLiteral("failures"), failures},
-                       {QStringLiteral("prompt_tokens"), promptTokens},
-                       {QStringLiteral("completion_tokens"), completionTokens},
-                       {QStringLiteral("cost"), cost},
-                       {QStringLiteral("requests_per_second"), requestsPerSecond},
-                       {QStringLiteral("eta_ms"), etaMs}};
-}
-
 // ---- parsing an example ----
 
 ExampleFields extractExample(const PromptTemplate &t, const QString &task, const QString &reply)
@@ -284,7 +122,6 @@ QString dedupKey(const QString &family, const QString &query, const QString &pos
     h.addData((family + QChar(0x1f) + query + QChar(0x1f) + positive).toUtf8());
     return QString::fromLatin1(h.result().toHex());
 }
-
 // ---- runs ----
 
 Expected<qint64> GenerationPipeline::createRunImpl(const GenerationConfig &config)
@@ -304,13 +141,13 @@ Expected<qint64> GenerationPipeline::createRunImpl(const GenerationConfig &confi
     for (auto it = perFamily.cbegin(); it != perFamily.cend(); ++it) {
         if (it.value() == 0)
             continue;
-        const PromptTemplate *gen = findTemplate(all, it.key(), QStringLiteral("generate"));
+        const PromptTemplate *gen = findFamilyTemplate(all, it.key(), QStringLiteral("generate"));
         if (!gen)
             return makeError(QCoreApplication::translate("ef::Generation", "the workspace has no generate template for family '%1'").arg(it.key()));
         if (hasErrors(validateTemplate(*gen)))
             return makeError(QCoreApplication::translate("ef::Generation", "template '%1' has errors; run 'templates validate'").arg(gen->id));
         if (isAsymmetricFamily(it.key())) {
-            const PromptTemplate *bs = findTemplate(all, it.key(), QStringLiteral("brainstorm"));
+            const PromptTemplate *bs = findFamilyTemplate(all, it.key(), QStringLiteral("brainstorm"));
             if (!bs)
                 return makeError(QCoreApplication::translate("ef::Generation", "the workspace has no brainstorm template for family '%1'").arg(it.key()));
             if (hasErrors(validateTemplate(*bs)))
@@ -320,7 +157,7 @@ Expected<qint64> GenerationPipeline::createRunImpl(const GenerationConfig &confi
     Transaction tx(**db);
     (*db)->prepare(QStringLiteral("INSERT INTO gen_runs(config, state, created_at) VALUES (?, 'running', ?)"))
         .bind(1, toJsonText(config.toJson()))
-        .bind(2, nowIso())
+        .bind(2, isoNow())
         .run();
     const qint64 id = (*db)->lastInsertRowId();
     tx.commit();
@@ -338,7 +175,7 @@ Expected<qint64> GenerationPipeline::latestUnfinishedRun()
     return id;
 }
 
-Expected<RunInfo> GenerationPipeline::runInfo(qint64 runId)
+Expected<GenerationRun> GenerationPipeline::runInfo(qint64 runId)
 {
     auto db = m_workspace.connect();
     if (!db)
@@ -347,7 +184,7 @@ Expected<RunInfo> GenerationPipeline::runInfo(qint64 runId)
     st.bind(1, runId);
     if (!st.step())
         return makeError(QCoreApplication::translate("ef::Generation", "there is no generation run %1").arg(runId));
-    RunInfo info;
+    GenerationRun info;
     info.id = runId;
     auto cfg = GenerationConfig::fromJson(QJsonDocument::fromJson(st.columnText(0).toUtf8()).object());
     if (!cfg)
@@ -361,9 +198,9 @@ Expected<RunInfo> GenerationPipeline::runInfo(qint64 runId)
     return info;
 }
 
-QList<RunInfo> GenerationPipeline::runs()
+QList<GenerationRun> GenerationPipeline::runs()
 {
-    QList<RunInfo> out;
+    QList<GenerationRun> out;
     QList<qint64> ids;
     {
         auto db = m_workspace.connect();
@@ -380,7 +217,6 @@ QList<RunInfo> GenerationPipeline::runs()
     }
     return out;
 }
-
 namespace {
 
 // Everything one run needs while it is going; lives on the calling thread.
@@ -403,13 +239,13 @@ public:
             const int n = it.value();
             if (n <= 0 || countRequests(family, QStringLiteral("generate")) > 0)
                 continue;
-            const PromptTemplate *gen = findTemplate(m_templates, family, QStringLiteral("generate"));
+            const PromptTemplate *gen = findFamilyTemplate(m_templates, family, QStringLiteral("generate"));
             if (!gen)
                 return makeError(QCoreApplication::translate("ef::Generation", "the workspace has no generate template for family '%1'").arg(family));
             const quint64 famIndex = static_cast<quint64>(taskFamilies().indexOf(family));
             QStringList tasks;
             if (isAsymmetricFamily(family)) {
-                const PromptTemplate *bs = findTemplate(m_templates, family, QStringLiteral("brainstorm"));
+                const PromptTemplate *bs = findFamilyTemplate(m_templates, family, QStringLiteral("brainstorm"));
                 if (!bs)
                     return makeError(QCoreApplication::translate("ef::Generation", "the workspace has no brainstorm template for family '%1'").arg(family));
                 const qint64 planned = countRequests(family, QStringLiteral("brainstorm"));
@@ -476,7 +312,7 @@ public:
                           st.columnText(2),
                           QStringLiteral("ef-%1-%2").arg(m_runId).arg(st.columnInt(1))});
         Statement up = m_db.prepare(QStringLiteral("UPDATE gen_requests SET state='in_flight', sent_at=?, sends=sends+1 WHERE id=?"));
-        const QString now = nowIso();
+        const QString now = isoNow();
         for (const LlmCall &c : std::as_const(calls)) {
             up.bind(1, now).bind(2, static_cast<qint64>(c.id)).run();
             up.reset();
@@ -508,7 +344,7 @@ private:
         const QString kind = st.columnText(0), family = st.columnText(1), templateId = st.columnText(2);
         const qint64 templateVersion = st.columnInt(3);
         const QString language = st.columnText(4), placeholders = st.columnText(5), task = st.columnText(6), prompt = st.columnText(7);
-        const QString now = nowIso();
+        const QString now = isoNow();
         m_db.prepare(QStringLiteral("UPDATE gen_requests SET state=?, attempts=attempts+?, http_status=?, error=?, raw_response=?, "
                                     "prompt_tokens=?, completion_tokens=?, latency_ms=?, finished_at=? WHERE id=?"))
             .bind(1, r.ok ? QStringLiteral("done") : QStringLiteral("failed"))
@@ -559,7 +395,7 @@ public:
     void finish(const QString &state)
     {
         Transaction tx(m_db);
-        m_db.prepare(QStringLiteral("UPDATE gen_runs SET state=?, finished_at=? WHERE id=?")).bind(1, state).bind(2, nowIso()).bind(3, m_runId).run();
+        m_db.prepare(QStringLiteral("UPDATE gen_runs SET state=?, finished_at=? WHERE id=?")).bind(1, state).bind(2, isoNow()).bind(3, m_runId).run();
         tx.commit();
     }
 
@@ -583,7 +419,7 @@ private:
         m_db.prepare(QStringLiteral("INSERT INTO gen_requests(run_id, seq, kind, family, template_id, template_version, language, "
                                     "placeholders, task, prompt, state, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,'pending',?)"))
             .bind(1, m_runId).bind(2, seq).bind(3, kind).bind(4, family).bind(5, t.id).bind(6, t.version)
-            .bind(7, nn(language)).bind(8, toJsonText(valuesJson(values))).bind(9, nn(task)).bind(10, prompt).bind(11, nowIso())
+            .bind(7, nn(language)).bind(8, toJsonText(valuesJson(values))).bind(9, nn(task)).bind(10, prompt).bind(11, isoNow())
             .run();
     }
 
@@ -624,7 +460,6 @@ private:
 };
 
 } // namespace
-
 Expected<qint64> GenerationPipeline::createRun(const GenerationConfig &config)
 {
     try {
@@ -783,123 +618,85 @@ Expected<GenerationCounters> GenerationPipeline::runImpl(qint64 runId, const QSt
         progress(c);
     return c;
 }
-
 // ---- job ----
 
-JobSpec makeGenerationJob(const Workspace &workspace, qint64 runId, const QString &apiKey)
+JobSpec makeGenerationJob(const GenerationJobRequest &request)
 {
     JobSpec spec;
     spec.kind = QStringLiteral("generate");
-    spec.title = QCoreApplication::translate("ef::Generation", "Generate synthetic examples (run %1)").arg(runId);
-    spec.body = [workspace, runId, apiKey](JobContext &ctx) {
-        GenerationPipeline pipeline(workspace);
-        auto result = pipeline.run(runId, apiKey, [&ctx](const GenerationCounters &c) {
-            ctx.setTotal(c.requestsTotal);
-            ctx.setProgress(c.done + c.failed, QCoreApplication::translate("ef::Generation", "valid %1, invalid %2, duplicate %3, failed %4")
-                                                   .arg(c.valid).arg(c.invalid).arg(c.duplicate).arg(c.failed));
-            return !ctx.cancelRequested();
-        });
-        if (!result)
-            throw std::runtime_error(result.error().toStdString());
+    spec.title = QCoreApplication::translate("ef::Generation", "Generate synthetic examples (run %1)").arg(request.runId);
+    spec.handle = request.runId;
+    spec.body = [request](JobContext &ctx) {
+        GenerationPipeline pipeline(request.workspace);
+        QString key;
+        if (request.apiKey) {
+            key = *request.apiKey;
+        } else {
+            const GenerationRun run = ctx.take(pipeline.runInfo(request.runId));
+            QString keyError;
+            key = apikeys::resolve(request.endpoint ? *request.endpoint : run.config.endpoint, &keyError);
+            if (!keyError.isEmpty())
+                ctx.fail(keyError);
+        }
+        qint64 tick = 0;
+        const GenerationCounters counters = ctx.take(pipeline.run(
+            request.runId, key,
+            [&ctx, &tick](const GenerationCounters &c) {
+                ctx.setTotal(c.requestsTotal);
+                ctx.setProgress(c.done + c.failed,
+                                QCoreApplication::translate("ef::Generation", "valid %1, invalid %2, duplicate %3, failed %4")
+                                    .arg(c.valid)
+                                    .arg(c.invalid)
+                                    .arg(c.duplicate)
+                                    .arg(c.failed));
+                ctx.addMetrics(generationMetricsSample(tick++, c));
+                return !ctx.cancelRequested();
+            },
+            request.endpoint ? &*request.endpoint : nullptr));
+        GenerationOutcome outcome;
+        outcome.runId = request.runId;
+        outcome.counters = counters;
+        if (const auto run = pipeline.runInfo(request.runId)) {
+            outcome.state = run->state;
+            outcome.message = run->message;
+        }
+        ctx.setResult(outcome);
         ctx.throwIfCancelled();
-        if (result->failed > 0)
-            throw std::runtime_error(QCoreApplication::translate("ef::Generation", "%1 request(s) failed; resume the run to retry them").arg(result->failed).toStdString());
+        if (outcome.state == QLatin1String("finished"))
+            return;
+        if (counters.failed > 0)
+            ctx.fail(QCoreApplication::translate("ef::Generation", "%1 request(s) failed; resume the run to retry them").arg(counters.failed));
+        ctx.fail(!outcome.message.isEmpty()
+                     ? outcome.message
+                     : QCoreApplication::translate("ef::Generation", "generation run %1 ended as '%2'").arg(request.runId).arg(outcome.state));
     };
     return spec;
 }
 
-// ---- preview ----
-
-Expected<QList<PreviewItem>> renderPreview(Database &db, const QString &family, const QString &language, int n,
-                                           quint64 seed, const QString &templateId)
+Expected<GenerationJobRequest> prepareGeneration(const Workspace &workspace, const GenerationStart &start)
 {
-    if (!taskFamilies().contains(family))
-        return makeError(QCoreApplication::translate("ef::Generation", "unknown task family '%1' (expected one of %2)").arg(family, taskFamilies().join(QStringLiteral(", "))));
-    const QList<PromptTemplate> all = templatestore::list(db);
-    const PromptTemplate *t = nullptr;
-    if (!templateId.isEmpty()) {
-        for (const PromptTemplate &x : all)
-            if (x.id == templateId)
-                t = &x;
-        if (!t)
-            return makeError(QCoreApplication::translate("ef::Generation", "no template '%1' in this workspace").arg(templateId));
-    } else {
-        t = findTemplate(all, family, QStringLiteral("generate"));
-        if (!t)
-            return makeError(QCoreApplication::translate("ef::Generation", "the workspace has no generate template for family '%1'").arg(family));
+    GenerationPipeline pipeline(workspace);
+    GenerationJobRequest request;
+    request.workspace = workspace;
+    if (!start.resume) {
+        auto created = pipeline.createRun(start.config);
+        if (!created)
+            return makeError(created.error());
+        request.runId = created.value();
+        return request;
     }
-    QString code;
-    if (!language.isEmpty()) {
-        const LanguageInfo *l = findLanguage(language);
-        if (!l)
-            return makeError(QCoreApplication::translate("ef::Generation", "unknown language '%1' (use a code of the XLM-R table, e.g. de, zh)").arg(language));
-        code = l->code;
+    request.runId = start.runId;
+    if (request.runId == 0) {
+        auto latest = pipeline.latestUnfinishedRun();
+        if (!latest)
+            return makeError(latest.error());
+        request.runId = latest.value();
     }
-    QStringList tasks;
-    if (t->step == QLatin1String("generate") && isAsymmetricFamily(family)) {
-        Statement st = db.prepare(QStringLiteral("SELECT DISTINCT text FROM gen_tasks WHERE family=? ORDER BY text"));
-        st.bind(1, family);
-        while (st.step())
-            tasks << st.columnText(0);
-        if (tasks.isEmpty()) {
-            Statement ex = db.prepare(QStringLiteral("SELECT DISTINCT instruction FROM examples WHERE family=? AND status='valid' AND instruction != '' ORDER BY instruction"));
-            ex.bind(1, family);
-            while (ex.step())
-                tasks << ex.columnText(0);
-        }
-        if (tasks.isEmpty())
-            tasks = t->exampleTasks;
-        if (tasks.isEmpty())
-            return makeError(QCoreApplication::translate("ef::Generation", "no task to preview family '%1' with: the workspace has none and template '%2' lists no example tasks")
-                                 .arg(family, t->id));
-    }
-    auto sampler = Sampler::create({}, seed);
-    if (!sampler)
-        return makeError(sampler.error());
-    QList<PreviewItem> out;
-    for (int i = 0; i < n; ++i) {
-        sampler->reseed(Sampler::deriveSeed(seed, static_cast<quint64>(taskFamilies().indexOf(family)), static_cast<quint64>(i)));
-        PreviewItem item;
-        item.family = family;
-        item.templateId = t->id;
-        if (!tasks.isEmpty())
-            item.task = tasks.at(sampler->uniformInt(static_cast<int>(tasks.size())));
-        SampledValues sv = sampler->sample(*t, code);
-        item.language = sv.language;
-        item.values = sv.values;
-        if (!item.task.isEmpty())
-            item.values.insert(QStringLiteral("task"), item.task);
-        auto prompt = renderTemplate(t->text, item.values);
-        if (!prompt)
-            return makeError(QCoreApplication::translate("ef::Generation", "template '%1': %2").arg(t->id, prompt.error()));
-        item.prompt = prompt.value();
-        out.append(item);
-    }
-    return out;
-}
-
-void callPreview(QList<PreviewItem> &items, const PromptTemplate &t, const EndpointProfile &endpoint, const QString &apiKey)
-{
-    if (items.isEmpty())
-        return;
-    LlmClient client(endpoint, apiKey);
-    QEventLoop loop;
-    int left = static_cast<int>(items.size());
-    QObject guard;
-    QObject::connect(&client, &LlmClient::finished, &guard, [&](const LlmResult &r) {
-        PreviewItem &item = items[static_cast<int>(r.id)];
-        item.called = true;
-        item.rawResponse = r.content;
-        if (!r.ok)
-            item.error = r.error;
-        else if (t.step == QLatin1String("generate"))
-            item.example = extractExample(t, item.task, r.content);
-        if (--left == 0)
-            loop.quit();
-    }, Qt::QueuedConnection);
-    for (int i = 0; i < items.size(); ++i)
-        client.submit({static_cast<quint64>(i), items.at(i).prompt, QStringLiteral("ef-preview-%1").arg(i)});
-    loop.exec();
+    auto run = pipeline.runInfo(request.runId);
+    if (!run)
+        return makeError(run.error());
+    request.endpoint = start.endpoint;
+    return request;
 }
 
 } // namespace ef

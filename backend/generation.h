@@ -16,16 +16,14 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 
-#include <QJsonObject>
 #include <QList>
-#include <QMap>
 #include <QString>
-#include <QStringList>
 
 #include "backend/expected.h"
+#include "backend/generationconfig.h"
 #include "backend/jobs.h"
-#include "backend/sampler.h"
 #include "backend/settings.h"
 #include "backend/workspace.h"
 
@@ -33,55 +31,6 @@ namespace ef {
 
 class Database;
 struct PromptTemplate;
-
-struct GenerationConfig
-{
-    int examples = 0;             // total generate requests, split evenly over the families
-    QStringList families;         // empty = all six
-    SamplerConfig sampler;        // languages and weighting
-    quint64 seed = 0;
-    int concurrency = 8;          // requests in flight
-    int brainstormsPerFamily = 0; // 0 = one per 20 examples, at least one
-    EndpointProfile endpoint;     // the key is resolved at run time, never stored
-
-    QJsonObject toJson() const;
-    static Expected<GenerationConfig> fromJson(const QJsonObject &o);
-    // Examples of each family (the remainder goes to the first families).
-    QMap<QString, int> examplesPerFamily() const;
-};
-
-struct GenerationCounters
-{
-    qint64 requestsTotal = 0;
-    qint64 pending = 0;
-    qint64 inFlight = 0;
-    qint64 done = 0;
-    qint64 failed = 0;
-    qint64 valid = 0;
-    qint64 invalid = 0;
-    qint64 duplicate = 0;
-    qint64 tasks = 0;
-    QMap<QString, qint64> invalidReasons;
-    QMap<QString, qint64> failuresByKind;
-    qint64 promptTokens = 0;
-    qint64 completionTokens = 0;
-    double cost = 0.0;
-    double requestsPerSecond = 0.0; // this session
-    qint64 etaMs = -1;
-    qint64 sentThisSession = 0;
-    QJsonObject toJson() const;
-};
-
-struct RunInfo
-{
-    qint64 id = 0;
-    QString state;
-    QString message;
-    QString createdAt;
-    QString finishedAt;
-    GenerationConfig config;
-    GenerationCounters counters;
-};
 
 // Parses a valid generate reply into example fields; the reason code when it is not valid.
 struct ExampleFields
@@ -106,8 +55,8 @@ public:
     Expected<qint64> createRun(const GenerationConfig &config);
     // The newest run that is not finished (running, failed or cancelled), or an error.
     Expected<qint64> latestUnfinishedRun();
-    Expected<RunInfo> runInfo(qint64 runId);
-    QList<RunInfo> runs();
+    Expected<GenerationRun> runInfo(qint64 runId);
+    QList<GenerationRun> runs();
 
     // Runs or resumes runId to its end. progress is called about 5 times a second; returning
     // false stops the run (state 'cancelled') after the requests on the wire have come back.
@@ -124,30 +73,45 @@ private:
     Workspace m_workspace;
 };
 
-// A JobManager job (kind "generate") that runs or resumes runId on a worker thread, with
-// progress in requests and cancellation after the requests on the wire have come back.
-JobSpec makeGenerationJob(const Workspace &workspace, qint64 runId, const QString &apiKey);
+// ---- the job (the GUI and the CLI run the same one) ----
 
-struct PreviewItem
+// What a generation job runs: run runId (created or chosen before submitting) to its end.
+struct GenerationJobRequest
 {
-    QString family;
-    QString templateId;
-    QString language;       // code
-    QString task;           // empty for symmetric families
-    QMap<QString, QString> values;
-    QString prompt;
-    // Filled when the prompt was sent:
-    bool called = false;
-    QString rawResponse;
-    QString error;          // transport error
-    ExampleFields example;
+    Workspace workspace;
+    qint64 runId = 0;
+    std::optional<EndpointProfile> endpoint; // replaces the stored endpoint (a new URL, a new key)
+    std::optional<QString> apiKey;           // none: resolved in the job; a refused key file fails it
 };
 
-// Renders n prompts of a family's generate template (or templateId) with the seed. Tasks
-// come from the workspace's task pool, else from the template's example tasks.
-Expected<QList<PreviewItem>> renderPreview(Database &db, const QString &family, const QString &language, int n,
-                                           quint64 seed, const QString &templateId = {});
-// Sends each preview prompt (blocking the calling thread with a local event loop).
-void callPreview(QList<PreviewItem> &items, const PromptTemplate &t, const EndpointProfile &endpoint, const QString &apiKey);
+// How a generation job ended: the run's state ("finished", "failed", "cancelled") and counters.
+// It is the job's result also when the job fails because requests failed.
+struct GenerationOutcome
+{
+    qint64 runId = 0;
+    QString state;
+    QString message; // what the pipeline noted (e.g. a family whose brainstorm found no tasks)
+    GenerationCounters counters;
+};
+
+// A JobManager job (kind "generate", handle: the run id) that runs or resumes the run on a
+// worker thread. Progress counts requests; every counters tick is a metric sample
+// (generationMetricsSample); cancellation stops after the requests on the wire came back. The
+// job succeeds only when the run ends "finished"; failed requests fail it with the count.
+JobSpec makeGenerationJob(const GenerationJobRequest &request);
+
+// Starting or resuming from a view: which run, and with which endpoint.
+struct GenerationStart
+{
+    bool resume = false;
+    GenerationConfig config;                 // a new run's configuration
+    qint64 runId = 0;                        // resume: this run; 0: the latest unfinished one
+    std::optional<EndpointProfile> endpoint; // resume: replaces the stored endpoint
+};
+// Creates the new run, or finds the one to resume, and returns the job request for it. Opens
+// its own connection; call it off the GUI thread (a view's I/O pool).
+Expected<GenerationJobRequest> prepareGeneration(const Workspace &workspace, const GenerationStart &start);
 
 } // namespace ef
+
+Q_DECLARE_METATYPE(ef::GenerationOutcome)

@@ -3,15 +3,11 @@
 #include "backend/jobhistory.h"
 
 #include "backend/database.h"
+#include "backend/timestamp.h"
 
 namespace ef {
 
 namespace {
-QString iso(const QDateTime &t)
-{
-    return t.isValid() ? t.toUTC().toString(Qt::ISODateWithMs) : QString();
-}
-
 JobState stateFromName(const QString &name)
 {
     for (JobState s : {JobState::Queued, JobState::Running, JobState::Succeeded, JobState::Failed, JobState::Cancelled})
@@ -28,15 +24,15 @@ void recordJob(Database &db, const JobInfo &info)
         "INSERT INTO jobs(kind, title, state, done, total, message, error, created_at, started_at, finished_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     st.bind(1, info.kind)
-        .bind(2, info.title)
+        .bind(2, info.title.isEmpty() ? info.kind : info.title)
         .bind(3, jobStateName(info.state))
         .bind(4, info.progress.done)
         .bind(5, info.progress.total)
         .bind(6, info.progress.message.isNull() ? QStringLiteral("") : info.progress.message)
         .bind(7, info.error.isNull() ? QStringLiteral("") : info.error)
-        .bind(8, iso(info.createdAt))
-        .bind(9, iso(info.startedAt))
-        .bind(10, iso(info.finishedAt));
+        .bind(8, isoTimestamp(info.createdAt))
+        .bind(9, isoTimestamp(info.startedAt))
+        .bind(10, isoTimestamp(info.finishedAt));
     st.run();
     tx.commit();
 }
@@ -58,12 +54,77 @@ QList<JobInfo> loadJobHistory(Database &db, int limit)
         info.progress.total = st.columnInt(5);
         info.progress.message = st.columnText(6);
         info.error = st.columnText(7);
-        info.createdAt = QDateTime::fromString(st.columnText(8), Qt::ISODateWithMs);
-        info.startedAt = QDateTime::fromString(st.columnText(9), Qt::ISODateWithMs);
-        info.finishedAt = QDateTime::fromString(st.columnText(10), Qt::ISODateWithMs);
+        info.createdAt = parseIsoTimestamp(st.columnText(8));
+        info.startedAt = parseIsoTimestamp(st.columnText(9));
+        info.finishedAt = parseIsoTimestamp(st.columnText(10));
         out.append(info);
     }
     return out;
+}
+
+Expected<QList<JobInfo>> loadJobHistory(const Workspace &ws, int limit)
+{
+    auto db = ws.connect();
+    if (!db)
+        return makeError(db.error());
+    try {
+        return loadJobHistory(**db, limit);
+    } catch (const DbError &e) {
+        return makeError(e.message());
+    }
+}
+
+// ---- JobHistoryRecorder ----
+
+JobHistoryRecorder::JobHistoryRecorder(JobManager *jobs, QObject *parent) : QObject(parent)
+{
+    m_writer.setMaxThreadCount(1);
+    m_writer.setObjectName(QStringLiteral("ef-job-history"));
+    connect(jobs, &JobManager::jobFinished, this, &JobHistoryRecorder::record);
+}
+
+JobHistoryRecorder::~JobHistoryRecorder()
+{
+    m_writer.waitForDone();
+}
+
+void JobHistoryRecorder::setWorkspace(const Workspace &workspace)
+{
+    m_workspace = workspace;
+}
+
+void JobHistoryRecorder::waitForWrites()
+{
+    m_writer.waitForDone();
+}
+
+void JobHistoryRecorder::record(const JobInfo &info)
+{
+    if (info.interactive || !m_workspace.isValid())
+        return;
+    const Workspace ws = m_workspace;
+    m_writer.start([this, ws, info] {
+        QString error;
+        if (auto db = ws.connect()) {
+            try {
+                recordJob(**db, info);
+            } catch (const DbError &e) {
+                error = e.message();
+            }
+        } else {
+            error = db.error();
+        }
+        // Queued to this object: dropped if it is gone by then.
+        QMetaObject::invokeMethod(
+            this,
+            [this, info, error] {
+                if (error.isEmpty())
+                    Q_EMIT recorded(info);
+                else
+                    Q_EMIT recordFailed(info, error);
+            },
+            Qt::QueuedConnection);
+    });
 }
 
 } // namespace ef

@@ -3,7 +3,9 @@
 #include "backend/jobs.h"
 
 #include <QCoreApplication>
+#include <QMutex>
 #include <QThread>
+#include <QTimer>
 
 #include "models/compute.h"
 
@@ -52,10 +54,23 @@ bool isFinished(JobState state)
     return state == JobState::Succeeded || state == JobState::Failed || state == JobState::Cancelled;
 }
 
+// What a running body shares with the manager: its metric samples not yet delivered and
+// its result. Written by the worker, read by the manager, both under the mutex.
+namespace detail {
+struct JobShared
+{
+    QMutex mutex;
+    QList<MetricSample> metrics;
+    bool wakeQueued = false; // the manager has been told there are samples to deliver
+    QVariant result;
+};
+} // namespace detail
+
 // ---- JobContext ----
 
-JobContext::JobContext(JobManager *manager, quint64 id, std::shared_ptr<std::atomic_bool> cancel)
-    : m_manager(manager), m_id(id), m_cancel(std::move(cancel))
+JobContext::JobContext(JobManager *manager, quint64 id, std::shared_ptr<std::atomic_bool> cancel,
+                       std::shared_ptr<detail::JobShared> shared)
+    : m_manager(manager), m_id(id), m_cancel(std::move(cancel)), m_shared(std::move(shared))
 {
     m_clock.start();
 }
@@ -66,10 +81,17 @@ void JobContext::throwIfCancelled() const
         throw JobCancelled();
 }
 
+void JobContext::fail(const QString &message) const
+{
+    throw std::runtime_error(message.toStdString());
+}
+
 void JobContext::setTotal(qint64 total)
 {
     m_progress.total = total;
+    const qint64 last = m_lastEmitMs;
     publish(true);
+    m_lastEmitMs = last; // the first unit of work after it is not throttled away
 }
 
 void JobContext::setProgress(qint64 done, const QString &message)
@@ -84,6 +106,35 @@ void JobContext::setMessage(const QString &message)
 {
     m_progress.message = message;
     publish(true);
+}
+
+void JobContext::addMetrics(qint64 step, const QMap<QString, double> &values)
+{
+    addMetrics(MetricSample{step, 0, values});
+}
+
+void JobContext::addMetrics(const MetricSample &sample)
+{
+    bool wake = false;
+    {
+        QMutexLocker lock(&m_shared->mutex);
+        m_shared->metrics.append(sample);
+        if (m_shared->metrics.constLast().wallMs == 0)
+            m_shared->metrics.last().wallMs = m_clock.elapsed();
+        wake = !std::exchange(m_shared->wakeQueued, true);
+    }
+    if (wake) {
+        JobManager *manager = m_manager;
+        const quint64 id = m_id;
+        QMetaObject::invokeMethod(
+            manager, [manager, id] { manager->onMetricsPending(id); }, Qt::QueuedConnection);
+    }
+}
+
+void JobContext::setResultVariant(const QVariant &result)
+{
+    QMutexLocker lock(&m_shared->mutex);
+    m_shared->result = result;
 }
 
 void JobContext::publish(bool force)
@@ -112,6 +163,9 @@ struct JobManager::Entry
     JobSpec spec;
     JobInfo info;
     std::shared_ptr<std::atomic_bool> cancel = std::make_shared<std::atomic_bool>(false);
+    std::shared_ptr<detail::JobShared> shared = std::make_shared<detail::JobShared>();
+    qint64 lastMetricsFlushMs = -1000000; // on the manager's clock
+    bool metricsFlushScheduled = false;
 };
 
 JobManager::JobManager(QObject *parent, int maxParallel) : QObject(parent), m_maxParallel(std::max(1, maxParallel))
@@ -119,8 +173,11 @@ JobManager::JobManager(QObject *parent, int maxParallel) : QObject(parent), m_ma
     qRegisterMetaType<ef::JobInfo>();
     qRegisterMetaType<ef::JobProgress>();
     qRegisterMetaType<ef::JobState>();
+    qRegisterMetaType<ef::MetricSample>();
+    qRegisterMetaType<QList<ef::MetricSample>>();
     m_pool.setMaxThreadCount(m_maxParallel);
     m_pool.setObjectName(QStringLiteral("ef-jobs"));
+    m_clock.start();
 }
 
 JobManager::~JobManager()
@@ -144,11 +201,21 @@ quint64 JobManager::submit(JobSpec spec)
     entry->info.kind = spec.kind;
     entry->info.title = spec.title.isEmpty() ? spec.kind : spec.title;
     entry->info.heavy = spec.heavy;
+    entry->info.interactive = spec.interactive;
+    entry->info.handle = spec.handle;
     entry->info.state = JobState::Queued;
     entry->info.createdAt = QDateTime::currentDateTimeUtc();
     entry->spec = std::move(spec);
     m_entries.insert(entry->info.id, entry);
-    m_queue.append(entry->info.id);
+    if (entry->spec.interactive) {
+        // Ahead of queued ordinary jobs, behind earlier interactive ones.
+        qsizetype at = 0;
+        while (at < m_queue.size() && m_entries.value(m_queue.at(at))->spec.interactive)
+            ++at;
+        m_queue.insert(at, entry->info.id);
+    } else {
+        m_queue.append(entry->info.id);
+    }
     Q_EMIT jobAdded(entry->info);
     startNext();
     return entry->info.id;
@@ -182,13 +249,14 @@ void JobManager::start(const std::shared_ptr<Entry> &entry)
     const bool heavy = entry->spec.heavy;
     const JobBody body = entry->spec.body;
     const auto cancel = entry->cancel;
-    m_pool.start([this, id, heavy, body, cancel] {
+    const auto shared = entry->shared;
+    m_pool.start([this, id, heavy, body, cancel, shared] {
         JobState state = JobState::Succeeded;
         QString error;
         try {
             if (heavy)
                 compute::initWorkerThread();
-            JobContext ctx(this, id, cancel);
+            JobContext ctx(this, id, cancel, shared);
             ctx.throwIfCancelled();
             if (body)
                 body(ctx);
@@ -217,6 +285,40 @@ void JobManager::onProgress(quint64 id, const JobProgress &progress)
     Q_EMIT jobProgress(id, progress);
 }
 
+void JobManager::onMetricsPending(quint64 id)
+{
+    const auto entry = m_entries.value(id);
+    if (!entry || entry->metricsFlushScheduled)
+        return;
+    const qint64 wait = entry->lastMetricsFlushMs + kMetricsIntervalMs - m_clock.elapsed();
+    if (wait <= 0) {
+        flushMetrics(entry);
+        return;
+    }
+    entry->metricsFlushScheduled = true;
+    const std::weak_ptr<Entry> weak = entry;
+    QTimer::singleShot(static_cast<int>(wait), this, [this, weak] {
+        if (const auto e = weak.lock()) {
+            e->metricsFlushScheduled = false;
+            flushMetrics(e);
+        }
+    });
+}
+
+void JobManager::flushMetrics(const std::shared_ptr<Entry> &entry)
+{
+    QList<MetricSample> batch;
+    {
+        QMutexLocker lock(&entry->shared->mutex);
+        batch.swap(entry->shared->metrics);
+        entry->shared->wakeQueued = false;
+    }
+    if (batch.isEmpty())
+        return;
+    entry->lastMetricsFlushMs = m_clock.elapsed();
+    Q_EMIT jobMetrics(entry->info.id, batch);
+}
+
 void JobManager::onFinished(quint64 id, JobState state, const QString &error)
 {
     const auto entry = m_entries.value(id);
@@ -225,13 +327,26 @@ void JobManager::onFinished(quint64 id, JobState state, const QString &error)
     --m_running;
     if (entry->spec.heavy)
         m_heavyRunning = false;
+    flushMetrics(entry); // everything the body added arrives before it is finished
+    {
+        QMutexLocker lock(&entry->shared->mutex);
+        entry->info.result = std::exchange(entry->shared->result, QVariant());
+    }
+    finishEntry(entry, state, error);
+    startNext();
+}
+
+void JobManager::finishEntry(const std::shared_ptr<Entry> &entry, JobState state, const QString &error)
+{
+    const quint64 id = entry->info.id;
     entry->info.state = state;
     entry->info.error = error;
     entry->info.finishedAt = QDateTime::currentDateTimeUtc();
     entry->spec.body = nullptr; // release whatever the body captured
     Q_EMIT jobStateChanged(id, state, error);
     Q_EMIT jobFinished(entry->info);
-    startNext();
+    if (entry->spec.interactive)
+        m_entries.remove(id); // a view's request: nothing to list or remember
 }
 
 void JobManager::cancel(quint64 id)
@@ -242,11 +357,7 @@ void JobManager::cancel(quint64 id)
     entry->cancel->store(true);
     if (entry->info.state == JobState::Queued) {
         m_queue.removeAll(id);
-        entry->info.state = JobState::Cancelled;
-        entry->info.finishedAt = QDateTime::currentDateTimeUtc();
-        entry->spec.body = nullptr;
-        Q_EMIT jobStateChanged(id, JobState::Cancelled, {});
-        Q_EMIT jobFinished(entry->info);
+        finishEntry(entry, JobState::Cancelled, {});
     }
 }
 
@@ -275,7 +386,8 @@ QList<JobInfo> JobManager::jobs() const
 {
     QList<JobInfo> out;
     for (const auto &e : m_entries)
-        out.append(e->info);
+        if (!e->spec.interactive)
+            out.append(e->info);
     std::sort(out.begin(), out.end(), [](const JobInfo &a, const JobInfo &b) { return a.id < b.id; });
     return out;
 }

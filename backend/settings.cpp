@@ -8,6 +8,7 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QJsonValue>
 #include <QSaveFile>
 #include <QSettings>
 #include <QStandardPaths>
@@ -91,6 +92,126 @@ bool store(const QString &profileName, const QString &key, QString *error)
 
 } // namespace apikeys
 
+namespace {
+
+// Each field's key as written, and the spelling earlier builds used in the settings.
+struct EndpointKey
+{
+    const char *key;
+    const char *oldKey;
+};
+constexpr EndpointKey kName{"name", "name"};
+constexpr EndpointKey kBaseUrl{"base_url", "baseUrl"};
+constexpr EndpointKey kModel{"model", "model"};
+constexpr EndpointKey kApiKeyEnv{"api_key_env", "apiKeyEnv"};
+constexpr EndpointKey kKind{"kind", "kind"};
+constexpr EndpointKey kAzureDeployment{"azure_deployment", "azureDeployment"};
+constexpr EndpointKey kAzureApiVersion{"azure_api_version", "azureApiVersion"};
+constexpr EndpointKey kTemperature{"temperature", "temperature"};
+constexpr EndpointKey kTopP{"top_p", "topP"};
+constexpr EndpointKey kMaxTokens{"max_tokens", "maxTokens"};
+constexpr EndpointKey kSeed{"seed", "seed"};
+constexpr EndpointKey kJsonResponseFormat{"json_response_format", "jsonResponseFormat"};
+constexpr EndpointKey kTimeoutMs{"timeout_ms", "timeoutMs"};
+constexpr EndpointKey kMaxRetries{"max_retries", "maxRetries"};
+constexpr EndpointKey kBackoffBaseMs{"backoff_base_ms", "backoffBaseMs"};
+constexpr EndpointKey kBackoffMaxMs{"backoff_max_ms", "backoffMaxMs"};
+constexpr EndpointKey kMaxInFlight{"max_in_flight", "maxInFlight"};
+constexpr EndpointKey kInputPrice{"input_price_per_mtok", "inputPricePerMTok"};
+constexpr EndpointKey kOutputPrice{"output_price_per_mtok", "outputPricePerMTok"};
+
+QJsonValue find(const QJsonObject &o, const EndpointKey &k)
+{
+    const QJsonValue v = o.value(QLatin1String(k.key));
+    return v.isUndefined() ? o.value(QLatin1String(k.oldKey)) : v;
+}
+
+QString text(const QJsonObject &o, const EndpointKey &k, const QString &def = {})
+{
+    const QJsonValue v = find(o, k);
+    return v.isString() ? v.toString() : def;
+}
+
+double number(const QJsonObject &o, const EndpointKey &k, double def)
+{
+    const QJsonValue v = find(o, k);
+    if (v.isDouble())
+        return v.toDouble();
+    bool ok = false;
+    const double d = v.toString().toDouble(&ok);
+    return v.isString() && ok ? d : def;
+}
+
+qint64 integer(const QJsonObject &o, const EndpointKey &k, qint64 def)
+{
+    return static_cast<qint64>(number(o, k, static_cast<double>(def)));
+}
+
+bool flag(const QJsonObject &o, const EndpointKey &k, bool def)
+{
+    const QJsonValue v = find(o, k);
+    if (v.isBool())
+        return v.toBool();
+    const QString s = v.toString();
+    if (s == QLatin1String("true") || s == QLatin1String("1"))
+        return true;
+    if (s == QLatin1String("false") || s == QLatin1String("0"))
+        return false;
+    return def;
+}
+
+} // namespace
+
+QJsonObject endpointToJson(const EndpointProfile &p)
+{
+    const auto k = [](const EndpointKey &key) { return QString::fromLatin1(key.key); };
+    return QJsonObject{{k(kName), p.name},
+                       {k(kBaseUrl), p.baseUrl},
+                       {k(kModel), p.model},
+                       {k(kApiKeyEnv), p.apiKeyEnv},
+                       {k(kKind), p.kind},
+                       {k(kAzureDeployment), p.azureDeployment},
+                       {k(kAzureApiVersion), p.azureApiVersion},
+                       {k(kTemperature), p.temperature},
+                       {k(kTopP), p.topP},
+                       {k(kMaxTokens), p.maxTokens},
+                       {k(kSeed), p.seed},
+                       {k(kJsonResponseFormat), p.jsonResponseFormat},
+                       {k(kTimeoutMs), p.timeoutMs},
+                       {k(kMaxRetries), p.maxRetries},
+                       {k(kBackoffBaseMs), p.backoffBaseMs},
+                       {k(kBackoffMaxMs), p.backoffMaxMs},
+                       {k(kMaxInFlight), p.maxInFlight},
+                       {k(kInputPrice), p.inputPricePerMTok},
+                       {k(kOutputPrice), p.outputPricePerMTok}};
+}
+
+EndpointProfile endpointFromJson(const QJsonObject &o)
+{
+    const EndpointProfile d;
+    EndpointProfile p;
+    p.name = text(o, kName);
+    p.baseUrl = text(o, kBaseUrl);
+    p.model = text(o, kModel);
+    p.apiKeyEnv = text(o, kApiKeyEnv);
+    p.kind = text(o, kKind, d.kind) == QLatin1String("azure") ? QStringLiteral("azure") : d.kind;
+    p.azureDeployment = text(o, kAzureDeployment);
+    p.azureApiVersion = text(o, kAzureApiVersion, d.azureApiVersion);
+    p.temperature = number(o, kTemperature, d.temperature);
+    p.topP = number(o, kTopP, d.topP);
+    p.maxTokens = static_cast<int>(integer(o, kMaxTokens, d.maxTokens));
+    p.seed = integer(o, kSeed, d.seed);
+    p.jsonResponseFormat = flag(o, kJsonResponseFormat, d.jsonResponseFormat);
+    p.timeoutMs = static_cast<int>(integer(o, kTimeoutMs, d.timeoutMs));
+    p.maxRetries = static_cast<int>(integer(o, kMaxRetries, d.maxRetries));
+    p.backoffBaseMs = static_cast<int>(integer(o, kBackoffBaseMs, d.backoffBaseMs));
+    p.backoffMaxMs = static_cast<int>(integer(o, kBackoffMaxMs, d.backoffMaxMs));
+    p.maxInFlight = static_cast<int>(integer(o, kMaxInFlight, d.maxInFlight));
+    p.inputPricePerMTok = number(o, kInputPrice, d.inputPricePerMTok);
+    p.outputPricePerMTok = number(o, kOutputPrice, d.outputPricePerMTok);
+    return p;
+}
+
 AppSettings AppSettings::load()
 {
     QSettings s;
@@ -98,28 +219,10 @@ AppSettings AppSettings::load()
     const int n = s.beginReadArray(QStringLiteral("endpoints"));
     for (int i = 0; i < n; ++i) {
         s.setArrayIndex(i);
-        EndpointProfile p;
-        p.name = s.value(QStringLiteral("name")).toString();
-        p.baseUrl = s.value(QStringLiteral("baseUrl")).toString();
-        p.model = s.value(QStringLiteral("model")).toString();
-        p.apiKeyEnv = s.value(QStringLiteral("apiKeyEnv")).toString();
-        const EndpointProfile d;
-        p.kind = s.value(QStringLiteral("kind"), d.kind).toString() == QLatin1String("azure") ? QStringLiteral("azure") : d.kind;
-        p.azureDeployment = s.value(QStringLiteral("azureDeployment")).toString();
-        p.azureApiVersion = s.value(QStringLiteral("azureApiVersion"), d.azureApiVersion).toString();
-        p.temperature = s.value(QStringLiteral("temperature"), d.temperature).toDouble();
-        p.topP = s.value(QStringLiteral("topP"), d.topP).toDouble();
-        p.maxTokens = s.value(QStringLiteral("maxTokens"), d.maxTokens).toInt();
-        p.seed = s.value(QStringLiteral("seed"), d.seed).toLongLong();
-        p.jsonResponseFormat = s.value(QStringLiteral("jsonResponseFormat"), d.jsonResponseFormat).toBool();
-        p.timeoutMs = s.value(QStringLiteral("timeoutMs"), d.timeoutMs).toInt();
-        p.maxRetries = s.value(QStringLiteral("maxRetries"), d.maxRetries).toInt();
-        p.backoffBaseMs = s.value(QStringLiteral("backoffBaseMs"), d.backoffBaseMs).toInt();
-        p.backoffMaxMs = s.value(QStringLiteral("backoffMaxMs"), d.backoffMaxMs).toInt();
-        p.maxInFlight = s.value(QStringLiteral("maxInFlight"), d.maxInFlight).toInt();
-        p.inputPricePerMTok = s.value(QStringLiteral("inputPricePerMTok"), d.inputPricePerMTok).toDouble();
-        p.outputPricePerMTok = s.value(QStringLiteral("outputPricePerMTok"), d.outputPricePerMTok).toDouble();
-        out.endpoints.append(p);
+        QJsonObject o;
+        for (const QString &key : s.childKeys())
+            o.insert(key, QJsonValue::fromVariant(s.value(key)));
+        out.endpoints.append(endpointFromJson(o));
     }
     s.endArray();
     const QString device = s.value(QStringLiteral("compute/device"), QStringLiteral("auto")).toString();
@@ -134,29 +237,13 @@ AppSettings AppSettings::load()
 void AppSettings::save() const
 {
     QSettings s;
+    s.remove(QStringLiteral("endpoints")); // no keys of an older spelling stay behind
     s.beginWriteArray(QStringLiteral("endpoints"), static_cast<int>(endpoints.size()));
     for (int i = 0; i < endpoints.size(); ++i) {
         s.setArrayIndex(i);
-        s.setValue(QStringLiteral("name"), endpoints[i].name);
-        s.setValue(QStringLiteral("baseUrl"), endpoints[i].baseUrl);
-        s.setValue(QStringLiteral("model"), endpoints[i].model);
-        s.setValue(QStringLiteral("apiKeyEnv"), endpoints[i].apiKeyEnv);
-        const EndpointProfile &p = endpoints[i];
-        s.setValue(QStringLiteral("kind"), p.kind);
-        s.setValue(QStringLiteral("azureDeployment"), p.azureDeployment);
-        s.setValue(QStringLiteral("azureApiVersion"), p.azureApiVersion);
-        s.setValue(QStringLiteral("temperature"), p.temperature);
-        s.setValue(QStringLiteral("topP"), p.topP);
-        s.setValue(QStringLiteral("maxTokens"), p.maxTokens);
-        s.setValue(QStringLiteral("seed"), p.seed);
-        s.setValue(QStringLiteral("jsonResponseFormat"), p.jsonResponseFormat);
-        s.setValue(QStringLiteral("timeoutMs"), p.timeoutMs);
-        s.setValue(QStringLiteral("maxRetries"), p.maxRetries);
-        s.setValue(QStringLiteral("backoffBaseMs"), p.backoffBaseMs);
-        s.setValue(QStringLiteral("backoffMaxMs"), p.backoffMaxMs);
-        s.setValue(QStringLiteral("maxInFlight"), p.maxInFlight);
-        s.setValue(QStringLiteral("inputPricePerMTok"), p.inputPricePerMTok);
-        s.setValue(QStringLiteral("outputPricePerMTok"), p.outputPricePerMTok);
+        const QJsonObject o = endpointToJson(endpoints[i]);
+        for (auto it = o.begin(); it != o.end(); ++it)
+            s.setValue(it.key(), it.value().toVariant());
     }
     s.endArray();
     s.setValue(QStringLiteral("compute/device"), computeDevice);

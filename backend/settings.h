@@ -3,6 +3,7 @@
 // API keys are never stored here: a profile names the environment variable that holds one.
 #pragma once
 
+#include <QJsonObject>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -41,6 +42,16 @@ struct EndpointProfile
     bool operator==(const EndpointProfile &o) const;
     bool operator!=(const EndpointProfile &o) const { return !(*this == o); }
 };
+
+// An EndpointProfile as JSON: the one spelling EmbedForge writes, in the user's settings and
+// in a workspace's generation runs. Keys are snake_case ("base_url", "api_key_env",
+// "max_in_flight", "input_price_per_mtok", ...); the API key itself is never part of it.
+QJsonObject endpointToJson(const EndpointProfile &profile);
+// Reads that spelling and also the camelCase keys that earlier builds wrote into the settings
+// ("baseUrl", "apiKeyEnv", ...), so old settings files keep their profiles. Numbers and
+// booleans may be JSON values or their text (QSettings keeps text). Missing keys keep the
+// defaults; an unknown kind reads as "openai".
+EndpointProfile endpointFromJson(const QJsonObject &object);
 
 // API keys. A key comes from the environment variable a profile names, else from the
 // user-only key file (QStandardPaths::AppConfigLocation/api-keys.json, mode 0600, keyed by

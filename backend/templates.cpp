@@ -2,25 +2,24 @@
 // Prompt templates: JSON form, rendering, validation, built-ins, diff and the workspace store.
 #include "backend/templates.h"
 
+#include <utility>
+
 #include <QCoreApplication>
-#include <QDateTime>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QSaveFile>
 #include <QSet>
 
 #include "backend/database.h"
+#include "backend/timestamp.h"
 
 namespace ef {
 
 namespace {
 
-
-QString nowIso()
-{
-    return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
-}
 
 QString compact(const QJsonValue &v)
 {
@@ -143,6 +142,19 @@ bool isAsymmetricFamily(const QString &family)
 {
     return family == QLatin1String("retrieval") || family == QLatin1String("classification")
            || family == QLatin1String("short-short") || family == QLatin1String("long-long");
+}
+
+const PromptTemplate *findFamilyTemplate(const QList<PromptTemplate> &all, const QString &family, const QString &step)
+{
+    const QString id = family + QLatin1Char('.') + step;
+    const PromptTemplate *fallback = nullptr;
+    for (const PromptTemplate &t : all) {
+        if (t.id == id)
+            return &t;
+        if (!fallback && t.family == family && t.step == step)
+            fallback = &t;
+    }
+    return fallback;
 }
 
 const QStringList &builtinPlaceholders()
@@ -450,7 +462,7 @@ namespace {
 void insertVersion(Database &db, const PromptTemplate &t, int version, const QString &note)
 {
     const QString body = QString::fromUtf8(QJsonDocument(t.toJson()).toJson(QJsonDocument::Compact));
-    const QString now = nowIso();
+    const QString now = isoNow();
     db.prepare(QStringLiteral("INSERT INTO templates(id, family, step, version, body, updated_at) VALUES (?,?,?,?,?,?) "
                               "ON CONFLICT(id) DO UPDATE SET family=excluded.family, step=excluded.step, "
                               "version=excluded.version, body=excluded.body, updated_at=excluded.updated_at"))
@@ -581,6 +593,76 @@ Expected<QList<PromptTemplate>> parseImport(const QByteArray &json)
     if (out.isEmpty())
         return makeError(QCoreApplication::translate("ef::Templates", "the file holds no templates"));
     return out;
+}
+
+namespace {
+
+// Runs fn over a new connection to ws; a database failure becomes the error.
+template<typename Fn>
+auto withConnection(const Workspace &ws, Fn fn) -> decltype(fn(std::declval<Database &>()))
+{
+    auto db = ws.connect();
+    if (!db)
+        return makeError(db.error());
+    try {
+        return fn(**db);
+    } catch (const DbError &e) {
+        return makeError(e.message());
+    }
+}
+
+} // namespace
+
+Expected<QList<PromptTemplate>> list(const Workspace &ws)
+{
+    return withConnection(ws, [](Database &db) -> Expected<QList<PromptTemplate>> { return list(db); });
+}
+
+Expected<PromptTemplate> load(const Workspace &ws, const QString &id, int version)
+{
+    return withConnection(ws, [&](Database &db) { return load(db, id, version); });
+}
+
+Expected<QList<TemplateVersionInfo>> history(const Workspace &ws, const QString &id)
+{
+    return withConnection(ws, [&](Database &db) -> Expected<QList<TemplateVersionInfo>> { return history(db, id); });
+}
+
+Expected<int> save(const Workspace &ws, const PromptTemplate &t, const QString &note)
+{
+    return withConnection(ws, [&](Database &db) { return save(db, t, note); });
+}
+
+Expected<QList<QPair<QString, int>>> importFile(const Workspace &ws, const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return makeError(QCoreApplication::translate("ef::Templates", "cannot read '%1': %2").arg(path, f.errorString()));
+    auto parsed = parseImport(f.readAll());
+    if (!parsed)
+        return makeError(QStringLiteral("%1: %2").arg(path, parsed.error()));
+    const QString note = QCoreApplication::translate("ef::Templates", "imported from %1").arg(QFileInfo(path).fileName());
+    return withConnection(ws, [&](Database &db) -> Expected<QList<QPair<QString, int>>> {
+        QList<QPair<QString, int>> saved;
+        for (const PromptTemplate &t : parsed.value()) {
+            auto v = save(db, t, note);
+            if (!v)
+                return makeError(QCoreApplication::translate("ef::Templates", "%1: template %2: %3").arg(path, t.id, v.error()));
+            saved.append({t.id, v.value()});
+        }
+        return saved;
+    });
+}
+
+Status exportFile(const Workspace &ws, const QString &path)
+{
+    const Expected<QList<PromptTemplate>> all = list(ws);
+    if (!all)
+        return makeError(all.error());
+    QSaveFile f(path);
+    if (!f.open(QIODevice::WriteOnly) || f.write(QJsonDocument(exportJson(all.value())).toJson()) < 0 || !f.commit())
+        return makeError(QCoreApplication::translate("ef::Templates", "cannot write '%1': %2").arg(path, f.errorString()));
+    return Status::success();
 }
 
 } // namespace templatestore

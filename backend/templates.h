@@ -15,10 +15,12 @@
 #include <QJsonObject>
 #include <QList>
 #include <QMap>
+#include <QPair>
 #include <QString>
 #include <QStringList>
 
 #include "backend/expected.h"
+#include "backend/workspace.h"
 
 namespace ef {
 
@@ -77,6 +79,10 @@ Expected<QString> renderTemplate(const QString &text, const QMap<QString, QStrin
 QList<TemplateIssue> validateTemplate(const PromptTemplate &t);
 bool hasErrors(const QList<TemplateIssue> &issues);
 
+// The template of a family and step in a list: "<family>.<step>" if present, else the first
+// one with that family and step; null when there is none.
+const PromptTemplate *findFamilyTemplate(const QList<PromptTemplate> &all, const QString &family, const QString &step);
+
 // The built-in templates shipped in the resources, sorted by id.
 const QList<PromptTemplate> &builtinTemplates();
 const PromptTemplate *builtinTemplate(const QString &id);
@@ -117,6 +123,18 @@ Expected<int> save(Database &db, const PromptTemplate &t, const QString &note = 
 QJsonObject exportJson(const QList<PromptTemplate> &templates);
 // Accepts the export format, a single template object or an array of them.
 Expected<QList<PromptTemplate>> parseImport(const QByteArray &json);
+
+// The same through a connection of the calling thread's own, for a view's I/O task: these
+// never throw; a database failure is the error.
+Expected<QList<PromptTemplate>> list(const Workspace &ws);
+Expected<PromptTemplate> load(const Workspace &ws, const QString &id, int version = 0);
+Expected<QList<TemplateVersionInfo>> history(const Workspace &ws, const QString &id);
+Expected<int> save(const Workspace &ws, const PromptTemplate &t, const QString &note = {});
+// Reads an export file and saves each template as a new version (stopping at the first that
+// cannot be saved); returns {id, version} of each one saved. Errors name the file and template.
+Expected<QList<QPair<QString, int>>> importFile(const Workspace &ws, const QString &path);
+// Writes every template of the workspace to path in the export format.
+Status exportFile(const Workspace &ws, const QString &path);
 
 } // namespace templatestore
 

@@ -7,12 +7,12 @@
 #include <sqlite3.h>
 
 #include <QCoreApplication>
-#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 
 #include "backend/database.h"
+#include "backend/timestamp.h"
 #include "backend/templates.h"
 
 namespace ef {
@@ -170,7 +170,7 @@ Expected<Workspace> Workspace::createImpl(const QString &path, int version)
         }
         (*db)->exec(QStringLiteral("PRAGMA user_version = %1").arg(version));
         Statement meta = (*db)->prepare(QStringLiteral("INSERT INTO meta(key, value) VALUES (?, ?)"));
-        meta.bind(1, "created_at").bind(2, QDateTime::currentDateTimeUtc().toString(Qt::ISODate)).run();
+        meta.bind(1, "created_at").bind(2, isoNow()).run();
         meta.reset();
         meta.bind(1, "created_by").bind(2, QStringLiteral("EmbedForge " EMBEDFORGE_VERSION)).run();
         tx.commit();

@@ -1,20 +1,21 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The Dataset page's model at scale: time and memory to show N examples (ids + one page),
-// filter and search, against the naive peer that loads every row into memory, in one run.
+// The Dataset page's paged access at scale (backend/examples, what its model calls): time and
+// memory to show N examples (ids + one page), filter and search, against the naive peer that
+// loads every row into memory, in one run.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <string>
 
 #include <QCoreApplication>
-#include <QEventLoop>
 #include <QTemporaryDir>
-#include <QThreadPool>
 
 #include "bench/benchutil.h"
 #include "backend/database.h"
 #include "backend/workspace.h"
-#include "widgets/examplesmodel.h"
+#include "backend/examples.h"
 
 namespace {
 
@@ -65,23 +66,32 @@ void fill(const ef::Workspace &ws, int n)
     }
 }
 
-// Waits for the model's ids and the first page, as a view opening the page would.
-double openModel(ef::ExamplesModel &model, const ef::ExampleFilter &f, bool first)
+// What the Dataset page's model does when it opens or changes its filter: the matching ids,
+// then the first page of rows (backend/examples, as the model calls it on its I/O pool).
+struct View
 {
-    QEventLoop loop;
+    QVector<qint64> ids;
+    QList<ef::ExampleRow> firstPage;
+};
+
+double openView(const ef::Workspace &ws, const ef::ExampleFilter &f, View *view)
+{
     const auto t0 = Clock::now();
-    auto c = QObject::connect(&model, &ef::ExamplesModel::loaded, &loop, &QEventLoop::quit);
-    if (first)
-        model.refresh();
-    else
-        model.setFilter(f);
-    loop.exec();
-    QObject::disconnect(c);
-    if (model.rowCount() > 0) {
-        auto d = QObject::connect(&model, &QAbstractItemModel::dataChanged, &loop, &QEventLoop::quit);
-        model.data(model.index(0, ef::ExamplesModel::QueryColumn));
-        loop.exec();
-        QObject::disconnect(d);
+    auto ids = ef::exampleIds(ws, f);
+    if (!ids) {
+        std::fprintf(stderr, "%s\n", qPrintable(ids.error()));
+        std::exit(1);
+    }
+    view->ids = std::move(ids).value();
+    view->firstPage.clear();
+    if (!view->ids.isEmpty()) {
+        const int last = std::min<int>(ef::kExamplePageSize, static_cast<int>(view->ids.size())) - 1;
+        auto rows = ef::exampleRows(ws, f, view->ids.first(), view->ids.at(last));
+        if (!rows) {
+            std::fprintf(stderr, "%s\n", qPrintable(rows.error()));
+            std::exit(1);
+        }
+        view->firstPage = std::move(rows).value();
     }
     return msSince(t0);
 }
@@ -102,19 +112,17 @@ int main(int argc, char **argv)
     fill(ws.value(), n);
     std::printf("bench_dataset: %d examples (~1.2 KB each) written in %.1f s\n", n, msSince(t0) / 1000.0);
 
-    QThreadPool pool;
     const long rss0 = rssKiB();
-    ef::ExamplesModel model(&pool);
-    model.setWorkspace(ws.value());
-    const double openMs = openModel(model, {}, true);
+    View view;
+    const double openMs = openView(ws.value(), {}, &view);
     const long rssModel = rssKiB() - rss0;
     ef::ExampleFilter byLang;
     byLang.language = QStringLiteral("zh");
-    const double langMs = openModel(model, byLang, false);
+    const double langMs = openView(ws.value(), byLang, &view);
     ef::ExampleFilter search;
     search.text = QStringLiteral("cartridge 4242");
-    const double searchMs = openModel(model, search, false);
-    const int searchRows = model.rowCount();
+    const double searchMs = openView(ws.value(), search, &view);
+    const int searchRows = static_cast<int>(view.ids.size());
 
     // Peer: the naive model that reads every row into memory.
     const long rss1 = rssKiB();
@@ -139,6 +147,6 @@ int main(int argc, char **argv)
     std::printf("%-34s %12.0f %14.1f\n", "peer: load all rows (naive model)", naiveMs, rssNaive / 1024.0);
     std::printf("ratio (peer / paged): time %.1fx, memory %.1fx; rows held: %d vs %lld\n", naiveMs / openMs,
                 static_cast<double>(rssNaive) / std::max<long>(rssModel, 1),
-                model.cachedPageCount() * ef::ExamplesModel::kPageSize, static_cast<long long>(all.size()));
+                ef::kExamplePageSize, static_cast<long long>(all.size()));
     return 0;
 }

@@ -27,6 +27,7 @@
 #include "backend/corpus.h"
 #include "backend/database.h"
 #include "backend/dense.h"
+#include "backend/densecompute.h"
 #include "backend/workspace.h"
 #include "models/compute.h"
 #include "models/embedder.h"

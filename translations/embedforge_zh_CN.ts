@@ -17,6 +17,13 @@
     </message>
 </context>
 <context>
+    <name>ef::Compute</name>
+    <message>
+        <source>Probe the compute device</source>
+        <translation>探测计算设备</translation>
+    </message>
+</context>
+<context>
     <name>ef::ComputeInfo</name>
     <message>
         <source>CPU (1 thread)</source>
@@ -195,6 +202,18 @@
         <source>%1:%2: an invalid example needs an &quot;invalid_reason&quot;</source>
         <translation>%1:%2：无效样本需要提供“invalid_reason”</translation>
     </message>
+    <message>
+        <source>Export %1 to %2</source>
+        <translation>将 %1 导出到 %2</translation>
+    </message>
+    <message>
+        <source>writing %1</source>
+        <translation>正在写入 %1</translation>
+    </message>
+    <message>
+        <source>%1 train, %2 validation records</source>
+        <translation>训练记录 %1 条，验证记录 %2 条</translation>
+    </message>
 </context>
 <context>
     <name>ef::DatasetPage</name>
@@ -283,10 +302,6 @@
         <translation>词数（最后一组：%1 及以上）</translation>
     </message>
     <message>
-        <source>Example %1 no longer exists.</source>
-        <translation>样本 %1 已不存在。</translation>
-    </message>
-    <message>
         <source>Invalid: %1 %2</source>
         <translation>无效：%1 %2</translation>
     </message>
@@ -325,18 +340,6 @@
     <message>
         <source>Export…</source>
         <translation>导出…</translation>
-    </message>
-    <message>
-        <source>Export %1 to %2</source>
-        <translation>将 %1 导出到 %2</translation>
-    </message>
-    <message>
-        <source>writing %1</source>
-        <translation>正在写入 %1</translation>
-    </message>
-    <message>
-        <source>%1 train, %2 validation records</source>
-        <translation>训练记录 %1 条，验证记录 %2 条</translation>
     </message>
     <message>
         <source>Export dataset</source>
@@ -412,6 +415,13 @@
     <message>
         <source>embedding queries</source>
         <translation>正在嵌入查询</translation>
+    </message>
+</context>
+<context>
+    <name>ef::Examples</name>
+    <message>
+        <source>Example %1 no longer exists.</source>
+        <translation>样本 %1 已不存在。</translation>
     </message>
 </context>
 <context>
@@ -588,32 +598,12 @@
         <translation>正在启动…</translation>
     </message>
     <message>
-        <source>Resume generation</source>
-        <translation>继续生成</translation>
-    </message>
-    <message>
-        <source>Generate %1 examples</source>
-        <translation>生成 %1 个样本</translation>
-    </message>
-    <message>
-        <source>%1 valid · %2 invalid · %3 duplicates</source>
-        <translation>%1 有效 · %2 无效 · %3 重复</translation>
-    </message>
-    <message>
         <source>&lt;table&gt;&lt;tr&gt;&lt;td&gt;Requests&lt;/td&gt;&lt;td&gt;&lt;b&gt;%1&lt;/b&gt; of %2 done · %3 failed · %4 in flight&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Rate&lt;/td&gt;&lt;td&gt;%5 requests/s · ETA %6&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Examples&lt;/td&gt;&lt;td&gt;&lt;b&gt;%7&lt;/b&gt; valid · %8 invalid · %9 duplicates · %10 tasks&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Tokens&lt;/td&gt;&lt;td&gt;%11 prompt · %12 completion · cost %13&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</source>
         <translation>&lt;table&gt;&lt;tr&gt;&lt;td&gt;请求&lt;/td&gt;&lt;td&gt;已完成 &lt;b&gt;%1&lt;/b&gt; / %2 · 失败 %3 · 进行中 %4&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;速率&lt;/td&gt;&lt;td&gt;每秒 %5 个请求 · 剩余时间 %6&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;样本&lt;/td&gt;&lt;td&gt;&lt;b&gt;%7&lt;/b&gt; 有效 · %8 无效 · %9 重复 · %10 个任务定义&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;词元&lt;/td&gt;&lt;td&gt;提示 %11 · 补全 %12 · 费用 %13&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</translation>
     </message>
     <message>
         <source>&lt;p&gt;Invalid outputs by reason:&lt;/p&gt;&lt;ul&gt;%1&lt;/ul&gt;</source>
         <translation>&lt;p&gt;按原因统计的无效输出：&lt;/p&gt;&lt;ul&gt;%1&lt;/ul&gt;</translation>
-    </message>
-    <message>
-        <source>Preview with the LLM</source>
-        <translation>用大模型预览</translation>
-    </message>
-    <message>
-        <source>Render preview</source>
-        <translation>渲染预览</translation>
     </message>
     <message>
         <source>Task: %1
@@ -727,6 +717,22 @@ Negative: %3
     <message>
         <source>%1 request(s) failed; resume the run to retry them</source>
         <translation>%1 个请求失败；继续该运行即可重试</translation>
+    </message>
+    <message>
+        <source>generation run %1 ended as &apos;%2&apos;</source>
+        <translation>生成运行 %1 以“%2”状态结束</translation>
+    </message>
+    <message>
+        <source>template &apos;%1&apos; belongs to family &apos;%2&apos;, not &apos;%3&apos;</source>
+        <translation>模板“%1”属于任务族“%2”，而不是“%3”</translation>
+    </message>
+    <message>
+        <source>Preview with the LLM</source>
+        <translation>用大模型预览</translation>
+    </message>
+    <message>
+        <source>Render preview</source>
+        <translation>渲染预览</translation>
     </message>
 </context>
 <context>
@@ -967,14 +973,6 @@ Negative: %3
         <translation>EmbedForge 工作区 (*.efws);;所有文件 (*)</translation>
     </message>
     <message>
-        <source>Check %1</source>
-        <translation>检查 %1</translation>
-    </message>
-    <message>
-        <source>healthy</source>
-        <translation>状态良好</translation>
-    </message>
-    <message>
         <source>LibTorch now uses %1 CPU threads</source>
         <translation>LibTorch 现在使用 %1 个 CPU 线程</translation>
     </message>
@@ -1015,20 +1013,23 @@ Negative: %3
         <translation>数据集</translation>
     </message>
     <message>
-        <source>The demo workspace %1 was created but its examples could not be loaded: %2</source>
-        <translation>演示工作区 %1 已创建，但无法载入其样本：%2</translation>
-    </message>
-    <message>
-        <source>Loaded %1 demo examples into %2</source>
-        <translation>已将 %1 个演示样本载入 %2</translation>
-    </message>
-    <message>
         <source>Search</source>
         <translation>检索</translation>
     </message>
+</context>
+<context>
+    <name>ef::Retrieval</name>
     <message>
-        <source>The demo workspace %1 was created but its corpus could not be loaded: %2</source>
-        <translation>演示工作区 %1 已创建，但无法载入其语料库：%2</translation>
+        <source>Embed %1 with %2</source>
+        <translation>用 %2 嵌入 %1</translation>
+    </message>
+    <message>
+        <source>Evaluate %1 on %2 (%3)</source>
+        <translation>在 %2（%3）上评测 %1</translation>
+    </message>
+    <message>
+        <source>Search %1</source>
+        <translation>检索 %1</translation>
     </message>
 </context>
 <context>
@@ -1199,10 +1200,6 @@ Negative: %3
     <message>
         <source>Choose a corpus and a model folder first.</source>
         <translation>请先选择语料库和模型文件夹。</translation>
-    </message>
-    <message>
-        <source>Embed %1 with %2</source>
-        <translation>用 %2 嵌入 %1</translation>
     </message>
     <message>
         <source>%1 · %2</source>
@@ -1582,6 +1579,22 @@ Negative: %3
         <source>the file holds no templates</source>
         <translation>文件中没有模板</translation>
     </message>
+    <message>
+        <source>cannot read &apos;%1&apos;: %2</source>
+        <translation>无法读取“%1”：%2</translation>
+    </message>
+    <message>
+        <source>imported from %1</source>
+        <translation>从 %1 导入</translation>
+    </message>
+    <message>
+        <source>%1: template %2: %3</source>
+        <translation>%1：模板 %2：%3</translation>
+    </message>
+    <message>
+        <source>cannot write &apos;%1&apos;: %2</source>
+        <translation>无法写入“%1”：%2</translation>
+    </message>
 </context>
 <context>
     <name>ef::TemplatesPage</name>
@@ -1790,22 +1803,6 @@ Negative: %3
         <translation>JSON 文件 (*.json)</translation>
     </message>
     <message>
-        <source>Cannot read %1: %2</source>
-        <translation>无法读取 %1：%2</translation>
-    </message>
-    <message>
-        <source>%1: %2</source>
-        <translation>%1：%2</translation>
-    </message>
-    <message>
-        <source>imported from %1</source>
-        <translation>从 %1 导入</translation>
-    </message>
-    <message>
-        <source>%1: template %2: %3</source>
-        <translation>%1：模板 %2：%3</translation>
-    </message>
-    <message>
         <source>%1 (version %2)</source>
         <translation>%1（版本 %2）</translation>
     </message>
@@ -1818,8 +1815,8 @@ Negative: %3
         <translation>导出模板</translation>
     </message>
     <message>
-        <source>Cannot write %1: %2</source>
-        <translation>无法写入 %1：%2</translation>
+        <source>Loading the workspace&apos;s tasks…</source>
+        <translation>正在载入工作区的任务…</translation>
     </message>
 </context>
 <context>
@@ -1923,6 +1920,30 @@ Negative: %3
     <message>
         <source>%1: cannot migrate from schema version %2 to %3: a step is missing</source>
         <translation>%1：无法从架构版本 %2 迁移到 %3：缺少迁移步骤</translation>
+    </message>
+    <message>
+        <source>Check %1</source>
+        <translation>检查 %1</translation>
+    </message>
+    <message>
+        <source>the check of &apos;%1&apos; failed</source>
+        <translation>“%1”的检查未通过</translation>
+    </message>
+    <message>
+        <source>healthy</source>
+        <translation>状态良好</translation>
+    </message>
+    <message>
+        <source>The demo workspace %1 was created but its examples could not be loaded: %2</source>
+        <translation>演示工作区 %1 已创建，但无法载入其样本：%2</translation>
+    </message>
+    <message>
+        <source>Loaded %1 demo examples into %2</source>
+        <translation>已将 %1 个演示样本载入 %2</translation>
+    </message>
+    <message>
+        <source>The demo workspace %1 was created but its corpus could not be loaded: %2</source>
+        <translation>演示工作区 %1 已创建，但无法载入其语料库：%2</translation>
     </message>
 </context>
 <context>

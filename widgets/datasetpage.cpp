@@ -24,79 +24,13 @@
 
 #include "widgets/qcustomplot_compat.h"
 
-#include "backend/database.h"
 #include "backend/dataset.h"
+#include "backend/examples.h"
+#include "backend/templates.h"
 #include "backend/jobs.h"
 #include "widgets/async.h"
 
 namespace ef {
-
-namespace {
-const QStringList kFamilies = {QStringLiteral("retrieval"),   QStringLiteral("classification"),
-                               QStringLiteral("short-short"), QStringLiteral("long-long"),
-                               QStringLiteral("sts"),         QStringLiteral("bitext")};
-constexpr int kBins = 24;
-
-QList<QPair<QString, qint64>> groupCounts(Database &db, const QString &column, const ExampleFilter &f,
-                                          const QString &extra = {})
-{
-    QStringList binds;
-    QString where = ExamplesModel::whereClause(f, &binds);
-    if (!extra.isEmpty())
-        where += (where.isEmpty() ? QStringLiteral(" WHERE ") : QStringLiteral(" AND ")) + extra;
-    Statement st = db.prepare(
-        QStringLiteral("SELECT %1, COUNT(*) AS n FROM examples%2 GROUP BY %1 ORDER BY n DESC, %1").arg(column, where));
-    for (int i = 0; i < binds.size(); ++i)
-        st.bind(i + 1, binds.at(i));
-    QList<QPair<QString, qint64>> out;
-    while (st.step())
-        out.append({st.columnText(0), st.columnInt(1)});
-    return out;
-}
-} // namespace
-
-DatasetChartData computeChartData(Database &db, const ExampleFilter &filter)
-{
-    DatasetChartData s;
-    try {
-        s.perLanguage = groupCounts(db, QStringLiteral("language"), filter);
-        s.perFamily = groupCounts(db, QStringLiteral("family"), filter);
-        s.invalidReasons =
-            groupCounts(db, QStringLiteral("invalid_reason"), filter, QStringLiteral("status = 'invalid'"));
-        for (const auto &p : std::as_const(s.perFamily))
-            s.total += p.second;
-        // Word counts approximated by spaces + 1 (CJK text counts characters / 2 instead).
-        QStringList binds;
-        const QString where = ExamplesModel::whereClause(filter, &binds);
-        for (const QString &field : {QStringLiteral("query"), QStringLiteral("positive"), QStringLiteral("negative")}) {
-            QVector<qint64> bins(kBins, 0);
-            // Empty fields (no hard negative) get no bin at all.
-            const QString bin =
-                QStringLiteral(
-                    "(CASE WHEN coalesce(%1,'') = '' THEN NULL "
-                    "WHEN length(%1) - length(replace(%1, ' ', '')) < length(%1) / 20 THEN (length(%1) / 2) / %2 "
-                    "ELSE (length(%1) - length(replace(%1, ' ', '')) + 1) / %2 END)")
-                    .arg(field)
-                    .arg(s.binWords);
-            Statement st =
-                db.prepare(QStringLiteral("SELECT %1 AS bin, COUNT(*) FROM examples%2 GROUP BY bin").arg(bin, where));
-            for (int i = 0; i < binds.size(); ++i)
-                st.bind(i + 1, binds.at(i));
-            while (st.step()) {
-                const qint64 bin = st.columnInt(0);
-                if (!st.columnIsNull(0) && bin >= 0)
-                    bins[static_cast<int>(std::min<qint64>(bin, kBins - 1))] += st.columnInt(1);
-            }
-            s.wordHistograms.insert(field, bins);
-        }
-        Statement langs = db.prepare(QStringLiteral("SELECT DISTINCT language FROM examples ORDER BY language"));
-        while (langs.step())
-            s.languages << langs.columnText(0);
-    } catch (const DbError &e) {
-        s.error = e.message();
-    }
-    return s;
-}
 
 DatasetPage::DatasetPage(QThreadPool *ioPool, QWidget *parent)
     : QWidget(parent), m_ioPool(ioPool), m_model(new ExamplesModel(ioPool, this)), m_family(new QComboBox(this)),
@@ -112,7 +46,7 @@ DatasetPage::DatasetPage(QThreadPool *ioPool, QWidget *parent)
     m_count->setObjectName(QStringLiteral("exampleCount"));
 
     m_family->addItem(tr("All families"), QString());
-    for (const QString &f : kFamilies)
+    for (const QString &f : taskFamilies())
         m_family->addItem(f, f);
     m_language->addItem(tr("All languages"), QString());
     m_status->addItem(tr("Any status"), QString());
@@ -253,17 +187,8 @@ void DatasetPage::loadStats()
     const ExampleFilter f = m_model->filter();
     const quint64 generation = ++m_statsGeneration;
     runAsync(
-        m_ioPool, this,
-        [ws, f] {
-            auto db = ws.connect();
-            if (!db) {
-                DatasetChartData s;
-                s.error = db.error();
-                return s;
-            }
-            return computeChartData(**db, f);
-        },
-        [this, generation](const DatasetChartData &result) {
+        m_ioPool, this, [ws, f] { return exampleCharts(ws, f); },
+        [this, generation](const Expected<ExampleCharts> &result) {
             if (generation == m_statsGeneration)
                 showStats(result);
         });
@@ -300,13 +225,14 @@ void DatasetPage::plotBars(QCustomPlot *plot, const QList<QPair<QString, qint64>
     plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
-void DatasetPage::showStats(const DatasetChartData &s)
+void DatasetPage::showStats(const Expected<ExampleCharts> &result)
 {
-    m_stats = s;
-    if (!s.error.isEmpty()) {
-        m_count->setText(s.error);
+    if (!result) {
+        m_count->setText(result.error());
         return;
     }
+    m_stats = result.value();
+    const ExampleCharts &s = m_stats;
     // Keep the language filter's choices in step with the data.
     const QString current = m_language->currentData().toString();
     m_language->blockSignals(true);
@@ -342,8 +268,8 @@ void DatasetPage::showStats(const DatasetChartData &s)
         g->setLineStyle(QCPGraph::lsStepCenter);
         g->setData(x, y);
     }
-    m_lengthPlot->xAxis->setLabel(tr("words (last bin: %1 and more)").arg((kBins - 1) * s.binWords));
-    m_lengthPlot->xAxis->setRange(0, kBins * s.binWords);
+    m_lengthPlot->xAxis->setLabel(tr("words (last bin: %1 and more)").arg((ExampleCharts::kLengthBins - 1) * s.binWords));
+    m_lengthPlot->xAxis->setRange(0, ExampleCharts::kLengthBins * s.binWords);
     m_lengthPlot->yAxis->setRange(0, maxY * 1.1);
     m_lengthPlot->replot(QCustomPlot::rpQueuedReplot);
     Q_EMIT statsUpdated();
@@ -356,37 +282,24 @@ void DatasetPage::showDetail(qint64 id)
     runAsync(
         m_ioPool, this,
         [ws, id]() -> QString {
-            auto db = ws.connect();
-            if (!db)
-                return db.error().toHtmlEscaped();
-            try {
-                Statement st = (*db)->prepare(QStringLiteral(
-                    "SELECT family, language, status, invalid_reason, invalid_detail, instruction, query, positive, "
-                    "coalesce(negative, ''), template_id, template_version, placeholders, prompt, raw_response FROM "
-                    "examples WHERE id = ?"));
-                st.bind(1, id);
-                if (!st.step())
-                    return tr("Example %1 no longer exists.").arg(id);
-                const auto field = [](const QString &name, const QString &value) {
-                    return QStringLiteral("<h4>%1</h4><p style='white-space: pre-wrap'>%2</p>")
-                        .arg(name, value.toHtmlEscaped());
-                };
-                QString html = QStringLiteral("<p><b>#%1</b> · %2 · %3 · %4</p>")
-                                   .arg(id)
-                                   .arg(st.columnText(0).toHtmlEscaped(), st.columnText(1).toHtmlEscaped(),
-                                        st.columnText(2).toHtmlEscaped());
-                if (st.columnText(2) == QLatin1String("invalid"))
-                    html += QStringLiteral("<p style='color:#b00020'>%1</p>")
-                                .arg(tr("Invalid: %1 %2").arg(st.columnText(3), st.columnText(4)).toHtmlEscaped());
-                html += field(tr("Instruction"), st.columnText(5)) + field(tr("Query"), st.columnText(6)) +
-                        field(tr("Positive"), st.columnText(7)) + field(tr("Hard negative"), st.columnText(8)) +
-                        field(tr("Template"), QStringLiteral("%1 v%2").arg(st.columnText(9)).arg(st.columnInt(10))) +
-                        field(tr("Sampled values"), st.columnText(11)) + field(tr("Prompt"), st.columnText(12)) +
-                        field(tr("Raw response"), st.columnText(13));
-                return html;
-            } catch (const DbError &e) {
-                return e.message().toHtmlEscaped();
-            }
+            const Expected<ExampleDetail> d = exampleDetail(ws, id);
+            if (!d)
+                return d.error().toHtmlEscaped();
+            const auto field = [](const QString &name, const QString &value) {
+                return QStringLiteral("<h4>%1</h4><p style='white-space: pre-wrap'>%2</p>").arg(name, value.toHtmlEscaped());
+            };
+            QString html = QStringLiteral("<p><b>#%1</b> · %2 · %3 · %4</p>")
+                               .arg(id)
+                               .arg(d->family.toHtmlEscaped(), d->language.toHtmlEscaped(), d->status.toHtmlEscaped());
+            if (d->status == QLatin1String("invalid"))
+                html += QStringLiteral("<p style='color:#b00020'>%1</p>")
+                            .arg(tr("Invalid: %1 %2").arg(d->invalidReason, d->invalidDetail).toHtmlEscaped());
+            html += field(tr("Instruction"), d->instruction) + field(tr("Query"), d->query) +
+                    field(tr("Positive"), d->positive) + field(tr("Hard negative"), d->negative) +
+                    field(tr("Template"), QStringLiteral("%1 v%2").arg(d->templateId).arg(d->templateVersion)) +
+                    field(tr("Sampled values"), d->placeholders) + field(tr("Prompt"), d->prompt) +
+                    field(tr("Raw response"), d->rawResponse);
+            return html;
         },
         [this, id, request](const QString &result) {
             if (request != m_detailRequest)
@@ -406,23 +319,7 @@ quint64 DatasetPage::startExport(const ExportOptions &options)
 {
     if (!m_jobs || !m_ws.isValid())
         return 0;
-    const Workspace ws = m_ws;
-    return m_jobs->submit(
-        {QStringLiteral("dataset.export"),
-         tr("Export %1 to %2").arg(options.format, QFileInfo(options.path).fileName()), false,
-         [ws, options](JobContext &ctx) {
-             auto db = ws.connect();
-             if (!db)
-                 throw std::runtime_error(db.error().toStdString());
-             ctx.setMessage(DatasetPage::tr("writing %1").arg(options.path));
-             auto summary = exportDataset(**db, options);
-             if (!summary)
-                 throw std::runtime_error(summary.error().toStdString());
-             ctx.setTotal(summary->train + summary->validation);
-             ctx.setProgress(
-                 summary->train + summary->validation,
-                 DatasetPage::tr("%1 train, %2 validation records").arg(summary->train).arg(summary->validation));
-         }});
+    return m_jobs->submit(makeExportJob(m_ws, options));
 }
 
 void DatasetPage::chooseExport()

@@ -8,6 +8,7 @@
 #include <QWidget>
 
 #include "backend/workspace.h"
+#include "backend/examples.h"
 #include "widgets/examplesmodel.h"
 
 class QComboBox;
@@ -25,21 +26,6 @@ namespace ef {
 class JobManager;
 struct ExportOptions;
 
-// Aggregates behind the charts, computed with SQL off the GUI thread.
-struct DatasetChartData
-{
-    qint64 total = 0;
-    QList<QPair<QString, qint64>> perLanguage; // most first
-    QList<QPair<QString, qint64>> perFamily;
-    QList<QPair<QString, qint64>> invalidReasons;
-    QMap<QString, QVector<qint64>> wordHistograms; // "query"/"positive"/"negative" -> counts per bin
-    int binWords = 25;                            // bin width in words
-    QStringList languages;                        // every language present (for the filter)
-    QString error;
-};
-
-DatasetChartData computeChartData(Database &db, const ExampleFilter &filter);
-
 class DatasetPage final : public QWidget
 {
     Q_OBJECT
@@ -55,7 +41,7 @@ public:
     ExamplesModel *model() const { return m_model; }
     QTableView *view() const { return m_view; }
     void setFilter(const ExampleFilter &f);
-    const DatasetChartData &stats() const { return m_stats; }
+    const ExampleCharts &stats() const { return m_stats; }
     QString detailText() const;
 
 Q_SIGNALS:
@@ -65,7 +51,7 @@ Q_SIGNALS:
 private:
     void applyFilter();
     void loadStats();
-    void showStats(const DatasetChartData &s);
+    void showStats(const Expected<ExampleCharts> &s);
     void showDetail(qint64 id);
     void plotBars(QCustomPlot *plot, const QList<QPair<QString, qint64>> &data, int maxBars);
 
@@ -76,7 +62,7 @@ private:
     QPushButton *m_export = nullptr;
     Workspace m_ws;
     ExamplesModel *m_model;
-    DatasetChartData m_stats;
+    ExampleCharts m_stats;
     QTimer m_searchTimer;
     quint64 m_statsGeneration = 0;
     quint64 m_detailRequest = 0;

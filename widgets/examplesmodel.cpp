@@ -6,17 +6,11 @@
 #include <QPointer>
 #include <QtConcurrent/QtConcurrentRun>
 
-#include "backend/database.h"
+#include "backend/examples.h"
 
 namespace ef {
 
 namespace {
-struct IdsResult
-{
-    QVector<qint64> ids;
-    QString error;
-};
-
 QString shorten(const QString &s)
 {
     QString one = s.simplified();
@@ -25,38 +19,6 @@ QString shorten(const QString &s)
 } // namespace
 
 ExamplesModel::ExamplesModel(QThreadPool *pool, QObject *parent) : QAbstractTableModel(parent), m_pool(pool) {}
-
-QString ExamplesModel::whereClause(const ExampleFilter &f, QStringList *binds)
-{
-    QStringList parts;
-    if (!f.family.isEmpty()) {
-        parts << QStringLiteral("family = ?");
-        binds->append(f.family);
-    }
-    if (!f.language.isEmpty()) {
-        parts << QStringLiteral("language = ?");
-        binds->append(f.language);
-    }
-    if (!f.status.isEmpty()) {
-        parts << QStringLiteral("status = ?");
-        binds->append(f.status);
-    }
-    // LIKE with an escaped pattern: wildcards in the user's text are literal characters.
-    const auto likePattern = [](QString w) -> QString { // QString, not a QStringBuilder referring to w
-        w.replace(QLatin1Char('\\'), QStringLiteral("\\\\")).replace(QLatin1Char('%'), QStringLiteral("\\%")).replace(QLatin1Char('_'), QStringLiteral("\\_"));
-        return QLatin1Char('%') + w + QLatin1Char('%');
-    };
-    if (!f.task.trimmed().isEmpty()) {
-        parts << QStringLiteral("instruction LIKE ? ESCAPE '\\'");
-        binds->append(likePattern(f.task.trimmed()));
-    }
-    // Each word must occur somewhere.
-    for (const QString &word : f.text.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
-        parts << QStringLiteral("(instruction || ' ' || query || ' ' || positive || ' ' || coalesce(negative, '')) LIKE ? ESCAPE '\\'");
-        binds->append(likePattern(word));
-    }
-    return parts.isEmpty() ? QString() : QStringLiteral(" WHERE ") + parts.join(QStringLiteral(" AND "));
-}
 
 void ExamplesModel::setWorkspace(const Workspace &ws)
 {
@@ -85,40 +47,22 @@ void ExamplesModel::refresh()
         return;
     const Workspace ws = m_ws;
     const ExampleFilter f = m_filter;
-    auto *watcher = new QFutureWatcher<IdsResult>(this);
-    connect(watcher, &QFutureWatcher<IdsResult>::finished, this, [this, watcher, generation] {
+    auto *watcher = new QFutureWatcher<Expected<QVector<qint64>>>(this);
+    connect(watcher, &QFutureWatcher<Expected<QVector<qint64>>>::finished, this, [this, watcher, generation] {
         watcher->deleteLater();
         if (generation != m_generation)
             return; // a newer filter superseded this one
-        IdsResult r = watcher->result();
-        if (!r.error.isEmpty()) {
-            Q_EMIT loadFailed(r.error);
+        Expected<QVector<qint64>> r = watcher->result();
+        if (!r) {
+            Q_EMIT loadFailed(r.error());
             return;
         }
         beginResetModel();
-        m_ids = std::move(r.ids);
+        m_ids = std::move(r).value();
         endResetModel();
         Q_EMIT loaded(static_cast<int>(m_ids.size()));
     });
-    watcher->setFuture(QtConcurrent::run(m_pool, [ws, f] {
-        IdsResult r;
-        auto db = ws.connect();
-        if (!db) {
-            r.error = db.error();
-            return r;
-        }
-        try {
-            QStringList binds;
-            Statement st = (*db)->prepare(QStringLiteral("SELECT id FROM examples") + whereClause(f, &binds) + QStringLiteral(" ORDER BY id"));
-            for (int i = 0; i < binds.size(); ++i)
-                st.bind(i + 1, binds.at(i));
-            while (st.step())
-                r.ids.append(st.columnInt(0));
-        } catch (const DbError &e) {
-            r.error = e.message();
-        }
-        return r;
-    }));
+    watcher->setFuture(QtConcurrent::run(m_pool, [ws, f] { return exampleIds(ws, f); }));
 }
 
 int ExamplesModel::rowCount(const QModelIndex &parent) const
@@ -206,28 +150,10 @@ void ExamplesModel::requestPage(int page) const
     });
     // Rows between the page's first and last id that match the filter are exactly the page.
     watcher->setFuture(QtConcurrent::run(m_pool, [ws, f, lo, hi] {
-        QList<ExampleRow> rows;
-        auto db = ws.connect();
-        if (!db)
-            return rows;
-        try {
-            QStringList binds;
-            QString where = whereClause(f, &binds);
-            where += (where.isEmpty() ? QStringLiteral(" WHERE ") : QStringLiteral(" AND ")) + QStringLiteral("id BETWEEN ? AND ?");
-            Statement st = (*db)->prepare(QStringLiteral("SELECT id, family, language, status, invalid_reason, instruction, query, "
-                                                         "positive, coalesce(negative, '') FROM examples") + where + QStringLiteral(" ORDER BY id"));
-            int i = 1;
-            for (const QString &b : binds)
-                st.bind(i++, b);
-            st.bind(i, lo);
-            st.bind(i + 1, hi);
-            while (st.step())
-                rows.append({st.columnInt(0), st.columnText(1), st.columnText(2), st.columnText(3), st.columnText(4),
-                             st.columnText(5), st.columnText(6), st.columnText(7), st.columnText(8)});
-        } catch (const DbError &e) {
-            qWarning("%s", qPrintable(e.message()));
-        }
-        return rows;
+        Expected<QList<ExampleRow>> rows = exampleRows(ws, f, lo, hi);
+        if (!rows)
+            qWarning("%s", qPrintable(rows.error()));
+        return rows ? rows.value() : QList<ExampleRow>();
     }));
 }
 

@@ -4,7 +4,7 @@
 // A filter change loads only the matching ids (8 bytes a row) in the background; rows are
 // fetched in pages of kPageSize when a view asks for them and kept in a bounded cache, so
 // memory stays small whatever the dataset size. Everything touching SQLite runs on the
-// given pool; the model itself changes only on the GUI thread.
+// given pool through backend/examples; the model itself changes only on the GUI thread.
 #pragma once
 
 #include <QAbstractTableModel>
@@ -13,31 +13,12 @@
 #include <QSet>
 #include <QVector>
 
+#include "backend/examples.h"
 #include "backend/workspace.h"
 
 class QThreadPool;
 
 namespace ef {
-
-struct ExampleFilter
-{
-    QString family;   // empty = all
-    QString language; // empty = all
-    QString status;   // "valid", "invalid", "duplicate"; empty = all
-    QString task;     // text the instruction (the task) must contain
-    QString text;     // words that must all appear in instruction, query, positive or negative
-
-    bool operator==(const ExampleFilter &o) const
-    {
-        return family == o.family && language == o.language && status == o.status && task == o.task && text == o.text;
-    }
-};
-
-struct ExampleRow
-{
-    qint64 id = 0;
-    QString family, language, status, invalidReason, instruction, query, positive, negative;
-};
 
 class ExamplesModel final : public QAbstractTableModel
 {
@@ -47,7 +28,7 @@ public:
     enum Column { IdColumn, FamilyColumn, LanguageColumn, StatusColumn, InstructionColumn, QueryColumn,
                   PositiveColumn, NegativeColumn, ColumnCount };
     enum Role { IdRole = Qt::UserRole + 1, LoadedRole };
-    static constexpr int kPageSize = 200;
+    static constexpr int kPageSize = kExamplePageSize;
     static constexpr int kMaxCachedPages = 40;
 
     ExamplesModel(QThreadPool *pool, QObject *parent = nullptr);
@@ -65,9 +46,6 @@ public:
 
     qint64 idAt(int row) const { return row >= 0 && row < m_ids.size() ? m_ids.at(row) : 0; }
     int cachedPageCount() const { return static_cast<int>(m_pages.size()); }
-
-    // SQL WHERE clause and its bound values for a filter (shared with the charts).
-    static QString whereClause(const ExampleFilter &f, QStringList *binds);
 
 Q_SIGNALS:
     void loaded(int rows);       // ids for a filter arrived

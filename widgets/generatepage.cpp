@@ -16,16 +16,13 @@
 #include <QLocale>
 #include <QMessageBox>
 #include <QProgressBar>
-#include <QPointer>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QTableWidget>
-#include <QTimer>
 #include <QVBoxLayout>
 
-#include "backend/database.h"
 #include "backend/jobs.h"
 #include "backend/templates.h"
 #include "widgets/async.h"
@@ -159,16 +156,10 @@ GeneratePage::GeneratePage(JobManager *jobs, QThreadPool *ioPool, QWidget *paren
     connect(m_startButton, &QPushButton::clicked, this, [this] { start(false); });
     connect(m_resumeButton, &QPushButton::clicked, this, [this] { start(true); });
     connect(m_stopButton, &QPushButton::clicked, this, &GeneratePage::stop);
-    connect(m_jobs, &JobManager::jobFinished, this, [this](const JobInfo &info) {
-        if (info.id != m_job)
-            return;
-        m_job = 0;
-        setRunning(false);
-        if (info.state == JobState::Failed)
-            m_countersLabel->setText(m_countersLabel->text() +
-                                     QStringLiteral("<p style='color:#b00020'>%1</p>").arg(info.error.toHtmlEscaped()));
-        reloadRuns();
-        Q_EMIT runFinished(m_runId, jobStateName(info.state));
+    connect(m_jobs, &JobManager::jobFinished, this, &GeneratePage::onJobFinished);
+    connect(m_jobs, &JobManager::jobMetrics, this, [this](quint64 id, const QList<MetricSample> &samples) {
+        if (id == m_job && !samples.isEmpty())
+            showCounters(generationCountersFrom(samples.constLast())); // the newest counters
     });
     setRunning(false);
     setEnabled(false);
@@ -224,96 +215,76 @@ Expected<GenerationConfig> GeneratePage::config() const
 
 void GeneratePage::start(bool resume)
 {
-    if (m_job || !m_ws.isValid())
+    if (m_job || m_preparing || !m_ws.isValid())
         return;
-    const Workspace ws = m_ws;
-    GenerationConfig cfg;
+    GenerationStart start;
+    start.resume = resume;
     if (!resume) {
         auto c = config();
         if (!c) {
             m_countersLabel->setText(QStringLiteral("<p style='color:#b00020'>%1</p>").arg(c.error().toHtmlEscaped()));
             return;
         }
-        cfg = c.value();
+        start.config = c.value();
     }
-    qint64 selectedRun = 0;
     if (resume && m_runs->currentRow() >= 0 && m_runs->item(m_runs->currentRow(), 0))
-        selectedRun = m_runs->item(m_runs->currentRow(), 0)->text().toLongLong();
+        start.runId = m_runs->item(m_runs->currentRow(), 0)->text().toLongLong();
     // The endpoint of a resumed run can be the one now chosen (a new URL or a key).
-    std::optional<EndpointProfile> override;
     if (resume) {
         if (auto c = config())
-            override = c->endpoint;
+            start.endpoint = c->endpoint;
     }
-    QPointer<GeneratePage> self(this);
-    auto runIdHolder = std::make_shared<std::atomic<qint64>>(0);
     setRunning(true);
+    m_preparing = true;
+    m_stopWhenPrepared = false;
     m_countersLabel->setText(tr("Starting…"));
-    m_job = m_jobs->submit(
-        {QStringLiteral("generate"), resume ? tr("Resume generation") : tr("Generate %1 examples").arg(cfg.examples),
-         false, [ws, cfg, resume, selectedRun, override, self, runIdHolder](JobContext &ctx) {
-             GenerationPipeline pipeline(ws);
-             qint64 runId = selectedRun;
-             if (!resume) {
-                 auto created = pipeline.createRun(cfg);
-                 if (!created)
-                     throw std::runtime_error(created.error().toStdString());
-                 runId = created.value();
-             } else if (runId == 0) {
-                 auto latest = pipeline.latestUnfinishedRun();
-                 if (!latest)
-                     throw std::runtime_error(latest.error().toStdString());
-                 runId = latest.value();
-             }
-             runIdHolder->store(runId);
-             auto info = pipeline.runInfo(runId);
-             if (!info)
-                 throw std::runtime_error(info.error().toStdString());
-             const EndpointProfile endpoint = override ? *override : info->config.endpoint;
-             QString keyError;
-             const QString key = apikeys::resolve(endpoint, &keyError);
-             if (!keyError.isEmpty())
-                 throw std::runtime_error(keyError.toStdString());
-             auto result = pipeline.run(
-                 runId, key,
-                 [&](const GenerationCounters &c) {
-                     ctx.setTotal(c.requestsTotal);
-                     ctx.setProgress(c.done + c.failed, GeneratePage::tr("%1 valid · %2 invalid · %3 duplicates")
-                                                            .arg(c.valid)
-                                                            .arg(c.invalid)
-                                                            .arg(c.duplicate));
-                     QMetaObject::invokeMethod(
-                         self,
-                         [self, c] {
-                             if (self)
-                                 self->showCounters(c);
-                         },
-                         Qt::QueuedConnection);
-                     return !ctx.cancelRequested();
-                 },
-                 override ? &*override : nullptr);
-             if (!result)
-                 throw std::runtime_error(result.error().toStdString());
-             QMetaObject::invokeMethod(
-                 self,
-                 [self, c = result.value()] {
-                     if (self)
-                         self->showCounters(c);
-                 },
-                 Qt::QueuedConnection);
-         }});
-    // The run id is known once the job has created or found it.
-    QTimer::singleShot(500, this, [this, runIdHolder] {
-        m_runId = runIdHolder->load();
-        reloadRuns();
-    });
+    const Workspace ws = m_ws;
+    runAsync(
+        m_ioPool, this, [ws, start] { return prepareGeneration(ws, start); },
+        [this](const Expected<GenerationJobRequest> &request) {
+            m_preparing = false;
+            if (!request || m_stopWhenPrepared) {
+                setRunning(false);
+                m_countersLabel->setText(request ? tr("No run in progress.")
+                                                 : QStringLiteral("<p style='color:#b00020'>%1</p>")
+                                                       .arg(request.error().toHtmlEscaped()));
+                Q_EMIT runFinished(request ? request->runId : 0,
+                                   jobStateName(request ? JobState::Cancelled : JobState::Failed));
+                return;
+            }
+            m_runId = request->runId; // known before the job runs
+            m_job = m_jobs->submit(makeGenerationJob(request.value()));
+            reloadRuns();
+        });
 }
 
 void GeneratePage::stop()
 {
     if (m_job)
         m_jobs->cancel(m_job);
+    else if (m_preparing)
+        m_stopWhenPrepared = true;
     m_stopButton->setEnabled(false);
+}
+
+void GeneratePage::onJobFinished(const JobInfo &info)
+{
+    if (info.id == m_previewJob) {
+        m_previewJob = 0;
+        showPreviewGrid(info);
+        return;
+    }
+    if (info.id != m_job)
+        return;
+    m_job = 0;
+    setRunning(false);
+    if (const std::optional<GenerationOutcome> outcome = jobResult<GenerationOutcome>(info))
+        showCounters(outcome->counters);
+    if (info.state == JobState::Failed)
+        m_countersLabel->setText(m_countersLabel->text() +
+                                 QStringLiteral("<p style='color:#b00020'>%1</p>").arg(info.error.toHtmlEscaped()));
+    reloadRuns();
+    Q_EMIT runFinished(m_runId, jobStateName(info.state));
 }
 
 void GeneratePage::setRunning(bool running)
@@ -355,12 +326,12 @@ void GeneratePage::reloadRuns()
     const Workspace ws = m_ws;
     runAsync(
         m_ioPool, this, [ws] { return GenerationPipeline(ws).runs(); },
-        [this](const QList<RunInfo> &result) {
-            const QList<RunInfo> runs = result;
+        [this](const QList<GenerationRun> &result) {
+            const QList<GenerationRun> runs = result;
             m_runs->setRowCount(static_cast<int>(runs.size()));
             const QLocale loc;
             for (int r = 0; r < runs.size(); ++r) {
-                const RunInfo &i = runs.at(r);
+                const GenerationRun &i = runs.at(r);
                 const QStringList cells = {QString::number(i.id),
                                            i.state,
                                            i.createdAt,
@@ -392,113 +363,79 @@ void GeneratePage::renderPreviewGrid(bool send)
         }
         endpoint = c->endpoint;
     }
-    const Workspace ws = m_ws;
-    const int perCell = m_previewPerCell->value();
-    const quint64 seed = static_cast<quint64>(m_seed->value());
-    auto results = std::make_shared<QList<QList<PreviewItem>>>();
-    auto errors = std::make_shared<QStringList>();
-    const quint64 job =
-        m_jobs->submit({QStringLiteral("generate.preview"), send ? tr("Preview with the LLM") : tr("Render preview"),
-                        false, [=](JobContext &ctx) {
-                            auto db = ws.connect();
-                            if (!db)
-                                throw std::runtime_error(db.error().toStdString());
-                            ctx.setTotal(static_cast<qint64>(families.size() * languages.size()));
-                            QString key;
-                            if (endpoint) {
-                                QString keyError;
-                                key = apikeys::resolve(*endpoint, &keyError);
-                                if (!keyError.isEmpty())
-                                    throw std::runtime_error(keyError.toStdString());
-                            }
-                            qint64 done = 0;
-                            for (const QString &lang : languages) {
-                                for (const QString &family : families) {
-                                    ctx.throwIfCancelled();
-                                    auto items = renderPreview(**db, family, lang, perCell, seed);
-                                    if (!items) {
-                                        errors->append(QStringLiteral("%1/%2: %3").arg(lang, family, items.error()));
-                                        results->append(QList<PreviewItem>());
-                                    } else {
-                                        if (endpoint && !items->isEmpty()) {
-                                            auto t = templatestore::load(**db, items->first().templateId);
-                                            if (!t)
-                                                throw std::runtime_error(t.error().toStdString());
-                                            callPreview(items.value(), t.value(), *endpoint, key);
-                                        }
-                                        results->append(items.value());
-                                    }
-                                    ctx.setProgress(++done, QStringLiteral("%1 · %2").arg(lang, family));
-                                }
-                            }
-                        }});
-    QPointer<GeneratePage> self(this);
-    auto *conn = new QMetaObject::Connection;
-    *conn = connect(
-        m_jobs, &JobManager::jobFinished, this,
-        [self, job, families, languages, results, errors, conn](const JobInfo &info) {
-            if (info.id != job || !self)
-                return;
-            QObject::disconnect(*conn);
-            delete conn;
-            QTableWidget *grid = self->m_grid;
-            grid->clear();
-            grid->setColumnCount(static_cast<int>(families.size()));
-            grid->setRowCount(static_cast<int>(languages.size()));
-            grid->setHorizontalHeaderLabels(families);
-            QStringList rowNames;
-            for (const QString &code : languages) {
-                const LanguageInfo *l = findLanguage(code);
-                rowNames << (l ? l->name : code);
-            }
-            grid->setVerticalHeaderLabels(rowNames);
-            int cell = 0;
-            for (int r = 0; r < languages.size(); ++r) {
-                for (int c = 0; c < families.size(); ++c, ++cell) {
-                    const QList<PreviewItem> items = cell < results->size() ? results->at(cell) : QList<PreviewItem>{};
-                    QString text, tip;
-                    bool anyInvalid = false, anyCalled = false;
-                    for (const PreviewItem &it : items) {
-                        QStringList values;
-                        for (auto v = it.values.cbegin(); v != it.values.cend(); ++v)
-                            values << QStringLiteral("%1=%2").arg(v.key(), v.value());
-                        if (!it.task.isEmpty())
-                            text += GeneratePage::tr("Task: %1\n").arg(it.task);
-                        text += values.join(QStringLiteral(" · ")) + QLatin1Char('\n');
-                        if (it.called) {
-                            anyCalled = true;
-                            if (!it.error.isEmpty()) {
-                                anyInvalid = true;
-                                text += GeneratePage::tr("✗ request failed: %1\n").arg(it.error);
-                            } else if (!it.example.ok) {
-                                anyInvalid = true;
-                                text +=
-                                    GeneratePage::tr("✗ invalid (%1): %2\n").arg(it.example.reason, it.example.detail);
-                            } else {
-                                text += GeneratePage::tr("✓ valid\nQuery: %1\nPositive: %2\nNegative: %3\n")
-                                            .arg(it.example.query, it.example.positive.left(300),
-                                                 it.example.negative.isEmpty() ? GeneratePage::tr("(none)")
-                                                                               : it.example.negative.left(300));
-                            }
+    if (m_previewJob)
+        return;
+    PreviewGridRequest request;
+    request.workspace = m_ws;
+    request.families = families;
+    request.languages = languages;
+    request.perCell = m_previewPerCell->value();
+    request.seed = static_cast<quint64>(m_seed->value());
+    request.endpoint = endpoint;
+    m_previewJob = m_jobs->submit(makePreviewGridJob(request));
+}
+
+void GeneratePage::showPreviewGrid(const JobInfo &info)
+{
+    const std::optional<PreviewGrid> result = jobResult<PreviewGrid>(info);
+    if (result) {
+        const PreviewGrid &g = *result;
+        QTableWidget *grid = m_grid;
+        grid->clear();
+        grid->setColumnCount(static_cast<int>(g.families.size()));
+        grid->setRowCount(static_cast<int>(g.languages.size()));
+        grid->setHorizontalHeaderLabels(g.families);
+        QStringList rowNames;
+        for (const QString &code : g.languages) {
+            const LanguageInfo *l = findLanguage(code);
+            rowNames << (l ? l->name : code);
+        }
+        grid->setVerticalHeaderLabels(rowNames);
+        int cell = 0;
+        for (int r = 0; r < g.languages.size(); ++r) {
+            for (int c = 0; c < g.families.size(); ++c, ++cell) {
+                const QList<PreviewItem> items = g.cells.value(cell);
+                QString text, tip;
+                bool anyInvalid = false, anyCalled = false;
+                for (const PreviewItem &it : items) {
+                    QStringList values;
+                    for (auto v = it.values.cbegin(); v != it.values.cend(); ++v)
+                        values << QStringLiteral("%1=%2").arg(v.key(), v.value());
+                    if (!it.task.isEmpty())
+                        text += tr("Task: %1\n").arg(it.task);
+                    text += values.join(QStringLiteral(" · ")) + QLatin1Char('\n');
+                    if (it.called) {
+                        anyCalled = true;
+                        if (!it.error.isEmpty()) {
+                            anyInvalid = true;
+                            text += tr("✗ request failed: %1\n").arg(it.error);
+                        } else if (!it.example.ok) {
+                            anyInvalid = true;
+                            text += tr("✗ invalid (%1): %2\n").arg(it.example.reason, it.example.detail);
                         } else {
-                            text += it.prompt.left(400) + QStringLiteral("…\n");
+                            text += tr("✓ valid\nQuery: %1\nPositive: %2\nNegative: %3\n")
+                                        .arg(it.example.query, it.example.positive.left(300),
+                                             it.example.negative.isEmpty() ? tr("(none)") : it.example.negative.left(300));
                         }
-                        text += QLatin1Char('\n');
-                        tip += it.prompt + (it.called ? QStringLiteral("\n\n— ") + it.rawResponse : QString()) +
-                               QStringLiteral("\n\n");
+                    } else {
+                        text += it.prompt.left(400) + QStringLiteral("…\n");
                     }
-                    auto *item = new QTableWidgetItem(text.trimmed());
-                    item->setToolTip(tip.trimmed().left(4000));
-                    if (anyCalled)
-                        item->setBackground(anyInvalid ? QColor(0xfd, 0xe7, 0xe9) : QColor(0xe6, 0xf4, 0xea));
-                    grid->setItem(r, c, item);
+                    text += QLatin1Char('\n');
+                    tip += it.prompt + (it.called ? QStringLiteral("\n\n— ") + it.rawResponse : QString()) +
+                           QStringLiteral("\n\n");
                 }
+                auto *item = new QTableWidgetItem(text.trimmed());
+                item->setToolTip(tip.trimmed().left(4000));
+                if (anyCalled)
+                    item->setBackground(anyInvalid ? QColor(0xfd, 0xe7, 0xe9) : QColor(0xe6, 0xf4, 0xea));
+                grid->setItem(r, c, item);
             }
-            if (info.state == JobState::Failed || !errors->isEmpty())
-                QMessageBox::warning(self, GeneratePage::tr("Preview"),
-                                     (QStringList{info.error} + *errors).join(QLatin1Char('\n')).trimmed());
-            Q_EMIT self->previewReady();
-        });
+        }
+    }
+    const QStringList errors = result ? result->errors : QStringList();
+    if (info.state == JobState::Failed || !errors.isEmpty())
+        QMessageBox::warning(this, tr("Preview"), (QStringList{info.error} + errors).join(QLatin1Char('\n')).trimmed());
+    Q_EMIT previewReady();
 }
 
 } // namespace ef

@@ -2,11 +2,16 @@
 // The Generate page: configure a synthesis run, start / stop / resume it as a job and watch
 // its counters live; and the preview grid (language × family) of rendered prompts, optionally
 // sent to the LLM and parsed field by field.
+//
+// The run and the grid are backend jobs (makeGenerationJob, makePreviewGridJob): the run is
+// created or chosen off the GUI thread before its job is submitted, so the page knows the run
+// at once; live counters arrive as the job's metric samples, final ones as its result.
 #pragma once
 
 #include <QWidget>
 
 #include "backend/generation.h"
+#include "backend/preview.h"
 #include "backend/settings.h"
 #include "backend/workspace.h"
 
@@ -23,6 +28,7 @@ class QThreadPool;
 namespace ef {
 
 class JobManager;
+struct JobInfo;
 
 class GeneratePage final : public QWidget
 {
@@ -52,6 +58,8 @@ Q_SIGNALS:
     void previewReady();
 
 private:
+    void onJobFinished(const JobInfo &info);
+    void showPreviewGrid(const JobInfo &info);
     void showCounters(const GenerationCounters &c);
     void reloadRuns();
     void setRunning(bool running);
@@ -60,8 +68,11 @@ private:
     QThreadPool *m_ioPool;
     Workspace m_ws;
     AppSettings m_settings;
-    quint64 m_job = 0;
+    quint64 m_job = 0;        // the generation job, once submitted
+    bool m_preparing = false; // the run is being created or looked up
+    bool m_stopWhenPrepared = false;
     qint64 m_runId = 0;
+    quint64 m_previewJob = 0;
     GenerationCounters m_counters;
 
     QComboBox *m_endpoint;
@@ -83,5 +94,3 @@ private:
 };
 
 } // namespace ef
-
-Q_DECLARE_METATYPE(ef::GenerationCounters)

@@ -137,7 +137,7 @@ void JobsModel::clearFinished()
 
 void JobsModel::onAdded(const JobInfo &info)
 {
-    if (rowOf(info.id) >= 0)
+    if (info.interactive || rowOf(info.id) >= 0) // a view's request (a search) is not a job to list
         return;
     const int row = static_cast<int>(m_jobs.size());
     beginInsertRows({}, row, row);

@@ -18,12 +18,10 @@
 #include <QStackedWidget>
 #include <QStatusBar>
 
-#include "backend/database.h"
-#include "backend/corpus.h"
-#include "backend/dataset.h"
+#include "backend/computeinfo.h"
 #include "backend/jobhistory.h"
 #include "backend/jobs.h"
-#include "backend/computeinfo.h"
+#include "backend/workspacetasks.h"
 #include "widgets/async.h"
 #include "widgets/datasetpage.h"
 #include "widgets/generatepage.h"
@@ -39,7 +37,8 @@ Q_LOGGING_CATEGORY(lcWindow, "embedforge.window")
 namespace ef {
 
 MainWindow::MainWindow(JobManager *jobs, QWidget *parent)
-    : QMainWindow(parent), m_jobs(jobs), m_settings(AppSettings::load()), m_nav(new QListWidget(this)),
+    : QMainWindow(parent), m_jobs(jobs), m_history(new JobHistoryRecorder(jobs, this)), m_settings(AppSettings::load()),
+      m_nav(new QListWidget(this)),
       m_pages(new QStackedWidget(this)), m_workspaceLabel(new QLabel(this)), m_deviceLabel(new QLabel(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
@@ -92,29 +91,27 @@ MainWindow::MainWindow(JobManager *jobs, QWidget *parent)
 
     createMenus();
 
-    // A finished job is written to the workspace's history (one small insert).
+    // A finished job is logged, and written to the workspace's history by the backend.
     connect(jobs, &JobManager::jobFinished, this, [this](const JobInfo &info) {
+        if (info.id == m_probeJob) {
+            m_probeJob = 0;
+            if (const std::optional<ComputeInfo> probe = jobResult<ComputeInfo>(info))
+                showDevice(*probe);
+            else
+                m_deviceLabel->setText(tr("Device: %1").arg(info.error));
+            return;
+        }
+        if (info.interactive)
+            return;
         if (info.state == JobState::Failed)
             qCWarning(lcWindow, "%s", qPrintable(tr("Job '%1' failed: %2").arg(info.title, info.error)));
         else
             qCInfo(lcWindow, "%s",
                    qPrintable(tr("Job '%1' %2").arg(info.title, jobStateDisplayName(info.state).toLower())));
-        if (!m_workspace.isValid())
-            return;
-        const Workspace ws = m_workspace;
-        runAsync(
-            &m_ioPool, m_workspacePage,
-            [ws, info] {
-                if (auto db = ws.connect()) {
-                    try {
-                        recordJob(**db, info);
-                    } catch (const DbError &e) {
-                        qCWarning(lcWindow, "%s", qPrintable(e.message()));
-                    }
-                }
-            },
-            [page = m_workspacePage] { page->refresh(); });
     });
+    connect(m_history, &JobHistoryRecorder::recorded, m_workspacePage, &WorkspacePage::refresh);
+    connect(m_history, &JobHistoryRecorder::recordFailed, this,
+            [](const JobInfo &, const QString &error) { qCWarning(lcWindow, "%s", qPrintable(error)); });
 
     QSettings s;
     if (!restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray()))
@@ -214,24 +211,7 @@ void MainWindow::openWorkspace(const QString &path, bool createIfMissing)
 
 void MainWindow::openDemoWorkspace(const QString &path)
 {
-    openWith(path, [path]() -> Expected<Workspace> {
-        if (QFileInfo::exists(path))
-            return Workspace::open(path);
-        auto ws = Workspace::create(path);
-        if (!ws)
-            return ws;
-        auto loaded = importDemoExamples(ws.value());
-        if (!loaded)
-            return makeError(tr("The demo workspace %1 was created but its examples could not be loaded: %2")
-                                 .arg(path, loaded.error()));
-        qCInfo(lcWindow, "%s", qPrintable(tr("Loaded %1 demo examples into %2").arg(loaded.value()).arg(path)));
-        if (auto db = ws->connect()) {
-            auto corpus = importCorpus(**db, {CorpusImport::Kind::Beir, QStringLiteral(":/demo/corpus"), QStringLiteral("demo")});
-            if (!corpus)
-                return makeError(tr("The demo workspace %1 was created but its corpus could not be loaded: %2").arg(path, corpus.error()));
-        }
-        return ws;
-    });
+    openWith(path, [path] { return ef::openDemoWorkspace(path); });
 }
 
 void MainWindow::openWith(const QString &path, std::function<Expected<Workspace>()> open)
@@ -253,6 +233,7 @@ void MainWindow::openWith(const QString &path, std::function<Expected<Workspace>
 void MainWindow::setWorkspace(const Workspace &ws)
 {
     m_workspace = ws;
+    m_history->setWorkspace(ws);
     m_workspaceLabel->setText(tr("Workspace: %1").arg(ws.path()));
     setWindowTitle(tr("%1 — EmbedForge").arg(QFileInfo(ws.path()).completeBaseName()));
     setWindowFilePath(ws.path());
@@ -295,20 +276,8 @@ void MainWindow::chooseWorkspace()
 
 void MainWindow::checkWorkspace()
 {
-    if (!m_workspace.isValid())
-        return;
-    const QString path = m_workspace.path();
-    m_jobs->submit({QStringLiteral("workspace.check"), tr("Check %1").arg(QFileInfo(path).fileName()), false,
-                    [path](JobContext &ctx) {
-                        const CheckReport r = Workspace::check(path, [&](int done, int total, const QString &step) {
-                            ctx.setTotal(total);
-                            ctx.setProgress(done, step);
-                        });
-                        if (!r.ok)
-                            throw std::runtime_error(r.items.isEmpty() ? "check failed"
-                                                                       : r.items.constLast().detail.toStdString());
-                        ctx.setMessage(QCoreApplication::translate("ef::MainWindow", "healthy"));
-                    }});
+    if (m_workspace.isValid())
+        m_jobs->submit(makeWorkspaceCheckJob(m_workspace.path()));
 }
 
 void MainWindow::showSettings()
@@ -343,17 +312,18 @@ void MainWindow::showAbout()
 
 void MainWindow::probeDevice()
 {
-    runAsync(
-        &m_ioPool, this, [] { return probeCompute(); },
-        [this](const ComputeInfo &info) {
-            m_cudaAvailable = info.cudaAvailable;
-            const QString text = describeDevice(m_settings.computeDevice, info);
-            m_deviceLabel->setText(tr("Device: %1").arg(text));
-            m_deviceLabel->setToolTip(
-                tr("LibTorch %1; CUDA %2")
-                    .arg(info.torchVersion, info.cudaAvailable ? tr("available") : tr("not available")));
-            Q_EMIT deviceProbed(text);
-        });
+    if (!m_probeJob)
+        m_probeJob = m_jobs->submit(makeComputeProbeJob());
+}
+
+void MainWindow::showDevice(const ComputeInfo &info)
+{
+    m_cudaAvailable = info.cudaAvailable;
+    const QString text = describeDevice(m_settings.computeDevice, info);
+    m_deviceLabel->setText(tr("Device: %1").arg(text));
+    m_deviceLabel->setToolTip(
+        tr("LibTorch %1; CUDA %2").arg(info.torchVersion, info.cudaAvailable ? tr("available") : tr("not available")));
+    Q_EMIT deviceProbed(text);
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

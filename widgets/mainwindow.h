@@ -7,6 +7,7 @@
 #include <QMainWindow>
 #include <QThreadPool>
 
+#include "backend/computeinfo.h"
 #include "backend/settings.h"
 #include "backend/workspace.h"
 
@@ -18,6 +19,7 @@ class QStackedWidget;
 namespace ef {
 
 class JobManager;
+class JobHistoryRecorder;
 class DatasetPage;
 class GeneratePage;
 class JobsDock;
@@ -71,12 +73,15 @@ private:
     // Runs open on the I/O pool and shows the workspace it returns (or the error).
     void openWith(const QString &path, std::function<Expected<Workspace>()> open);
     void probeDevice();
+    void showDevice(const ComputeInfo &info);
 
     JobManager *m_jobs;
-    QThreadPool m_ioPool;     // SQLite and file work for the GUI; never torch
+    JobHistoryRecorder *m_history; // finished jobs -> the workspace's history
+    QThreadPool m_ioPool;     // short backend reads for the views; never torch (LibTorch runs in jobs)
     AppSettings m_settings;
     Workspace m_workspace;
     bool m_cudaAvailable = false;
+    quint64 m_probeJob = 0;
 
     QListWidget *m_nav;
     QStackedWidget *m_pages;

@@ -2,8 +2,6 @@
 // The Search page.
 #include "widgets/searchpage.h"
 
-#include <mutex>
-
 #include <QCheckBox>
 #include <QComboBox>
 #include <QElapsedTimer>
@@ -21,36 +19,10 @@
 #include <QTextBrowser>
 #include <QVBoxLayout>
 
-#include "backend/database.h"
 #include "backend/jobs.h"
-#include "models/embedder.h"
 #include "widgets/async.h"
 
 namespace ef {
-
-// A model folder loaded once for searching; used by one search at a time.
-struct ModelSlot
-{
-    std::mutex mutex;
-    DenseModel model;
-    QString fingerprint;
-    std::unique_ptr<models::Embedder> embedder;
-    QString error;
-
-    // Loads on first use; returns an error message or empty. Call with mutex held.
-    QString ensureLoaded()
-    {
-        if (embedder || !error.isEmpty())
-            return error;
-        try {
-            fingerprint = modelFingerprint(model);
-            embedder = loadEmbedder(model);
-        } catch (const std::exception &e) {
-            error = QString::fromStdString(e.what());
-        }
-        return error;
-    }
-};
 
 namespace {
 
@@ -67,14 +39,6 @@ public:
             setForeground(v > 0 ? QColor(0x1b, 0x7a, 0x3a) : QColor(0xb0, 0x30, 0x30));
     }
     bool operator<(const QTableWidgetItem &o) const override { return data(Qt::UserRole).toDouble() < o.data(Qt::UserRole).toDouble(); }
-};
-
-struct SearchReply
-{
-    QList<SearchHit> hits;
-    QHash<QString, int> relevance; // doc id -> qrels score, for a query text the corpus knows
-    qint64 ms = 0;
-    QString error;
 };
 
 QString methodLabel(SearchMethod m)
@@ -96,7 +60,7 @@ SearchPage::SearchPage(JobManager *jobs, QThreadPool *ioPool, QWidget *parent)
     : QWidget(parent), m_jobs(jobs), m_ioPool(ioPool), m_corpus(new QComboBox(this)), m_knownQueries(new QComboBox(this)),
       m_presets(new QComboBox(this)), m_instruction(new QLineEdit(this)), m_sideBySide(new QCheckBox(tr("Side by side"), this)),
       m_query(new QLineEdit(this)), m_evaluate(new QPushButton(tr("Evaluate"), this)), m_summary(new QLabel(this)),
-      m_perQuery(new QTableWidget(0, 4, this))
+      m_perQuery(new QTableWidget(0, 4, this)), m_session(new DenseSession(jobs, this))
 {
     setObjectName(QStringLiteral("searchPage"));
     m_query->setObjectName(QStringLiteral("searchQuery"));
@@ -180,19 +144,9 @@ SearchPage::SearchPage(JobManager *jobs, QThreadPool *ioPool, QWidget *parent)
         const Workspace ws = m_ws;
         const qint64 corpusId = m_corpora.at(index).id;
         runAsync(
-            m_ioPool, this,
-            [ws, corpusId] {
-                QStringList texts;
-                if (auto db = ws.connect()) {
-                    Statement st = (*db)->prepare(QStringLiteral("SELECT text FROM queries WHERE corpus_id = ? ORDER BY id LIMIT 500"));
-                    st.bind(1, corpusId);
-                    while (st.step())
-                        texts << st.columnText(0);
-                }
-                return texts;
-            },
-            [this](const QStringList &texts) {
-                for (const QString &t : texts)
+            m_ioPool, this, [ws, corpusId] { return corpusQueryTexts(ws, corpusId, 500); },
+            [this](const Expected<QStringList> &texts) {
+                for (const QString &t : texts ? texts.value() : QStringList())
                     m_knownQueries->addItem(t, t);
             });
         runSearch();
@@ -202,6 +156,9 @@ SearchPage::SearchPage(JobManager *jobs, QThreadPool *ioPool, QWidget *parent)
             m_query->setText(m_knownQueries->itemData(index).toString());
     });
     connect(m_evaluate, &QPushButton::clicked, this, &SearchPage::evaluate);
+    connect(m_session, &DenseSession::searchFinished, this, &SearchPage::showReply);
+    if (m_jobs)
+        connect(m_jobs, &JobManager::jobFinished, this, &SearchPage::onJobFinished);
 
     const QSettings settings;
     m_sides[0].model->setText(settings.value(QStringLiteral("search/model0")).toString());
@@ -304,18 +261,6 @@ void SearchPage::setSideBySide(bool on)
     m_sideBySide->setChecked(on);
 }
 
-std::shared_ptr<ModelSlot> SearchPage::slotFor(const QString &dir)
-{
-    const QString key = QFileInfo(dir).absoluteFilePath();
-    auto it = m_models.find(key);
-    if (it == m_models.end()) {
-        auto slot = std::make_shared<ModelSlot>();
-        slot->model.dir = key;
-        it = m_models.insert(key, slot);
-    }
-    return it.value();
-}
-
 const CorpusInfo *SearchPage::currentCorpus() const
 {
     const int index = m_corpus->currentIndex();
@@ -335,12 +280,13 @@ void SearchPage::reloadCorpora()
         return;
     const Workspace ws = m_ws;
     runAsync(
-        m_ioPool, this,
-        [ws] {
-            auto db = ws.connect();
-            return db ? listCorpora(**db) : QList<CorpusInfo>{};
-        },
-        [this](const QList<CorpusInfo> &corpora) {
+        m_ioPool, this, [ws] { return listCorpora(ws); },
+        [this](const Expected<QList<CorpusInfo>> &result) {
+            if (!result) {
+                m_sides[0].status->setText(result.error());
+                return;
+            }
+            const QList<CorpusInfo> &corpora = result.value();
             m_corpora = corpora;
             m_corpus->blockSignals(true);
             m_corpus->clear();
@@ -383,89 +329,49 @@ void SearchPage::runSide(int index)
     if (!current || (index == 1 && !m_sideBySide->isChecked()))
         return;
     Side &side = m_sides[size_t(index)];
-    const CorpusInfo corpus = *current;
-    const QString query = m_query->text();
-    const QString instruction = m_instruction->text();
-    const SearchMethod method = methodOf(index);
-    std::shared_ptr<ModelSlot> slot;
-    if (method != SearchMethod::Bm25) {
-        if (side.model->text().trimmed().isEmpty()) {
-            side.status->setText(tr("Choose a model folder for %1 search.").arg(methodLabel(method)));
+    SearchRequest request;
+    request.workspace = m_ws;
+    request.corpus = *current;
+    request.query = m_query->text();
+    request.options.method = methodOf(index);
+    request.options.instruction = m_instruction->text();
+    request.options.k = 20;
+    request.lane = index;
+    if (request.options.method != SearchMethod::Bm25) {
+        const QString dir = side.model->text().trimmed();
+        if (dir.isEmpty()) {
+            side.status->setText(tr("Choose a model folder for %1 search.").arg(methodLabel(request.options.method)));
+            side.request = 0;
             side.hits.clear();
             render(index);
             return;
         }
-        slot = slotFor(side.model->text().trimmed());
-    }
-    const Workspace ws = m_ws;
-    const quint64 request = ++side.request; // typing supersedes earlier searches
-    if (slot)
+        request.model.dir = QFileInfo(dir).absoluteFilePath();
         side.status->setText(tr("Searching…"));
-    runAsync(
-        m_ioPool, this,
-        [ws, corpus, query, instruction, method, slot] {
-            SearchReply r;
-            QElapsedTimer t;
-            t.start();
-            auto db = ws.connect();
-            if (!db) {
-                r.error = db.error();
-                return r;
-            }
-            try {
-                SearchOptions o;
-                o.method = method;
-                o.instruction = instruction;
-                o.k = 20;
-                if (slot) {
-                    std::lock_guard<std::mutex> lock(slot->mutex);
-                    const QString error = slot->ensureLoaded();
-                    if (!error.isEmpty()) {
-                        r.error = error;
-                        return r;
-                    }
-                    Expected<VectorSet> set = findVectorSet(**db, corpus, slot->fingerprint);
-                    if (!set) {
-                        r.error = set.error();
-                        return r;
-                    }
-                    DenseContext ctx{slot->model, slot->embedder.get(), set.value()};
-                    if (!query.trimmed().isEmpty())
-                        r.hits = search(**db, corpus, o, &ctx, query);
-                } else {
-                    r.hits = search(**db, corpus, o, nullptr, query);
-                }
-                Statement rel = (*db)->prepare(QStringLiteral(
-                    "SELECT qr.doc_ext_id, MAX(qr.score) FROM queries q JOIN qrels qr ON qr.corpus_id = q.corpus_id "
-                    "AND qr.query_ext_id = q.ext_id WHERE q.corpus_id = ? AND q.text = ? GROUP BY qr.doc_ext_id"));
-                rel.bind(1, corpus.id).bind(2, query);
-                while (rel.step())
-                    r.relevance.insert(rel.columnText(0), static_cast<int>(rel.columnInt(1)));
-            } catch (const DbError &e) {
-                r.error = e.message();
-            } catch (const std::exception &e) {
-                r.error = QString::fromStdString(e.what());
-            }
-            r.ms = t.elapsed();
-            return r;
-        },
-        [this, index, request, method](const SearchReply &r) {
-            Side &s = m_sides[size_t(index)];
-            if (request != s.request)
-                return;
-            if (!r.error.isEmpty()) {
-                s.status->setText(r.error);
-                s.hits.clear();
-                render(index);
-                return;
-            }
-            s.status->setText(tr("%1: %2 results in %3 ms").arg(methodLabel(method)).arg(r.hits.size()).arg(r.ms));
-            s.hits = r.hits;
-            s.relevance = r.relevance;
+    }
+    side.request = m_session->search(request); // typing supersedes earlier searches
+}
+
+void SearchPage::showReply(quint64 id, const SearchReply &r)
+{
+    for (int index = 0; index < 2; ++index) {
+        Side &s = m_sides[size_t(index)];
+        if (s.request != id)
+            continue;
+        if (!r.error.isEmpty()) {
+            s.status->setText(r.error);
+            s.hits.clear();
             render(index);
-            if (index == 0 && m_sideBySide->isChecked())
-                render(1); // its rank changes are relative to this list
-        });
+            return;
+        }
+        s.status->setText(tr("%1: %2 results in %3 ms").arg(methodLabel(methodOf(index))).arg(r.hits.size()).arg(r.ms));
+        s.hits = r.hits;
+        s.relevance = r.relevance;
+        render(index);
+        if (index == 0 && m_sideBySide->isChecked())
+            render(1); // its rank changes are relative to this list
+        return;
+    }
 }
 
 void SearchPage::render(int index)
@@ -524,34 +430,20 @@ quint64 SearchPage::embedCorpus(int index)
         m_sides[size_t(index)].status->setText(tr("Choose a corpus and a model folder first."));
         return 0;
     }
-    const CorpusInfo corpus = *current;
-    const Workspace ws = m_ws;
     DenseModel model;
     model.dir = QFileInfo(dir).absoluteFilePath();
     model.device = QStringLiteral("auto");
     m_sides[size_t(index)].embed->setEnabled(false);
-    const quint64 id = m_jobs->submit({QStringLiteral("search.embed"),
-                                       tr("Embed %1 with %2").arg(corpus.name, QFileInfo(dir).fileName()), true,
-                                       [ws, corpus, model](JobContext &ctx) {
-                                           auto db = ws.connect();
-                                           if (!db)
-                                               throw std::runtime_error(db.error().toStdString());
-                                           ctx.setTotal(corpus.documents);
-                                           const QString fp = modelFingerprint(model);
-                                           auto embedder = loadEmbedder(model);
-                                           auto r = ef::embedCorpus(**db, corpus, *embedder, model, fp, [&](qint64 done, const QString &what) {
-                                               ctx.setProgress(done, what);
-                                               return !ctx.cancelRequested();
-                                           });
-                                           if (!r)
-                                               throw std::runtime_error(r.error().toStdString());
-                                       }});
-    auto *conn = new QMetaObject::Connection;
-    *conn = connect(m_jobs, &JobManager::jobFinished, this, [this, id, conn, index](const JobInfo &info) {
-        if (info.id != id)
-            return;
-        disconnect(*conn);
-        delete conn;
+    m_embedJobs[size_t(index)] = m_jobs->submit(makeEmbedCorpusJob(m_ws, *current, model));
+    return m_embedJobs[size_t(index)];
+}
+
+void SearchPage::onJobFinished(const JobInfo &info)
+{
+    for (int index = 0; index < 2; ++index) {
+        if (info.id != m_embedJobs[size_t(index)])
+            continue;
+        m_embedJobs[size_t(index)] = 0;
         updateControls();
         const bool ok = info.state == JobState::Succeeded;
         if (!ok)
@@ -559,8 +451,18 @@ quint64 SearchPage::embedCorpus(int index)
         else
             runSearch();
         Q_EMIT corpusEmbedded(ok);
-    });
-    return id;
+        return;
+    }
+    if (info.id != m_evalJob)
+        return;
+    m_evalJob = 0;
+    m_evaluate->setEnabled(true);
+    const std::optional<QList<EvalResult>> results = jobResult<QList<EvalResult>>(info);
+    if (info.state != JobState::Succeeded || !results || results->isEmpty()) {
+        m_summary->setText(info.error.isEmpty() ? jobStateDisplayName(info.state) : info.error);
+        return;
+    }
+    showEvaluation(*results);
 }
 
 quint64 SearchPage::evaluate()
@@ -573,128 +475,85 @@ quint64 SearchPage::evaluate()
         m_summary->setText(tr("Corpus '%1' has no qrels to evaluate against.").arg(corpus.name));
         return 0;
     }
-    const QString split = corpus.splits.contains(QStringLiteral("test")) ? QStringLiteral("test") : corpus.splits.first();
-    const Workspace ws = m_ws;
-    struct System
-    {
-        SearchMethod method;
-        QString modelDir;
-        QString label;
-    };
-    QList<System> systems;
+    EvaluationRequest request;
+    request.workspace = m_ws;
+    request.corpus = corpus;
+    request.split = corpus.splits.contains(QStringLiteral("test")) ? QStringLiteral("test") : corpus.splits.first();
+    QStringList labels;
     for (int i = 0; i < (m_sideBySide->isChecked() ? 2 : 1); ++i) {
-        const SearchMethod m = methodOf(i);
-        const QString dir = m == SearchMethod::Bm25 ? QString() : m_sides[size_t(i)].model->text().trimmed();
-        if (m != SearchMethod::Bm25 && dir.isEmpty()) {
-            m_summary->setText(tr("Choose a model folder for %1 search.").arg(methodLabel(m)));
+        RetrievalSystem system;
+        system.options.method = methodOf(i);
+        system.options.instruction = m_instruction->text();
+        const QString dir = system.options.method == SearchMethod::Bm25 ? QString() : m_sides[size_t(i)].model->text().trimmed();
+        if (system.options.method != SearchMethod::Bm25 && dir.isEmpty()) {
+            m_summary->setText(tr("Choose a model folder for %1 search.").arg(methodLabel(system.options.method)));
             return 0;
         }
-        systems.append({m, dir, dir.isEmpty() ? methodLabel(m) : tr("%1 · %2").arg(methodLabel(m), QFileInfo(dir).fileName())});
+        if (!dir.isEmpty()) {
+            system.model.dir = QFileInfo(dir).absoluteFilePath();
+            system.model.device = QStringLiteral("auto");
+        }
+        request.systems.append(system);
+        labels << (dir.isEmpty() ? methodLabel(system.options.method)
+                                 : tr("%1 · %2").arg(methodLabel(system.options.method), QFileInfo(dir).fileName()));
     }
-    const QString instruction = m_instruction->text();
-    auto results = std::make_shared<QList<EvalResult>>();
-    bool heavy = false;
-    for (const System &s : systems)
-        heavy = heavy || s.method != SearchMethod::Bm25;
-    QStringList labels;
-    for (const System &s : systems)
-        labels << s.label;
+    request.title = tr("Evaluate %1 on %2 (%3)").arg(labels.join(tr(" vs ")), corpus.name, request.split);
+    m_evalLabels = labels;
     m_evaluate->setEnabled(false);
-    const quint64 id = m_jobs->submit(
-        {QStringLiteral("search.eval"), tr("Evaluate %1 on %2 (%3)").arg(labels.join(tr(" vs ")), corpus.name, split), heavy,
-         [ws, corpus, split, systems, instruction, results](JobContext &ctx) {
-             auto db = ws.connect();
-             if (!db)
-                 throw std::runtime_error(db.error().toStdString());
-             ctx.setTotal(corpus.queries * systems.size());
-             qint64 base = 0;
-             for (const System &s : systems) {
-                 SearchOptions o;
-                 o.method = s.method;
-                 o.instruction = instruction;
-                 DenseContext dense;
-                 std::unique_ptr<models::Embedder> embedder;
-                 if (s.method != SearchMethod::Bm25) {
-                     dense.model.dir = QFileInfo(s.modelDir).absoluteFilePath();
-                     dense.model.device = QStringLiteral("auto");
-                     const QString fp = modelFingerprint(dense.model);
-                     Expected<VectorSet> set = findVectorSet(**db, corpus, fp);
-                     if (!set)
-                         throw std::runtime_error(set.error().toStdString());
-                     dense.set = set.value();
-                     embedder = loadEmbedder(dense.model);
-                     dense.embedder = embedder.get();
-                 }
-                 auto r = ef::evaluate(**db, corpus, split, false, o, &dense, [&](qint64 done, const QString &q) {
-                     ctx.setProgress(base + done, q);
-                     return !ctx.cancelRequested();
-                 });
-                 if (!r)
-                     throw std::runtime_error(r.error().toStdString());
-                 results->append(r.value());
-                 base += corpus.queries;
-             }
-         }});
-    auto *conn = new QMetaObject::Connection;
-    *conn = connect(m_jobs, &JobManager::jobFinished, this, [this, id, results, conn, labels](const JobInfo &info) {
-        if (info.id != id)
-            return;
-        disconnect(*conn);
-        delete conn;
-        m_evaluate->setEnabled(true);
-        if (info.state != JobState::Succeeded || results->isEmpty()) {
-            m_summary->setText(info.error.isEmpty() ? jobStateDisplayName(info.state) : info.error);
-            return;
+    m_evalJob = m_jobs->submit(makeEvaluationJob(request));
+    return m_evalJob;
+}
+
+void SearchPage::showEvaluation(const QList<EvalResult> &results)
+{
+    const QStringList &labels = m_evalLabels;
+    QStringList lines;
+    for (int i = 0; i < results.size(); ++i) {
+        const metrics::Summary &s = results.at(i).summary;
+        lines << tr("<b>%1</b>: nDCG@10 %2 · Recall@100 %3 · MRR@10 %4 · MAP@10 %5 (%6 queries, split %7)")
+                     .arg(labels.value(i).toHtmlEscaped())
+                     .arg(s.ndcg10, 0, 'f', 4)
+                     .arg(s.recall100, 0, 'f', 4)
+                     .arg(s.mrr10, 0, 'f', 4)
+                     .arg(s.map10, 0, 'f', 4)
+                     .arg(s.queries)
+                     .arg(results.at(i).split);
+    }
+    m_summary->setText(lines.join(QStringLiteral("<br>")));
+    const QList<metrics::QueryScores> &a = results.at(0).perQuery;
+    m_perQuery->setSortingEnabled(false);
+    m_perQuery->clear();
+    m_perQuery->setRowCount(static_cast<int>(a.size()));
+    if (results.size() == 1) {
+        m_perQuery->setColumnCount(4);
+        m_perQuery->setHorizontalHeaderLabels({tr("Query"), tr("nDCG@10"), tr("Recall@100"), tr("MRR@10")});
+        for (int r = 0; r < a.size(); ++r) {
+            m_perQuery->setItem(r, 0, new QTableWidgetItem(a.at(r).queryId));
+            m_perQuery->setItem(r, 1, new NumberItem(a.at(r).ndcg10));
+            m_perQuery->setItem(r, 2, new NumberItem(a.at(r).recall100));
+            m_perQuery->setItem(r, 3, new NumberItem(a.at(r).mrr10));
         }
-        QStringList lines;
-        for (int i = 0; i < results->size(); ++i) {
-            const metrics::Summary &s = results->at(i).summary;
-            lines << tr("<b>%1</b>: nDCG@10 %2 · Recall@100 %3 · MRR@10 %4 · MAP@10 %5 (%6 queries, split %7)")
-                         .arg(labels.value(i).toHtmlEscaped())
-                         .arg(s.ndcg10, 0, 'f', 4)
-                         .arg(s.recall100, 0, 'f', 4)
-                         .arg(s.mrr10, 0, 'f', 4)
-                         .arg(s.map10, 0, 'f', 4)
-                         .arg(s.queries)
-                         .arg(results->at(i).split);
+        m_perQuery->setSortingEnabled(true);
+        m_perQuery->sortItems(1, Qt::AscendingOrder); // the queries served worst first
+    } else {
+        QHash<QString, metrics::QueryScores> b;
+        for (const metrics::QueryScores &q : results.at(1).perQuery)
+            b.insert(q.queryId, q);
+        m_perQuery->setColumnCount(5);
+        m_perQuery->setHorizontalHeaderLabels({tr("Query"), tr("nDCG@10 (left)"), tr("nDCG@10 (right)"), tr("Δ nDCG@10"), tr("Δ MRR@10")});
+        for (int r = 0; r < a.size(); ++r) {
+            const metrics::QueryScores other = b.value(a.at(r).queryId);
+            m_perQuery->setItem(r, 0, new QTableWidgetItem(a.at(r).queryId));
+            m_perQuery->setItem(r, 1, new NumberItem(a.at(r).ndcg10));
+            m_perQuery->setItem(r, 2, new NumberItem(other.ndcg10));
+            m_perQuery->setItem(r, 3, new NumberItem(other.ndcg10 - a.at(r).ndcg10, true));
+            m_perQuery->setItem(r, 4, new NumberItem(other.mrr10 - a.at(r).mrr10, true));
         }
-        m_summary->setText(lines.join(QStringLiteral("<br>")));
-        const QList<metrics::QueryScores> &a = results->at(0).perQuery;
-        m_perQuery->setSortingEnabled(false);
-        m_perQuery->clear();
-        m_perQuery->setRowCount(static_cast<int>(a.size()));
-        if (results->size() == 1) {
-            m_perQuery->setColumnCount(4);
-            m_perQuery->setHorizontalHeaderLabels({tr("Query"), tr("nDCG@10"), tr("Recall@100"), tr("MRR@10")});
-            for (int r = 0; r < a.size(); ++r) {
-                m_perQuery->setItem(r, 0, new QTableWidgetItem(a.at(r).queryId));
-                m_perQuery->setItem(r, 1, new NumberItem(a.at(r).ndcg10));
-                m_perQuery->setItem(r, 2, new NumberItem(a.at(r).recall100));
-                m_perQuery->setItem(r, 3, new NumberItem(a.at(r).mrr10));
-            }
-            m_perQuery->setSortingEnabled(true);
-            m_perQuery->sortItems(1, Qt::AscendingOrder); // the queries served worst first
-        } else {
-            QHash<QString, metrics::QueryScores> b;
-            for (const metrics::QueryScores &q : results->at(1).perQuery)
-                b.insert(q.queryId, q);
-            m_perQuery->setColumnCount(5);
-            m_perQuery->setHorizontalHeaderLabels({tr("Query"), tr("nDCG@10 (left)"), tr("nDCG@10 (right)"), tr("Δ nDCG@10"), tr("Δ MRR@10")});
-            for (int r = 0; r < a.size(); ++r) {
-                const metrics::QueryScores other = b.value(a.at(r).queryId);
-                m_perQuery->setItem(r, 0, new QTableWidgetItem(a.at(r).queryId));
-                m_perQuery->setItem(r, 1, new NumberItem(a.at(r).ndcg10));
-                m_perQuery->setItem(r, 2, new NumberItem(other.ndcg10));
-                m_perQuery->setItem(r, 3, new NumberItem(other.ndcg10 - a.at(r).ndcg10, true));
-                m_perQuery->setItem(r, 4, new NumberItem(other.mrr10 - a.at(r).mrr10, true));
-            }
-            m_perQuery->setSortingEnabled(true);
-            m_perQuery->sortItems(3, Qt::DescendingOrder); // where the right system wins most first
-        }
-        m_perQuery->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
-        Q_EMIT evaluated(results->at(0).summary.ndcg10);
-    });
-    return id;
+        m_perQuery->setSortingEnabled(true);
+        m_perQuery->sortItems(3, Qt::DescendingOrder); // where the right system wins most first
+    }
+    m_perQuery->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    Q_EMIT evaluated(results.at(0).summary.ndcg10);
 }
 
 } // namespace ef

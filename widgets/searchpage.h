@@ -4,19 +4,20 @@
 // methods or two models with rank changes marked; corpus embedding and evaluation as jobs,
 // with per-query results sortable by how much one system beats the other.
 //
-// Threading: searches run on the I/O pool (a model is loaded once per folder and used by one
-// search at a time), embedding and evaluation run as jobs; the GUI thread only renders.
+// Threading: searches run through a DenseSession (BM25 as light jobs, dense and hybrid under
+// the compute lock, a model loaded once per folder), embedding and evaluation are backend
+// jobs whose results arrive with jobFinished; lists of corpora and queries load on the I/O
+// pool. The GUI thread only renders.
 #pragma once
 
 #include <array>
-#include <memory>
 
 #include <QHash>
 #include <QTimer>
 #include <QWidget>
 
 #include "backend/corpus.h"
-#include "backend/dense.h"
+#include "backend/retrieval.h"
 #include "backend/workspace.h"
 
 class QCheckBox;
@@ -30,8 +31,8 @@ class QThreadPool;
 
 namespace ef {
 
+struct JobInfo;
 class JobManager;
-struct ModelSlot;
 
 class SearchPage final : public QWidget
 {
@@ -74,15 +75,17 @@ private:
         QTextBrowser *results = nullptr;
         QList<SearchHit> hits;
         QHash<QString, int> relevance;
-        quint64 request = 0;
+        quint64 request = 0; // the search whose reply this list waits for
     };
     QWidget *buildSide(int side);
     void runSearch();
     void runSide(int side);
     void render(int side);
     void updateControls();
+    void showReply(quint64 id, const SearchReply &reply);
+    void onJobFinished(const JobInfo &info);
+    void showEvaluation(const QList<EvalResult> &results);
     SearchMethod methodOf(int side) const;
-    std::shared_ptr<ModelSlot> slotFor(const QString &dir);
     const CorpusInfo *currentCorpus() const;
 
     JobManager *m_jobs;
@@ -90,7 +93,9 @@ private:
     Workspace m_ws;
     QList<CorpusInfo> m_corpora;
     std::array<Side, 2> m_sides;
-    QHash<QString, std::shared_ptr<ModelSlot>> m_models;
+    std::array<quint64, 2> m_embedJobs{}; // the embedding job each side started
+    quint64 m_evalJob = 0;
+    QStringList m_evalLabels;
     QTimer m_typing;
     QComboBox *m_corpus;
     QComboBox *m_knownQueries;
@@ -101,6 +106,7 @@ private:
     QPushButton *m_evaluate;
     QLabel *m_summary;
     QTableWidget *m_perQuery;
+    DenseSession *m_session;
 };
 
 } // namespace ef

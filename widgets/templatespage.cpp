@@ -3,7 +3,6 @@
 #include "widgets/templatespage.h"
 
 #include <QComboBox>
-#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFontDatabase>
@@ -11,7 +10,6 @@
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -27,7 +25,7 @@
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
-#include "backend/database.h"
+#include "backend/preview.h"
 #include "backend/sampler.h"
 #include "widgets/async.h"
 
@@ -103,6 +101,9 @@ TemplatesPage::TemplatesPage(QThreadPool *ioPool, QWidget *parent)
     m_history->setObjectName(QStringLiteral("templateHistory"));
     m_diff->setObjectName(QStringLiteral("templateDiff"));
     m_preview->setObjectName(QStringLiteral("templatePreview"));
+    m_previewLanguage->setObjectName(QStringLiteral("previewLanguage"));
+    m_previewSeed->setObjectName(QStringLiteral("previewSeed"));
+    m_previewCount->setObjectName(QStringLiteral("previewCount"));
 
     // Left: the list and import/export.
     auto *left = new QWidget(this);
@@ -292,19 +293,13 @@ void TemplatesPage::reloadList(const QString &select)
     const Workspace ws = m_ws;
     runAsync(
         m_ioPool, this,
-        [ws]() -> QList<PromptTemplate> {
-            auto db = ws.connect();
-            if (!db)
-                return {};
-            try {
-                return templatestore::list(**db);
-            } catch (const DbError &e) {
-                qWarning("%s", qPrintable(e.message()));
-                return {};
+        [ws] { return templatestore::list(ws); },
+        [this, select](const Expected<QList<PromptTemplate>> &result) {
+            if (!result) {
+                m_header->setText(result.error().toHtmlEscaped());
+                return;
             }
-        },
-        [this, select](const QList<PromptTemplate> &result) {
-            const QList<PromptTemplate> templates = result;
+            const QList<PromptTemplate> &templates = result.value();
             const QString keep = select.isEmpty() && m_list->currentItem()
                                      ? m_list->currentItem()->data(Qt::UserRole).toString()
                                      : select;
@@ -347,17 +342,9 @@ void TemplatesPage::loadTemplate(const QString &id)
         m_ioPool, this,
         [ws, id] {
             Loaded r;
-            auto db = ws.connect();
-            if (!db) {
-                r.t = makeError(db.error());
-                return r;
-            }
-            try {
-                r.t = templatestore::load(**db, id);
-                r.history = templatestore::history(**db, id);
-            } catch (const DbError &e) {
-                r.t = makeError(e.message());
-            }
+            r.t = templatestore::load(ws, id);
+            if (auto h = templatestore::history(ws, id))
+                r.history = h.value();
             return r;
         },
         [this, request](const Loaded &result) {
@@ -400,6 +387,7 @@ void TemplatesPage::showTemplate(const PromptTemplate &t)
     m_dirty = false;
     m_revert->setEnabled(false);
     revalidate();
+    loadPreviewTasks();
 }
 
 PromptTemplate TemplatesPage::editedTemplate() const
@@ -452,31 +440,52 @@ void TemplatesPage::revalidate()
     renderPreview();
 }
 
+void TemplatesPage::loadPreviewTasks()
+{
+    const PromptTemplate t = m_loaded;
+    const Workspace ws = m_ws;
+    const quint64 request = ++m_tasksRequest;
+    m_previewTasksFor.clear();
+    runAsync(
+        m_ioPool, this, [ws, t] { return previewTasks(ws, t); },
+        [this, request, id = t.id](const Expected<QStringList> &tasks) {
+            if (request != m_tasksRequest)
+                return;
+            m_previewTasksFor = id;
+            m_previewTasks = tasks ? tasks.value() : QStringList(); // none: renderPreview says why
+            renderPreview();
+        });
+}
+
 void TemplatesPage::renderPreview()
 {
     const PromptTemplate t = editedTemplate();
     if (t.id.isEmpty())
         return;
-    auto sampler = Sampler::create(SamplerConfig{}, static_cast<quint64>(m_previewSeed->value()));
-    if (!sampler) {
-        m_preview->setPlainText(sampler.error());
+    if (m_previewTasksFor != t.id) {
+        m_preview->setPlainText(tr("Loading the workspace's tasks…"));
+        return; // loadPreviewTasks() renders when they arrive
+    }
+    const Expected<QList<PreviewItem>> items =
+        ef::renderPreview(t, m_previewTasks, m_previewLanguage->currentData().toString(), m_previewCount->value(),
+                          static_cast<quint64>(m_previewSeed->value()));
+    if (!items) {
+        m_previewItems.clear();
+        m_preview->setPlainText(tr("Cannot render: %1").arg(items.error()));
+        Q_EMIT previewRendered();
         return;
     }
+    m_previewItems = items.value();
     QString out;
-    const int n = m_previewCount->value();
-    for (int i = 0; i < n; ++i) {
-        sampler->reseed(Sampler::deriveSeed(static_cast<quint64>(m_previewSeed->value()), static_cast<quint64>(i)));
-        SampledValues s = sampler->sample(t, m_previewLanguage->currentData().toString());
-        if (!t.exampleTasks.isEmpty())
-            s.values.insert(QStringLiteral("task"), t.exampleTasks.at(i % t.exampleTasks.size()));
+    for (int i = 0; i < m_previewItems.size(); ++i) {
+        const PreviewItem &item = m_previewItems.at(i);
         out += tr("── Prompt %1 ──").arg(i + 1) + QLatin1Char('\n');
-        for (auto it = s.values.cbegin(); it != s.values.cend(); ++it)
+        for (auto it = item.values.cbegin(); it != item.values.cend(); ++it)
             out += QStringLiteral("  %1 = %2\n").arg(it.key(), it.value());
-        const Expected<QString> rendered = renderTemplate(t.text, s.values);
-        out += QLatin1Char('\n') + (rendered ? rendered.value() : tr("Cannot render: %1").arg(rendered.error())) +
-               QStringLiteral("\n\n");
+        out += QLatin1Char('\n') + item.prompt + QStringLiteral("\n\n");
     }
     m_preview->setPlainText(out);
+    Q_EMIT previewRendered();
 }
 
 void TemplatesPage::save()
@@ -489,16 +498,7 @@ void TemplatesPage::save()
     m_save->setEnabled(false);
     runAsync(
         m_ioPool, this,
-        [ws, t, note]() -> Expected<int> {
-            auto db = ws.connect();
-            if (!db)
-                return makeError(db.error());
-            try {
-                return templatestore::save(**db, t, note);
-            } catch (const DbError &e) {
-                return makeError(e.message());
-            }
-        },
+        [ws, t, note] { return templatestore::save(ws, t, note); },
         [this, id = t.id](const Expected<int> &result) {
             const Expected<int> r = result;
             if (!r) {
@@ -548,16 +548,7 @@ void TemplatesPage::showDiffAgainstVersion(int version)
     const QString id = m_loaded.id;
     runAsync(
         m_ioPool, this,
-        [ws, id, version]() -> Expected<PromptTemplate> {
-            auto db = ws.connect();
-            if (!db)
-                return makeError(db.error());
-            try {
-                return templatestore::load(**db, id, version);
-            } catch (const DbError &e) {
-                return makeError(e.message());
-            }
-        },
+        [ws, id, version] { return templatestore::load(ws, id, version); },
         [this, version](const Expected<PromptTemplate> &result) {
             const Expected<PromptTemplate> old = result;
             if (!old) {
@@ -612,26 +603,12 @@ void TemplatesPage::importTemplates()
     runAsync(
         m_ioPool, this,
         [ws, path]() -> QString {
-            QFile f(path);
-            if (!f.open(QIODevice::ReadOnly))
-                return tr("Cannot read %1: %2").arg(path, f.errorString());
-            auto parsed = templatestore::parseImport(f.readAll());
-            if (!parsed)
-                return tr("%1: %2").arg(path, parsed.error());
-            auto db = ws.connect();
-            if (!db)
-                return db.error();
+            const auto saved = templatestore::importFile(ws, path);
+            if (!saved)
+                return saved.error();
             QStringList done;
-            try {
-                for (const PromptTemplate &t : parsed.value()) {
-                    auto v = templatestore::save(**db, t, tr("imported from %1").arg(QFileInfo(path).fileName()));
-                    if (!v)
-                        return tr("%1: template %2: %3").arg(path, t.id, v.error());
-                    done << tr("%1 (version %2)").arg(t.id).arg(v.value());
-                }
-            } catch (const DbError &e) {
-                return e.message();
-            }
+            for (const auto &[id, version] : saved.value())
+                done << tr("%1 (version %2)").arg(id).arg(version);
             return tr("Imported: %1").arg(done.join(QStringLiteral(", ")));
         },
         [this](const QString &result) {
@@ -650,22 +627,7 @@ void TemplatesPage::exportTemplates()
     const Workspace ws = m_ws;
     runAsync(
         m_ioPool, this,
-        [ws, path]() -> QString {
-            auto db = ws.connect();
-            if (!db)
-                return db.error();
-            try {
-                QFile f(path);
-                if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
-                    return tr("Cannot write %1: %2").arg(path, f.errorString());
-                f.write(QJsonDocument(templatestore::exportJson(templatestore::list(**db))).toJson());
-                if (!f.flush())
-                    return tr("Cannot write %1: %2").arg(path, f.errorString());
-            } catch (const DbError &e) {
-                return e.message();
-            }
-            return {};
-        },
+        [ws, path] { return templatestore::exportFile(ws, path).error(); },
         [this](const QString &result) {
             if (!result.isEmpty())
                 QMessageBox::warning(this, tr("Export templates"), result);

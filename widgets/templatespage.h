@@ -7,6 +7,7 @@
 #include <QTimer>
 #include <QWidget>
 
+#include "backend/preview.h"
 #include "backend/templates.h"
 #include "backend/workspace.h"
 
@@ -40,11 +41,14 @@ public:
     QStringList templateIds() const;
     void selectTemplate(const QString &id);
     bool isDirty() const { return m_dirty; }
+    // The prompts the Preview tab shows (backend/preview's seed rule: the same as the CLI's).
+    const QList<PreviewItem> &previewItems() const { return m_previewItems; }
 
 Q_SIGNALS:
     void templatesLoaded(int count);
     void templateSaved(const QString &id, int version);
     void saveFailed(const QString &error);
+    void previewRendered();
 
 private:
     void reloadList(const QString &select = {});
@@ -58,6 +62,7 @@ private:
     void showDiffAgainstBuiltin();
     void showDiffAgainstVersion(int version);
     void renderDiff(const TemplateDiff &diff, const QString &caption);
+    void loadPreviewTasks();
     void renderPreview();
     void importTemplates();
     void exportTemplates();
@@ -71,6 +76,10 @@ private:
     bool m_dirty = false;
     QString m_lastText;
     quint64 m_loadRequest = 0;
+    quint64 m_tasksRequest = 0;
+    QString m_previewTasksFor; // the template whose tasks m_previewTasks holds
+    QStringList m_previewTasks;
+    QList<PreviewItem> m_previewItems;
     QList<TemplateIssue> m_issues;
     QTimer m_validateTimer;
 

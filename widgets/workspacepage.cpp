@@ -14,7 +14,6 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
-#include "backend/database.h"
 #include "backend/jobhistory.h"
 
 namespace ef {
@@ -90,13 +89,10 @@ void WorkspacePage::refresh()
     m_watcher.setFuture(QtConcurrent::run(m_ioPool, [ws] {
         Snapshot s;
         s.info = Workspace::inspect(ws.path());
-        if (auto db = ws.connect()) {
-            try {
-                s.history = loadJobHistory(**db, 200);
-            } catch (const DbError &e) {
-                qWarning("%s", qPrintable(e.message()));
-            }
-        }
+        if (const auto history = loadJobHistory(ws, 200))
+            s.history = history.value();
+        else
+            qWarning("%s", qPrintable(history.error()));
         return s;
     }));
 }

@@ -9,12 +9,10 @@
 
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QEventLoop>
 #include <QJsonDocument>
 
 namespace ef::cli {
-
-namespace {
-} // namespace
 
 int ParsedArgs::intValue(const QString &name, int def, int min, int max) const
 {
@@ -24,6 +22,28 @@ int ParsedArgs::intValue(const QString &name, int def, int min, int max) const
     const int v = values.value(name).toInt(&ok);
     if (!ok || v < min || v > max)
         throw UsageError(QCoreApplication::translate("ef::cli", "--%1 must be an integer from %2 to %3, not '%4'").arg(name).arg(min).arg(max).arg(values.value(name)));
+    return v;
+}
+
+double ParsedArgs::doubleValue(const QString &name, double def) const
+{
+    if (!values.contains(name))
+        return def;
+    bool ok = false;
+    const double v = value(name).toDouble(&ok);
+    if (!ok)
+        throw UsageError(QCoreApplication::translate("ef::cli", "--%1 must be a number, not '%2'").arg(name, value(name)));
+    return v;
+}
+
+quint64 ParsedArgs::seedValue(quint64 def) const
+{
+    if (!values.contains(QStringLiteral("seed")))
+        return def;
+    bool ok = false;
+    const quint64 v = value(QStringLiteral("seed")).toULongLong(&ok);
+    if (!ok)
+        throw UsageError(QCoreApplication::translate("ef::cli", "--seed must be a non-negative integer, not '%1'").arg(value(QStringLiteral("seed"))));
     return v;
 }
 
@@ -93,6 +113,33 @@ OpenedWorkspace openWorkspace(const ParsedArgs &a)
     if (!db)
         throw std::runtime_error(db.error().toStdString());
     return {ws.value(), std::move(db.value())};
+}
+
+JobInfo runJob(JobSpec spec, const std::function<void(const JobProgress &)> &onProgress,
+               const std::function<void(const QList<MetricSample> &)> &onMetrics)
+{
+    JobManager jobs;
+    QEventLoop loop;
+    JobInfo finished;
+    quint64 id = 0;
+    QObject::connect(&jobs, &JobManager::jobProgress, &loop, [&](quint64 job, const JobProgress &p) {
+        if (job == id && onProgress && p.done > 0) // nothing to draw before the first unit is done
+            onProgress(p);
+    });
+    QObject::connect(&jobs, &JobManager::jobMetrics, &loop, [&](quint64 job, const QList<MetricSample> &samples) {
+        if (job == id && onMetrics)
+            onMetrics(samples);
+    });
+    QObject::connect(&jobs, &JobManager::jobFinished, &loop, [&](const JobInfo &info) {
+        if (info.id != id)
+            return;
+        finished = info;
+        loop.quit();
+    });
+    id = jobs.submit(std::move(spec));
+    if (!isFinished(jobs.job(id).state))
+        loop.exec();
+    return finished.id ? finished : jobs.job(id);
 }
 
 // ---- ProgressPrinter ----

@@ -17,6 +17,7 @@
 #include <QTextStream>
 
 #include "backend/database.h"
+#include "backend/jobs.h"
 #include "backend/workspace.h"
 
 namespace ef::cli {
@@ -41,6 +42,8 @@ struct ParsedArgs
     bool has(const QString &name) const { return values.contains(name) || switches.contains(name); }
     QString value(const QString &name, const QString &def = {}) const { return values.value(name, def); }
     int intValue(const QString &name, int def, int min, int max) const; // throws UsageError
+    double doubleValue(const QString &name, double def) const;          // throws UsageError
+    quint64 seedValue(quint64 def = 0) const;                           // --seed; throws UsageError
 };
 
 // Draws progress on stderr: a redrawn bar on a terminal, plain lines otherwise.
@@ -111,11 +114,19 @@ private:
 // ("\n" or "\r\n"); a last line without a break counts too. fn returns false to stop.
 void forEachStdinLine(const std::function<bool(const std::string &line, long long lineNo)> &fn);
 
+// Runs one backend job to its end on a JobManager of the command's own (the same job factories
+// the GUI submits), calling onProgress (once a unit is done) and onMetrics on this thread as
+// they arrive. Returns the finished job: its state, error and typed result (jobResult<T>(info)).
+JobInfo runJob(JobSpec spec, const std::function<void(const JobProgress &)> &onProgress = {},
+               const std::function<void(const QList<MetricSample> &)> &onMetrics = {});
+
 // One function per command group (each in its own file).
 void registerWorkspaceCommands(Registry &registry);
 void registerRetrievalCommands(Registry &registry);
 void registerModelCommands(Registry &registry);
-void registerGenerationCommands(Registry &registry);
+void registerTemplateCommands(Registry &registry);
+void registerGenerateCommands(Registry &registry);
+void registerDatasetCommands(Registry &registry);
 void registerTokenizeCommands(Registry &registry);
 void registerEmbedCommands(Registry &registry);
 

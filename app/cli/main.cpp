@@ -74,7 +74,9 @@ int main(int argc, char **argv)
 
     ef::cli::Registry registry;
     ef::cli::registerWorkspaceCommands(registry);
-    ef::cli::registerGenerationCommands(registry);
+    ef::cli::registerTemplateCommands(registry);
+    ef::cli::registerGenerateCommands(registry);
+    ef::cli::registerDatasetCommands(registry);
     ef::cli::registerRetrievalCommands(registry);
     ef::cli::registerModelCommands(registry);
     ef::cli::registerTokenizeCommands(registry);

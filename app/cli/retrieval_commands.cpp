@@ -6,9 +6,7 @@
 
 #include "app/cli/cli.h"
 #include "backend/corpus.h"
-#include "backend/dense.h"
-#include "models/compute.h"
-#include "models/embedder.h"
+#include "backend/retrieval.h"
 
 namespace ef::cli {
 
@@ -49,29 +47,6 @@ SearchOptions searchOptionsOf(const ParsedArgs &a)
     so.rrfK = a.intValue(QStringLiteral("rrf-k"), 60, 1, 100000);
     so.instruction = a.value(QStringLiteral("instruction"));
     return so;
-}
-
-// For dense and hybrid methods: loads the model and finds the corpus's vectors for it (nothing
-// for BM25). Returns an error message or empty.
-QString prepareDense(const ParsedArgs &a, const SearchOptions &so, Database &db, const CorpusInfo &corpus,
-                     DenseContext *dense, std::unique_ptr<models::Embedder> *holder)
-{
-    if (so.method == SearchMethod::Bm25)
-        return {};
-    compute::setIntraOpThreads(0);
-    dense->model = denseModelOf(a);
-    try {
-        const QString fp = modelFingerprint(dense->model);
-        Expected<VectorSet> set = findVectorSet(db, corpus, fp);
-        if (!set)
-            return set.error();
-        dense->set = set.value();
-        *holder = loadEmbedder(dense->model);
-        dense->embedder = holder->get();
-    } catch (const std::exception &e) {
-        return QString::fromStdString(e.what());
-    }
-    return {};
 }
 
 QJsonObject corpusJson(const CorpusInfo &c)
@@ -182,29 +157,15 @@ int corpusEmbed(Context &ctx)
     auto c = findCorpus(*w.db, a.value(QStringLiteral("corpus")));
     if (!c)
         return ctx.fail(c.error());
-    compute::setIntraOpThreads(0);
-    std::unique_ptr<models::Embedder> embedder;
-    QString fingerprint;
-    try {
-        fingerprint = modelFingerprint(model);
-        embedder = loadEmbedder(model);
-    } catch (const std::exception &e) {
-        return ctx.fail(QString::fromStdString(e.what()));
-    }
+    w.db.reset(); // the job opens its own connection
     ProgressPrinter progress(QCoreApplication::translate("ef::cli", "embedding"));
-    Expected<EmbedCorpusResult> r = [&]() -> Expected<EmbedCorpusResult> {
-        try {
-            return embedCorpus(*w.db, c.value(), *embedder, model, fingerprint, [&](qint64 done, const QString &) {
-                progress.update(done, c->documents);
-                return true;
-            });
-        } catch (const std::exception &e) {
-            return makeError(QString::fromStdString(e.what()));
-        }
-    }();
+    const JobInfo job = runJob(makeEmbedCorpusJob(w.ws, c.value(), model),
+                               [&](const JobProgress &p) { progress.update(p.done, c->documents); });
     progress.finish();
-    if (!r)
-        return ctx.fail(r.error());
+    const std::optional<EmbedCorpusResult> r = jobResult<EmbedCorpusResult>(job);
+    if (job.state != JobState::Succeeded || !r)
+        return ctx.fail(job.error);
+    const QString fingerprint = r->set.fingerprint;
     if (ctx.json) {
         ctx.printJson({{QStringLiteral("corpus"), c->name},
                        {QStringLiteral("model"), model.dir},
@@ -238,17 +199,18 @@ int search(Context &ctx)
     auto c = findCorpus(*w.db, a.value(QStringLiteral("corpus")));
     if (!c)
         return ctx.fail(c.error());
-    DenseContext dense;
-    std::unique_ptr<models::Embedder> holder;
-    if (const QString error = prepareDense(a, so, *w.db, c.value(), &dense, &holder); !error.isEmpty())
-        return ctx.fail(error);
-    const QString query = a.positionals.join(QLatin1Char(' '));
-    QList<SearchHit> hits;
-    try {
-        hits = ef::search(*w.db, c.value(), so, &dense, query);
-    } catch (const std::exception &e) {
-        return ctx.fail(QString::fromStdString(e.what()));
+    DenseRetriever dense;
+    if (so.method != SearchMethod::Bm25) {
+        Expected<DenseRetriever> loaded = DenseRetriever::load(*w.db, c.value(), denseModelOf(a));
+        if (!loaded)
+            return ctx.fail(loaded.error());
+        dense = loaded.value();
     }
+    const QString query = a.positionals.join(QLatin1Char(' '));
+    const Expected<QList<SearchHit>> found = ef::search(*w.db, c.value(), so, &dense, query);
+    if (!found)
+        return ctx.fail(found.error());
+    const QList<SearchHit> &hits = found.value();
     if (ctx.json) {
         QJsonArray arr;
         for (int i = 0; i < hits.size(); ++i)
@@ -259,7 +221,7 @@ int search(Context &ctx)
                                    {QStringLiteral("snippet"), markSnippet(hits[i].snippet, QString(), QString())}});
         QJsonObject o{{QStringLiteral("query"), query}, {QStringLiteral("method"), searchMethodName(so.method)}, {QStringLiteral("hits"), arr}};
         if (so.method != SearchMethod::Bm25) {
-            o.insert(QStringLiteral("model"), dense.model.dir);
+            o.insert(QStringLiteral("model"), dense.model().dir);
             o.insert(QStringLiteral("instruction"), so.instruction);
         }
         ctx.printJson(o);
@@ -288,32 +250,30 @@ int evaluate(Context &ctx)
     auto c = findCorpus(*w.db, a.value(QStringLiteral("corpus")));
     if (!c)
         return ctx.fail(c.error());
-    DenseContext dense;
-    std::unique_ptr<models::Embedder> holder;
-    if (const QString error = prepareDense(a, so, *w.db, c.value(), &dense, &holder); !error.isEmpty())
-        return ctx.fail(error);
+    EvaluationRequest request;
+    request.workspace = w.ws;
+    request.corpus = c.value();
+    request.split = a.value(QStringLiteral("split"), QStringLiteral("test"));
+    request.ignoreSelf = a.has(QStringLiteral("ignore-self"));
+    RetrievalSystem system{so, {}};
+    if (so.method != SearchMethod::Bm25)
+        system.model = denseModelOf(a);
+    request.systems = {system};
+    w.db.reset(); // the job opens its own connection
     ProgressPrinter progress(QCoreApplication::translate("ef::cli", "evaluating"));
-    Expected<EvalResult> r = [&]() -> Expected<EvalResult> {
-        try {
-            return ef::evaluate(*w.db, c.value(), a.value(QStringLiteral("split"), QStringLiteral("test")),
-                                a.has(QStringLiteral("ignore-self")), so, &dense, [&](qint64 done, const QString &) {
-                                    progress.update(done, 0, QString());
-                                    return true;
-                                });
-        } catch (const std::exception &e) {
-            return makeError(QString::fromStdString(e.what()));
-        }
-    }();
+    const JobInfo job = runJob(makeEvaluationJob(request), [&](const JobProgress &p) { progress.update(p.done, 0, QString()); });
     progress.finish();
-    if (!r)
-        return ctx.fail(r.error());
+    const std::optional<QList<EvalResult>> results = jobResult<QList<EvalResult>>(job);
+    if (job.state != JobState::Succeeded || !results || results->isEmpty())
+        return ctx.fail(job.error);
+    const EvalResult *r = &results->first();
     const metrics::Summary &s = r->summary;
     if (ctx.json) {
         QJsonObject o{{QStringLiteral("ndcg@10"), s.ndcg10}, {QStringLiteral("recall@100"), s.recall100}, {QStringLiteral("mrr@10"), s.mrr10},
                       {QStringLiteral("map@10"), s.map10}, {QStringLiteral("queries"), s.queries}, {QStringLiteral("method"), r->method},
                       {QStringLiteral("split"), r->split}, {QStringLiteral("ignore_self"), r->ignoreSelf}};
         if (so.method != SearchMethod::Bm25) {
-            o.insert(QStringLiteral("model"), dense.model.dir);
+            o.insert(QStringLiteral("model"), system.model.dir);
             o.insert(QStringLiteral("instruction"), so.instruction);
         }
         ctx.printJson(o);

@@ -6,6 +6,7 @@
 
 #include "app/cli/cli.h"
 #include "backend/workspace.h"
+#include "backend/workspacetasks.h"
 
 namespace ef::cli {
 
@@ -65,10 +66,13 @@ int workspaceCheck(Context &ctx)
 {
     const ParsedArgs a = ctx.parse({}, {}, 1, 1);
     ProgressPrinter progress(QCoreApplication::translate("ef::cli", "checking"));
-    const CheckReport report = Workspace::check(a.positionals.at(0), [&](int done, int total, const QString &step) {
-        progress.update(done, total, step);
-    });
+    const JobInfo job = runJob(makeWorkspaceCheckJob(a.positionals.at(0)),
+                               [&](const JobProgress &p) { progress.update(p.done, p.total, p.message); });
     progress.finish();
+    const std::optional<CheckReport> result = jobResult<CheckReport>(job);
+    if (!result)
+        return ctx.fail(job.error);
+    const CheckReport &report = *result;
     if (ctx.json) {
         QJsonArray checks;
         for (const CheckItem &item : report.items)

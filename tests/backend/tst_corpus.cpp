@@ -7,6 +7,7 @@
 #include <QTest>
 
 #include "backend/corpus.h"
+#include "backend/retrieval.h"
 #include "backend/database.h"
 #include "backend/fts.h"
 #include "backend/metrics.h"

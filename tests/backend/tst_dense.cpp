@@ -18,6 +18,8 @@
 #include "backend/corpus.h"
 #include "backend/database.h"
 #include "backend/dense.h"
+#include "backend/densecompute.h"
+#include "backend/retrieval.h"
 #include "backend/jobs.h"
 #include "backend/workspace.h"
 #include "tests/common/testutil.h"
@@ -81,8 +83,8 @@ private:
         QString fingerprint;
         std::unique_ptr<models::Embedder> embedder;
         VectorSet set;
-        DenseContext context() const { return {model, embedder.get(), set}; }
     };
+    DenseRetriever retriever(const Embedded &e);
     Embedded embedDemo();
     CorpusInfo importDemo();
     QTemporaryDir m_dir;
@@ -130,6 +132,14 @@ TestDense::Embedded TestDense::embedDemo()
     return e;
 }
 
+DenseRetriever TestDense::retriever(const Embedded &e)
+{
+    auto r = DenseRetriever::load(*m_db, e.corpus, e.model);
+    if (!r)
+        qFatal("loading the retriever failed: %s", qPrintable(r.error()));
+    return r.value();
+}
+
 void TestDense::denseSearchEqualsBruteForce()
 {
     const CorpusInfo corpus = importDemo();
@@ -164,7 +174,10 @@ void TestDense::denseSearchEqualsBruteForce()
     const std::vector<std::string> queryTexts = {"how to do heat pumps in cold winters", "bread", "swim"};
     const models::Matrix q = embedder->embed(queryTexts, one);
 
-    DenseContext ctx{model, embedder.get(), set.value()};
+    auto loaded = DenseRetriever::load(*m_db, corpus, model);
+    QVERIFY2(loaded, qPrintable(loaded.error()));
+    const DenseRetriever ctx = loaded.value();
+    QCOMPARE(ctx.vectors().id, set->id);
     SearchOptions so;
     so.method = SearchMethod::Dense;
     so.instruction = instruction;
@@ -178,7 +191,7 @@ void TestDense::denseSearchEqualsBruteForce()
             brute.append({dot, ids[di]});
         }
         std::stable_sort(brute.begin(), brute.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
-        const QList<SearchHit> hits = search(*m_db, corpus, so, &ctx, QString::fromStdString(queryTexts[size_t(qi)]));
+        const QList<SearchHit> hits = search(*m_db, corpus, so, &ctx, QString::fromStdString(queryTexts[size_t(qi)])).value();
         QCOMPARE(hits.size(), 7);
         for (int i = 0; i < hits.size(); ++i) {
             QVERIFY2(std::abs(hits[i].score - brute[i].first) < 1e-5,
@@ -193,7 +206,7 @@ void TestDense::denseSearchEqualsBruteForce()
     const QList<QList<SearchHit>> batch = searchDense(*m_db, corpus, set.value(), q, 7);
     QCOMPARE(batch.size(), 3);
     for (int qi = 0; qi < 3; ++qi)
-        QCOMPARE(batch[qi].first().docId, search(*m_db, corpus, so, &ctx, QString::fromStdString(queryTexts[size_t(qi)])).first().docId);
+        QCOMPARE(batch[qi].first().docId, search(*m_db, corpus, so, &ctx, QString::fromStdString(queryTexts[size_t(qi)]))->first().docId);
 }
 
 void TestDense::fingerprintTracksTheModel()
@@ -313,16 +326,16 @@ void TestDense::hybridIsReciprocalRankFusion()
     // End to end: the hybrid list is the fusion of the BM25 and dense lists.
     const Embedded e = embedDemo();
     const CorpusInfo &corpus = e.corpus;
-    DenseContext ctx = e.context();
+    const DenseRetriever ctx = retriever(e);
     SearchOptions so;
     so.k = 100;
     so.method = SearchMethod::Bm25;
-    const QList<SearchHit> lexical = search(*m_db, corpus, so, &ctx, QStringLiteral("sourdough bread"));
+    const QList<SearchHit> lexical = search(*m_db, corpus, so, &ctx, QStringLiteral("sourdough bread")).value();
     so.method = SearchMethod::Dense;
-    const QList<SearchHit> semantic = search(*m_db, corpus, so, &ctx, QStringLiteral("sourdough bread"));
+    const QList<SearchHit> semantic = search(*m_db, corpus, so, &ctx, QStringLiteral("sourdough bread")).value();
     so.method = SearchMethod::Hybrid;
     so.k = 5;
-    const QList<SearchHit> hybrid = search(*m_db, corpus, so, &ctx, QStringLiteral("sourdough bread"));
+    const QList<SearchHit> hybrid = search(*m_db, corpus, so, &ctx, QStringLiteral("sourdough bread")).value();
     const QList<SearchHit> expected = fuseReciprocalRank({lexical, semantic}, 5, 60);
     QCOMPARE(hybrid.size(), 5);
     for (int i = 0; i < 5; ++i) {
@@ -360,7 +373,7 @@ void TestDense::evaluationStoresModelAndSettings()
     const Embedded e = embedDemo();
     const CorpusInfo &corpus = e.corpus;
     const QString &fp = e.fingerprint;
-    DenseContext ctx = e.context();
+    const DenseRetriever ctx = retriever(e);
     SearchOptions so;
     so.method = SearchMethod::Dense;
     so.instruction = QStringLiteral("Retrieve semantically similar text.");
@@ -377,7 +390,8 @@ void TestDense::evaluationStoresModelAndSettings()
         q.bind(1, dense->perQuery[i].queryId);
         QVERIFY(q.step());
         QStringList ranking;
-        for (const SearchHit &h : search(*m_db, corpus, so, &ctx, q.columnText(0)))
+        const QList<SearchHit> hits = search(*m_db, corpus, so, &ctx, q.columnText(0)).value();
+        for (const SearchHit &h : hits)
             ranking << h.docId;
         metrics::Qrels rel;
         rel.insert(QStringLiteral("d") + dense->perQuery[i].queryId.mid(1), 1);
@@ -409,15 +423,16 @@ void TestDense::corruptVectorIsAClearError()
     const Embedded e = embedDemo();
     const CorpusInfo &corpus = e.corpus;
     m_db->prepare(QStringLiteral("UPDATE doc_vectors SET vector = x'0000' WHERE id = (SELECT min(id) FROM doc_vectors)")).run();
-    DenseContext ctx = e.context();
+    const DenseRetriever ctx = retriever(e);
     SearchOptions so;
     so.method = SearchMethod::Dense;
-    try {
-        search(*m_db, corpus, so, &ctx, QStringLiteral("bread"));
-        QFAIL("no error for a truncated vector");
-    } catch (const std::runtime_error &e) {
-        QVERIFY2(QString::fromUtf8(e.what()).contains(QStringLiteral("has 2 bytes, expected 256")), e.what());
-    }
+    const auto r = search(*m_db, corpus, so, &ctx, QStringLiteral("bread"));
+    QVERIFY2(!r, "no error for a truncated vector");
+    QVERIFY2(r.error().contains(QStringLiteral("has 2 bytes, expected 256")), qPrintable(r.error()));
+    // Without a model, dense search is an error, not a crash.
+    const auto none = search(*m_db, corpus, so, nullptr, QStringLiteral("bread"));
+    QVERIFY(!none);
+    QVERIFY2(none.error().contains(QStringLiteral("needs a model")), qPrintable(none.error()));
 }
 
 QTEST_GUILESS_MAIN(TestDense)

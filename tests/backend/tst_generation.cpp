@@ -12,6 +12,7 @@
 #include "backend/database.h"
 #include "backend/dataset.h"
 #include "backend/generation.h"
+#include "backend/preview.h"
 #include "backend/templates.h"
 #include "tests/common/fakellmserver.h"
 
@@ -259,6 +260,45 @@ private Q_SLOTS:
         QCOMPARE(sentBefore, static_cast<int>(first->done));
     }
 
+    // Runs written by earlier builds may spell the endpoint keys in camelCase; they still load
+    // and resume against the same endpoint.
+    void runWithOldEndpointSpellingLoads()
+    {
+        QTemporaryDir dir;
+        FakeLlmServer server;
+        Workspace ws = newWorkspace(dir, QStringLiteral("old.efws"));
+        GenerationPipeline pipeline(ws);
+        auto runId = pipeline.createRun(configFor(server, 2, {QStringLiteral("sts")}));
+        QVERIFY(runId);
+        {
+            auto db = ws.connect();
+            const QString config = column(**db, QStringLiteral("SELECT config FROM gen_runs")).value(0);
+            QJsonObject o = QJsonDocument::fromJson(config.toUtf8()).object();
+            const QJsonObject snake = o.value(QStringLiteral("endpoint")).toObject();
+            QVERIFY(snake.contains(QStringLiteral("base_url"))); // what is written now
+            o.insert(QStringLiteral("endpoint"), QJsonObject{{QStringLiteral("name"), QStringLiteral("fake")},
+                                                             {QStringLiteral("baseUrl"), server.baseUrl()},
+                                                             {QStringLiteral("model"), QStringLiteral("fake-model")},
+                                                             {QStringLiteral("apiKeyEnv"), QStringLiteral("EF_TEST_KEY")},
+                                                             {QStringLiteral("timeoutMs"), 3000},
+                                                             {QStringLiteral("inputPricePerMTok"), 1.0}});
+            (*db)->prepare(QStringLiteral("UPDATE gen_runs SET config=?"))
+                .bind(1, QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)))
+                .run();
+        }
+        auto info = pipeline.runInfo(runId.value());
+        QVERIFY2(info, qPrintable(info.error()));
+        QCOMPARE(info->config.endpoint.baseUrl, server.baseUrl());
+        QCOMPARE(info->config.endpoint.apiKeyEnv, QStringLiteral("EF_TEST_KEY"));
+        QCOMPARE(info->config.endpoint.inputPricePerMTok, 1.0);
+        auto result = pipeline.run(runId.value(), kSecret);
+        QVERIFY2(result, qPrintable(result.error()));
+        QCOMPARE(result->valid, 2);
+        QCOMPARE(server.requestCount(), 2);
+    }
+
+    // The job the Generate page and the CLI both run: the run id is its handle, counters arrive
+    // as metric samples, the outcome is its result; failed requests fail it, with the outcome.
     void runsAsJob()
     {
         QTemporaryDir dir;
@@ -267,12 +307,79 @@ private Q_SLOTS:
         GenerationPipeline pipeline(ws);
         auto runId = pipeline.createRun(configFor(server, 10, {QStringLiteral("short-short"), QStringLiteral("bitext")}));
         JobManager jobs;
-        const quint64 id = jobs.submit(makeGenerationJob(ws, runId.value(), {}));
+        QList<MetricSample> samples;
+        connect(&jobs, &JobManager::jobMetrics, this, [&](quint64, const QList<MetricSample> &batch) { samples += batch; });
+        GenerationJobRequest request;
+        request.workspace = ws;
+        request.runId = runId.value();
+        request.apiKey = kSecret;
+        const quint64 id = jobs.submit(makeGenerationJob(request));
+        QCOMPARE(jobs.job(id).handle.toLongLong(), runId.value());
         QVERIFY(jobs.waitForIdle(20000));
         const JobInfo info = jobs.job(id);
         QCOMPARE(info.state, JobState::Succeeded);
         QCOMPARE(info.progress.done, info.progress.total);
         QCOMPARE(pipeline.runInfo(runId.value())->counters.valid, 10);
+        const std::optional<GenerationOutcome> outcome = jobResult<GenerationOutcome>(info);
+        QVERIFY(outcome);
+        QCOMPARE(outcome->runId, runId.value());
+        QCOMPARE(outcome->state, QStringLiteral("finished"));
+        QCOMPARE(outcome->counters.valid, 10);
+        QVERIFY(!samples.isEmpty());
+        const GenerationCounters last = generationCountersFrom(samples.constLast());
+        QCOMPARE(last.valid, 10);
+        QCOMPARE(last.done, outcome->counters.done);
+        QCOMPARE(last.requestsTotal, outcome->counters.requestsTotal);
+        for (int i = 1; i < samples.size(); ++i)
+            QCOMPARE(samples.at(i).step, samples.at(i - 1).step + 1);
+
+        // Some requests fail for good: the job fails and says so, and still reports the run.
+        auto second = pipeline.createRun(configFor(server, 6, {QStringLiteral("sts")}));
+        int n = 0;
+        server.setHandler([&server, &n](const FakeRequest &r) {
+            FakeReply reply = server.defaultReply(r);
+            if (n++ % 2 == 0)
+                reply.status = 400; // not retried
+            return reply;
+        });
+        request.runId = second.value();
+        const quint64 failing = jobs.submit(makeGenerationJob(request));
+        QVERIFY(jobs.waitForIdle(20000));
+        const JobInfo f = jobs.job(failing);
+        QCOMPARE(f.state, JobState::Failed);
+        QVERIFY2(f.error.contains(QStringLiteral("3 request(s) failed")), qPrintable(f.error));
+        const auto failedOutcome = jobResult<GenerationOutcome>(f);
+        QVERIFY(failedOutcome);
+        QCOMPARE(failedOutcome->state, QStringLiteral("failed"));
+        QCOMPARE(failedOutcome->counters.failed, 3);
+        QCOMPARE(failedOutcome->counters.valid, 3);
+    }
+
+    void generationCountersSurviveTheMetricsChannel()
+    {
+        GenerationCounters c;
+        c.requestsTotal = 120;
+        c.pending = 7;
+        c.inFlight = 4;
+        c.done = 100;
+        c.failed = 9;
+        c.valid = 80;
+        c.invalid = 15;
+        c.duplicate = 5;
+        c.tasks = 16;
+        c.invalidReasons = {{QStringLiteral("missing_key"), 10}, {QStringLiteral("not_json"), 5}};
+        c.failuresByKind = {{QStringLiteral("http"), 9}};
+        c.promptTokens = 12345678901LL;
+        c.completionTokens = 42;
+        c.cost = 1.25;
+        c.requestsPerSecond = 3.5;
+        c.etaMs = 4000;
+        c.sentThisSession = 60;
+        const MetricSample s = generationMetricsSample(12, c);
+        QCOMPARE(s.step, qint64(12));
+        QCOMPARE(s.value(QStringLiteral("valid")), 80.0);
+        QCOMPARE(generationCountersFrom(s).toJson(), c.toJson());
+        QCOMPARE(generationCountersFrom(s).sentThisSession, qint64(60));
     }
 
     void demoImportStatsAndExport()

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Tests of the user settings: round trip through QSettings, recent workspaces.
+#include <QJsonObject>
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QTest>
@@ -65,6 +66,90 @@ private Q_SLOTS:
         QCOMPARE(s.lastWorkspace, m_dir.filePath(QStringLiteral("w5.efws")));
         s.save();
         QCOMPARE(AppSettings::load().recentWorkspaces, s.recentWorkspaces);
+    }
+
+    // Settings files written by earlier builds spell the profile keys in camelCase; they load
+    // unchanged, and the next save writes the one spelling (snake_case) and nothing else.
+    void oldSettingsSpellingStillLoads()
+    {
+        {
+            QSettings old;
+            old.remove(QStringLiteral("endpoints"));
+            old.beginWriteArray(QStringLiteral("endpoints"), 1);
+            old.setArrayIndex(0);
+            old.setValue(QStringLiteral("name"), QStringLiteral("legacy"));
+            old.setValue(QStringLiteral("baseUrl"), QStringLiteral("http://10.0.0.5:8000/v1"));
+            old.setValue(QStringLiteral("model"), QStringLiteral("qwen"));
+            old.setValue(QStringLiteral("apiKeyEnv"), QStringLiteral("LEGACY_KEY"));
+            old.setValue(QStringLiteral("kind"), QStringLiteral("azure"));
+            old.setValue(QStringLiteral("azureDeployment"), QStringLiteral("dep"));
+            old.setValue(QStringLiteral("topP"), 0.9);
+            old.setValue(QStringLiteral("maxTokens"), 512);
+            old.setValue(QStringLiteral("seed"), 7);
+            old.setValue(QStringLiteral("jsonResponseFormat"), true);
+            old.setValue(QStringLiteral("timeoutMs"), 9000);
+            old.setValue(QStringLiteral("maxInFlight"), 3);
+            old.setValue(QStringLiteral("outputPricePerMTok"), 1.5);
+            old.endArray();
+            old.sync();
+        }
+        AppSettings s = AppSettings::load();
+        QCOMPARE(s.endpoints.size(), 1);
+        const EndpointProfile &p = s.endpoints.first();
+        QCOMPARE(p.name, QStringLiteral("legacy"));
+        QCOMPARE(p.baseUrl, QStringLiteral("http://10.0.0.5:8000/v1"));
+        QCOMPARE(p.apiKeyEnv, QStringLiteral("LEGACY_KEY"));
+        QCOMPARE(p.kind, QStringLiteral("azure"));
+        QCOMPARE(p.azureDeployment, QStringLiteral("dep"));
+        QCOMPARE(p.topP, 0.9);
+        QCOMPARE(p.maxTokens, 512);
+        QCOMPARE(p.seed, qint64(7));
+        QCOMPARE(p.jsonResponseFormat, true);
+        QCOMPARE(p.timeoutMs, 9000);
+        QCOMPARE(p.maxInFlight, 3);
+        QCOMPARE(p.outputPricePerMTok, 1.5);
+        QCOMPARE(p.temperature, EndpointProfile().temperature); // absent: the default
+
+        s.save();
+        QSettings now;
+        now.beginReadArray(QStringLiteral("endpoints"));
+        now.setArrayIndex(0);
+        QStringList keys = now.childKeys();
+        keys.sort();
+        QStringList expected = endpointToJson(p).keys();
+        expected.sort();
+        QCOMPARE(keys, expected);
+        QVERIFY(keys.contains(QStringLiteral("base_url")));
+        QVERIFY(!keys.contains(QStringLiteral("baseUrl")));
+        now.endArray();
+        QCOMPARE(AppSettings::load().endpoints, s.endpoints);
+    }
+
+    // The JSON form is what a workspace stores; both spellings read, snake_case is written.
+    void endpointJsonOneSpelling()
+    {
+        EndpointProfile p = profile(QStringLiteral("x"), QStringLiteral("http://h/v1"), QStringLiteral("m"), QStringLiteral("K"));
+        p.maxRetries = 2;
+        p.backoffMaxMs = 1234;
+        p.inputPricePerMTok = 0.25;
+        const QJsonObject o = endpointToJson(p);
+        QCOMPARE(o.value(QStringLiteral("base_url")).toString(), QStringLiteral("http://h/v1"));
+        QCOMPARE(o.value(QStringLiteral("backoff_max_ms")).toInt(), 1234);
+        QCOMPARE(endpointFromJson(o), p);
+        const QJsonObject camel{{QStringLiteral("name"), QStringLiteral("x")},
+                                {QStringLiteral("baseUrl"), QStringLiteral("http://h/v1")},
+                                {QStringLiteral("model"), QStringLiteral("m")},
+                                {QStringLiteral("apiKeyEnv"), QStringLiteral("K")},
+                                {QStringLiteral("maxRetries"), 2},
+                                {QStringLiteral("backoffMaxMs"), QStringLiteral("1234")},
+                                {QStringLiteral("inputPricePerMTok"), 0.25}};
+        QCOMPARE(endpointFromJson(camel), p);
+        // The written spelling wins over an old one in the same object.
+        QJsonObject both = o;
+        both.insert(QStringLiteral("baseUrl"), QStringLiteral("http://stale/v1"));
+        QCOMPARE(endpointFromJson(both).baseUrl, QStringLiteral("http://h/v1"));
+        // An unknown protocol reads as the OpenAI one.
+        QCOMPARE(endpointFromJson({{QStringLiteral("kind"), QStringLiteral("gopher")}}).kind, QStringLiteral("openai"));
     }
 
 private:

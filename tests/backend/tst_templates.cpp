@@ -204,6 +204,39 @@ private Q_SLOTS:
         QVERIFY(!templatestore::parseImport("{not json").ok());
         QVERIFY(!templatestore::parseImport("[]").ok());
     }
+
+    // What a view's I/O task calls: whole-workspace forms that return errors instead of throwing.
+    void workspaceFilesExportAndImport()
+    {
+        QTemporaryDir dir;
+        auto ws = Workspace::create(dir.filePath(QStringLiteral("f.efws")));
+        QVERIFY(ws);
+        const QString file = dir.filePath(QStringLiteral("templates.json"));
+        const Status exported = templatestore::exportFile(ws.value(), file);
+        QVERIFY2(exported, qPrintable(exported.error()));
+        auto other = Workspace::create(dir.filePath(QStringLiteral("g.efws")));
+        QVERIFY(other);
+        PromptTemplate t = templatestore::load(other.value(), QStringLiteral("sts.generate")).value();
+        t.title = QStringLiteral("edited elsewhere");
+        QCOMPARE(templatestore::save(other.value(), t, QStringLiteral("edit")).value(), 2);
+        // Importing the first workspace's export makes each template a new version where it differs.
+        const auto imported = templatestore::importFile(other.value(), file);
+        QVERIFY2(imported, qPrintable(imported.error()));
+        QCOMPARE(imported->size(), builtinTemplates().size());
+        QVERIFY(imported->contains(qMakePair(QStringLiteral("sts.generate"), 3)));
+        QCOMPARE(templatestore::load(other.value(), QStringLiteral("sts.generate"))->title,
+                 builtinTemplate(QStringLiteral("sts.generate"))->title);
+        QCOMPARE(templatestore::history(other.value(), QStringLiteral("sts.generate"))->size(), 3);
+        QCOMPARE(templatestore::list(other.value())->size(), builtinTemplates().size());
+        // Errors name the file.
+        const auto missing = templatestore::importFile(other.value(), dir.filePath(QStringLiteral("none.json")));
+        QVERIFY(!missing);
+        QVERIFY2(missing.error().contains(QStringLiteral("none.json")), qPrintable(missing.error()));
+        const Status unwritable = templatestore::exportFile(ws.value(), dir.filePath(QStringLiteral("no/such/dir/t.json")));
+        QVERIFY(!unwritable);
+        QVERIFY2(unwritable.error().contains(QStringLiteral("t.json")), qPrintable(unwritable.error()));
+        QVERIFY(!templatestore::list(Workspace()).ok()); // no workspace: an error, not an exception
+    }
 };
 
 QTEST_GUILESS_MAIN(TestTemplates)

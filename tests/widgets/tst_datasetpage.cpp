@@ -172,7 +172,7 @@ void TestDatasetPage::pageShowsDetailAndCharts()
     QSignalSpy stats(&page, &DatasetPage::statsUpdated);
     page.setWorkspace(m_ws);
     QVERIFY(stats.wait(10000));
-    const DatasetChartData &s = page.stats();
+    const ExampleCharts &s = page.stats();
     QCOMPARE(s.total, 12000);
     QCOMPARE(s.perFamily.size(), 3);
     QCOMPARE(s.perLanguage.size(), 4);

@@ -2,7 +2,11 @@
 // GUI tests of the Templates and Generate pages: editing with live validation, versions and
 // diff; a generation run against a local OpenAI-compatible server, stopped and resumed; the
 // preview grid with the LLM's parsed answers.
+#include <QComboBox>
 #include <QDir>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLocale>
 #include <QListWidget>
@@ -10,6 +14,7 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -32,6 +37,8 @@ class TestGeneratePages final : public QObject
 private Q_SLOTS:
     void initTestCase();
     void templatesEditValidateSaveAndDiff();
+    void templatePreviewEqualsTheCli_data();
+    void templatePreviewEqualsTheCli();
     void generateRunStopResume();
     void previewGridSendsAndParses();
 
@@ -106,6 +113,83 @@ void TestGeneratePages::templatesEditValidateSaveAndDiff()
     QVERIFY(preview.contains(QStringLiteral("query_type = ")));
     QVERIFY(!preview.contains(QStringLiteral("{query_type}")));
     QVERIFY(page.grab().save(QDir(test::artifactsDir()).filePath(QStringLiteral("templates-page.png"))));
+}
+
+void TestGeneratePages::templatePreviewEqualsTheCli_data()
+{
+    QTest::addColumn<QString>("family");
+    QTest::addColumn<QString>("language"); // empty: sampled
+    QTest::addColumn<int>("seed");
+    QTest::addColumn<int>("count");
+    // retrieval takes a task: it comes from the workspace (the valid examples' instructions).
+    QTest::newRow("retrieval, zh, seed 7") << QStringLiteral("retrieval") << QStringLiteral("zh") << 7 << 3;
+    QTest::newRow("sts, sampled language, seed 123") << QStringLiteral("sts") << QString() << 123 << 4;
+}
+
+// The Templates page's Preview tab and `embedforge-cli preview` render the same prompts for the
+// same family, language, seed and workspace (backend/preview's one seed rule).
+void TestGeneratePages::templatePreviewEqualsTheCli()
+{
+    QFETCH(QString, family);
+    QFETCH(QString, language);
+    QFETCH(int, seed);
+    QFETCH(int, count);
+    const QString path = m_dir.filePath(QStringLiteral("preview-%1.efws").arg(family));
+    auto ws = QFileInfo::exists(path) ? Workspace::open(path) : Workspace::create(path);
+    QVERIFY2(ws, qPrintable(ws.error()));
+    {
+        auto db = ws->connect();
+        if ((*db)->queryInt(QStringLiteral("SELECT COUNT(*) FROM examples")) == 0) {
+            Statement ins = (*db)->prepare(QStringLiteral(
+                "INSERT INTO examples(family, language, instruction, query, positive, status, dedup_key, created_at) "
+                "VALUES ('retrieval', 'en', ?, 'q', 'p', 'valid', ?, '2026-01-01T00:00:00.000Z')"));
+            for (int i = 0; i < 5; ++i) {
+                ins.bind(1, QStringLiteral("Retrieve workshop manuals for machine %1").arg(i)).bind(2, QString::number(i)).run();
+                ins.reset();
+            }
+        }
+    }
+    TemplatesPage page(&m_pool);
+    page.resize(1200, 800);
+    page.show();
+    QSignalSpy loaded(&page, &TemplatesPage::templatesLoaded);
+    page.setWorkspace(ws.value());
+    QVERIFY(loaded.wait(5000));
+    page.selectTemplate(family + QStringLiteral(".generate"));
+    auto *languageBox = page.findChild<QComboBox *>(QStringLiteral("previewLanguage"));
+    auto *seedBox = page.findChild<QSpinBox *>(QStringLiteral("previewSeed"));
+    auto *countBox = page.findChild<QSpinBox *>(QStringLiteral("previewCount"));
+    QVERIFY(languageBox && seedBox && countBox);
+    languageBox->setCurrentIndex(languageBox->findData(language));
+    QCOMPARE(languageBox->currentData().toString(), language);
+    seedBox->selectAll();
+    QTest::keyClicks(seedBox, QString::number(seed));
+    countBox->selectAll();
+    QTest::keyClicks(countBox, QString::number(count));
+    QCOMPARE(seedBox->value(), seed);
+    QCOMPARE(countBox->value(), count);
+    QTRY_VERIFY_WITH_TIMEOUT(page.previewItems().size() == count && page.previewItems().first().family == family, 5000);
+
+    QStringList args = {QStringLiteral("--json"), QStringLiteral("preview"), QStringLiteral("--workspace"), path,
+                        QStringLiteral("--family"), family, QStringLiteral("--n"), QString::number(count),
+                        QStringLiteral("--seed"), QString::number(seed)};
+    if (!language.isEmpty())
+        args << QStringLiteral("--language") << language;
+    const auto cli = test::runCli(args);
+    QCOMPARE(cli.exitCode, 0);
+    const QList<QByteArray> lines = cli.out.trimmed().split('\n');
+    QCOMPARE(lines.size(), count);
+    const QString shown = page.findChild<QPlainTextEdit *>(QStringLiteral("templatePreview"))->toPlainText();
+    for (int i = 0; i < count; ++i) {
+        const QJsonObject o = QJsonDocument::fromJson(lines.at(i)).object();
+        const PreviewItem &item = page.previewItems().at(i);
+        QCOMPARE(item.prompt, o.value(QStringLiteral("prompt")).toString());
+        QCOMPARE(item.language, o.value(QStringLiteral("language")).toString());
+        QCOMPARE(item.task, o.value(QStringLiteral("task")).toString());
+        QVERIFY(shown.contains(item.prompt));
+        if (family == QLatin1String("retrieval"))
+            QVERIFY2(item.task.startsWith(QStringLiteral("Retrieve workshop manuals")), qPrintable(item.task));
+    }
 }
 
 void TestGeneratePages::generateRunStopResume()

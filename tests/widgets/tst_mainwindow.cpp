@@ -131,9 +131,18 @@ void TestMainWindow::jobsDockShowsRunningJobAndCancels()
     jobs.cancel(other);
     QVERIFY(jobs.waitForIdle(5000));
 
+    // A view's interactive request (a search) is neither a row of the dock nor history.
+    JobSpec search{QStringLiteral("search.query"), QStringLiteral("Search demo"), false, [](JobContext &) {}};
+    search.interactive = true;
+    jobs.submit(search);
+    QVERIFY(jobs.waitForIdle(5000));
+    QCOMPARE(model->rowCount(), 1);
+
     // The finished job lands in the workspace's history.
     auto ws = Workspace::open(path);
     QTRY_VERIFY_WITH_TIMEOUT((*ws->connect())->queryInt(QStringLiteral("SELECT COUNT(*) FROM jobs WHERE state = 'cancelled' AND title = 'Embed demo corpus'")) == 1, 5000);
+    QTest::qWait(200);
+    QCOMPARE((*ws->connect())->queryInt(QStringLiteral("SELECT COUNT(*) FROM jobs WHERE kind = 'search.query'")), 0);
 }
 
 void TestMainWindow::failedJobIsShownAndLogged()

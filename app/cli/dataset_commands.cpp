@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// embedforge-cli dataset stats|export|import: the synthetic examples of a workspace.
+#include <QCoreApplication>
+#include <QJsonObject>
+
+#include "app/cli/cli.h"
+#include "backend/dataset.h"
+
+namespace ef::cli {
+
+namespace {
+
+int datasetStatsCommand(Context &ctx)
+{
+    const ParsedArgs a = ctx.parse({QStringLiteral("workspace")}, {}, 0, 0);
+    OpenedWorkspace o = openWorkspace(a);
+    const DatasetStats s = datasetStats(*o.db);
+    if (ctx.json) {
+        ctx.printJson(s.toJson());
+        return ExitOk;
+    }
+    ctx.out << QCoreApplication::translate("ef::cli", "valid %1, invalid %2, duplicate %3")
+                   .arg(s.valid)
+                   .arg(s.invalid)
+                   .arg(s.duplicate)
+            << Qt::endl;
+    ctx.out << QCoreApplication::translate("ef::cli", "By family:") << Qt::endl;
+    for (auto it = s.byFamily.cbegin(); it != s.byFamily.cend(); ++it)
+        ctx.out << QStringLiteral("  %1 %2").arg(it.key(), -16).arg(it.value()) << Qt::endl;
+    ctx.out << QCoreApplication::translate("ef::cli", "By language:") << Qt::endl;
+    for (auto it = s.byLanguage.cbegin(); it != s.byLanguage.cend(); ++it)
+        ctx.out << QStringLiteral("  %1 %2").arg(it.key(), -16).arg(it.value()) << Qt::endl;
+    ctx.out << QCoreApplication::translate("ef::cli", "Invalid reasons:") << Qt::endl;
+    for (auto it = s.invalidReasons.cbegin(); it != s.invalidReasons.cend(); ++it)
+        ctx.out << QStringLiteral("  %1 %2").arg(it.key(), -16).arg(it.value()) << Qt::endl;
+    return ExitOk;
+}
+
+int datasetExport(Context &ctx)
+{
+    const ParsedArgs a =
+        ctx.parse({QStringLiteral("workspace"), QStringLiteral("format"), QStringLiteral("out"),
+                   QStringLiteral("validation-fraction"), QStringLiteral("validation-out"), QStringLiteral("seed")},
+                  {}, 0, 0);
+    if (!a.has(QStringLiteral("out")))
+        throw UsageError(QCoreApplication::translate("ef::cli", "--out FILE is required"));
+    ExportOptions opt;
+    opt.format = a.value(QStringLiteral("format"), QStringLiteral("examples"));
+    if (opt.format != QLatin1String("examples") && opt.format != QLatin1String("triplets"))
+        throw UsageError(QCoreApplication::translate("ef::cli", "--format must be examples or triplets"));
+    opt.path = a.value(QStringLiteral("out"));
+    opt.validationPath = a.value(QStringLiteral("validation-out"));
+    opt.validationFraction = a.doubleValue(QStringLiteral("validation-fraction"), 0.0);
+    if (!(opt.validationFraction >= 0.0 && opt.validationFraction < 1.0))
+        throw UsageError(
+            QCoreApplication::translate("ef::cli", "--validation-fraction must be at least 0 and below 1"));
+    opt.seed = a.seedValue();
+    OpenedWorkspace o = openWorkspace(a);
+    o.db.reset(); // the job opens its own connection
+    const JobInfo job = runJob(makeExportJob(o.ws, opt));
+    const std::optional<ExportSummary> sum = jobResult<ExportSummary>(job);
+    if (job.state != JobState::Succeeded || !sum)
+        return ctx.fail(job.error);
+    if (ctx.json) {
+        QJsonObject obj{{QStringLiteral("train"), sum->train},
+                        {QStringLiteral("validation"), sum->validation},
+                        {QStringLiteral("skipped_without_negative"), sum->skippedWithoutNegative},
+                        {QStringLiteral("out"), sum->trainPath}};
+        if (!sum->validationPath.isEmpty())
+            obj.insert(QStringLiteral("validation_out"), sum->validationPath);
+        ctx.printJson(obj);
+    } else {
+        ctx.out
+            << QCoreApplication::translate("ef::cli", "Wrote %1 record(s) to %2").arg(sum->train).arg(sum->trainPath)
+            << Qt::endl;
+        if (!sum->validationPath.isEmpty())
+            ctx.out << QCoreApplication::translate("ef::cli", "Wrote %1 validation record(s) to %2")
+                           .arg(sum->validation)
+                           .arg(sum->validationPath)
+                    << Qt::endl;
+        if (sum->skippedWithoutNegative > 0)
+            ctx.out << QCoreApplication::translate("ef::cli",
+                                                   "Skipped %1 example(s) without a hard negative (triplets need one)")
+                           .arg(sum->skippedWithoutNegative)
+                    << Qt::endl;
+    }
+    return ExitOk;
+}
+
+int datasetImport(Context &ctx)
+{
+    const ParsedArgs a = ctx.parse({QStringLiteral("workspace")}, {}, 1, 1);
+    OpenedWorkspace o = openWorkspace(a);
+    auto n = importDemoExamples(*o.db, a.positionals.at(0));
+    if (!n)
+        return ctx.fail(n.error());
+    if (ctx.json)
+        ctx.printJson({{QStringLiteral("imported"), n.value()}});
+    else
+        ctx.out << QCoreApplication::translate("ef::cli", "Imported %1 example(s)").arg(n.value()) << Qt::endl;
+    return ExitOk;
+}
+
+} // namespace
+
+void registerDatasetCommands(Registry &registry)
+{
+    registry.add(
+        {{QStringLiteral("dataset"), QStringLiteral("stats")},
+         QStringLiteral("dataset stats --workspace W [--json]"),
+         QCoreApplication::translate("ef::cli", "Count examples by status, family, language and invalid reason"),
+         datasetStatsCommand});
+    registry.add({{QStringLiteral("dataset"), QStringLiteral("export")},
+                  QStringLiteral("dataset export --workspace W --format examples|triplets --out FILE "
+                                 "[--validation-fraction F] [--validation-out FILE] [--seed S]"),
+                  QCoreApplication::translate(
+                      "ef::cli", "Export valid examples as JSONL, optionally with a seeded validation split"),
+                  datasetExport});
+    registry.add({{QStringLiteral("dataset"), QStringLiteral("import")},
+                  QStringLiteral("dataset import FILE --workspace W"),
+                  QCoreApplication::translate("ef::cli", "Load examples from a demo-content JSONL file"),
+                  datasetImport});
+}
+
+} // namespace ef::cli

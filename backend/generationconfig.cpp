@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Generation configuration and counters: JSON and metric forms.
+#include "backend/generationconfig.h"
+
+#include <QCoreApplication>
+#include <QJsonArray>
+
+#include "backend/templates.h"
+
+namespace ef {
+
+namespace {
+
+QJsonArray toArray(const QStringList &l)
+{
+    QJsonArray a;
+    for (const QString &s : l)
+        a.append(s);
+    return a;
+}
+
+QStringList toStringList(const QJsonValue &v)
+{
+    QStringList out;
+    for (const QJsonValue &x : v.toArray())
+        out << x.toString();
+    return out;
+}
+
+// The generate (or brainstorm) template of a family: "<family>.<step>" if present, else the
+// first template with that family and step.
+const QString kInvalidReasonPrefix = QStringLiteral("invalid_reason/");
+const QString kFailurePrefix = QStringLiteral("failures/");
+
+} // namespace
+
+QJsonObject GenerationConfig::toJson() const
+{
+    QJsonObject weights;
+    for (auto it = sampler.weights.cbegin(); it != sampler.weights.cend(); ++it)
+        weights.insert(it.key(), it.value());
+    return QJsonObject{{QStringLiteral("examples"), examples},
+                       {QStringLiteral("families"), toArray(families)},
+                       {QStringLiteral("languages"), toArray(sampler.languages)},
+                       {QStringLiteral("language_weighting"), sampler.scheme},
+                       {QStringLiteral("language_weights"), weights},
+                       {QStringLiteral("seed"), QString::number(seed)},
+                       {QStringLiteral("concurrency"), concurrency},
+                       {QStringLiteral("brainstorms_per_family"), brainstormsPerFamily},
+                       {QStringLiteral("endpoint"), endpointToJson(endpoint)}};
+}
+
+Expected<GenerationConfig> GenerationConfig::fromJson(const QJsonObject &o)
+{
+    GenerationConfig c;
+    c.examples = o.value(QStringLiteral("examples")).toInt();
+    c.families = toStringList(o.value(QStringLiteral("families")));
+    c.sampler.languages = toStringList(o.value(QStringLiteral("languages")));
+    c.sampler.scheme = o.value(QStringLiteral("language_weighting")).toString(QStringLiteral("ose"));
+    const QJsonObject w = o.value(QStringLiteral("language_weights")).toObject();
+    for (auto it = w.begin(); it != w.end(); ++it)
+        c.sampler.weights.insert(it.key(), it.value().toDouble());
+    c.seed = o.value(QStringLiteral("seed")).toString().toULongLong();
+    c.concurrency = o.value(QStringLiteral("concurrency")).toInt(8);
+    c.brainstormsPerFamily = o.value(QStringLiteral("brainstorms_per_family")).toInt();
+    c.endpoint = endpointFromJson(o.value(QStringLiteral("endpoint")).toObject());
+    for (const QString &f : std::as_const(c.families))
+        if (!taskFamilies().contains(f))
+            return makeError(
+                QCoreApplication::translate("ef::Generation", "unknown task family '%1' (expected one of %2)")
+                    .arg(f, taskFamilies().join(QStringLiteral(", "))));
+    if (c.examples < 0)
+        return makeError(QCoreApplication::translate("ef::Generation", "the number of examples must not be negative"));
+    return c;
+}
+
+QMap<QString, int> GenerationConfig::examplesPerFamily() const
+{
+    const QStringList fams = families.isEmpty() ? taskFamilies() : families;
+    QMap<QString, int> out;
+    const int n = static_cast<int>(fams.size());
+    for (int i = 0; i < n; ++i)
+        out.insert(fams.at(i), examples / n + (i < examples % n ? 1 : 0));
+    return out;
+}
+
+QJsonObject GenerationCounters::toJson() const
+{
+    QJsonObject reasons, failures;
+    for (auto it = invalidReasons.cbegin(); it != invalidReasons.cend(); ++it)
+        reasons.insert(it.key(), it.value());
+    for (auto it = failuresByKind.cbegin(); it != failuresByKind.cend(); ++it)
+        failures.insert(it.key(), it.value());
+    return QJsonObject{{QStringLiteral("requests"), requestsTotal},
+                       {QStringLiteral("pending"), pending},
+                       {QStringLiteral("in_flight"), inFlight},
+                       {QStringLiteral("done"), done},
+                       {QStringLiteral("failed"), failed},
+                       {QStringLiteral("valid"), valid},
+                       {QStringLiteral("invalid"), invalid},
+                       {QStringLiteral("duplicate"), duplicate},
+                       {QStringLiteral("tasks"), tasks},
+                       {QStringLiteral("invalid_reasons"), reasons},
+                       {QStringLiteral("failures"), failures},
+                       {QStringLiteral("prompt_tokens"), promptTokens},
+                       {QStringLiteral("completion_tokens"), completionTokens},
+                       {QStringLiteral("cost"), cost},
+                       {QStringLiteral("requests_per_second"), requestsPerSecond},
+                       {QStringLiteral("eta_ms"), etaMs}};
+}
+
+MetricSample generationMetricsSample(qint64 step, const GenerationCounters &c)
+{
+    MetricSample s;
+    s.step = step;
+    s.values = {{QStringLiteral("requests"), double(c.requestsTotal)},
+                {QStringLiteral("pending"), double(c.pending)},
+                {QStringLiteral("in_flight"), double(c.inFlight)},
+                {QStringLiteral("done"), double(c.done)},
+                {QStringLiteral("failed"), double(c.failed)},
+                {QStringLiteral("valid"), double(c.valid)},
+                {QStringLiteral("invalid"), double(c.invalid)},
+                {QStringLiteral("duplicate"), double(c.duplicate)},
+                {QStringLiteral("tasks"), double(c.tasks)},
+                {QStringLiteral("prompt_tokens"), double(c.promptTokens)},
+                {QStringLiteral("completion_tokens"), double(c.completionTokens)},
+                {QStringLiteral("cost"), c.cost},
+                {QStringLiteral("requests_per_second"), c.requestsPerSecond},
+                {QStringLiteral("eta_ms"), double(c.etaMs)},
+                {QStringLiteral("sent"), double(c.sentThisSession)}};
+    for (auto it = c.invalidReasons.cbegin(); it != c.invalidReasons.cend(); ++it)
+        s.values.insert(kInvalidReasonPrefix + it.key(), double(it.value()));
+    for (auto it = c.failuresByKind.cbegin(); it != c.failuresByKind.cend(); ++it)
+        s.values.insert(kFailurePrefix + it.key(), double(it.value()));
+    return s;
+}
+
+GenerationCounters generationCountersFrom(const MetricSample &s)
+{
+    const auto count = [&s](const char *name) { return static_cast<qint64>(s.value(QString::fromLatin1(name))); };
+    GenerationCounters c;
+    c.requestsTotal = count("requests");
+    c.pending = count("pending");
+    c.inFlight = count("in_flight");
+    c.done = count("done");
+    c.failed = count("failed");
+    c.valid = count("valid");
+    c.invalid = count("invalid");
+    c.duplicate = count("duplicate");
+    c.tasks = count("tasks");
+    c.promptTokens = count("prompt_tokens");
+    c.completionTokens = count("completion_tokens");
+    c.cost = s.value(QStringLiteral("cost"));
+    c.requestsPerSecond = s.value(QStringLiteral("requests_per_second"));
+    c.etaMs = static_cast<qint64>(s.value(QStringLiteral("eta_ms"), -1));
+    c.sentThisSession = count("sent");
+    for (auto it = s.values.cbegin(); it != s.values.cend(); ++it) {
+        if (it.key().startsWith(kInvalidReasonPrefix))
+            c.invalidReasons.insert(it.key().mid(kInvalidReasonPrefix.size()), static_cast<qint64>(it.value()));
+        else if (it.key().startsWith(kFailurePrefix))
+            c.failuresByKind.insert(it.key().mid(kFailurePrefix.size()), static_cast<qint64>(it.value()));
+    }
+    return c;
+}
+
+} // namespace ef

@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Workspace-level work the GUI and the CLI share: the integrity check as a job, and the demo
+// workspace a first run opens.
+//
+// Errors: Expected/Status with the path named; the check job fails with the failed step's detail.
+// Thread-safety: openDemoWorkspace opens its own connections; call it off the GUI thread.
+#pragma once
+
+#include <QString>
+
+#include "backend/expected.h"
+#include "backend/jobs.h"
+#include "backend/workspace.h"
+
+namespace ef {
+
+// A job (kind "workspace.check", light, handle: the path) running Workspace::check step by
+// step. Result: CheckReport (also when the check fails, which fails the job).
+JobSpec makeWorkspaceCheckJob(const QString &path);
+
+// Opens the demo workspace at path, creating it on first use with the embedded demo examples
+// (resources/demo/examples.jsonl) and the demo corpus with its qrels, so every page has
+// something to show offline.
+Expected<Workspace> openDemoWorkspace(const QString &path);
+
+} // namespace ef
+
+Q_DECLARE_METATYPE(ef::CheckReport)
