@@ -198,6 +198,75 @@ const QList<Migration> &workspaceMigrations()
                 UNIQUE (set_id, doc_id)
             );
          )sql"},
+        {6, "training",
+         R"sql(
+            CREATE TABLE train_runs (
+                id               INTEGER PRIMARY KEY,
+                name             TEXT NOT NULL,
+                status           TEXT NOT NULL DEFAULT 'created',
+                message          TEXT NOT NULL DEFAULT '',
+                config           TEXT NOT NULL,
+                run_dir          TEXT NOT NULL,
+                base_model       TEXT NOT NULL,
+                mode             TEXT NOT NULL,
+                steps            INTEGER NOT NULL DEFAULT 0,
+                total_steps      INTEGER NOT NULL DEFAULT 0,
+                examples         INTEGER NOT NULL DEFAULT 0,
+                heldout          INTEGER NOT NULL DEFAULT 0,
+                eval_corpus      TEXT,
+                eval_split       TEXT,
+                eval_instruction TEXT,
+                created_at       TEXT NOT NULL,
+                updated_at       TEXT NOT NULL
+            );
+            CREATE TABLE train_metrics (
+                run_id               INTEGER NOT NULL REFERENCES train_runs(id) ON DELETE CASCADE,
+                step                 INTEGER NOT NULL,
+                loss                 REAL NOT NULL,
+                lr                   REAL NOT NULL,
+                grad_norm            REAL NOT NULL,
+                accuracy             REAL NOT NULL,
+                positive_cos         REAL NOT NULL,
+                hardest_negative_cos REAL NOT NULL,
+                masked               INTEGER NOT NULL,
+                examples             INTEGER NOT NULL,
+                tokens               INTEGER NOT NULL,
+                examples_per_s       REAL NOT NULL,
+                tokens_per_s         REAL NOT NULL,
+                elapsed_s            REAL NOT NULL,
+                memory_bytes         INTEGER NOT NULL,
+                PRIMARY KEY (run_id, step)
+            ) WITHOUT ROWID;
+            CREATE TABLE train_evals (
+                run_id   INTEGER NOT NULL REFERENCES train_runs(id) ON DELETE CASCADE,
+                step     INTEGER NOT NULL,
+                split    TEXT NOT NULL,
+                queries  INTEGER NOT NULL,
+                ndcg10   REAL NOT NULL,
+                recall10 REAL NOT NULL,
+                recall1  REAL NOT NULL,
+                mrr10    REAL NOT NULL,
+                PRIMARY KEY (run_id, step, split)
+            ) WITHOUT ROWID;
+            CREATE TABLE datasets (
+                id          INTEGER PRIMARY KEY,
+                name        TEXT NOT NULL UNIQUE,
+                instruction TEXT NOT NULL DEFAULT '',
+                ratio       REAL NOT NULL DEFAULT 1.0,
+                source_file TEXT NOT NULL,
+                imported_at TEXT NOT NULL
+            );
+            CREATE TABLE dataset_examples (
+                id          INTEGER PRIMARY KEY,
+                dataset_id  INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+                line        INTEGER NOT NULL,
+                query       TEXT NOT NULL,
+                positive    TEXT NOT NULL,
+                negatives   TEXT NOT NULL DEFAULT '[]',
+                instruction TEXT NOT NULL DEFAULT ''
+            );
+            CREATE INDEX dataset_examples_by_dataset ON dataset_examples(dataset_id);
+         )sql"},
     };
     return migrations;
 }

@@ -10,6 +10,7 @@
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QEventLoop>
+#include <QTimer>
 #include <QJsonDocument>
 
 namespace ef::cli {
@@ -116,12 +117,20 @@ OpenedWorkspace openWorkspace(const ParsedArgs &a)
 }
 
 JobInfo runJob(JobSpec spec, const std::function<void(const JobProgress &)> &onProgress,
-               const std::function<void(const QList<MetricSample> &)> &onMetrics)
+               const std::function<void(const QList<MetricSample> &)> &onMetrics, const std::function<bool()> &shouldCancel)
 {
     JobManager jobs;
     QEventLoop loop;
     JobInfo finished;
     quint64 id = 0;
+    QTimer poll;
+    if (shouldCancel) {
+        QObject::connect(&poll, &QTimer::timeout, &loop, [&] {
+            if (id && shouldCancel())
+                jobs.cancel(id);
+        });
+        poll.start(100);
+    }
     QObject::connect(&jobs, &JobManager::jobProgress, &loop, [&](quint64 job, const JobProgress &p) {
         if (job == id && onProgress && p.done > 0) // nothing to draw before the first unit is done
             onProgress(p);

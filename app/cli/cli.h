@@ -117,8 +117,10 @@ void forEachStdinLine(const std::function<bool(const std::string &line, long lon
 // Runs one backend job to its end on a JobManager of the command's own (the same job factories
 // the GUI submits), calling onProgress (once a unit is done) and onMetrics on this thread as
 // they arrive. Returns the finished job: its state, error and typed result (jobResult<T>(info)).
+// shouldCancel, when given, is polled ten times a second; true cancels the job (e.g. on Ctrl-C).
 JobInfo runJob(JobSpec spec, const std::function<void(const JobProgress &)> &onProgress = {},
-               const std::function<void(const QList<MetricSample> &)> &onMetrics = {});
+               const std::function<void(const QList<MetricSample> &)> &onMetrics = {},
+               const std::function<bool()> &shouldCancel = {});
 
 // One function per command group (each in its own file).
 void registerWorkspaceCommands(Registry &registry);
@@ -129,5 +131,8 @@ void registerGenerateCommands(Registry &registry);
 void registerDatasetCommands(Registry &registry);
 void registerTokenizeCommands(Registry &registry);
 void registerEmbedCommands(Registry &registry);
+void registerTrainCommands(Registry &registry);
+// `dataset import --jsonl FILE --name NAME`: a labelled dataset for training (train_commands.cpp).
+int importLabelledDataset(Context &ctx, const ParsedArgs &args);
 
 } // namespace ef::cli

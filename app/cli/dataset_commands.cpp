@@ -89,7 +89,16 @@ int datasetExport(Context &ctx)
 
 int datasetImport(Context &ctx)
 {
-    const ParsedArgs a = ctx.parse({QStringLiteral("workspace")}, {}, 1, 1);
+    const ParsedArgs a = ctx.parse({QStringLiteral("workspace"), QStringLiteral("jsonl"), QStringLiteral("name"),
+                                    QStringLiteral("instruction"), QStringLiteral("ratio")},
+                                   {}, 0, 1);
+    if (a.has(QStringLiteral("jsonl"))) {
+        if (!a.positionals.isEmpty())
+            throw UsageError(QCoreApplication::translate("ef::cli", "give the file with --jsonl or as FILE, not both"));
+        return importLabelledDataset(ctx, a);
+    }
+    if (a.positionals.isEmpty())
+        throw UsageError(QCoreApplication::translate("ef::cli", "missing argument"));
     OpenedWorkspace o = openWorkspace(a);
     auto n = importDemoExamples(*o.db, a.positionals.at(0));
     if (!n)
@@ -117,8 +126,10 @@ void registerDatasetCommands(Registry &registry)
                       "ef::cli", "Export valid examples as JSONL, optionally with a seeded validation split"),
                   datasetExport});
     registry.add({{QStringLiteral("dataset"), QStringLiteral("import")},
-                  QStringLiteral("dataset import FILE --workspace W"),
-                  QCoreApplication::translate("ef::cli", "Load examples from a demo-content JSONL file"),
+                  QStringLiteral("dataset import --workspace W --jsonl FILE --name NAME [--instruction TEXT] [--ratio R] | "
+                                 "dataset import FILE --workspace W"),
+                  QCoreApplication::translate("ef::cli", "Import a labelled dataset for training (query/pos/neg, "
+                                                         "anchor/positive/negative), or demo-content examples"),
                   datasetImport});
 }
 

@@ -81,6 +81,7 @@ int main(int argc, char **argv)
     ef::cli::registerModelCommands(registry);
     ef::cli::registerTokenizeCommands(registry);
     ef::cli::registerEmbedCommands(registry);
+    ef::cli::registerTrainCommands(registry);
 
     if (version) {
         out << "embedforge-cli " << QCoreApplication::applicationVersion() << Qt::endl;
