@@ -80,6 +80,17 @@ QString modelFingerprint(const DenseModel &model)
             h.addData(fileDigest(path));
         }
     }
+    // An adapter changes every vector: its config and weights (small) are hashed whole.
+    if (!model.adapter.isEmpty()) {
+        const QDir ad(model.adapter);
+        for (const char *name : {"adapter_config.json", "adapter_model.safetensors"}) {
+            const QString path = ad.filePath(QString::fromLatin1(name));
+            if (!QFileInfo(path).isFile())
+                throw std::runtime_error(path.toStdString() + ": missing (not a PEFT adapter folder)");
+            h.addData(QByteArray(QByteArray("adapter/") + name + '\n'));
+            h.addData(fileDigest(path));
+        }
+    }
     // Weights: every tensor's name, dtype, shape, and three 4 KiB samples of its bytes (start,
     // middle, end), so a fine-tuned copy with the same shapes gets a different fingerprint
     // without hashing gigabytes.
@@ -104,6 +115,7 @@ std::unique_ptr<models::Embedder> loadEmbedder(const DenseModel &model)
     o.device = model.device.toStdString();
     o.dtype = model.dtype.toStdString();
     o.requireTokenizer = true;
+    o.adapter = model.adapter.toStdString();
     return models::Embedder::load(model.dir.toStdString(), o);
 }
 

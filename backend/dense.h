@@ -26,6 +26,7 @@ class Database;
 struct DenseModel
 {
     QString dir;
+    QString adapter;                        // a PEFT LoRA folder applied to the model (empty: none)
     QString device = QStringLiteral("cpu"); // cpu, cuda, auto
     QString dtype = QStringLiteral("f32");  // f32, bf16, f16
     int maxLength = 512;

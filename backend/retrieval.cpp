@@ -343,6 +343,8 @@ Expected<EvalResult> evaluate(Database &db, const CorpusInfo &corpus, const QStr
             settings.insert(QStringLiteral("fingerprint"), dense->vectors().fingerprint);
             settings.insert(QStringLiteral("max_length"), dense->model().maxLength);
             settings.insert(QStringLiteral("dtype"), dense->model().dtype);
+            if (!dense->model().adapter.isEmpty())
+                settings.insert(QStringLiteral("adapter"), QFileInfo(dense->model().adapter).absoluteFilePath());
         }
         if (options.method == SearchMethod::Hybrid) {
             settings.insert(QStringLiteral("rrf_k"), options.rrfK);
@@ -513,10 +515,11 @@ struct DenseSession::Cache
 
     static QString keyOf(const DenseModel &m)
     {
-        return QStringLiteral("%1|%2|%3|%4|%5")
+        return QStringLiteral("%1|%2|%3|%4|%5|%6")
             .arg(QFileInfo(m.dir).absoluteFilePath(), m.device, m.dtype)
             .arg(m.maxLength)
-            .arg(m.batchSize);
+            .arg(m.batchSize)
+            .arg(m.adapter.isEmpty() ? QString() : QFileInfo(m.adapter).absoluteFilePath());
     }
 
     // As DenseRetriever::load, with the fingerprint and the embedder loaded once per model.

@@ -180,6 +180,12 @@ QWidget *SearchPage::buildSide(int index)
         s.method->addItem(methodLabel(m), int(m));
     s.model = new QLineEdit(s.box);
     s.model->setPlaceholderText(tr("Model folder (Hugging Face layout)"));
+    s.adapter = new QLineEdit(s.box);
+    s.adapter->setPlaceholderText(tr("LoRA adapter folder (optional)"));
+    s.adapter->setToolTip(tr("A PEFT adapter (a training run's export) applied to the model, to compare a "
+                             "fine-tuned model with its base side by side"));
+    s.adapter->setObjectName(QStringLiteral("adapter%1").arg(index));
+    s.adapter->setText(QSettings().value(QStringLiteral("search/adapter%1").arg(index)).toString());
     s.browse = new QPushButton(tr("Browse…"), s.box);
     s.embed = new QPushButton(tr("Embed corpus"), s.box);
     s.embed->setToolTip(tr("Embed every document of the corpus with this model (a job; resumes where it stopped)"));
@@ -193,7 +199,8 @@ QWidget *SearchPage::buildSide(int index)
     auto *top = new QHBoxLayout;
     top->addWidget(new QLabel(index == 0 ? tr("Method:") : tr("Compare with:"), s.box));
     top->addWidget(s.method);
-    top->addWidget(s.model, 1);
+    top->addWidget(s.model, 2);
+    top->addWidget(s.adapter, 1);
     top->addWidget(s.browse);
     top->addWidget(s.embed);
     auto *layout = new QVBoxLayout(s.box);
@@ -208,6 +215,10 @@ QWidget *SearchPage::buildSide(int index)
     });
     connect(s.model, &QLineEdit::editingFinished, this, [this, index] {
         QSettings().setValue(QStringLiteral("search/model%1").arg(index), m_sides[size_t(index)].model->text());
+        runSide(index);
+    });
+    connect(s.adapter, &QLineEdit::editingFinished, this, [this, index] {
+        QSettings().setValue(QStringLiteral("search/adapter%1").arg(index), m_sides[size_t(index)].adapter->text());
         runSide(index);
     });
     connect(s.browse, &QPushButton::clicked, this, [this, index] {
@@ -232,6 +243,7 @@ void SearchPage::updateControls()
         Side &s = m_sides[size_t(i)];
         const bool dense = methodOf(i) != SearchMethod::Bm25;
         s.model->setEnabled(dense);
+        s.adapter->setEnabled(dense);
         s.browse->setEnabled(dense);
         s.embed->setEnabled(dense);
     }
@@ -246,6 +258,13 @@ void SearchPage::setModel(int side, const QString &dir)
 {
     m_sides[size_t(side)].model->setText(dir);
     QSettings().setValue(QStringLiteral("search/model%1").arg(side), dir);
+    runSide(side);
+}
+
+void SearchPage::setAdapter(int side, const QString &dir)
+{
+    m_sides[size_t(side)].adapter->setText(dir);
+    QSettings().setValue(QStringLiteral("search/adapter%1").arg(side), dir);
     runSide(side);
 }
 
@@ -347,6 +366,8 @@ void SearchPage::runSide(int index)
             return;
         }
         request.model.dir = QFileInfo(dir).absoluteFilePath();
+        if (!side.adapter->text().trimmed().isEmpty())
+            request.model.adapter = QFileInfo(side.adapter->text().trimmed()).absoluteFilePath();
         side.status->setText(tr("Searching…"));
     }
     side.request = m_session->search(request); // typing supersedes earlier searches
@@ -432,6 +453,8 @@ quint64 SearchPage::embedCorpus(int index)
     }
     DenseModel model;
     model.dir = QFileInfo(dir).absoluteFilePath();
+    if (!m_sides[size_t(index)].adapter->text().trimmed().isEmpty())
+        model.adapter = QFileInfo(m_sides[size_t(index)].adapter->text().trimmed()).absoluteFilePath();
     model.device = QStringLiteral("auto");
     m_sides[size_t(index)].embed->setEnabled(false);
     m_embedJobs[size_t(index)] = m_jobs->submit(makeEmbedCorpusJob(m_ws, *current, model));
@@ -491,11 +514,17 @@ quint64 SearchPage::evaluate()
         }
         if (!dir.isEmpty()) {
             system.model.dir = QFileInfo(dir).absoluteFilePath();
+            if (!m_sides[size_t(i)].adapter->text().trimmed().isEmpty())
+                system.model.adapter = QFileInfo(m_sides[size_t(i)].adapter->text().trimmed()).absoluteFilePath();
             system.model.device = QStringLiteral("auto");
         }
         request.systems.append(system);
         labels << (dir.isEmpty() ? methodLabel(system.options.method)
-                                 : tr("%1 · %2").arg(methodLabel(system.options.method), QFileInfo(dir).fileName()));
+                   : system.model.adapter.isEmpty()
+                       ? tr("%1 · %2").arg(methodLabel(system.options.method), QFileInfo(dir).fileName())
+                       : tr("%1 · %2 + %3")
+                             .arg(methodLabel(system.options.method), QFileInfo(dir).fileName(),
+                                  QFileInfo(system.model.adapter).fileName()));
     }
     request.title = tr("Evaluate %1 on %2 (%3)").arg(labels.join(tr(" vs ")), corpus.name, request.split);
     m_evalLabels = labels;

@@ -48,6 +48,7 @@ public:
     // side 0 is the left (or only) list, side 1 the right one in side-by-side mode.
     void setMethod(int side, SearchMethod method);
     void setModel(int side, const QString &dir);
+    void setAdapter(int side, const QString &dir); // a LoRA adapter applied to that side's model
     void setInstruction(const QString &text);
     void setSideBySide(bool on);
     const QList<SearchHit> &hits(int side = 0) const { return m_sides[size_t(side)].hits; }
@@ -69,6 +70,7 @@ private:
         QWidget *box = nullptr;
         QComboBox *method = nullptr;
         QLineEdit *model = nullptr;
+        QLineEdit *adapter = nullptr; // a LoRA adapter for the model (optional)
         QPushButton *browse = nullptr;
         QPushButton *embed = nullptr;
         QLabel *status = nullptr;

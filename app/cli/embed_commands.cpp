@@ -53,7 +53,7 @@ void flushOut(std::string &out, bool force)
 
 int embed(Context &ctx)
 {
-    const ParsedArgs a = ctx.parse({QStringLiteral("model"), QStringLiteral("instruction"), QStringLiteral("max-length"),
+    const ParsedArgs a = ctx.parse({QStringLiteral("model"), QStringLiteral("adapter"), QStringLiteral("instruction"), QStringLiteral("max-length"),
                                     QStringLiteral("batch"), QStringLiteral("device"), QStringLiteral("dtype"),
                                     QStringLiteral("padding-side"), QStringLiteral("threads")},
                                    {QStringLiteral("ids"), QStringLiteral("hidden-states")}, 0, 0);
@@ -90,6 +90,7 @@ int embed(Context &ctx)
         lo.device = device.toStdString();
         lo.dtype = dtype.toStdString();
         lo.requireTokenizer = !idsMode;
+        lo.adapter = a.value(QStringLiteral("adapter")).toStdString();
         model = models::Embedder::load(modelDir.toStdString(), lo);
     } catch (const std::exception &e) {
         return ctx.fail(QString::fromStdString(e.what()));
@@ -234,7 +235,7 @@ int embed(Context &ctx)
 void registerEmbedCommands(Registry &registry)
 {
     registry.add({{QStringLiteral("embed")},
-                  QStringLiteral("embed --model DIR [--instruction TEXT] [--max-length N] [--batch N] "
+                  QStringLiteral("embed --model DIR [--adapter DIR] [--instruction TEXT] [--max-length N] [--batch N] "
                                  "[--device cpu|cuda] [--dtype f32|bf16|f16] [--threads N] | "
                                  "embed --model DIR --ids [--padding-side left|right] [--batch N] [--hidden-states]"),
                   QCoreApplication::translate("ef::cli", "Embed one text per stdin line (or, with --ids, one JSON array "

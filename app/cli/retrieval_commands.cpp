@@ -23,13 +23,16 @@ SearchMethod methodOf(const ParsedArgs &a)
     return *m;
 }
 
-const QStringList kModelOptions = {QStringLiteral("model"), QStringLiteral("max-length"), QStringLiteral("batch"),
+const QStringList kModelOptions = {QStringLiteral("model"), QStringLiteral("adapter"), QStringLiteral("max-length"), QStringLiteral("batch"),
                                    QStringLiteral("device"), QStringLiteral("dtype")};
 
 DenseModel denseModelOf(const ParsedArgs &a)
 {
     DenseModel m;
     m.dir = a.value(QStringLiteral("model"));
+    m.adapter = a.value(QStringLiteral("adapter"));
+    if (!m.adapter.isEmpty() && m.dir.isEmpty())
+        throw UsageError(QCoreApplication::translate("ef::cli", "--adapter DIR needs --model DIR (the adapter's base model)"));
     m.maxLength = a.intValue(QStringLiteral("max-length"), 512, 2, 1 << 20);
     m.batchSize = a.intValue(QStringLiteral("batch"), 16, 1, 4096);
     m.device = a.value(QStringLiteral("device"), QStringLiteral("cpu"));
@@ -222,6 +225,8 @@ int search(Context &ctx)
         QJsonObject o{{QStringLiteral("query"), query}, {QStringLiteral("method"), searchMethodName(so.method)}, {QStringLiteral("hits"), arr}};
         if (so.method != SearchMethod::Bm25) {
             o.insert(QStringLiteral("model"), dense.model().dir);
+            if (!dense.model().adapter.isEmpty())
+                o.insert(QStringLiteral("adapter"), dense.model().adapter);
             o.insert(QStringLiteral("instruction"), so.instruction);
         }
         ctx.printJson(o);
@@ -274,6 +279,8 @@ int evaluate(Context &ctx)
                       {QStringLiteral("split"), r->split}, {QStringLiteral("ignore_self"), r->ignoreSelf}};
         if (so.method != SearchMethod::Bm25) {
             o.insert(QStringLiteral("model"), system.model.dir);
+            if (!system.model.adapter.isEmpty())
+                o.insert(QStringLiteral("adapter"), system.model.adapter);
             o.insert(QStringLiteral("instruction"), so.instruction);
         }
         ctx.printJson(o);
@@ -300,13 +307,13 @@ void registerRetrievalCommands(Registry &registry)
     registry.add({{QStringLiteral("corpus"), QStringLiteral("export")}, QStringLiteral("corpus export --name N --out DIR --workspace W"),
                   QCoreApplication::translate("ef::cli", "Export a corpus in BEIR layout"), corpusExport});
     registry.add({{QStringLiteral("corpus"), QStringLiteral("embed")},
-                  QStringLiteral("corpus embed --corpus N --model DIR --workspace W [--max-length N] [--batch N] [--device cpu|cuda] [--dtype f32|bf16|f16]"),
+                  QStringLiteral("corpus embed --corpus N --model DIR [--adapter DIR] --workspace W [--max-length N] [--batch N] [--device cpu|cuda] [--dtype f32|bf16|f16]"),
                   QCoreApplication::translate("ef::cli", "Embed a corpus's documents with a model (resumable; vectors kept per model fingerprint)"),
                   corpusEmbed});
     registry.add({{QStringLiteral("search")},
-                  QStringLiteral("search --corpus N --method bm25|dense|hybrid [--model DIR] [--instruction TEXT] [--k K] [--rrf-k K] [--json] --workspace W QUERY"),
+                  QStringLiteral("search --corpus N --method bm25|dense|hybrid [--model DIR [--adapter DIR]] [--instruction TEXT] [--k K] [--rrf-k K] [--json] --workspace W QUERY"),
                   QCoreApplication::translate("ef::cli", "Search a corpus: BM25 over FTS5 (any query text is safe), dense (exact, embedded vectors) or hybrid (reciprocal-rank fusion)"), search});
-    registry.add({{QStringLiteral("eval")}, QStringLiteral("eval --corpus N --method bm25|dense|hybrid [--model DIR] [--instruction TEXT] [--split test] [--ignore-self] [--rrf-k K] [--json] --workspace W"),
+    registry.add({{QStringLiteral("eval")}, QStringLiteral("eval --corpus N --method bm25|dense|hybrid [--model DIR [--adapter DIR]] [--instruction TEXT] [--split test] [--ignore-self] [--rrf-k K] [--json] --workspace W"),
                   QCoreApplication::translate("ef::cli", "Evaluate retrieval on the corpus's qrels: nDCG@10, Recall@100, MRR@10, MAP@10"),
                   evaluate});
 }
