@@ -275,6 +275,21 @@ train::EvalRecord evaluateCorpus(const EvalCorpus &c, const QString &instruction
 
 } // namespace
 
+QString defaultTrainingConfig()
+{
+    return q(train::TrainConfig().toJson());
+}
+
+Status validateTrainingConfig(const QString &configJson)
+{
+    try {
+        (void)train::TrainConfig::fromJson(u8(configJson), "the training settings");
+        return Status::success();
+    } catch (const train::ConfigError &e) {
+        return makeError(q(e.what()));
+    }
+}
+
 bool TrainingRunInfo::finished() const
 {
     return status == QLatin1String("finished") || status == QLatin1String("diverged") || status == QLatin1String("failed");

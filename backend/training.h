@@ -83,6 +83,13 @@ struct TrainingOutcome
     QString checkpoint;
 };
 
+// The engine's defaults (the paper's recipe: LoRA r16 on all projections, batch 2048, lr 1e-4,
+// 100 warmup steps, weight decay 0.1, temperature 0.02, one hard negative, 512 tokens) as the
+// settings JSON the Train page and --config use.
+QString defaultTrainingConfig();
+// Checks a settings JSON without running anything; the error names the field.
+Status validateTrainingConfig(const QString &configJson);
+
 // Counts of what a TrainingData selects (for the Train page before Start).
 struct TrainingDataCounts
 {

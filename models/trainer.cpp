@@ -244,6 +244,13 @@ struct Trainer::Impl
         for (size_t s = 0; s < order.size(); s += b)
             epochBatches.emplace_back(order.begin() + static_cast<std::ptrdiff_t>(s),
                                       order.begin() + static_cast<std::ptrdiff_t>(std::min(order.size(), s + b)));
+        // A last batch of a few pairs has almost no negatives (one pair: none, a loss of 0 that
+        // teaches nothing): it joins the batch before it.
+        if (epochBatches.size() >= 2 && epochBatches.back().size() < std::max<size_t>(2, b / 4)) {
+            auto &prev = epochBatches[epochBatches.size() - 2];
+            prev.insert(prev.end(), epochBatches.back().begin(), epochBatches.back().end());
+            epochBatches.pop_back();
+        }
         if (config.groupByLength && config.shuffle)
             std::shuffle(epochBatches.begin(), epochBatches.end(), rng);
         epochCached = epoch;

@@ -27,6 +27,7 @@
 #include "widgets/generatepage.h"
 #include "widgets/jobsdock.h"
 #include "widgets/searchpage.h"
+#include "widgets/trainpage.h"
 #include "widgets/logdock.h"
 #include "widgets/settingsdialog.h"
 #include "widgets/templatespage.h"
@@ -65,11 +66,39 @@ MainWindow::MainWindow(JobManager *jobs, QWidget *parent)
     m_datasetPage = new DatasetPage(&m_ioPool, this);
     m_datasetPage->setJobManager(jobs);
     m_searchPage = new SearchPage(jobs, &m_ioPool, this);
+    m_trainPage = new TrainPage(jobs, &m_ioPool, this);
     addPage(QStringLiteral("workspace"), tr("Workspace"), m_workspacePage);
     addPage(QStringLiteral("templates"), tr("Templates"), m_templatesPage);
     addPage(QStringLiteral("generate"), tr("Generate"), m_generatePage);
     addPage(QStringLiteral("dataset"), tr("Dataset"), m_datasetPage);
+    addPage(QStringLiteral("train"), tr("Train"), m_trainPage);
     addPage(QStringLiteral("search"), tr("Search"), m_searchPage);
+    // The demo's end: its trained model beside its untrained start on the demo corpus, embedded and evaluated.
+    connect(m_trainPage, &TrainPage::compareRequested, this,
+            [this](const QString &base, const QString &trained, const QString &corpus, const QString &instruction) {
+                m_searchPage->selectCorpus(corpus);
+                m_searchPage->setSideBySide(true);
+                m_searchPage->setInstruction(instruction);
+                m_searchPage->setMethod(0, SearchMethod::Dense);
+                m_searchPage->setModel(0, base);
+                m_searchPage->setAdapter(0, QString());
+                m_searchPage->setMethod(1, SearchMethod::Dense);
+                m_searchPage->setModel(1, trained);
+                m_searchPage->setAdapter(1, QString());
+                auto pending = std::make_shared<int>(2);
+                auto connection = std::make_shared<QMetaObject::Connection>();
+                *connection = connect(m_searchPage, &SearchPage::corpusEmbedded, this, [this, pending, connection](bool ok) {
+                    if (--*pending > 0)
+                        return;
+                    disconnect(*connection);
+                    if (ok)
+                        m_searchPage->evaluate();
+                });
+                m_searchPage->embedCorpus(0);
+                m_searchPage->embedCorpus(1);
+                m_searchPage->setQuery(tr("dishwasher not draining"));
+                showPage(QStringLiteral("search"));
+            });
     connect(m_workspacePage, &WorkspacePage::checkRequested, this, &MainWindow::checkWorkspace);
     m_generatePage->setSettings(m_settings);
     // New examples show up in the Dataset page when a run ends.
@@ -245,6 +274,7 @@ void MainWindow::setWorkspace(const Workspace &ws)
     m_generatePage->setWorkspace(ws);
     m_datasetPage->setWorkspace(ws);
     m_searchPage->setWorkspace(ws);
+    m_trainPage->setWorkspace(ws);
     qCInfo(lcWindow, "%s",
            qPrintable(tr("Opened workspace %1 (schema version %2)").arg(ws.path()).arg(ws.schemaVersion())));
     Q_EMIT workspaceOpened(ws);

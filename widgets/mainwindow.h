@@ -26,6 +26,7 @@ class JobsDock;
 class LogDock;
 class SearchPage;
 class TemplatesPage;
+class TrainPage;
 class WorkspacePage;
 
 class MainWindow final : public QMainWindow
@@ -91,6 +92,7 @@ private:
     GeneratePage *m_generatePage;
     DatasetPage *m_datasetPage;
     SearchPage *m_searchPage;
+    TrainPage *m_trainPage;
     JobsDock *m_jobsDock;
     LogDock *m_logDock;
     QLabel *m_workspaceLabel;
