@@ -13,7 +13,7 @@
 
 namespace ef {
 
-std::unique_ptr<Tokenizer> makeJsonTokenizer(const std::string &text, const std::string &source); // tokenizer_json.cpp
+std::unique_ptr<Tokenizer> makeJsonTokenizer(const std::string &text, const std::string &source); // tokenizer/jsontokenizer.cpp
 
 namespace {
 
