@@ -104,6 +104,9 @@ public:
         const json &vocab = l.field(j, "vocab", w);
         if (!vocab.is_object())
             l.fail(w + ".vocab: expected an object of token -> id");
+        if (vocab.size() > kMaxVocab)
+            l.fail(w + ".vocab: " + std::to_string(vocab.size()) + " entries, more than the " +
+                   std::to_string(kMaxVocab) + " a tokenizer may have");
         m_vocab.reserve(vocab.size());
         for (auto it = vocab.begin(); it != vocab.end(); ++it) {
             if (!it.value().is_number_integer() || it.value().get<int64_t>() < 0 ||
@@ -132,6 +135,9 @@ public:
         const json &merges = l.field(j, "merges", w);
         if (!merges.is_array())
             l.fail(w + ".merges: expected an array");
+        if (merges.size() > kMaxMerges)
+            l.fail(w + ".merges: " + std::to_string(merges.size()) + " entries, more than the " +
+                   std::to_string(kMaxMerges) + " a tokenizer may have");
         m_merges.reserve(merges.size());
         for (size_t i = 0; i < merges.size(); ++i) {
             const json &m = merges[i];

@@ -21,14 +21,31 @@ const std::unordered_map<char32_t, unsigned char> &unicodeToByte()
     return table;
 }
 
+size_t totalBytes(const std::vector<std::string> &tokens)
+{
+    size_t n = 0;
+    for (const std::string &t : tokens)
+        n += t.size();
+    return n;
+}
+
+// fn gets the tokens and the most they may hold together (fn may stop early past it: Replace does).
 class FnDecoder : public Decoder
 {
 public:
-    explicit FnDecoder(std::function<void(std::vector<std::string> &)> fn) : m_fn(std::move(fn)) {}
-    void decodeChain(std::vector<std::string> &tokens) const override { m_fn(tokens); }
+    FnDecoder(std::string where, std::function<void(std::vector<std::string> &, size_t)> fn)
+        : m_where(std::move(where)), m_fn(std::move(fn))
+    {}
+    void decodeChain(std::vector<std::string> &tokens, size_t maxBytes) const override
+    {
+        m_fn(tokens, maxBytes);
+        if (totalBytes(tokens) > maxBytes)
+            failGrowth(m_where, "decoded text", maxBytes);
+    }
 
 private:
-    std::function<void(std::vector<std::string> &)> m_fn;
+    std::string m_where;
+    std::function<void(std::vector<std::string> &, size_t)> m_fn;
 };
 
 // String::from_utf8_lossy: each maximal invalid subsequence becomes U+FFFD.
@@ -86,10 +103,10 @@ class SequenceDecoder : public Decoder
 {
 public:
     std::vector<std::unique_ptr<Decoder>> items;
-    void decodeChain(std::vector<std::string> &tokens) const override
+    void decodeChain(std::vector<std::string> &tokens, size_t maxBytes) const override
     {
         for (auto &d : items)
-            d->decodeChain(tokens);
+            d->decodeChain(tokens, maxBytes);
     }
 };
 
@@ -109,7 +126,7 @@ std::unique_ptr<Decoder> parseDecoder(const json &j, const Loader &l, const std:
         return seq;
     }
     if (t == "ByteLevel") {
-        return std::make_unique<FnDecoder>([](std::vector<std::string> &tokens) {
+        return std::make_unique<FnDecoder>(w, [](std::vector<std::string> &tokens, size_t) {
             const auto &table = unicodeToByte();
             std::string bytes;
             for (const std::string &tok : tokens) {
@@ -137,7 +154,7 @@ std::unique_ptr<Decoder> parseDecoder(const json &j, const Loader &l, const std:
             prepend = *s != "never";
         else if (l.optField(j, "add_prefix_space"))
             prepend = l.boolean(j, "add_prefix_space", w, true);
-        return std::make_unique<FnDecoder>([rep, prepend](std::vector<std::string> &tokens) {
+        return std::make_unique<FnDecoder>(w, [rep, prepend](std::vector<std::string> &tokens, size_t) {
             for (size_t i = 0; i < tokens.size(); ++i) {
                 std::string out;
                 const std::string &tok = tokens[i];
@@ -156,7 +173,7 @@ std::unique_ptr<Decoder> parseDecoder(const json &j, const Loader &l, const std:
         });
     }
     if (t == "ByteFallback") {
-        return std::make_unique<FnDecoder>([](std::vector<std::string> &tokens) {
+        return std::make_unique<FnDecoder>(w, [](std::vector<std::string> &tokens, size_t) {
             std::vector<std::string> out;
             std::string pending;
             size_t pendingCount = 0;
@@ -187,7 +204,7 @@ std::unique_ptr<Decoder> parseDecoder(const json &j, const Loader &l, const std:
         });
     }
     if (t == "Fuse") {
-        return std::make_unique<FnDecoder>([](std::vector<std::string> &tokens) {
+        return std::make_unique<FnDecoder>(w, [](std::vector<std::string> &tokens, size_t) {
             std::string all;
             for (auto &tok : tokens)
                 all += tok;
@@ -199,7 +216,7 @@ std::unique_ptr<Decoder> parseDecoder(const json &j, const Loader &l, const std:
         const char32_t c = l.singleChar(content, w + ".content");
         const size_t start = static_cast<size_t>(l.integer(j, "start", w));
         const size_t stop = static_cast<size_t>(l.integer(j, "stop", w));
-        return std::make_unique<FnDecoder>([c, start, stop](std::vector<std::string> &tokens) {
+        return std::make_unique<FnDecoder>(w, [c, start, stop](std::vector<std::string> &tokens, size_t) {
             for (auto &tok : tokens) {
                 std::vector<char32_t> chars;
                 size_t i = 0;
@@ -221,9 +238,15 @@ std::unique_ptr<Decoder> parseDecoder(const json &j, const Loader &l, const std:
     if (t == "Replace") {
         std::shared_ptr<Pattern> pattern = parsePattern(l.field(j, "pattern", w), l, w + ".pattern");
         const std::string content = l.str(j, "content", w);
-        return std::make_unique<FnDecoder>([pattern, content](std::vector<std::string> &tokens) {
-            for (auto &tok : tokens)
-                tok = replaceAll(tok, *pattern, content);
+        return std::make_unique<FnDecoder>(w, [pattern, content](std::vector<std::string> &tokens, size_t maxBytes) {
+            size_t total = totalBytes(tokens);
+            for (auto &tok : tokens) {
+                const size_t before = tok.size();
+                tok = replaceAll(tok, *pattern, content, maxBytes - std::min(maxBytes, total - before));
+                total = total - before + tok.size();
+                if (total > maxBytes)
+                    return; // FnDecoder reports it
+            }
         });
     }
     l.unsupported(where, "decoder type", t);

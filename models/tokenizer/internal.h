@@ -25,6 +25,26 @@ namespace ef::tokjson {
 using nlohmann::json;
 namespace U = ef::tokunicode;
 
+// ---- Bounds on what a tokenizer.json may ask for (README, "Limits on inputs") ----
+
+constexpr size_t kMaxVocab = size_t(1) << 22;           // BPE vocabulary entries (Gemma 3: 262,144)
+constexpr size_t kMaxMerges = size_t(1) << 22;          // BPE merges (Gemma 3: 514,906)
+constexpr size_t kMaxAddedTokens = size_t(1) << 18;     // added tokens (Gemma 3: 6,415)
+constexpr size_t kMaxAddedTokenBytes = size_t(1) << 20; // their contents, all together
+constexpr int64_t kMaxTokenId = 0xFFFFFFFFLL;           // ids are u32 in HF tokenizers
+constexpr size_t kMaxTemplateTokens = 1024;             // special tokens a post-processor adds
+// Normalizers, pre-tokenizers and decoders may make a text longer (NFKD, Replace, Metaspace,
+// ByteLevel), but not beyond this many times the input plus kGrowthSlack: a chain of Replace
+// "a" -> "aaaaaaaa" grows 8^n, and must stop at a few MiB rather than at bad_alloc.
+constexpr size_t kMaxGrowth = 16;
+constexpr size_t kGrowthSlack = size_t(1) << 20;
+inline size_t growthBudget(size_t inputBytes)
+{
+    return inputBytes * kMaxGrowth + kGrowthSlack;
+}
+// The TokenizerError of a text grown beyond its budget, for the component at where.
+[[noreturn]] void failGrowth(const std::string &where, const char *what, size_t budget);
+
 // ---- JSON access with errors naming the file and the field ----
 
 struct Loader
@@ -148,8 +168,10 @@ private:
 // Returns the pieces of s, as HF's NormalizedString::split does (empty pieces dropped).
 std::vector<Span> splitWith(const std::string &s, const Pattern &pattern, Behavior behavior, bool invert = false);
 std::unique_ptr<Pattern> parsePattern(const json &p, const Loader &l, const std::string &where);
-// Every match of pattern in s replaced by content.
-std::string replaceAll(const std::string &s, const Pattern &pattern, const std::string &content);
+// Every match of pattern in s replaced by content; stops early, with a result longer than
+// maxBytes, once the result would exceed maxBytes.
+std::string replaceAll(const std::string &s, const Pattern &pattern, const std::string &content,
+                       size_t maxBytes = SIZE_MAX);
 
 // ---- Normalizers; normalizers.cpp ----
 
@@ -157,7 +179,8 @@ class Normalizer
 {
 public:
     virtual ~Normalizer() = default;
-    virtual void apply(std::string &s) const = 0;
+    // maxBytes: the longest s may grow (growthBudget of the input); beyond it a TokenizerError.
+    virtual void apply(std::string &s, size_t maxBytes) const = 0;
 };
 
 std::unique_ptr<Normalizer> parseNormalizer(const json &j, const Loader &l, const std::string &where);
@@ -174,10 +197,12 @@ class PreTokenizer
 {
 public:
     virtual ~PreTokenizer() = default;
-    virtual void apply(std::vector<Piece> &pieces) const = 0;
+    // maxBytes: the most all pieces together may hold; a Sequence checks it after each step.
+    virtual void apply(std::vector<Piece> &pieces, size_t maxBytes) const = 0;
 };
 
 std::unique_ptr<PreTokenizer> parsePreTokenizer(const json &j, const Loader &l, const std::string &where);
+size_t totalBytes(const std::vector<Piece> &pieces);
 // GPT-2's byte-to-character table of the ByteLevel pre-tokenizer (and decoder).
 const std::array<std::string, 256> &byteToUnicode();
 
@@ -216,7 +241,8 @@ class Decoder
 {
 public:
     virtual ~Decoder() = default;
-    virtual void decodeChain(std::vector<std::string> &tokens) const = 0;
+    // maxBytes: the most all tokens together may hold; beyond it a TokenizerError.
+    virtual void decodeChain(std::vector<std::string> &tokens, size_t maxBytes) const = 0;
 };
 
 std::unique_ptr<Decoder> parseDecoder(const json &j, const Loader &l, const std::string &where);
@@ -316,6 +342,7 @@ struct Padding
 };
 
 Truncation parseTruncation(const json &t, const Loader &l);
-Padding parsePadding(const json &p, const Loader &l);
+// maxLength: the longest sequence padding may produce (Fixed, pad_to_multiple_of).
+Padding parsePadding(const json &p, const Loader &l, const TokenizerLimits &limits);
 
 } // namespace ef::tokjson

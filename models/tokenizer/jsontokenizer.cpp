@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <unordered_set>
 
+#include "models/jsonguard.h"
 #include "models/tokenizer/internal.h"
 
 namespace ef {
@@ -15,9 +16,13 @@ using namespace ef::tokjson;
 class JsonTokenizer final : public Tokenizer
 {
 public:
-    JsonTokenizer(const std::string &text, const std::string &source) : m_source(source)
+    JsonTokenizer(const std::string &text, const std::string &source, const TokenizerLimits &limits) : m_source(source)
     {
         Loader l{source};
+        // nlohmann::json parses iteratively, but dump() and the component readers recurse once
+        // per level: a file nested 200,000 levels deep must stop here.
+        if (const auto tooDeep = jsonguard::findTooDeep(text))
+            l.fail(jsonguard::describe(*tooDeep));
         json root;
         try {
             root = json::parse(text);
@@ -31,7 +36,7 @@ public:
         if (const json *t = l.optField(root, "truncation"))
             m_truncation = parseTruncation(*t, l);
         if (const json *p = l.optField(root, "padding"))
-            m_padding = parsePadding(*p, l);
+            m_padding = parsePadding(*p, l, limits);
 
         m_model = parseModel(l.field(root, "model", "tokenizer"), l);
 
@@ -41,8 +46,12 @@ public:
             m_preTokenizer = parsePreTokenizer(*p, l, "pre_tokenizer");
             m_byteLevel = p->dump().find("\"ByteLevel\"") != std::string::npos;
         }
-        if (const json *p = l.optField(root, "post_processor"))
+        if (const json *p = l.optField(root, "post_processor")) {
             m_postProcessor = parsePostProcessor(*p, l, "post_processor");
+            if (m_postProcessor->addedCount() > kMaxTemplateTokens)
+                l.fail("post_processor: adds " + std::to_string(m_postProcessor->addedCount()) +
+                       " special tokens to every text, more than " + std::to_string(kMaxTemplateTokens));
+        }
         if (const json *d = l.optField(root, "decoder"))
             m_decoder = parseDecoder(*d, l, "decoder");
 
@@ -59,7 +68,7 @@ public:
                 if (m_added[i].normalized) {
                     std::string form = m_added[i].content;
                     if (m_normalizer)
-                        m_normalizer->apply(form);
+                        m_normalizer->apply(form, growthBudget(form.size()));
                     m_normalizedMatcher.add(form, i);
                     m_addedDecodeForm[m_added[i].id] = form; // HF decodes these as their normalized form
                 } else {
@@ -85,6 +94,8 @@ public:
             if (!e.file().empty())
                 throw;
             throw TokenizerError(m_source, e.what()); // a regex failure, raised without the file name
+        } catch (const std::bad_alloc &) {
+            throw outOfMemory("encoding", text.size());
         }
     }
 
@@ -101,6 +112,8 @@ protected:
             if (!e.file().empty())
                 throw;
             throw TokenizerError(m_source, e.what());
+        } catch (const std::bad_alloc &) {
+            throw outOfMemory("encoding", text.size());
         }
     }
 
@@ -117,7 +130,7 @@ private:
             }
             std::string normalized = part;
             if (m_normalizer)
-                m_normalizer->apply(normalized);
+                m_normalizer->apply(normalized, growthBudget(part.size()));
             forEachAddedSplit(normalized, m_normalizedMatcher, origStart,
                               [&](const std::string &sub, size_t subStart, int t2) {
                                   if (t2 >= 0)
@@ -136,6 +149,27 @@ private:
 
 public:
     std::string decode(const std::vector<int64_t> &ids, bool skipSpecialTokens) const override
+    {
+        try {
+            return decodeIds(ids, skipSpecialTokens);
+        } catch (const TokenizerError &e) {
+            if (!e.file().empty())
+                throw;
+            throw TokenizerError(m_source, e.what());
+        } catch (const std::bad_alloc &) {
+            throw outOfMemory("decoding", ids.size());
+        }
+    }
+
+private:
+    TokenizerError outOfMemory(const char *what, size_t size) const
+    {
+        return TokenizerError(m_source, std::string("out of memory while ") + what + " an input of " +
+                                            std::to_string(size) + (what[0] == 'e' ? " bytes" : " ids") +
+                                            ": the input is too large for this tokenizer");
+    }
+
+    std::string decodeIds(const std::vector<int64_t> &ids, bool skipSpecialTokens) const
     {
         std::vector<std::string> tokens;
         tokens.reserve(ids.size());
@@ -159,13 +193,17 @@ public:
             }
             return out;
         }
-        m_decoder->decodeChain(tokens);
+        size_t bytes = 0;
+        for (const std::string &t : tokens)
+            bytes += t.size();
+        m_decoder->decodeChain(tokens, growthBudget(bytes));
         std::string out;
         for (auto &t : tokens)
             out += t;
         return out;
     }
 
+public:
     std::optional<int64_t> tokenToId(const std::string &token) const override
     {
         if (auto it = m_addedByContent.find(token); it != m_addedByContent.end())
@@ -259,8 +297,12 @@ private:
         if (text.empty())
             return;
         std::vector<Piece> pieces{{text, atStart}};
-        if (m_preTokenizer)
-            m_preTokenizer->apply(pieces);
+        if (m_preTokenizer) {
+            const size_t budget = growthBudget(text.size());
+            m_preTokenizer->apply(pieces, budget);
+            if (totalBytes(pieces) > budget)
+                failGrowth("pre_tokenizer", "pre-tokenized text", budget);
+        }
         const size_t first = enc.ids.size();
         for (const Piece &p : pieces)
             m_model->tokenize(p.text, enc.ids);
@@ -294,10 +336,18 @@ private:
 
 } // namespace
 
-std::unique_ptr<Tokenizer> makeJsonTokenizer(const std::string &text, const std::string &source)
+std::unique_ptr<Tokenizer> makeJsonTokenizer(const std::string &text, const std::string &source,
+                                             const TokenizerLimits &limits)
 {
     try {
-        return std::make_unique<JsonTokenizer>(text, source);
+        return std::make_unique<JsonTokenizer>(text, source, limits);
+    } catch (const TokenizerError &e) {
+        if (!e.file().empty())
+            throw;
+        throw TokenizerError(source, e.what()); // e.g. an added token's normalized form grew too long
+    } catch (const std::bad_alloc &) {
+        throw TokenizerError(source, "out of memory while loading it (" + std::to_string(text.size()) +
+                                         " bytes): the file asks for more than this machine has");
     } catch (const json::exception &e) {
         // A value of an unexpected JSON type anywhere the loader did not check explicitly: still
         // an error about this file, never an unrelated exception type.

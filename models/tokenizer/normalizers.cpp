@@ -6,24 +6,33 @@ namespace ef::tokjson {
 
 namespace {
 
+// fn gets the text and the longest it may become (fn may stop early past it: Replace does).
 class FnNormalizer : public Normalizer
 {
 public:
-    explicit FnNormalizer(std::function<void(std::string &)> fn) : m_fn(std::move(fn)) {}
-    void apply(std::string &s) const override { m_fn(s); }
+    FnNormalizer(std::string where, std::function<void(std::string &, size_t)> fn)
+        : m_where(std::move(where)), m_fn(std::move(fn))
+    {}
+    void apply(std::string &s, size_t maxBytes) const override
+    {
+        m_fn(s, maxBytes);
+        if (s.size() > maxBytes)
+            failGrowth(m_where, "normalized text", maxBytes);
+    }
 
 private:
-    std::function<void(std::string &)> m_fn;
+    std::string m_where;
+    std::function<void(std::string &, size_t)> m_fn;
 };
 
 class SequenceNormalizer : public Normalizer
 {
 public:
     std::vector<std::unique_ptr<Normalizer>> items;
-    void apply(std::string &s) const override
+    void apply(std::string &s, size_t maxBytes) const override
     {
         for (auto &n : items)
-            n->apply(s);
+            n->apply(s, maxBytes);
     }
 };
 
@@ -43,21 +52,21 @@ std::unique_ptr<Normalizer> parseNormalizer(const json &j, const Loader &l, cons
         return seq;
     }
     if (t == "NFC")
-        return std::make_unique<FnNormalizer>([](std::string &s) { s = U::nfc(s); });
+        return std::make_unique<FnNormalizer>(w, [](std::string &s, size_t) { s = U::nfc(s); });
     if (t == "NFD")
-        return std::make_unique<FnNormalizer>([](std::string &s) { s = U::nfd(s); });
+        return std::make_unique<FnNormalizer>(w, [](std::string &s, size_t) { s = U::nfd(s); });
     if (t == "NFKC")
-        return std::make_unique<FnNormalizer>([](std::string &s) { s = U::nfkc(s); });
+        return std::make_unique<FnNormalizer>(w, [](std::string &s, size_t) { s = U::nfkc(s); });
     if (t == "NFKD")
-        return std::make_unique<FnNormalizer>([](std::string &s) { s = U::nfkd(s); });
+        return std::make_unique<FnNormalizer>(w, [](std::string &s, size_t) { s = U::nfkd(s); });
     if (t == "Lowercase")
-        return std::make_unique<FnNormalizer>([](std::string &s) { s = U::lowercase(s); });
+        return std::make_unique<FnNormalizer>(w, [](std::string &s, size_t) { s = U::lowercase(s); });
     if (t == "StripAccents")
-        return std::make_unique<FnNormalizer>([](std::string &s) { s = U::stripMarks(s); });
+        return std::make_unique<FnNormalizer>(w, [](std::string &s, size_t) { s = U::stripMarks(s); });
     if (t == "Strip") {
         const bool left = l.boolean(j, "strip_left", w, true);
         const bool right = l.boolean(j, "strip_right", w, true);
-        return std::make_unique<FnNormalizer>([left, right](std::string &s) {
+        return std::make_unique<FnNormalizer>(w, [left, right](std::string &s, size_t) {
             size_t b = 0, e = s.size();
             if (left) {
                 size_t i = 0;
@@ -84,7 +93,7 @@ std::unique_ptr<Normalizer> parseNormalizer(const json &j, const Loader &l, cons
     }
     if (t == "Prepend") {
         const std::string prepend = l.str(j, "prepend", w);
-        return std::make_unique<FnNormalizer>([prepend](std::string &s) {
+        return std::make_unique<FnNormalizer>(w, [prepend](std::string &s, size_t) {
             if (!s.empty())
                 s.insert(0, prepend);
         });
@@ -93,7 +102,7 @@ std::unique_ptr<Normalizer> parseNormalizer(const json &j, const Loader &l, cons
         std::shared_ptr<Pattern> pattern = parsePattern(l.field(j, "pattern", w), l, w + ".pattern");
         const std::string content = l.str(j, "content", w);
         return std::make_unique<FnNormalizer>(
-            [pattern, content](std::string &s) { s = replaceAll(s, *pattern, content); });
+            w, [pattern, content](std::string &s, size_t maxBytes) { s = replaceAll(s, *pattern, content, maxBytes); });
     }
     l.unsupported(where, "normalizer type", t);
 }

@@ -16,14 +16,27 @@ Truncation parseTruncation(const json &t, const Loader &l)
     return out;
 }
 
-Padding parsePadding(const json &p, const Loader &l)
+namespace {
+
+// Padding allocates this many ids and token strings for every text it encodes.
+void checkLength(uint64_t n, const TokenizerLimits &limits, const Loader &l, const std::string &field)
+{
+    if (n > static_cast<uint64_t>(limits.maxSequenceLength))
+        l.fail(field + ": " + std::to_string(n) + " tokens is more than " + std::to_string(limits.maxSequenceLength) +
+               " (" + limits.maxSequenceLengthSource + ")");
+}
+
+} // namespace
+
+Padding parsePadding(const json &p, const Loader &l, const TokenizerLimits &limits)
 {
     Padding out;
     out.enabled = true;
     const json &strategy = l.field(p, "strategy", "padding");
-    if (strategy.is_object() && strategy.contains("Fixed") && strategy["Fixed"].is_number_unsigned())
+    if (strategy.is_object() && strategy.contains("Fixed") && strategy["Fixed"].is_number_unsigned()) {
+        checkLength(strategy["Fixed"].get<uint64_t>(), limits, l, "padding.strategy.Fixed");
         out.fixed = strategy["Fixed"].get<size_t>();
-    else if (!(strategy.is_string() && strategy.get<std::string>() == "BatchLongest"))
+    } else if (!(strategy.is_string() && strategy.get<std::string>() == "BatchLongest"))
         l.fail("padding.strategy: expected \"BatchLongest\" or {\"Fixed\": n}, got " + strategy.dump());
     const std::string dir = l.optStr(p, "direction", "padding").value_or("Right");
     if (dir != "Right" && dir != "Left")
@@ -32,6 +45,7 @@ Padding parsePadding(const json &p, const Loader &l)
     if (const json *m = l.optField(p, "pad_to_multiple_of")) {
         if (!m->is_number_unsigned())
             l.fail("padding.pad_to_multiple_of: expected a non-negative integer, got " + m->dump());
+        checkLength(m->get<uint64_t>(), limits, l, "padding.pad_to_multiple_of");
         out.multiple = m->get<size_t>();
     }
     out.id = l.integer(p, "pad_id", "padding");

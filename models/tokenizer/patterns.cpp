@@ -260,19 +260,31 @@ std::unique_ptr<Pattern> parsePattern(const json &p, const Loader &l, const std:
     l.unsupported(where, "pattern kind", p.begin().key());
 }
 
-std::string replaceAll(const std::string &s, const Pattern &pattern, const std::string &content)
+std::string replaceAll(const std::string &s, const Pattern &pattern, const std::string &content, size_t maxBytes)
 {
     MatchList matches;
     pattern.findMatches(s, matches);
     std::string out;
-    out.reserve(s.size());
+    out.reserve(std::min(s.size(), maxBytes));
     for (auto &m : matches) {
         if (m.second)
             out += content;
         else
             out.append(s, m.first.first, m.first.second - m.first.first);
+        if (out.size() > maxBytes)
+            break; // the caller reports it; building the rest could take gigabytes
     }
     return out;
+}
+
+void failGrowth(const std::string &where, const char *what, size_t budget)
+{
+    const size_t input = budget > kGrowthSlack ? (budget - kGrowthSlack) / kMaxGrowth : 0;
+    throw TokenizerError(std::string(), where + ": the " + what + " grew beyond " + std::to_string(budget) +
+                                            " bytes (" + std::to_string(kMaxGrowth) + " times the input of " +
+                                            std::to_string(input) +
+                                            " bytes, plus 1 MiB); refusing a tokenizer that expands text "
+                                            "without bound");
 }
 
 } // namespace ef::tokjson

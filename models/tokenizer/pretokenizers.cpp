@@ -23,6 +23,14 @@ template <typename Fn> void splitEach(std::vector<Piece> &pieces, Fn fn)
 
 } // namespace
 
+size_t totalBytes(const std::vector<Piece> &pieces)
+{
+    size_t n = 0;
+    for (const Piece &p : pieces)
+        n += p.text.size();
+    return n;
+}
+
 const std::array<std::string, 256> &byteToUnicode()
 {
     static const std::array<std::string, 256> table = [] {
@@ -55,7 +63,7 @@ public:
         if (useRegex)
             m_re = std::make_unique<RegexPattern>(kGpt2Pattern, l, where);
     }
-    void apply(std::vector<Piece> &pieces) const override
+    void apply(std::vector<Piece> &pieces, size_t) const override
     {
         splitEach(pieces, [this](std::string &s, bool) {
             if (m_addPrefixSpace && (s.empty() || s[0] != ' '))
@@ -86,7 +94,7 @@ public:
     SplitPreTokenizer(std::unique_ptr<Pattern> pattern, Behavior behavior, bool invert)
         : m_pattern(std::move(pattern)), m_behavior(behavior), m_invert(invert)
     {}
-    void apply(std::vector<Piece> &pieces) const override
+    void apply(std::vector<Piece> &pieces, size_t) const override
     {
         splitEach(pieces, [this](std::string &s, bool) { return splitWith(s, *m_pattern, m_behavior, m_invert); });
     }
@@ -107,7 +115,7 @@ public:
         U::append(m_replacement, replacement);
         m_splitPattern = std::make_unique<LiteralPattern>(m_replacement);
     }
-    void apply(std::vector<Piece> &pieces) const override
+    void apply(std::vector<Piece> &pieces, size_t) const override
     {
         splitEach(pieces, [this](std::string &s, bool atStart) {
             std::string r;
@@ -141,7 +149,7 @@ public:
     PatternPreTokenizer(std::unique_ptr<Pattern> pattern, Behavior behavior, bool invert = false)
         : m_pattern(std::move(pattern)), m_behavior(behavior), m_invert(invert)
     {}
-    void apply(std::vector<Piece> &pieces) const override
+    void apply(std::vector<Piece> &pieces, size_t) const override
     {
         splitEach(pieces, [this](std::string &s, bool) { return splitWith(s, *m_pattern, m_behavior, m_invert); });
     }
@@ -156,17 +164,23 @@ class SequencePreTokenizer : public PreTokenizer
 {
 public:
     std::vector<std::unique_ptr<PreTokenizer>> items;
-    void apply(std::vector<Piece> &pieces) const override
+    std::vector<std::string> itemWhere;
+    void apply(std::vector<Piece> &pieces, size_t maxBytes) const override
     {
-        for (auto &p : items)
-            p->apply(pieces);
+        for (size_t i = 0; i < items.size(); ++i) {
+            items[i]->apply(pieces, maxBytes);
+            // Each step at most triples the text (Metaspace, ByteLevel), so a check after each
+            // keeps a chain of them within a few times the budget.
+            if (totalBytes(pieces) > maxBytes)
+                failGrowth(itemWhere[i], "pre-tokenized text", maxBytes);
+        }
     }
 };
 
 class BertPreTokenizer : public PreTokenizer // whitespace removed, punctuation isolated
 {
 public:
-    void apply(std::vector<Piece> &pieces) const override
+    void apply(std::vector<Piece> &pieces, size_t) const override
     {
         static const CharPredicatePattern ws(U::isWhitespace);
         static const CharPredicatePattern punct(U::isPunctuation);
@@ -186,8 +200,10 @@ std::unique_ptr<PreTokenizer> parsePreTokenizer(const json &j, const Loader &l, 
         const json &list = l.field(j, "pretokenizers", w);
         if (!list.is_array())
             l.fail(w + ".pretokenizers: expected an array");
-        for (size_t i = 0; i < list.size(); ++i)
-            seq->items.push_back(parsePreTokenizer(list[i], l, w + ".pretokenizers[" + std::to_string(i) + "]"));
+        for (size_t i = 0; i < list.size(); ++i) {
+            seq->itemWhere.push_back(w + ".pretokenizers[" + std::to_string(i) + "]");
+            seq->items.push_back(parsePreTokenizer(list[i], l, seq->itemWhere.back()));
+        }
         return seq;
     }
     if (t == "ByteLevel")
