@@ -91,6 +91,8 @@ int embed(Context &ctx)
         lo.dtype = dtype.toStdString();
         lo.requireTokenizer = !idsMode;
         model = models::Embedder::load(modelDir.toStdString(), lo);
+    } catch (const std::bad_alloc &) {
+        return ctx.fail(QCoreApplication::translate("ef::cli", "%1: out of memory while loading the model").arg(modelDir));
     } catch (const std::exception &e) {
         return ctx.fail(QString::fromStdString(e.what()));
     }
@@ -151,7 +153,8 @@ int embed(Context &ctx)
                 if (!x.is_number_integer()) {
                     error = QCoreApplication::translate("ef::cli", "line %1: token ids must be integers, got %2")
                                 .arg(lineNo)
-                                .arg(QString::fromStdString(x.dump()));
+                                // dump() recurses once per level: a nested value is named by its type
+                                .arg(QString::fromStdString(x.is_structured() ? std::string(x.type_name()) : x.dump()));
                     return false;
                 }
                 const int64_t id = x.get<int64_t>();
