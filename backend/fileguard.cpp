@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Regular-file checks for Qt callers, with translated messages.
+#include "backend/fileguard.h"
+
+#include <cstring>
+
+#include <unistd.h>
+
+#include <QCoreApplication>
+#include <QFile>
+
+#include "models/fileguard.h"
+
+namespace ef::fileguard {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("ef::FileGuard", text);
+}
+
+std::string local(const QString &path)
+{
+    return QFile::encodeName(path).toStdString();
+}
+
+bool isResource(const QString &path)
+{
+    return path.startsWith(QLatin1Char(':')) || path.startsWith(QLatin1String("qrc:"));
+}
+
+QString sizeText(qint64 bytes)
+{
+    return QString::fromStdString(files::formatBytes(static_cast<uint64_t>(bytes)));
+}
+
+} // namespace
+
+QString regularFileProblem(const QString &path)
+{
+    if (isResource(path))
+        return QFile::exists(path) ? QString() : tr("'%1' does not exist").arg(path);
+    const files::Status s = files::status(local(path));
+    switch (s.kind) {
+    case files::Kind::Regular:
+        return {};
+    case files::Kind::Missing:
+        return tr("'%1' does not exist").arg(path);
+    case files::Kind::Inaccessible:
+        return tr("cannot read '%1': %2").arg(path, QString::fromLocal8Bit(std::strerror(s.error)));
+    case files::Kind::Directory:
+        return tr("'%1' is a folder, not a regular file").arg(path);
+    case files::Kind::Fifo:
+        return tr("'%1' is a named pipe (FIFO), not a regular file").arg(path);
+    case files::Kind::CharDevice:
+    case files::Kind::BlockDevice:
+        return tr("'%1' is a device, not a regular file").arg(path);
+    case files::Kind::Socket:
+        return tr("'%1' is a socket, not a regular file").arg(path);
+    case files::Kind::Other:
+        break;
+    }
+    return tr("'%1' is not a regular file").arg(path);
+}
+
+bool openForReading(QFile &f, const QString &path, QString *error)
+{
+    f.setFileName(path);
+    if (isResource(path)) {
+        if (f.open(QIODevice::ReadOnly))
+            return true;
+        *error = tr("cannot read '%1': %2").arg(path, f.errorString());
+        return false;
+    }
+    if (const QString problem = regularFileProblem(path); !problem.isEmpty()) {
+        *error = problem;
+        return false;
+    }
+    int fd = -1;
+    try {
+        fd = files::openRegular(local(path));
+    } catch (const files::FileError &e) {
+        *error = tr("cannot read '%1': %2").arg(path, QString::fromStdString(e.reason()));
+        return false;
+    }
+    if (!f.open(fd, QIODevice::ReadOnly, QFileDevice::AutoCloseHandle)) {
+        ::close(fd);
+        *error = tr("cannot read '%1': %2").arg(path, f.errorString());
+        return false;
+    }
+    return true;
+}
+
+Expected<QByteArray> readAll(const QString &path, qint64 maxBytes)
+{
+    QFile f;
+    QString error;
+    if (!openForReading(f, path, &error))
+        return makeError(error);
+    // The size is checked before and while reading: files under /proc report none.
+    const QByteArray bytes = f.size() > maxBytes ? QByteArray() : f.read(maxBytes + 1);
+    if (f.size() > maxBytes || bytes.size() > maxBytes)
+        return makeError(tr("'%1' is larger than %2, the most this file may hold").arg(path, sizeText(maxBytes)));
+    if (f.error() != QFileDevice::NoError)
+        return makeError(tr("cannot read '%1': %2").arg(path, f.errorString()));
+    return bytes;
+}
+
+QByteArray readLine(QFile &f, qint64 maxBytes, bool *tooLong)
+{
+    // Room for the content, "\r\n", and one byte more to tell a long line from a full one.
+    QByteArray raw = f.readLine(maxBytes + 3);
+    qsizetype content = raw.size();
+    if (raw.endsWith('\n'))
+        --content;
+    if (raw.endsWith("\r\n"))
+        --content;
+    *tooLong = content > maxBytes;
+    return raw;
+}
+
+QString lineTooLong(const QString &path, qint64 lineNo, qint64 maxBytes)
+{
+    return tr("%1:%2: the line is longer than %3, the most a line may hold")
+        .arg(path)
+        .arg(lineNo)
+        .arg(sizeText(maxBytes));
+}
+
+} // namespace ef::fileguard
