@@ -15,11 +15,6 @@ namespace ef::fileguard {
 
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("ef::FileGuard", text);
-}
-
 std::string local(const QString &path)
 {
     return QFile::encodeName(path).toStdString();
@@ -40,28 +35,31 @@ QString sizeText(qint64 bytes)
 QString regularFileProblem(const QString &path)
 {
     if (isResource(path))
-        return QFile::exists(path) ? QString() : tr("'%1' does not exist").arg(path);
+        return QFile::exists(path) ? QString()
+                                   : QCoreApplication::translate("ef::FileGuard", "'%1' does not exist").arg(path);
     const files::Status s = files::status(local(path));
     switch (s.kind) {
     case files::Kind::Regular:
         return {};
     case files::Kind::Missing:
-        return tr("'%1' does not exist").arg(path);
+        return QCoreApplication::translate("ef::FileGuard", "'%1' does not exist").arg(path);
     case files::Kind::Inaccessible:
-        return tr("cannot read '%1': %2").arg(path, QString::fromLocal8Bit(std::strerror(s.error)));
+        return QCoreApplication::translate("ef::FileGuard", "cannot read '%1': %2")
+            .arg(path, QString::fromLocal8Bit(std::strerror(s.error)));
     case files::Kind::Directory:
-        return tr("'%1' is a folder, not a regular file").arg(path);
+        return QCoreApplication::translate("ef::FileGuard", "'%1' is a folder, not a regular file").arg(path);
     case files::Kind::Fifo:
-        return tr("'%1' is a named pipe (FIFO), not a regular file").arg(path);
+        return QCoreApplication::translate("ef::FileGuard", "'%1' is a named pipe (FIFO), not a regular file")
+            .arg(path);
     case files::Kind::CharDevice:
     case files::Kind::BlockDevice:
-        return tr("'%1' is a device, not a regular file").arg(path);
+        return QCoreApplication::translate("ef::FileGuard", "'%1' is a device, not a regular file").arg(path);
     case files::Kind::Socket:
-        return tr("'%1' is a socket, not a regular file").arg(path);
+        return QCoreApplication::translate("ef::FileGuard", "'%1' is a socket, not a regular file").arg(path);
     case files::Kind::Other:
         break;
     }
-    return tr("'%1' is not a regular file").arg(path);
+    return QCoreApplication::translate("ef::FileGuard", "'%1' is not a regular file").arg(path);
 }
 
 bool openForReading(QFile &f, const QString &path, QString *error)
@@ -70,7 +68,7 @@ bool openForReading(QFile &f, const QString &path, QString *error)
     if (isResource(path)) {
         if (f.open(QIODevice::ReadOnly))
             return true;
-        *error = tr("cannot read '%1': %2").arg(path, f.errorString());
+        *error = QCoreApplication::translate("ef::FileGuard", "cannot read '%1': %2").arg(path, f.errorString());
         return false;
     }
     if (const QString problem = regularFileProblem(path); !problem.isEmpty()) {
@@ -81,12 +79,13 @@ bool openForReading(QFile &f, const QString &path, QString *error)
     try {
         fd = files::openRegular(local(path));
     } catch (const files::FileError &e) {
-        *error = tr("cannot read '%1': %2").arg(path, QString::fromStdString(e.reason()));
+        *error = QCoreApplication::translate("ef::FileGuard", "cannot read '%1': %2")
+                     .arg(path, QString::fromStdString(e.reason()));
         return false;
     }
     if (!f.open(fd, QIODevice::ReadOnly, QFileDevice::AutoCloseHandle)) {
         ::close(fd);
-        *error = tr("cannot read '%1': %2").arg(path, f.errorString());
+        *error = QCoreApplication::translate("ef::FileGuard", "cannot read '%1': %2").arg(path, f.errorString());
         return false;
     }
     return true;
@@ -101,9 +100,12 @@ Expected<QByteArray> readAll(const QString &path, qint64 maxBytes)
     // The size is checked before and while reading: files under /proc report none.
     const QByteArray bytes = f.size() > maxBytes ? QByteArray() : f.read(maxBytes + 1);
     if (f.size() > maxBytes || bytes.size() > maxBytes)
-        return makeError(tr("'%1' is larger than %2, the most this file may hold").arg(path, sizeText(maxBytes)));
+        return makeError(
+            QCoreApplication::translate("ef::FileGuard", "'%1' is larger than %2, the most this file may hold")
+                .arg(path, sizeText(maxBytes)));
     if (f.error() != QFileDevice::NoError)
-        return makeError(tr("cannot read '%1': %2").arg(path, f.errorString()));
+        return makeError(
+            QCoreApplication::translate("ef::FileGuard", "cannot read '%1': %2").arg(path, f.errorString()));
     return bytes;
 }
 
@@ -122,7 +124,7 @@ QByteArray readLine(QFile &f, qint64 maxBytes, bool *tooLong)
 
 QString lineTooLong(const QString &path, qint64 lineNo, qint64 maxBytes)
 {
-    return tr("%1:%2: the line is longer than %3, the most a line may hold")
+    return QCoreApplication::translate("ef::FileGuard", "%1:%2: the line is longer than %3, the most a line may hold")
         .arg(path)
         .arg(lineNo)
         .arg(sizeText(maxBytes));
