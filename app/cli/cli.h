@@ -108,8 +108,10 @@ private:
 };
 
 // Reads stdin as raw bytes and calls fn(line, lineNumber) for each line without its line break
-// ("\n" or "\r\n"); a last line without a break counts too. fn returns false to stop.
-void forEachStdinLine(const std::function<bool(const std::string &line, long long lineNo)> &fn);
+// ("\n" or "\r\n"); a last line without a break counts too. fn returns false to stop. A line
+// longer than fileguard::kMaxLineBytes (8 MiB) stops the reading with *error set, so memory
+// stays bounded whatever stdin holds.
+void forEachStdinLine(const std::function<bool(const std::string &line, long long lineNo)> &fn, QString *error);
 
 // One function per command group (each in its own file).
 void registerWorkspaceCommands(Registry &registry);

@@ -169,7 +169,7 @@ int embed(Context &ctx)
             }
             pending.push_back(std::move(ids));
             return pending.size() < static_cast<size_t>(batch) || run();
-        });
+        }, &error);
         // Lines before a bad one are still answered, so nothing that was valid is lost.
         const QString inputError = error;
         error.clear();
@@ -218,7 +218,7 @@ int embed(Context &ctx)
             }
             pending.push_back(line);
             return pending.size() < kChunkLines || run();
-        });
+        }, &error);
         const QString inputError = error;
         error.clear();
         run();

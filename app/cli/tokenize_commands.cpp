@@ -71,7 +71,7 @@ int tokenize(Context &ctx)
             out.clear();
         }
         return true;
-    });
+    }, &error);
     std::fwrite(out.data(), 1, out.size(), stdout);
     std::fflush(stdout);
     if (!error.isEmpty())

@@ -214,6 +214,10 @@ void TestCliHostile::failsFastNamingTheInput_data()
         << QStringLiteral("embedforge-cli: model info: %1/layers-40/config.json: num_hidden_layers: is 40, but the "
                           "checkpoint holds layers 0 to 1 only")
                .arg(d);
+    // A 32 MiB line on stdin: read with a bounded buffer (it was rescanned for each 64 KiB read).
+    QTest::newRow("tokenize: a 32 MiB line")
+        << QStringList{tok, tokArg, m_model + QStringLiteral("/tokenizer.json")} << QByteArray(32 << 20, 'a')
+        << QStringLiteral("embedforge-cli: tokenize: stdin:1: the line is longer than 8 MiB, the most a line may hold");
     // dump() of a deeply nested id list recursed once per level (a stack overflow).
     QTest::newRow("embed --ids: nested arrays")
         << QStringList{QStringLiteral("embed"), QStringLiteral("--model"), m_model, QStringLiteral("--ids")}
