@@ -2,6 +2,7 @@
 // Regular-file checks for Qt callers, with translated messages.
 #include "backend/fileguard.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include <unistd.h>
@@ -64,8 +65,8 @@ QString regularFileProblem(const QString &path)
 
 bool openForReading(QFile &f, const QString &path, QString *error)
 {
-    f.setFileName(path);
     if (isResource(path)) {
+        f.setFileName(path);
         if (f.open(QIODevice::ReadOnly))
             return true;
         *error = QCoreApplication::translate("ef::FileGuard", "cannot read '%1': %2").arg(path, f.errorString());
@@ -111,8 +112,16 @@ Expected<QByteArray> readAll(const QString &path, qint64 maxBytes)
 
 QByteArray readLine(QFile &f, qint64 maxBytes, bool *tooLong)
 {
+    // In pieces of 64 KiB: readLine(n) allocates n bytes up front, and most lines are short.
     // Room for the content, "\r\n", and one byte more to tell a long line from a full one.
-    QByteArray raw = f.readLine(maxBytes + 3);
+    constexpr qint64 kPiece = qint64(1) << 16;
+    QByteArray raw = f.readLine(kPiece);
+    while (!raw.endsWith('\n') && raw.size() <= maxBytes + 2) {
+        const QByteArray more = f.readLine(std::min(kPiece, maxBytes + 3 - raw.size()));
+        if (more.isEmpty())
+            break;
+        raw += more;
+    }
     qsizetype content = raw.size();
     if (raw.endsWith('\n'))
         --content;

@@ -27,7 +27,8 @@ constexpr qint64 kMaxTemplateFileBytes = qint64(16) << 20;
 QString regularFileProblem(const QString &path);
 
 // Opens f for reading on path when it is a regular file (the kind checked on the open descriptor,
-// so a FIFO swapped in after the check cannot block). Otherwise false, with *error set.
+// so a FIFO swapped in after the check cannot block). Otherwise false, with *error set. f is
+// opened on a descriptor, so its fileName() is empty: callers name path themselves.
 bool openForReading(QFile &f, const QString &path, QString *error);
 
 // The whole file when it is regular and holds at most maxBytes.

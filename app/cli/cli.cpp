@@ -3,6 +3,7 @@
 #include "app/cli/cli.h"
 
 #include <cstdio>
+#include <new>
 #include <string>
 #include <vector>
 #include <unistd.h>
@@ -17,6 +18,13 @@ namespace ef::cli {
 
 namespace {
 } // namespace
+
+QString exceptionMessage(const std::exception &e)
+{
+    if (dynamic_cast<const std::bad_alloc *>(&e))
+        return QCoreApplication::translate("ef::cli", "out of memory: an input is too large for this machine");
+    return QString::fromUtf8(e.what());
+}
 
 int ParsedArgs::intValue(const QString &name, int def, int min, int max) const
 {

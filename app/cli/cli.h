@@ -113,6 +113,10 @@ private:
 // stays bounded whatever stdin holds.
 void forEachStdinLine(const std::function<bool(const std::string &line, long long lineNo)> &fn, QString *error);
 
+// e.what(), except for std::bad_alloc, which becomes a translated "out of memory" message (the
+// library's own name for it says nothing to a user).
+QString exceptionMessage(const std::exception &e);
+
 // One function per command group (each in its own file).
 void registerWorkspaceCommands(Registry &registry);
 void registerRetrievalCommands(Registry &registry);

@@ -94,7 +94,7 @@ int embed(Context &ctx)
     } catch (const std::bad_alloc &) {
         return ctx.fail(QCoreApplication::translate("ef::cli", "%1: out of memory while loading the model").arg(modelDir));
     } catch (const std::exception &e) {
-        return ctx.fail(QString::fromStdString(e.what()));
+        return ctx.fail(exceptionMessage(e));
     }
 
     ctx.out.flush();
@@ -127,7 +127,7 @@ int embed(Context &ctx)
                     flushOut(out, false);
                 }
             } catch (const std::exception &e) {
-                error = QString::fromStdString(e.what());
+                error = exceptionMessage(e);
                 return false;
             }
             pending.clear();
@@ -202,7 +202,7 @@ int embed(Context &ctx)
                 }
                 done += pending.size();
             } catch (const std::exception &e) {
-                error = QString::fromStdString(e.what());
+                error = exceptionMessage(e);
                 return false;
             }
             pending.clear();

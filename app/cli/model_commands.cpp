@@ -101,7 +101,7 @@ int modelInfo(Context &ctx)
                              .arg(dir);
     } catch (const std::exception &e) {
         tokenizerKind = QStringLiteral("unsupported");
-        tokenizerError = QString::fromStdString(e.what());
+        tokenizerError = exceptionMessage(e);
     }
     const QJsonObject o{
         {QStringLiteral("family"), QString::fromLatin1(cfg.familyName())},
@@ -190,7 +190,7 @@ int makeTiny(Context &ctx)
                            .arg(QString::fromLatin1(c.familyName()), out)
                     << Qt::endl;
     } catch (const std::exception &e) {
-        return ctx.fail(QString::fromStdString(e.what()));
+        return ctx.fail(exceptionMessage(e));
     }
     return ExitOk;
 }

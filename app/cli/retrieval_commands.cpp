@@ -70,7 +70,7 @@ QString prepareDense(const ParsedArgs &a, const SearchOptions &so, Database &db,
         *holder = loadEmbedder(dense->model);
         dense->embedder = holder->get();
     } catch (const std::exception &e) {
-        return QString::fromStdString(e.what());
+        return exceptionMessage(e);
     }
     return {};
 }
@@ -225,7 +225,7 @@ int corpusEmbed(Context &ctx)
         fingerprint = modelFingerprint(model);
         embedder = loadEmbedder(model);
     } catch (const std::exception &e) {
-        return ctx.fail(QString::fromStdString(e.what()));
+        return ctx.fail(exceptionMessage(e));
     }
     ProgressPrinter progress(QCoreApplication::translate("ef::cli", "embedding"));
     Expected<EmbedCorpusResult> r = [&]() -> Expected<EmbedCorpusResult> {
@@ -235,7 +235,7 @@ int corpusEmbed(Context &ctx)
                 return true;
             });
         } catch (const std::exception &e) {
-            return makeError(QString::fromStdString(e.what()));
+            return makeError(exceptionMessage(e));
         }
     }();
     progress.finish();
@@ -284,7 +284,7 @@ int search(Context &ctx)
     try {
         hits = ef::search(*w.db, c.value(), so, &dense, query);
     } catch (const std::exception &e) {
-        return ctx.fail(QString::fromStdString(e.what()));
+        return ctx.fail(exceptionMessage(e));
     }
     if (ctx.json) {
         QJsonArray arr;
@@ -342,7 +342,7 @@ int evaluate(Context &ctx)
                                     return true;
                                 });
         } catch (const std::exception &e) {
-            return makeError(QString::fromStdString(e.what()));
+            return makeError(exceptionMessage(e));
         }
     }();
     progress.finish();
