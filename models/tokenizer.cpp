@@ -99,7 +99,13 @@ const SpmModule &spmModule()
         void *lib = nullptr;
         std::string tried;
         for (const auto &c : candidates) {
+#ifdef EMBEDFORGE_SANITIZE
+            // ASan and UBSan abort on RTLD_DEEPBIND; their test processes do not load LibTorch,
+            // whose protobuf the flag keeps apart (see sentencepiece_module.cpp).
+            lib = ::dlopen(c.c_str(), RTLD_NOW | RTLD_LOCAL);
+#else
             lib = ::dlopen(c.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND);
+#endif
             if (lib)
                 break;
             const char *e = ::dlerror();
