@@ -14,6 +14,7 @@
 #include <QStringDecoder>
 
 #include "backend/database.h"
+#include "backend/fileguard.h"
 #include "backend/timestamp.h"
 #include "backend/fts.h"
 #include "backend/jobs.h"
@@ -120,13 +121,17 @@ private:
 template<typename F>
 void forEachLine(const QString &path, F fn)
 {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        fail(QCoreApplication::translate("ef::Corpus", "cannot read '%1': %2").arg(path, f.errorString()));
+    QFile f;
+    QString error;
+    if (!fileguard::openForReading(f, path, &error))
+        fail(error);
     int lineNo = 0;
     while (!f.atEnd()) {
-        QByteArray raw = f.readLine();
+        bool tooLong = false;
+        QByteArray raw = fileguard::readLine(f, fileguard::kMaxLineBytes, &tooLong);
         ++lineNo;
+        if (tooLong)
+            fail(fileguard::lineTooLong(path, lineNo, fileguard::kMaxLineBytes));
         while (raw.endsWith('\n') || raw.endsWith('\r'))
             raw.chop(1);
         if (raw.trimmed().isEmpty())
@@ -225,10 +230,10 @@ void importFolder(Importer &imp, const QString &dir)
         files << it.next();
     files.sort();
     for (const QString &path : std::as_const(files)) {
-        QFile f(path);
-        if (!f.open(QIODevice::ReadOnly))
-            fail(QCoreApplication::translate("ef::Corpus", "cannot read '%1': %2").arg(path, f.errorString()));
-        const QByteArray bytes = f.readAll();
+        const Expected<QByteArray> read = fileguard::readAll(path, fileguard::kMaxLineBytes);
+        if (!read)
+            fail(read.error());
+        const QByteArray &bytes = read.value();
         QStringDecoder decode(QStringDecoder::Utf8);
         const QString text = decode(bytes);
         if (decode.hasError())

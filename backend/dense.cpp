@@ -15,6 +15,7 @@
 #include <QJsonObject>
 
 #include "backend/database.h"
+#include "backend/fileguard.h"
 #include "backend/jobs.h"
 #include "backend/timestamp.h"
 #include "models/embedder.h"
@@ -35,6 +36,7 @@ QString documentText(const QString &title, const QString &text)
 
 QByteArray fileDigest(const QString &path)
 {
+    if (const QString problem = fileguard::regularFileProblem(path); !problem.isEmpty()) throw std::runtime_error(problem.toStdString());
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
         throw std::runtime_error(path.toStdString() + ": cannot read: " + f.errorString().toStdString());

@@ -2,6 +2,8 @@
 // CJK segmentation and safe FTS5 MATCH expressions.
 #include "backend/fts.h"
 
+#include <algorithm>
+
 namespace ef::fts {
 
 bool isCjk(char32_t c)
@@ -125,15 +127,51 @@ QStringList queryTerms(const QString &userText)
     return terms;
 }
 
-QString matchExpression(const QString &userText)
+QString limitQueryBytes(const QString &userText, bool *cut)
 {
+    if (cut)
+        *cut = false;
+    if (userText.size() * 3 <= kMaxQueryBytes) // a UTF-16 unit is at most 3 bytes of UTF-8
+        return userText;
+    const QByteArray utf8 = userText.toUtf8();
+    if (utf8.size() <= kMaxQueryBytes)
+        return userText;
+    qsizetype n = kMaxQueryBytes;
+    while (n > 0 && (static_cast<uchar>(utf8.at(n)) & 0xC0) == 0x80) // not inside a character
+        --n;
+    if (cut)
+        *cut = true;
+    return QString::fromUtf8(utf8.constData(), n);
+}
+
+QString matchExpression(const QString &userText, bool *truncated)
+{
+    bool cut = false;
     QStringList quoted;
-    for (const QString &term : queryTerms(userText)) {
-        // A CJK run becomes the phrase of its characters, as they were indexed.
-        QString t = isCjk(term.toUcs4().value(0)) ? segmentForIndex(term).simplified() : term;
+    int budget = kMaxQueryTerms;
+    for (const QString &term : queryTerms(limitQueryBytes(userText, &cut))) {
+        if (budget == 0) {
+            cut = true;
+            break;
+        }
+        QString t = term;
+        const QList<uint> cps = term.toUcs4();
+        if (isCjk(cps.value(0))) {
+            // A CJK run becomes the phrase of its characters, as they were indexed.
+            if (cps.size() > budget) {
+                t = QString::fromUcs4(reinterpret_cast<const char32_t *>(cps.constData()), budget);
+                cut = true;
+            }
+            budget -= static_cast<int>(std::min<qsizetype>(cps.size(), budget));
+            t = segmentForIndex(t).simplified();
+        } else {
+            --budget;
+        }
         t.replace(QLatin1Char('"'), QStringLiteral("\"\""));
         quoted << QLatin1Char('"') + t + QLatin1Char('"');
     }
+    if (truncated)
+        *truncated = cut;
     return quoted.join(QStringLiteral(" OR "));
 }
 

@@ -27,9 +27,21 @@ QString joinCjk(const QString &segmented);
 // The query terms: words, with CJK runs kept together (one term per run).
 QStringList queryTerms(const QString &userText);
 
+// Limits on a query (README, "Limits on inputs"). BM25's time and memory grow with the terms
+// OR'ed together and with the length of a phrase: on a 20,000-document corpus 4,096 terms took
+// 30 s and a 40,000-character CJK phrase 1.7 GB. So only a query's first kMaxQueryBytes of UTF-8
+// are read, and only its first kMaxQueryTerms indexed tokens searched (a word is one token, a
+// CJK run one per character, cut to fit). Queries within both are searched exactly as before.
+constexpr qsizetype kMaxQueryBytes = 16384;
+constexpr int kMaxQueryTerms = 256;
+
+// userText cut to at most kMaxQueryBytes of UTF-8 at a character boundary; *cut tells whether it was.
+QString limitQueryBytes(const QString &userText, bool *cut = nullptr);
+
 // A safe MATCH expression: every term a quoted string (CJK runs as quoted phrases of their
-// characters), joined by OR (BM25 ranks documents that match more terms higher). Empty when
-// the text has no term; callers return no results then.
-QString matchExpression(const QString &userText);
+// characters), joined by OR (BM25 ranks documents that match more terms higher), within the
+// limits above; *truncated tells whether the query was cut to fit them. Empty when the text has
+// no term; callers return no results then.
+QString matchExpression(const QString &userText, bool *truncated = nullptr);
 
 } // namespace ef::fts

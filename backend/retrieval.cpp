@@ -2,6 +2,8 @@
 // Retrieval: BM25, dense and hybrid search, evaluation, the embed and evaluation jobs, DenseSession.
 #include "backend/retrieval.h"
 
+#include "backend/fts.h"
+
 #include <algorithm>
 #include <climits>
 
@@ -63,8 +65,10 @@ models::Matrix embedQueries(const DenseRetriever &dense, const QStringList &text
 {
     std::vector<std::string> in;
     in.reserve(static_cast<size_t>(texts.size()));
+    // A query is tokenised whole before truncation to max_length: cut it to the query limit first
+    // (backend/fts.h), so memory stays bounded whatever the stored or typed text.
     for (const QString &t : texts)
-        in.push_back(t.toStdString());
+        in.push_back(fts::limitQueryBytes(t).toStdString());
     models::EmbedOptions o;
     o.instruction = instruction.toStdString();
     o.maxLength = dense.model().maxLength;

@@ -14,6 +14,7 @@
 #include <QSet>
 
 #include "backend/database.h"
+#include "backend/fileguard.h"
 #include "backend/timestamp.h"
 
 namespace ef {
@@ -635,10 +636,10 @@ Expected<int> save(const Workspace &ws, const PromptTemplate &t, const QString &
 
 Expected<QList<QPair<QString, int>>> importFile(const Workspace &ws, const QString &path)
 {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return makeError(QCoreApplication::translate("ef::Templates", "cannot read '%1': %2").arg(path, f.errorString()));
-    auto parsed = parseImport(f.readAll());
+    const Expected<QByteArray> bytes = fileguard::readAll(path, fileguard::kMaxTemplateFileBytes);
+    if (!bytes)
+        return makeError(bytes.error());
+    auto parsed = parseImport(bytes.value());
     if (!parsed)
         return makeError(QStringLiteral("%1: %2").arg(path, parsed.error()));
     const QString note = QCoreApplication::translate("ef::Templates", "imported from %1").arg(QFileInfo(path).fileName());

@@ -25,3 +25,18 @@ function(embedforge_add_library name)
     target_include_directories(${name} PUBLIC "${PROJECT_SOURCE_DIR}")
     target_link_libraries(${name} PUBLIC embedforge_options)
 endfunction()
+
+# A sanitizer build (scripts/sanitize.sh): EMBEDFORGE_SANITIZE is a -fsanitize= list such as
+# "address,undefined". Use a build folder of its own; LibTorch, Qt and the system libraries stay
+# uninstrumented, so only EmbedForge's code is checked.
+set(EMBEDFORGE_SANITIZE "" CACHE STRING "Sanitizers to build with, e.g. address,undefined (empty: none)")
+if(EMBEDFORGE_SANITIZE)
+    if(NOT CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+        message(FATAL_ERROR "EMBEDFORGE_SANITIZE needs GCC or clang, not ${CMAKE_CXX_COMPILER_ID}")
+    endif()
+    message(STATUS "EmbedForge: sanitizers ${EMBEDFORGE_SANITIZE}")
+    target_compile_options(embedforge_options INTERFACE -fsanitize=${EMBEDFORGE_SANITIZE} -fno-omit-frame-pointer -g)
+    target_link_options(embedforge_options INTERFACE -fsanitize=${EMBEDFORGE_SANITIZE})
+    # The sanitizer runtimes refuse dlopen(RTLD_DEEPBIND) (tokenizer.cpp's SentencePiece module).
+    target_compile_definitions(embedforge_options INTERFACE EMBEDFORGE_SANITIZE=1)
+endif()

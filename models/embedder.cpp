@@ -137,6 +137,8 @@ std::unique_ptr<LoadedModel> loadModel(const std::string &modelDir, const std::s
     const torch::ScalarType dtype = parseComputeDtype(dtypeName);
     checkDtypeRuns(device, dtype);
     auto checkpoint = std::make_shared<const st::Checkpoint>(st::Checkpoint::open(modelDir));
+    // Sizes in config.json against the tensors present, before anything is allocated.
+    checkAgainstWeights(m->config, *checkpoint, (dir / "config.json").string());
     if (inferenceTensors) {
         c10::InferenceMode guard;
         m->decoder = std::make_unique<Decoder>(m->config, std::move(checkpoint), modelDir, device, dtype);

@@ -2,7 +2,11 @@
 // Hugging Face config.json for the decoder families EmbedForge runs: llama, mistral, qwen2.
 // Every field the decoder needs is read and checked; an unknown model_type or an option the
 // decoder does not implement (YaRN rope scaling, MLP bias, a non-SiLU activation...) is a
-// ConfigError naming the file and field, never a silently different model.
+// ConfigError naming the file and field, never a silently different model. Sizes outside what
+// any released model uses (e.g. num_hidden_layers above 1024) and values outside their domain
+// (rope_theta <= 0, rms_norm_eps <= 0, head_dim not dividing...) are refused the same way, and
+// checkAgainstWeights() compares the sizes with the tensors a checkpoint really holds.
+// Only a regular file is read (models/fileguard.h), at most 16 MiB.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +14,10 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+namespace ef::st {
+class Checkpoint;
+}
 
 namespace ef::models {
 
@@ -66,5 +74,12 @@ struct ModelConfig
 private:
     static ModelConfig parse(const std::string &text, const std::string &file);
 };
+
+// Compares config's sizes with the checkpoint's tensors before anything is sized by them: the
+// embedding is [vocab_size, hidden_size], layers 0 to num_hidden_layers - 1 exist, and layer 0's
+// projections match the head counts, head_dim and intermediate_size. Throws ConfigError naming
+// configFile, the field, and the tensor that disagrees. Tensors the decoder needs but this does
+// not look at are still checked by the decoder when it loads them.
+void checkAgainstWeights(const ModelConfig &config, const st::Checkpoint &checkpoint, const std::string &configFile);
 
 } // namespace ef::models

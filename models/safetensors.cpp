@@ -7,16 +7,55 @@
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
+#include <set>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
+#include "models/fileguard.h"
+#include "models/jsonguard.h"
+
 namespace ef::st {
 
 namespace {
 constexpr uint64_t kMaxHeader = 100ull * 1024 * 1024; // the format's own limit
+constexpr uint64_t kMaxIndex = 64ull * 1024 * 1024;   // model.safetensors.index.json (real ones: < 1 MiB)
+
+// Parses JSON from an untrusted file: nesting depth checked first (jsonguard.h), and a key that
+// appears twice in the object at keyPath is reported in *duplicate (nlohmann keeps the last one
+// silently). keyPath: "" for the top-level object, "weight_map" for that member of it.
+nlohmann::json parseChecked(const char *begin, const char *end, const std::string &keyPath, std::string *duplicate,
+                            std::string *error)
+{
+    if (const auto tooDeep = jsonguard::findTooDeep(std::string_view(begin, static_cast<size_t>(end - begin)))) {
+        *error = jsonguard::describe(*tooDeep);
+        return {};
+    }
+    std::set<std::string> seen;
+    std::string topKey;
+    const int keyDepth = keyPath.empty() ? 1 : 2;
+    auto callback = [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json &parsed) {
+        if (event != nlohmann::json::parse_event_t::key)
+            return true;
+        const std::string &key = parsed.get_ref<const std::string &>();
+        if (depth == 1)
+            topKey = key;
+        if (depth == keyDepth && (keyPath.empty() || topKey == keyPath) && !seen.insert(key).second &&
+            duplicate->empty())
+            *duplicate = key;
+        return true;
+    };
+    try {
+        return nlohmann::json::parse(begin, end, callback);
+    } catch (const nlohmann::json::exception &e) {
+        // parse_error, and also out_of_range for a number too large to represent (found by
+        // fuzz/fuzz_safetensors_header): both mean JSON we cannot use.
+        *error = std::string("not valid JSON: ") + e.what();
+        return {};
+    }
+}
 
 struct DTypeInfo
 {
@@ -90,19 +129,17 @@ bool TensorView::aligned() const
 
 std::shared_ptr<const File> File::open(const std::string &path)
 {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        throw SafetensorsError(path, {}, std::string("cannot open: ") + std::strerror(errno));
-    struct stat st
-    {
-    };
-    if (::fstat(fd, &st) != 0) {
-        ::close(fd);
-        throw SafetensorsError(path, {}, std::string("cannot stat: ") + std::strerror(errno));
+    // Only a regular file: a FIFO in place of the weights would block open() and read() forever.
+    int fd = -1;
+    uint64_t size = 0;
+    try {
+        fd = files::openRegular(path, &size);
+    } catch (const files::FileError &e) {
+        throw SafetensorsError(path, {}, e.reason());
     }
     std::shared_ptr<File> f(new File);
     f->m_path = path;
-    f->m_size = static_cast<size_t>(st.st_size);
+    f->m_size = static_cast<size_t>(size);
     if (f->m_size < 8) {
         ::close(fd);
         throw SafetensorsError(
@@ -122,15 +159,14 @@ std::shared_ptr<const File> File::open(const std::string &path)
         throw SafetensorsError(path, {},
                                "header length " + std::to_string(headerLen) + " does not fit in the file of " +
                                    std::to_string(f->m_size) + " bytes (truncated or not a safetensors file)");
-    nlohmann::json header;
-    try {
-        header = nlohmann::json::parse(reinterpret_cast<const char *>(base + 8),
-                                       reinterpret_cast<const char *>(base + 8 + headerLen));
-    } catch (const nlohmann::json::exception &e) {
-        // parse_error, and also out_of_range for a number too large to represent (found by
-        // fuzz/fuzz_safetensors_header): both mean a header we cannot use.
-        throw SafetensorsError(path, {}, std::string("the header is not valid JSON: ") + e.what());
-    }
+    std::string duplicate, error;
+    const nlohmann::json header = parseChecked(reinterpret_cast<const char *>(base + 8),
+                                               reinterpret_cast<const char *>(base + 8 + headerLen), {}, &duplicate,
+                                               &error);
+    if (!error.empty())
+        throw SafetensorsError(path, {}, "the header: " + error);
+    if (!duplicate.empty())
+        throw SafetensorsError(path, duplicate, "is listed twice in the header");
     if (!header.is_object())
         throw SafetensorsError(path, {}, "the header is not a JSON object");
     const uint64_t dataSize = f->m_size - 8 - headerLen;
@@ -194,10 +230,19 @@ std::shared_ptr<const File> File::open(const std::string &path)
         ranges.push_back({begin, end, name});
         f->m_tensors.push_back(std::move(t));
     }
+    // Empty tensors hold no bytes and overlap nothing, but compared as neighbours they hid the
+    // overlap of the tensors around them; among the others, sorted by start, each must begin at
+    // or after the furthest end seen so far.
+    ranges.erase(std::remove_if(ranges.begin(), ranges.end(), [](const Range &r) { return r.begin == r.end; }),
+                 ranges.end());
     std::sort(ranges.begin(), ranges.end(), [](const Range &a, const Range &b) { return a.begin < b.begin; });
-    for (size_t i = 1; i < ranges.size(); ++i)
-        if (ranges[i].begin < ranges[i - 1].end && ranges[i].end > ranges[i].begin)
-            throw SafetensorsError(path, ranges[i].name, "its bytes overlap those of '" + ranges[i - 1].name + "'");
+    size_t furthest = 0;
+    for (size_t i = 1; i < ranges.size(); ++i) {
+        if (ranges[i].begin < ranges[furthest].end)
+            throw SafetensorsError(path, ranges[i].name, "its bytes overlap those of '" + ranges[furthest].name + "'");
+        if (ranges[i].end > ranges[furthest].end)
+            furthest = i;
+    }
     return f;
 }
 
@@ -224,21 +269,19 @@ Checkpoint Checkpoint::open(const std::string &fileOrDirectory)
         const std::string single = fileOrDirectory + "/model.safetensors";
         const std::string index = fileOrDirectory + "/model.safetensors.index.json";
         if (exists(index)) {
-            std::FILE *fp = std::fopen(index.c_str(), "rb");
-            if (!fp)
-                throw SafetensorsError(index, {}, std::string("cannot open: ") + std::strerror(errno));
             std::string text;
-            char buf[65536];
-            size_t n;
-            while ((n = std::fread(buf, 1, sizeof(buf), fp)) > 0)
-                text.append(buf, n);
-            std::fclose(fp);
-            nlohmann::json j;
             try {
-                j = nlohmann::json::parse(text);
-            } catch (const nlohmann::json::parse_error &e) {
-                throw SafetensorsError(index, {}, std::string("not valid JSON: ") + e.what());
+                text = files::readRegular(index, kMaxIndex);
+            } catch (const files::FileError &e) {
+                throw SafetensorsError(index, {}, e.reason());
             }
+            std::string duplicate, error;
+            const nlohmann::json j =
+                parseChecked(text.data(), text.data() + text.size(), "weight_map", &duplicate, &error);
+            if (!error.empty())
+                throw SafetensorsError(index, {}, error);
+            if (!duplicate.empty())
+                throw SafetensorsError(index, duplicate, "is listed twice in \"weight_map\"");
             if (!j.is_object() || !j.contains("weight_map") || !j["weight_map"].is_object())
                 throw SafetensorsError(index, {}, "\"weight_map\" is missing or not an object");
             std::map<std::string, std::shared_ptr<const File>> shards;

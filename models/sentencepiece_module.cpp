@@ -54,7 +54,8 @@ __attribute__((visibility("default"))) long ef_spm_encode(void *h, const char *t
         copyError(status.ToString(), err, errLen);
         return -1;
     }
-    std::memcpy(out, ids.data(), std::min(cap, ids.size()) * sizeof(int));
+    if (const size_t n = std::min(cap, ids.size()); n > 0) // memcpy from ids.data() == nullptr is undefined (UBSan)
+        std::memcpy(out, ids.data(), n * sizeof(int));
     return static_cast<long>(ids.size());
 }
 
@@ -69,7 +70,8 @@ __attribute__((visibility("default"))) long ef_spm_decode(void *h, const int *id
         copyError(status.ToString(), err, errLen);
         return -1;
     }
-    std::memcpy(out, text.data(), std::min(cap, text.size()));
+    if (const size_t m = std::min(cap, text.size()); m > 0) // out may be null when cap is 0
+        std::memcpy(out, text.data(), m);
     return static_cast<long>(text.size());
 }
 

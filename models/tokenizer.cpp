@@ -3,36 +3,60 @@
 #include "models/tokenizer.h"
 
 #include <cstdlib>
-#include <fstream>
 #include <type_traits>
-#include <sstream>
-#include <sys/stat.h>
 
 #include <dlfcn.h>
 #include <unistd.h>
 
+#include <nlohmann/json.hpp>
+
+#include "models/fileguard.h"
+#include "models/jsonguard.h"
+
 namespace ef {
 
-std::unique_ptr<Tokenizer> makeJsonTokenizer(const std::string &text, const std::string &source); // tokenizer_json.cpp
+std::unique_ptr<Tokenizer> makeJsonTokenizer(const std::string &text, const std::string &source,
+                                             const TokenizerLimits &limits); // tokenizer/jsontokenizer.cpp
 
 namespace {
 
-bool fileExists(const std::string &path)
+constexpr uint64_t kMaxConfigBytes = uint64_t(16) << 20; // as models/modelconfig.cpp
+
+bool exists(const std::string &path)
 {
-    struct stat st{};
-    return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+    return files::status(path).kind != files::Kind::Missing;
 }
 
-std::string readFile(const std::string &path)
+std::string readFile(const std::string &path, uint64_t maxBytes)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw TokenizerError(path, "cannot open the file");
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    if (in.bad())
-        throw TokenizerError(path, "read error");
-    return ss.str();
+    try {
+        return files::readRegular(path, maxBytes);
+    } catch (const files::FileError &e) {
+        throw TokenizerError(path, e.reason());
+    }
+}
+
+// The folder's config.json max_position_embeddings, which bounds padding; nothing when the file
+// is absent or unusable (ModelConfig reports what is wrong with it).
+void applyModelLimits(const std::string &configPath, TokenizerLimits &limits)
+{
+    if (!exists(configPath))
+        return;
+    try {
+        const std::string text = files::readRegular(configPath, kMaxConfigBytes);
+        if (jsonguard::findTooDeep(text))
+            return;
+        const nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+        if (!j.is_object())
+            return;
+        const auto it = j.find("max_position_embeddings");
+        if (it != j.end() && it->is_number_integer() && it->get<int64_t>() > 0 &&
+            it->get<int64_t>() < limits.maxSequenceLength) {
+            limits.maxSequenceLength = it->get<int64_t>();
+            limits.maxSequenceLengthSource = "max_position_embeddings in " + configPath;
+        }
+    } catch (const std::exception &) {
+    }
 }
 
 // The functions of sentencepiece_module.cpp, loaded once per process.
@@ -75,7 +99,13 @@ const SpmModule &spmModule()
         void *lib = nullptr;
         std::string tried;
         for (const auto &c : candidates) {
+#ifdef EMBEDFORGE_SANITIZE
+            // ASan and UBSan abort on RTLD_DEEPBIND; their test processes do not load LibTorch,
+            // whose protobuf the flag keeps apart (see sentencepiece_module.cpp).
+            lib = ::dlopen(c.c_str(), RTLD_NOW | RTLD_LOCAL);
+#else
             lib = ::dlopen(c.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND);
+#endif
             if (lib)
                 break;
             const char *e = ::dlerror();
@@ -269,29 +299,39 @@ std::vector<std::string> Tokenizer::tokens(const std::string &text, bool addSpec
     return encodeWithTokens(text, addSpecialTokens).tokens;
 }
 
-std::unique_ptr<Tokenizer> Tokenizer::fromJson(const std::string &jsonText, const std::string &sourceName)
+std::unique_ptr<Tokenizer> Tokenizer::fromJson(const std::string &jsonText, const std::string &sourceName,
+                                                const TokenizerLimits &limits)
 {
-    return makeJsonTokenizer(jsonText, sourceName);
+    return makeJsonTokenizer(jsonText, sourceName, limits);
 }
 
-std::unique_ptr<Tokenizer> Tokenizer::fromFile(const std::string &path)
+std::unique_ptr<Tokenizer> Tokenizer::fromFile(const std::string &path, const TokenizerLimits &limits)
 {
-    const std::string bytes = readFile(path);
+    const std::string bytes = readFile(path, limits.maxFileBytes);
     size_t i = 0;
     while (i < bytes.size() && (bytes[i] == ' ' || bytes[i] == '\n' || bytes[i] == '\r' || bytes[i] == '\t'))
         ++i;
     if (i < bytes.size() && bytes[i] == '{')
-        return makeJsonTokenizer(bytes, path);
-    return std::make_unique<SentencePieceTokenizer>(bytes, path);
+        return makeJsonTokenizer(bytes, path, limits);
+    try {
+        return std::make_unique<SentencePieceTokenizer>(bytes, path);
+    } catch (const std::bad_alloc &) {
+        throw TokenizerError(path, "out of memory while loading it (" + std::to_string(bytes.size()) +
+                                       " bytes): the file asks for more than this machine has");
+    }
 }
 
 std::unique_ptr<Tokenizer> Tokenizer::fromDirectory(const std::string &dir)
 {
     const std::string base = dir.empty() || dir.back() == '/' ? dir : dir + "/";
-    if (fileExists(base + "tokenizer.json"))
-        return fromFile(base + "tokenizer.json");
-    if (fileExists(base + "tokenizer.model"))
-        return fromFile(base + "tokenizer.model");
+    TokenizerLimits limits;
+    applyModelLimits(base + "config.json", limits);
+    // Present in any form counts: a FIFO or a directory named tokenizer.json is an error naming
+    // it (fromFile), not a reason to look elsewhere.
+    if (exists(base + "tokenizer.json"))
+        return fromFile(base + "tokenizer.json", limits);
+    if (exists(base + "tokenizer.model"))
+        return fromFile(base + "tokenizer.model", limits);
     throw TokenizerError(dir, "no tokenizer.json or tokenizer.model in this directory");
 }
 

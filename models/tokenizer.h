@@ -6,6 +6,10 @@
 // Ownership: fromFile() returns a unique_ptr; the tokenizer holds no reference to the file afterwards.
 // Errors: loading throws TokenizerError naming the file, the component or field and the value;
 // encode() throws TokenizerError for text that is not valid UTF-8.
+// Hostile files: only regular files are read, JSON nested deeper than 64 levels is refused, and
+// every size that drives an allocation is bounded (TokenizerLimits and models/tokenizer/internal.h),
+// so a malformed file costs a TokenizerError, never a hang or gigabytes; so does a normalizer or
+// decoder that makes a text grow without bound while encoding or decoding.
 #pragma once
 
 #include <cstdint>
@@ -30,6 +34,16 @@ private:
     std::string m_file;
 };
 
+// Bounds a tokenizer file must respect. The defaults fit every released model.
+struct TokenizerLimits
+{
+    uint64_t maxFileBytes = uint64_t(128) << 20; // tokenizer.json or .model (Gemma 3's is 33 MB)
+    // The longest sequence padding may produce (padding.strategy.Fixed, pad_to_multiple_of);
+    // fromDirectory() lowers it to config.json's max_position_embeddings.
+    int64_t maxSequenceLength = int64_t(1) << 20;
+    std::string maxSequenceLengthSource = "EmbedForge's limit";
+};
+
 // Ids and token strings of one encoded text, in order.
 struct TokenizedText
 {
@@ -43,11 +57,13 @@ public:
     virtual ~Tokenizer() = default;
 
     // Loads "tokenizer.json" (any JSON file) or a SentencePiece "tokenizer.model" (anything else).
-    static std::unique_ptr<Tokenizer> fromFile(const std::string &path);
+    static std::unique_ptr<Tokenizer> fromFile(const std::string &path, const TokenizerLimits &limits = {});
     // Loads tokenizer.json text; sourceName is used in error messages.
     static std::unique_ptr<Tokenizer> fromJson(const std::string &jsonText,
-                                               const std::string &sourceName = "tokenizer.json");
-    // Loads from a model directory: tokenizer.json when present, else tokenizer.model.
+                                               const std::string &sourceName = "tokenizer.json",
+                                               const TokenizerLimits &limits = {});
+    // Loads from a model directory: tokenizer.json when present, else tokenizer.model; padding
+    // is bounded by config.json's max_position_embeddings when the folder has one.
     static std::unique_ptr<Tokenizer> fromDirectory(const std::string &dir);
 
     // Encodes like Hugging Face `tokenizer.encode(text, add_special_tokens=...)`.

@@ -81,10 +81,6 @@
         <translation>相关性标注</translation>
     </message>
     <message>
-        <source>cannot read &apos;%1&apos;: %2</source>
-        <translation>无法读取“%1”：%2</translation>
-    </message>
-    <message>
         <source>%1:%2: invalid JSON: %3</source>
         <translation>%1:%2：无效的 JSON：%3</translation>
     </message>
@@ -461,6 +457,45 @@
     <message>
         <source>Hard negative</source>
         <translation>难负例</translation>
+    </message>
+</context>
+<context>
+    <name>ef::FileGuard</name>
+    <message>
+        <source>&apos;%1&apos; does not exist</source>
+        <translation>“%1”不存在</translation>
+    </message>
+    <message>
+        <source>cannot read &apos;%1&apos;: %2</source>
+        <translation>无法读取“%1”：%2</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is a folder, not a regular file</source>
+        <translation>“%1”是文件夹，不是普通文件</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is a named pipe (FIFO), not a regular file</source>
+        <translation>“%1”是命名管道（FIFO），不是普通文件</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is a device, not a regular file</source>
+        <translation>“%1”是设备文件，不是普通文件</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is a socket, not a regular file</source>
+        <translation>“%1”是套接字，不是普通文件</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a regular file</source>
+        <translation>“%1”不是普通文件</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is larger than %2, the most this file may hold</source>
+        <translation>“%1”超过 %2，即此类文件允许的最大大小</translation>
+    </message>
+    <message>
+        <source>%1:%2: the line is longer than %3, the most a line may hold</source>
+        <translation>%1:%2：该行超过 %3，即一行允许的最大长度</translation>
     </message>
 </context>
 <context>
@@ -2196,10 +2231,6 @@ Negative: %3
         <translation>已修改 %1：%2 -&gt; %3</translation>
     </message>
     <message>
-        <source>cannot read &apos;%1&apos;: %2</source>
-        <translation>无法读取“%1”：%2</translation>
-    </message>
-    <message>
         <source>no template &apos;%1&apos; in this workspace</source>
         <translation>此工作区中没有模板“%1”</translation>
     </message>
@@ -2610,6 +2641,38 @@ raw: %3</source>
     <message>
         <source>What this build can do: LibTorch, CUDA, devices and threads</source>
         <translation>本构建的能力：LibTorch、CUDA、设备和线程</translation>
+    </message>
+    <message>
+        <source>%1: out of memory while loading the model</source>
+        <translation>%1：加载模型时内存不足</translation>
+    </message>
+    <message>
+        <source>out of memory: an input is too large for this machine</source>
+        <translation>内存不足：输入过大，本机无法处理</translation>
+    </message>
+    <message>
+        <source>%1: the tokenizer is too large to load (out of memory)</source>
+        <translation>%1：分词器过大，无法加载（内存不足）</translation>
+    </message>
+    <message>
+        <source>the query is longer than %1 bytes; only its first %1 bytes were searched</source>
+        <translation>查询超过 %1 字节；只检索了其前 %1 字节</translation>
+    </message>
+    <message>
+        <source>the query has more than %1 terms; BM25 searched its first %1</source>
+        <translation>查询包含超过 %1 个词项；BM25 只检索了前 %1 个</translation>
+    </message>
+    <message>
+        <source>warning: %1</source>
+        <translation>警告：%1</translation>
+    </message>
+    <message>
+        <source>queries longer than the query limits (%1 bytes, %2 terms), of which BM25 searched only the beginning: %3</source>
+        <translation>超出查询限制（%1 字节、%2 个词项）的查询数，BM25 只检索了其开头部分：%3</translation>
+    </message>
+    <message>
+        <source>line %1: %2</source>
+        <translation>第 %1 行：%2</translation>
     </message>
 </context>
 <context>

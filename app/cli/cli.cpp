@@ -3,6 +3,7 @@
 #include "app/cli/cli.h"
 
 #include <cstdio>
+#include <new>
 #include <string>
 #include <vector>
 #include <unistd.h>
@@ -13,7 +14,16 @@
 #include <QTimer>
 #include <QJsonDocument>
 
+#include "backend/fileguard.h"
+
 namespace ef::cli {
+
+QString exceptionMessage(const std::exception &e)
+{
+    if (dynamic_cast<const std::bad_alloc *>(&e))
+        return QCoreApplication::translate("ef::cli", "out of memory: an input is too large for this machine");
+    return QString::fromUtf8(e.what());
+}
 
 int ParsedArgs::intValue(const QString &name, int def, int min, int max) const
 {
@@ -196,24 +206,34 @@ void ProgressPrinter::finish()
 }
 
 // Reads stdin as raw bytes and calls fn(line, lineNumber) for each line without its "\n" / "\r\n".
-void forEachStdinLine(const std::function<bool(const std::string &, long long)> &fn)
+void forEachStdinLine(const std::function<bool(const std::string &, long long)> &fn, QString *error)
 {
+    constexpr size_t kMaxLine = static_cast<size_t>(fileguard::kMaxLineBytes);
     std::string pending;
     std::vector<char> buf(1 << 16);
     long long lineNo = 0;
     size_t n = 0;
     while ((n = std::fread(buf.data(), 1, buf.size(), stdin)) > 0) {
+        const size_t scanned = pending.size(); // no line break before here: scan only the new bytes
         pending.append(buf.data(), n);
-        size_t start = 0, nl = 0;
-        while ((nl = pending.find('\n', start)) != std::string::npos) {
+        size_t start = 0, nl = 0, from = scanned;
+        while ((nl = pending.find('\n', from)) != std::string::npos) {
             size_t end = nl;
             if (end > start && pending[end - 1] == '\r')
                 --end;
+            if (end - start > kMaxLine) {
+                *error = fileguard::lineTooLong(QStringLiteral("stdin"), lineNo + 1, fileguard::kMaxLineBytes);
+                return;
+            }
             if (!fn(pending.substr(start, end - start), ++lineNo))
                 return;
-            start = nl + 1;
+            start = from = nl + 1;
         }
         pending.erase(0, start);
+        if (pending.size() > kMaxLine + 1) {
+            *error = fileguard::lineTooLong(QStringLiteral("stdin"), lineNo + 1, fileguard::kMaxLineBytes);
+            return;
+        }
     }
     if (!pending.empty()) { // a last line without a line break
         if (pending.back() == '\r')

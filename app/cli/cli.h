@@ -111,8 +111,14 @@ private:
 };
 
 // Reads stdin as raw bytes and calls fn(line, lineNumber) for each line without its line break
-// ("\n" or "\r\n"); a last line without a break counts too. fn returns false to stop.
-void forEachStdinLine(const std::function<bool(const std::string &line, long long lineNo)> &fn);
+// ("\n" or "\r\n"); a last line without a break counts too. fn returns false to stop. A line
+// longer than fileguard::kMaxLineBytes (8 MiB) stops the reading with *error set, so memory
+// stays bounded whatever stdin holds.
+void forEachStdinLine(const std::function<bool(const std::string &line, long long lineNo)> &fn, QString *error);
+
+// e.what(), except for std::bad_alloc, which becomes a translated "out of memory" message (the
+// library's own name for it says nothing to a user).
+QString exceptionMessage(const std::exception &e);
 
 // Runs one backend job to its end on a JobManager of the command's own (the same job factories
 // the GUI submits), calling onProgress (once a unit is done) and onMetrics on this thread as

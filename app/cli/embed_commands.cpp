@@ -92,8 +92,10 @@ int embed(Context &ctx)
         lo.requireTokenizer = !idsMode;
         lo.adapter = a.value(QStringLiteral("adapter")).toStdString();
         model = models::Embedder::load(modelDir.toStdString(), lo);
+    } catch (const std::bad_alloc &) {
+        return ctx.fail(QCoreApplication::translate("ef::cli", "%1: out of memory while loading the model").arg(modelDir));
     } catch (const std::exception &e) {
-        return ctx.fail(QString::fromStdString(e.what()));
+        return ctx.fail(exceptionMessage(e));
     }
 
     ctx.out.flush();
@@ -126,7 +128,7 @@ int embed(Context &ctx)
                     flushOut(out, false);
                 }
             } catch (const std::exception &e) {
-                error = QString::fromStdString(e.what());
+                error = exceptionMessage(e);
                 return false;
             }
             pending.clear();
@@ -152,7 +154,8 @@ int embed(Context &ctx)
                 if (!x.is_number_integer()) {
                     error = QCoreApplication::translate("ef::cli", "line %1: token ids must be integers, got %2")
                                 .arg(lineNo)
-                                .arg(QString::fromStdString(x.dump()));
+                                // dump() recurses once per level: a nested value is named by its type
+                                .arg(QString::fromStdString(x.is_structured() ? std::string(x.type_name()) : x.dump()));
                     return false;
                 }
                 const int64_t id = x.get<int64_t>();
@@ -167,7 +170,7 @@ int embed(Context &ctx)
             }
             pending.push_back(std::move(ids));
             return pending.size() < static_cast<size_t>(batch) || run();
-        });
+        }, &error);
         // Lines before a bad one are still answered, so nothing that was valid is lost.
         const QString inputError = error;
         error.clear();
@@ -200,7 +203,7 @@ int embed(Context &ctx)
                 }
                 done += pending.size();
             } catch (const std::exception &e) {
-                error = QString::fromStdString(e.what());
+                error = exceptionMessage(e);
                 return false;
             }
             pending.clear();
@@ -216,7 +219,7 @@ int embed(Context &ctx)
             }
             pending.push_back(line);
             return pending.size() < kChunkLines || run();
-        });
+        }, &error);
         const QString inputError = error;
         error.clear();
         run();

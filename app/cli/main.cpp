@@ -121,6 +121,9 @@ int main(int argc, char **argv)
         return ef::cli::ExitUsage;
     } catch (const ef::DbError &e) {
         return ctx.fail(e.message());
+    } catch (const std::bad_alloc &) {
+        // Never "std::bad_alloc" as the message; the commands say which input when they know.
+        return ctx.fail(QCoreApplication::translate("ef::cli", "out of memory: an input is too large for this machine"));
     } catch (const std::exception &e) {
         return ctx.fail(QString::fromUtf8(e.what()));
     }

@@ -66,12 +66,15 @@ int modelInfo(Context &ctx)
     std::map<std::string, qint64> byDtype;
     try {
         const st::Checkpoint checkpoint = st::Checkpoint::open(dir.toStdString());
+        models::checkAgainstWeights(cfg, checkpoint, configPath);
         for (const std::string &name : checkpoint.names()) {
             const st::TensorView *t = checkpoint.find(name);
             parameters += t->elements();
             byDtype[st::dtypeName(t->dtype)] += t->elements();
         }
     } catch (const st::SafetensorsError &e) {
+        return ctx.fail(QString::fromStdString(e.what()));
+    } catch (const models::ConfigError &e) {
         return ctx.fail(QString::fromStdString(e.what()));
     }
     QString weightsDtype;
@@ -84,12 +87,21 @@ int modelInfo(Context &ctx)
     QString tokenizerKind = QStringLiteral("none");
     QString tokenizerError;
     try {
-        if (QFileInfo::exists(QDir(dir).filePath(QStringLiteral("tokenizer.json"))) ||
-            QFileInfo::exists(QDir(dir).filePath(QStringLiteral("tokenizer.model"))))
+        // exists() follows links; a broken link or a FIFO named tokenizer.json still counts, and
+        // fromDirectory() says what is wrong with it.
+        const auto present = [&](const char *name) {
+            const QFileInfo fi(QDir(dir).filePath(QString::fromLatin1(name)));
+            return fi.exists() || fi.isSymLink();
+        };
+        if (present("tokenizer.json") || present("tokenizer.model"))
             tokenizerKind = QString::fromStdString(Tokenizer::fromDirectory(dir.toStdString())->kind());
+    } catch (const std::bad_alloc &) {
+        tokenizerKind = QStringLiteral("unsupported");
+        tokenizerError = QCoreApplication::translate("ef::cli", "%1: the tokenizer is too large to load (out of memory)")
+                             .arg(dir);
     } catch (const std::exception &e) {
         tokenizerKind = QStringLiteral("unsupported");
-        tokenizerError = QString::fromStdString(e.what());
+        tokenizerError = exceptionMessage(e);
     }
     const QJsonObject o{
         {QStringLiteral("family"), QString::fromLatin1(cfg.familyName())},
@@ -110,12 +122,14 @@ int modelInfo(Context &ctx)
         {QStringLiteral("config_dtype"), QString::fromStdString(cfg.torchDtype)},
         {QStringLiteral("tokenizer"), tokenizerKind},
     };
+    // A tokenizer that cannot be loaded makes the folder unusable for text: the information is
+    // still printed, then the error, exit 1.
     if (ctx.json) {
         QJsonObject out = o;
         if (!tokenizerError.isEmpty())
             out.insert(QStringLiteral("tokenizer_error"), tokenizerError);
         ctx.printJson(out);
-        return ExitOk;
+        return tokenizerError.isEmpty() ? ExitOk : ctx.fail(tokenizerError);
     }
     ctx.out
         << QCoreApplication::translate("ef::cli", "Family:      %1 (%2)")
@@ -139,7 +153,7 @@ int modelInfo(Context &ctx)
                .arg(cfg.maxPositions)
         << Qt::endl;
     if (!tokenizerError.isEmpty())
-        ctx.err << tokenizerError << Qt::endl;
+        return ctx.fail(tokenizerError);
     return ExitOk;
 }
 
@@ -176,7 +190,7 @@ int makeTiny(Context &ctx)
                            .arg(QString::fromLatin1(c.familyName()), out)
                     << Qt::endl;
     } catch (const std::exception &e) {
-        return ctx.fail(QString::fromStdString(e.what()));
+        return ctx.fail(exceptionMessage(e));
     }
     return ExitOk;
 }

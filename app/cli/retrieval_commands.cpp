@@ -6,6 +6,7 @@
 
 #include "app/cli/cli.h"
 #include "backend/corpus.h"
+#include "backend/fts.h"
 #include "backend/retrieval.h"
 
 namespace ef::cli {
@@ -190,6 +191,41 @@ int corpusEmbed(Context &ctx)
     return ExitOk;
 }
 
+// Warnings about a query cut to the limits of backend/fts.h, for the output.
+QStringList queryWarnings(QString *query, SearchMethod method)
+{
+    QStringList warnings;
+    bool bytesCut = false;
+    *query = fts::limitQueryBytes(*query, &bytesCut);
+    if (bytesCut)
+        warnings << QCoreApplication::translate("ef::cli", "the query is longer than %1 bytes; only its first %1 bytes were searched")
+                        .arg(fts::kMaxQueryBytes);
+    bool termsCut = false;
+    if (method != SearchMethod::Dense)
+        fts::matchExpression(*query, &termsCut);
+    if (termsCut)
+        warnings << QCoreApplication::translate("ef::cli", "the query has more than %1 terms; BM25 searched its first %1")
+                        .arg(fts::kMaxQueryTerms);
+    return warnings;
+}
+
+// How many of the split's evaluated queries (those with a relevant document) BM25 searches cut
+// to the limits of backend/fts.h.
+int queriesOverLimits(Database &db, const CorpusInfo &corpus, const QString &split)
+{
+    Statement st = db.prepare(QStringLiteral(
+        "SELECT q.text FROM queries q WHERE q.corpus_id = ?1 AND EXISTS (SELECT 1 FROM qrels r WHERE r.corpus_id = ?1 "
+        "AND r.split = ?2 AND r.query_ext_id = q.ext_id AND r.score > 0)"));
+    st.bind(1, corpus.id).bind(2, split);
+    int n = 0;
+    while (st.step()) {
+        bool cut = false;
+        fts::matchExpression(st.columnText(0), &cut);
+        n += cut ? 1 : 0;
+    }
+    return n;
+}
+
 int search(Context &ctx)
 {
     QStringList options = kModelOptions;
@@ -209,7 +245,8 @@ int search(Context &ctx)
             return ctx.fail(loaded.error());
         dense = loaded.value();
     }
-    const QString query = a.positionals.join(QLatin1Char(' '));
+    QString query = a.positionals.join(QLatin1Char(' '));
+    const QStringList warnings = queryWarnings(&query, so.method);
     const Expected<QList<SearchHit>> found = ef::search(*w.db, c.value(), so, &dense, query);
     if (!found)
         return ctx.fail(found.error());
@@ -229,9 +266,13 @@ int search(Context &ctx)
                 o.insert(QStringLiteral("adapter"), dense.model().adapter);
             o.insert(QStringLiteral("instruction"), so.instruction);
         }
+        if (!warnings.isEmpty())
+            o.insert(QStringLiteral("warnings"), QJsonArray::fromStringList(warnings));
         ctx.printJson(o);
         return ExitOk;
     }
+    for (const QString &warning : warnings)
+        ctx.err << QCoreApplication::translate("ef::cli", "warning: %1").arg(warning) << Qt::endl;
     for (int i = 0; i < hits.size(); ++i)
         ctx.out << QStringLiteral("%1. [%2] %3  (%4)\n    %5")
                        .arg(i + 1)
@@ -264,6 +305,14 @@ int evaluate(Context &ctx)
     if (so.method != SearchMethod::Bm25)
         system.model = denseModelOf(a);
     request.systems = {system};
+    QStringList warnings;
+    const int overLimits = so.method == SearchMethod::Dense ? 0 : queriesOverLimits(*w.db, c.value(), request.split);
+    if (overLimits > 0)
+        warnings << QCoreApplication::translate("ef::cli", "queries longer than the query limits (%1 bytes, %2 terms), of "
+                                                           "which BM25 searched only the beginning: %3")
+                        .arg(fts::kMaxQueryBytes)
+                        .arg(fts::kMaxQueryTerms)
+                        .arg(overLimits);
     w.db.reset(); // the job opens its own connection
     ProgressPrinter progress(QCoreApplication::translate("ef::cli", "evaluating"));
     const JobInfo job = runJob(makeEvaluationJob(request), [&](const JobProgress &p) { progress.update(p.done, 0, QString()); });
@@ -283,9 +332,15 @@ int evaluate(Context &ctx)
                 o.insert(QStringLiteral("adapter"), system.model.adapter);
             o.insert(QStringLiteral("instruction"), so.instruction);
         }
+        if (!warnings.isEmpty()) {
+            o.insert(QStringLiteral("queries_truncated"), overLimits);
+            o.insert(QStringLiteral("warnings"), QJsonArray::fromStringList(warnings));
+        }
         ctx.printJson(o);
         return ExitOk;
     }
+    for (const QString &warning : warnings)
+        ctx.err << QCoreApplication::translate("ef::cli", "warning: %1").arg(warning) << Qt::endl;
     ctx.out << QStringLiteral("nDCG@10     %1\nRecall@100  %2\nMRR@10      %3\n")
                    .arg(s.ndcg10, 0, 'f', 4)
                    .arg(s.recall100, 0, 'f', 4)

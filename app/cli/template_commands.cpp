@@ -7,6 +7,7 @@
 #include <QJsonObject>
 
 #include "app/cli/cli.h"
+#include "backend/fileguard.h"
 #include "backend/templates.h"
 
 namespace ef::cli {
@@ -134,11 +135,11 @@ int templatesValidate(Context &ctx)
     const ParsedArgs a = ctx.parse({QStringLiteral("workspace"), QStringLiteral("file")}, {}, 0, -1);
     QList<PromptTemplate> targets;
     if (a.has(QStringLiteral("file"))) {
-        QFile f(a.value(QStringLiteral("file")));
-        if (!f.open(QIODevice::ReadOnly))
-            return ctx.fail(
-                QCoreApplication::translate("ef::cli", "cannot read '%1': %2").arg(f.fileName(), f.errorString()));
-        auto parsed = templatestore::parseImport(f.readAll());
+        const Expected<QByteArray> bytes =
+            fileguard::readAll(a.value(QStringLiteral("file")), fileguard::kMaxTemplateFileBytes);
+        if (!bytes)
+            return ctx.fail(bytes.error());
+        auto parsed = templatestore::parseImport(bytes.value());
         if (!parsed)
             return ctx.fail(parsed.error());
         targets = parsed.value();
@@ -214,11 +215,10 @@ int templatesExport(Context &ctx)
 int templatesImport(Context &ctx)
 {
     const ParsedArgs a = ctx.parse({QStringLiteral("workspace"), QStringLiteral("note")}, {}, 1, 1);
-    QFile f(a.positionals.at(0));
-    if (!f.open(QIODevice::ReadOnly))
-        return ctx.fail(
-            QCoreApplication::translate("ef::cli", "cannot read '%1': %2").arg(f.fileName(), f.errorString()));
-    auto parsed = templatestore::parseImport(f.readAll());
+    const Expected<QByteArray> bytes = fileguard::readAll(a.positionals.at(0), fileguard::kMaxTemplateFileBytes);
+    if (!bytes)
+        return ctx.fail(bytes.error());
+    auto parsed = templatestore::parseImport(bytes.value());
     if (!parsed)
         return ctx.fail(parsed.error());
     OpenedWorkspace o = openWorkspace(a);
@@ -234,7 +234,7 @@ int templatesImport(Context &ctx)
     }
     QJsonArray saved;
     const QString note =
-        a.value(QStringLiteral("note"), QCoreApplication::translate("ef::cli", "imported from %1").arg(f.fileName()));
+        a.value(QStringLiteral("note"), QCoreApplication::translate("ef::cli", "imported from %1").arg(a.positionals.at(0)));
     for (const PromptTemplate &t : parsed.value()) {
         auto v = templatestore::save(*o.db, t, note);
         if (!v)

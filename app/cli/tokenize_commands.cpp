@@ -56,7 +56,13 @@ int tokenize(Context &ctx)
             error = QCoreApplication::translate("ef::cli", "line %1: invalid UTF-8 at byte %2").arg(lineNo).arg(static_cast<qulonglong>(bad));
             return false;
         }
-        const TokenizedText enc = tok->encodeWithTokens(text, addSpecial);
+        TokenizedText enc;
+        try {
+            enc = tok->encodeWithTokens(text, addSpecial);
+        } catch (const TokenizerError &e) { // e.g. a normalizer that grows the text without bound
+            error = QCoreApplication::translate("ef::cli", "line %1: %2").arg(lineNo).arg(QString::fromStdString(e.what()));
+            return false;
+        }
         out += nlohmann::json{{"ids", enc.ids}, {"tokens", enc.tokens}}.dump(-1, ' ', false,
                                                                                nlohmann::json::error_handler_t::replace);
         out += '\n';
@@ -65,7 +71,7 @@ int tokenize(Context &ctx)
             out.clear();
         }
         return true;
-    });
+    }, &error);
     std::fwrite(out.data(), 1, out.size(), stdout);
     std::fflush(stdout);
     if (!error.isEmpty())

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Corpora: BEIR / JSONL / folder import, broken input (line numbers, nothing half-imported),
 // FTS5 query safety with hostile strings, CJK matching, metrics on hand-computed cases.
+#include <sys/stat.h>
+
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
@@ -50,6 +53,8 @@ private Q_SLOTS:
     void brokenInputFailsWithLineAndLeavesNothing_data();
     void brokenInputFailsWithLineAndLeavesNothing();
     void importsJsonlAndFolder();
+    void onlyRegularFiles();
+    void queryLimits();
     void exportRoundTrips();
     void metricsOnHandComputedCases();
     void evaluationMatchesMetrics();
@@ -172,6 +177,12 @@ void TestCorpus::brokenInputFailsWithLineAndLeavesNothing_data()
     QTest::newRow("qrels unknown query") << good << QByteArray("query-id\tcorpus-id\tscore\nq9\ta\t1\n") << QStringLiteral("test.tsv:2: unknown query-id 'q9'");
     QTest::newRow("qrels no header") << good << QByteArray("q1\ta\t1\n") << QStringLiteral("test.tsv:1: expected the header");
     QTest::newRow("qrels bad score") << good << QByteArray("query-id\tcorpus-id\tscore\nq1\ta\thigh\n") << QStringLiteral("test.tsv:2: score 'high'");
+    // Issue 15: a line is read with a bounded buffer, whatever the file holds.
+    QTest::newRow("line over the limit")
+        << QByteArray(good + "{\"_id\": \"c\", \"text\": \"" + QByteArray(9 << 20, 'x') + "\"}\n") << goodQrels
+        << QStringLiteral("corpus.jsonl:3: the line is longer than 8 MiB, the most a line may hold");
+    QTest::newRow("qrels line over the limit") << good << QByteArray("query-id\tcorpus-id\tscore\n" + QByteArray(9 << 20, '1'))
+                                               << QStringLiteral("test.tsv:2: the line is longer than 8 MiB");
 }
 
 void TestCorpus::brokenInputFailsWithLineAndLeavesNothing()
@@ -222,6 +233,83 @@ void TestCorpus::importsJsonlAndFolder()
     auto bad = importCorpus(*m_db, {CorpusImport::Kind::Folder, folder, QStringLiteral("notes2")});
     QVERIFY(!bad);
     QVERIFY2(bad.error().contains(QStringLiteral("bad.txt")) && bad.error().contains(QStringLiteral("UTF-8")), qPrintable(bad.error()));
+}
+
+// Issue 15: a FIFO in place of a corpus file blocked corpus import forever.
+void TestCorpus::onlyRegularFiles()
+{
+    QTemporaryDir dir;
+    QElapsedTimer timer;
+    timer.start();
+    const QString fifo = dir.filePath(QStringLiteral("docs.jsonl"));
+    QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
+    auto c = importCorpus(*m_db, {CorpusImport::Kind::Jsonl, fifo, QStringLiteral("fifo")});
+    QVERIFY(!c);
+    QCOMPARE(c.error(), QStringLiteral("'%1' is a named pipe (FIFO), not a regular file").arg(fifo));
+    // In a BEIR folder, behind a symbolic link too.
+    const QString beir = dir.filePath(QStringLiteral("beir"));
+    QVERIFY(QDir().mkpath(beir));
+    QVERIFY(QFile::link(fifo, beir + QStringLiteral("/corpus.jsonl")));
+    c = importCorpus(*m_db, {CorpusImport::Kind::Beir, beir, QStringLiteral("fifo")});
+    QVERIFY(!c);
+    QCOMPARE(c.error(), QStringLiteral("'%1/corpus.jsonl' is a named pipe (FIFO), not a regular file").arg(beir));
+    c = importCorpus(*m_db, {CorpusImport::Kind::Jsonl, QStringLiteral("/dev/zero"), QStringLiteral("zero")});
+    QVERIFY(!c);
+    QCOMPARE(c.error(), QStringLiteral("'/dev/zero' is a device, not a regular file"));
+    // A document file of a folder corpus is read whole, so it has the line limit.
+    const QString folder = dir.filePath(QStringLiteral("notes"));
+    writeFile(folder + QStringLiteral("/big.txt"), QByteArray((8 << 20) + 1, 'a'));
+    c = importCorpus(*m_db, {CorpusImport::Kind::Folder, folder, QStringLiteral("big")});
+    QVERIFY(!c);
+    QCOMPARE(c.error(), QStringLiteral("'%1/big.txt' is larger than 8 MiB, the most this file may hold").arg(folder));
+    QVERIFY(timer.elapsed() < 5000);
+    QCOMPARE(listCorpora(*m_db).size(), 0);
+}
+
+// Issue 15: a one-megabyte query took 17 GB and a 40,000-character CJK query 2.2 GB in BM25.
+void TestCorpus::queryLimits()
+{
+    // Queries within the limits are searched exactly as before.
+    bool cut = true;
+    QCOMPARE(fts::matchExpression(QStringLiteral("leaking tap 漏水"), &cut),
+             QStringLiteral("\"leaking\" OR \"tap\" OR \"漏 水\""));
+    QVERIFY(!cut);
+    // More terms than the limit: the first kMaxQueryTerms are kept.
+    QStringList words;
+    for (int i = 0; i < 300; ++i)
+        words << QStringLiteral("w%1").arg(i);
+    const QString many = fts::matchExpression(words.join(QLatin1Char(' ')), &cut);
+    QVERIFY(cut);
+    QCOMPARE(many.count(QStringLiteral(" OR ")), fts::kMaxQueryTerms - 1);
+    QVERIFY(many.endsWith(QStringLiteral("\"w255\"")));
+    // A CJK run counts one term per character and is cut to fit.
+    QString run;
+    for (int i = 0; i < 40000; ++i)
+        run += QChar(0x4E00 + i % 20000);
+    const QString phrase = fts::matchExpression(QStringLiteral("w1 ") + run, &cut);
+    QVERIFY(cut);
+    QCOMPARE(phrase.count(QLatin1Char(' ')), 2 + fts::kMaxQueryTerms - 2); // "w1" OR "c1 c2 ... c255"
+    // Bytes: cut at a character boundary.
+    const QString longText = QString(QChar(0x00E9)).repeated(20000);
+    const QString limited = fts::limitQueryBytes(longText, &cut);
+    QVERIFY(cut);
+    QCOMPARE(limited.toUtf8().size(), fts::kMaxQueryBytes);
+    QCOMPARE(fts::limitQueryBytes(QStringLiteral("short"), &cut), QStringLiteral("short"));
+    QVERIFY(!cut);
+
+    // A one-megabyte query is answered quickly.
+    const QString dir = m_dir.filePath(QStringLiteral("beir-q"));
+    writeBeir(dir);
+    auto c = importCorpus(*m_db, {CorpusImport::Kind::Beir, dir, QStringLiteral("q")});
+    QVERIFY(c);
+    QString huge = QStringLiteral("tap ");
+    while (huge.size() < (1 << 20))
+        huge += QStringLiteral("washer%1 ").arg(huge.size());
+    QElapsedTimer timer;
+    timer.start();
+    QCOMPARE(searchBm25(*m_db, c.value(), huge, 10).value(0).docId, QStringLiteral("d1"));
+    QCOMPARE(searchBm25(*m_db, c.value(), QStringLiteral("漏水 ") + run, 10).value(0).docId, QStringLiteral("d4"));
+    QVERIFY2(timer.elapsed() < 5000, qPrintable(QString::number(timer.elapsed())));
 }
 
 void TestCorpus::exportRoundTrips()

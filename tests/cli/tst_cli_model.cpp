@@ -34,7 +34,7 @@ void TestCliModel::infoReportsFamilySizesParametersTokenizer()
     QVERIFY(cfg.open(QIODevice::WriteOnly));
     cfg.write(
         R"({"architectures": ["Qwen2ForCausalLM"], "model_type": "qwen2", "hidden_size": 8, "intermediate_size": 16,
-                      "num_hidden_layers": 1, "num_attention_heads": 2, "num_key_value_heads": 1, "vocab_size": 151936,
+                      "num_hidden_layers": 1, "num_attention_heads": 2, "num_key_value_heads": 1, "vocab_size": 10,
                       "torch_dtype": "bfloat16"})");
     cfg.close();
     const std::vector<uint16_t> emb(10 * 8, 0x3f80), q(8 * 8, 0);

@@ -19,6 +19,19 @@ struct ProcessResult
 // Runs the built embedforge-cli (EMBEDFORGE_CLI) with args, optional stdin, 120 s limit.
 ProcessResult runCli(const QStringList &args, const QByteArray &input = {}, const QStringList &extraEnv = {});
 
+struct BoundedResult : ProcessResult
+{
+    qint64 elapsedMs = 0;   // wall time until the child ended (or was killed)
+    qint64 peakRssKiB = 0;  // the child's peak resident memory (wait4's ru_maxrss)
+    bool timedOut = false;  // killed after timeoutMs
+};
+
+// Runs embedforge-cli like runCli, measured: the child gets RLIMIT_AS = addressSpaceBytes (so a
+// regression fails with an allocation error instead of taking the machine's memory), one
+// LibTorch/OpenMP thread, and is killed after timeoutMs; its peak RSS comes from wait4().
+BoundedResult runCliBounded(const QStringList &args, const QByteArray &input = {}, int timeoutMs = 20000,
+                            qint64 addressSpaceBytes = qint64(4) << 30);
+
 // SHA-256 of a file's bytes (empty when unreadable).
 QByteArray fileHash(const QString &path);
 

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // safetensors: round trip, zero-copy alignment, each header rule broken, truncation, shards.
 #include <cstring>
+#include <functional>
+
+#include <sys/stat.h>
 
 #include <QDir>
 #include <QFile>
@@ -37,6 +40,7 @@ private Q_SLOTS:
     void roundTripKeepsEverything();
     void brokenHeadersNameTheRule_data();
     void brokenHeadersNameTheRule();
+    void onlyRegularFiles();
     void truncatedFileIsRefused();
     void shardedCheckpoint();
     void writeIsAtomic();
@@ -108,6 +112,21 @@ void TestSafetensors::brokenHeadersNameTheRule_data()
                              << 12 << QStringLiteral("overlap those of 'a'");
     QTest::newRow("missing offsets") << QByteArray(R"({"w": {"dtype": "F32", "shape": [1]}})") << 4 << QStringLiteral("\"data_offsets\" is not a pair");
     QTest::newRow("metadata not strings") << QByteArray(R"({"__metadata__": {"n": 3}})") << 0 << QStringLiteral("__metadata__ value 'n'");
+    // Issue 16: a zero-length tensor between two overlapping ones hid the overlap (each tensor was
+    // compared with the one before it only, and an empty one overlaps nothing).
+    QTest::newRow("overlap behind an empty tensor")
+        << QByteArray(R"({"a": {"dtype": "F32", "shape": [4], "data_offsets": [0, 16]}, "e": {"dtype": "F32", "shape": [0], "data_offsets": [4, 4]},)"
+                      R"( "b": {"dtype": "F32", "shape": [2], "data_offsets": [8, 16]}})")
+        << 16 << QStringLiteral("tensor 'b': its bytes overlap those of 'a'");
+    // nlohmann::json keeps the last of two equal keys: the first tensor vanished silently.
+    QTest::newRow("duplicate name")
+        << QByteArray(R"({"w": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}, "w": {"dtype": "F32", "shape": [1], "data_offsets": [4, 8]}})")
+        << 8 << QStringLiteral("tensor 'w': is listed twice in the header");
+    QTest::newRow("duplicate name, escaped")
+        << QByteArray(R"({"w": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}, "\u0077": {"dtype": "F32", "shape": [1], "data_offsets": [4, 8]}})")
+        << 8 << QStringLiteral("tensor 'w': is listed twice in the header");
+    QTest::newRow("deep header") << QByteArray("{\"__metadata__\": " + QByteArray("[").repeated(5000) + QByteArray("]").repeated(5000) + "}")
+                                 << 0 << QStringLiteral("the header: JSON nested deeper than 64 levels at __metadata__[0][0]");
 }
 
 void TestSafetensors::brokenHeadersNameTheRule()
@@ -125,6 +144,35 @@ void TestSafetensors::brokenHeadersNameTheRule()
         QVERIFY2(msg.startsWith(path), qPrintable(msg));
         QVERIFY2(msg.contains(expected), qPrintable(msg));
     }
+}
+
+// Issue 15: a FIFO in place of model.safetensors blocked model info, embed and corpus embed forever.
+void TestSafetensors::onlyRegularFiles()
+{
+    const QString dir = m_dir.filePath(QStringLiteral("fifo-model"));
+    QDir().mkpath(dir);
+    const std::string fifo = QString(dir + QStringLiteral("/model.safetensors")).toStdString();
+    QCOMPARE(::mkfifo(fifo.c_str(), 0600), 0);
+    const auto expectError = [](const std::function<void()> &open, const std::string &message) {
+        try {
+            open();
+            QFAIL("expected SafetensorsError");
+        } catch (const SafetensorsError &e) {
+            QCOMPARE(std::string(e.what()), message);
+        }
+    };
+    expectError([&] { File::open(fifo); }, fifo + ": is a named pipe (FIFO), not a regular file");
+    expectError([&] { Checkpoint::open(dir.toStdString()); }, fifo + ": is a named pipe (FIFO), not a regular file");
+    expectError([&] { File::open("/dev/zero"); }, "/dev/zero: is a character device, not a regular file");
+    // The index and the shards it names too.
+    const std::string index = QString(dir + QStringLiteral("/model.safetensors.index.json")).toStdString();
+    QCOMPARE(::mkfifo(index.c_str(), 0600), 0);
+    expectError([&] { Checkpoint::open(dir.toStdString()); }, index + ": is a named pipe (FIFO), not a regular file");
+    QVERIFY(QFile::remove(QString::fromStdString(index)));
+    writeBytes(QString::fromStdString(index), R"({"weight_map": {"a": "model.safetensors"}})");
+    expectError([&] { Checkpoint::open(dir.toStdString()); }, fifo + ": is a named pipe (FIFO), not a regular file");
+    writeBytes(QString::fromStdString(index), R"({"weight_map": {"a": "x.safetensors", "b": "x.safetensors", "a": "x.safetensors"}})");
+    expectError([&] { Checkpoint::open(dir.toStdString()); }, index + ": tensor 'a': is listed twice in \"weight_map\"");
 }
 
 void TestSafetensors::truncatedFileIsRefused()

@@ -10,7 +10,10 @@
 #include <sentencepiece_processor.h>
 #include <sentencepiece_trainer.h>
 
+#include <sys/stat.h>
+
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
@@ -76,6 +79,33 @@ std::string loadError(const json &spec)
 {
     try {
         ef::Tokenizer::fromJson(spec.dump(), "tok.json");
+    } catch (const ef::TokenizerError &e) {
+        return e.what();
+    }
+    return "(no error)";
+}
+
+// tokenizer.json text with a component nested `levels` Sequences deep (built as text: nlohmann's
+// own dump() would recurse as deep).
+std::string nestedSequence(const char *field, const char *listKey, const json &leaf, int levels)
+{
+    json spec = charTokenizer(asciiChars());
+    spec[field] = "@@";
+    std::string nested;
+    for (int i = 0; i < levels; ++i)
+        nested += std::string("{\"type\":\"Sequence\",\"") + listKey + "\":[";
+    nested += leaf.dump();
+    for (int i = 0; i < levels; ++i)
+        nested += "]}";
+    std::string text = spec.dump();
+    text.replace(text.find("\"@@\""), 4, nested);
+    return text;
+}
+
+std::string jsonLoadError(const std::string &text, const ef::TokenizerLimits &limits = {})
+{
+    try {
+        ef::Tokenizer::fromJson(text, "tok.json", limits);
     } catch (const ef::TokenizerError &e) {
         return e.what();
     }
@@ -368,6 +398,219 @@ private Q_SLOTS:
         } catch (const ef::TokenizerError &e) {
             QVERIFY2(std::string(e.what()).find("not a SentencePiece model") != std::string::npos, e.what());
         }
+    }
+
+    // Issue 15: a hostile tokenizer.json costs a TokenizerError naming the file and the field,
+    // quickly, never a stack overflow, a hang or gigabytes.
+    void deepNestingIsRefused_data()
+    {
+        QTest::addColumn<QByteArray>("field");
+        QTest::addColumn<QByteArray>("listKey");
+        QTest::addColumn<QByteArray>("leaf");
+        QTest::addColumn<int>("levels");
+        QTest::addColumn<QByteArray>("path");
+        const QByteArray lower = R"({"type":"Lowercase"})", byteLevel = R"({"type":"ByteLevel"})";
+        const QByteArray fuse = R"({"type":"Fuse"})";
+        // 3,000 levels overflowed the stack of a sanitizer build; 200,000 took 22 GB.
+        for (int levels : {40, 3000, 200000}) {
+            QTest::addRow("normalizer %d", levels) << QByteArray("normalizer") << QByteArray("normalizers") << lower
+                                                   << levels << QByteArray("at normalizer.normalizers[0].normalizers[0]");
+            QTest::addRow("pre_tokenizer %d", levels) << QByteArray("pre_tokenizer") << QByteArray("pretokenizers")
+                                                      << byteLevel << levels
+                                                      << QByteArray("at pre_tokenizer.pretokenizers[0].pretokenizers[0]");
+        }
+        QTest::newRow("decoder") << QByteArray("decoder") << QByteArray("decoders") << fuse << 20000
+                                 << QByteArray("at decoder.decoders[0].decoders[0]");
+        QTest::newRow("post_processor") << QByteArray("post_processor") << QByteArray("processors")
+                                        << QByteArray(R"({"type":"ByteLevel"})") << 20000
+                                        << QByteArray("at post_processor.processors[0].processors[0]");
+    }
+    void deepNestingIsRefused()
+    {
+        QFETCH(QByteArray, field);
+        QFETCH(QByteArray, listKey);
+        QFETCH(QByteArray, leaf);
+        QFETCH(int, levels);
+        QFETCH(QByteArray, path);
+        const std::string text = nestedSequence(field.constData(), listKey.constData(), json::parse(leaf.toStdString()), levels);
+        QElapsedTimer timer;
+        timer.start();
+        const std::string err = jsonLoadError(text);
+        QVERIFY2(timer.elapsed() < 2000, qPrintable(QString::number(timer.elapsed())));
+        QVERIFY2(err.rfind("tok.json: JSON nested deeper than 64 levels " + path.toStdString(), 0) == 0, err.c_str());
+        // Within the limit, Sequences inside Sequences still load and work.
+        if (levels == 40 && field == "normalizer") {
+            auto tok = ef::Tokenizer::fromJson(nestedSequence("normalizer", "normalizers", json::parse(leaf.toStdString()), 20));
+            QCOMPARE(tok->tokens("AbC", false), (std::vector<std::string>{"a", "b", "c"}));
+        }
+    }
+
+    void allocationSizesAreBounded_data()
+    {
+        QTest::addColumn<QByteArray>("patch"); // JSON merge patch applied to a good tokenizer
+        QTest::addColumn<QByteArray>("message");
+        QTest::newRow("fixed padding") // took gigabytes, then hung or threw std::bad_alloc
+            << QByteArray(R"({"padding":{"strategy":{"Fixed":300000000},"direction":"Right","pad_id":0,"pad_token":"<unk>"}})")
+            << QByteArray("padding.strategy.Fixed: 300000000 tokens is more than 1048576 (EmbedForge's limit)");
+        QTest::newRow("pad_to_multiple_of")
+            << QByteArray(R"({"padding":{"strategy":"BatchLongest","pad_to_multiple_of":4000000000,"pad_id":0,"pad_token":"<unk>"}})")
+            << QByteArray("padding.pad_to_multiple_of: 4000000000 tokens is more than 1048576");
+        QTest::newRow("added token id")
+            << QByteArray(R"({"added_tokens":[{"id":1000000000000,"content":"<big>"}]})")
+            << QByteArray("added_tokens[0].id: 1000000000000 is larger than the largest token id 4294967295");
+        QTest::newRow("template tokens")
+            << QByteArray(R"({"post_processor":{"type":"TemplateProcessing","single":[{"SpecialToken":{"id":"x"}},{"Sequence":{"id":"A"}}],"special_tokens":{"x":{"id":"x","ids":[)" +
+                          QByteArray("0,").repeated(1200) + R"(0],"tokens":[)" + QByteArray(R"("a",)").repeated(1200) + R"("a"]}}}})")
+            << QByteArray("post_processor: adds 1201 special tokens to every text, more than 1024");
+    }
+    void allocationSizesAreBounded()
+    {
+        QFETCH(QByteArray, patch);
+        QFETCH(QByteArray, message);
+        json spec = charTokenizer(asciiChars());
+        spec.merge_patch(json::parse(patch.toStdString()));
+        const std::string err = loadError(spec);
+        QVERIFY2(err.rfind("tok.json: ", 0) == 0, err.c_str());
+        QVERIFY2(err.find(message.toStdString()) != std::string::npos, err.c_str());
+    }
+
+    void addedTokenContentsAreBounded()
+    {
+        json spec = charTokenizer(asciiChars());
+        spec["added_tokens"] = json::array({json{{"id", 500}, {"content", std::string(600000, 'x')}},
+                                            json{{"id", 501}, {"content", std::string(600000, 'y')}}});
+        const std::string err = loadError(spec);
+        QVERIFY2(err.find("tok.json: added_tokens[1].content: the added tokens' contents exceed 1048576 bytes together") == 0,
+                 err.c_str());
+    }
+
+    // Padding is bounded by the model's context when the folder's config.json gives it.
+    void paddingBoundedByMaxPositions()
+    {
+        QTemporaryDir dir;
+        json spec = charTokenizer(asciiChars());
+        spec["padding"] = json{{"strategy", {{"Fixed", 1000}}}, {"pad_id", 0}, {"pad_token", "<unk>"}};
+        QFile f(dir.filePath(QStringLiteral("tokenizer.json")));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QByteArray::fromStdString(spec.dump()));
+        f.close();
+        QCOMPARE(ef::Tokenizer::fromDirectory(dir.path().toStdString())->encode("a").size(), size_t(1000));
+        QFile cfg(dir.filePath(QStringLiteral("config.json")));
+        QVERIFY(cfg.open(QIODevice::WriteOnly));
+        cfg.write(R"({"model_type": "llama", "max_position_embeddings": 512})");
+        cfg.close();
+        try {
+            ef::Tokenizer::fromDirectory(dir.path().toStdString());
+            QFAIL("no error");
+        } catch (const ef::TokenizerError &e) {
+            const std::string expected = "padding.strategy.Fixed: 1000 tokens is more than 512 (max_position_embeddings in " +
+                                         dir.path().toStdString() + "/config.json)";
+            QVERIFY2(std::string(e.what()).find(expected) != std::string::npos, e.what());
+        }
+    }
+
+    // A chain of components that makes the text longer each pass: 8^16 bytes from one letter.
+    void growthIsBounded_data()
+    {
+        QTest::addColumn<QByteArray>("patch");
+        QTest::addColumn<bool>("atLoad");
+        QTest::addColumn<QByteArray>("message");
+        QByteArray replaces;
+        for (int i = 0; i < 16; ++i)
+            replaces += QByteArray(i ? "," : "") + R"({"type":"Replace","pattern":{"String":"a"},"content":"aaaaaaaa"})";
+        QTest::newRow("Replace normalizer") // took 5 GB, then std::bad_alloc escaped as the message
+            << QByteArray(R"({"normalizer":{"type":"Sequence","normalizers":[)" + replaces + "]}}") << false
+            << QByteArray("tok.json: normalizer(Sequence).normalizers[6](Replace): the normalized text grew beyond 1048672 bytes (16 times the input of 6 bytes, plus 1 MiB)");
+        QTest::newRow("normalized added token")
+            << QByteArray(R"({"normalizer":{"type":"Sequence","normalizers":[)" + replaces +
+                          R"(]},"added_tokens":[{"id":200,"content":"a","normalized":true}]})")
+            << true << QByteArray("tok.json: normalizer(Sequence).normalizers[6](Replace): the normalized text grew beyond");
+        QByteArray byteLevels;
+        for (int i = 0; i < 40; ++i)
+            byteLevels += QByteArray(i ? "," : "") + R"({"type":"ByteLevel","add_prefix_space":false,"use_regex":false})";
+        QTest::newRow("ByteLevel chain") // each pass doubles the bytes of non-ASCII text
+            << QByteArray(R"({"pre_tokenizer":{"type":"Sequence","pretokenizers":[)" + byteLevels + "]}}") << false
+            << QByteArray("tok.json: pre_tokenizer(Sequence).pretokenizers[");
+    }
+    void growthIsBounded()
+    {
+        QFETCH(QByteArray, patch);
+        QFETCH(bool, atLoad);
+        QFETCH(QByteArray, message);
+        json spec = charTokenizer(asciiChars());
+        spec.merge_patch(json::parse(patch.toStdString()));
+        QElapsedTimer timer;
+        timer.start();
+        std::string err = "(no error)";
+        try {
+            auto tok = ef::Tokenizer::fromJson(spec.dump(), "tok.json");
+            QVERIFY2(!atLoad, "loaded");
+            tok->encode("a b \xC3\xA9");
+        } catch (const ef::TokenizerError &e) {
+            err = e.what();
+        }
+        QVERIFY2(timer.elapsed() < 2000, qPrintable(QString::number(timer.elapsed())));
+        QVERIFY2(err.find(message.toStdString()) == 0, err.c_str());
+    }
+
+    void decoderGrowthIsBounded()
+    {
+        json spec = charTokenizer(asciiChars());
+        json decoders = json::array();
+        for (int i = 0; i < 16; ++i)
+            decoders.push_back(json{{"type", "Replace"}, {"pattern", {{"String", "a"}}}, {"content", "aaaaaaaa"}});
+        spec["decoder"] = json{{"type", "Sequence"}, {"decoders", decoders}};
+        auto tok = ef::Tokenizer::fromJson(spec.dump(), "tok.json");
+        try {
+            tok->decode(tok->encode("aaa"));
+            QFAIL("no error");
+        } catch (const ef::TokenizerError &e) {
+            QVERIFY2(std::string(e.what()).find("tok.json: decoder(Sequence).decoders[") == 0, e.what());
+            QVERIFY2(std::string(e.what()).find("the decoded text grew beyond") != std::string::npos, e.what());
+        }
+        // An ordinary Replace decoder (Metaspace-style tokenizers use one) is unaffected.
+        spec["decoder"] = json{{"type", "Replace"}, {"pattern", {{"String", "\xE2\x96\x81"}}}, {"content", " "}};
+        QCOMPARE(ef::Tokenizer::fromJson(spec.dump())->decode({1, 2}), std::string(" !"));
+    }
+
+    // Only regular files (symbolic links followed to one): a FIFO blocked open() forever.
+    void onlyRegularFiles()
+    {
+        QTemporaryDir dir;
+        const std::string fifo = dir.filePath(QStringLiteral("tokenizer.json")).toStdString();
+        QCOMPARE(::mkfifo(fifo.c_str(), 0600), 0);
+        const auto expectError = [](const std::function<void()> &load, const std::string &message) {
+            try {
+                load();
+                QFAIL("no error");
+            } catch (const ef::TokenizerError &e) {
+                QVERIFY2(std::string(e.what()) == message, e.what());
+            }
+        };
+        expectError([&] { ef::Tokenizer::fromFile(fifo); }, fifo + ": is a named pipe (FIFO), not a regular file");
+        // In a model folder, a FIFO named tokenizer.json is that error, not "no tokenizer".
+        expectError([&] { ef::Tokenizer::fromDirectory(dir.path().toStdString()); },
+                    fifo + ": is a named pipe (FIFO), not a regular file");
+        const std::string link = dir.filePath(QStringLiteral("link.json")).toStdString();
+        QVERIFY(QFile::link(QString::fromStdString(fifo), QString::fromStdString(link)));
+        expectError([&] { ef::Tokenizer::fromFile(link); }, link + ": is a named pipe (FIFO), not a regular file");
+        expectError([&] { ef::Tokenizer::fromFile("/dev/zero"); }, "/dev/zero: is a character device, not a regular file");
+        expectError([&] { ef::Tokenizer::fromFile(dir.path().toStdString()); },
+                    dir.path().toStdString() + ": is a directory, not a regular file");
+        // A link to a regular file is followed; a file over the size limit is refused unread.
+        const std::string real = dir.filePath(QStringLiteral("real.json")).toStdString();
+        {
+            std::ofstream out(real, std::ios::binary);
+            out << charTokenizer(asciiChars()).dump();
+        }
+        const std::string good = dir.filePath(QStringLiteral("good.json")).toStdString();
+        QVERIFY(QFile::link(QString::fromStdString(real), QString::fromStdString(good)));
+        QCOMPARE(ef::Tokenizer::fromFile(good)->encode("ab", false).size(), size_t(2));
+        ef::TokenizerLimits small;
+        small.maxFileBytes = 100;
+        expectError([&] { ef::Tokenizer::fromFile(good, small); },
+                    good + ": is larger than the 100 bytes allowed for this file (" +
+                        std::to_string(charTokenizer(asciiChars()).dump().size()) + " bytes)");
     }
 
     // tokenizer.model through libsentencepiece (loaded as a module): a BPE model trained here on the
