@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <random>
 #include <set>
 
 #include <QCoreApplication>
@@ -13,6 +14,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QSet>
 
 #include "backend/corpus.h"
@@ -105,6 +107,46 @@ Expected<std::vector<train::Example>> gatherExamples(Database &db, const Trainin
         }
         if (configSources)
             configSources->push_back({"synthetic", 1.0, {}});
+    }
+    if (!data.pairsCorpus.isEmpty()) {
+        const Expected<CorpusInfo> c = findCorpus(db, data.pairsCorpus);
+        if (!c)
+            return makeError(c.error());
+        const std::string source = "corpus:" + u8(data.pairsCorpus);
+        Statement docs = db.prepare(QStringLiteral("SELECT id, title, text FROM documents WHERE corpus_id = ? ORDER BY id"));
+        docs.bind(1, c->id);
+        while (docs.step()) {
+            const QString title = docs.columnText(1), text = docs.columnText(2);
+            const QStringList words = text.split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts);
+            // Texts without spaces between words (Chinese, Japanese, Thai) get spans of characters.
+            const bool byChars = words.size() < 3;
+            if (byChars && text.size() < 4)
+                continue;
+            std::mt19937_64 rng(static_cast<uint64_t>(docs.columnInt(0)) * 0x9E3779B97F4A7C15ULL + 17);
+            for (int k = 0; k < data.pairsPerDocument; ++k) {
+                QString query;
+                if (byChars) {
+                    const int n = std::min<int>(int(text.size()), 4 + int(rng() % 9));
+                    query = text.mid(int(rng() % uint64_t(text.size() - n + 1)), n);
+                } else {
+                    const int n = std::min<int>(int(words.size()), 3 + int(rng() % 5));
+                    query = words.mid(int(rng() % uint64_t(words.size() - n + 1)), n).join(QLatin1Char(' '));
+                }
+                train::Example e;
+                e.id = source + ":" + std::to_string(docs.columnInt(0)) + ":" + std::to_string(k);
+                e.source = source;
+                e.instruction = u8(data.pairsInstruction);
+                e.query = u8(query.trimmed());
+                e.positive = u8(title.isEmpty() ? text : title + QLatin1Char(' ') + text);
+                if (e.query.empty())
+                    continue;
+                out.push_back(std::move(e));
+                if (counts)
+                    ++counts->corpusPairs;
+            }
+        }
+        if (configSources)
+            configSources->push_back({source, 1.0, u8(data.pairsInstruction)});
     }
     for (const QString &name : data.datasets) {
         Statement ds = db.prepare(QStringLiteral("SELECT id, instruction, ratio FROM datasets WHERE name = ?"));
@@ -302,7 +344,7 @@ bool TrainingRunInfo::resumable() const
 
 qint64 TrainingDataCounts::total() const
 {
-    qint64 n = synthetic;
+    qint64 n = synthetic + corpusPairs;
     for (const auto &d : datasets)
         n += d.second;
     return n;

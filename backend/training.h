@@ -35,6 +35,12 @@ struct TrainingData
     ExampleFilter filter;   // family / language / task / text filters for them (status is always "valid")
     QStringList datasets;   // imported datasets by name
     QStringList excludeQueries; // query texts kept out of training (e.g. an evaluation corpus's queries)
+    // Pseudo-queries from a corpus's documents (as in unsupervised contrastive pre-training: a
+    // span of 3-7 words of a document is a query whose positive is that document). Uses the
+    // documents only, never the corpus's queries or judgements. Empty: none.
+    QString pairsCorpus;
+    int pairsPerDocument = 8;
+    QString pairsInstruction;
 };
 
 struct TrainingRequest
@@ -94,6 +100,7 @@ Status validateTrainingConfig(const QString &configJson);
 struct TrainingDataCounts
 {
     qint64 synthetic = 0;
+    qint64 corpusPairs = 0;
     QList<QPair<QString, qint64>> datasets;
     qint64 excluded = 0;
     qint64 total() const;

@@ -168,6 +168,8 @@ TrainPage::TrainPage(JobManager *jobs, QThreadPool *ioPool, QWidget *parent)
                 QStringList parts;
                 if (m_synthetic->isChecked())
                     parts << tr("%1 synthetic").arg(countText(c->synthetic));
+                if (c->corpusPairs > 0)
+                    parts << tr("%1 pseudo-queries").arg(countText(c->corpusPairs));
                 for (const auto &d : c->datasets)
                     parts << tr("%1 from %2").arg(countText(d.second), d.first);
                 QString text = tr("%1 examples (%2); about %3 held out for evaluation")
@@ -278,6 +280,13 @@ QWidget *TrainPage::buildSetup()
     m_excludeEvalQueries = new QCheckBox(tr("Keep examples whose query is one of that corpus's queries out of training"), dataBox);
     m_excludeEvalQueries->setChecked(true);
     dataForm->addRow(m_excludeEvalQueries);
+    m_corpusPairs = new QCheckBox(tr("Add pseudo-queries from that corpus's documents (spans of 3–7 words; its queries "
+                                     "and judgements are never used)"),
+                                  dataBox);
+    m_corpusPairs->setObjectName(QStringLiteral("corpusPairs"));
+    m_corpusPairs->setToolTip(tr("Unsupervised pairs in the manner of contrastive pre-training: they teach a model trained "
+                                 "from scratch what the corpus's words look like"));
+    dataForm->addRow(m_corpusPairs);
     m_counts = new QLabel(dataBox);
     m_counts->setObjectName(QStringLiteral("dataCounts"));
     m_counts->setWordWrap(true);
@@ -407,6 +416,7 @@ QWidget *TrainPage::buildSetup()
     connect(m_language, &QComboBox::currentIndexChanged, this, &TrainPage::scheduleCounts);
     connect(m_datasets, &QListWidget::itemChanged, this, &TrainPage::scheduleCounts);
     connect(m_excludeEvalQueries, &QCheckBox::toggled, this, &TrainPage::scheduleCounts);
+    connect(m_corpusPairs, &QCheckBox::toggled, this, &TrainPage::scheduleCounts);
     connect(m_heldout, &QDoubleSpinBox::valueChanged, this, &TrainPage::scheduleCounts);
     connect(m_evalCorpus, &QComboBox::currentIndexChanged, this, [this] {
         const QString name = m_evalCorpus->currentData().toString();
@@ -705,6 +715,10 @@ TrainingData TrainPage::dataSelection() const
             d.datasets << m_datasets->item(i)->data(Qt::UserRole).toString();
     if (m_excludeEvalQueries->isChecked() && !m_evalCorpus->currentData().toString().isEmpty())
         d.excludeQueries = m_evalCorpus->property("queries").toStringList();
+    if (m_corpusPairs->isChecked() && !m_evalCorpus->currentData().toString().isEmpty()) {
+        d.pairsCorpus = m_evalCorpus->currentData().toString();
+        d.pairsInstruction = m_evalInstruction->text();
+    }
     return d;
 }
 
@@ -873,6 +887,7 @@ void TrainPage::onJobFinished(const JobInfo &info)
             m_evalCorpus->setCurrentIndex(demo);
         m_evalInstruction->setText(kDemoInstruction);
         m_excludeEvalQueries->setChecked(true);
+        m_corpusPairs->setChecked(demo >= 0);
         // The corpus's query texts arrive asynchronously: start once they are there.
         QTimer::singleShot(demo >= 0 ? 600 : 0, this, [this] {
             m_demoPending = true;

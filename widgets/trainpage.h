@@ -146,6 +146,7 @@ private:
     QListWidget *m_datasets;
     QComboBox *m_evalCorpus;
     QCheckBox *m_excludeEvalQueries;
+    QCheckBox *m_corpusPairs;
     QLineEdit *m_evalInstruction;
     QLabel *m_counts;
     QLineEdit *m_name;

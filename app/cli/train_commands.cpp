@@ -107,7 +107,8 @@ int train(Context &ctx)
     QStringList values = {QStringLiteral("workspace"), QStringLiteral("model"), QStringLiteral("config"),
                           QStringLiteral("resume"), QStringLiteral("datasets"), QStringLiteral("family"),
                           QStringLiteral("language"), QStringLiteral("eval-corpus"), QStringLiteral("eval-split"),
-                          QStringLiteral("eval-instruction"), QStringLiteral("exclude-corpus-queries")};
+                          QStringLiteral("eval-instruction"), QStringLiteral("exclude-corpus-queries"),
+                          QStringLiteral("pairs-from-corpus"), QStringLiteral("pairs-instruction")};
     for (const train::TrainOption &o : train::trainOptions())
         values << QString::fromUtf8(o.flag).mid(2);
     const ParsedArgs a = ctx.parse(values, {}, 0, 0);
@@ -176,6 +177,8 @@ int train(Context &ctx)
             return ctx.fail(texts.error());
         request.data.excludeQueries = *texts;
     }
+    request.data.pairsCorpus = a.value(QStringLiteral("pairs-from-corpus"));
+    request.data.pairsInstruction = a.value(QStringLiteral("pairs-instruction"), a.value(QStringLiteral("eval-instruction")));
     request.evalCorpus = a.value(QStringLiteral("eval-corpus"));
     request.evalSplit = a.value(QStringLiteral("eval-split"), QStringLiteral("test"));
     request.evalInstruction = a.value(QStringLiteral("eval-instruction"));
@@ -275,7 +278,9 @@ void registerTrainCommands(Registry &registry)
     registry.add({{QStringLiteral("train")},
                   QStringLiteral("train --workspace W --model DIR [--mode lora|full] [--config FILE] [--steps N] "
                                  "[--batch N] [--micro-batch N] [--device cpu|cuda] [--name NAME] "
-                                 "[--datasets synthetic,NAME,...] [options] | train --workspace W --resume RUN"),
+                                 "[--datasets synthetic,NAME,...] [--family F] [--language L] [--eval-corpus NAME [--eval-split S] "
+                                 "[--eval-instruction TEXT]] [--exclude-corpus-queries NAME] [--pairs-from-corpus NAME "
+                                 "[--pairs-instruction TEXT]] [options] | train --workspace W --resume RUN"),
                   tr("Contrastive fine-tuning (LoRA or full) on the workspace's examples; one JSON line per step") +
                       QStringLiteral("\n") + options,
                   train});
