@@ -234,13 +234,14 @@ int search(Context &ctx)
     const ParsedArgs a = ctx.parse(options, {}, 1, -1);
     SearchOptions so = searchOptionsOf(a);
     so.k = a.intValue(QStringLiteral("k"), 10, 1, 10000);
+    const DenseModel model = denseModelOf(a); // checked for every method: a lone --adapter is an error even with bm25
     OpenedWorkspace w = openWorkspace(a);
     auto c = findCorpus(*w.db, a.value(QStringLiteral("corpus")));
     if (!c)
         return ctx.fail(c.error());
     DenseRetriever dense;
     if (so.method != SearchMethod::Bm25) {
-        Expected<DenseRetriever> loaded = DenseRetriever::load(*w.db, c.value(), denseModelOf(a));
+        Expected<DenseRetriever> loaded = DenseRetriever::load(*w.db, c.value(), model);
         if (!loaded)
             return ctx.fail(loaded.error());
         dense = loaded.value();
@@ -292,6 +293,7 @@ int evaluate(Context &ctx)
             << QStringLiteral("split") << QStringLiteral("rrf-k");
     const ParsedArgs a = ctx.parse(options, {QStringLiteral("ignore-self")}, 0, 0);
     const SearchOptions so = searchOptionsOf(a);
+    const DenseModel model = denseModelOf(a); // checked for every method
     OpenedWorkspace w = openWorkspace(a);
     auto c = findCorpus(*w.db, a.value(QStringLiteral("corpus")));
     if (!c)
@@ -303,7 +305,7 @@ int evaluate(Context &ctx)
     request.ignoreSelf = a.has(QStringLiteral("ignore-self"));
     RetrievalSystem system{so, {}};
     if (so.method != SearchMethod::Bm25)
-        system.model = denseModelOf(a);
+        system.model = model;
     request.systems = {system};
     QStringList warnings;
     const int overLimits = so.method == SearchMethod::Dense ? 0 : queriesOverLimits(*w.db, c.value(), request.split);
