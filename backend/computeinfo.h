@@ -8,11 +8,26 @@
 
 namespace ef {
 
+struct ComputeGpu
+{
+    QString name;          // "NVIDIA H200"
+    qint64 memoryBytes = 0;
+    int major = 0, minor = 0; // compute capability
+};
+
 struct ComputeInfo
 {
+    bool probed = false;  // false until a probe has run
     QString description;  // "CUDA: NVIDIA H100 80GB HBM3" or "CPU (2 threads)"
-    QString torchVersion; // "1.13.1"
-    bool cudaAvailable = false;
+    QString torchVersion; // "2.11.0"
+    bool cudaCompiled = false;  // this build has the CUDA module
+    bool cudaAvailable = false; // ... loaded, with at least one device
+    QString cudaStatus;         // why CUDA is not available; empty when it is
+    int cudaRuntimeVersion = 0; // e.g. 13000
+    QList<ComputeGpu> gpus;
+    QString cpuName;
+    int cpuCores = 0;
+    qint64 cpuMemoryBytes = 0;
     int threads = 1;
 };
 
@@ -28,6 +43,10 @@ QString resolveDevice(const QString &setting, const ComputeInfo &info);
 
 // What the status bar shows for that choice, e.g. "CPU (2 threads) — CUDA not available".
 QString describeDevice(const QString &setting, const ComputeInfo &info);
+
+// Settings' compute panel: LibTorch, whether CUDA is compiled in and available (and why not),
+// each GPU with its memory, the CPU. Plain text, one fact per line.
+QString describeComputeDetails(const ComputeInfo &info);
 
 } // namespace ef
 

@@ -312,7 +312,7 @@ void MainWindow::checkWorkspace()
 
 void MainWindow::showSettings()
 {
-    SettingsDialog dlg(m_settings, m_cudaAvailable, this);
+    SettingsDialog dlg(m_settings, m_compute, this);
     if (dlg.exec() != QDialog::Accepted)
         return;
     const AppSettings updated = dlg.settings();
@@ -348,7 +348,7 @@ void MainWindow::probeDevice()
 
 void MainWindow::showDevice(const ComputeInfo &info)
 {
-    m_cudaAvailable = info.cudaAvailable;
+    m_compute = info;
     const QString text = describeDevice(m_settings.computeDevice, info);
     m_deviceLabel->setText(tr("Device: %1").arg(text));
     m_deviceLabel->setToolTip(

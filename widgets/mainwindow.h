@@ -81,7 +81,7 @@ private:
     QThreadPool m_ioPool;     // short backend reads for the views; never torch (LibTorch runs in jobs)
     AppSettings m_settings;
     Workspace m_workspace;
-    bool m_cudaAvailable = false;
+    ComputeInfo m_compute; // the latest probe
     quint64 m_probeJob = 0;
 
     QListWidget *m_nav;

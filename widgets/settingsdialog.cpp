@@ -27,7 +27,7 @@ namespace {
 enum ProfileColumn { NameCol, UrlCol, ModelCol, KeyEnvCol, ProfileColumnCount };
 }
 
-SettingsDialog::SettingsDialog(const AppSettings &settings, bool cudaAvailable, QWidget *parent)
+SettingsDialog::SettingsDialog(const AppSettings &settings, const ComputeInfo &computeInfo, QWidget *parent)
     : QDialog(parent), m_base(settings), m_profiles(new QTableWidget(0, ProfileColumnCount, this)),
       m_kind(new QComboBox(this)), m_deployment(new QLineEdit(this)), m_apiVersion(new QLineEdit(this)),
       m_temperature(new QDoubleSpinBox(this)), m_topP(new QDoubleSpinBox(this)), m_maxTokens(new QSpinBox(this)),
@@ -153,7 +153,7 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, bool cudaAvailable, 
     m_device->setObjectName(QStringLiteral("computeDevice"));
     m_device->addItem(tr("Automatic (CUDA when available)"), QStringLiteral("auto"));
     m_device->addItem(tr("CPU"), QStringLiteral("cpu"));
-    m_device->addItem(cudaAvailable ? tr("CUDA") : tr("CUDA (not available)"), QStringLiteral("cuda"));
+    m_device->addItem(computeInfo.cudaAvailable ? tr("CUDA") : tr("CUDA (not available)"), QStringLiteral("cuda"));
     m_device->setCurrentIndex(std::max(0, m_device->findData(settings.computeDevice)));
     m_threads->setObjectName(QStringLiteral("computeThreads"));
     m_threads->setRange(0, std::max(1, QThread::idealThreadCount()) * 2);
@@ -161,6 +161,11 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, bool cudaAvailable, 
     m_threads->setValue(settings.computeThreads);
     form->addRow(tr("Device:"), m_device);
     form->addRow(tr("CPU threads:"), m_threads);
+    auto *status = new QLabel(describeComputeDetails(computeInfo), compute);
+    status->setObjectName(QStringLiteral("computeStatus"));
+    status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    status->setWordWrap(true);
+    form->addRow(tr("Status:"), status);
 
     auto *ui = new QGroupBox(tr("Interface"), this);
     auto *uiForm = new QFormLayout(ui);

@@ -4,6 +4,7 @@
 
 #include <QDialog>
 
+#include "backend/computeinfo.h"
 #include "backend/settings.h"
 
 class QCheckBox;
@@ -21,7 +22,8 @@ class SettingsDialog final : public QDialog
     Q_OBJECT
 
 public:
-    SettingsDialog(const AppSettings &settings, bool cudaAvailable, QWidget *parent = nullptr);
+    // compute: the latest probe, shown in the compute panel (a default ComputeInfo: "probing").
+    SettingsDialog(const AppSettings &settings, const ComputeInfo &compute, QWidget *parent = nullptr);
     // The edited settings (valid after accept()).
     AppSettings settings() const;
     // Checks the profiles; returns an empty string when valid, else what is wrong.

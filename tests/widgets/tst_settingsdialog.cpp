@@ -24,7 +24,7 @@ private Q_SLOTS:
     {
         AppSettings base;
         base.endpoints = {profile(QStringLiteral("vllm"), QStringLiteral("http://127.0.0.1:8000/v1"), QStringLiteral("qwen"), QString())};
-        SettingsDialog dlg(base, false);
+        SettingsDialog dlg(base, ComputeInfo{});
         auto *table = dlg.findChild<QTableWidget *>(QStringLiteral("endpointProfiles"));
         QCOMPARE(table->rowCount(), 1);
         QTest::mouseClick(dlg.findChild<QPushButton *>(QStringLiteral("addEndpoint")), Qt::LeftButton);
@@ -56,7 +56,7 @@ private Q_SLOTS:
         base.endpoints[0].azureDeployment = QStringLiteral("prod");
         base.endpoints[0].temperature = 0.7;
         base.endpoints[0].outputPricePerMTok = 10.0;
-        SettingsDialog dlg(base, false);
+        SettingsDialog dlg(base, ComputeInfo{});
         auto *table = dlg.findChild<QTableWidget *>(QStringLiteral("endpointProfiles"));
         table->item(0, 2)->setText(QStringLiteral("gpt-4o-mini"));
         AppSettings s = dlg.settings();
@@ -72,7 +72,7 @@ private Q_SLOTS:
         QCOMPARE(dlg.settings().endpoints[0].temperature, 0.2);
         QCOMPARE(dlg.validationError(), QString());
         base.endpoints[0].azureDeployment.clear();
-        SettingsDialog noDeployment(base, false);
+        SettingsDialog noDeployment(base, ComputeInfo{});
         QVERIFY(noDeployment.validationError().contains(QStringLiteral("names no deployment")));
     }
 
@@ -100,11 +100,43 @@ private Q_SLOTS:
         AppSettings base;
         base.endpoints = {profile(QStringLiteral("vllm"), QStringLiteral("http://127.0.0.1:8000/v1"), QString(), QString()),
                           profile(name, url, QString(), keyEnv)};
-        SettingsDialog dlg(base, false);
+        SettingsDialog dlg(base, ComputeInfo{});
         QVERIFY2(dlg.validationError().contains(expected), qPrintable(dlg.validationError()));
         dlg.accept();
         QCOMPARE(dlg.result(), int(QDialog::Rejected));
         QVERIFY(dlg.findChild<QLabel *>(QStringLiteral("settingsError"))->text().contains(expected));
+    }
+
+    // The compute panel shows the real probe of this process: LibTorch's version, whether CUDA is
+    // compiled in and why it is not available here, the CPU.
+    void computePanelShowsTheProbe()
+    {
+        const ComputeInfo info = probeCompute();
+        QVERIFY(info.probed);
+        QVERIFY(info.torchVersion.startsWith(QLatin1String("2.")));
+        SettingsDialog dlg(AppSettings{}, info);
+        const QString text = dlg.findChild<QLabel *>(QStringLiteral("computeStatus"))->text();
+        QVERIFY2(text.contains(QStringLiteral("LibTorch ") + info.torchVersion), qPrintable(text));
+        if (!info.cudaCompiled)
+            QVERIFY2(text.contains(QLatin1String("not in this build")), qPrintable(text));
+        else if (!info.cudaAvailable)
+            QVERIFY2(text.contains(QLatin1String("compiled in, not available")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("%1 hardware threads").arg(info.cpuCores)), qPrintable(text));
+        QVERIFY(info.cpuCores >= 1 && info.cpuMemoryBytes > 0);
+        auto *device = dlg.findChild<QComboBox *>(QStringLiteral("computeDevice"));
+        const QString cudaItem = device->itemText(device->findData(QStringLiteral("cuda")));
+        QCOMPARE(cudaItem.contains(QLatin1String("not available")), !info.cudaAvailable);
+
+        // A probe with a GPU (as on a workstation): each device with its memory and capability.
+        ComputeInfo gpu = info;
+        gpu.cudaCompiled = gpu.cudaAvailable = true;
+        gpu.cudaStatus.clear();
+        gpu.cudaRuntimeVersion = 13000;
+        gpu.gpus = {{QStringLiteral("NVIDIA H200"), qint64(140) << 30, 9, 0}};
+        const QString details = describeComputeDetails(gpu);
+        QVERIFY2(details.contains(QLatin1String("CUDA: available (runtime 13.0)")), qPrintable(details));
+        QVERIFY2(details.contains(QLatin1String("GPU 0: NVIDIA H200, 140.0 GiB, compute capability 9.0")), qPrintable(details));
+        QVERIFY(describeComputeDetails(ComputeInfo{}).contains(QLatin1String("Probing")));
     }
 };
 
