@@ -2,6 +2,117 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>ef</name>
+    <message>
+        <source>there is no imported dataset named &apos;%1&apos; (see &apos;dataset import --jsonl&apos;)</source>
+        <translation>没有名为 '%1' 的已导入数据集（参见 'dataset import --jsonl'）</translation>
+    </message>
+    <message>
+        <source>corpus &apos;%1&apos; has no queries with relevant documents in split &apos;%2&apos;</source>
+        <translation>语料库 '%1' 在划分 '%2' 中没有带相关文档的查询</translation>
+    </message>
+    <message>
+        <source>training settings: %1</source>
+        <translation>训练设置：%1</translation>
+    </message>
+    <message>
+        <source>training settings: choose a base model folder</source>
+        <translation>训练设置：请选择基础模型文件夹</translation>
+    </message>
+    <message>
+        <source>%1 is not a model folder (no config.json)</source>
+        <translation>%1 不是模型文件夹（缺少 config.json）</translation>
+    </message>
+    <message>
+        <source>no training examples: the selection has no valid examples</source>
+        <translation>没有训练样本：所选内容中没有有效样本</translation>
+    </message>
+    <message>
+        <source>every example went to the held-out split; lower heldout_fraction</source>
+        <translation>所有样本都被划入了留出集；请调低 heldout_fraction</translation>
+    </message>
+    <message>
+        <source>run %1</source>
+        <translation>运行 %1</translation>
+    </message>
+    <message>
+        <source>%1: cannot create the folder</source>
+        <translation>%1：无法创建文件夹</translation>
+    </message>
+    <message>
+        <source>%1: cannot write</source>
+        <translation>%1：无法写入</translation>
+    </message>
+    <message>
+        <source>Train run %1</source>
+        <translation>训练运行 %1</translation>
+    </message>
+    <message>
+        <source>run %1 has neither a folder nor its prepared data (%2)</source>
+        <translation>运行 %1 既没有文件夹，也没有已准备的数据（%2）</translation>
+    </message>
+    <message>
+        <source>step %1 of %2, loss %3</source>
+        <translation>第 %1/%2 步，损失 %3</translation>
+    </message>
+    <message>
+        <source>there is no training run %1 in %2</source>
+        <translation>%2 中没有训练运行 %1</translation>
+    </message>
+    <message>
+        <source>Export run %1 as %2</source>
+        <translation>将运行 %1 导出为 %2</translation>
+    </message>
+    <message>
+        <source>unknown export format &apos;%1&apos; (expected peft, merged or sentence-transformers)</source>
+        <translation>未知的导出格式 '%1'（应为 peft、merged 或 sentence-transformers）</translation>
+    </message>
+    <message>
+        <source>writing and checking %1</source>
+        <translation>正在写入并检查 %1</translation>
+    </message>
+    <message>
+        <source>Check the training settings</source>
+        <translation>检查训练设置</translation>
+    </message>
+    <message>
+        <source>choose a base model folder</source>
+        <translation>请选择基础模型文件夹</translation>
+    </message>
+    <message>
+        <source>dataset name &apos;%1&apos;: choose a name other than &apos;synthetic&apos;</source>
+        <translation>数据集名称 '%1'：请使用 'synthetic' 以外的名称</translation>
+    </message>
+    <message>
+        <source>--ratio %1: must be above 0 and at most 100</source>
+        <translation>--ratio %1：必须大于 0 且不超过 100</translation>
+    </message>
+    <message>
+        <source>%1: no examples</source>
+        <translation>%1：没有样本</translation>
+    </message>
+    <message>
+        <source>a dataset named &apos;%1&apos; exists already</source>
+        <translation>名为 '%1' 的数据集已存在</translation>
+    </message>
+    <message>
+        <source>Create the demo model</source>
+        <translation>创建演示模型</translation>
+    </message>
+    <message>
+        <source>learning a tokenizer from %1 texts</source>
+        <translation>正在从 %1 条文本学习分词器</translation>
+    </message>
+    <message>
+        <source>cannot move %1 into place</source>
+        <translation>无法将 %1 移动到目标位置</translation>
+    </message>
+    <message>
+        <source>demo: small model from scratch</source>
+        <translation>演示：从零训练的小模型</translation>
+    </message>
+</context>
+<context>
     <name>ef::ApiKeys</name>
     <message>
         <source>the API key file &apos;%1&apos; is readable by other users; run chmod 600 on it</source>
@@ -36,6 +147,50 @@
     <message>
         <source>%1 — CUDA not available</source>
         <translation>%1 — CUDA 不可用</translation>
+    </message>
+    <message>
+        <source>Probing the compute device…</source>
+        <translation>正在探测计算设备…</translation>
+    </message>
+    <message>
+        <source>LibTorch %1</source>
+        <translation>LibTorch %1</translation>
+    </message>
+    <message>
+        <source>CUDA: not in this build (CPU only)</source>
+        <translation>CUDA：此构建未包含（仅 CPU）</translation>
+    </message>
+    <message>
+        <source>CUDA: available (runtime %1.%2)</source>
+        <translation>CUDA：可用（运行时 %1.%2）</translation>
+    </message>
+    <message>
+        <source>CUDA: compiled in, not available</source>
+        <translation>CUDA：已编译，但不可用</translation>
+    </message>
+    <message>
+        <source>CUDA: compiled in, not available: %1</source>
+        <translation>CUDA：已编译，但不可用：%1</translation>
+    </message>
+    <message>
+        <source>GPU %1: %2, %3 GiB, compute capability %4.%5</source>
+        <translation>GPU %1：%2，%3 GiB，计算能力 %4.%5</translation>
+    </message>
+    <message>
+        <source>unknown CPU</source>
+        <translation>未知 CPU</translation>
+    </message>
+    <message>
+        <source>CPU: %1, %2 hardware threads, %3 GiB memory</source>
+        <translation>CPU：%1，%2 个硬件线程，%3 GiB 内存</translation>
+    </message>
+    <message>
+        <source>LibTorch uses 1 CPU thread</source>
+        <translation>LibTorch 使用 1 个 CPU 线程</translation>
+    </message>
+    <message>
+        <source>LibTorch uses %1 CPU threads</source>
+        <translation>LibTorch 使用 %1 个 CPU 线程</translation>
     </message>
 </context>
 <context>
@@ -1051,6 +1206,14 @@ Negative: %3
         <source>Search</source>
         <translation>检索</translation>
     </message>
+    <message>
+        <source>Train</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>dishwasher not draining</source>
+        <translation>洗碗机不排水</translation>
+    </message>
 </context>
 <context>
     <name>ef::Retrieval</name>
@@ -1268,6 +1431,18 @@ Negative: %3
         <source>Δ MRR@10</source>
         <translation>Δ MRR@10</translation>
     </message>
+    <message>
+        <source>LoRA adapter folder (optional)</source>
+        <translation>LoRA 适配器文件夹（可选）</translation>
+    </message>
+    <message>
+        <source>A PEFT adapter (a training run&apos;s export) applied to the model, to compare a fine-tuned model with its base side by side</source>
+        <translation>应用到模型上的 PEFT 适配器（训练运行的导出结果），用于将微调后的模型与其基础模型并排比较</translation>
+    </message>
+    <message>
+        <source>%1 · %2 + %3</source>
+        <translation>%1 · %2 + %3</translation>
+    </message>
 </context>
 <context>
     <name>ef::SettingsDialog</name>
@@ -1459,6 +1634,10 @@ Negative: %3
         <source>Endpoint &apos;%1&apos; uses Azure OpenAI but names no deployment.</source>
         <translation>端点“%1”使用 Azure OpenAI，但没有指定部署名称。</translation>
     </message>
+    <message>
+        <source>Status:</source>
+        <translation>状态：</translation>
+    </message>
 </context>
 <context>
     <name>ef::Templates</name>
@@ -1613,10 +1792,6 @@ Negative: %3
     <message>
         <source>the file holds no templates</source>
         <translation>文件中没有模板</translation>
-    </message>
-    <message>
-        <source>cannot read &apos;%1&apos;: %2</source>
-        <translation>无法读取“%1”：%2</translation>
     </message>
     <message>
         <source>imported from %1</source>
@@ -1852,6 +2027,661 @@ Negative: %3
     <message>
         <source>Loading the workspace&apos;s tasks…</source>
         <translation>正在载入工作区的任务…</translation>
+    </message>
+</context>
+<context>
+    <name>ef::TrainPage</name>
+    <message>
+        <source>Runs (check one to draw it beside the shown run)</source>
+        <translation>运行（勾选一项，与当前显示的运行一同绘制）</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>步数</translation>
+    </message>
+    <message>
+        <source>New run</source>
+        <translation>新建运行</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <source>Continue the selected run from its newest checkpoint</source>
+        <translation>从最新检查点继续所选运行</translation>
+    </message>
+    <message>
+        <source>Save a checkpoint and stop the running run (it can be resumed)</source>
+        <translation>保存检查点并停止正在进行的运行（之后可继续）</translation>
+    </message>
+    <message>
+        <source>Write the selected run as a PEFT adapter, a merged model or a sentence-transformers folder; the export is loaded back and checked</source>
+        <translation>将所选运行写出为 PEFT 适配器、合并模型或 sentence-transformers 文件夹；导出结果会被重新加载并检查</translation>
+    </message>
+    <message>
+        <source>Demo: train a small model from scratch</source>
+        <translation>演示：从零训练一个小模型</translation>
+    </message>
+    <message>
+        <source>Creates a small model with a tokenizer learned from this workspace, trains it on the CPU for a few minutes (the demo corpus&apos;s own queries are kept out of training), and compares retrieval on the demo corpus with its untrained start in the Search page</source>
+        <translation>创建一个小模型（分词器从此工作区学习得到），在 CPU 上训练几分钟（演示语料库自身的查询不参与训练），并在“搜索”页面中将其在演示语料库上的检索效果与未训练的初始模型进行比较</translation>
+    </message>
+    <message>
+        <source>Setup</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Curves</source>
+        <translation>曲线</translation>
+    </message>
+    <message>
+        <source>%1 synthetic</source>
+        <translation>%1 条合成样本</translation>
+    </message>
+    <message>
+        <source>%1 pseudo-queries</source>
+        <translation>%1 条伪查询</translation>
+    </message>
+    <message>
+        <source>%1 from %2</source>
+        <translation>%1 条来自 %2</translation>
+    </message>
+    <message>
+        <source>%1 examples (%2); about %3 held out for evaluation</source>
+        <translation>%1 个样本（%2）；约 %3 个留出用于评估</translation>
+    </message>
+    <message>
+        <source>nothing selected</source>
+        <translation>未选择任何内容</translation>
+    </message>
+    <message>
+        <source>%1 kept out because their query is one of the evaluation corpus&apos;s</source>
+        <translation>%1 个样本因其查询属于评估语料库而被排除</translation>
+    </message>
+    <message>
+        <source>Base model</source>
+        <translation>基础模型</translation>
+    </message>
+    <message>
+        <source>Hugging Face model folder (Llama, Mistral or Qwen2)</source>
+        <translation>Hugging Face 模型文件夹（Llama、Mistral 或 Qwen2）</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Folder:</source>
+        <translation>文件夹：</translation>
+    </message>
+    <message>
+        <source>LoRA adapters (the paper&apos;s choice)</source>
+        <translation>LoRA 适配器（论文采用的方式）</translation>
+    </message>
+    <message>
+        <source>Full fine-tuning (small models, training from scratch)</source>
+        <translation>全量微调（适用于小模型、从零训练）</translation>
+    </message>
+    <message>
+        <source>Mode:</source>
+        <translation>模式：</translation>
+    </message>
+    <message>
+        <source>Automatic (CUDA when present)</source>
+        <translation>自动（有 CUDA 时使用 CUDA）</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>CUDA</source>
+        <translation>CUDA</translation>
+    </message>
+    <message>
+        <source>Device:</source>
+        <translation>设备：</translation>
+    </message>
+    <message>
+        <source>Choose a model folder to see what training it will take.</source>
+        <translation>选择模型文件夹，查看训练它所需的资源。</translation>
+    </message>
+    <message>
+        <source>Preflight:</source>
+        <translation>预检：</translation>
+    </message>
+    <message>
+        <source>Data</source>
+        <translation>数据</translation>
+    </message>
+    <message>
+        <source>The workspace&apos;s valid synthetic examples</source>
+        <translation>工作区中有效的合成样本</translation>
+    </message>
+    <message>
+        <source>All families</source>
+        <translation>所有类别</translation>
+    </message>
+    <message>
+        <source>All languages</source>
+        <translation>所有语言</translation>
+    </message>
+    <message>
+        <source>Filters:</source>
+        <translation>筛选：</translation>
+    </message>
+    <message>
+        <source>Imported labelled datasets (embedforge-cli dataset import --jsonl); each keeps its instruction and sampling ratio</source>
+        <translation>已导入的标注数据集（embedforge-cli dataset import --jsonl）；各自保留其指令和采样比例</translation>
+    </message>
+    <message>
+        <source>Datasets:</source>
+        <translation>数据集：</translation>
+    </message>
+    <message>
+        <source>None (the held-out split only)</source>
+        <translation>无（仅使用留出集）</translation>
+    </message>
+    <message>
+        <source>Evaluate on corpus:</source>
+        <translation>评估语料库：</translation>
+    </message>
+    <message>
+        <source>Its query instruction:</source>
+        <translation>其查询指令：</translation>
+    </message>
+    <message>
+        <source>Keep that corpus&apos;s queries out of training</source>
+        <translation>不让该语料库的查询进入训练</translation>
+    </message>
+    <message>
+        <source>Leave out every example whose query is one of the evaluation corpus&apos;s queries</source>
+        <translation>排除查询属于评估语料库查询的所有示例</translation>
+    </message>
+    <message>
+        <source>Add pseudo-queries from that corpus&apos;s documents</source>
+        <translation>从该语料库的文档生成伪查询</translation>
+    </message>
+    <message>
+        <source>Spans of 3–7 words of each document as its query (its queries and judgements are never used): unsupervised pairs in the manner of contrastive pre-training, which teach a model trained from scratch what the corpus&apos;s words look like</source>
+        <translation>以每篇文档中 3–7 个词的片段作为其查询（从不使用其查询和相关性判断）：对比预训练式的无监督样本对，让从零训练的模型认识该语料库的词语</translation>
+    </message>
+    <message>
+        <source>Selected:</source>
+        <translation>已选择：</translation>
+    </message>
+    <message>
+        <source>Hyperparameters (pre-filled with the paper&apos;s values)</source>
+        <translation>超参数（已预填论文中的取值）</translation>
+    </message>
+    <message>
+        <source>run N</source>
+        <translation>运行 N</translation>
+    </message>
+    <message>
+        <source>Optimiser steps; 0 trains one epoch of the data</source>
+        <translation>优化器步数；0 表示在数据上训练一轮</translation>
+    </message>
+    <message>
+        <source>Query-positive pairs per step: the contrastive batch (the paper: 2048)</source>
+        <translation>每步的查询-正例对数，即对比批次大小（论文：2048）</translation>
+    </message>
+    <message>
+        <source>Sequences per forward pass. Fewer than the batch&apos;s sequences: the gradient cache keeps the whole batch&apos;s negatives with the memory of one micro-batch. 0: off</source>
+        <translation>每次前向传播的序列数。若少于批次的序列数，梯度缓存会以一个微批次的内存保留整个批次的负例。0：关闭</translation>
+    </message>
+    <message>
+        <source>Peak learning rate of AdamW</source>
+        <translation>AdamW 的峰值学习率</translation>
+    </message>
+    <message>
+        <source>Linear warmup steps, then linear decay to zero</source>
+        <translation>线性预热步数，之后线性衰减至零</translation>
+    </message>
+    <message>
+        <source>AdamW weight decay</source>
+        <translation>AdamW 权重衰减</translation>
+    </message>
+    <message>
+        <source>Gradient norm clipping; 0: none</source>
+        <translation>梯度范数裁剪；0：不裁剪</translation>
+    </message>
+    <message>
+        <source>InfoNCE temperature</source>
+        <translation>InfoNCE 温度</translation>
+    </message>
+    <message>
+        <source>Tokens per query or document, the appended EOS included</source>
+        <translation>每个查询或文档的 token 数，包括追加的 EOS</translation>
+    </message>
+    <message>
+        <source>Hard negatives per pair, at most</source>
+        <translation>每个样本对的困难负例数上限</translation>
+    </message>
+    <message>
+        <source>LoRA rank</source>
+        <translation>LoRA 秩</translation>
+    </message>
+    <message>
+        <source>LoRA alpha (the scaling is alpha / rank)</source>
+        <translation>LoRA alpha（缩放系数为 alpha / 秩）</translation>
+    </message>
+    <message>
+        <source>LoRA dropout</source>
+        <translation>LoRA dropout</translation>
+    </message>
+    <message>
+        <source>Share of the examples held out for evaluation during training</source>
+        <translation>训练期间留出用于评估的样本比例</translation>
+    </message>
+    <message>
+        <source>Evaluate every N steps (0: at the end)</source>
+        <translation>每 N 步评估一次（0：仅在结束时）</translation>
+    </message>
+    <message>
+        <source>Checkpoint every N steps (0: at the end); Stop saves one too</source>
+        <translation>每 N 步保存一次检查点（0：仅在结束时）；停止时也会保存</translation>
+    </message>
+    <message>
+        <source>Seed of the data order, the initialisation and dropout</source>
+        <translation>数据顺序、初始化和 dropout 的随机种子</translation>
+    </message>
+    <message>
+        <source>Activation checkpointing</source>
+        <translation>激活检查点</translation>
+    </message>
+    <message>
+        <source>Recompute each layer in the backward pass: less memory, about a third more compute</source>
+        <translation>在反向传播中重新计算每一层：内存占用更少，计算量约增加三分之一</translation>
+    </message>
+    <message>
+        <source>Symmetric loss (document → query too)</source>
+        <translation>对称损失（同时计算文档 → 查询）</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>名称：</translation>
+    </message>
+    <message>
+        <source>Steps:</source>
+        <translation>步数：</translation>
+    </message>
+    <message>
+        <source>Batch:</source>
+        <translation>批次：</translation>
+    </message>
+    <message>
+        <source>Micro-batch:</source>
+        <translation>微批次：</translation>
+    </message>
+    <message>
+        <source>Learning rate:</source>
+        <translation>学习率：</translation>
+    </message>
+    <message>
+        <source>Warmup steps:</source>
+        <translation>预热步数：</translation>
+    </message>
+    <message>
+        <source>Weight decay:</source>
+        <translation>权重衰减：</translation>
+    </message>
+    <message>
+        <source>Gradient clipping:</source>
+        <translation>梯度裁剪：</translation>
+    </message>
+    <message>
+        <source>Temperature:</source>
+        <translation>温度：</translation>
+    </message>
+    <message>
+        <source>Max length:</source>
+        <translation>最大长度：</translation>
+    </message>
+    <message>
+        <source>Hard negatives:</source>
+        <translation>困难负例：</translation>
+    </message>
+    <message>
+        <source>Held-out share:</source>
+        <translation>留出比例：</translation>
+    </message>
+    <message>
+        <source>LoRA rank:</source>
+        <translation>LoRA 秩：</translation>
+    </message>
+    <message>
+        <source>LoRA alpha:</source>
+        <translation>LoRA alpha：</translation>
+    </message>
+    <message>
+        <source>LoRA dropout:</source>
+        <translation>LoRA dropout：</translation>
+    </message>
+    <message>
+        <source>Seed:</source>
+        <translation>随机种子：</translation>
+    </message>
+    <message>
+        <source>Evaluate every:</source>
+        <translation>评估间隔：</translation>
+    </message>
+    <message>
+        <source>Checkpoint every:</source>
+        <translation>检查点间隔：</translation>
+    </message>
+    <message>
+        <source>LoRA on:</source>
+        <translation>LoRA 应用于：</translation>
+    </message>
+    <message>
+        <source>Load settings…</source>
+        <translation>加载设置…</translation>
+    </message>
+    <message>
+        <source>Save settings…</source>
+        <translation>保存设置…</translation>
+    </message>
+    <message>
+        <source>The paper&apos;s values</source>
+        <translation>论文取值</translation>
+    </message>
+    <message>
+        <source>The settings as JSON: `embedforge-cli train --config FILE` or `embedforge-core train --config FILE` replays them headless, e.g. on a GPU server</source>
+        <translation>以 JSON 格式保存的设置：`embedforge-cli train --config FILE` 或 `embedforge-core train --config FILE` 可在无界面环境下重放，例如在 GPU 服务器上</translation>
+    </message>
+    <message>
+        <source>Start training</source>
+        <translation>开始训练</translation>
+    </message>
+    <message>
+        <source>Choose a model folder</source>
+        <translation>选择模型文件夹</translation>
+    </message>
+    <message>
+        <source>Examples</source>
+        <translation>样本</translation>
+    </message>
+    <message>
+        <source>Time (s)</source>
+        <translation>时间（秒）</translation>
+    </message>
+    <message>
+        <source>Exponential smoothing of the loss (0: none)</source>
+        <translation>损失的指数平滑（0：不平滑）</translation>
+    </message>
+    <message>
+        <source>x axis:</source>
+        <translation>x 轴：</translation>
+    </message>
+    <message>
+        <source>Smoothing:</source>
+        <translation>平滑：</translation>
+    </message>
+    <message>
+        <source>Loss (raw and smoothed; checked runs dashed)</source>
+        <translation>损失（原始值与平滑值；勾选的运行以虚线显示）</translation>
+    </message>
+    <message>
+        <source>InfoNCE</source>
+        <translation>InfoNCE</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>lr</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>Gradient norm (before clipping)</source>
+        <translation>梯度范数（裁剪前）</translation>
+    </message>
+    <message>
+        <source>norm</source>
+        <translation>范数</translation>
+    </message>
+    <message>
+        <source>In-batch accuracy and evaluation (nDCG@10, dots)</source>
+        <translation>批内准确率与评估（nDCG@10，圆点）</translation>
+    </message>
+    <message>
+        <source>fraction</source>
+        <translation>比例</translation>
+    </message>
+    <message>
+        <source>Check runs in the list to compare their curves and settings with the shown run.</source>
+        <translation>在列表中勾选运行，将其曲线和设置与当前显示的运行进行比较。</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <source>created</source>
+        <translation>已创建</translation>
+    </message>
+    <message>
+        <source>interrupted</source>
+        <translation>已中断</translation>
+    </message>
+    <message>
+        <source>finished</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>diverged</source>
+        <translation>已发散</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>%1 (%2 examples, ratio %3)</source>
+        <translation>%1（%2 个样本，比例 %3）</translation>
+    </message>
+    <message>
+        <source>%1 (%2 queries)</source>
+        <translation>%1（%2 个查询）</translation>
+    </message>
+    <message>
+        <source>Reading the model folder…</source>
+        <translation>正在读取模型文件夹…</translation>
+    </message>
+    <message>
+        <source>Open a workspace first.</source>
+        <translation>请先打开一个工作区。</translation>
+    </message>
+    <message>
+        <source>Run %1 is training; stop it first.</source>
+        <translation>运行 %1 正在训练；请先停止它。</translation>
+    </message>
+    <message>
+        <source>Preparing the data…</source>
+        <translation>正在准备数据…</translation>
+    </message>
+    <message>
+        <source>Cannot start training</source>
+        <translation>无法开始训练</translation>
+    </message>
+    <message>
+        <source>Stopping run %1: saving a checkpoint…</source>
+        <translation>正在停止运行 %1：正在保存检查点…</translation>
+    </message>
+    <message>
+        <source>Creating the demo model (a tokenizer learned from this workspace&apos;s texts)…</source>
+        <translation>正在创建演示模型（分词器从此工作区的文本学习得到）…</translation>
+    </message>
+    <message>
+        <source>%1 (%2), %3 layers, hidden size %4, %5 parameters</source>
+        <translation>%1（%2），%3 层，隐藏层大小 %4，%5 个参数</translation>
+    </message>
+    <message>
+        <source>Trains %1 parameters (%2 %)</source>
+        <translation>训练 %1 个参数（%2 %）</translation>
+    </message>
+    <message>
+        <source>Memory estimate on %1 (%2): %3 — weights %4, trainable state %5, activations %6, embeddings %7</source>
+        <translation>%1（%2）上的内存估算：%3 — 权重 %4，可训练状态 %5，激活 %6，嵌入 %7</translation>
+    </message>
+    <message>
+        <source>EOS (%1) is appended to every text by EmbedForge (the tokenizer does not add it)</source>
+        <translation>EmbedForge 会在每段文本末尾追加 EOS（%1）（分词器不会自行添加）</translation>
+    </message>
+    <message>
+        <source>The tokenizer appends EOS (%1) itself; EmbedForge adds no second one</source>
+        <translation>分词器会自行追加 EOS（%1）；EmbedForge 不再重复添加</translation>
+    </message>
+    <message>
+        <source>Padding: %1 side; pooling: the last token (EOS), L2-normalised</source>
+        <translation>填充：%1 侧；池化：最后一个 token（EOS），L2 归一化</translation>
+    </message>
+    <message>
+        <source>Queries: %1; documents: no instruction</source>
+        <translation>查询：%1；文档：无指令</translation>
+    </message>
+    <message>
+        <source>The demo model could not be created: %1</source>
+        <translation>无法创建演示模型：%1</translation>
+    </message>
+    <message>
+        <source>Export failed: %1</source>
+        <translation>导出失败：%1</translation>
+    </message>
+    <message>
+        <source>Exported to %1 (reloaded and checked: lowest cosine %2 over %3 probe texts)</source>
+        <translation>已导出到 %1（已重新加载并检查：%3 条探测文本中最低余弦相似度为 %2）</translation>
+    </message>
+    <message>
+        <source>Run %1 finished: %2</source>
+        <translation>运行 %1 已完成：%2</translation>
+    </message>
+    <message>
+        <source>Run %1 %2: %3</source>
+        <translation>运行 %1 %2：%3</translation>
+    </message>
+    <message>
+        <source>Demo run %1 finished; exporting it to compare with its untrained start…</source>
+        <translation>演示运行 %1 已完成；正在导出，以便与未训练的初始模型比较…</translation>
+    </message>
+    <message>
+        <source>run %1</source>
+        <translation>运行 %1</translation>
+    </message>
+    <message>
+        <source>step</source>
+        <translation>步</translation>
+    </message>
+    <message>
+        <source>examples</source>
+        <translation>样本</translation>
+    </message>
+    <message>
+        <source>seconds</source>
+        <translation>秒</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Run %1 → run %2&lt;/b&gt;: %3</source>
+        <translation>&lt;b&gt;运行 %1 → 运行 %2&lt;/b&gt;：%3</translation>
+    </message>
+    <message>
+        <source>the same settings</source>
+        <translation>设置相同</translation>
+    </message>
+    <message>
+        <source>Run %1: %2 steps, last loss %3</source>
+        <translation>运行 %1：%2 步，最终损失 %3</translation>
+    </message>
+    <message>
+        <source>Run %1: loading the model and the data…</source>
+        <translation>运行 %1：正在加载模型和数据…</translation>
+    </message>
+    <message>
+        <source>, about %1 left</source>
+        <translation>，剩余约 %1</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 小时 %2 分钟</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 分 %2 秒</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>Run %1: step %2 of %3, loss %4%5</source>
+        <translation>运行 %1：第 %2/%3 步，损失 %4%5</translation>
+    </message>
+    <message>
+        <source>Export run %1</source>
+        <translation>导出运行 %1</translation>
+    </message>
+    <message>
+        <source>Format:</source>
+        <translation>格式：</translation>
+    </message>
+    <message>
+        <source>Folder to write the export into</source>
+        <translation>导出写入的文件夹</translation>
+    </message>
+    <message>
+        <source>Exporting run %1 to %2…</source>
+        <translation>正在将运行 %1 导出到 %2…</translation>
+    </message>
+    <message>
+        <source>Load training settings</source>
+        <translation>加载训练设置</translation>
+    </message>
+    <message>
+        <source>JSON (*.json)</source>
+        <translation>JSON 文件 (*.json)</translation>
+    </message>
+    <message>
+        <source>%1: cannot be read</source>
+        <translation>%1：无法读取</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>Save training settings</source>
+        <translation>保存训练设置</translation>
+    </message>
+    <message>
+        <source>%1: cannot write</source>
+        <translation>%1：无法写入</translation>
     </message>
 </context>
 <context>
@@ -2419,10 +3249,6 @@ raw: %3</source>
         <translation>将有效样本导出为 JSONL，可按种子划分验证集</translation>
     </message>
     <message>
-        <source>Load examples from a demo-content JSONL file</source>
-        <translation>从演示内容 JSONL 文件载入样本</translation>
-    </message>
-    <message>
         <source>warning: the environment variable %1 is not set and the key file has no key for &apos;%2&apos;; sending requests without an API key</source>
         <translation>警告：环境变量 %1 未设置，密钥文件中也没有“%2”的密钥；将不带 API 密钥发送请求</translation>
     </message>
@@ -2673,6 +3499,82 @@ raw: %3</source>
     <message>
         <source>line %1: %2</source>
         <translation>第 %1 行：%2</translation>
+    </message>
+    <message>
+        <source>give the file with --jsonl or as FILE, not both</source>
+        <translation>请通过 --jsonl 或 FILE 指定文件，不能同时使用两者</translation>
+    </message>
+    <message>
+        <source>Import a labelled dataset for training (query/pos/neg, anchor/positive/negative), or demo-content examples</source>
+        <translation>导入用于训练的标注数据集（query/pos/neg、anchor/positive/negative），或演示内容样本</translation>
+    </message>
+    <message>
+        <source>--adapter DIR needs --model DIR (the adapter&apos;s base model)</source>
+        <translation>--adapter DIR 需要同时提供 --model DIR（适配器的基础模型）</translation>
+    </message>
+    <message>
+        <source>--run/--resume: expected a run number, not &apos;%1&apos;</source>
+        <translation>--run/--resume：应为运行编号，而不是 '%1'</translation>
+    </message>
+    <message>
+        <source>train</source>
+        <translation>train</translation>
+    </message>
+    <message>
+        <source>--%1 cannot be combined with --resume (the run keeps its own settings)</source>
+        <translation>--%1 不能与 --resume 同时使用（运行会保留其自身的设置）</translation>
+    </message>
+    <message>
+        <source>run %1 is %2; there is nothing to resume</source>
+        <translation>运行 %1 的状态为 %2；没有可继续的内容</translation>
+    </message>
+    <message>
+        <source>%1: cannot be read</source>
+        <translation>%1：无法读取</translation>
+    </message>
+    <message>
+        <source>--model DIR is required (or &quot;model&quot; in --config)</source>
+        <translation>必须提供 --model DIR（或在 --config 中指定 "model"）</translation>
+    </message>
+    <message>
+        <source>there is no corpus named &apos;%1&apos;</source>
+        <translation>没有名为 '%1' 的语料库</translation>
+    </message>
+    <message>
+        <source>No training runs yet.</source>
+        <translation>尚无训练运行。</translation>
+    </message>
+    <message>
+        <source>--run RUN, --format and --out DIR are required</source>
+        <translation>必须提供 --run RUN、--format 和 --out DIR</translation>
+    </message>
+    <message>
+        <source>--format: expected peft, merged or sentence-transformers, not &apos;%1&apos;</source>
+        <translation>--format：应为 peft、merged 或 sentence-transformers，而不是 '%1'</translation>
+    </message>
+    <message>
+        <source>--name NAME is required with --jsonl</source>
+        <translation>使用 --jsonl 时必须提供 --name NAME</translation>
+    </message>
+    <message>
+        <source>--ratio: expected a number, not &apos;%1&apos;</source>
+        <translation>--ratio：应为数字，而不是 '%1'</translation>
+    </message>
+    <message>
+        <source>Imported %1 examples as dataset &apos;%2&apos;.</source>
+        <translation>已将 %1 个样本导入为数据集 '%2'。</translation>
+    </message>
+    <message>
+        <source>Contrastive fine-tuning (LoRA or full) on the workspace&apos;s examples; one JSON line per step</source>
+        <translation>基于工作区样本进行对比微调（LoRA 或全量）；每步输出一行 JSON</translation>
+    </message>
+    <message>
+        <source>List the workspace&apos;s training runs</source>
+        <translation>列出工作区的训练运行</translation>
+    </message>
+    <message>
+        <source>Export a run&apos;s newest checkpoint; the export is loaded back and checked</source>
+        <translation>导出运行的最新检查点；导出结果会被重新加载并检查</translation>
     </message>
 </context>
 <context>

@@ -99,10 +99,13 @@ TrainPage::TrainPage(JobManager *jobs, QThreadPool *ioPool, QWidget *parent)
     auto *left = new QWidget(this);
     auto *leftLayout = new QVBoxLayout(left);
     leftLayout->setContentsMargins(0, 0, 0, 0);
-    leftLayout->addWidget(new QLabel(tr("Runs (check one to draw it beside the shown run)"), left));
+    auto *runsLabel = new QLabel(tr("Runs (check one to draw it beside the shown run)"), left);
+    runsLabel->setWordWrap(true);
+    leftLayout->addWidget(runsLabel);
     m_runTable = new QTableWidget(0, 4, left);
     m_runTable->setObjectName(QStringLiteral("runTable"));
     m_runTable->setHorizontalHeaderLabels({tr("Run"), tr("Name"), tr("Status"), tr("Steps")});
+    m_runTable->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_runTable->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
     m_runTable->verticalHeader()->setVisible(false);
     m_runTable->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -114,6 +117,9 @@ TrainPage::TrainPage(JobManager *jobs, QThreadPool *ioPool, QWidget *parent)
     m_resume = new QPushButton(tr("Resume"), left);
     m_stop = new QPushButton(tr("Stop"), left);
     m_export = new QPushButton(tr("Export…"), left);
+    m_resume->setObjectName(QStringLiteral("resumeRun"));
+    m_stop->setObjectName(QStringLiteral("stopRun"));
+    m_export->setObjectName(QStringLiteral("exportRun"));
     m_resume->setToolTip(tr("Continue the selected run from its newest checkpoint"));
     m_stop->setToolTip(tr("Save a checkpoint and stop the running run (it can be resumed)"));
     m_export->setToolTip(tr("Write the selected run as a PEFT adapter, a merged model or a sentence-transformers "
@@ -137,6 +143,8 @@ TrainPage::TrainPage(JobManager *jobs, QThreadPool *ioPool, QWidget *parent)
     split->addWidget(m_tabs);
     split->setStretchFactor(0, 1);
     split->setStretchFactor(1, 3);
+    split->setSizes({320, 960});
+    left->setMinimumWidth(260);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(split);
@@ -277,15 +285,15 @@ QWidget *TrainPage::buildSetup()
     dataForm->addRow(tr("Evaluate on corpus:"), m_evalCorpus);
     m_evalInstruction = new QLineEdit(kDemoInstruction, dataBox);
     dataForm->addRow(tr("Its query instruction:"), m_evalInstruction);
-    m_excludeEvalQueries = new QCheckBox(tr("Keep examples whose query is one of that corpus's queries out of training"), dataBox);
+    m_excludeEvalQueries = new QCheckBox(tr("Keep that corpus's queries out of training"), dataBox);
+    m_excludeEvalQueries->setToolTip(tr("Leave out every example whose query is one of the evaluation corpus's queries"));
     m_excludeEvalQueries->setChecked(true);
     dataForm->addRow(m_excludeEvalQueries);
-    m_corpusPairs = new QCheckBox(tr("Add pseudo-queries from that corpus's documents (spans of 3–7 words; its queries "
-                                     "and judgements are never used)"),
-                                  dataBox);
+    m_corpusPairs = new QCheckBox(tr("Add pseudo-queries from that corpus's documents"), dataBox);
     m_corpusPairs->setObjectName(QStringLiteral("corpusPairs"));
-    m_corpusPairs->setToolTip(tr("Unsupervised pairs in the manner of contrastive pre-training: they teach a model trained "
-                                 "from scratch what the corpus's words look like"));
+    m_corpusPairs->setToolTip(tr("Spans of 3–7 words of each document as its query (its queries and judgements are never "
+                                 "used): unsupervised pairs in the manner of contrastive pre-training, which teach a model "
+                                 "trained from scratch what the corpus's words look like"));
     dataForm->addRow(m_corpusPairs);
     m_counts = new QLabel(dataBox);
     m_counts->setObjectName(QStringLiteral("dataCounts"));
@@ -364,6 +372,8 @@ QWidget *TrainPage::buildSetup()
     ++row;
     grid->addWidget(m_checkpointing, row, 0, 1, 2);
     grid->addWidget(m_symmetric, row, 2, 1, 2);
+    grid->setColumnStretch(1, 1);
+    grid->setColumnStretch(3, 1);
     layout->addWidget(hyper);
 
     auto *buttons = new QHBoxLayout;
@@ -386,6 +396,13 @@ QWidget *TrainPage::buildSetup()
     layout->addLayout(buttons);
     layout->addStretch(1);
     scroll->setWidget(page);
+    // Long items must not widen the form beyond a small window: combos elide, rows wrap.
+    for (QComboBox *c : {m_mode, m_device, m_family, m_language, m_evalCorpus}) {
+        c->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        c->setMinimumContentsLength(12);
+    }
+    for (QFormLayout *f : {modelForm, dataForm})
+        f->setRowWrapPolicy(QFormLayout::WrapLongRows);
 
     connect(browse, &QPushButton::clicked, this, [this] {
         if (qEnvironmentVariableIsSet("EMBEDFORGE_NO_DIALOGS"))
@@ -474,6 +491,7 @@ QWidget *TrainPage::buildCurves()
     plots->addWidget(m_accPlot, 1, 1);
     layout->addLayout(plots, 1);
     m_diff = new QTextBrowser(page);
+    m_diff->setObjectName(QStringLiteral("runDiff"));
     m_diff->setMaximumHeight(90);
     m_diff->setPlaceholderText(tr("Check runs in the list to compare their curves and settings with the shown run."));
     layout->addWidget(m_diff);
