@@ -9,6 +9,10 @@ BUILD_DIR=${EMBEDFORGE_BUILD_DIR:-build}
 # ccache and GCC precompiled headers work together only with these settings.
 export CCACHE_SLOPPINESS=${CCACHE_SLOPPINESS:-pch_defines,time_macros,include_file_mtime,include_file_ctime}
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
+# Paths inside the checkout are hashed relative to it, so a fresh clone elsewhere (CI) hits the
+# cache that another checkout filled.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$PWD}
+export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-true}
 
 # CI: warnings are errors, and the CUDA module must be built (EMBEDFORGE_CUDA=ON fails the
 # configuration when it cannot be); elsewhere it is built whenever LibTorch has CUDA.
