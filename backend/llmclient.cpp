@@ -27,11 +27,6 @@ namespace ef {
 
 namespace {
 
-QString trLlm(const char *text)
-{
-    return QCoreApplication::translate("ef::LlmClient", text);
-}
-
 // QNetworkAccessManager opens at most 6 HTTP/1.1 connections per host; more managers
 // give more connections, so the in-flight bound is really reached.
 constexpr int kConnectionsPerManager = 6;
@@ -170,11 +165,26 @@ private:
         }
         if (!job.call.clientTag.isEmpty())
             req.setRawHeader(QByteArrayLiteral("X-Client-Request-Id"), job.call.clientTag.toUtf8());
-        req.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::NoLessSafeRedirectPolicy);
+        // Redirects are followed within the endpoint's origin only: a key (Authorization or api-key)
+        // never goes to another scheme, host or port. Such a redirect is an error naming the target.
+        req.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::UserVerifiedRedirectPolicy);
+        req.setMaximumRedirectsAllowed(5);
         auto timer = std::make_shared<QElapsedTimer>();
         timer->start();
         QNetworkReply *reply = manager()->post(req, body(job.call));
         m_replies.insert(reply);
+        auto refusedRedirect = std::make_shared<QUrl>();
+        QObject::connect(reply, &QNetworkReply::redirected, reply, [this, reply, refusedRedirect](const QUrl &target) {
+            const QUrl from = m_url;
+            const bool sameOrigin = target.scheme() == from.scheme() && target.host() == from.host()
+                                    && target.port(defaultPort(target.scheme())) == from.port(defaultPort(from.scheme()));
+            if (sameOrigin || m_apiKey.isEmpty()) {
+                Q_EMIT reply->redirectAllowed();
+                return;
+            }
+            *refusedRedirect = target;
+            reply->abort();
+        });
         auto timedOut = std::make_shared<bool>(false);
         auto *deadline = new QTimer(reply);
         deadline->setSingleShot(true);
@@ -183,17 +193,19 @@ private:
             reply->abort();
         });
         deadline->start(std::max(1, m_profile.timeoutMs));
-        QObject::connect(reply, &QNetworkReply::finished, this, [this, reply, job, timer, timedOut]() mutable {
+        QObject::connect(reply, &QNetworkReply::finished, this, [this, reply, job, timer, timedOut, refusedRedirect]() mutable {
             m_replies.remove(reply);
             reply->deleteLater();
             --m_active;
             m_inFlight->store(m_active);
-            onReply(reply, std::move(job), timer->elapsed(), *timedOut);
+            onReply(reply, std::move(job), timer->elapsed(), *timedOut, *refusedRedirect);
             pump();
         });
     }
 
-    void onReply(QNetworkReply *reply, Job job, qint64 elapsedMs, bool timedOut)
+    static int defaultPort(const QString &scheme) { return scheme == QLatin1String("https") ? 443 : 80; }
+
+    void onReply(QNetworkReply *reply, Job job, qint64 elapsedMs, bool timedOut, const QUrl &refusedRedirect)
     {
         LlmResult r;
         r.id = job.call.id;
@@ -203,13 +215,18 @@ private:
         const QByteArray data = reply->readAll();
         bool retryable = false;
         qint64 waitMs = -1;
-        if (timedOut) {
+        if (!refusedRedirect.isEmpty()) {
+            r.errorKind = QStringLiteral("redirect");
+            r.error = QCoreApplication::translate("ef::LlmClient", "the endpoint redirected to %1, another scheme, host or port: the API key is not sent "
+                            "there (make that the profile's base URL if you trust it)")
+                          .arg(refusedRedirect.toDisplayString(QUrl::RemoveUserInfo | QUrl::RemoveQuery));
+        } else if (timedOut) {
             r.errorKind = QStringLiteral("timeout");
-            r.error = trLlm("no complete reply within %1 ms").arg(m_profile.timeoutMs);
+            r.error = QCoreApplication::translate("ef::LlmClient", "no complete reply within %1 ms").arg(m_profile.timeoutMs);
             retryable = true;
         } else if (r.httpStatus == 0) {
             r.errorKind = QStringLiteral("network");
-            r.error = trLlm("network error: %1").arg(reply->errorString());
+            r.error = QCoreApplication::translate("ef::LlmClient", "network error: %1").arg(reply->errorString());
             retryable = true;
         } else if (r.httpStatus < 200 || r.httpStatus >= 300) {
             r.errorKind = QStringLiteral("http");
@@ -219,7 +236,7 @@ private:
                 detail = QString::fromUtf8(data.left(200)).simplified();
             if (!m_apiKey.isEmpty())
                 detail.replace(QString::fromUtf8(m_apiKey), QStringLiteral("***"));
-            r.error = trLlm("HTTP %1: %2").arg(r.httpStatus).arg(detail);
+            r.error = QCoreApplication::translate("ef::LlmClient", "HTTP %1: %2").arg(r.httpStatus).arg(detail);
             retryable = r.httpStatus == 429 || r.httpStatus >= 500;
             if (retryable)
                 waitMs = retryAfterMs(reply->rawHeader(QByteArrayLiteral("Retry-After")));
@@ -232,8 +249,8 @@ private:
                 || !choices.at(0).toObject().value(QStringLiteral("message")).isObject()) {
                 r.errorKind = QStringLiteral("invalid_body");
                 r.error = pe.error != QJsonParseError::NoError
-                              ? trLlm("the response body is not valid JSON: %1").arg(pe.errorString())
-                              : trLlm("the response body has no choices[0].message");
+                              ? QCoreApplication::translate("ef::LlmClient", "the response body is not valid JSON: %1").arg(pe.errorString())
+                              : QCoreApplication::translate("ef::LlmClient", "the response body has no choices[0].message");
             } else {
                 const QJsonObject choice = choices.at(0).toObject();
                 r.ok = true;

@@ -41,7 +41,7 @@ struct LlmResult
     QString content;       // choices[0].message.content
     QString finishReason;
     int httpStatus = 0;    // of the last attempt (0: no HTTP response)
-    QString errorKind;     // "http", "network", "timeout", "invalid_body" when !ok
+    QString errorKind;     // "http", "network", "timeout", "invalid_body", "redirect" when !ok
     QString error;         // for people
     int attempts = 0;
     qint64 promptTokens = 0;

@@ -143,6 +143,82 @@ private Q_SLOTS:
         QVERIFY(!req.headers.contains("authorization"));
     }
 
+    // A redirect within the endpoint's origin is followed with the key; one to another host (a
+    // second server on 127.0.0.2) or port is refused, and that server never sees the key.
+    void keyNeverFollowsARedirectToAnotherHost_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<int>("status");
+        QTest::newRow("openai 307") << QStringLiteral("openai") << 307;
+        QTest::newRow("openai 308") << QStringLiteral("openai") << 308;
+        QTest::newRow("azure 307") << QStringLiteral("azure") << 307;
+    }
+
+    void keyNeverFollowsARedirectToAnotherHost()
+    {
+        QFETCH(QString, kind);
+        QFETCH(int, status);
+        FakeLlmServer other(QStringLiteral("127.0.0.2"));
+        FakeLlmServer samePort(QStringLiteral("127.0.0.1"));
+        FakeLlmServer server;
+        const auto redirectTo = [status](const QString &url) {
+            FakeReply x;
+            x.status = status;
+            x.headers.append(qMakePair(QByteArray("Location"), url.toUtf8()));
+            return x;
+        };
+        // First request: moved within the origin (another path); second: to another host; third:
+        // to another port of the same host.
+        server.setHandler([&](const FakeRequest &r) {
+            if (r.path.startsWith("/moved/"))
+                return server.defaultReply(r);
+            if (r.index == 0)
+                return redirectTo(QStringLiteral("/moved/chat/completions"));
+            if (r.index == 2)
+                return redirectTo(other.baseUrl() + QStringLiteral("/chat/completions"));
+            return redirectTo(samePort.baseUrl() + QStringLiteral("/chat/completions"));
+        });
+        EndpointProfile p = profileFor(server);
+        p.maxInFlight = 1;
+        if (kind == QLatin1String("azure")) {
+            p.kind = kind;
+            p.baseUrl = QStringLiteral("http://127.0.0.1:%1").arg(server.port());
+            p.azureDeployment = QStringLiteral("d");
+            p.azureApiVersion = QStringLiteral("2024-06-01");
+        }
+        const QByteArray header = kind == QLatin1String("azure") ? QByteArray("api-key") : QByteArray("authorization");
+        LlmClient client(p, QStringLiteral("sk-paid-key-42"));
+        QSignalSpy spy(&client, &LlmClient::finished);
+        for (int i = 0; i < 3; ++i) {
+            client.submit({static_cast<quint64>(i), QStringLiteral("prompt %1").arg(i), QStringLiteral("tag-%1").arg(i)});
+            QTRY_COMPARE_WITH_TIMEOUT(spy.size(), i + 1, 10000);
+        }
+        const LlmResult same = spy.at(0).at(0).value<LlmResult>();
+        QVERIFY2(same.ok, qPrintable(same.error));
+        QCOMPARE(server.requests().at(1).path.left(7), QByteArray("/moved/"));
+        QVERIFY(server.requests().at(1).headers.value(header).contains("sk-paid-key-42"));
+        for (int i : {1, 2}) {
+            const LlmResult r = spy.at(i).at(0).value<LlmResult>();
+            QVERIFY(!r.ok);
+            QCOMPARE(r.errorKind, QStringLiteral("redirect"));
+            QCOMPARE(r.attempts, 1); // not retried
+            const QString target = i == 1 ? other.baseUrl() : samePort.baseUrl();
+            QVERIFY2(r.error.contains(target), qPrintable(r.error));
+            QVERIFY(!r.error.contains(QLatin1String("sk-paid-key-42")));
+        }
+        QCOMPARE(other.requestCount(), 0);
+        QCOMPARE(samePort.requestCount(), 0);
+
+        // Without a key there is nothing to leak: the redirect is followed.
+        server.setHandler([&](const FakeRequest &r) {
+            return r.path.startsWith("/moved/") ? server.defaultReply(r) : redirectTo(other.baseUrl() + QStringLiteral("/chat/completions"));
+        });
+        LlmClient keyless(p, {});
+        QVERIFY(runCalls(keyless, 1)[0].ok);
+        QCOMPARE(other.requestCount(), 1);
+        QVERIFY(!other.requests().at(0).headers.contains(header));
+    }
+
     void retryAfterOn429()
     {
         FakeLlmServer server;

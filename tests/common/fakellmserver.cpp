@@ -19,10 +19,10 @@ class FakeLlmServerWorker final : public QObject
 public:
     explicit FakeLlmServerWorker(FakeLlmServer *owner) : m_owner(owner) {}
 
-    quint16 listen()
+    quint16 listen(const QString &address)
     {
         m_server = new QTcpServer(this);
-        m_server->listen(QHostAddress::LocalHost, 0);
+        m_server->listen(QHostAddress(address), 0);
         QObject::connect(m_server, &QTcpServer::newConnection, this, [this] {
             while (QTcpSocket *s = m_server->nextPendingConnection()) {
                 s->setParent(this);
@@ -89,13 +89,13 @@ private:
     QHash<QTcpSocket *, QByteArray> m_buffers;
 };
 
-FakeLlmServer::FakeLlmServer() : m_thread(std::make_unique<QThread>())
+FakeLlmServer::FakeLlmServer(const QString &address) : m_thread(std::make_unique<QThread>()), m_address(address)
 {
     auto *worker = new FakeLlmServerWorker(this);
     worker->moveToThread(m_thread.get());
     QObject::connect(m_thread.get(), &QThread::finished, worker, &QObject::deleteLater);
     m_thread->start();
-    QMetaObject::invokeMethod(worker, [this, worker] { m_port = worker->listen(); }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(worker, [this, worker] { m_port = worker->listen(m_address); }, Qt::BlockingQueuedConnection);
 }
 
 FakeLlmServer::~FakeLlmServer()
@@ -106,7 +106,7 @@ FakeLlmServer::~FakeLlmServer()
 
 QString FakeLlmServer::baseUrl() const
 {
-    return QStringLiteral("http://127.0.0.1:%1/v1").arg(m_port);
+    return QStringLiteral("http://%1:%2/v1").arg(m_address).arg(m_port);
 }
 
 void FakeLlmServer::setHandler(Handler handler)

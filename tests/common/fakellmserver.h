@@ -48,11 +48,12 @@ class FakeLlmServer final
 public:
     using Handler = std::function<FakeReply(const FakeRequest &)>;
 
-    FakeLlmServer();
+    // Listens on address (a loopback address: 127.0.0.1, or 127.0.0.2 as a second "host").
+    explicit FakeLlmServer(const QString &address = QStringLiteral("127.0.0.1"));
     ~FakeLlmServer();
 
     quint16 port() const { return m_port; }
-    QString baseUrl() const; // http://127.0.0.1:PORT/v1
+    QString baseUrl() const; // http://ADDRESS:PORT/v1
     void setHandler(Handler handler);
     // Delay added to every default reply.
     void setDefaultDelayMs(int ms);
@@ -72,6 +73,7 @@ private:
     void answered();
 
     std::unique_ptr<QThread> m_thread;
+    QString m_address;
     quint16 m_port = 0;
     mutable QMutex m_mutex;
     Handler m_handler;
