@@ -29,9 +29,11 @@ namespace ef {
 
 namespace {
 
+// lupdate files a bare tr() in namespace ef under the context "ef": the same context here, so
+// that the catalogue's translations are found.
 QString tr(const char *text)
 {
-    return QCoreApplication::translate("ef::Training", text);
+    return QCoreApplication::translate("ef", text);
 }
 
 QString runDirFor(const Workspace &ws, qint64 id)

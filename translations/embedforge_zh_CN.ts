@@ -5,11 +5,11 @@
     <name>ef</name>
     <message>
         <source>there is no imported dataset named &apos;%1&apos; (see &apos;dataset import --jsonl&apos;)</source>
-        <translation>没有名为 '%1' 的已导入数据集（参见 'dataset import --jsonl'）</translation>
+        <translation>没有名为 &apos;%1&apos; 的已导入数据集（参见 &apos;dataset import --jsonl&apos;）</translation>
     </message>
     <message>
         <source>corpus &apos;%1&apos; has no queries with relevant documents in split &apos;%2&apos;</source>
-        <translation>语料库 '%1' 在划分 '%2' 中没有带相关文档的查询</translation>
+        <translation>语料库 &apos;%1&apos; 在划分 &apos;%2&apos; 中没有带相关文档的查询</translation>
     </message>
     <message>
         <source>training settings: %1</source>
@@ -65,7 +65,7 @@
     </message>
     <message>
         <source>unknown export format &apos;%1&apos; (expected peft, merged or sentence-transformers)</source>
-        <translation>未知的导出格式 '%1'（应为 peft、merged 或 sentence-transformers）</translation>
+        <translation>未知的导出格式 &apos;%1&apos;（应为 peft、merged 或 sentence-transformers）</translation>
     </message>
     <message>
         <source>writing and checking %1</source>
@@ -81,7 +81,7 @@
     </message>
     <message>
         <source>dataset name &apos;%1&apos;: choose a name other than &apos;synthetic&apos;</source>
-        <translation>数据集名称 '%1'：请使用 'synthetic' 以外的名称</translation>
+        <translation>数据集名称 &apos;%1&apos;：请使用 &apos;synthetic&apos; 以外的名称</translation>
     </message>
     <message>
         <source>--ratio %1: must be above 0 and at most 100</source>
@@ -93,7 +93,7 @@
     </message>
     <message>
         <source>a dataset named &apos;%1&apos; exists already</source>
-        <translation>名为 '%1' 的数据集已存在</translation>
+        <translation>名为 &apos;%1&apos; 的数据集已存在</translation>
     </message>
     <message>
         <source>Create the demo model</source>
@@ -1008,6 +1008,33 @@ Negative: %3
     <message>
         <source>Message</source>
         <translation>消息</translation>
+    </message>
+</context>
+<context>
+    <name>ef::LlmClient</name>
+    <message>
+        <source>the endpoint redirected to %1, another scheme, host or port: the API key is not sent there (make that the profile&apos;s base URL if you trust it)</source>
+        <translation>端点重定向到 %1（另一协议、主机或端口）：API 密钥不会发送到那里（如果信任它，请把它设为该配置的基础 URL）</translation>
+    </message>
+    <message>
+        <source>no complete reply within %1 ms</source>
+        <translation>%1 毫秒内没有收到完整回复</translation>
+    </message>
+    <message>
+        <source>network error: %1</source>
+        <translation>网络错误：%1</translation>
+    </message>
+    <message>
+        <source>HTTP %1: %2</source>
+        <translation>HTTP %1：%2</translation>
+    </message>
+    <message>
+        <source>the response body is not valid JSON: %1</source>
+        <translation>响应正文不是有效的 JSON：%1</translation>
+    </message>
+    <message>
+        <source>the response body has no choices[0].message</source>
+        <translation>响应正文中没有 choices[0].message</translation>
     </message>
 </context>
 <context>
@@ -3514,7 +3541,7 @@ raw: %3</source>
     </message>
     <message>
         <source>--run/--resume: expected a run number, not &apos;%1&apos;</source>
-        <translation>--run/--resume：应为运行编号，而不是 '%1'</translation>
+        <translation>--run/--resume：应为运行编号，而不是 &apos;%1&apos;</translation>
     </message>
     <message>
         <source>train</source>
@@ -3534,11 +3561,11 @@ raw: %3</source>
     </message>
     <message>
         <source>--model DIR is required (or &quot;model&quot; in --config)</source>
-        <translation>必须提供 --model DIR（或在 --config 中指定 "model"）</translation>
+        <translation>必须提供 --model DIR（或在 --config 中指定 &quot;model&quot;）</translation>
     </message>
     <message>
         <source>there is no corpus named &apos;%1&apos;</source>
-        <translation>没有名为 '%1' 的语料库</translation>
+        <translation>没有名为 &apos;%1&apos; 的语料库</translation>
     </message>
     <message>
         <source>No training runs yet.</source>
@@ -3550,7 +3577,7 @@ raw: %3</source>
     </message>
     <message>
         <source>--format: expected peft, merged or sentence-transformers, not &apos;%1&apos;</source>
-        <translation>--format：应为 peft、merged 或 sentence-transformers，而不是 '%1'</translation>
+        <translation>--format：应为 peft、merged 或 sentence-transformers，而不是 &apos;%1&apos;</translation>
     </message>
     <message>
         <source>--name NAME is required with --jsonl</source>
@@ -3558,11 +3585,11 @@ raw: %3</source>
     </message>
     <message>
         <source>--ratio: expected a number, not &apos;%1&apos;</source>
-        <translation>--ratio：应为数字，而不是 '%1'</translation>
+        <translation>--ratio：应为数字，而不是 &apos;%1&apos;</translation>
     </message>
     <message>
         <source>Imported %1 examples as dataset &apos;%2&apos;.</source>
-        <translation>已将 %1 个样本导入为数据集 '%2'。</translation>
+        <translation>已将 %1 个样本导入为数据集 &apos;%2&apos;。</translation>
     </message>
     <message>
         <source>Contrastive fine-tuning (LoRA or full) on the workspace&apos;s examples; one JSON line per step</source>

@@ -7,6 +7,8 @@
 #include <QTest>
 
 #include "backend/jobs.h"
+#include "backend/training.h"
+#include "backend/workspace.h"
 #include "translations/translations.h"
 #include "widgets/mainwindow.h"
 
@@ -39,6 +41,21 @@ private Q_SLOTS:
         QCOMPARE(w.findChild<QDockWidget *>(QStringLiteral("logDock"))->windowTitle(), QStringLiteral("日志"));
         // Job states shown in the dock are translated too.
         QCOMPARE(jobStateDisplayName(JobState::Running), QStringLiteral("运行中"));
+    }
+
+    // Backend messages made by helper functions are found in the catalogue too (their context
+    // must be the one lupdate files them under).
+    void backendMessagesInChinese()
+    {
+        QCOMPARE(installTranslations(QStringLiteral("zh_CN")), QStringLiteral("zh_CN"));
+        auto ws = Workspace::create(m_dir.filePath(QStringLiteral("zh.efws")));
+        QVERIFY2(ws, qPrintable(ws.error()));
+        TrainingRequest request;
+        request.configJson = QStringLiteral("{}");
+        const auto id = createTrainingRun(*ws, request);
+        QVERIFY(!id);
+        QVERIFY2(id.error().contains(QStringLiteral("请选择基础模型文件夹")), qPrintable(id.error()));
+        installTranslations(QStringLiteral("en"));
     }
 
     void englishHasNoCatalogue()
