@@ -3,6 +3,7 @@
 #include "models/embedder.h"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <numeric>
 
@@ -287,6 +288,24 @@ std::vector<int64_t> Embedder::encode(const std::string &text, const std::string
     return d->model->encode(text, instruction, maxLength);
 }
 
+namespace {
+
+// A NaN or infinity in an embedding (NaN weights, an overflow in F16) is an error, never an
+// output: printed it is invalid JSON, stored it poisons every search and evaluation.
+void requireFinite(const Matrix &m, const std::vector<size_t> &inputOfRow, const std::string &modelDir)
+{
+    for (int64_t r = 0; r < m.rows; ++r) {
+        const float *row = m.row(r);
+        for (int64_t c = 0; c < m.cols; ++c)
+            if (!std::isfinite(row[c]))
+                throw std::runtime_error(modelDir + ": the model gives a non-finite embedding (NaN or infinity) for input " +
+                                         std::to_string(inputOfRow[static_cast<size_t>(r)] + 1) +
+                                         "; its weights or config.json are broken, and nothing was kept");
+    }
+}
+
+} // namespace
+
 IdsResult Embedder::forwardIds(const std::vector<std::vector<int64_t>> &sequences, PaddingSide side, int batchSize,
                                bool wantHidden, const EmbedProgress &progress)
 {
@@ -310,6 +329,10 @@ IdsResult Embedder::forwardIds(const std::vector<std::vector<int64_t>> &sequence
         std::vector<torch::Tensor> hidden;
         d->runBatch(rows, side, wantHidden, &pooled, &hidden);
         const Matrix m = toMatrix(pooled);
+        std::vector<size_t> inputs(end - start);
+        for (size_t i = start; i < end; ++i)
+            inputs[i - start] = i;
+        requireFinite(m, inputs, d->model->dir);
         std::copy(m.data.begin(), m.data.end(),
                   result.pooled.data.begin() + static_cast<std::ptrdiff_t>(start * static_cast<size_t>(m.cols)));
         for (size_t i = 0; i < hidden.size(); ++i)
@@ -342,6 +365,7 @@ Matrix Embedder::embedEncoded(const std::vector<std::vector<int64_t>> &sequences
         torch::Tensor pooled;
         d->runBatch(rows, PaddingSide::Right, false, &pooled, nullptr);
         const Matrix m = toMatrix(pooled);
+        requireFinite(m, batch, d->model->dir);
         for (size_t r = 0; r < batch.size(); ++r)
             std::copy(m.row(static_cast<int64_t>(r)), m.row(static_cast<int64_t>(r)) + m.cols,
                       out.data.begin() + static_cast<std::ptrdiff_t>(batch[r] * static_cast<size_t>(out.cols)));

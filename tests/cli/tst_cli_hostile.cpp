@@ -4,6 +4,8 @@
 // wait4) and checks that it ends within 5 s, with the exit code and a message naming the file
 // and field, and with a peak RSS under 1 GiB. Before the fixes these hung, took 2.5-22 GB,
 // crashed or printed "std::bad_alloc".
+#include <limits>
+
 #include <sys/stat.h>
 
 #include <QDir>
@@ -58,6 +60,13 @@ QString copyModel(const QString &from, const QString &dir, const QString &name)
     return to;
 }
 
+// Rows per table of a workspace (workspace info --json).
+QJsonObject tableRows(const QString &ws)
+{
+    const auto info = runCli({QStringLiteral("workspace"), QStringLiteral("info"), ws, QStringLiteral("--json")});
+    return QJsonDocument::fromJson(info.out).object().value(QStringLiteral("tables")).toObject();
+}
+
 } // namespace
 
 class TestCliHostile final : public QObject
@@ -70,6 +79,7 @@ private Q_SLOTS:
     void failsFastNamingTheInput();
     void longQueriesAreCutWithAWarning_data();
     void longQueriesAreCutWithAWarning();
+    void nonFiniteEmbeddingsAreErrors();
 
 private:
     QTemporaryDir m_dir;
@@ -317,6 +327,60 @@ void TestCliHostile::longQueriesAreCutWithAWarning()
     QVERIFY2(warnings.at(1).toString().startsWith(warning), s.out.left(300).constData());
     QVERIFY2(s.elapsedMs < kMaxMs, qPrintable(QString::number(s.elapsedMs)));
     QVERIFY2(s.peakRssKiB < kMaxRssKiB, qPrintable(QString::number(s.peakRssKiB)));
+}
+
+// Issue 16.3: a model with NaN weights gives no embedding: `embed` fails naming the model (it
+// printed "nan", which is not JSON), `corpus embed` stores no vector, `eval` records nothing.
+void TestCliHostile::nonFiniteEmbeddingsAreErrors()
+{
+    const QString model = copyModel(m_model, m_dir.path(), QStringLiteral("nan-model"));
+    QFile f(model + QStringLiteral("/model.safetensors"));
+    QVERIFY(f.open(QIODevice::ReadWrite));
+    const QByteArray head = f.read(8);
+    quint64 headerLength = 0;
+    for (int i = 7; i >= 0; --i)
+        headerLength = (headerLength << 8) | quint8(head[i]);
+    const QJsonObject header = QJsonDocument::fromJson(f.read(qint64(headerLength))).object();
+    const QJsonObject norm = header.value(QStringLiteral("model.norm.weight")).toObject();
+    QCOMPARE(norm.value(QStringLiteral("dtype")).toString(), QStringLiteral("F32"));
+    const QJsonArray offsets = norm.value(QStringLiteral("data_offsets")).toArray();
+    const qint64 begin = 8 + qint64(headerLength) + offsets.at(0).toInteger();
+    const qint64 bytes = offsets.at(1).toInteger() - offsets.at(0).toInteger();
+    QVERIFY(bytes > 0 && f.seek(begin));
+    QByteArray nans;
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    for (qint64 i = 0; i < bytes / 4; ++i)
+        nans.append(reinterpret_cast<const char *>(&nan), 4);
+    QCOMPARE(f.write(nans), bytes);
+    f.close();
+
+    const auto embedded = runCli({QStringLiteral("embed"), QStringLiteral("--model"), model}, "hello\nworld\n");
+    QCOMPARE(embedded.exitCode, 1);
+    QVERIFY2(embedded.err.contains("non-finite embedding") && embedded.err.contains(model.toUtf8()), embedded.err.constData());
+    QVERIFY2(!embedded.out.toLower().contains("nan"), embedded.out.left(200).constData());
+
+    const QString beir = m_dir.filePath(QStringLiteral("beir-nan"));
+    writeFile(beir + QStringLiteral("/corpus.jsonl"), "{\"_id\": \"d1\", \"text\": \"a heat pump\"}\n{\"_id\": \"d2\", \"text\": \"a tap\"}\n");
+    writeFile(beir + QStringLiteral("/queries.jsonl"), "{\"_id\": \"q1\", \"text\": \"heat pump\"}\n");
+    writeFile(beir + QStringLiteral("/qrels/test.tsv"), "query-id\tcorpus-id\tscore\nq1\td1\t1\n");
+    QCOMPARE(runCli({QStringLiteral("corpus"), QStringLiteral("import"), QStringLiteral("--beir"), beir, QStringLiteral("--name"),
+                     QStringLiteral("nan"), QStringLiteral("--workspace"), m_ws})
+                 .exitCode,
+             0);
+    const QJsonObject before = tableRows(m_ws);
+    const auto corpusEmbed = runCli({QStringLiteral("corpus"), QStringLiteral("embed"), QStringLiteral("--corpus"), QStringLiteral("nan"),
+                                     QStringLiteral("--model"), model, QStringLiteral("--workspace"), m_ws});
+    QCOMPARE(corpusEmbed.exitCode, 1);
+    QVERIFY2(corpusEmbed.err.contains("non-finite embedding"), corpusEmbed.err.constData());
+    const auto eval = runCli({QStringLiteral("eval"), QStringLiteral("--corpus"), QStringLiteral("nan"), QStringLiteral("--method"),
+                              QStringLiteral("dense"), QStringLiteral("--model"), model, QStringLiteral("--json"),
+                              QStringLiteral("--workspace"), m_ws});
+    QCOMPARE(eval.exitCode, 1);
+    QVERIFY2(eval.err.contains("partly embedded"), eval.err.constData()); // no vectors were kept to evaluate
+    // Nothing non-finite was stored: no vector, no evaluation more than before.
+    const QJsonObject after = tableRows(m_ws);
+    QCOMPARE(after.value(QStringLiteral("doc_vectors")).toInteger(), before.value(QStringLiteral("doc_vectors")).toInteger());
+    QCOMPARE(after.value(QStringLiteral("eval_results")).toInteger(), before.value(QStringLiteral("eval_results")).toInteger());
 }
 
 QTEST_GUILESS_MAIN(TestCliHostile)
