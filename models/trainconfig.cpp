@@ -23,7 +23,7 @@ const std::set<std::string> &knownKeys()
         "name", "model", "mode", "device", "dtype", "lora_rank", "lora_alpha", "lora_dropout", "lora_targets", "steps",
         "batch_size", "micro_batch", "learning_rate", "warmup_steps", "weight_decay", "max_grad_norm", "adam_beta1",
         "adam_beta2", "adam_eps", "temperature", "symmetric", "hard_negatives", "max_length", "gradient_checkpointing",
-        "group_by_length", "shuffle", "seed", "init_adapter", "eval_every", "checkpoint_every", "keep_checkpoints", "eval_max_queries", "heldout_fraction", "sources"};
+        "group_by_length", "shuffle", "seed", "init_adapter", "eval_every", "checkpoint_every", "keep_checkpoints", "eval_max_queries", "heldout_fraction", "mine_negatives", "mine_skip", "sources"};
     return k;
 }
 
@@ -130,6 +130,8 @@ std::string TrainConfig::toJson() const
     o["keep_checkpoints"] = keepCheckpoints;
     o["eval_max_queries"] = evalMaxQueries;
     o["heldout_fraction"] = heldoutFraction;
+    o["mine_negatives"] = mineNegatives;
+    o["mine_skip"] = mineSkip;
     json src = json::array();
     for (const DataSource &s : sources)
         src.push_back({{"name", s.name}, {"ratio", s.ratio}, {"instruction", s.instruction}});
@@ -193,6 +195,8 @@ TrainConfig TrainConfig::fromJson(const std::string &text, const std::string &or
     read(o, "keep_checkpoints", &c.keepCheckpoints);
     read(o, "eval_max_queries", &c.evalMaxQueries);
     read(o, "heldout_fraction", &c.heldoutFraction);
+    read(o, "mine_negatives", &c.mineNegatives);
+    read(o, "mine_skip", &c.mineSkip);
     if (o.contains("sources")) {
         if (!o["sources"].is_array())
             throw ConfigError("sources", "expected a list of {name, ratio, instruction}");
@@ -264,6 +268,10 @@ void TrainConfig::validate() const
         throw ConfigError("eval_max_queries", "must be at least 1");
     if (!std::isfinite(heldoutFraction) || heldoutFraction < 0 || heldoutFraction >= 1)
         throw ConfigError("heldout_fraction", "must be in [0, 1)");
+    if (mineNegatives < 0 || mineNegatives > 64)
+        throw ConfigError("mine_negatives", "must be from 0 (off) to 64");
+    if (mineSkip < 0 || mineSkip > 10000)
+        throw ConfigError("mine_skip", "must be from 0 to 10000");
     std::set<std::string> names;
     for (const DataSource &s : sources) {
         if (s.name.empty())
@@ -298,6 +306,8 @@ const std::vector<TrainOption> &trainOptions()
         {"--eval-every", "eval_every", "N", "evaluate every N steps (0: at the end)"},
         {"--checkpoint-every", "checkpoint_every", "N", "checkpoint every N steps (0: at the end)"},
         {"--heldout-fraction", "heldout_fraction", "F", "share of the examples held out for evaluation"},
+        {"--mine-negatives", "mine_negatives", "N", "mine hard negatives with the starting model until each example has N (0: off)"},
+        {"--mine-skip", "mine_skip", "K", "pass over the K best-ranked candidates when mining"},
     };
     return o;
 }

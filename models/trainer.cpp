@@ -10,6 +10,7 @@
 #include <numeric>
 #include <random>
 #include <sstream>
+#include <unordered_set>
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -27,6 +28,7 @@
 #include "models/sha256.h"
 #include "models/training.h"
 #include "models/trainingimpl.h"
+#include "models/vectorsearch.h"
 
 namespace ef::train {
 
@@ -673,6 +675,97 @@ struct Trainer::Impl
         return m;
     }
 
+    Trainer::MiningReport mined;
+
+    // The instruction a training example's query is embedded with (its source's, when set).
+    std::string instructionOf(const Example &e) const
+    {
+        for (const DataSource &s : config.sources)
+            if (s.name == e.source && !s.instruction.empty())
+                return s.instruction;
+        return e.instruction;
+    }
+
+    // TrainConfig::mineNegatives: ranks the pool for every example that lacks negatives, with the
+    // model as it starts (eval mode, no gradients), and appends the best candidates it may use.
+    void mineNegatives(const std::vector<std::string> &givenPool)
+    {
+        const size_t want = static_cast<size_t>(config.mineNegatives);
+        std::vector<size_t> needy;
+        for (size_t i = 0; i < train.size(); ++i)
+            if (train[i].negatives.size() < want)
+                needy.push_back(i);
+        std::vector<std::string> pool;
+        {
+            std::unordered_set<uint64_t> seen;
+            const auto add = [&](const std::string &t) {
+                if (!t.empty() && seen.insert(hashText(t)).second)
+                    pool.push_back(t);
+            };
+            if (!givenPool.empty())
+                for (const std::string &t : givenPool)
+                    add(t);
+            else
+                for (const Example &e : train)
+                    add(e.positive);
+        }
+        mined.pool = static_cast<int64_t>(pool.size());
+        if (needy.empty() || pool.empty())
+            return;
+        torch::NoGradGuard noGrad;
+        const int micro = std::max(1, config.microBatch > 0 ? config.microBatch : 32);
+        // The pool's embeddings, on the CPU, in chunks (bounded device memory).
+        const int64_t hidden = model->config.hiddenSize;
+        std::vector<float> docs(pool.size() * static_cast<size_t>(hidden));
+        constexpr size_t kChunk = 4096;
+        for (size_t at = 0; at < pool.size(); at += kChunk) {
+            std::vector<std::vector<int64_t>> seqs;
+            for (size_t i = at; i < std::min(pool.size(), at + kChunk); ++i)
+                seqs.push_back(model->encode(pool[i], {}, config.maxLength));
+            const torch::Tensor e = embedAll(seqs, chunksFor(seqs, micro), false, 0).to(torch::kCPU).contiguous();
+            std::memcpy(docs.data() + at * static_cast<size_t>(hidden), e.data_ptr<float>(),
+                        static_cast<size_t>(e.numel()) * sizeof(float));
+        }
+        std::vector<int64_t> ids(pool.size());
+        std::iota(ids.begin(), ids.end(), 0);
+        const int k = static_cast<int>(std::min<size_t>(pool.size(), want + static_cast<size_t>(config.mineSkip) + 16));
+        for (size_t at = 0; at < needy.size(); at += kChunk) {
+            const size_t end = std::min(needy.size(), at + kChunk);
+            std::vector<std::vector<int64_t>> seqs;
+            for (size_t i = at; i < end; ++i) {
+                const Example &e = train[needy[i]];
+                seqs.push_back(model->encode(e.query, instructionOf(e), config.maxLength));
+            }
+            const torch::Tensor q = embedAll(seqs, chunksFor(seqs, micro), false, 0).to(torch::kCPU).contiguous();
+            models::TopKSearch search(q.data_ptr<float>(), q.size(0), hidden, k);
+            search.add(docs.data(), ids.data(), static_cast<int64_t>(pool.size()));
+            const auto ranked = search.results();
+            for (size_t i = at; i < end; ++i) {
+                Example &e = train[needy[i]];
+                std::unordered_set<uint64_t> taken = {hashText(e.positive), hashText(e.query)};
+                for (const std::string &n : e.negatives)
+                    taken.insert(hashText(n));
+                int skipped = 0;
+                const size_t before = e.negatives.size();
+                for (const auto &hit : ranked[i - at]) {
+                    if (e.negatives.size() >= want)
+                        break;
+                    const std::string &text = pool[static_cast<size_t>(hit.index)];
+                    if (taken.count(hashText(text)))
+                        continue;
+                    if (skipped < config.mineSkip) {
+                        ++skipped;
+                        continue;
+                    }
+                    e.negatives.push_back(text);
+                    taken.insert(hashText(text));
+                }
+                mined.negatives += static_cast<int64_t>(e.negatives.size() - before);
+                mined.examples += e.negatives.size() > before;
+            }
+        }
+    }
+
     EvalRecord evaluateHeldOutNow()
     {
         EvalRecord r;
@@ -755,7 +848,8 @@ Trainer::Trainer() : d(std::make_unique<Impl>()) {}
 Trainer::~Trainer() = default;
 
 std::unique_ptr<Trainer> Trainer::create(const TrainConfig &config, const std::vector<Example> &train,
-                                         const std::vector<Example> &heldOut, const std::string &runDir)
+                                         const std::vector<Example> &heldOut, const std::string &runDir,
+                                         const std::vector<std::string> &minePool)
 {
     config.validate();
     if (train.empty())
@@ -776,9 +870,15 @@ std::unique_ptr<Trainer> Trainer::create(const TrainConfig &config, const std::v
     d.runDir = runDir;
     d.train = train;
     d.heldOut = heldOut;
-    writeExamplesJsonl((dir / "data" / "train.jsonl").string(), train);
-    writeExamplesJsonl((dir / "data" / "heldout.jsonl").string(), heldOut);
     d.setUp(true);
+    if (d.config.mineNegatives > 0) {
+        d.mineNegatives(minePool);
+        d.epochCached = -1; // the batches as resume() will see them: planned with the mined negatives
+        d.batchesPerEpoch = static_cast<int64_t>(d.batchesOf(0).size());
+        d.totalSteps = d.config.steps > 0 ? d.config.steps : d.batchesPerEpoch;
+    }
+    writeExamplesJsonl((dir / "data" / "train.jsonl").string(), d.train);
+    writeExamplesJsonl((dir / "data" / "heldout.jsonl").string(), heldOut);
     writeTextAtomic(dir / "config.json", d.config.toJson() + "\n");
     d.metrics.open(dir / "metrics.jsonl", std::ios::binary | std::ios::trunc);
     d.writeRunJson("created", "");
@@ -824,6 +924,11 @@ const TrainConfig &Trainer::config() const { return d->config; }
 const std::string &Trainer::runDir() const { return d->runDir; }
 int64_t Trainer::stepsDone() const { return d->step; }
 int64_t Trainer::totalSteps() const { return d->totalSteps; }
+Trainer::MiningReport Trainer::mining() const
+{
+    return d->mined;
+}
+
 int64_t Trainer::trainableParameters() const
 {
     int64_t n = 0;

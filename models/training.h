@@ -98,6 +98,12 @@ struct TrainConfig
     int keepCheckpoints = 2;
     int evalMaxQueries = 1000;
     double heldoutFraction = 0.02;   // share of the examples kept out of training for evaluation
+    // Hard-negative mining with the starting model, once, before the first step: an example with
+    // fewer than mine_negatives negatives gets the best-ranked candidates of a pool (a corpus's
+    // documents, or else the other examples' positives), after passing over the mine_skip best
+    // (likely unlabelled positives); its positive, its query and its own negatives are never picked.
+    int mineNegatives = 0; // 0: off
+    int mineSkip = 0;
     std::vector<DataSource> sources; // empty: every example, ratio 1
 
     std::string toJson() const;                                                     // pretty, all fields
@@ -224,8 +230,12 @@ class Trainer
 public:
     // Starts a run in runDir (created; refused when it holds a run already): writes config.json and
     // the data, loads the model and initialises the adapter (or the trainable weights).
+    // With config.mineNegatives > 0, negatives are mined first (see TrainConfig) from minePool, or
+    // from the training positives when it is empty; data/train.jsonl holds the mined ones, so a
+    // resumed run trains on the same data. Memory: the pool's embeddings (pool x hidden floats).
     static std::unique_ptr<Trainer> create(const TrainConfig &config, const std::vector<Example> &train,
-                                           const std::vector<Example> &heldOut, const std::string &runDir);
+                                           const std::vector<Example> &heldOut, const std::string &runDir,
+                                           const std::vector<std::string> &minePool = {});
     // Continues the run in runDir from its newest checkpoint (its own config and data).
     static std::unique_ptr<Trainer> resume(const std::string &runDir);
     ~Trainer();
@@ -237,6 +247,12 @@ public:
     int64_t stepsDone() const;
     int64_t totalSteps() const;
     int64_t trainableParameters() const;
+    // Mining at create(): negatives added, examples that got any, pool size (0 when off or resumed).
+    struct MiningReport
+    {
+        int64_t negatives = 0, examples = 0, pool = 0;
+    };
+    MiningReport mining() const;
 
     // Trains to totalSteps(), until shouldStop (a checkpoint is saved first) or a non-finite loss
     // (the update is not applied; the last good checkpoint stays). Never throws for those; throws

@@ -34,6 +34,31 @@ std::string readFile(const std::string &path)
     return s.str();
 }
 
+// --mine-pool FILE: one document per line, a JSON string or an object with "text" (and "title"),
+// as in a BEIR corpus.jsonl. A bad line is an error naming file:line.
+std::vector<std::string> readMinePool(const std::string &path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw std::runtime_error(path + ": cannot be read");
+    std::vector<std::string> out;
+    std::string line;
+    for (int64_t n = 1; std::getline(in, line); ++n) {
+        if (line.find_first_not_of(" \t\r") == std::string::npos)
+            continue;
+        const nlohmann::json o = nlohmann::json::parse(line, nullptr, false);
+        if (o.is_string()) {
+            out.push_back(o.get<std::string>());
+        } else if (o.is_object() && o.contains("text") && o["text"].is_string()) {
+            const std::string title = o.contains("title") && o["title"].is_string() ? o["title"].get<std::string>() : "";
+            out.push_back(title.empty() ? o["text"].get<std::string>() : title + " " + o["text"].get<std::string>());
+        } else {
+            throw std::runtime_error(path + ":" + std::to_string(n) + ": expected a JSON string or an object with \"text\"");
+        }
+    }
+    return out;
+}
+
 int runTrainer(train::Trainer &t)
 {
     // Ctrl-C or SIGTERM: finish the current micro-batch, save a checkpoint, stop (resumable).
@@ -68,7 +93,7 @@ int runTrainer(train::Trainer &t)
 
 int trainCommand(const std::vector<std::string> &argv)
 {
-    std::set<std::string> values = {"--data", "--heldout", "--model", "--out", "--config", "--resume", "--threads"};
+    std::set<std::string> values = {"--data", "--heldout", "--model", "--out", "--config", "--resume", "--threads", "--mine-pool"};
     for (const train::TrainOption &o : train::trainOptions())
         values.insert(o.flag);
     const Args a = parseArgs(argv, values, {}, 0, 0);
@@ -112,7 +137,14 @@ int trainCommand(const std::vector<std::string> &argv)
     else
         train::splitHeldOut(all, config.heldoutFraction, config.seed, &heldOut);
     std::fprintf(stderr, "%zu training examples, %zu held out\n", all.size(), heldOut.size());
-    auto t = train::Trainer::create(config, all, heldOut, a.value("--out"));
+    if (a.has("--mine-pool") && config.mineNegatives == 0)
+        throw UsageError("--mine-pool needs --mine-negatives N (or \"mine_negatives\" in --config)");
+    const std::vector<std::string> pool = a.has("--mine-pool") ? readMinePool(a.value("--mine-pool")) : std::vector<std::string>{};
+    auto t = train::Trainer::create(config, all, heldOut, a.value("--out"), pool);
+    if (config.mineNegatives > 0)
+        std::fprintf(stderr, "mined %lld hard negatives for %lld examples among %lld candidates\n",
+                     static_cast<long long>(t->mining().negatives), static_cast<long long>(t->mining().examples),
+                     static_cast<long long>(t->mining().pool));
     return runTrainer(*t);
 }
 
@@ -139,7 +171,7 @@ int exportCommand(const std::vector<std::string> &argv)
 void registerTrainCommands(std::vector<Command> &commands)
 {
     commands.push_back({{"train"},
-                        "train --data [NAME=]FILE.jsonl[,...] [--heldout FILE.jsonl] --model DIR --out RUNDIR [--config FILE] [options] | "
+                        "train --data [NAME=]FILE.jsonl[,...] [--heldout FILE.jsonl] --model DIR --out RUNDIR [--config FILE] [--mine-negatives N [--mine-pool FILE.jsonl]] [options] | "
                         "train --resume RUNDIR",
                         "Contrastive training (LoRA or full) into a run folder; one JSON line per step",
                         "Options (they override --config):\n" + train::trainOptionsHelp() +

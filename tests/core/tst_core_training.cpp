@@ -490,6 +490,81 @@ EF_TEST(fullTrainingFromScratchRaisesHeldOutRecallAt1ByAtLeast0_3)
     EF_CHECK_MSG(after.recall1 >= before.recall1 + 0.3, "Recall@1 " << before.recall1 << " -> " << after.recall1);
 }
 
+// Mining with the starting model: each example without a negative gets the pool's best-ranked
+// candidate (after mine_skip), recomputed here independently with the base model's embeddings;
+// never its own positive or query; examples with a negative keep theirs; the mined data is what
+// the run folder holds, so a resumed run trains on it.
+EF_TEST(minedNegativesAreTheBaseModelsNearestOtherDocuments)
+{
+    const std::string model = tinyModel();
+    std::vector<train::Example> examples = topicExamples(24, 5);
+    std::vector<std::string> pool;
+    for (int i = 0; i < 20; ++i)
+        pool.push_back(std::string("notes on the ") + kTopics[i] + " and the " + kTopics[(i * 7 + 3) % 20]);
+    pool.push_back(examples[2].positive); // example 2's own positive: never mined for it
+    const auto base = models::Embedder::load(model);
+    for (int skip : {0, 2}) {
+        train::TrainConfig c = smallConfig(model);
+        c.mineNegatives = 1;
+        c.mineSkip = skip;
+        const std::string dir = ef::check::tempDir() + "/mine-" + std::to_string(skip);
+        auto t = train::Trainer::create(c, examples, {}, dir, pool);
+        const auto report = t->mining();
+        const auto mined = train::readExamplesJsonl(dir + "/data/train.jsonl", {});
+        EF_CHECK(mined.size() == examples.size());
+        int64_t needy = 0;
+        for (size_t i = 0; i < examples.size(); ++i) {
+            const train::Example &before = examples[i];
+            const train::Example &after = mined[i];
+            EF_CHECK(after.query == before.query);
+            if (!before.negatives.empty()) {
+                EF_CHECK(after.negatives == before.negatives);
+                continue;
+            }
+            ++needy;
+            EF_CHECK_MSG(after.negatives.size() == 1, "example " << i << " got " << after.negatives.size());
+            EF_CHECK(after.negatives[0] != before.positive);
+            // The expected pick: rank the pool by cosine with the base model (a fresh adapter is the base).
+            models::EmbedOptions qo;
+            qo.instruction = before.instruction;
+            qo.maxLength = c.maxLength;
+            const models::Matrix q = base->embed({before.query}, qo);
+            models::EmbedOptions dopt;
+            dopt.maxLength = c.maxLength;
+            const models::Matrix d = base->embed(pool, dopt);
+            std::vector<std::pair<float, size_t>> ranked;
+            for (size_t j = 0; j < pool.size(); ++j) {
+                float dot = 0;
+                for (int64_t h = 0; h < d.cols; ++h)
+                    dot += q.row(0)[h] * d.row(static_cast<int64_t>(j))[h];
+                if (pool[j] != before.positive)
+                    ranked.push_back({dot, j});
+            }
+            std::stable_sort(ranked.begin(), ranked.end(), [](auto a, auto b) { return a.first > b.first; });
+            const std::string &expected = pool[ranked[static_cast<size_t>(skip)].second];
+            EF_CHECK_MSG(after.negatives[0] == expected,
+                         "example " << i << " (skip " << skip << "): mined '" << after.negatives[0] << "', expected '" << expected << "'");
+        }
+        EF_CHECK(needy > 0);
+        EF_CHECK(report.negatives == needy && report.examples == needy);
+        EF_CHECK(report.pool == static_cast<int64_t>(pool.size()));
+        t.reset();
+        // Resume reads the mined data back; it does not mine again.
+        auto again = train::Trainer::resume(dir);
+        EF_CHECK(again->mining().negatives == 0);
+    }
+    // Without a pool, the other examples' positives are the candidates.
+    train::TrainConfig c = smallConfig(model);
+    c.mineNegatives = 1;
+    auto t = train::Trainer::create(c, examples, {}, ef::check::tempDir() + "/mine-self");
+    EF_CHECK(t->mining().negatives > 0);
+    const auto mined = train::readExamplesJsonl(ef::check::tempDir() + "/mine-self/data/train.jsonl", {});
+    for (size_t i = 0; i < mined.size(); ++i) {
+        EF_CHECK(!mined[i].negatives.empty());
+        EF_CHECK(mined[i].negatives.back() != mined[i].positive);
+    }
+}
+
 EF_TEST(configRoundTripsAndNamesBadFields)
 {
     train::TrainConfig c;
