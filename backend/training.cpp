@@ -402,6 +402,11 @@ Expected<qint64> createTrainingRun(const Workspace &ws, const TrainingRequest &r
         train::splitHeldOut(all, config.heldoutFraction, config.seed, &heldOut);
         if (all.empty())
             return makeError(tr("every example went to the held-out split; lower heldout_fraction"));
+        if (!request.data.mineCorpus.isEmpty()) {
+            const Expected<CorpusInfo> c = findCorpus(db, request.data.mineCorpus);
+            if (!c)
+                return makeError(c.error());
+        }
         qint64 id = 0;
         {
             Transaction t(db);
@@ -435,6 +440,25 @@ Expected<qint64> createTrainingRun(const Workspace &ws, const TrainingRequest &r
                 return makeError(tr("%1: cannot create the folder").arg(input));
             train::writeExamplesJsonl(u8(input + QStringLiteral("/train.jsonl")), all);
             train::writeExamplesJsonl(u8(input + QStringLiteral("/heldout.jsonl")), heldOut);
+            if (!request.data.mineCorpus.isEmpty()) {
+                // The mining pool: the corpus's documents as the dense index sees them, one JSON string per line.
+                const Expected<CorpusInfo> c = findCorpus(db, request.data.mineCorpus);
+                if (!c)
+                    return makeError(c.error());
+                QFile pool(input + QStringLiteral("/mine_pool.jsonl"));
+                if (!pool.open(QIODevice::WriteOnly))
+                    return makeError(tr("%1: cannot write").arg(pool.fileName()));
+                Statement docs = db.prepare(QStringLiteral("SELECT title, text FROM documents WHERE corpus_id = ? ORDER BY id"));
+                docs.bind(1, c->id);
+                while (docs.step()) {
+                    const QString title = docs.columnText(0), text = docs.columnText(1);
+                    const QJsonValue line(title.isEmpty() ? text : title + QLatin1Char(' ') + text);
+                    if (pool.write(QJsonDocument(QJsonArray{line}).toJson(QJsonDocument::Compact).mid(1).chopped(1) + '\n') < 0)
+                        return makeError(tr("%1: cannot write").arg(pool.fileName()));
+                }
+                if (!pool.flush())
+                    return makeError(tr("%1: cannot write").arg(pool.fileName()));
+            }
             QFile cfg(input + QStringLiteral("/config.json"));
             if (!cfg.open(QIODevice::WriteOnly) || cfg.write(QByteArray::fromStdString(config.toJson())) < 0)
                 return makeError(tr("%1: cannot write").arg(cfg.fileName()));
@@ -472,7 +496,27 @@ JobSpec makeTrainingJob(const Workspace &ws, qint64 runId)
                 const train::TrainConfig config = train::TrainConfig::fromJson(cfg.readAll().toStdString(), u8(cfg.fileName()));
                 const auto trainSet = train::readExamplesJsonl(u8(input + QStringLiteral("/train.jsonl")), {});
                 const auto heldOut = train::readExamplesJsonl(u8(input + QStringLiteral("/heldout.jsonl")), {});
-                trainer = train::Trainer::create(config, trainSet, heldOut, dir);
+                std::vector<std::string> pool;
+                QFile poolFile(input + QStringLiteral("/mine_pool.jsonl"));
+                if (poolFile.open(QIODevice::ReadOnly)) {
+                    while (!poolFile.atEnd()) {
+                        const QByteArray line = poolFile.readLine().trimmed();
+                        if (!line.isEmpty())
+                            pool.push_back(QJsonDocument::fromJson("[" + line + "]").array().at(0).toString().toStdString());
+                    }
+                }
+                if (config.mineNegatives > 0)
+                    ctx.setMessage(tr("mining hard negatives with the base model among %1 candidates…")
+                                       .arg(pool.empty() ? trainSet.size() : pool.size()));
+                trainer = train::Trainer::create(config, trainSet, heldOut, dir, pool);
+                if (config.mineNegatives > 0) {
+                    const auto m = trainer->mining();
+                    ctx.setMessage(tr("run %1: mined %2 hard negatives for %3 examples among %4 candidates")
+                                .arg(runId)
+                                .arg(m.negatives)
+                                .arg(m.examples)
+                                .arg(m.pool));
+                }
                 QDir(input).removeRecursively();
             }
         } catch (const std::exception &e) {

@@ -41,6 +41,9 @@ struct TrainingData
     QString pairsCorpus;
     int pairsPerDocument = 8;
     QString pairsInstruction;
+    // Hard negatives mined against this corpus's documents (with mine_negatives > 0 in the
+    // settings); empty: against the training positives. Its queries and judgements are not used.
+    QString mineCorpus;
 };
 
 struct TrainingRequest

@@ -111,6 +111,14 @@
         <source>demo: small model from scratch</source>
         <translation>演示：从零训练的小模型</translation>
     </message>
+    <message>
+        <source>mining hard negatives with the base model among %1 candidates…</source>
+        <translation>正在用基础模型从 %1 个候选中挖掘困难负例…</translation>
+    </message>
+    <message>
+        <source>run %1: mined %2 hard negatives for %3 examples among %4 candidates</source>
+        <translation>运行 %1：从 %4 个候选中为 %3 个示例挖掘了 %2 个困难负例</translation>
+    </message>
 </context>
 <context>
     <name>ef::ApiKeys</name>
@@ -2710,6 +2718,38 @@ Negative: %3
         <source>%1: cannot write</source>
         <translation>%1：无法写入</translation>
     </message>
+    <message>
+        <source>The training positives</source>
+        <translation>训练正例</translation>
+    </message>
+    <message>
+        <source>With &quot;Mine negatives&quot; above 0: the documents ranked by the base model for each example that lacks hard negatives (a corpus&apos;s queries and judgements are not used)</source>
+        <translation>当“挖掘负例”大于 0 时：为缺少困难负例的每个示例，用基础模型对这些文档排序（不使用语料库的查询和相关性判断）</translation>
+    </message>
+    <message>
+        <source>Mine negatives from:</source>
+        <translation>负例挖掘来源：</translation>
+    </message>
+    <message>
+        <source>Before the first step, give each example that has fewer hard negatives this many, mined with the base model (0: off)</source>
+        <translation>在第一步之前，为困难负例少于此数的每个示例用基础模型挖掘补足到此数（0：关闭）</translation>
+    </message>
+    <message>
+        <source>Pass over this many best-ranked candidates when mining (likely unlabelled positives)</source>
+        <translation>挖掘时跳过排名最靠前的这么多个候选（它们可能是未标注的正例）</translation>
+    </message>
+    <message>
+        <source>Mine negatives:</source>
+        <translation>挖掘负例：</translation>
+    </message>
+    <message>
+        <source>Mining skips:</source>
+        <translation>挖掘跳过：</translation>
+    </message>
+    <message>
+        <source>Corpus %1 (%2 documents)</source>
+        <translation>语料库 %1（%2 篇文档）</translation>
+    </message>
 </context>
 <context>
     <name>ef::Workspace</name>
@@ -3602,6 +3642,10 @@ raw: %3</source>
     <message>
         <source>Export a run&apos;s newest checkpoint; the export is loaded back and checked</source>
         <translation>导出运行的最新检查点；导出结果会被重新加载并检查</translation>
+    </message>
+    <message>
+        <source>--mine-corpus needs --mine-negatives N (or &quot;mine_negatives&quot; in --config)</source>
+        <translation>--mine-corpus 需要 --mine-negatives N（或 --config 中的 "mine_negatives"）</translation>
     </message>
 </context>
 <context>

@@ -295,6 +295,12 @@ QWidget *TrainPage::buildSetup()
                                  "used): unsupervised pairs in the manner of contrastive pre-training, which teach a model "
                                  "trained from scratch what the corpus's words look like"));
     dataForm->addRow(m_corpusPairs);
+    m_minePool = new QComboBox(dataBox);
+    m_minePool->setObjectName(QStringLiteral("minePool"));
+    m_minePool->addItem(tr("The training positives"), QString());
+    m_minePool->setToolTip(tr("With \"Mine negatives\" above 0: the documents ranked by the base model for each "
+                              "example that lacks hard negatives (a corpus's queries and judgements are not used)"));
+    dataForm->addRow(tr("Mine negatives from:"), m_minePool);
     m_counts = new QLabel(dataBox);
     m_counts->setObjectName(QStringLiteral("dataCounts"));
     m_counts->setWordWrap(true);
@@ -325,6 +331,11 @@ QWidget *TrainPage::buildSetup()
     m_evalEvery = spin(hyper, 0, 10000000, tr("Evaluate every N steps (0: at the end)"));
     m_checkpointEvery = spin(hyper, 0, 10000000, tr("Checkpoint every N steps (0: at the end); Stop saves one too"));
     m_seed = spin(hyper, 0, kMaxSeed, tr("Seed of the data order, the initialisation and dropout"));
+    m_mineNegatives = spin(hyper, 0, 64,
+                           tr("Before the first step, give each example that has fewer hard negatives this many, mined "
+                              "with the base model (0: off)"));
+    m_mineNegatives->setObjectName(QStringLiteral("mineNegatives"));
+    m_mineSkip = spin(hyper, 0, 10000, tr("Pass over this many best-ranked candidates when mining (likely unlabelled positives)"));
     m_checkpointing = new QCheckBox(tr("Activation checkpointing"), hyper);
     m_checkpointing->setToolTip(tr("Recompute each layer in the backward pass: less memory, about a third more compute"));
     m_symmetric = new QCheckBox(tr("Symmetric loss (document → query too)"), hyper);
@@ -359,6 +370,9 @@ QWidget *TrainPage::buildSetup()
     ++row;
     add(tr("Evaluate every:"), m_evalEvery, 0);
     add(tr("Checkpoint every:"), m_checkpointEvery, 1);
+    ++row;
+    add(tr("Mine negatives:"), m_mineNegatives, 0);
+    add(tr("Mining skips:"), m_mineSkip, 1);
     ++row;
     auto *targets = new QHBoxLayout;
     for (const char *t : kTargets) {
@@ -397,7 +411,7 @@ QWidget *TrainPage::buildSetup()
     layout->addStretch(1);
     scroll->setWidget(page);
     // Long items must not widen the form beyond a small window: combos elide, rows wrap.
-    for (QComboBox *c : {m_mode, m_device, m_family, m_language, m_evalCorpus}) {
+    for (QComboBox *c : {m_mode, m_device, m_family, m_language, m_evalCorpus, m_minePool}) {
         c->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
         c->setMinimumContentsLength(12);
     }
@@ -613,6 +627,14 @@ void TrainPage::reloadChoices()
                     }
             }
             {
+                const QSignalBlocker b(m_minePool);
+                m_minePool->clear();
+                m_minePool->addItem(tr("The training positives"), QString());
+                if (c.corpora)
+                    for (const CorpusInfo &ci : *c.corpora)
+                        m_minePool->addItem(tr("Corpus %1 (%2 documents)").arg(ci.name).arg(ci.documents), ci.name);
+            }
+            {
                 const QSignalBlocker b(m_evalCorpus);
                 m_evalCorpus->clear();
                 m_evalCorpus->addItem(tr("None (the held-out split only)"), QString());
@@ -660,6 +682,8 @@ QString TrainPage::configJson() const
     o.insert(QStringLiteral("eval_every"), m_evalEvery->value());
     o.insert(QStringLiteral("checkpoint_every"), m_checkpointEvery->value());
     o.insert(QStringLiteral("seed"), m_seed->value());
+    o.insert(QStringLiteral("mine_negatives"), m_mineNegatives->value());
+    o.insert(QStringLiteral("mine_skip"), m_mineSkip->value());
     o.insert(QStringLiteral("gradient_checkpointing"), m_checkpointing->isChecked());
     o.insert(QStringLiteral("symmetric"), m_symmetric->isChecked());
     QJsonArray targets;
@@ -696,6 +720,8 @@ void TrainPage::setConfigJson(const QString &json)
     m_evalEvery->setValue(int(num("eval_every", 100)));
     m_checkpointEvery->setValue(int(num("checkpoint_every", 100)));
     m_seed->setValue(int(std::min<double>(kMaxSeed, num("seed", 42))));
+    m_mineNegatives->setValue(int(num("mine_negatives", 0)));
+    m_mineSkip->setValue(int(num("mine_skip", 0)));
     m_checkpointing->setChecked(o.value(QStringLiteral("gradient_checkpointing")).toBool(true));
     m_symmetric->setChecked(o.value(QStringLiteral("symmetric")).toBool(false));
     QStringList targets;
@@ -710,7 +736,7 @@ void TrainPage::setConfigJson(const QString &json)
     for (const char *k : {"name", "model", "mode", "device", "steps", "batch_size", "micro_batch", "learning_rate",
                           "warmup_steps", "weight_decay", "max_grad_norm", "temperature", "max_length", "hard_negatives",
                           "lora_rank", "lora_alpha", "lora_dropout", "heldout_fraction", "eval_every", "checkpoint_every",
-                          "seed", "gradient_checkpointing", "symmetric", "lora_targets"})
+                          "seed", "mine_negatives", "mine_skip", "gradient_checkpointing", "symmetric", "lora_targets"})
         o.remove(QLatin1String(k));
     m_extraConfig = QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
     schedulePreflight();
@@ -733,6 +759,8 @@ TrainingData TrainPage::dataSelection() const
             d.datasets << m_datasets->item(i)->data(Qt::UserRole).toString();
     if (m_excludeEvalQueries->isChecked() && !m_evalCorpus->currentData().toString().isEmpty())
         d.excludeQueries = m_evalCorpus->property("queries").toStringList();
+    if (m_mineNegatives->value() > 0)
+        d.mineCorpus = m_minePool->currentData().toString();
     if (m_corpusPairs->isChecked() && !m_evalCorpus->currentData().toString().isEmpty()) {
         d.pairsCorpus = m_evalCorpus->currentData().toString();
         d.pairsInstruction = m_evalInstruction->text();

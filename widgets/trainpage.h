@@ -145,13 +145,14 @@ private:
     QComboBox *m_family, *m_language;
     QListWidget *m_datasets;
     QComboBox *m_evalCorpus;
+    QComboBox *m_minePool; // where mined hard negatives come from (with "mine_negatives" > 0)
     QCheckBox *m_excludeEvalQueries;
     QCheckBox *m_corpusPairs;
     QLineEdit *m_evalInstruction;
     QLabel *m_counts;
     QLineEdit *m_name;
     QSpinBox *m_steps, *m_batch, *m_micro, *m_warmup, *m_maxLength, *m_hardNegatives, *m_rank, *m_evalEvery,
-        *m_checkpointEvery, *m_seed;
+        *m_checkpointEvery, *m_seed, *m_mineNegatives, *m_mineSkip;
     QDoubleSpinBox *m_lr, *m_weightDecay, *m_temperature, *m_alpha, *m_dropout, *m_heldout, *m_gradClip;
     QList<QCheckBox *> m_targets;
     QCheckBox *m_checkpointing, *m_symmetric;

@@ -108,7 +108,8 @@ int train(Context &ctx)
                           QStringLiteral("resume"), QStringLiteral("datasets"), QStringLiteral("family"),
                           QStringLiteral("language"), QStringLiteral("eval-corpus"), QStringLiteral("eval-split"),
                           QStringLiteral("eval-instruction"), QStringLiteral("exclude-corpus-queries"),
-                          QStringLiteral("pairs-from-corpus"), QStringLiteral("pairs-instruction")};
+                          QStringLiteral("pairs-from-corpus"), QStringLiteral("pairs-instruction"),
+                          QStringLiteral("mine-corpus")};
     for (const train::TrainOption &o : train::trainOptions())
         values << QString::fromUtf8(o.flag).mid(2);
     const ParsedArgs a = ctx.parse(values, {}, 0, 0);
@@ -143,6 +144,8 @@ int train(Context &ctx)
     }
     if (config.model.empty())
         throw UsageError(tr("--model DIR is required (or \"model\" in --config)"));
+    if (a.has(QStringLiteral("mine-corpus")) && config.mineNegatives == 0)
+        throw UsageError(tr("--mine-corpus needs --mine-negatives N (or \"mine_negatives\" in --config)"));
     TrainingRequest request;
     request.configJson = QString::fromStdString(config.toJson());
     const QStringList sources = a.value(QStringLiteral("datasets"), QStringLiteral("*")).split(QLatin1Char(','), Qt::SkipEmptyParts);
@@ -178,6 +181,7 @@ int train(Context &ctx)
         request.data.excludeQueries = *texts;
     }
     request.data.pairsCorpus = a.value(QStringLiteral("pairs-from-corpus"));
+    request.data.mineCorpus = a.value(QStringLiteral("mine-corpus"));
     request.data.pairsInstruction = a.value(QStringLiteral("pairs-instruction"), a.value(QStringLiteral("eval-instruction")));
     request.evalCorpus = a.value(QStringLiteral("eval-corpus"));
     request.evalSplit = a.value(QStringLiteral("eval-split"), QStringLiteral("test"));
@@ -280,7 +284,8 @@ void registerTrainCommands(Registry &registry)
                                  "[--batch N] [--micro-batch N] [--device cpu|cuda] [--name NAME] "
                                  "[--datasets synthetic,NAME,...] [--family F] [--language L] [--eval-corpus NAME [--eval-split S] "
                                  "[--eval-instruction TEXT]] [--exclude-corpus-queries NAME] [--pairs-from-corpus NAME "
-                                 "[--pairs-instruction TEXT]] [options] | train --workspace W --resume RUN"),
+                                 "[--pairs-instruction TEXT]] [--mine-negatives N [--mine-corpus NAME]] [options] | "
+                                 "train --workspace W --resume RUN"),
                   tr("Contrastive fine-tuning (LoRA or full) on the workspace's examples; one JSON line per step") +
                       QStringLiteral("\n") + options,
                   train});

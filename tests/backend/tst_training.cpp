@@ -2,6 +2,7 @@
 // Training runs in a workspace: what a run trains on (valid examples, filters, datasets, excluded
 // queries, corpus pseudo-queries), the job (metrics channel and rows, result, state), cancel and
 // resume, a killed run's leftovers, datasets imported all or nothing, settings differences.
+#include <algorithm>
 #include <cmath>
 
 #include <QDir>
@@ -33,6 +34,7 @@ private Q_SLOTS:
     void defaultsAreThePapersRecipe();
     void dataSelectionCountsWhatTheRunTrainsOn();
     void corpusPseudoQueriesUseDocumentsOnly();
+    void negativesMinedFromACorpusAreItsDocuments();
     void jobStreamsMetricsStoresRowsAndFinishes();
     void cancelKeepsACheckpointAndResumeContinuesTheCurve();
     void aKilledRunIsResumableAndLosesOnlyUncheckpointedSteps();
@@ -184,6 +186,57 @@ void TestTraining::corpusPseudoQueriesUseDocumentsOnly()
         ++n;
     }
     QCOMPARE(qint64(n), c->corpusPairs);
+}
+
+// With mine_negatives and a corpus: every example that had no hard negative trains with one of the
+// corpus's documents (title and text, as the dense index embeds them); the others keep theirs.
+void TestTraining::negativesMinedFromACorpusAreItsDocuments()
+{
+    TrainingRequest request;
+    request.configJson = config(2, QStringLiteral(R"({"mine_negatives": 1, "heldout_fraction": 0})"));
+    request.data.mineCorpus = QStringLiteral("demo");
+    const auto id = createTrainingRun(m_ws, request);
+    QVERIFY2(id, qPrintable(id.error()));
+    QSet<QString> documents;
+    {
+        auto db = m_ws.connect();
+        Statement st = (*db)->prepare(QStringLiteral("SELECT title, text FROM documents"));
+        while (st.step())
+            documents.insert(st.columnText(0).isEmpty() ? st.columnText(1) : st.columnText(0) + QLatin1Char(' ') + st.columnText(1));
+    }
+    QMap<QString, int> ownNegatives; // query -> negatives before mining
+    {
+        QFile in(m_ws.artifactsDir() + QStringLiteral("/runs/%1.input/train.jsonl").arg(*id));
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        while (!in.atEnd()) {
+            const QJsonObject o = QJsonDocument::fromJson(in.readLine()).object();
+            ownNegatives[o.value(QStringLiteral("id")).toString()] = int(o.value(QStringLiteral("negatives")).toArray().size());
+        }
+    }
+    QVERIFY(std::count(ownNegatives.begin(), ownNegatives.end(), 0) > 20); // the demo's short-short and long-long rows
+    JobManager jobs;
+    const JobInfo done = runToEnd(jobs, jobs.submit(makeTrainingJob(m_ws, *id)));
+    QVERIFY2(done.state == JobState::Succeeded, qPrintable(done.error));
+    QFile f(trainingRun(m_ws, *id)->runDir + QStringLiteral("/data/train.jsonl"));
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    int mined = 0;
+    while (!f.atEnd()) {
+        const QJsonObject o = QJsonDocument::fromJson(f.readLine()).object();
+        const QJsonArray negatives = o.value(QStringLiteral("negatives")).toArray();
+        QVERIFY(!negatives.isEmpty());
+        if (ownNegatives.value(o.value(QStringLiteral("id")).toString()) == 0) {
+            QCOMPARE(negatives.size(), 1);
+            QVERIFY2(documents.contains(negatives.at(0).toString()), qPrintable(negatives.at(0).toString()));
+            QVERIFY(negatives.at(0).toString() != o.value(QStringLiteral("positive")).toString());
+            ++mined;
+        }
+    }
+    QCOMPARE(mined, int(std::count(ownNegatives.begin(), ownNegatives.end(), 0)));
+    // A corpus that does not exist is named before anything is created.
+    request.data.mineCorpus = QStringLiteral("nope");
+    const auto bad = createTrainingRun(m_ws, request);
+    QVERIFY(!bad);
+    QVERIFY2(bad.error().contains(QLatin1String("nope")), qPrintable(bad.error()));
 }
 
 void TestTraining::jobStreamsMetricsStoresRowsAndFinishes()

@@ -259,6 +259,12 @@ void TestCliTrain::usageErrors()
     QCOMPARE(runCli({QStringLiteral("train"), QStringLiteral("--workspace"), ws()}).exitCode, 2); // no --model
     QCOMPARE(runCli(trainArgs({QStringLiteral("--batch"), QStringLiteral("many")})).exitCode, 2);
     QCOMPARE(runCli(trainArgs({QStringLiteral("--mode"), QStringLiteral("qlora")})).exitCode, 2);
+    const auto mine = runCli(trainArgs({QStringLiteral("--mine-corpus"), QStringLiteral("demo")}));
+    QCOMPARE(mine.exitCode, 2); // a pool without --mine-negatives would silently do nothing
+    QVERIFY2(mine.err.contains("--mine-corpus needs --mine-negatives"), mine.err.constData());
+    const auto range = runCli(trainArgs({QStringLiteral("--mine-negatives"), QStringLiteral("65")}));
+    QCOMPARE(range.exitCode, 2);
+    QVERIFY2(range.err.contains("--mine-negatives"), range.err.constData());
     const auto r = runCli({QStringLiteral("train"), QStringLiteral("--workspace"), ws(), QStringLiteral("--resume"), QStringLiteral("1"),
                            QStringLiteral("--steps"), QStringLiteral("3")});
     QCOMPARE(r.exitCode, 2);
