@@ -49,8 +49,9 @@ QString resolveDevice(const QString &setting, const ComputeInfo &info)
 
 QString describeDevice(const QString &setting, const ComputeInfo &info)
 {
-    const QString cpu = info.threads == 1 ? QCoreApplication::translate("ef::ComputeInfo", "CPU (1 thread)")
-                                          : QCoreApplication::translate("ef::ComputeInfo", "CPU (%1 threads)").arg(info.threads);
+    const QString cpu = info.threads == 1
+                            ? QCoreApplication::translate("ef::ComputeInfo", "CPU (1 thread)")
+                            : QCoreApplication::translate("ef::ComputeInfo", "CPU (%1 threads)").arg(info.threads);
     if (resolveDevice(setting, info) == QLatin1String("cuda"))
         return info.description;
     if (setting == QLatin1String("cuda"))
@@ -69,10 +70,14 @@ QString describeComputeDetails(const ComputeInfo &info)
         lines << QCoreApplication::translate("ef::ComputeInfo", "CUDA: not in this build (CPU only)");
     } else if (info.cudaAvailable) {
         const int v = info.cudaRuntimeVersion;
-        lines << QCoreApplication::translate("ef::ComputeInfo", "CUDA: available (runtime %1.%2)").arg(v / 1000).arg((v % 1000) / 10);
+        lines << QCoreApplication::translate("ef::ComputeInfo", "CUDA: available (runtime %1.%2)")
+                     .arg(v / 1000)
+                     .arg((v % 1000) / 10);
     } else {
-        lines << (info.cudaStatus.isEmpty() ? QCoreApplication::translate("ef::ComputeInfo", "CUDA: compiled in, not available")
-                                            : QCoreApplication::translate("ef::ComputeInfo", "CUDA: compiled in, not available: %1").arg(info.cudaStatus));
+        lines << (info.cudaStatus.isEmpty()
+                      ? QCoreApplication::translate("ef::ComputeInfo", "CUDA: compiled in, not available")
+                      : QCoreApplication::translate("ef::ComputeInfo", "CUDA: compiled in, not available: %1")
+                            .arg(info.cudaStatus));
     }
     for (int i = 0; i < info.gpus.size(); ++i) {
         const ComputeGpu &g = info.gpus[i];
@@ -82,9 +87,15 @@ QString describeComputeDetails(const ComputeInfo &info)
                      .arg(g.major)
                      .arg(g.minor);
     }
-    const QString cpu = info.cpuName.isEmpty() ? QCoreApplication::translate("ef::ComputeInfo", "unknown CPU") : info.cpuName;
-    lines << QCoreApplication::translate("ef::ComputeInfo", "CPU: %1, %2 hardware threads, %3 GiB memory").arg(cpu).arg(info.cpuCores).arg(gib(info.cpuMemoryBytes));
-    lines << (info.threads == 1 ? QCoreApplication::translate("ef::ComputeInfo", "LibTorch uses 1 CPU thread") : QCoreApplication::translate("ef::ComputeInfo", "LibTorch uses %1 CPU threads").arg(info.threads));
+    const QString cpu =
+        info.cpuName.isEmpty() ? QCoreApplication::translate("ef::ComputeInfo", "unknown CPU") : info.cpuName;
+    lines << QCoreApplication::translate("ef::ComputeInfo", "CPU: %1, %2 hardware threads, %3 GiB memory")
+                 .arg(cpu)
+                 .arg(info.cpuCores)
+                 .arg(gib(info.cpuMemoryBytes));
+    lines << (info.threads == 1
+                  ? QCoreApplication::translate("ef::ComputeInfo", "LibTorch uses 1 CPU thread")
+                  : QCoreApplication::translate("ef::ComputeInfo", "LibTorch uses %1 CPU threads").arg(info.threads));
     return lines.join(QLatin1Char('\n'));
 }
 

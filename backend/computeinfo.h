@@ -10,16 +10,16 @@ namespace ef {
 
 struct ComputeGpu
 {
-    QString name;          // "NVIDIA H200"
+    QString name; // "NVIDIA H200"
     qint64 memoryBytes = 0;
     int major = 0, minor = 0; // compute capability
 };
 
 struct ComputeInfo
 {
-    bool probed = false;  // false until a probe has run
-    QString description;  // "CUDA: NVIDIA H100 80GB HBM3" or "CPU (2 threads)"
-    QString torchVersion; // "2.11.0"
+    bool probed = false;        // false until a probe has run
+    QString description;        // "CUDA: NVIDIA H100 80GB HBM3" or "CPU (2 threads)"
+    QString torchVersion;       // "2.11.0"
     bool cudaCompiled = false;  // this build has the CUDA module
     bool cudaAvailable = false; // ... loaded, with at least one device
     QString cudaStatus;         // why CUDA is not available; empty when it is

@@ -44,14 +44,15 @@ struct ImportError
 class Importer
 {
 public:
-    Importer(Database &db, qint64 corpusId, const CorpusProgress &progress) : m_db(db), m_corpus(corpusId), m_progress(progress)
+    Importer(Database &db, qint64 corpusId, const CorpusProgress &progress)
+        : m_db(db), m_corpus(corpusId), m_progress(progress)
     {
         m_insertDoc = std::make_unique<Statement>(m_db.prepare(QStringLiteral(
             "INSERT INTO documents(corpus_id, ext_id, title, text, title_idx, text_idx) VALUES (?, ?, ?, ?, ?, ?)")));
         m_insertQuery = std::make_unique<Statement>(
             m_db.prepare(QStringLiteral("INSERT INTO queries(corpus_id, ext_id, text) VALUES (?, ?, ?)")));
-        m_insertQrel = std::make_unique<Statement>(m_db.prepare(
-            QStringLiteral("INSERT INTO qrels(corpus_id, split, query_ext_id, doc_ext_id, score) VALUES (?, ?, ?, ?, ?)")));
+        m_insertQrel = std::make_unique<Statement>(m_db.prepare(QStringLiteral(
+            "INSERT INTO qrels(corpus_id, split, query_ext_id, doc_ext_id, score) VALUES (?, ?, ?, ?, ?)")));
     }
 
     void document(const QString &where, const QString &id, const QString &title, const QString &text)
@@ -59,7 +60,8 @@ public:
         if (id.isEmpty())
             fail(QCoreApplication::translate("ef::Corpus", "%1: the document id is empty").arg(where));
         if (const int first = m_docLines.value(id, 0); first != 0)
-            fail(QCoreApplication::translate("ef::Corpus", "%1: duplicate document id '%2' (first seen at %3)").arg(where, id, m_docWhere.value(id)));
+            fail(QCoreApplication::translate("ef::Corpus", "%1: duplicate document id '%2' (first seen at %3)")
+                     .arg(where, id, m_docWhere.value(id)));
         m_docLines.insert(id, 1);
         m_docWhere.insert(id, where);
         // A null QString binds as SQL NULL; an absent title is an empty one.
@@ -92,7 +94,8 @@ public:
         try {
             m_insertQrel->bind(1, m_corpus).bind(2, split).bind(3, queryId).bind(4, docId).bind(5, score).run();
         } catch (const DbError &) {
-            fail(QCoreApplication::translate("ef::Corpus", "%1: the pair (%2, %3) is listed twice").arg(where, queryId, docId));
+            fail(QCoreApplication::translate("ef::Corpus", "%1: the pair (%2, %3) is listed twice")
+                     .arg(where, queryId, docId));
         }
         m_insertQrel->reset();
         tick(QCoreApplication::translate("ef::Corpus", "qrels"));
@@ -118,8 +121,7 @@ private:
 };
 
 // Reads a UTF-8 file line by line; fn(line, lineNo). Invalid UTF-8 is an error naming the line.
-template<typename F>
-void forEachLine(const QString &path, F fn)
+template <typename F> void forEachLine(const QString &path, F fn)
 {
     QFile f;
     QString error;
@@ -145,7 +147,10 @@ QJsonObject parseJsonLine(const QString &file, int lineNo, const QByteArray &raw
     QJsonParseError err{};
     const QJsonDocument doc = QJsonDocument::fromJson(raw, &err);
     if (err.error != QJsonParseError::NoError)
-        fail(QCoreApplication::translate("ef::Corpus", "%1:%2: invalid JSON: %3").arg(file).arg(lineNo).arg(err.errorString()));
+        fail(QCoreApplication::translate("ef::Corpus", "%1:%2: invalid JSON: %3")
+                 .arg(file)
+                 .arg(lineNo)
+                 .arg(err.errorString()));
     if (!doc.isObject())
         fail(QCoreApplication::translate("ef::Corpus", "%1:%2: not a JSON object").arg(file).arg(lineNo));
     return doc.object();
@@ -175,17 +180,20 @@ void importBeir(Importer &imp, const QString &dir)
     forEachLine(corpus, [&](const QByteArray &raw, int n) {
         const QJsonObject o = parseJsonLine(corpus, n, raw);
         imp.document(QStringLiteral("%1:%2").arg(corpus).arg(n), stringField(corpus, n, o, QStringLiteral("_id"), true),
-                     stringField(corpus, n, o, QStringLiteral("title"), false), stringField(corpus, n, o, QStringLiteral("text"), true));
+                     stringField(corpus, n, o, QStringLiteral("title"), false),
+                     stringField(corpus, n, o, QStringLiteral("text"), true));
     });
     const QString queries = d.filePath(QStringLiteral("queries.jsonl"));
     if (QFileInfo::exists(queries)) {
         forEachLine(queries, [&](const QByteArray &raw, int n) {
             const QJsonObject o = parseJsonLine(queries, n, raw);
-            imp.query(QStringLiteral("%1:%2").arg(queries).arg(n), stringField(queries, n, o, QStringLiteral("_id"), true),
+            imp.query(QStringLiteral("%1:%2").arg(queries).arg(n),
+                      stringField(queries, n, o, QStringLiteral("_id"), true),
                       stringField(queries, n, o, QStringLiteral("text"), true));
         });
     }
-    const QStringList splits = QDir(d.filePath(QStringLiteral("qrels"))).entryList({QStringLiteral("*.tsv")}, QDir::Files, QDir::Name);
+    const QStringList splits =
+        QDir(d.filePath(QStringLiteral("qrels"))).entryList({QStringLiteral("*.tsv")}, QDir::Files, QDir::Name);
     for (const QString &file : splits) {
         const QString path = d.filePath(QStringLiteral("qrels/") + file);
         const QString split = QFileInfo(file).completeBaseName();
@@ -196,14 +204,23 @@ void importBeir(Importer &imp, const QString &dir)
                 header = false;
                 if (cols.size() >= 3 && cols.at(0).trimmed() == "query-id" && cols.at(1).trimmed() == "corpus-id")
                     return;
-                fail(QCoreApplication::translate("ef::Corpus", "%1:%2: expected the header 'query-id<TAB>corpus-id<TAB>score'").arg(path).arg(n));
+                fail(QCoreApplication::translate("ef::Corpus",
+                                                 "%1:%2: expected the header 'query-id<TAB>corpus-id<TAB>score'")
+                         .arg(path)
+                         .arg(n));
             }
             if (cols.size() < 3)
-                fail(QCoreApplication::translate("ef::Corpus", "%1:%2: expected 3 tab-separated columns, found %3").arg(path).arg(n).arg(cols.size()));
+                fail(QCoreApplication::translate("ef::Corpus", "%1:%2: expected 3 tab-separated columns, found %3")
+                         .arg(path)
+                         .arg(n)
+                         .arg(cols.size()));
             bool ok = false;
             const int score = cols.at(2).trimmed().toInt(&ok);
             if (!ok)
-                fail(QCoreApplication::translate("ef::Corpus", "%1:%2: score '%3' is not an integer").arg(path).arg(n).arg(QString::fromUtf8(cols.at(2))));
+                fail(QCoreApplication::translate("ef::Corpus", "%1:%2: score '%3' is not an integer")
+                         .arg(path)
+                         .arg(n)
+                         .arg(QString::fromUtf8(cols.at(2))));
             imp.qrel(QStringLiteral("%1:%2").arg(path).arg(n), split, QString::fromUtf8(cols.at(0)).trimmed(),
                      QString::fromUtf8(cols.at(1)).trimmed(), score);
         });
@@ -261,7 +278,8 @@ CorpusInfo readInfo(Database &db, Statement &row)
     c.documents = db.queryInt(QStringLiteral("SELECT COUNT(*) FROM documents WHERE corpus_id = %1").arg(c.id));
     c.queries = db.queryInt(QStringLiteral("SELECT COUNT(*) FROM queries WHERE corpus_id = %1").arg(c.id));
     c.qrels = db.queryInt(QStringLiteral("SELECT COUNT(*) FROM qrels WHERE corpus_id = %1").arg(c.id));
-    Statement splits = db.prepare(QStringLiteral("SELECT DISTINCT split FROM qrels WHERE corpus_id = ? ORDER BY split"));
+    Statement splits =
+        db.prepare(QStringLiteral("SELECT DISTINCT split FROM qrels WHERE corpus_id = ? ORDER BY split"));
     splits.bind(1, c.id);
     while (splits.step())
         c.splits << splits.columnText(0);
@@ -274,7 +292,7 @@ Expected<CorpusInfo> importCorpus(Database &db, const CorpusImport &o, const Cor
 {
     if (o.name.trimmed().isEmpty())
         return makeError(QCoreApplication::translate("ef::Corpus", "a corpus needs a name"));
-    const QString kind = o.kind == CorpusImport::Kind::Beir ? QStringLiteral("beir")
+    const QString kind = o.kind == CorpusImport::Kind::Beir    ? QStringLiteral("beir")
                          : o.kind == CorpusImport::Kind::Jsonl ? QStringLiteral("jsonl")
                                                                : QStringLiteral("folder");
     try {
@@ -282,7 +300,8 @@ Expected<CorpusInfo> importCorpus(Database &db, const CorpusImport &o, const Cor
         Statement exists = db.prepare(QStringLiteral("SELECT 1 FROM corpora WHERE name = ?"));
         exists.bind(1, o.name);
         if (exists.step())
-            return makeError(QCoreApplication::translate("ef::Corpus", "a corpus named '%1' already exists").arg(o.name));
+            return makeError(
+                QCoreApplication::translate("ef::Corpus", "a corpus named '%1' already exists").arg(o.name));
         db.prepare(QStringLiteral("INSERT INTO corpora(name, source, created_at) VALUES (?, ?, ?)"))
             .bind(1, o.name)
             .bind(2, kind + QLatin1Char(':') + QFileInfo(o.path).absoluteFilePath())
@@ -291,17 +310,27 @@ Expected<CorpusInfo> importCorpus(Database &db, const CorpusImport &o, const Cor
         const qint64 id = db.lastInsertRowId();
         Importer imp(db, id, progress);
         switch (o.kind) {
-        case CorpusImport::Kind::Beir: importBeir(imp, o.path); break;
-        case CorpusImport::Kind::Jsonl: importJsonl(imp, o); break;
-        case CorpusImport::Kind::Folder: importFolder(imp, o.path); break;
+        case CorpusImport::Kind::Beir:
+            importBeir(imp, o.path);
+            break;
+        case CorpusImport::Kind::Jsonl:
+            importJsonl(imp, o);
+            break;
+        case CorpusImport::Kind::Folder:
+            importFolder(imp, o.path);
+            break;
         }
         if (imp.documents() == 0)
             return makeError(QCoreApplication::translate("ef::Corpus", "'%1' holds no documents").arg(o.path));
         const QString fts = ftsTable(id);
         db.exec(QStringLiteral("CREATE VIRTUAL TABLE %1 USING fts5(title_idx, text_idx, content='documents', "
-                               "content_rowid='id', tokenize='unicode61 remove_diacritics 2')").arg(fts));
-        db.exec(QStringLiteral("INSERT INTO %1(rowid, title_idx, text_idx) SELECT id, title_idx, text_idx FROM documents "
-                               "WHERE corpus_id = %2").arg(fts).arg(id));
+                               "content_rowid='id', tokenize='unicode61 remove_diacritics 2')")
+                    .arg(fts));
+        db.exec(
+            QStringLiteral("INSERT INTO %1(rowid, title_idx, text_idx) SELECT id, title_idx, text_idx FROM documents "
+                           "WHERE corpus_id = %2")
+                .arg(fts)
+                .arg(id));
         tx.commit();
     } catch (const ImportError &e) {
         return makeError(e.message);
@@ -339,7 +368,8 @@ Expected<QStringList> corpusQueryTexts(const Workspace &ws, qint64 corpusId, int
         return makeError(db.error());
     try {
         QStringList texts;
-        Statement st = (*db)->prepare(QStringLiteral("SELECT text FROM queries WHERE corpus_id = ? ORDER BY id LIMIT ?"));
+        Statement st =
+            (*db)->prepare(QStringLiteral("SELECT text FROM queries WHERE corpus_id = ? ORDER BY id LIMIT ?"));
         st.bind(1, corpusId).bind(2, limit);
         while (st.step())
             texts << st.columnText(0);
@@ -368,42 +398,52 @@ Status exportBeir(Database &db, const QString &name, const QString &outDir)
     auto writeLines = [&](const QString &path, const QString &sql, auto line) -> Status {
         QFile f(path);
         if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
-            return makeError(QCoreApplication::translate("ef::Corpus", "cannot write '%1': %2").arg(path, f.errorString()));
+            return makeError(
+                QCoreApplication::translate("ef::Corpus", "cannot write '%1': %2").arg(path, f.errorString()));
         Statement st = db.prepare(sql);
         st.bind(1, c->id);
         while (st.step())
             f.write(line(st));
         if (!f.flush())
-            return makeError(QCoreApplication::translate("ef::Corpus", "cannot write '%1': %2").arg(path, f.errorString()));
+            return makeError(
+                QCoreApplication::translate("ef::Corpus", "cannot write '%1': %2").arg(path, f.errorString()));
         return Status::success();
     };
-    const auto json = [](const QJsonObject &o) -> QByteArray { return QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n'; };
+    const auto json = [](const QJsonObject &o) -> QByteArray {
+        return QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n';
+    };
     Status s = writeLines(QDir(outDir).filePath(QStringLiteral("corpus.jsonl")),
                           QStringLiteral("SELECT ext_id, title, text FROM documents WHERE corpus_id = ? ORDER BY id"),
                           [&](Statement &st) {
-                              return json({{QStringLiteral("_id"), st.columnText(0)}, {QStringLiteral("title"), st.columnText(1)},
+                              return json({{QStringLiteral("_id"), st.columnText(0)},
+                                           {QStringLiteral("title"), st.columnText(1)},
                                            {QStringLiteral("text"), st.columnText(2)}});
                           });
     if (!s)
         return s;
-    s = writeLines(QDir(outDir).filePath(QStringLiteral("queries.jsonl")),
-                   QStringLiteral("SELECT ext_id, text FROM queries WHERE corpus_id = ? ORDER BY id"), [&](Statement &st) {
-                       return json({{QStringLiteral("_id"), st.columnText(0)}, {QStringLiteral("text"), st.columnText(1)}});
-                   });
+    s = writeLines(
+        QDir(outDir).filePath(QStringLiteral("queries.jsonl")),
+        QStringLiteral("SELECT ext_id, text FROM queries WHERE corpus_id = ? ORDER BY id"), [&](Statement &st) {
+            return json({{QStringLiteral("_id"), st.columnText(0)}, {QStringLiteral("text"), st.columnText(1)}});
+        });
     if (!s)
         return s;
     for (const QString &split : c->splits) {
         QFile f(QDir(outDir).filePath(QStringLiteral("qrels/%1.tsv").arg(split)));
         if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
-            return makeError(QCoreApplication::translate("ef::Corpus", "cannot write '%1': %2").arg(f.fileName(), f.errorString()));
+            return makeError(
+                QCoreApplication::translate("ef::Corpus", "cannot write '%1': %2").arg(f.fileName(), f.errorString()));
         f.write("query-id\tcorpus-id\tscore\n");
-        Statement st = db.prepare(QStringLiteral("SELECT query_ext_id, doc_ext_id, score FROM qrels WHERE corpus_id = ? AND split = ? "
-                                                 "ORDER BY query_ext_id, doc_ext_id"));
+        Statement st = db.prepare(
+            QStringLiteral("SELECT query_ext_id, doc_ext_id, score FROM qrels WHERE corpus_id = ? AND split = ? "
+                           "ORDER BY query_ext_id, doc_ext_id"));
         st.bind(1, c->id).bind(2, split);
         while (st.step())
-            f.write(QStringLiteral("%1\t%2\t%3\n").arg(st.columnText(0), st.columnText(1)).arg(st.columnInt(2)).toUtf8());
+            f.write(
+                QStringLiteral("%1\t%2\t%3\n").arg(st.columnText(0), st.columnText(1)).arg(st.columnInt(2)).toUtf8());
         if (!f.flush())
-            return makeError(QCoreApplication::translate("ef::Corpus", "cannot write '%1': %2").arg(f.fileName(), f.errorString()));
+            return makeError(
+                QCoreApplication::translate("ef::Corpus", "cannot write '%1': %2").arg(f.fileName(), f.errorString()));
     }
     return Status::success();
 }
@@ -417,14 +457,16 @@ QList<SearchHit> searchBm25(Database &db, const CorpusInfo &corpus, const QStrin
     const QString fts = ftsTable(corpus.id);
     // Rank first (cheap: no joins, no snippets), then build title and snippet for the top k
     // only; in one statement SQLite would compute them for every matching row before sorting.
-    Statement rank = db.prepare(QStringLiteral("SELECT rowid, rank FROM %1 WHERE %1 MATCH ? ORDER BY rank LIMIT ?").arg(fts));
+    Statement rank =
+        db.prepare(QStringLiteral("SELECT rowid, rank FROM %1 WHERE %1 MATCH ? ORDER BY rank LIMIT ?").arg(fts));
     rank.bind(1, match).bind(2, k);
     QList<QPair<qint64, double>> top;
     while (rank.step())
         top.append({rank.columnInt(0), -rank.columnDouble(1)});
-    Statement detail = db.prepare(QStringLiteral("SELECT d.ext_id, d.title, snippet(%1, 1, char(1), char(2), '…', 24) "
-                                                 "FROM %1 JOIN documents d ON d.id = %1.rowid WHERE %1 MATCH ? AND %1.rowid = ?")
-                                      .arg(fts));
+    Statement detail =
+        db.prepare(QStringLiteral("SELECT d.ext_id, d.title, snippet(%1, 1, char(1), char(2), '…', 24) "
+                                  "FROM %1 JOIN documents d ON d.id = %1.rowid WHERE %1 MATCH ? AND %1.rowid = ?")
+                       .arg(fts));
     for (const auto &[rowid, score] : top) {
         detail.bind(1, match).bind(2, rowid);
         if (detail.step())

@@ -28,7 +28,7 @@ struct CorpusInfo
 {
     qint64 id = 0;
     QString name;
-    QString source;   // "beir:/path", "jsonl:/path", "folder:/path"
+    QString source; // "beir:/path", "jsonl:/path", "folder:/path"
     qint64 documents = 0;
     qint64 queries = 0;
     qint64 qrels = 0;
@@ -64,8 +64,8 @@ struct SearchHit
 {
     QString docId;
     QString title;
-    QString snippet;   // matched terms between \x01 and \x02
-    double score = 0;  // BM25, higher is better
+    QString snippet;  // matched terms between \x01 and \x02
+    double score = 0; // BM25, higher is better
 };
 // Top k by BM25 for a user query (any text; see fts::matchExpression). Throws DbError.
 QList<SearchHit> searchBm25(Database &db, const CorpusInfo &corpus, const QString &query, int k);

@@ -20,15 +20,22 @@ QString sqlForMessage(const QString &sql)
 }
 } // namespace
 
-DbError::DbError(int code, const QString &message) : std::runtime_error(message.toStdString()), m_code(code) {}
+DbError::DbError(int code, const QString &message) : std::runtime_error(message.toStdString()), m_code(code)
+{}
 
 Expected<std::unique_ptr<Database>> Database::open(const QString &path, Mode mode)
 {
     int flags = SQLITE_OPEN_NOMUTEX;
     switch (mode) {
-    case Mode::ReadOnly: flags |= SQLITE_OPEN_READONLY; break;
-    case Mode::ReadWrite: flags |= SQLITE_OPEN_READWRITE; break;
-    case Mode::Create: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE; break;
+    case Mode::ReadOnly:
+        flags |= SQLITE_OPEN_READONLY;
+        break;
+    case Mode::ReadWrite:
+        flags |= SQLITE_OPEN_READWRITE;
+        break;
+    case Mode::Create:
+        flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+        break;
     }
     sqlite3 *db = nullptr;
     const QByteArray native = path.toUtf8();
@@ -84,8 +91,9 @@ Statement Database::prepare(const QString &sql)
         raise(rc, sql);
     if (tail && QByteArray(tail).trimmed().size() > 0) {
         sqlite3_finalize(stmt);
-        throw DbError(SQLITE_MISUSE, QStringLiteral("%1: more than one statement given to prepare(): %2")
-                                         .arg(m_path, sqlForMessage(sql)));
+        throw DbError(
+            SQLITE_MISUSE,
+            QStringLiteral("%1: more than one statement given to prepare(): %2").arg(m_path, sqlForMessage(sql)));
     }
     return Statement(this, stmt, sql);
 }
@@ -119,8 +127,7 @@ bool Database::inTransaction() const
 
 // ---- Statement ----
 
-Statement::Statement(Statement &&other) noexcept
-    : m_db(other.m_db), m_stmt(other.m_stmt), m_sql(std::move(other.m_sql))
+Statement::Statement(Statement &&other) noexcept : m_db(other.m_db), m_stmt(other.m_stmt), m_sql(std::move(other.m_sql))
 {
     other.m_stmt = nullptr;
 }

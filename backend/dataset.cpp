@@ -18,7 +18,6 @@ namespace ef {
 
 namespace {
 
-
 QJsonObject mapJson(const QMap<QString, qint64> &m)
 {
     QJsonObject o;
@@ -63,24 +62,30 @@ DatasetStats datasetStats(Database &db)
         else if (status == QLatin1String("duplicate"))
             s.duplicate = st.columnInt(1);
     }
-    Statement fam = db.prepare(QStringLiteral("SELECT family, COUNT(*) FROM examples WHERE status='valid' GROUP BY family"));
+    Statement fam =
+        db.prepare(QStringLiteral("SELECT family, COUNT(*) FROM examples WHERE status='valid' GROUP BY family"));
     while (fam.step())
         s.byFamily.insert(fam.columnText(0), fam.columnInt(1));
-    Statement lang = db.prepare(QStringLiteral("SELECT language, COUNT(*) FROM examples WHERE status='valid' GROUP BY language"));
+    Statement lang =
+        db.prepare(QStringLiteral("SELECT language, COUNT(*) FROM examples WHERE status='valid' GROUP BY language"));
     while (lang.step())
         s.byLanguage.insert(lang.columnText(0), lang.columnInt(1));
-    Statement why = db.prepare(QStringLiteral("SELECT invalid_reason, COUNT(*) FROM examples WHERE status='invalid' GROUP BY invalid_reason"));
+    Statement why = db.prepare(
+        QStringLiteral("SELECT invalid_reason, COUNT(*) FROM examples WHERE status='invalid' GROUP BY invalid_reason"));
     while (why.step())
-        s.invalidReasons.insert(why.columnText(0).isEmpty() ? QStringLiteral("unspecified") : why.columnText(0), why.columnInt(1));
+        s.invalidReasons.insert(why.columnText(0).isEmpty() ? QStringLiteral("unspecified") : why.columnText(0),
+                                why.columnInt(1));
     return s;
 }
 
 Expected<ExportSummary> exportDataset(Database &db, const ExportOptions &options)
 {
     if (options.format != QLatin1String("examples") && options.format != QLatin1String("triplets"))
-        return makeError(QCoreApplication::translate("ef::Dataset", "unknown export format '%1' (examples or triplets)").arg(options.format));
+        return makeError(QCoreApplication::translate("ef::Dataset", "unknown export format '%1' (examples or triplets)")
+                             .arg(options.format));
     if (!(options.validationFraction >= 0.0 && options.validationFraction < 1.0))
-        return makeError(QCoreApplication::translate("ef::Dataset", "the validation fraction must be at least 0 and below 1"));
+        return makeError(
+            QCoreApplication::translate("ef::Dataset", "the validation fraction must be at least 0 and below 1"));
     ExportSummary sum;
     sum.trainPath = options.path;
     const bool split = options.validationFraction > 0.0;
@@ -95,12 +100,15 @@ Expected<ExportSummary> exportDataset(Database &db, const ExportOptions &options
     }
     QSaveFile train(sum.trainPath);
     if (!train.open(QIODevice::WriteOnly))
-        return makeError(QCoreApplication::translate("ef::Dataset", "cannot write '%1': %2").arg(sum.trainPath, train.errorString()));
+        return makeError(QCoreApplication::translate("ef::Dataset", "cannot write '%1': %2")
+                             .arg(sum.trainPath, train.errorString()));
     QSaveFile val(split ? sum.validationPath : QString());
     if (split && !val.open(QIODevice::WriteOnly))
-        return makeError(QCoreApplication::translate("ef::Dataset", "cannot write '%1': %2").arg(sum.validationPath, val.errorString()));
-    Statement st = db.prepare(QStringLiteral("SELECT id, instruction, query, positive, negative, family, language FROM examples "
-                                             "WHERE status='valid' ORDER BY id"));
+        return makeError(QCoreApplication::translate("ef::Dataset", "cannot write '%1': %2")
+                             .arg(sum.validationPath, val.errorString()));
+    Statement st =
+        db.prepare(QStringLiteral("SELECT id, instruction, query, positive, negative, family, language FROM examples "
+                                  "WHERE status='valid' ORDER BY id"));
     while (st.step()) {
         const qint64 id = st.columnInt(0);
         const QString instruction = st.columnText(1), query = st.columnText(2), positive = st.columnText(3);
@@ -108,19 +116,23 @@ Expected<ExportSummary> exportDataset(Database &db, const ExportOptions &options
         const QString negative = st.columnText(4);
         QJsonObject o;
         if (options.format == QLatin1String("examples")) {
-            o = QJsonObject{{QStringLiteral("instruction"), instruction},
-                            {QStringLiteral("query"), query},
-                            {QStringLiteral("positive"), positive},
-                            {QStringLiteral("negative"), hasNegative ? QJsonValue(negative) : QJsonValue(QJsonValue::Null)},
-                            {QStringLiteral("family"), st.columnText(5)},
-                            {QStringLiteral("language"), st.columnText(6)}};
+            o = QJsonObject{
+                {QStringLiteral("instruction"), instruction},
+                {QStringLiteral("query"), query},
+                {QStringLiteral("positive"), positive},
+                {QStringLiteral("negative"), hasNegative ? QJsonValue(negative) : QJsonValue(QJsonValue::Null)},
+                {QStringLiteral("family"), st.columnText(5)},
+                {QStringLiteral("language"), st.columnText(6)}};
         } else {
             if (!hasNegative) {
                 ++sum.skippedWithoutNegative;
                 continue;
             }
-            const QString anchor = instruction.isEmpty() ? query : QStringLiteral("Instruct: %1\nQuery: %2").arg(instruction, query);
-            o = QJsonObject{{QStringLiteral("anchor"), anchor}, {QStringLiteral("positive"), positive}, {QStringLiteral("negative"), negative}};
+            const QString anchor =
+                instruction.isEmpty() ? query : QStringLiteral("Instruct: %1\nQuery: %2").arg(instruction, query);
+            o = QJsonObject{{QStringLiteral("anchor"), anchor},
+                            {QStringLiteral("positive"), positive},
+                            {QStringLiteral("negative"), negative}};
         }
         // The split depends only on (seed, example id), never on order or count.
         const quint64 h = Sampler::deriveSeed(options.seed, static_cast<quint64>(id), 0x5eed);
@@ -134,9 +146,11 @@ Expected<ExportSummary> exportDataset(Database &db, const ExportOptions &options
         }
     }
     if (!train.commit())
-        return makeError(QCoreApplication::translate("ef::Dataset", "cannot write '%1': %2").arg(sum.trainPath, train.errorString()));
+        return makeError(QCoreApplication::translate("ef::Dataset", "cannot write '%1': %2")
+                             .arg(sum.trainPath, train.errorString()));
     if (split && !val.commit())
-        return makeError(QCoreApplication::translate("ef::Dataset", "cannot write '%1': %2").arg(sum.validationPath, val.errorString()));
+        return makeError(QCoreApplication::translate("ef::Dataset", "cannot write '%1': %2")
+                             .arg(sum.validationPath, val.errorString()));
     return sum;
 }
 
@@ -146,10 +160,11 @@ Expected<qint64> importDemoExamples(Database &db, const QString &path)
     if (!f.open(QIODevice::ReadOnly))
         return makeError(QCoreApplication::translate("ef::Dataset", "cannot read '%1': %2").arg(path, f.errorString()));
     Transaction tx(db);
-    Statement ins = db.prepare(QStringLiteral(
-        "INSERT INTO examples(family, language, instruction, query, positive, negative, status, invalid_reason, invalid_detail, "
-        "dedup_key, template_id, template_version, placeholders, raw_response, source, created_at) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,'demo',?)"));
+    Statement ins = db.prepare(
+        QStringLiteral("INSERT INTO examples(family, language, instruction, query, positive, negative, status, "
+                       "invalid_reason, invalid_detail, "
+                       "dedup_key, template_id, template_version, placeholders, raw_response, source, created_at) "
+                       "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,'demo',?)"));
     Statement dup = db.prepare(QStringLiteral("SELECT 1 FROM examples WHERE dedup_key=? AND status='valid'"));
     const QString now = isoNow();
     qint64 n = 0;
@@ -162,19 +177,36 @@ Expected<qint64> importDemoExamples(Database &db, const QString &path)
         QJsonParseError pe{};
         const QJsonDocument doc = QJsonDocument::fromJson(raw, &pe);
         if (!doc.isObject())
-            return makeError(QCoreApplication::translate("ef::Dataset", "%1:%2: not a JSON object (%3)").arg(path).arg(lineNo).arg(pe.errorString()));
+            return makeError(QCoreApplication::translate("ef::Dataset", "%1:%2: not a JSON object (%3)")
+                                 .arg(path)
+                                 .arg(lineNo)
+                                 .arg(pe.errorString()));
         const QJsonObject o = doc.object();
         const QString family = o.value(QStringLiteral("family")).toString();
         const QString status = o.value(QStringLiteral("status")).toString();
         if (!taskFamilies().contains(family))
-            return makeError(QCoreApplication::translate("ef::Dataset", "%1:%2: unknown family '%3'").arg(path).arg(lineNo).arg(family));
-        if (status != QLatin1String("valid") && status != QLatin1String("invalid") && status != QLatin1String("duplicate"))
-            return makeError(QCoreApplication::translate("ef::Dataset", "%1:%2: status must be valid, invalid or duplicate, not '%3'").arg(path).arg(lineNo).arg(status));
+            return makeError(QCoreApplication::translate("ef::Dataset", "%1:%2: unknown family '%3'")
+                                 .arg(path)
+                                 .arg(lineNo)
+                                 .arg(family));
+        if (status != QLatin1String("valid") && status != QLatin1String("invalid") &&
+            status != QLatin1String("duplicate"))
+            return makeError(QCoreApplication::translate("ef::Dataset",
+                                                         "%1:%2: status must be valid, invalid or duplicate, not '%3'")
+                                 .arg(path)
+                                 .arg(lineNo)
+                                 .arg(status));
         for (const char *key : {"language", "query", "positive", "raw_response"})
             if (!o.value(QLatin1String(key)).isString())
-                return makeError(QCoreApplication::translate("ef::Dataset", "%1:%2: \"%3\" must be a string").arg(path).arg(lineNo).arg(QLatin1String(key)));
+                return makeError(QCoreApplication::translate("ef::Dataset", "%1:%2: \"%3\" must be a string")
+                                     .arg(path)
+                                     .arg(lineNo)
+                                     .arg(QLatin1String(key)));
         if (status == QLatin1String("invalid") && o.value(QStringLiteral("invalid_reason")).toString().isEmpty())
-            return makeError(QCoreApplication::translate("ef::Dataset", "%1:%2: an invalid example needs an \"invalid_reason\"").arg(path).arg(lineNo));
+            return makeError(
+                QCoreApplication::translate("ef::Dataset", "%1:%2: an invalid example needs an \"invalid_reason\"")
+                    .arg(path)
+                    .arg(lineNo));
         const QString query = o.value(QStringLiteral("query")).toString();
         const QString positive = o.value(QStringLiteral("positive")).toString();
         const QString key = status == QLatin1String("invalid") ? QString() : dedupKey(family, query, positive);
@@ -193,7 +225,9 @@ Expected<qint64> importDemoExamples(Database &db, const QString &path)
             ins.bindNull(6);
         ins.bind(7, effective).bind(8, nn(o.value(QStringLiteral("invalid_reason")).toString())).bind(9, "");
         ins.bind(10, nn(key)).bind(11, nn(o.value(QStringLiteral("template")).toString())).bind(12, 1);
-        ins.bind(13, QString::fromUtf8(QJsonDocument(o.value(QStringLiteral("placeholders")).toObject()).toJson(QJsonDocument::Compact)));
+        ins.bind(13,
+                 QString::fromUtf8(
+                     QJsonDocument(o.value(QStringLiteral("placeholders")).toObject()).toJson(QJsonDocument::Compact)));
         ins.bind(14, nn(o.value(QStringLiteral("raw_response")).toString())).bind(15, now);
         ins.run();
         ins.reset();
@@ -219,7 +253,8 @@ JobSpec makeExportJob(const Workspace &workspace, const ExportOptions &options)
 {
     JobSpec spec;
     spec.kind = QStringLiteral("dataset.export");
-    spec.title = QCoreApplication::translate("ef::Dataset", "Export %1 to %2").arg(options.format, QFileInfo(options.path).fileName());
+    spec.title = QCoreApplication::translate("ef::Dataset", "Export %1 to %2")
+                     .arg(options.format, QFileInfo(options.path).fileName());
     spec.handle = options.path;
     spec.body = [workspace, options](JobContext &ctx) {
         const auto db = ctx.take(workspace.connect());
@@ -227,7 +262,9 @@ JobSpec makeExportJob(const Workspace &workspace, const ExportOptions &options)
         const ExportSummary summary = ctx.take(exportDataset(*db, options));
         ctx.setTotal(summary.train + summary.validation);
         ctx.setProgress(summary.train + summary.validation,
-                        QCoreApplication::translate("ef::Dataset", "%1 train, %2 validation records").arg(summary.train).arg(summary.validation));
+                        QCoreApplication::translate("ef::Dataset", "%1 train, %2 validation records")
+                            .arg(summary.train)
+                            .arg(summary.validation));
         ctx.setResult(summary);
     };
     return spec;

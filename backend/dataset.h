@@ -21,8 +21,8 @@ struct DatasetStats
     qint64 valid = 0;
     qint64 invalid = 0;
     qint64 duplicate = 0;
-    QMap<QString, qint64> byFamily;        // valid examples per family
-    QMap<QString, qint64> byLanguage;      // valid examples per language
+    QMap<QString, qint64> byFamily;   // valid examples per family
+    QMap<QString, qint64> byLanguage; // valid examples per language
     QMap<QString, qint64> invalidReasons;
     QJsonObject toJson() const;
 };
@@ -59,7 +59,8 @@ JobSpec makeExportJob(const Workspace &workspace, const ExportOptions &options);
 Expected<qint64> importDemoExamples(Database &db, const QString &path);
 // The same through a new connection; the default path is the embedded demo content
 // (resources/demo/examples.jsonl, embedded when present at configure time).
-Expected<qint64> importDemoExamples(const Workspace &workspace, const QString &path = QStringLiteral(":/demo/examples.jsonl"));
+Expected<qint64> importDemoExamples(const Workspace &workspace,
+                                    const QString &path = QStringLiteral(":/demo/examples.jsonl"));
 
 } // namespace ef
 

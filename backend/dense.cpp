@@ -36,7 +36,8 @@ QString documentText(const QString &title, const QString &text)
 
 QByteArray fileDigest(const QString &path)
 {
-    if (const QString problem = fileguard::regularFileProblem(path); !problem.isEmpty()) throw std::runtime_error(problem.toStdString());
+    if (const QString problem = fileguard::regularFileProblem(path); !problem.isEmpty())
+        throw std::runtime_error(problem.toStdString());
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
         throw std::runtime_error(path.toStdString() + ": cannot read: " + f.errorString().toStdString());
@@ -136,17 +137,21 @@ QList<VectorSet> listVectorSets(Database &db, const CorpusInfo &corpus)
 Expected<VectorSet> findVectorSet(Database &db, const CorpusInfo &corpus, const QString &fingerprint)
 {
     try {
-        Statement s = db.prepare(QString::fromLatin1(kSetColumns) + QStringLiteral("WHERE s.corpus_id = ? AND s.fingerprint = ?"));
+        Statement s = db.prepare(QString::fromLatin1(kSetColumns) +
+                                 QStringLiteral("WHERE s.corpus_id = ? AND s.fingerprint = ?"));
         s.bind(1, corpus.id).bind(2, fingerprint);
         if (!s.step())
-            return makeError(QCoreApplication::translate("ef::Dense", "corpus '%1' has no vectors for this model (fingerprint %2): run "
-                                "'corpus embed --corpus %1 --model DIR' first")
+            return makeError(QCoreApplication::translate(
+                                 "ef::Dense", "corpus '%1' has no vectors for this model (fingerprint %2): run "
+                                              "'corpus embed --corpus %1 --model DIR' first")
                                  .arg(corpus.name, fingerprint.left(12)));
         VectorSet v = readSet(s);
         v.documents = corpus.documents;
         if (!v.complete())
-            return makeError(QCoreApplication::translate("ef::Dense", "corpus '%1' is only partly embedded with this model (%2 of %3 documents): run "
-                                "'corpus embed' again to finish")
+            return makeError(QCoreApplication::translate(
+                                 "ef::Dense",
+                                 "corpus '%1' is only partly embedded with this model (%2 of %3 documents): run "
+                                 "'corpus embed' again to finish")
                                  .arg(corpus.name)
                                  .arg(v.vectors)
                                  .arg(v.documents));
@@ -168,8 +173,10 @@ Expected<EmbedCorpusResult> embedCorpus(Database &db, const CorpusInfo &corpus, 
                                        {QStringLiteral("max_length"), model.maxLength},
                                        {QStringLiteral("dtype"), model.dtype},
                                        {QStringLiteral("family"), QString::fromLatin1(embedder.config().familyName())}};
-            db.prepare(QStringLiteral("INSERT OR IGNORE INTO vector_sets(corpus_id, fingerprint, model_dir, settings, dim, created_at) "
-                                      "VALUES (?, ?, ?, ?, ?, ?)"))
+            db
+                .prepare(QStringLiteral(
+                    "INSERT OR IGNORE INTO vector_sets(corpus_id, fingerprint, model_dir, settings, dim, created_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?)"))
                 .bind(1, corpus.id)
                 .bind(2, fingerprint)
                 .bind(3, QFileInfo(model.dir).absoluteFilePath())
@@ -180,17 +187,22 @@ Expected<EmbedCorpusResult> embedCorpus(Database &db, const CorpusInfo &corpus, 
             tx.commit();
         }
         Expected<VectorSet> any = [&]() -> Expected<VectorSet> {
-            Statement s = db.prepare(QString::fromLatin1(kSetColumns) + QStringLiteral("WHERE s.corpus_id = ? AND s.fingerprint = ?"));
+            Statement s = db.prepare(QString::fromLatin1(kSetColumns) +
+                                     QStringLiteral("WHERE s.corpus_id = ? AND s.fingerprint = ?"));
             s.bind(1, corpus.id).bind(2, fingerprint);
             if (!s.step())
-                return makeError(QCoreApplication::translate("ef::Dense", "the vector set for corpus '%1' vanished").arg(corpus.name));
+                return makeError(QCoreApplication::translate("ef::Dense", "the vector set for corpus '%1' vanished")
+                                     .arg(corpus.name));
             return readSet(s);
         }();
         if (!any)
             return makeError(any.error());
         VectorSet set = any.value();
         if (set.dim != embedder.dimension())
-            return makeError(QCoreApplication::translate("ef::Dense", "stored vectors have dimension %1 but the model produces %2").arg(set.dim).arg(embedder.dimension()));
+            return makeError(
+                QCoreApplication::translate("ef::Dense", "stored vectors have dimension %1 but the model produces %2")
+                    .arg(set.dim)
+                    .arg(embedder.dimension()));
         result.reused = set.vectors;
 
         models::EmbedOptions opts;
@@ -202,7 +214,10 @@ Expected<EmbedCorpusResult> embedCorpus(Database &db, const CorpusInfo &corpus, 
         qint64 after = 0;
         const qint64 dim = embedder.dimension();
         for (;;) {
-            next.bind(1, corpus.id).bind(2, after).bind(3, set.id).bind(4, static_cast<qint64>(std::max(1, chunkDocuments)));
+            next.bind(1, corpus.id)
+                .bind(2, after)
+                .bind(3, set.id)
+                .bind(4, static_cast<qint64>(std::max(1, chunkDocuments)));
             QList<qint64> ids;
             std::vector<std::string> texts;
             while (next.step()) {
@@ -215,7 +230,8 @@ Expected<EmbedCorpusResult> embedCorpus(Database &db, const CorpusInfo &corpus, 
             after = ids.last();
             const models::Matrix m = embedder.embed(texts, opts);
             Transaction tx(db);
-            Statement ins = db.prepare(QStringLiteral("INSERT INTO doc_vectors(set_id, doc_id, vector) VALUES (?, ?, ?)"));
+            Statement ins =
+                db.prepare(QStringLiteral("INSERT INTO doc_vectors(set_id, doc_id, vector) VALUES (?, ?, ?)"));
             for (int i = 0; i < ids.size(); ++i) {
                 ins.bind(1, set.id)
                     .bind(2, ids[i])
@@ -226,7 +242,9 @@ Expected<EmbedCorpusResult> embedCorpus(Database &db, const CorpusInfo &corpus, 
             tx.commit();
             result.embedded += ids.size();
             if (progress && !progress(result.reused + result.embedded,
-                                      QCoreApplication::translate("ef::Dense", "%1 of %2 documents").arg(result.reused + result.embedded).arg(corpus.documents)))
+                                      QCoreApplication::translate("ef::Dense", "%1 of %2 documents")
+                                          .arg(result.reused + result.embedded)
+                                          .arg(corpus.documents)))
                 throw JobCancelled();
         }
         set.vectors = result.reused + result.embedded;
@@ -247,10 +265,11 @@ QList<QList<SearchHit>> searchDense(Database &db, const CorpusInfo &corpus, cons
     if (queries.rows == 0 || k <= 0)
         return out;
     if (queries.cols != set.dim)
-        throw std::runtime_error(QCoreApplication::translate("ef::Dense", "the query embeddings have dimension %1 but the stored vectors %2")
-                                     .arg(queries.cols)
-                                     .arg(set.dim)
-                                     .toStdString());
+        throw std::runtime_error(
+            QCoreApplication::translate("ef::Dense", "the query embeddings have dimension %1 but the stored vectors %2")
+                .arg(queries.cols)
+                .arg(set.dim)
+                .toStdString());
     models::TopKSearch topk(queries.data.data(), queries.rows, queries.cols, k);
     std::vector<float> buf;
     std::vector<int64_t> ids;
@@ -267,13 +286,15 @@ QList<QList<SearchHit>> searchDense(Database &db, const CorpusInfo &corpus, cons
     while (s.step()) {
         const QByteArray v = s.columnBlob(1);
         if (v.size() != bytes)
-            throw std::runtime_error(QCoreApplication::translate("ef::Dense", "corpus '%1': the vector of document row %2 has %3 bytes, expected %4; "
-                                        "delete the vector set and embed again")
-                                         .arg(corpus.name)
-                                         .arg(s.columnInt(0))
-                                         .arg(v.size())
-                                         .arg(bytes)
-                                         .toStdString());
+            throw std::runtime_error(
+                QCoreApplication::translate("ef::Dense",
+                                            "corpus '%1': the vector of document row %2 has %3 bytes, expected %4; "
+                                            "delete the vector set and embed again")
+                    .arg(corpus.name)
+                    .arg(s.columnInt(0))
+                    .arg(v.size())
+                    .arg(bytes)
+                    .toStdString());
         ids.push_back(s.columnInt(0));
         const size_t at = buf.size();
         buf.resize(at + static_cast<size_t>(set.dim));

@@ -20,8 +20,7 @@ inline Error makeError(QString message)
     return Error{std::move(message)};
 }
 
-template<typename T>
-class Expected
+template <typename T> class Expected
 {
 public:
     Expected(T value) : m_v(std::in_place_index<0>, std::move(value)) {}

@@ -8,17 +8,16 @@ namespace ef::fts {
 
 bool isCjk(char32_t c)
 {
-    return (c >= 0x3040 && c <= 0x30FF)     // Hiragana, Katakana
-           || (c >= 0x3400 && c <= 0x4DBF)  // CJK Extension A
-           || (c >= 0x4E00 && c <= 0x9FFF)  // CJK Unified Ideographs
-           || (c >= 0xAC00 && c <= 0xD7AF)  // Hangul syllables
-           || (c >= 0xF900 && c <= 0xFAFF)  // CJK Compatibility Ideographs
+    return (c >= 0x3040 && c <= 0x30FF)       // Hiragana, Katakana
+           || (c >= 0x3400 && c <= 0x4DBF)    // CJK Extension A
+           || (c >= 0x4E00 && c <= 0x9FFF)    // CJK Unified Ideographs
+           || (c >= 0xAC00 && c <= 0xD7AF)    // Hangul syllables
+           || (c >= 0xF900 && c <= 0xFAFF)    // CJK Compatibility Ideographs
            || (c >= 0x20000 && c <= 0x2FA1F); // Extensions B to F, compatibility supplement
 }
 
 namespace {
-template<typename F>
-void forEachCodePoint(const QString &s, F f)
+template <typename F> void forEachCodePoint(const QString &s, F f)
 {
     const QList<uint> ucs4 = s.toUcs4();
     for (uint c : ucs4)
@@ -60,7 +59,9 @@ QString joinCjk(const QString &segmented)
     const QList<uint> cps = segmented.toUcs4();
     const int n = static_cast<int>(cps.size());
     // Snippet markers (\x01, \x02) are looked through; CJK punctuation joins like CJK text.
-    const auto cjkLike = [](char32_t c) { return isCjk(c) || (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF00 && c <= 0xFFEF); };
+    const auto cjkLike = [](char32_t c) {
+        return isCjk(c) || (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF00 && c <= 0xFFEF);
+    };
     const auto neighbour = [&](int from, int step) -> char32_t {
         for (int k = from; k >= 0 && k < n; k += step)
             if (cps[k] != ' ' && cps[k] != 1 && cps[k] != 2)

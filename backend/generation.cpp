@@ -59,7 +59,8 @@ GenerationCounters readCounters(Database &db, qint64 runId)
         else if (s == QLatin1String("failed"))
             c.failed = n;
     }
-    Statement ex = db.prepare(QStringLiteral("SELECT status, invalid_reason, COUNT(*) FROM examples WHERE run_id=? GROUP BY status, invalid_reason"));
+    Statement ex = db.prepare(QStringLiteral(
+        "SELECT status, invalid_reason, COUNT(*) FROM examples WHERE run_id=? GROUP BY status, invalid_reason"));
     ex.bind(1, runId);
     while (ex.step()) {
         const QString s = ex.columnText(0);
@@ -73,7 +74,8 @@ GenerationCounters readCounters(Database &db, qint64 runId)
             c.invalidReasons[ex.columnText(1)] += n;
         }
     }
-    Statement f = db.prepare(QStringLiteral("SELECT error, COUNT(*) FROM gen_requests WHERE run_id=? AND state='failed' GROUP BY error"));
+    Statement f = db.prepare(
+        QStringLiteral("SELECT error, COUNT(*) FROM gen_requests WHERE run_id=? AND state='failed' GROUP BY error"));
     f.bind(1, runId);
     while (f.step()) {
         const QString e = f.columnText(0);
@@ -143,19 +145,28 @@ Expected<qint64> GenerationPipeline::createRunImpl(const GenerationConfig &confi
             continue;
         const PromptTemplate *gen = findFamilyTemplate(all, it.key(), QStringLiteral("generate"));
         if (!gen)
-            return makeError(QCoreApplication::translate("ef::Generation", "the workspace has no generate template for family '%1'").arg(it.key()));
+            return makeError(
+                QCoreApplication::translate("ef::Generation", "the workspace has no generate template for family '%1'")
+                    .arg(it.key()));
         if (hasErrors(validateTemplate(*gen)))
-            return makeError(QCoreApplication::translate("ef::Generation", "template '%1' has errors; run 'templates validate'").arg(gen->id));
+            return makeError(
+                QCoreApplication::translate("ef::Generation", "template '%1' has errors; run 'templates validate'")
+                    .arg(gen->id));
         if (isAsymmetricFamily(it.key())) {
             const PromptTemplate *bs = findFamilyTemplate(all, it.key(), QStringLiteral("brainstorm"));
             if (!bs)
-                return makeError(QCoreApplication::translate("ef::Generation", "the workspace has no brainstorm template for family '%1'").arg(it.key()));
+                return makeError(QCoreApplication::translate("ef::Generation",
+                                                             "the workspace has no brainstorm template for family '%1'")
+                                     .arg(it.key()));
             if (hasErrors(validateTemplate(*bs)))
-                return makeError(QCoreApplication::translate("ef::Generation", "template '%1' has errors; run 'templates validate'").arg(bs->id));
+                return makeError(
+                    QCoreApplication::translate("ef::Generation", "template '%1' has errors; run 'templates validate'")
+                        .arg(bs->id));
         }
     }
     Transaction tx(**db);
-    (*db)->prepare(QStringLiteral("INSERT INTO gen_runs(config, state, created_at) VALUES (?, 'running', ?)"))
+    (*db)
+        ->prepare(QStringLiteral("INSERT INTO gen_runs(config, state, created_at) VALUES (?, 'running', ?)"))
         .bind(1, toJsonText(config.toJson()))
         .bind(2, isoNow())
         .run();
@@ -169,9 +180,11 @@ Expected<qint64> GenerationPipeline::latestUnfinishedRun()
     auto db = m_workspace.connect();
     if (!db)
         return makeError(db.error());
-    const qint64 id = (*db)->queryInt(QStringLiteral("SELECT id FROM gen_runs WHERE state != 'finished' ORDER BY id DESC LIMIT 1"), 0);
+    const qint64 id = (*db)->queryInt(
+        QStringLiteral("SELECT id FROM gen_runs WHERE state != 'finished' ORDER BY id DESC LIMIT 1"), 0);
     if (id <= 0)
-        return makeError(QCoreApplication::translate("ef::Generation", "the workspace has no unfinished generation run"));
+        return makeError(
+            QCoreApplication::translate("ef::Generation", "the workspace has no unfinished generation run"));
     return id;
 }
 
@@ -180,7 +193,8 @@ Expected<GenerationRun> GenerationPipeline::runInfo(qint64 runId)
     auto db = m_workspace.connect();
     if (!db)
         return makeError(db.error());
-    Statement st = (*db)->prepare(QStringLiteral("SELECT config, state, message, created_at, COALESCE(finished_at,'') FROM gen_runs WHERE id=?"));
+    Statement st = (*db)->prepare(
+        QStringLiteral("SELECT config, state, message, created_at, COALESCE(finished_at,'') FROM gen_runs WHERE id=?"));
     st.bind(1, runId);
     if (!st.step())
         return makeError(QCoreApplication::translate("ef::Generation", "there is no generation run %1").arg(runId));
@@ -225,15 +239,15 @@ class RunState
 public:
     RunState(Database &db, qint64 runId, GenerationConfig config, QList<PromptTemplate> templates)
         : m_db(db), m_runId(runId), m_config(std::move(config)), m_templates(std::move(templates))
-    {
-    }
+    {}
 
     Status plan(Sampler &sampler)
     {
         const QMap<QString, int> perFamily = m_config.examplesPerFamily();
         QStringList messages;
         Transaction tx(m_db);
-        qint64 seq = m_db.queryInt(QStringLiteral("SELECT COALESCE(MAX(seq),0) FROM gen_requests WHERE run_id=%1").arg(m_runId));
+        qint64 seq =
+            m_db.queryInt(QStringLiteral("SELECT COALESCE(MAX(seq),0) FROM gen_requests WHERE run_id=%1").arg(m_runId));
         for (auto it = perFamily.cbegin(); it != perFamily.cend(); ++it) {
             const QString &family = it.key();
             const int n = it.value();
@@ -241,36 +255,46 @@ public:
                 continue;
             const PromptTemplate *gen = findFamilyTemplate(m_templates, family, QStringLiteral("generate"));
             if (!gen)
-                return makeError(QCoreApplication::translate("ef::Generation", "the workspace has no generate template for family '%1'").arg(family));
+                return makeError(QCoreApplication::translate("ef::Generation",
+                                                             "the workspace has no generate template for family '%1'")
+                                     .arg(family));
             const quint64 famIndex = static_cast<quint64>(taskFamilies().indexOf(family));
             QStringList tasks;
             if (isAsymmetricFamily(family)) {
                 const PromptTemplate *bs = findFamilyTemplate(m_templates, family, QStringLiteral("brainstorm"));
                 if (!bs)
-                    return makeError(QCoreApplication::translate("ef::Generation", "the workspace has no brainstorm template for family '%1'").arg(family));
+                    return makeError(QCoreApplication::translate(
+                                         "ef::Generation", "the workspace has no brainstorm template for family '%1'")
+                                         .arg(family));
                 const qint64 planned = countRequests(family, QStringLiteral("brainstorm"));
                 if (planned == 0) {
-                    const int count = m_config.brainstormsPerFamily > 0 ? m_config.brainstormsPerFamily
-                                                                        : std::max(1, (n + 19) / 20);
+                    const int count =
+                        m_config.brainstormsPerFamily > 0 ? m_config.brainstormsPerFamily : std::max(1, (n + 19) / 20);
                     for (int b = 0; b < count; ++b) {
                         sampler.reseed(Sampler::deriveSeed(m_config.seed, 1000 + famIndex, static_cast<quint64>(b)));
                         const SampledValues sv = sampler.sample(*bs);
                         auto prompt = renderTemplate(bs->text, sv.values);
                         if (!prompt)
-                            return makeError(QCoreApplication::translate("ef::Generation", "template '%1': %2").arg(bs->id, prompt.error()));
-                        insertRequest(++seq, QStringLiteral("brainstorm"), family, *bs, sv.language, sv.values, {}, prompt.value());
+                            return makeError(QCoreApplication::translate("ef::Generation", "template '%1': %2")
+                                                 .arg(bs->id, prompt.error()));
+                        insertRequest(++seq, QStringLiteral("brainstorm"), family, *bs, sv.language, sv.values, {},
+                                      prompt.value());
                     }
                     continue;
                 }
-                if (countRequests(family, QStringLiteral("brainstorm"), QStringLiteral("state IN ('pending','in_flight')")) > 0)
+                if (countRequests(family, QStringLiteral("brainstorm"),
+                                  QStringLiteral("state IN ('pending','in_flight')")) > 0)
                     continue; // brainstorms still running
-                Statement st = m_db.prepare(QStringLiteral("SELECT text FROM gen_tasks WHERE run_id=? AND family=? ORDER BY text"));
+                Statement st = m_db.prepare(
+                    QStringLiteral("SELECT text FROM gen_tasks WHERE run_id=? AND family=? ORDER BY text"));
                 st.bind(1, m_runId).bind(2, family);
                 while (st.step())
                     tasks << st.columnText(0);
                 if (tasks.isEmpty()) {
                     if (countRequests(family, QStringLiteral("brainstorm"), QStringLiteral("state='failed'")) == 0)
-                        messages << QCoreApplication::translate("ef::Generation", "family '%1': the brainstorm step produced no tasks").arg(family);
+                        messages << QCoreApplication::translate("ef::Generation",
+                                                                "family '%1': the brainstorm step produced no tasks")
+                                        .arg(family);
                     continue;
                 }
             }
@@ -284,16 +308,21 @@ public:
                     sv.values.insert(QStringLiteral("task"), task);
                 auto prompt = renderTemplate(gen->text, sv.values);
                 if (!prompt)
-                    return makeError(QCoreApplication::translate("ef::Generation", "template '%1': %2").arg(gen->id, prompt.error()));
+                    return makeError(QCoreApplication::translate("ef::Generation", "template '%1': %2")
+                                         .arg(gen->id, prompt.error()));
                 QMap<QString, QString> recorded = sv.values;
                 recorded.insert(QStringLiteral("language_code"), sv.language);
                 if (!sv.targetLanguage.isEmpty())
                     recorded.insert(QStringLiteral("tgt_lang_code"), sv.targetLanguage);
-                insertRequest(++seq, QStringLiteral("generate"), family, *gen, sv.language, recorded, task, prompt.value());
+                insertRequest(++seq, QStringLiteral("generate"), family, *gen, sv.language, recorded, task,
+                              prompt.value());
             }
         }
         if (!messages.isEmpty())
-            m_db.prepare(QStringLiteral("UPDATE gen_runs SET message=? WHERE id=?")).bind(1, messages.join(QStringLiteral("; "))).bind(2, m_runId).run();
+            m_db.prepare(QStringLiteral("UPDATE gen_runs SET message=? WHERE id=?"))
+                .bind(1, messages.join(QStringLiteral("; ")))
+                .bind(2, m_runId)
+                .run();
         tx.commit();
         return Status::success();
     }
@@ -305,13 +334,14 @@ public:
         if (n <= 0)
             return calls;
         Transaction tx(m_db);
-        Statement st = m_db.prepare(QStringLiteral("SELECT id, seq, prompt FROM gen_requests WHERE run_id=? AND state='pending' ORDER BY seq LIMIT ?"));
+        Statement st = m_db.prepare(QStringLiteral(
+            "SELECT id, seq, prompt FROM gen_requests WHERE run_id=? AND state='pending' ORDER BY seq LIMIT ?"));
         st.bind(1, m_runId).bind(2, n);
         while (st.step())
-            calls.append({static_cast<quint64>(st.columnInt(0)),
-                          st.columnText(2),
+            calls.append({static_cast<quint64>(st.columnInt(0)), st.columnText(2),
                           QStringLiteral("ef-%1-%2").arg(m_runId).arg(st.columnInt(1))});
-        Statement up = m_db.prepare(QStringLiteral("UPDATE gen_requests SET state='in_flight', sent_at=?, sends=sends+1 WHERE id=?"));
+        Statement up = m_db.prepare(
+            QStringLiteral("UPDATE gen_requests SET state='in_flight', sent_at=?, sends=sends+1 WHERE id=?"));
         const QString now = isoNow();
         for (const LlmCall &c : std::as_const(calls)) {
             up.bind(1, now).bind(2, static_cast<qint64>(c.id)).run();
@@ -336,17 +366,21 @@ public:
 private:
     bool complete(const LlmResult &r)
     {
-        Statement st = m_db.prepare(QStringLiteral("SELECT kind, family, template_id, template_version, language, placeholders, task, "
-                                                   "prompt, state FROM gen_requests WHERE id=?"));
+        Statement st = m_db.prepare(
+            QStringLiteral("SELECT kind, family, template_id, template_version, language, placeholders, task, "
+                           "prompt, state FROM gen_requests WHERE id=?"));
         st.bind(1, static_cast<qint64>(r.id));
         if (!st.step() || st.columnText(8) != QLatin1String("in_flight"))
             return false; // not ours any more
         const QString kind = st.columnText(0), family = st.columnText(1), templateId = st.columnText(2);
         const qint64 templateVersion = st.columnInt(3);
-        const QString language = st.columnText(4), placeholders = st.columnText(5), task = st.columnText(6), prompt = st.columnText(7);
+        const QString language = st.columnText(4), placeholders = st.columnText(5), task = st.columnText(6),
+                      prompt = st.columnText(7);
         const QString now = isoNow();
-        m_db.prepare(QStringLiteral("UPDATE gen_requests SET state=?, attempts=attempts+?, http_status=?, error=?, raw_response=?, "
-                                    "prompt_tokens=?, completion_tokens=?, latency_ms=?, finished_at=? WHERE id=?"))
+        m_db
+            .prepare(QStringLiteral(
+                "UPDATE gen_requests SET state=?, attempts=attempts+?, http_status=?, error=?, raw_response=?, "
+                "prompt_tokens=?, completion_tokens=?, latency_ms=?, finished_at=? WHERE id=?"))
             .bind(1, r.ok ? QStringLiteral("done") : QStringLiteral("failed"))
             .bind(2, r.attempts)
             .bind(3, r.httpStatus)
@@ -359,11 +393,16 @@ private:
             .bind(10, static_cast<qint64>(r.id))
             .run();
         if (r.ok) {
-            m_db.prepare(QStringLiteral("UPDATE gen_runs SET prompt_tokens=prompt_tokens+?, completion_tokens=completion_tokens+?, cost=cost+? WHERE id=?"))
-                .bind(1, r.promptTokens).bind(2, r.completionTokens).bind(3, r.cost).bind(4, m_runId)
+            m_db.prepare(QStringLiteral("UPDATE gen_runs SET prompt_tokens=prompt_tokens+?, "
+                                        "completion_tokens=completion_tokens+?, cost=cost+? WHERE id=?"))
+                .bind(1, r.promptTokens)
+                .bind(2, r.completionTokens)
+                .bind(3, r.cost)
+                .bind(4, m_runId)
                 .run();
             if (kind == QLatin1String("brainstorm")) {
-                Statement ins = m_db.prepare(QStringLiteral("INSERT OR IGNORE INTO gen_tasks(run_id, family, text, request_id) VALUES (?,?,?,?)"));
+                Statement ins = m_db.prepare(QStringLiteral(
+                    "INSERT OR IGNORE INTO gen_tasks(run_id, family, text, request_id) VALUES (?,?,?,?)"));
                 for (const QString &taskText : parseTaskList(r.content)) {
                     ins.bind(1, m_runId).bind(2, family).bind(3, taskText).bind(4, static_cast<qint64>(r.id)).run();
                     ins.reset();
@@ -381,45 +420,64 @@ private:
     }
 
 public:
-
     void resetInterrupted()
     {
         Transaction tx(m_db);
-        m_db.prepare(QStringLiteral("UPDATE gen_requests SET state='pending' WHERE run_id=? AND state IN ('in_flight','failed')"))
+        m_db.prepare(QStringLiteral(
+                         "UPDATE gen_requests SET state='pending' WHERE run_id=? AND state IN ('in_flight','failed')"))
             .bind(1, m_runId)
             .run();
-        m_db.prepare(QStringLiteral("UPDATE gen_runs SET state='running', finished_at=NULL WHERE id=?")).bind(1, m_runId).run();
+        m_db.prepare(QStringLiteral("UPDATE gen_runs SET state='running', finished_at=NULL WHERE id=?"))
+            .bind(1, m_runId)
+            .run();
         tx.commit();
     }
 
     void finish(const QString &state)
     {
         Transaction tx(m_db);
-        m_db.prepare(QStringLiteral("UPDATE gen_runs SET state=?, finished_at=? WHERE id=?")).bind(1, state).bind(2, isoNow()).bind(3, m_runId).run();
+        m_db.prepare(QStringLiteral("UPDATE gen_runs SET state=?, finished_at=? WHERE id=?"))
+            .bind(1, state)
+            .bind(2, isoNow())
+            .bind(3, m_runId)
+            .run();
         tx.commit();
     }
 
     qint64 pendingCount()
     {
-        return m_db.queryInt(QStringLiteral("SELECT COUNT(*) FROM gen_requests WHERE run_id=%1 AND state='pending'").arg(m_runId));
+        return m_db.queryInt(
+            QStringLiteral("SELECT COUNT(*) FROM gen_requests WHERE run_id=%1 AND state='pending'").arg(m_runId));
     }
 
 private:
     qint64 countRequests(const QString &family, const QString &kind, const QString &extra = {})
     {
-        Statement st = m_db.prepare(QStringLiteral("SELECT COUNT(*) FROM gen_requests WHERE run_id=? AND family=? AND kind=?")
-                                    + (extra.isEmpty() ? QString() : QStringLiteral(" AND ") + extra));
+        Statement st =
+            m_db.prepare(QStringLiteral("SELECT COUNT(*) FROM gen_requests WHERE run_id=? AND family=? AND kind=?") +
+                         (extra.isEmpty() ? QString() : QStringLiteral(" AND ") + extra));
         st.bind(1, m_runId).bind(2, family).bind(3, kind);
         return st.step() ? st.columnInt(0) : 0;
     }
 
-    void insertRequest(qint64 seq, const QString &kind, const QString &family, const PromptTemplate &t, const QString &language,
-                       const QMap<QString, QString> &values, const QString &task, const QString &prompt)
+    void insertRequest(qint64 seq, const QString &kind, const QString &family, const PromptTemplate &t,
+                       const QString &language, const QMap<QString, QString> &values, const QString &task,
+                       const QString &prompt)
     {
-        m_db.prepare(QStringLiteral("INSERT INTO gen_requests(run_id, seq, kind, family, template_id, template_version, language, "
-                                    "placeholders, task, prompt, state, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,'pending',?)"))
-            .bind(1, m_runId).bind(2, seq).bind(3, kind).bind(4, family).bind(5, t.id).bind(6, t.version)
-            .bind(7, nn(language)).bind(8, toJsonText(valuesJson(values))).bind(9, nn(task)).bind(10, prompt).bind(11, isoNow())
+        m_db.prepare(QStringLiteral(
+                         "INSERT INTO gen_requests(run_id, seq, kind, family, template_id, template_version, language, "
+                         "placeholders, task, prompt, state, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,'pending',?)"))
+            .bind(1, m_runId)
+            .bind(2, seq)
+            .bind(3, kind)
+            .bind(4, family)
+            .bind(5, t.id)
+            .bind(6, t.version)
+            .bind(7, nn(language))
+            .bind(8, toJsonText(valuesJson(values)))
+            .bind(9, nn(task))
+            .bind(10, prompt)
+            .bind(11, isoNow())
             .run();
     }
 
@@ -436,19 +494,29 @@ private:
             dup.bind(1, key);
             status = dup.step() ? QStringLiteral("duplicate") : QStringLiteral("valid");
         }
-        Statement ins = m_db.prepare(QStringLiteral(
-            "INSERT INTO examples(run_id, request_id, family, language, instruction, query, positive, negative, status, "
-            "invalid_reason, invalid_detail, dedup_key, template_id, template_version, placeholders, prompt, raw_response, "
-            "prompt_tokens, completion_tokens, latency_ms, source, created_at) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'generated',?)"));
+        Statement ins = m_db.prepare(QStringLiteral("INSERT INTO examples(run_id, request_id, family, language, "
+                                                    "instruction, query, positive, negative, status, "
+                                                    "invalid_reason, invalid_detail, dedup_key, template_id, "
+                                                    "template_version, placeholders, prompt, raw_response, "
+                                                    "prompt_tokens, completion_tokens, latency_ms, source, created_at) "
+                                                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'generated',?)"));
         ins.bind(1, m_runId).bind(2, static_cast<qint64>(r.id)).bind(3, family).bind(4, nn(language));
         ins.bind(5, nn(f.ok ? f.instruction : task)).bind(6, nn(f.query)).bind(7, nn(f.positive));
         if (f.negative.isEmpty())
             ins.bindNull(8);
         else
             ins.bind(8, f.negative);
-        ins.bind(9, status).bind(10, nn(f.reason)).bind(11, nn(f.detail)).bind(12, nn(key)).bind(13, t.id).bind(14, templateVersion);
-        ins.bind(15, nn(placeholders)).bind(16, nn(prompt)).bind(17, nn(r.content)).bind(18, r.promptTokens).bind(19, r.completionTokens);
+        ins.bind(9, status)
+            .bind(10, nn(f.reason))
+            .bind(11, nn(f.detail))
+            .bind(12, nn(key))
+            .bind(13, t.id)
+            .bind(14, templateVersion);
+        ins.bind(15, nn(placeholders))
+            .bind(16, nn(prompt))
+            .bind(17, nn(r.content))
+            .bind(18, r.promptTokens)
+            .bind(19, r.completionTokens);
         ins.bind(20, r.latencyMs).bind(21, now);
         ins.run();
     }
@@ -480,15 +548,17 @@ Expected<GenerationCounters> GenerationPipeline::run(qint64 runId, const QString
     }
 }
 
-Expected<GenerationCounters> GenerationPipeline::runImpl(qint64 runId, const QString &apiKey,
-                                                         const std::function<bool(const GenerationCounters &)> &progress,
-                                                         const EndpointProfile *endpointOverride)
+Expected<GenerationCounters>
+GenerationPipeline::runImpl(qint64 runId, const QString &apiKey,
+                            const std::function<bool(const GenerationCounters &)> &progress,
+                            const EndpointProfile *endpointOverride)
 {
     auto info = runInfo(runId);
     if (!info)
         return makeError(info.error());
     if (info->state == QLatin1String("finished"))
-        return makeError(QCoreApplication::translate("ef::Generation", "generation run %1 is already finished").arg(runId));
+        return makeError(
+            QCoreApplication::translate("ef::Generation", "generation run %1 is already finished").arg(runId));
     GenerationConfig config = info->config;
     if (endpointOverride)
         config.endpoint = *endpointOverride;
@@ -582,13 +652,16 @@ Expected<GenerationCounters> GenerationPipeline::runImpl(qint64 runId, const QSt
                 loop.quit();
         }
     };
-    QObject::connect(&client, &LlmClient::finished, &guard, [&](const LlmResult &r) {
-        arrived.append(r);
-        if (!flushScheduled) {
-            flushScheduled = true;
-            QTimer::singleShot(0, &guard, flush);
-        }
-    }, Qt::QueuedConnection);
+    QObject::connect(
+        &client, &LlmClient::finished, &guard,
+        [&](const LlmResult &r) {
+            arrived.append(r);
+            if (!flushScheduled) {
+                flushScheduled = true;
+                QTimer::singleShot(0, &guard, flush);
+            }
+        },
+        Qt::QueuedConnection);
     QTimer tick;
     tick.setInterval(200);
     QObject::connect(&tick, &QTimer::timeout, &guard, [&] {
@@ -624,7 +697,8 @@ JobSpec makeGenerationJob(const GenerationJobRequest &request)
 {
     JobSpec spec;
     spec.kind = QStringLiteral("generate");
-    spec.title = QCoreApplication::translate("ef::Generation", "Generate synthetic examples (run %1)").arg(request.runId);
+    spec.title =
+        QCoreApplication::translate("ef::Generation", "Generate synthetic examples (run %1)").arg(request.runId);
     spec.handle = request.runId;
     spec.body = [request](JobContext &ctx) {
         GenerationPipeline pipeline(request.workspace);
@@ -643,12 +717,13 @@ JobSpec makeGenerationJob(const GenerationJobRequest &request)
             request.runId, key,
             [&ctx, &tick](const GenerationCounters &c) {
                 ctx.setTotal(c.requestsTotal);
-                ctx.setProgress(c.done + c.failed,
-                                QCoreApplication::translate("ef::Generation", "valid %1, invalid %2, duplicate %3, failed %4")
-                                    .arg(c.valid)
-                                    .arg(c.invalid)
-                                    .arg(c.duplicate)
-                                    .arg(c.failed));
+                ctx.setProgress(
+                    c.done + c.failed,
+                    QCoreApplication::translate("ef::Generation", "valid %1, invalid %2, duplicate %3, failed %4")
+                        .arg(c.valid)
+                        .arg(c.invalid)
+                        .arg(c.duplicate)
+                        .arg(c.failed));
                 ctx.addMetrics(generationMetricsSample(tick++, c));
                 return !ctx.cancelRequested();
             },
@@ -665,10 +740,13 @@ JobSpec makeGenerationJob(const GenerationJobRequest &request)
         if (outcome.state == QLatin1String("finished"))
             return;
         if (counters.failed > 0)
-            ctx.fail(QCoreApplication::translate("ef::Generation", "%1 request(s) failed; resume the run to retry them").arg(counters.failed));
+            ctx.fail(QCoreApplication::translate("ef::Generation", "%1 request(s) failed; resume the run to retry them")
+                         .arg(counters.failed));
         ctx.fail(!outcome.message.isEmpty()
                      ? outcome.message
-                     : QCoreApplication::translate("ef::Generation", "generation run %1 ended as '%2'").arg(request.runId).arg(outcome.state));
+                     : QCoreApplication::translate("ef::Generation", "generation run %1 ended as '%2'")
+                           .arg(request.runId)
+                           .arg(outcome.state));
     };
     return spec;
 }

@@ -28,11 +28,16 @@ QString exceptionMessage(const char *what)
 QString jobStateName(JobState state)
 {
     switch (state) {
-    case JobState::Queued: return QStringLiteral("queued");
-    case JobState::Running: return QStringLiteral("running");
-    case JobState::Succeeded: return QStringLiteral("succeeded");
-    case JobState::Failed: return QStringLiteral("failed");
-    case JobState::Cancelled: return QStringLiteral("cancelled");
+    case JobState::Queued:
+        return QStringLiteral("queued");
+    case JobState::Running:
+        return QStringLiteral("running");
+    case JobState::Succeeded:
+        return QStringLiteral("succeeded");
+    case JobState::Failed:
+        return QStringLiteral("failed");
+    case JobState::Cancelled:
+        return QStringLiteral("cancelled");
     }
     return {};
 }
@@ -40,11 +45,16 @@ QString jobStateName(JobState state)
 QString jobStateDisplayName(JobState state)
 {
     switch (state) {
-    case JobState::Queued: return QCoreApplication::translate("ef::JobManager", "Queued");
-    case JobState::Running: return QCoreApplication::translate("ef::JobManager", "Running");
-    case JobState::Succeeded: return QCoreApplication::translate("ef::JobManager", "Succeeded");
-    case JobState::Failed: return QCoreApplication::translate("ef::JobManager", "Failed");
-    case JobState::Cancelled: return QCoreApplication::translate("ef::JobManager", "Cancelled");
+    case JobState::Queued:
+        return QCoreApplication::translate("ef::JobManager", "Queued");
+    case JobState::Running:
+        return QCoreApplication::translate("ef::JobManager", "Running");
+    case JobState::Succeeded:
+        return QCoreApplication::translate("ef::JobManager", "Succeeded");
+    case JobState::Failed:
+        return QCoreApplication::translate("ef::JobManager", "Failed");
+    case JobState::Cancelled:
+        return QCoreApplication::translate("ef::JobManager", "Cancelled");
     }
     return {};
 }

@@ -52,16 +52,16 @@ namespace ef {
 
 enum class JobState { Queued, Running, Succeeded, Failed, Cancelled };
 
-QString jobStateName(JobState state);         // "queued", "running", ... (stable, for files)
-QString jobStateDisplayName(JobState state);  // translated
+QString jobStateName(JobState state);        // "queued", "running", ... (stable, for files)
+QString jobStateDisplayName(JobState state); // translated
 bool isFinished(JobState state);
 
 struct JobProgress
 {
     qint64 done = 0;
-    qint64 total = 0;   // 0 = unknown
-    double rate = 0.0;  // units per second since the job started
-    qint64 etaMs = -1;  // -1 = unknown
+    qint64 total = 0;  // 0 = unknown
+    double rate = 0.0; // units per second since the job started
+    qint64 etaMs = -1; // -1 = unknown
     QString message;
 };
 
@@ -69,8 +69,8 @@ struct JobProgress
 struct MetricSample
 {
     qint64 step = 0;
-    qint64 wallMs = 0;             // milliseconds since the job's body started
-    QMap<QString, double> values;  // series name -> value ("loss", "lr", "grad_norm", ...)
+    qint64 wallMs = 0;            // milliseconds since the job's body started
+    QMap<QString, double> values; // series name -> value ("loss", "lr", "grad_norm", ...)
 
     // The value of a series, or def when this sample has none.
     double value(const QString &name, double def = 0.0) const { return values.value(name, def); }
@@ -79,8 +79,8 @@ struct MetricSample
 struct JobInfo
 {
     quint64 id = 0;
-    QString kind;   // "workspace.check", "generate", "train", ...
-    QString title;  // for people
+    QString kind;  // "workspace.check", "generate", "train", ...
+    QString title; // for people
     bool heavy = false;
     bool interactive = false;
     QVariant handle; // JobSpec::handle, as submitted
@@ -94,8 +94,7 @@ struct JobInfo
 };
 
 // The typed result of a finished job, or nothing when the body set none (or another type).
-template<typename T>
-std::optional<T> jobResult(const JobInfo &info)
+template <typename T> std::optional<T> jobResult(const JobInfo &info)
 {
     if (!info.result.isValid() || !info.result.canConvert<T>())
         return std::nullopt;
@@ -137,8 +136,7 @@ public:
     // check(), the way a body turns the backend's Expected/Status into the job's state.
     [[noreturn]] void fail(const QString &message) const;
     // The value of e, or ends the job as failed with e's error.
-    template<typename T>
-    T take(Expected<T> e) const
+    template <typename T> T take(Expected<T> e) const
     {
         if (!e)
             fail(e.error());
@@ -153,11 +151,7 @@ public:
 
     // The job's result, delivered with jobFinished. The last call wins.
     void setResultVariant(const QVariant &result);
-    template<typename T>
-    void setResult(T value)
-    {
-        setResultVariant(QVariant::fromValue(std::move(value)));
-    }
+    template <typename T> void setResult(T value) { setResultVariant(QVariant::fromValue(std::move(value))); }
 
 private:
     friend class JobManager;
@@ -181,8 +175,7 @@ struct JobSpec
     JobSpec() = default;
     JobSpec(QString kind, QString title, bool heavy, JobBody body)
         : kind(std::move(kind)), title(std::move(title)), heavy(heavy), body(std::move(body))
-    {
-    }
+    {}
 
     QString kind;
     QString title;

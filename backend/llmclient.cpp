@@ -55,8 +55,9 @@ QString chatCompletionsUrl(const EndpointProfile &profile)
     while (base.endsWith(QLatin1Char('/')))
         base.chop(1);
     if (profile.kind == QLatin1String("azure")) {
-        QUrl url(base + QStringLiteral("/openai/deployments/") + QString::fromLatin1(QUrl::toPercentEncoding(profile.azureDeployment))
-                 + QStringLiteral("/chat/completions"));
+        QUrl url(base + QStringLiteral("/openai/deployments/") +
+                 QString::fromLatin1(QUrl::toPercentEncoding(profile.azureDeployment)) +
+                 QStringLiteral("/chat/completions"));
         QUrlQuery q;
         q.addQueryItem(QStringLiteral("api-version"), profile.azureApiVersion);
         url.setQuery(q);
@@ -119,7 +120,8 @@ private:
 
     QNetworkAccessManager *manager()
     {
-        const int needed = std::max(1, (std::max(1, m_profile.maxInFlight) + kConnectionsPerManager - 1) / kConnectionsPerManager);
+        const int needed =
+            std::max(1, (std::max(1, m_profile.maxInFlight) + kConnectionsPerManager - 1) / kConnectionsPerManager);
         if (m_managers.isEmpty()) {
             for (int i = 0; i < needed; ++i)
                 m_managers.append(new QNetworkAccessManager(this));
@@ -129,10 +131,11 @@ private:
 
     QByteArray body(const LlmCall &call) const
     {
-        QJsonObject o{{QStringLiteral("messages"),
-                       QJsonArray{QJsonObject{{QStringLiteral("role"), QStringLiteral("user")}, {QStringLiteral("content"), call.prompt}}}},
-                      {QStringLiteral("temperature"), m_profile.temperature},
-                      {QStringLiteral("top_p"), m_profile.topP}};
+        QJsonObject o{
+            {QStringLiteral("messages"), QJsonArray{QJsonObject{{QStringLiteral("role"), QStringLiteral("user")},
+                                                                {QStringLiteral("content"), call.prompt}}}},
+            {QStringLiteral("temperature"), m_profile.temperature},
+            {QStringLiteral("top_p"), m_profile.topP}};
         if (!m_profile.model.isEmpty())
             o.insert(QStringLiteral("model"), m_profile.model);
         if (m_profile.maxTokens > 0)
@@ -140,7 +143,8 @@ private:
         if (m_profile.seed >= 0)
             o.insert(QStringLiteral("seed"), m_profile.seed);
         if (m_profile.jsonResponseFormat)
-            o.insert(QStringLiteral("response_format"), QJsonObject{{QStringLiteral("type"), QStringLiteral("json_object")}});
+            o.insert(QStringLiteral("response_format"),
+                     QJsonObject{{QStringLiteral("type"), QStringLiteral("json_object")}});
         return QJsonDocument(o).toJson(QJsonDocument::Compact);
     }
 
@@ -176,8 +180,8 @@ private:
         auto refusedRedirect = std::make_shared<QUrl>();
         QObject::connect(reply, &QNetworkReply::redirected, reply, [this, reply, refusedRedirect](const QUrl &target) {
             const QUrl from = m_url;
-            const bool sameOrigin = target.scheme() == from.scheme() && target.host() == from.host()
-                                    && target.port(defaultPort(target.scheme())) == from.port(defaultPort(from.scheme()));
+            const bool sameOrigin = target.scheme() == from.scheme() && target.host() == from.host() &&
+                                    target.port(defaultPort(target.scheme())) == from.port(defaultPort(from.scheme()));
             if (sameOrigin || m_apiKey.isEmpty()) {
                 Q_EMIT reply->redirectAllowed();
                 return;
@@ -193,14 +197,15 @@ private:
             reply->abort();
         });
         deadline->start(std::max(1, m_profile.timeoutMs));
-        QObject::connect(reply, &QNetworkReply::finished, this, [this, reply, job, timer, timedOut, refusedRedirect]() mutable {
-            m_replies.remove(reply);
-            reply->deleteLater();
-            --m_active;
-            m_inFlight->store(m_active);
-            onReply(reply, std::move(job), timer->elapsed(), *timedOut, *refusedRedirect);
-            pump();
-        });
+        QObject::connect(reply, &QNetworkReply::finished, this,
+                         [this, reply, job, timer, timedOut, refusedRedirect]() mutable {
+                             m_replies.remove(reply);
+                             reply->deleteLater();
+                             --m_active;
+                             m_inFlight->store(m_active);
+                             onReply(reply, std::move(job), timer->elapsed(), *timedOut, *refusedRedirect);
+                             pump();
+                         });
     }
 
     static int defaultPort(const QString &scheme) { return scheme == QLatin1String("https") ? 443 : 80; }
@@ -217,12 +222,15 @@ private:
         qint64 waitMs = -1;
         if (!refusedRedirect.isEmpty()) {
             r.errorKind = QStringLiteral("redirect");
-            r.error = QCoreApplication::translate("ef::LlmClient", "the endpoint redirected to %1, another scheme, host or port: the API key is not sent "
-                            "there (make that the profile's base URL if you trust it)")
+            r.error = QCoreApplication::translate(
+                          "ef::LlmClient",
+                          "the endpoint redirected to %1, another scheme, host or port: the API key is not sent "
+                          "there (make that the profile's base URL if you trust it)")
                           .arg(refusedRedirect.toDisplayString(QUrl::RemoveUserInfo | QUrl::RemoveQuery));
         } else if (timedOut) {
             r.errorKind = QStringLiteral("timeout");
-            r.error = QCoreApplication::translate("ef::LlmClient", "no complete reply within %1 ms").arg(m_profile.timeoutMs);
+            r.error =
+                QCoreApplication::translate("ef::LlmClient", "no complete reply within %1 ms").arg(m_profile.timeoutMs);
             retryable = true;
         } else if (r.httpStatus == 0) {
             r.errorKind = QStringLiteral("network");
@@ -245,27 +253,31 @@ private:
             const QJsonDocument doc = QJsonDocument::fromJson(data, &pe);
             const QJsonObject o = doc.object();
             const QJsonArray choices = o.value(QStringLiteral("choices")).toArray();
-            if (pe.error != QJsonParseError::NoError || !doc.isObject() || choices.isEmpty()
-                || !choices.at(0).toObject().value(QStringLiteral("message")).isObject()) {
+            if (pe.error != QJsonParseError::NoError || !doc.isObject() || choices.isEmpty() ||
+                !choices.at(0).toObject().value(QStringLiteral("message")).isObject()) {
                 r.errorKind = QStringLiteral("invalid_body");
-                r.error = pe.error != QJsonParseError::NoError
-                              ? QCoreApplication::translate("ef::LlmClient", "the response body is not valid JSON: %1").arg(pe.errorString())
-                              : QCoreApplication::translate("ef::LlmClient", "the response body has no choices[0].message");
+                r.error =
+                    pe.error != QJsonParseError::NoError
+                        ? QCoreApplication::translate("ef::LlmClient", "the response body is not valid JSON: %1")
+                              .arg(pe.errorString())
+                        : QCoreApplication::translate("ef::LlmClient", "the response body has no choices[0].message");
             } else {
                 const QJsonObject choice = choices.at(0).toObject();
                 r.ok = true;
-                r.content = choice.value(QStringLiteral("message")).toObject().value(QStringLiteral("content")).toString();
+                r.content =
+                    choice.value(QStringLiteral("message")).toObject().value(QStringLiteral("content")).toString();
                 r.finishReason = choice.value(QStringLiteral("finish_reason")).toString();
                 const QJsonObject usage = o.value(QStringLiteral("usage")).toObject();
                 r.promptTokens = usage.value(QStringLiteral("prompt_tokens")).toInteger();
                 r.completionTokens = usage.value(QStringLiteral("completion_tokens")).toInteger();
-                r.cost = r.promptTokens * m_profile.inputPricePerMTok / 1e6 + r.completionTokens * m_profile.outputPricePerMTok / 1e6;
+                r.cost = r.promptTokens * m_profile.inputPricePerMTok / 1e6 +
+                         r.completionTokens * m_profile.outputPricePerMTok / 1e6;
             }
         }
         if (!r.ok && retryable && job.attempt <= m_profile.maxRetries && !m_closing) {
             if (waitMs < 0) {
-                const double exp = std::min<double>(m_profile.backoffMaxMs,
-                                                    m_profile.backoffBaseMs * std::pow(2.0, job.attempt - 1));
+                const double exp =
+                    std::min<double>(m_profile.backoffMaxMs, m_profile.backoffBaseMs * std::pow(2.0, job.attempt - 1));
                 std::uniform_real_distribution<double> jitter(0.5, 1.0); // "equal jitter"
                 waitMs = static_cast<qint64>(exp * jitter(m_rng));
             } else {
@@ -323,7 +335,8 @@ LlmClient::LlmClient(const EndpointProfile &profile, const QString &apiKey, QObj
 LlmClient::~LlmClient()
 {
     Worker *worker = m_worker;
-    QMetaObject::invokeMethod(worker, [worker] { delete worker; }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        worker, [worker] { delete worker; }, Qt::BlockingQueuedConnection);
     m_thread->quit();
     m_thread->wait();
 }
@@ -331,7 +344,8 @@ LlmClient::~LlmClient()
 void LlmClient::submit(const LlmCall &call)
 {
     Worker *worker = m_worker;
-    QMetaObject::invokeMethod(worker, [worker, call] { worker->enqueue(call); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        worker, [worker, call] { worker->enqueue(call); }, Qt::QueuedConnection);
 }
 
 LlmStats LlmClient::stats() const

@@ -30,29 +30,29 @@ namespace ef {
 struct LlmCall
 {
     quint64 id = 0;
-    QString prompt;       // sent as one user message
-    QString clientTag;    // sent as X-Client-Request-Id (for tracing; may be empty)
+    QString prompt;    // sent as one user message
+    QString clientTag; // sent as X-Client-Request-Id (for tracing; may be empty)
 };
 
 struct LlmResult
 {
     quint64 id = 0;
     bool ok = false;
-    QString content;       // choices[0].message.content
+    QString content; // choices[0].message.content
     QString finishReason;
-    int httpStatus = 0;    // of the last attempt (0: no HTTP response)
-    QString errorKind;     // "http", "network", "timeout", "invalid_body", "redirect" when !ok
-    QString error;         // for people
+    int httpStatus = 0; // of the last attempt (0: no HTTP response)
+    QString errorKind;  // "http", "network", "timeout", "invalid_body", "redirect" when !ok
+    QString error;      // for people
     int attempts = 0;
     qint64 promptTokens = 0;
     qint64 completionTokens = 0;
-    qint64 latencyMs = 0;  // of the successful (or last) attempt
-    double cost = 0.0;     // from the profile's prices
+    qint64 latencyMs = 0; // of the successful (or last) attempt
+    double cost = 0.0;    // from the profile's prices
 };
 
 struct LlmStats
 {
-    qint64 sent = 0;       // attempts put on the wire
+    qint64 sent = 0; // attempts put on the wire
     qint64 retries = 0;
     qint64 succeeded = 0;
     qint64 failed = 0;

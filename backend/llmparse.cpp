@@ -12,7 +12,6 @@ namespace ef {
 
 namespace {
 
-
 // Contents of ``` fenced blocks (any language tag), in order; an unclosed fence runs to the end.
 QStringList fencedBlocks(const QString &s)
 {
@@ -149,7 +148,9 @@ QStringList quotedStrings(const QString &span)
             const QChar c = span.at(j);
             if (c == QLatin1Char('\\') && j + 1 < span.size()) {
                 const QChar n = span.at(++j);
-                cur += n == QLatin1Char('n') ? QChar(QLatin1Char('\n')) : n == QLatin1Char('t') ? QChar(QLatin1Char('\t')) : n;
+                cur += n == QLatin1Char('n')   ? QChar(QLatin1Char('\n'))
+                       : n == QLatin1Char('t') ? QChar(QLatin1Char('\t'))
+                                               : n;
             } else if (c == q) {
                 closed = true;
                 break;
@@ -231,7 +232,8 @@ ParsedObject parseJsonObject(const QString &reply)
         r.detail = QCoreApplication::translate("ef::LlmParse", "the reply is JSON but not an object");
     } else if (sawBrace) {
         r.reason = QStringLiteral("invalid_json");
-        r.detail = QCoreApplication::translate("ef::LlmParse", "the reply contains a {...} block that is not valid JSON");
+        r.detail =
+            QCoreApplication::translate("ef::LlmParse", "the reply contains a {...} block that is not valid JSON");
     } else {
         r.reason = QStringLiteral("no_json");
         r.detail = QCoreApplication::translate("ef::LlmParse", "the reply contains no JSON object");
@@ -268,7 +270,8 @@ QStringList parseTaskList(const QString &reply)
         const auto m = bullet.match(line);
         if (m.hasMatch()) {
             QString item = m.captured(1).trimmed();
-            if (item.size() >= 2 && (item.front() == QLatin1Char('"') || item.front() == QLatin1Char('\'')) && item.back() == item.front())
+            if (item.size() >= 2 && (item.front() == QLatin1Char('"') || item.front() == QLatin1Char('\'')) &&
+                item.back() == item.front())
                 item = item.mid(1, item.size() - 2);
             items << item;
         }

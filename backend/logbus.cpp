@@ -14,8 +14,8 @@ void handler(QtMsgType type, const QMessageLogContext &context, const QString &m
 {
     if (g_previous)
         g_previous(type, context, msg);
-    Q_EMIT LogBus::instance()->messageLogged(
-        LogEntry{QDateTime::currentDateTime(), type, QString::fromUtf8(context.category ? context.category : "default"), msg});
+    Q_EMIT LogBus::instance()->messageLogged(LogEntry{
+        QDateTime::currentDateTime(), type, QString::fromUtf8(context.category ? context.category : "default"), msg});
 }
 } // namespace
 

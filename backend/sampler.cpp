@@ -141,22 +141,28 @@ const LanguageInfo *findLanguage(const QString &codeOrName)
 
 Expected<QList<QPair<QString, double>>> languageWeights(const SamplerConfig &config)
 {
-    static const QStringList favoured = {QStringLiteral("ar"), QStringLiteral("zh"), QStringLiteral("nl"),
-                                         QStringLiteral("fr"), QStringLiteral("de"), QStringLiteral("id"),
-                                         QStringLiteral("it"), QStringLiteral("ja"), QStringLiteral("fa"),
-                                         QStringLiteral("pl"), QStringLiteral("pt"), QStringLiteral("ru"),
-                                         QStringLiteral("es")};
+    static const QStringList favoured = {
+        QStringLiteral("ar"), QStringLiteral("zh"), QStringLiteral("nl"), QStringLiteral("fr"), QStringLiteral("de"),
+        QStringLiteral("id"), QStringLiteral("it"), QStringLiteral("ja"), QStringLiteral("fa"), QStringLiteral("pl"),
+        QStringLiteral("pt"), QStringLiteral("ru"), QStringLiteral("es")};
     for (const QString &c : config.languages)
         if (!findLanguage(c))
-            return makeError(QCoreApplication::translate("ef::Sampler", "unknown language '%1' (use a code of the XLM-R table, e.g. de, zh)").arg(c));
+            return makeError(QCoreApplication::translate(
+                                 "ef::Sampler", "unknown language '%1' (use a code of the XLM-R table, e.g. de, zh)")
+                                 .arg(c));
     for (auto it = config.weights.cbegin(); it != config.weights.cend(); ++it) {
         if (!findLanguage(it.key()))
-            return makeError(QCoreApplication::translate("ef::Sampler", "unknown language '%1' in the weights").arg(it.key()));
+            return makeError(
+                QCoreApplication::translate("ef::Sampler", "unknown language '%1' in the weights").arg(it.key()));
         if (!(it.value() >= 0.0))
-            return makeError(QCoreApplication::translate("ef::Sampler", "the weight of '%1' must be zero or more").arg(it.key()));
+            return makeError(
+                QCoreApplication::translate("ef::Sampler", "the weight of '%1' must be zero or more").arg(it.key()));
     }
-    if (config.scheme != QLatin1String("ose") && config.scheme != QLatin1String("uniform") && config.scheme != QLatin1String("size"))
-        return makeError(QCoreApplication::translate("ef::Sampler", "unknown language weighting '%1' (ose, uniform or size)").arg(config.scheme));
+    if (config.scheme != QLatin1String("ose") && config.scheme != QLatin1String("uniform") &&
+        config.scheme != QLatin1String("size"))
+        return makeError(
+            QCoreApplication::translate("ef::Sampler", "unknown language weighting '%1' (ose, uniform or size)")
+                .arg(config.scheme));
     const int others = static_cast<int>(xlmrLanguages().size()) - 1 - static_cast<int>(favoured.size());
     const double rest = (1.0 - 0.431 - 0.029 * favoured.size()) / others;
     QList<QPair<QString, double>> out;
@@ -249,7 +255,9 @@ SampledValues Sampler::sample(const PromptTemplate &t, const QString &fixedLangu
     SampledValues out;
     // Value sets first, in name order (QMap), so adding a language does not shift them.
     for (auto it = t.valueSets.cbegin(); it != t.valueSets.cend(); ++it)
-        out.values.insert(it.key(), it.value().isEmpty() ? QString() : it.value().at(uniformInt(static_cast<int>(it.value().size()))));
+        out.values.insert(it.key(), it.value().isEmpty()
+                                        ? QString()
+                                        : it.value().at(uniformInt(static_cast<int>(it.value().size()))));
     const QString drawn = sampleLanguage();
     out.language = fixedLanguage.isEmpty() ? drawn : fixedLanguage;
     const LanguageInfo *lang = findLanguage(out.language);

@@ -62,9 +62,9 @@ public:
     static quint64 deriveSeed(quint64 seed, quint64 a, quint64 b = 0);
 
     void reseed(quint64 seed) { m_rng.seed(seed); }
-    double uniform();                 // [0, 1)
-    int uniformInt(int n);            // [0, n)
-    QString sampleLanguage();         // a code, by weight
+    double uniform();         // [0, 1)
+    int uniformInt(int n);    // [0, n)
+    QString sampleLanguage(); // a code, by weight
     QString sampleLanguageExcept(const QString &code);
     // Draws a value for each value set of t and the languages t needs. A fixed language
     // (code) replaces the draw for {language} / {src_lang}.

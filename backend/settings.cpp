@@ -17,20 +17,20 @@ namespace ef {
 
 bool EndpointProfile::operator==(const EndpointProfile &o) const
 {
-    return name == o.name && baseUrl == o.baseUrl && model == o.model && apiKeyEnv == o.apiKeyEnv && kind == o.kind
-           && azureDeployment == o.azureDeployment && azureApiVersion == o.azureApiVersion
-           && temperature == o.temperature && topP == o.topP && maxTokens == o.maxTokens && seed == o.seed
-           && jsonResponseFormat == o.jsonResponseFormat && timeoutMs == o.timeoutMs && maxRetries == o.maxRetries
-           && backoffBaseMs == o.backoffBaseMs && backoffMaxMs == o.backoffMaxMs && maxInFlight == o.maxInFlight
-           && inputPricePerMTok == o.inputPricePerMTok && outputPricePerMTok == o.outputPricePerMTok;
+    return name == o.name && baseUrl == o.baseUrl && model == o.model && apiKeyEnv == o.apiKeyEnv && kind == o.kind &&
+           azureDeployment == o.azureDeployment && azureApiVersion == o.azureApiVersion &&
+           temperature == o.temperature && topP == o.topP && maxTokens == o.maxTokens && seed == o.seed &&
+           jsonResponseFormat == o.jsonResponseFormat && timeoutMs == o.timeoutMs && maxRetries == o.maxRetries &&
+           backoffBaseMs == o.backoffBaseMs && backoffMaxMs == o.backoffMaxMs && maxInFlight == o.maxInFlight &&
+           inputPricePerMTok == o.inputPricePerMTok && outputPricePerMTok == o.outputPricePerMTok;
 }
 
 namespace apikeys {
 
 namespace {
 constexpr QFileDevice::Permissions kUserOnly = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
-constexpr QFileDevice::Permissions kOthers = QFileDevice::ReadGroup | QFileDevice::WriteGroup | QFileDevice::ExeGroup
-                                             | QFileDevice::ReadOther | QFileDevice::WriteOther | QFileDevice::ExeOther;
+constexpr QFileDevice::Permissions kOthers = QFileDevice::ReadGroup | QFileDevice::WriteGroup | QFileDevice::ExeGroup |
+                                             QFileDevice::ReadOther | QFileDevice::WriteOther | QFileDevice::ExeOther;
 
 QJsonObject readFile(QString *error)
 {
@@ -39,12 +39,15 @@ QJsonObject readFile(QString *error)
         return {};
     if (f.permissions() & kOthers) {
         if (error)
-            *error = QCoreApplication::translate("ef::ApiKeys", "the API key file '%1' is readable by other users; run chmod 600 on it").arg(f.fileName());
+            *error = QCoreApplication::translate(
+                         "ef::ApiKeys", "the API key file '%1' is readable by other users; run chmod 600 on it")
+                         .arg(f.fileName());
         return {};
     }
     if (!f.open(QIODevice::ReadOnly)) {
         if (error)
-            *error = QCoreApplication::translate("ef::ApiKeys", "cannot read the API key file '%1': %2").arg(f.fileName(), f.errorString());
+            *error = QCoreApplication::translate("ef::ApiKeys", "cannot read the API key file '%1': %2")
+                         .arg(f.fileName(), f.errorString());
         return {};
     }
     return QJsonDocument::fromJson(f.readAll()).object();
@@ -53,7 +56,8 @@ QJsonObject readFile(QString *error)
 
 QString keyFilePath()
 {
-    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation)).filePath(QStringLiteral("api-keys.json"));
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation))
+        .filePath(QStringLiteral("api-keys.json"));
 }
 
 QString resolve(const EndpointProfile &profile, QString *error)
@@ -77,13 +81,15 @@ bool store(const QString &profileName, const QString &key, QString *error)
     QSaveFile f(keyFilePath());
     if (!f.open(QIODevice::WriteOnly) || !f.setPermissions(kUserOnly)) {
         if (error)
-            *error = QCoreApplication::translate("ef::ApiKeys", "cannot write the API key file '%1': %2").arg(keyFilePath(), f.errorString());
+            *error = QCoreApplication::translate("ef::ApiKeys", "cannot write the API key file '%1': %2")
+                         .arg(keyFilePath(), f.errorString());
         return false;
     }
     f.write(QJsonDocument(keys).toJson());
     if (!f.commit()) {
         if (error)
-            *error = QCoreApplication::translate("ef::ApiKeys", "cannot write the API key file '%1': %2").arg(keyFilePath(), f.errorString());
+            *error = QCoreApplication::translate("ef::ApiKeys", "cannot write the API key file '%1': %2")
+                         .arg(keyFilePath(), f.errorString());
         return false;
     }
     QFile::setPermissions(keyFilePath(), kUserOnly);
@@ -226,7 +232,8 @@ AppSettings AppSettings::load()
     }
     s.endArray();
     const QString device = s.value(QStringLiteral("compute/device"), QStringLiteral("auto")).toString();
-    out.computeDevice = (device == QLatin1String("cpu") || device == QLatin1String("cuda")) ? device : QStringLiteral("auto");
+    out.computeDevice =
+        (device == QLatin1String("cpu") || device == QLatin1String("cuda")) ? device : QStringLiteral("auto");
     out.computeThreads = std::max(0, s.value(QStringLiteral("compute/threads"), 0).toInt());
     out.recentWorkspaces = s.value(QStringLiteral("workspaces/recent")).toStringList();
     out.lastWorkspace = s.value(QStringLiteral("workspaces/last")).toString();

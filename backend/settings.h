@@ -26,15 +26,15 @@ struct EndpointProfile
     // Sampling; the paper's generators used temperature 1.0 and top_p 1.0.
     double temperature = 1.0;
     double topP = 1.0;
-    int maxTokens = 0;          // 0 = not sent
-    qint64 seed = -1;           // -1 = not sent
+    int maxTokens = 0; // 0 = not sent
+    qint64 seed = -1;  // -1 = not sent
     bool jsonResponseFormat = false;
 
-    int timeoutMs = 120000;     // whole request, per attempt
-    int maxRetries = 5;         // retries after the first attempt (429, 5xx, network errors)
-    int backoffBaseMs = 500;    // exponential backoff with jitter
+    int timeoutMs = 120000;  // whole request, per attempt
+    int maxRetries = 5;      // retries after the first attempt (429, 5xx, network errors)
+    int backoffBaseMs = 500; // exponential backoff with jitter
     int backoffMaxMs = 30000;
-    int maxInFlight = 16;       // requests on the wire at once
+    int maxInFlight = 16; // requests on the wire at once
 
     double inputPricePerMTok = 0.0;  // currency units per million prompt tokens
     double outputPricePerMTok = 0.0; // ... per million completion tokens
@@ -74,7 +74,7 @@ struct AppSettings
     int computeThreads = 0;                         // 0 = automatic
     QStringList recentWorkspaces;                   // most recent first
     QString lastWorkspace;
-    QString language;                               // empty = system locale
+    QString language; // empty = system locale
 
     static AppSettings load();
     void save() const;

@@ -21,7 +21,6 @@ namespace ef {
 
 namespace {
 
-
 QString compact(const QJsonValue &v)
 {
     if (v.isString())
@@ -47,8 +46,7 @@ bool isIdentifier(const QString &s)
 }
 
 // Walks text once: calls onText for literal runs and onName for each {name}. Returns errors.
-template<typename OnText, typename OnName>
-QStringList scan(const QString &text, OnText onText, OnName onName)
+template <typename OnText, typename OnName> QStringList scan(const QString &text, OnText onText, OnName onName)
 {
     QStringList errors;
     QString literal;
@@ -63,14 +61,18 @@ QStringList scan(const QString &text, OnText onText, OnName onName)
             const int close = static_cast<int>(text.indexOf(QLatin1Char('}'), i + 1));
             const int nextOpen = static_cast<int>(text.indexOf(QLatin1Char('{'), i + 1));
             if (close < 0 || (nextOpen >= 0 && nextOpen < close)) {
-                errors << QCoreApplication::translate("ef::Templates", "unclosed '{' at character %1 (write '{{' for a literal brace)").arg(i + 1);
+                errors << QCoreApplication::translate("ef::Templates",
+                                                      "unclosed '{' at character %1 (write '{{' for a literal brace)")
+                              .arg(i + 1);
                 literal += c;
                 continue;
             }
             const QString name = text.mid(i + 1, close - i - 1);
             if (!isIdentifier(name)) {
-                errors << QCoreApplication::translate("ef::Templates", "'{%1}' at character %2 is not a placeholder name (letters, digits and '_'; "
-                             "write '{{' and '}}' for literal braces)")
+                errors << QCoreApplication::translate(
+                              "ef::Templates",
+                              "'{%1}' at character %2 is not a placeholder name (letters, digits and '_'; "
+                              "write '{{' and '}}' for literal braces)")
                               .arg(name)
                               .arg(i + 1);
                 literal += text.mid(i, close - i + 1);
@@ -87,7 +89,9 @@ QStringList scan(const QString &text, OnText onText, OnName onName)
                 ++i;
                 continue;
             }
-            errors << QCoreApplication::translate("ef::Templates", "unmatched '}' at character %1 (write '}}' for a literal brace)").arg(i + 1);
+            errors << QCoreApplication::translate("ef::Templates",
+                                                  "unmatched '}' at character %1 (write '}}' for a literal brace)")
+                          .arg(i + 1);
             literal += c;
         } else {
             literal += c;
@@ -133,16 +137,16 @@ QStringList diffLines(const QStringList &a, const QStringList &b)
 
 const QStringList &taskFamilies()
 {
-    static const QStringList families = {QStringLiteral("retrieval"), QStringLiteral("classification"),
+    static const QStringList families = {QStringLiteral("retrieval"),   QStringLiteral("classification"),
                                          QStringLiteral("short-short"), QStringLiteral("long-long"),
-                                         QStringLiteral("sts"), QStringLiteral("bitext")};
+                                         QStringLiteral("sts"),         QStringLiteral("bitext")};
     return families;
 }
 
 bool isAsymmetricFamily(const QString &family)
 {
-    return family == QLatin1String("retrieval") || family == QLatin1String("classification")
-           || family == QLatin1String("short-short") || family == QLatin1String("long-long");
+    return family == QLatin1String("retrieval") || family == QLatin1String("classification") ||
+           family == QLatin1String("short-short") || family == QLatin1String("long-long");
 }
 
 const PromptTemplate *findFamilyTemplate(const QList<PromptTemplate> &all, const QString &family, const QString &step)
@@ -173,19 +177,16 @@ QJsonObject PromptTemplate::toJson() const
     QJsonObject out{{QStringLiteral("type"), output.type}};
     if (output.type == QLatin1String("object")) {
         out.insert(QStringLiteral("keys"), toArray(output.keys));
-        out.insert(QStringLiteral("map"),
-                   QJsonObject{{QStringLiteral("query"), output.queryKey},
-                               {QStringLiteral("positive"), output.positiveKey},
-                               {QStringLiteral("negative"),
-                                output.negativeKey.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(output.negativeKey)}});
+        out.insert(QStringLiteral("map"), QJsonObject{{QStringLiteral("query"), output.queryKey},
+                                                      {QStringLiteral("positive"), output.positiveKey},
+                                                      {QStringLiteral("negative"),
+                                                       output.negativeKey.isEmpty() ? QJsonValue(QJsonValue::Null)
+                                                                                    : QJsonValue(output.negativeKey)}});
         out.insert(QStringLiteral("instruction"), output.instruction);
     }
-    QJsonObject o{{QStringLiteral("schema_version"), 1},
-                  {QStringLiteral("id"), id},
-                  {QStringLiteral("family"), family},
-                  {QStringLiteral("step"), step},
-                  {QStringLiteral("title"), title},
-                  {QStringLiteral("text"), text},
+    QJsonObject o{{QStringLiteral("schema_version"), 1}, {QStringLiteral("id"), id},
+                  {QStringLiteral("family"), family},    {QStringLiteral("step"), step},
+                  {QStringLiteral("title"), title},      {QStringLiteral("text"), text},
                   {QStringLiteral("value_sets"), sets}};
     if (!output.type.isEmpty())
         o.insert(QStringLiteral("output"), out);
@@ -201,18 +202,23 @@ Expected<PromptTemplate> PromptTemplate::fromJson(const QJsonObject &o)
     if (t.id.isEmpty())
         return makeError(QCoreApplication::translate("ef::Templates", "a template needs a non-empty string \"id\""));
     if (!o.value(QStringLiteral("text")).isString())
-        return makeError(QCoreApplication::translate("ef::Templates", "template '%1': \"text\" must be a string").arg(t.id));
+        return makeError(
+            QCoreApplication::translate("ef::Templates", "template '%1': \"text\" must be a string").arg(t.id));
     t.family = o.value(QStringLiteral("family")).toString();
     t.step = o.value(QStringLiteral("step")).toString();
     t.title = o.value(QStringLiteral("title")).toString();
     t.text = o.value(QStringLiteral("text")).toString();
     const QJsonValue sets = o.value(QStringLiteral("value_sets"));
     if (!sets.isUndefined() && !sets.isNull() && !sets.isObject())
-        return makeError(QCoreApplication::translate("ef::Templates", "template '%1': \"value_sets\" must be an object of string lists").arg(t.id));
+        return makeError(QCoreApplication::translate("ef::Templates",
+                                                     "template '%1': \"value_sets\" must be an object of string lists")
+                             .arg(t.id));
     const QJsonObject so = sets.toObject();
     for (auto it = so.begin(); it != so.end(); ++it) {
         if (!it.value().isArray())
-            return makeError(QCoreApplication::translate("ef::Templates", "template '%1': value set '%2' must be a list").arg(t.id, it.key()));
+            return makeError(
+                QCoreApplication::translate("ef::Templates", "template '%1': value set '%2' must be a list")
+                    .arg(t.id, it.key()));
         QStringList values;
         for (const QJsonValue &v : it.value().toArray()) {
             if (v.isString())
@@ -220,7 +226,9 @@ Expected<PromptTemplate> PromptTemplate::fromJson(const QJsonObject &o)
             else if (v.isDouble())
                 values << QString::number(v.toDouble());
             else
-                return makeError(QCoreApplication::translate("ef::Templates", "template '%1': value set '%2' may hold only strings and numbers").arg(t.id, it.key()));
+                return makeError(QCoreApplication::translate(
+                                     "ef::Templates", "template '%1': value set '%2' may hold only strings and numbers")
+                                     .arg(t.id, it.key()));
         }
         t.valueSets.insert(it.key(), values);
     }
@@ -249,10 +257,12 @@ Expected<PromptTemplate> PromptTemplate::fromJson(const QJsonObject &o)
 QStringList placeholdersIn(const QString &text, QStringList *errors)
 {
     QStringList names;
-    const QStringList errs = scan(text, [](const QString &) {}, [&](const QString &name) {
-        if (!names.contains(name))
-            names << name;
-    });
+    const QStringList errs = scan(
+        text, [](const QString &) {},
+        [&](const QString &name) {
+            if (!names.contains(name))
+                names << name;
+        });
     if (errors)
         *errors = errs;
     return names;
@@ -263,19 +273,22 @@ Expected<QString> renderTemplate(const QString &text, const QMap<QString, QStrin
     QString out;
     out.reserve(text.size() * 2);
     QStringList missing;
-    const QStringList errors = scan(text, [&](const QString &lit) { out += lit; }, [&](const QString &name) {
-        auto it = values.constFind(name);
-        if (it == values.constEnd()) {
-            if (!missing.contains(name))
-                missing << name;
-            return;
-        }
-        out += it.value();
-    });
+    const QStringList errors = scan(
+        text, [&](const QString &lit) { out += lit; },
+        [&](const QString &name) {
+            auto it = values.constFind(name);
+            if (it == values.constEnd()) {
+                if (!missing.contains(name))
+                    missing << name;
+                return;
+            }
+            out += it.value();
+        });
     if (!errors.isEmpty())
         return makeError(errors.join(QStringLiteral("; ")));
     if (!missing.isEmpty())
-        return makeError(QCoreApplication::translate("ef::Templates", "no value for placeholder(s): %1").arg(missing.join(QStringLiteral(", "))));
+        return makeError(QCoreApplication::translate("ef::Templates", "no value for placeholder(s): %1")
+                             .arg(missing.join(QStringLiteral(", "))));
     return out;
 }
 
@@ -289,13 +302,20 @@ QList<TemplateIssue> validateTemplate(const PromptTemplate &t)
     const auto W = TemplateIssue::Severity::Warning;
     if (!taskFamilies().contains(t.family))
         add(E, "family", t.family,
-            QCoreApplication::translate("ef::Templates", "unknown task family '%1' (expected one of %2)").arg(t.family, taskFamilies().join(QStringLiteral(", "))));
+            QCoreApplication::translate("ef::Templates", "unknown task family '%1' (expected one of %2)")
+                .arg(t.family, taskFamilies().join(QStringLiteral(", "))));
     if (t.step != QLatin1String("brainstorm") && t.step != QLatin1String("generate"))
-        add(E, "step", t.step, QCoreApplication::translate("ef::Templates", "unknown step '%1' (expected 'brainstorm' or 'generate')").arg(t.step));
-    else if (t.step == QLatin1String("brainstorm") && taskFamilies().contains(t.family) && !isAsymmetricFamily(t.family))
-        add(E, "step", t.step, QCoreApplication::translate("ef::Templates", "family '%1' is symmetric and has no brainstorm step").arg(t.family));
+        add(E, "step", t.step,
+            QCoreApplication::translate("ef::Templates", "unknown step '%1' (expected 'brainstorm' or 'generate')")
+                .arg(t.step));
+    else if (t.step == QLatin1String("brainstorm") && taskFamilies().contains(t.family) &&
+             !isAsymmetricFamily(t.family))
+        add(E, "step", t.step,
+            QCoreApplication::translate("ef::Templates", "family '%1' is symmetric and has no brainstorm step")
+                .arg(t.family));
     if (t.text.trimmed().isEmpty())
-        add(E, "syntax", QStringLiteral("text"), QCoreApplication::translate("ef::Templates", "the prompt text is empty"));
+        add(E, "syntax", QStringLiteral("text"),
+            QCoreApplication::translate("ef::Templates", "the prompt text is empty"));
 
     QStringList syntax;
     const QStringList used = placeholdersIn(t.text, &syntax);
@@ -305,68 +325,89 @@ QList<TemplateIssue> validateTemplate(const PromptTemplate &t)
     for (const QString &name : used) {
         if (t.valueSets.contains(name)) {
             if (t.valueSets.value(name).isEmpty())
-                add(E, "empty_value_set", name, QCoreApplication::translate("ef::Templates", "placeholder {%1} has an empty value set").arg(name));
+                add(E, "empty_value_set", name,
+                    QCoreApplication::translate("ef::Templates", "placeholder {%1} has an empty value set").arg(name));
             continue;
         }
         if (name == QLatin1String("task")) {
             if (brainstorm || (taskFamilies().contains(t.family) && !isAsymmetricFamily(t.family)))
                 add(E, "unknown_placeholder", name,
-                    QCoreApplication::translate("ef::Templates", "placeholder {task} is only available in the generate step of an asymmetric family"));
+                    QCoreApplication::translate(
+                        "ef::Templates",
+                        "placeholder {task} is only available in the generate step of an asymmetric family"));
             continue;
         }
         if (builtinPlaceholders().contains(name))
             continue;
         add(E, "unknown_placeholder", name,
-            QCoreApplication::translate("ef::Templates", "unknown placeholder {%1}: it has no value set and is not one of %2")
+            QCoreApplication::translate("ef::Templates",
+                                        "unknown placeholder {%1}: it has no value set and is not one of %2")
                 .arg(name, builtinPlaceholders().join(QStringLiteral(", "))));
     }
     for (auto it = t.valueSets.cbegin(); it != t.valueSets.cend(); ++it) {
         if (builtinPlaceholders().contains(it.key()))
-            add(E, "invalid_schema", it.key(), QCoreApplication::translate("ef::Templates", "{%1} is filled automatically and cannot have a value set").arg(it.key()));
+            add(E, "invalid_schema", it.key(),
+                QCoreApplication::translate("ef::Templates", "{%1} is filled automatically and cannot have a value set")
+                    .arg(it.key()));
         else if (!isIdentifier(it.key()))
-            add(E, "syntax", it.key(), QCoreApplication::translate("ef::Templates", "value set name '%1' is not a placeholder name").arg(it.key()));
+            add(E, "syntax", it.key(),
+                QCoreApplication::translate("ef::Templates", "value set name '%1' is not a placeholder name")
+                    .arg(it.key()));
         if (!used.contains(it.key()))
-            add(W, "unused_value_set", it.key(), QCoreApplication::translate("ef::Templates", "value set '%1' is never used in the text").arg(it.key()));
+            add(W, "unused_value_set", it.key(),
+                QCoreApplication::translate("ef::Templates", "value set '%1' is never used in the text").arg(it.key()));
     }
     if (isAsymmetricFamily(t.family) && !brainstorm && !used.contains(QStringLiteral("task")))
-        add(W, "missing_task", QStringLiteral("task"), QCoreApplication::translate("ef::Templates", "the generate step does not mention {task}"));
+        add(W, "missing_task", QStringLiteral("task"),
+            QCoreApplication::translate("ef::Templates", "the generate step does not mention {task}"));
 
     const OutputSchema &o = t.output;
     if (o.type.isEmpty()) {
-        add(E, "missing_schema", QStringLiteral("output"), QCoreApplication::translate("ef::Templates", "the output schema is missing"));
+        add(E, "missing_schema", QStringLiteral("output"),
+            QCoreApplication::translate("ef::Templates", "the output schema is missing"));
     } else if (brainstorm) {
         if (o.type != QLatin1String("list"))
             add(E, "invalid_schema", QStringLiteral("output.type"),
-                QCoreApplication::translate("ef::Templates", "a brainstorm step must ask for a list (output type 'list'), not '%1'").arg(o.type));
+                QCoreApplication::translate("ef::Templates",
+                                            "a brainstorm step must ask for a list (output type 'list'), not '%1'")
+                    .arg(o.type));
     } else if (o.type != QLatin1String("object")) {
         add(E, "invalid_schema", QStringLiteral("output.type"),
-            QCoreApplication::translate("ef::Templates", "a generate step must ask for a JSON object (output type 'object'), not '%1'").arg(o.type));
+            QCoreApplication::translate("ef::Templates",
+                                        "a generate step must ask for a JSON object (output type 'object'), not '%1'")
+                .arg(o.type));
     } else {
         QSet<QString> seen;
         for (const QString &k : o.keys) {
             if (k.trimmed().isEmpty())
-                add(E, "invalid_schema", QStringLiteral("output.keys"), QCoreApplication::translate("ef::Templates", "an output key is empty"));
+                add(E, "invalid_schema", QStringLiteral("output.keys"),
+                    QCoreApplication::translate("ef::Templates", "an output key is empty"));
             else if (seen.contains(k))
-                add(E, "invalid_schema", k, QCoreApplication::translate("ef::Templates", "output key '%1' is listed twice").arg(k));
+                add(E, "invalid_schema", k,
+                    QCoreApplication::translate("ef::Templates", "output key '%1' is listed twice").arg(k));
             seen.insert(k);
         }
         if (o.keys.isEmpty())
-            add(E, "invalid_schema", QStringLiteral("output.keys"), QCoreApplication::translate("ef::Templates", "the output schema lists no keys"));
+            add(E, "invalid_schema", QStringLiteral("output.keys"),
+                QCoreApplication::translate("ef::Templates", "the output schema lists no keys"));
         auto checkMap = [&](const QString &role, const QString &key, bool required) {
             if (key.isEmpty()) {
                 if (required)
-                    add(E, "invalid_schema", QStringLiteral("output.map.") + role, QCoreApplication::translate("ef::Templates", "no output key is mapped to the %1").arg(role));
+                    add(E, "invalid_schema", QStringLiteral("output.map.") + role,
+                        QCoreApplication::translate("ef::Templates", "no output key is mapped to the %1").arg(role));
                 return;
             }
             if (!o.keys.contains(key))
                 add(E, "invalid_schema", QStringLiteral("output.map.") + role,
-                    QCoreApplication::translate("ef::Templates", "the %1 is mapped to '%2', which is not an output key").arg(role, key));
+                    QCoreApplication::translate("ef::Templates", "the %1 is mapped to '%2', which is not an output key")
+                        .arg(role, key));
         };
         checkMap(QStringLiteral("query"), o.queryKey, true);
         checkMap(QStringLiteral("positive"), o.positiveKey, true);
         checkMap(QStringLiteral("negative"), o.negativeKey, false);
         if (o.instruction.trimmed().isEmpty()) {
-            add(E, "invalid_schema", QStringLiteral("output.instruction"), QCoreApplication::translate("ef::Templates", "the output schema has no instruction"));
+            add(E, "invalid_schema", QStringLiteral("output.instruction"),
+                QCoreApplication::translate("ef::Templates", "the output schema has no instruction"));
         } else {
             QStringList errs;
             const QStringList names = placeholdersIn(o.instruction, &errs);
@@ -375,11 +416,15 @@ QList<TemplateIssue> validateTemplate(const PromptTemplate &t)
             for (const QString &n : names)
                 if (n != QLatin1String("task") || (taskFamilies().contains(t.family) && !isAsymmetricFamily(t.family)))
                     add(E, "invalid_schema", QStringLiteral("output.instruction"),
-                        QCoreApplication::translate("ef::Templates", "the instruction may use only {task} (asymmetric families), not {%1}").arg(n));
+                        QCoreApplication::translate(
+                            "ef::Templates", "the instruction may use only {task} (asymmetric families), not {%1}")
+                            .arg(n));
         }
         for (const QString &k : o.keys)
             if (!t.text.contains(k))
-                add(W, "invalid_schema", k, QCoreApplication::translate("ef::Templates", "output key '%1' is not named in the prompt text").arg(k));
+                add(W, "invalid_schema", k,
+                    QCoreApplication::translate("ef::Templates", "output key '%1' is not named in the prompt text")
+                        .arg(k));
     }
     return issues;
 }
@@ -424,7 +469,9 @@ QJsonObject TemplateDiff::toJson() const
 {
     QJsonArray f;
     for (const auto &e : fields)
-        f.append(QJsonObject{{QStringLiteral("field"), e.field}, {QStringLiteral("before"), e.before}, {QStringLiteral("after"), e.after}});
+        f.append(QJsonObject{{QStringLiteral("field"), e.field},
+                             {QStringLiteral("before"), e.before},
+                             {QStringLiteral("after"), e.after}});
     return QJsonObject{{QStringLiteral("fields"), f}, {QStringLiteral("text_diff"), toArray(textLines)}};
 }
 
@@ -467,10 +514,20 @@ void insertVersion(Database &db, const PromptTemplate &t, int version, const QSt
     db.prepare(QStringLiteral("INSERT INTO templates(id, family, step, version, body, updated_at) VALUES (?,?,?,?,?,?) "
                               "ON CONFLICT(id) DO UPDATE SET family=excluded.family, step=excluded.step, "
                               "version=excluded.version, body=excluded.body, updated_at=excluded.updated_at"))
-        .bind(1, t.id).bind(2, t.family.isNull() ? QStringLiteral("") : t.family).bind(3, t.step.isNull() ? QStringLiteral("") : t.step).bind(4, version).bind(5, body).bind(6, now)
+        .bind(1, t.id)
+        .bind(2, t.family.isNull() ? QStringLiteral("") : t.family)
+        .bind(3, t.step.isNull() ? QStringLiteral("") : t.step)
+        .bind(4, version)
+        .bind(5, body)
+        .bind(6, now)
         .run();
-    db.prepare(QStringLiteral("INSERT INTO template_versions(template_id, version, body, saved_at, note) VALUES (?,?,?,?,?)"))
-        .bind(1, t.id).bind(2, version).bind(3, body).bind(4, now).bind(5, note.isNull() ? QStringLiteral("") : note)
+    db.prepare(QStringLiteral(
+                   "INSERT INTO template_versions(template_id, version, body, saved_at, note) VALUES (?,?,?,?,?)"))
+        .bind(1, t.id)
+        .bind(2, version)
+        .bind(3, body)
+        .bind(4, now)
+        .bind(5, note.isNull() ? QStringLiteral("") : note)
         .run();
 }
 
@@ -507,22 +564,27 @@ QList<PromptTemplate> list(Database &db)
 
 Expected<PromptTemplate> load(Database &db, const QString &id, int version)
 {
-    Statement st = version > 0
-                       ? db.prepare(QStringLiteral("SELECT body, version FROM template_versions WHERE template_id=? AND version=?"))
-                       : db.prepare(QStringLiteral("SELECT body, version FROM templates WHERE id=?"));
+    Statement st = version > 0 ? db.prepare(QStringLiteral(
+                                     "SELECT body, version FROM template_versions WHERE template_id=? AND version=?"))
+                               : db.prepare(QStringLiteral("SELECT body, version FROM templates WHERE id=?"));
     st.bind(1, id);
     if (version > 0)
         st.bind(2, version);
     if (!st.step())
-        return version > 0 ? makeError(QCoreApplication::translate("ef::Templates", "template '%1' has no version %2").arg(id).arg(version))
-                           : makeError(QCoreApplication::translate("ef::Templates", "no template '%1' in this workspace").arg(id));
+        return version > 0
+                   ? makeError(QCoreApplication::translate("ef::Templates", "template '%1' has no version %2")
+                                   .arg(id)
+                                   .arg(version))
+                   : makeError(
+                         QCoreApplication::translate("ef::Templates", "no template '%1' in this workspace").arg(id));
     return fromBody(st.columnText(0), static_cast<int>(st.columnInt(1)));
 }
 
 QList<TemplateVersionInfo> history(Database &db, const QString &id)
 {
     QList<TemplateVersionInfo> out;
-    Statement st = db.prepare(QStringLiteral("SELECT version, saved_at, note FROM template_versions WHERE template_id=? ORDER BY version"));
+    Statement st = db.prepare(
+        QStringLiteral("SELECT version, saved_at, note FROM template_versions WHERE template_id=? ORDER BY version"));
     st.bind(1, id);
     while (st.step())
         out.append({static_cast<int>(st.columnInt(0)), st.columnText(1), st.columnText(2)});
@@ -537,7 +599,8 @@ Expected<int> save(Database &db, const PromptTemplate &t, const QString &note)
         for (const auto &i : issues)
             if (i.severity == TemplateIssue::Severity::Error)
                 msgs << i.message;
-        return makeError(QCoreApplication::translate("ef::Templates", "template '%1' is not valid: %2").arg(t.id, msgs.join(QStringLiteral("; "))));
+        return makeError(QCoreApplication::translate("ef::Templates", "template '%1' is not valid: %2")
+                             .arg(t.id, msgs.join(QStringLiteral("; "))));
     }
     Transaction tx(db);
     Statement cur = db.prepare(QStringLiteral("SELECT version, body FROM templates WHERE id=?"));
@@ -551,8 +614,8 @@ Expected<int> save(Database &db, const PromptTemplate &t, const QString &note)
             return static_cast<int>(cur.columnInt(0)); // unchanged: no new version
         version = static_cast<int>(db.queryInt(
                       QStringLiteral("SELECT COALESCE(MAX(version),0) FROM template_versions WHERE template_id='%1'")
-                          .arg(QString(t.id).replace(QLatin1Char('\''), QStringLiteral("''")))))
-                  + 1;
+                          .arg(QString(t.id).replace(QLatin1Char('\''), QStringLiteral("''"))))) +
+                  1;
     }
     insertVersion(db, t, version, note);
     tx.commit();
@@ -574,7 +637,9 @@ Expected<QList<PromptTemplate>> parseImport(const QByteArray &json)
     QJsonParseError pe{};
     const QJsonDocument doc = QJsonDocument::fromJson(json, &pe);
     if (doc.isNull())
-        return makeError(QCoreApplication::translate("ef::Templates", "not valid JSON: %1 at offset %2").arg(pe.errorString()).arg(pe.offset));
+        return makeError(QCoreApplication::translate("ef::Templates", "not valid JSON: %1 at offset %2")
+                             .arg(pe.errorString())
+                             .arg(pe.offset));
     QJsonArray arr;
     if (doc.isArray())
         arr = doc.array();
@@ -599,8 +664,7 @@ Expected<QList<PromptTemplate>> parseImport(const QByteArray &json)
 namespace {
 
 // Runs fn over a new connection to ws; a database failure becomes the error.
-template<typename Fn>
-auto withConnection(const Workspace &ws, Fn fn) -> decltype(fn(std::declval<Database &>()))
+template <typename Fn> auto withConnection(const Workspace &ws, Fn fn) -> decltype(fn(std::declval<Database &>()))
 {
     auto db = ws.connect();
     if (!db)
@@ -642,13 +706,15 @@ Expected<QList<QPair<QString, int>>> importFile(const Workspace &ws, const QStri
     auto parsed = parseImport(bytes.value());
     if (!parsed)
         return makeError(QStringLiteral("%1: %2").arg(path, parsed.error()));
-    const QString note = QCoreApplication::translate("ef::Templates", "imported from %1").arg(QFileInfo(path).fileName());
+    const QString note =
+        QCoreApplication::translate("ef::Templates", "imported from %1").arg(QFileInfo(path).fileName());
     return withConnection(ws, [&](Database &db) -> Expected<QList<QPair<QString, int>>> {
         QList<QPair<QString, int>> saved;
         for (const PromptTemplate &t : parsed.value()) {
             auto v = save(db, t, note);
             if (!v)
-                return makeError(QCoreApplication::translate("ef::Templates", "%1: template %2: %3").arg(path, t.id, v.error()));
+                return makeError(
+                    QCoreApplication::translate("ef::Templates", "%1: template %2: %3").arg(path, t.id, v.error()));
             saved.append({t.id, v.value()});
         }
         return saved;
@@ -662,7 +728,8 @@ Status exportFile(const Workspace &ws, const QString &path)
         return makeError(all.error());
     QSaveFile f(path);
     if (!f.open(QIODevice::WriteOnly) || f.write(QJsonDocument(exportJson(all.value())).toJson()) < 0 || !f.commit())
-        return makeError(QCoreApplication::translate("ef::Templates", "cannot write '%1': %2").arg(path, f.errorString()));
+        return makeError(
+            QCoreApplication::translate("ef::Templates", "cannot write '%1': %2").arg(path, f.errorString()));
     return Status::success();
 }
 

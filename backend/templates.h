@@ -33,19 +33,19 @@ bool isAsymmetricFamily(const QString &family);
 
 struct OutputSchema
 {
-    QString type;          // "object" (generate) or "list" (brainstorm); empty when missing
-    QStringList keys;      // required JSON keys (object)
-    QString queryKey;      // which key becomes the query
-    QString positiveKey;   // ... the positive
-    QString negativeKey;   // ... the hard negative; empty = none
-    QString instruction;   // "{task}" or a fixed instruction sentence
+    QString type;        // "object" (generate) or "list" (brainstorm); empty when missing
+    QStringList keys;    // required JSON keys (object)
+    QString queryKey;    // which key becomes the query
+    QString positiveKey; // ... the positive
+    QString negativeKey; // ... the hard negative; empty = none
+    QString instruction; // "{task}" or a fixed instruction sentence
 };
 
 struct PromptTemplate
 {
-    QString id;        // "retrieval.generate"
-    QString family;    // one of taskFamilies()
-    QString step;      // "brainstorm" or "generate"
+    QString id;     // "retrieval.generate"
+    QString family; // one of taskFamilies()
+    QString step;   // "brainstorm" or "generate"
     QString title;
     QString text;
     QMap<QString, QStringList> valueSets;

@@ -115,7 +115,8 @@ Expected<std::vector<train::Example>> gatherExamples(Database &db, const Trainin
         if (!c)
             return makeError(c.error());
         const std::string source = "corpus:" + u8(data.pairsCorpus);
-        Statement docs = db.prepare(QStringLiteral("SELECT id, title, text FROM documents WHERE corpus_id = ? ORDER BY id"));
+        Statement docs =
+            db.prepare(QStringLiteral("SELECT id, title, text FROM documents WHERE corpus_id = ? ORDER BY id"));
         docs.bind(1, c->id);
         while (docs.step()) {
             const QString title = docs.columnText(1), text = docs.columnText(2);
@@ -211,9 +212,10 @@ TrainingRunInfo readRun(Statement &st)
     return r;
 }
 
-const char *kRunColumns = "id, name, status, message, config, run_dir, base_model, mode, steps, total_steps, examples, "
-                          "heldout, COALESCE(eval_corpus, ''), COALESCE(eval_split, ''), COALESCE(eval_instruction, ''), "
-                          "created_at, updated_at";
+const char *kRunColumns =
+    "id, name, status, message, config, run_dir, base_model, mode, steps, total_steps, examples, "
+    "heldout, COALESCE(eval_corpus, ''), COALESCE(eval_split, ''), COALESCE(eval_instruction, ''), "
+    "created_at, updated_at";
 
 void setStatus(Database &db, qint64 id, const QString &status, const QString &message, qint64 steps, qint64 total)
 {
@@ -240,14 +242,16 @@ Expected<EvalCorpus> loadEvalCorpus(Database &db, const QString &name, const QSt
         return makeError(c.error());
     EvalCorpus e;
     e.name = name;
-    Statement docs = db.prepare(QStringLiteral("SELECT ext_id, title, text FROM documents WHERE corpus_id = ? ORDER BY id"));
+    Statement docs =
+        db.prepare(QStringLiteral("SELECT ext_id, title, text FROM documents WHERE corpus_id = ? ORDER BY id"));
     docs.bind(1, c->id);
     while (docs.step()) {
         e.docIds << docs.columnText(0);
         const QString title = docs.columnText(1), text = docs.columnText(2);
         e.docTexts << (title.isEmpty() ? text : title + QLatin1Char(' ') + text);
     }
-    Statement rels = db.prepare(QStringLiteral("SELECT query_ext_id, doc_ext_id, score FROM qrels WHERE corpus_id = ? AND split = ?"));
+    Statement rels = db.prepare(
+        QStringLiteral("SELECT query_ext_id, doc_ext_id, score FROM qrels WHERE corpus_id = ? AND split = ?"));
     rels.bind(1, c->id).bind(2, split);
     while (rels.step())
         e.qrels[rels.columnText(0)].insert(rels.columnText(1), static_cast<int>(rels.columnInt(2)));
@@ -336,7 +340,8 @@ Status validateTrainingConfig(const QString &configJson)
 
 bool TrainingRunInfo::finished() const
 {
-    return status == QLatin1String("finished") || status == QLatin1String("diverged") || status == QLatin1String("failed");
+    return status == QLatin1String("finished") || status == QLatin1String("diverged") ||
+           status == QLatin1String("failed");
 }
 
 bool TrainingRunInfo::resumable() const
@@ -431,7 +436,8 @@ Expected<qint64> createTrainingRun(const Workspace &ws, const TrainingRequest &r
             if (config.name.empty())
                 config.name = u8(tr("run %1").arg(id));
             const QString dir = runDirFor(ws, id);
-            Statement up = db.prepare(QStringLiteral("UPDATE train_runs SET name = ?, config = ?, run_dir = ? WHERE id = ?"));
+            Statement up =
+                db.prepare(QStringLiteral("UPDATE train_runs SET name = ?, config = ?, run_dir = ? WHERE id = ?"));
             up.bind(1, q(config.name)).bind(2, q(config.toJson())).bind(3, dir).bind(4, id);
             up.run();
             // The examples wait beside the run's folder until the job starts the engine.
@@ -448,12 +454,14 @@ Expected<qint64> createTrainingRun(const Workspace &ws, const TrainingRequest &r
                 QFile pool(input + QStringLiteral("/mine_pool.jsonl"));
                 if (!pool.open(QIODevice::WriteOnly))
                     return makeError(tr("%1: cannot write").arg(pool.fileName()));
-                Statement docs = db.prepare(QStringLiteral("SELECT title, text FROM documents WHERE corpus_id = ? ORDER BY id"));
+                Statement docs =
+                    db.prepare(QStringLiteral("SELECT title, text FROM documents WHERE corpus_id = ? ORDER BY id"));
                 docs.bind(1, c->id);
                 while (docs.step()) {
                     const QString title = docs.columnText(0), text = docs.columnText(1);
                     const QJsonValue line(title.isEmpty() ? text : title + QLatin1Char(' ') + text);
-                    if (pool.write(QJsonDocument(QJsonArray{line}).toJson(QJsonDocument::Compact).mid(1).chopped(1) + '\n') < 0)
+                    if (pool.write(QJsonDocument(QJsonArray{line}).toJson(QJsonDocument::Compact).mid(1).chopped(1) +
+                                   '\n') < 0)
                         return makeError(tr("%1: cannot write").arg(pool.fileName()));
                 }
                 if (!pool.flush())
@@ -493,7 +501,8 @@ JobSpec makeTrainingJob(const Workspace &ws, qint64 runId)
                 QFile cfg(input + QStringLiteral("/config.json"));
                 if (!cfg.open(QIODevice::ReadOnly))
                     ctx.fail(tr("run %1 has neither a folder nor its prepared data (%2)").arg(runId).arg(input));
-                const train::TrainConfig config = train::TrainConfig::fromJson(cfg.readAll().toStdString(), u8(cfg.fileName()));
+                const train::TrainConfig config =
+                    train::TrainConfig::fromJson(cfg.readAll().toStdString(), u8(cfg.fileName()));
                 const auto trainSet = train::readExamplesJsonl(u8(input + QStringLiteral("/train.jsonl")), {});
                 const auto heldOut = train::readExamplesJsonl(u8(input + QStringLiteral("/heldout.jsonl")), {});
                 std::vector<std::string> pool;
@@ -502,7 +511,8 @@ JobSpec makeTrainingJob(const Workspace &ws, qint64 runId)
                     while (!poolFile.atEnd()) {
                         const QByteArray line = poolFile.readLine().trimmed();
                         if (!line.isEmpty())
-                            pool.push_back(QJsonDocument::fromJson("[" + line + "]").array().at(0).toString().toStdString());
+                            pool.push_back(
+                                QJsonDocument::fromJson("[" + line + "]").array().at(0).toString().toStdString());
                     }
                 }
                 if (config.mineNegatives > 0)
@@ -512,10 +522,10 @@ JobSpec makeTrainingJob(const Workspace &ws, qint64 runId)
                 if (config.mineNegatives > 0) {
                     const auto m = trainer->mining();
                     ctx.setMessage(tr("run %1: mined %2 hard negatives for %3 examples among %4 candidates")
-                                .arg(runId)
-                                .arg(m.negatives)
-                                .arg(m.examples)
-                                .arg(m.pool));
+                                       .arg(runId)
+                                       .arg(m.negatives)
+                                       .arg(m.examples)
+                                       .arg(m.pool));
                 }
                 QDir(input).removeRecursively();
             }
@@ -529,7 +539,8 @@ JobSpec makeTrainingJob(const Workspace &ws, qint64 runId)
             // Metrics of steps the checkpoint does not hold (a killed run's last ones) are gone.
             Transaction t(*db);
             for (const char *table : {"train_metrics", "train_evals"}) {
-                Statement del = db->prepare(QStringLiteral("DELETE FROM %1 WHERE run_id = ? AND step > ?").arg(QLatin1String(table)));
+                Statement del = db->prepare(
+                    QStringLiteral("DELETE FROM %1 WHERE run_id = ? AND step > ?").arg(QLatin1String(table)));
                 del.bind(1, runId).bind(2, static_cast<qint64>(trainer->stepsDone()));
                 del.run();
             }
@@ -541,7 +552,8 @@ JobSpec makeTrainingJob(const Workspace &ws, qint64 runId)
 
         std::optional<EvalCorpus> corpus;
         if (!info.evalCorpus.isEmpty())
-            corpus = ctx.take(loadEvalCorpus(*db, info.evalCorpus, info.evalSplit.isEmpty() ? QStringLiteral("test") : info.evalSplit));
+            corpus = ctx.take(loadEvalCorpus(*db, info.evalCorpus,
+                                             info.evalSplit.isEmpty() ? QStringLiteral("test") : info.evalSplit));
 
         Statement insert = db->prepare(QStringLiteral(
             "INSERT OR REPLACE INTO train_metrics (run_id, step, loss, lr, grad_norm, accuracy, positive_cos, "
@@ -640,7 +652,8 @@ Expected<QList<TrainingRunInfo>> trainingRuns(const Workspace &ws)
         if (!db)
             return makeError(db.error());
         QList<TrainingRunInfo> out;
-        Statement st = (*db)->prepare(QStringLiteral("SELECT %1 FROM train_runs ORDER BY id").arg(QLatin1String(kRunColumns)));
+        Statement st =
+            (*db)->prepare(QStringLiteral("SELECT %1 FROM train_runs ORDER BY id").arg(QLatin1String(kRunColumns)));
         while (st.step())
             out << readRun(st);
         return out;
@@ -655,7 +668,8 @@ Expected<TrainingRunInfo> trainingRun(const Workspace &ws, qint64 runId)
         auto db = ws.connect();
         if (!db)
             return makeError(db.error());
-        Statement st = (*db)->prepare(QStringLiteral("SELECT %1 FROM train_runs WHERE id = ?").arg(QLatin1String(kRunColumns)));
+        Statement st =
+            (*db)->prepare(QStringLiteral("SELECT %1 FROM train_runs WHERE id = ?").arg(QLatin1String(kRunColumns)));
         st.bind(1, runId);
         if (!st.step())
             return makeError(tr("there is no training run %1 in %2").arg(runId).arg(ws.path()));
@@ -707,8 +721,8 @@ Expected<QList<TrainingEval>> trainingEvals(const Workspace &ws, qint64 runId)
         if (!db)
             return makeError(db.error());
         QList<TrainingEval> out;
-        Statement st = (*db)->prepare(QStringLiteral(
-            "SELECT step, split, queries, ndcg10, recall10, recall1, mrr10 FROM train_evals WHERE run_id = ? ORDER BY step, split"));
+        Statement st = (*db)->prepare(QStringLiteral("SELECT step, split, queries, ndcg10, recall10, recall1, mrr10 "
+                                                     "FROM train_evals WHERE run_id = ? ORDER BY step, split"));
         st.bind(1, runId);
         while (st.step()) {
             TrainingEval e;
@@ -729,7 +743,8 @@ Expected<QList<TrainingEval>> trainingEvals(const Workspace &ws, qint64 runId)
 
 QStringList configDifferences(const QString &a, const QString &b)
 {
-    const QJsonObject x = QJsonDocument::fromJson(a.toUtf8()).object(), y = QJsonDocument::fromJson(b.toUtf8()).object();
+    const QJsonObject x = QJsonDocument::fromJson(a.toUtf8()).object(),
+                      y = QJsonDocument::fromJson(b.toUtf8()).object();
     QStringList keys = x.keys();
     for (const QString &k : y.keys())
         if (!keys.contains(k))
@@ -751,8 +766,9 @@ QStringList configDifferences(const QString &a, const QString &b)
                 return val.toBool() ? QStringLiteral("true") : QStringLiteral("false");
             if (val.isUndefined() || val.isNull())
                 return QStringLiteral("-");
-            return QString::fromUtf8(QJsonDocument(val.isArray() ? QJsonDocument(val.toArray()) : QJsonDocument(val.toObject()))
-                                         .toJson(QJsonDocument::Compact));
+            return QString::fromUtf8(
+                QJsonDocument(val.isArray() ? QJsonDocument(val.toArray()) : QJsonDocument(val.toObject()))
+                    .toJson(QJsonDocument::Compact));
         };
         out << QStringLiteral("%1: %2 → %3").arg(k, text(u), text(v));
     }
@@ -924,7 +940,8 @@ JobSpec makeDemoModelJob(const Workspace &ws)
         const auto db = ctx.take(ws.connect());
         // The tokenizer's merges come from the workspace's own texts (examples and corpora).
         std::vector<std::string> texts;
-        Statement ex = db->prepare(QStringLiteral("SELECT query, positive, COALESCE(negative, '') FROM examples WHERE status = 'valid'"));
+        Statement ex = db->prepare(
+            QStringLiteral("SELECT query, positive, COALESCE(negative, '') FROM examples WHERE status = 'valid'"));
         while (ex.step())
             for (int c = 0; c < 3; ++c)
                 if (!ex.columnText(c).isEmpty())

@@ -31,9 +31,9 @@ namespace ef {
 // What a run trains on.
 struct TrainingData
 {
-    bool synthetic = true;  // the workspace's valid generated examples
-    ExampleFilter filter;   // family / language / task / text filters for them (status is always "valid")
-    QStringList datasets;   // imported datasets by name
+    bool synthetic = true;      // the workspace's valid generated examples
+    ExampleFilter filter;       // family / language / task / text filters for them (status is always "valid")
+    QStringList datasets;       // imported datasets by name
     QStringList excludeQueries; // query texts kept out of training (e.g. an evaluation corpus's queries)
     // Pseudo-queries from a corpus's documents (as in unsupervised contrastive pre-training: a
     // span of 3-7 words of a document is a query whose positive is that document). Uses the
@@ -48,9 +48,9 @@ struct TrainingData
 
 struct TrainingRequest
 {
-    QString configJson;   // a TrainConfig as JSON: the Train page's fields (models/training.h)
+    QString configJson; // a TrainConfig as JSON: the Train page's fields (models/training.h)
     TrainingData data;
-    QString evalCorpus;   // a corpus with qrels evaluated at each evaluation point (optional)
+    QString evalCorpus; // a corpus with qrels evaluated at each evaluation point (optional)
     QString evalSplit = QStringLiteral("test");
     QString evalInstruction; // the queries' instruction for that evaluation
 };
@@ -62,8 +62,8 @@ struct TrainingRunInfo
     QString runDir, baseModel, mode, configJson;
     qint64 steps = 0, totalSteps = 0, examples = 0, heldOut = 0;
     QString evalCorpus, evalSplit, evalInstruction;
-    bool finished() const;   // finished, diverged or failed: nothing to resume
-    bool resumable() const;  // created, cancelled, or "running" without a live trainer (a killed one)
+    bool finished() const;  // finished, diverged or failed: nothing to resume
+    bool resumable() const; // created, cancelled, or "running" without a live trainer (a killed one)
 };
 
 struct TrainingPoint

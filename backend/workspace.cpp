@@ -19,7 +19,6 @@ namespace ef {
 
 namespace {
 
-
 bool isCorruptionCode(int code)
 {
     const int primary = code & 0xff;
@@ -32,16 +31,23 @@ Status checkHeader(const QString &path)
 {
     const QFileInfo fi(path);
     if (!fi.exists())
-        return makeError(QCoreApplication::translate("ef::Workspace", "cannot open workspace '%1': the file does not exist").arg(path));
+        return makeError(
+            QCoreApplication::translate("ef::Workspace", "cannot open workspace '%1': the file does not exist")
+                .arg(path));
     if (!fi.isFile())
-        return makeError(QCoreApplication::translate("ef::Workspace", "cannot open workspace '%1': it is not a regular file").arg(path));
+        return makeError(
+            QCoreApplication::translate("ef::Workspace", "cannot open workspace '%1': it is not a regular file")
+                .arg(path));
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
-        return makeError(QCoreApplication::translate("ef::Workspace", "cannot open workspace '%1': %2").arg(path, f.errorString()));
+        return makeError(
+            QCoreApplication::translate("ef::Workspace", "cannot open workspace '%1': %2").arg(path, f.errorString()));
     const QByteArray head = f.read(100);
     static const QByteArray magic("SQLite format 3\0", 16);
     if (head.size() < 100 || !head.startsWith(magic))
-        return makeError(QCoreApplication::translate("ef::Workspace", "'%1' is not an EmbedForge workspace: it is not a SQLite database").arg(path));
+        return makeError(QCoreApplication::translate("ef::Workspace",
+                                                     "'%1' is not an EmbedForge workspace: it is not a SQLite database")
+                             .arg(path));
     return Status::success();
 }
 
@@ -56,22 +62,29 @@ Expected<int> validate(const QString &path)
     try {
         const qint64 appId = (*db)->queryInt(QStringLiteral("PRAGMA application_id"));
         if (appId != Workspace::kApplicationId) {
-            return makeError(QCoreApplication::translate("ef::Workspace", "'%1' is not an EmbedForge workspace: its SQLite application_id is 0x%2, "
-                                "a workspace has 0x%3")
-                                 .arg(path)
-                                 .arg(static_cast<quint32>(appId), 8, 16, QLatin1Char('0'))
-                                 .arg(static_cast<quint32>(Workspace::kApplicationId), 8, 16, QLatin1Char('0')));
+            return makeError(
+                QCoreApplication::translate("ef::Workspace",
+                                            "'%1' is not an EmbedForge workspace: its SQLite application_id is 0x%2, "
+                                            "a workspace has 0x%3")
+                    .arg(path)
+                    .arg(static_cast<quint32>(appId), 8, 16, QLatin1Char('0'))
+                    .arg(static_cast<quint32>(Workspace::kApplicationId), 8, 16, QLatin1Char('0')));
         }
         const int version = static_cast<int>((*db)->queryInt(QStringLiteral("PRAGMA user_version")));
         if (version > Workspace::latestSchemaVersion()) {
-            return makeError(QCoreApplication::translate("ef::Workspace", "'%1' was written by a newer EmbedForge: its schema version is %2 and this "
-                                "build reads up to %3; the file was not changed")
-                                 .arg(path)
-                                 .arg(version)
-                                 .arg(Workspace::latestSchemaVersion()));
+            return makeError(
+                QCoreApplication::translate("ef::Workspace",
+                                            "'%1' was written by a newer EmbedForge: its schema version is %2 and this "
+                                            "build reads up to %3; the file was not changed")
+                    .arg(path)
+                    .arg(version)
+                    .arg(Workspace::latestSchemaVersion()));
         }
         if (version < 1)
-            return makeError(QCoreApplication::translate("ef::Workspace", "'%1' is not a usable workspace: schema version %2 is invalid").arg(path).arg(version));
+            return makeError(QCoreApplication::translate("ef::Workspace",
+                                                         "'%1' is not a usable workspace: schema version %2 is invalid")
+                                 .arg(path)
+                                 .arg(version));
         Statement qc = (*db)->prepare(QStringLiteral("PRAGMA quick_check(5)"));
         QStringList problems;
         while (qc.step()) {
@@ -80,11 +93,14 @@ Expected<int> validate(const QString &path)
                 problems << row;
         }
         if (!problems.isEmpty())
-            return makeError(QCoreApplication::translate("ef::Workspace", "'%1' is corrupt: PRAGMA quick_check reports: %2").arg(path, problems.join(QStringLiteral("; "))));
+            return makeError(
+                QCoreApplication::translate("ef::Workspace", "'%1' is corrupt: PRAGMA quick_check reports: %2")
+                    .arg(path, problems.join(QStringLiteral("; "))));
         return version;
     } catch (const DbError &e) {
         if (isCorruptionCode(e.code()))
-            return makeError(QCoreApplication::translate("ef::Workspace", "'%1' is corrupt: %2").arg(path, e.message()));
+            return makeError(
+                QCoreApplication::translate("ef::Workspace", "'%1' is corrupt: %2").arg(path, e.message()));
         return makeError(e.message());
     }
 }
@@ -100,10 +116,12 @@ void migrate(Database &db, int target)
         if (m.version <= current)
             continue;
         if (m.version != current + 1)
-            throw DbError(SQLITE_ERROR, QCoreApplication::translate("ef::Workspace", "%1: cannot migrate from schema version %2 to %3: a step is missing")
-                                            .arg(db.path())
-                                            .arg(current)
-                                            .arg(m.version));
+            throw DbError(SQLITE_ERROR,
+                          QCoreApplication::translate(
+                              "ef::Workspace", "%1: cannot migrate from schema version %2 to %3: a step is missing")
+                              .arg(db.path())
+                              .arg(current)
+                              .arg(m.version));
         db.exec(QString::fromUtf8(m.sql));
         db.exec(QStringLiteral("PRAGMA user_version = %1").arg(m.version));
         tx.commit();
@@ -145,7 +163,9 @@ Expected<Workspace> Workspace::create(const QString &path)
 Expected<Workspace> Workspace::createAtVersion(const QString &path, int version)
 {
     if (version < 1 || version > latestSchemaVersion())
-        return makeError(QCoreApplication::translate("ef::Workspace", "schema version %1 does not exist (1 to %2)").arg(version).arg(latestSchemaVersion()));
+        return makeError(QCoreApplication::translate("ef::Workspace", "schema version %1 does not exist (1 to %2)")
+                             .arg(version)
+                             .arg(latestSchemaVersion()));
     return createImpl(path, version);
 }
 
@@ -153,9 +173,13 @@ Expected<Workspace> Workspace::createImpl(const QString &path, int version)
 {
     const QString abs = QFileInfo(path).absoluteFilePath();
     if (QFileInfo::exists(abs))
-        return makeError(QCoreApplication::translate("ef::Workspace", "cannot create workspace '%1': the file already exists").arg(abs));
+        return makeError(
+            QCoreApplication::translate("ef::Workspace", "cannot create workspace '%1': the file already exists")
+                .arg(abs));
     if (!QDir().mkpath(QFileInfo(abs).absolutePath()))
-        return makeError(QCoreApplication::translate("ef::Workspace", "cannot create workspace '%1': cannot create its folder").arg(abs));
+        return makeError(
+            QCoreApplication::translate("ef::Workspace", "cannot create workspace '%1': cannot create its folder")
+                .arg(abs));
     auto db = Database::open(abs, Database::Mode::Create);
     if (!db)
         return makeError(db.error());
@@ -178,10 +202,13 @@ Expected<Workspace> Workspace::createImpl(const QString &path, int version)
     } catch (const DbError &e) {
         db->reset();
         removeDatabaseFiles(abs);
-        return makeError(QCoreApplication::translate("ef::Workspace", "cannot create workspace '%1': %2").arg(abs, e.message()));
+        return makeError(
+            QCoreApplication::translate("ef::Workspace", "cannot create workspace '%1': %2").arg(abs, e.message()));
     }
     if (!QDir().mkpath(artifactsDirFor(abs))) {
-        return makeError(QCoreApplication::translate("ef::Workspace", "cannot create the artifacts folder '%1' of workspace '%2'").arg(artifactsDirFor(abs), abs));
+        return makeError(
+            QCoreApplication::translate("ef::Workspace", "cannot create the artifacts folder '%1' of workspace '%2'")
+                .arg(artifactsDirFor(abs), abs));
     }
     return Workspace(abs, version);
 }
@@ -202,14 +229,17 @@ Expected<Workspace> Workspace::open(const QString &path)
             seedContent(**db);
             current = static_cast<int>((*db)->queryInt(QStringLiteral("PRAGMA user_version")));
         } catch (const DbError &e) {
-            return makeError(QCoreApplication::translate("ef::Workspace", "cannot migrate workspace '%1' from schema version %2: %3")
-                                 .arg(abs)
-                                 .arg(version.value())
-                                 .arg(e.message()));
+            return makeError(
+                QCoreApplication::translate("ef::Workspace", "cannot migrate workspace '%1' from schema version %2: %3")
+                    .arg(abs)
+                    .arg(version.value())
+                    .arg(e.message()));
         }
     }
     if (!QDir().mkpath(artifactsDirFor(abs)))
-        return makeError(QCoreApplication::translate("ef::Workspace", "cannot create the artifacts folder '%1' of workspace '%2'").arg(artifactsDirFor(abs), abs));
+        return makeError(
+            QCoreApplication::translate("ef::Workspace", "cannot create the artifacts folder '%1' of workspace '%2'")
+                .arg(artifactsDirFor(abs), abs));
     return Workspace(abs, current);
 }
 
@@ -259,16 +289,18 @@ Expected<WorkspaceInfo> Workspace::inspect(const QString &path)
         }
         // User tables only: not SQLite's own, not virtual (FTS5) tables nor their shadow tables.
         QStringList virtualTables;
-        Statement vt = d.prepare(QStringLiteral("SELECT name FROM sqlite_schema WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'"));
+        Statement vt = d.prepare(
+            QStringLiteral("SELECT name FROM sqlite_schema WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'"));
         while (vt.step())
             virtualTables << vt.columnText(0) + QLatin1Char('_');
         QStringList tables;
-        Statement list = d.prepare(QStringLiteral(
-            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-            "AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' ORDER BY name"));
+        Statement list =
+            d.prepare(QStringLiteral("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+                                     "AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' ORDER BY name"));
         while (list.step()) {
             const QString name = list.columnText(0);
-            if (std::none_of(virtualTables.cbegin(), virtualTables.cend(), [&](const QString &v) { return name.startsWith(v); }))
+            if (std::none_of(virtualTables.cbegin(), virtualTables.cend(),
+                             [&](const QString &v) { return name.startsWith(v); }))
                 tables << name;
         }
         for (const QString &t : tables) {
@@ -297,7 +329,8 @@ CheckReport Workspace::check(const QString &path, const std::function<void(int, 
     };
 
     const Status header = checkHeader(abs);
-    if (!record(QStringLiteral("header"), header.ok(), header.ok() ? QCoreApplication::translate("ef::Workspace", "SQLite format 3") : header.error()))
+    if (!record(QStringLiteral("header"), header.ok(),
+                header.ok() ? QCoreApplication::translate("ef::Workspace", "SQLite format 3") : header.error()))
         return report;
 
     auto db = Database::open(abs, Database::Mode::ReadOnly);
@@ -310,14 +343,20 @@ CheckReport Workspace::check(const QString &path, const std::function<void(int, 
         const qint64 appId = d.queryInt(QStringLiteral("PRAGMA application_id"));
         const QString appHex = QStringLiteral("0x%1").arg(static_cast<quint32>(appId), 8, 16, QLatin1Char('0'));
         if (!record(QStringLiteral("application_id"), appId == kApplicationId,
-                    appId == kApplicationId ? appHex : QCoreApplication::translate("ef::Workspace", "%1 is not an EmbedForge workspace's 0x45465753").arg(appHex)))
+                    appId == kApplicationId
+                        ? appHex
+                        : QCoreApplication::translate("ef::Workspace", "%1 is not an EmbedForge workspace's 0x45465753")
+                              .arg(appHex)))
             return report;
 
         const int version = static_cast<int>(d.queryInt(QStringLiteral("PRAGMA user_version")));
         const bool versionOk = version >= 1 && version <= latestSchemaVersion();
-        QString versionDetail = QCoreApplication::translate("ef::Workspace", "version %1 of %2").arg(version).arg(latestSchemaVersion());
+        QString versionDetail =
+            QCoreApplication::translate("ef::Workspace", "version %1 of %2").arg(version).arg(latestSchemaVersion());
         if (version > latestSchemaVersion())
-            versionDetail = QCoreApplication::translate("ef::Workspace", "version %1 is newer than this build (%2)").arg(version).arg(latestSchemaVersion());
+            versionDetail = QCoreApplication::translate("ef::Workspace", "version %1 is newer than this build (%2)")
+                                .arg(version)
+                                .arg(latestSchemaVersion());
         else if (version < latestSchemaVersion() && version >= 1)
             versionDetail += QCoreApplication::translate("ef::Workspace", " (migrated when opened)");
         if (!record(QStringLiteral("schema"), versionOk, versionDetail))
@@ -337,15 +376,20 @@ CheckReport Workspace::check(const QString &path, const std::function<void(int, 
         while (fk.step())
             ++violations;
         record(QStringLiteral("foreign_keys"), violations == 0,
-               violations == 0 ? QCoreApplication::translate("ef::Workspace", "no violations") : QCoreApplication::translate("ef::Workspace", "%1 rows break a foreign key").arg(violations));
+               violations == 0
+                   ? QCoreApplication::translate("ef::Workspace", "no violations")
+                   : QCoreApplication::translate("ef::Workspace", "%1 rows break a foreign key").arg(violations));
     } catch (const DbError &e) {
         record(QStringLiteral("quick_check"), false,
-               isCorruptionCode(e.code()) ? QCoreApplication::translate("ef::Workspace", "corrupt: %1").arg(e.message()) : e.message());
+               isCorruptionCode(e.code()) ? QCoreApplication::translate("ef::Workspace", "corrupt: %1").arg(e.message())
+                                          : e.message());
         return report;
     }
     const QString artifacts = artifactsDirFor(abs);
     record(QStringLiteral("artifacts"), QFileInfo(artifacts).isDir(),
-           QFileInfo(artifacts).isDir() ? artifacts : QCoreApplication::translate("ef::Workspace", "missing folder %1").arg(artifacts));
+           QFileInfo(artifacts).isDir()
+               ? artifacts
+               : QCoreApplication::translate("ef::Workspace", "missing folder %1").arg(artifacts));
     report.ok = true;
     for (const CheckItem &item : report.items)
         report.ok = report.ok && item.ok;

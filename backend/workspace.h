@@ -29,8 +29,8 @@ struct WorkspaceInfo
     QString artifactsDir;
     int schemaVersion = 0;
     int latestSchemaVersion = 0;
-    QString createdAt;  // ISO 8601, UTC
-    QString createdBy;  // "EmbedForge 0.1.0"
+    QString createdAt; // ISO 8601, UTC
+    QString createdBy; // "EmbedForge 0.1.0"
     qint64 sizeBytes = 0;
     QString journalMode;
     QMap<QString, qint64> tableRows; // user tables and their row counts
@@ -38,7 +38,7 @@ struct WorkspaceInfo
 
 struct CheckItem
 {
-    QString name;   // stable key: "header", "application_id", "schema", "quick_check", ...
+    QString name; // stable key: "header", "application_id", "schema", "quick_check", ...
     bool ok = false;
     QString detail; // what was found
 };
@@ -82,8 +82,7 @@ public:
     // Read-only look at a workspace; never writes to it.
     static Expected<WorkspaceInfo> inspect(const QString &path);
     // Read-only health check, step by step; progress(done, total, stepName).
-    static CheckReport check(const QString &path,
-                             const std::function<void(int, int, const QString &)> &progress = {});
+    static CheckReport check(const QString &path, const std::function<void(int, int, const QString &)> &progress = {});
 
     // A new connection for the calling thread (WAL, foreign keys, busy timeout).
     Expected<std::unique_ptr<Database>> connect() const;

@@ -146,7 +146,7 @@ int main(int argc, char **argv)
     std::printf("%-34s %12.0f %14s   (%d hits)\n", "paged model: search 2 words", searchMs, "", searchRows);
     std::printf("%-34s %12.0f %14.1f\n", "peer: load all rows (naive model)", naiveMs, rssNaive / 1024.0);
     std::printf("ratio (peer / paged): time %.1fx, memory %.1fx; rows held: %d vs %lld\n", naiveMs / openMs,
-                static_cast<double>(rssNaive) / std::max<long>(rssModel, 1),
-                ef::kExamplePageSize, static_cast<long long>(all.size()));
+                static_cast<double>(rssNaive) / std::max<long>(rssModel, 1), ef::kExamplePageSize,
+                static_cast<long long>(all.size()));
     return 0;
 }

@@ -54,16 +54,21 @@ int main(int argc, char **argv)
         ef::LlmClient client(p, {});
         QEventLoop loop;
         int left = requests, ok = 0;
-        QObject::connect(&client, &ef::LlmClient::finished, &loop, [&](const ef::LlmResult &r) {
-            ok += r.ok;
-            if (--left == 0)
-                loop.quit();
-        }, Qt::QueuedConnection);
+        QObject::connect(
+            &client, &ef::LlmClient::finished, &loop,
+            [&](const ef::LlmResult &r) {
+                ok += r.ok;
+                if (--left == 0)
+                    loop.quit();
+            },
+            Qt::QueuedConnection);
         const double cpu0 = cpuSeconds();
         QElapsedTimer t;
         t.start();
         for (int i = 0; i < requests; ++i)
-            client.submit({static_cast<quint64>(i), QStringLiteral("Write a sentence triple with \"S1\", \"S2\" and \"S3\"."), {}});
+            client.submit({static_cast<quint64>(i),
+                           QStringLiteral("Write a sentence triple with \"S1\", \"S2\" and \"S3\"."),
+                           {}});
         loop.exec();
         const double secs = t.elapsed() / 1000.0;
         const double cpu = cpuSeconds() - cpu0;

@@ -134,7 +134,8 @@ int cudaForward(const Shape &shape)
     }
     const auto opts = torch::TensorOptions().device(torch::kCUDA, 0).dtype(torch::kBFloat16);
     const int64_t b = 32, t = 512;
-    const torch::Tensor a = torch::randn({b * t, shape.hidden}, opts), w = torch::randn({shape.ffn, shape.hidden}, opts);
+    const torch::Tensor a = torch::randn({b * t, shape.hidden}, opts),
+                        w = torch::randn({shape.ffn, shape.hidden}, opts);
     torch::Tensor c = torch::mm(a, w.t());
     double gemmBest = 1e300;
     for (int i = 0; i < 10; ++i) {
@@ -175,10 +176,11 @@ int cudaForward(const Shape &shape)
     std::printf("%s, LibTorch %s: BF16 GEMM [%lldx%lld]x[%lldx%lld] %.1f TFLOP/s\n", info.cudaDeviceName.c_str(),
                 TORCH_VERSION, static_cast<long long>(b * t), static_cast<long long>(shape.hidden),
                 static_cast<long long>(shape.hidden), static_cast<long long>(shape.ffn), gemm / 1e12);
-    std::printf("BF16 forward on CUDA, %lld layers, batch %lld x %lld: %.3f s, %.0f tokens/s, %.1f TFLOP/s = %.0f%% of the "
-                "BF16 GEMM rate\n",
-                static_cast<long long>(shape.layers), static_cast<long long>(b), static_cast<long long>(t), best,
-                double(b * t) / best, flops / best / 1e12, 100.0 * flops / best / gemm);
+    std::printf(
+        "BF16 forward on CUDA, %lld layers, batch %lld x %lld: %.3f s, %.0f tokens/s, %.1f TFLOP/s = %.0f%% of the "
+        "BF16 GEMM rate\n",
+        static_cast<long long>(shape.layers), static_cast<long long>(b), static_cast<long long>(t), best,
+        double(b * t) / best, flops / best / 1e12, 100.0 * flops / best / gemm);
     std::filesystem::remove_all(dir);
     return 0;
 }
@@ -318,8 +320,8 @@ int main(int argc, char **argv)
     }
     if (!python.empty() && python != "none") {
         const std::string cmd = python + " " EMBEDFORGE_SOURCE_DIR "/bench/hf_forward_peer.py --threads " +
-                                std::to_string(ef::compute::intraOpThreads()) + " --layers " + std::to_string(shape.layers) +
-                                " 2>/dev/null";
+                                std::to_string(ef::compute::intraOpThreads()) + " --layers " +
+                                std::to_string(shape.layers) + " 2>/dev/null";
         FILE *p = popen(cmd.c_str(), "r");
         char buf[1024];
         while (p && fgets(buf, sizeof buf, p))

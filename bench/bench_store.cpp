@@ -48,8 +48,9 @@ double benchRaw(const QString &path, int rows, int batch)
 {
     sqlite3 *db = nullptr;
     sqlite3_open(path.toUtf8().constData(), &db);
-    sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; CREATE TABLE bench(id INTEGER PRIMARY KEY, body TEXT)",
-                 nullptr, nullptr, nullptr);
+    sqlite3_exec(
+        db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; CREATE TABLE bench(id INTEGER PRIMARY KEY, body TEXT)",
+        nullptr, nullptr, nullptr);
     const auto t0 = Clock::now();
     for (int i = 0; i < rows;) {
         sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Tokenizer throughput (MB/s, one thread) of EmbedForge's tokenizer.json engine against Hugging
-// Face's Rust `tokenizers` (the PyPI package, in scripts/pyref-env.sh's venv) on the same tokenizer.json files and the same
-// texts, in the same run; the ids of both are compared through a checksum over every id.
+// Face's Rust `tokenizers` (the PyPI package, in scripts/pyref-env.sh's venv) on the same tokenizer.json files and the
+// same texts, in the same run; the ids of both are compared through a checksum over every id.
 //
 // Texts: (1) English package descriptions from this machine's apt lists (`apt-cache dumpavail`, up to
 // --mb MB) and (2) a multilingual mix: the non-English texts of the demo workspace (13 languages)
@@ -127,7 +127,8 @@ std::string writeTexts(const std::vector<std::string> &texts)
     return name;
 }
 
-struct Row {
+struct Row
+{
     std::string set, tokenizer;
     double ours = 0, peer = 0;
     std::string ids;
@@ -153,8 +154,8 @@ int main(int argc, char **argv)
     }
     if (python.empty()) {
         // The reference venv, when scripts/pyref-env.sh has made it (asking never creates it).
-        const std::string venv = run("EMBEDFORGE_PYREF_NO_CREATE=1 " + quote(EMBEDFORGE_SOURCE_DIR "/scripts/pyref-env.sh") +
-                                     " 2>/dev/null");
+        const std::string venv = run("EMBEDFORGE_PYREF_NO_CREATE=1 " +
+                                     quote(EMBEDFORGE_SOURCE_DIR "/scripts/pyref-env.sh") + " 2>/dev/null");
         if (!venv.empty())
             python = venv.substr(0, venv.find_last_not_of('\n') + 1) + "/bin/python";
     }
@@ -162,7 +163,8 @@ int main(int argc, char **argv)
         python.clear();
     if (tokenizers.empty()) {
         for (const char *name : {"gpt2", "mistral7b"})
-            tokenizers.push_back(std::string(EMBEDFORGE_SOURCE_DIR "/tests/data/tokenizers/") + name + "/tokenizer.json");
+            tokenizers.push_back(std::string(EMBEDFORGE_SOURCE_DIR "/tests/data/tokenizers/") + name +
+                                 "/tokenizer.json");
         for (const char *name : {"llama3", "qwen2_5", "qwen3", "gemma3"}) {
             const std::string p = std::string(EMBEDFORGE_REAL_TOKENIZERS_DIR "/") + name + "/tokenizer.json";
             if (std::ifstream(p).good())
@@ -244,11 +246,13 @@ int main(int argc, char **argv)
             const bool same = std::strcmp(hex, ourHex) == 0 && peerCount == count;
             differ = differ || !same;
             row.ids = same ? "identical" : "DIFFERENT";
-            std::printf("  HF tokenizers %6.2f MB/s  ratio %.2fx  ids %s\n", row.peer, row.ours / row.peer, row.ids.c_str());
+            std::printf("  HF tokenizers %6.2f MB/s  ratio %.2fx  ids %s\n", row.peer, row.ours / row.peer,
+                        row.ids.c_str());
             rows.push_back(row);
         }
     }
-    std::printf("\n| texts | tokenizer.json | EmbedForge MB/s | HF tokenizers MB/s | ratio | ids |\n|---|---|---|---|---|---|\n");
+    std::printf("\n| texts | tokenizer.json | EmbedForge MB/s | HF tokenizers MB/s | ratio | ids "
+                "|\n|---|---|---|---|---|---|\n");
     for (const Row &r : rows) {
         const std::string name = r.tokenizer.substr(r.tokenizer.rfind('/', r.tokenizer.rfind('/') - 1) + 1);
         std::printf("| %s | %s | %.1f | %.2f | %s | %s |\n", r.set.c_str(), name.c_str(), r.ours, r.peer,

@@ -83,7 +83,9 @@ std::vector<ef::train::Example> examples(int n, const Options &o, uint32_t seed)
 
 double gemmRate(const std::string &device, int64_t m, int64_t k, int64_t n, torch::ScalarType type)
 {
-    const auto opts = torch::TensorOptions().device(device == "cuda" ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU)).dtype(type);
+    const auto opts = torch::TensorOptions()
+                          .device(device == "cuda" ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU))
+                          .dtype(type);
     const torch::Tensor a = torch::randn({m, k}, opts), b = torch::randn({n, k}, opts);
     torch::Tensor c = torch::mm(a, b.t());
     double best = 1e300;
@@ -166,7 +168,8 @@ long long runChild(char *self, const std::vector<std::string> &args)
 double nominalBf16Peak(const std::string &gpu)
 {
     // Dense BF16 tensor-core peaks from the vendors' data sheets (SXM parts).
-    if (gpu.find("H100") != std::string::npos || gpu.find("H200") != std::string::npos || gpu.find("GH200") != std::string::npos)
+    if (gpu.find("H100") != std::string::npos || gpu.find("H200") != std::string::npos ||
+        gpu.find("GH200") != std::string::npos)
         return 989.4e12;
     if (gpu.find("B200") != std::string::npos)
         return 2250e12;
@@ -232,8 +235,8 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "--device cuda: %s\n", info.cudaStatus.c_str());
         return 2;
     }
-    std::printf("LibTorch %s, %s, %d intra-op threads\n", TORCH_VERSION, cuda ? info.cudaDeviceName.c_str() : info.cpuName.c_str(),
-                ef::compute::intraOpThreads());
+    std::printf("LibTorch %s, %s, %d intra-op threads\n", TORCH_VERSION,
+                cuda ? info.cudaDeviceName.c_str() : info.cpuName.c_str(), ef::compute::intraOpThreads());
     // The reference rate: the MLP's GEMM shape at 2048 token rows (F32 on the CPU, BF16 on a GPU).
     const double gemm = cuda ? gemmRate("cuda", 8192, shape.hidden, shape.ffn, torch::kBFloat16)
                              : gemmRate("cpu", 2048, shape.hidden, shape.ffn, torch::kFloat32);
@@ -255,7 +258,8 @@ int main(int argc, char **argv)
     int64_t tokens = 0;
     int64_t peakGpu = 0;
     {
-        auto t = ef::train::Trainer::create(config(model, o, o.batch, o.micro), examples(o.batch * o.steps, o, 3), {}, dir + "/run");
+        auto t = ef::train::Trainer::create(config(model, o, o.batch, o.micro), examples(o.batch * o.steps, o, 3), {},
+                                            dir + "/run");
         ef::train::Callbacks cb;
         cb.onStep = [&](const ef::train::StepRecord &s) {
             seconds.push_back(s.seconds);
@@ -272,13 +276,15 @@ int main(int argc, char **argv)
     const double step = measured[measured.size() / 2];
     const double useful = 2.0 * (ef::bench::forwardFlops(shape, double(o.batch) * o.qLen, o.qLen) +
                                  ef::bench::forwardFlops(shape, double(o.batch) * (1 + o.negatives) * o.dLen, o.dLen));
-    std::printf("EmbedForge: %.3f s/step (median of %zu), %.2f examples/s, %.0f tokens/s, %.1f %s = %.0f%% of the GEMM rate",
-                step, measured.size(), o.batch / step, double(tokens) / step, useful / step / (cuda ? 1e12 : 1e9),
-                cuda ? "TFLOP/s" : "GFLOP/s", 100.0 * useful / step / gemm);
+    std::printf(
+        "EmbedForge: %.3f s/step (median of %zu), %.2f examples/s, %.0f tokens/s, %.1f %s = %.0f%% of the GEMM rate",
+        step, measured.size(), o.batch / step, double(tokens) / step, useful / step / (cuda ? 1e12 : 1e9),
+        cuda ? "TFLOP/s" : "GFLOP/s", 100.0 * useful / step / gemm);
     if (cuda) {
         const double nominal = nominalBf16Peak(info.cudaDeviceName);
         if (nominal > 0)
-            std::printf(", MFU %.1f%% of the card's %.0f TFLOP/s BF16 peak", 100.0 * useful / step / nominal, nominal / 1e12);
+            std::printf(", MFU %.1f%% of the card's %.0f TFLOP/s BF16 peak", 100.0 * useful / step / nominal,
+                        nominal / 1e12);
         std::printf("; peak GPU memory %.1f GiB", double(peakGpu) / (1 << 30));
     }
     std::printf("\n");
@@ -288,7 +294,8 @@ int main(int argc, char **argv)
     if (python.empty()) {
         const std::string venv = [&] {
             std::string out;
-            FILE *p = popen("EMBEDFORGE_PYREF_NO_CREATE=1 " EMBEDFORGE_SOURCE_DIR "/scripts/pyref-env.sh 2>/dev/null", "r");
+            FILE *p =
+                popen("EMBEDFORGE_PYREF_NO_CREATE=1 " EMBEDFORGE_SOURCE_DIR "/scripts/pyref-env.sh 2>/dev/null", "r");
             char buf[512];
             while (p && fgets(buf, sizeof buf, p))
                 out += buf;
@@ -306,8 +313,9 @@ int main(int argc, char **argv)
                                 " --shape " + o.shapeName + " --layers " + std::to_string(shape.layers) + " --batch " +
                                 std::to_string(o.batch) + " --q-len " + std::to_string(o.qLen) + " --d-len " +
                                 std::to_string(o.dLen) + " --negatives " + std::to_string(o.negatives) + " --steps " +
-                                std::to_string(o.steps) + " --threads " + std::to_string(ef::compute::intraOpThreads()) +
-                                " --checkpointing " + std::to_string(o.checkpointing) + " 2>/dev/null";
+                                std::to_string(o.steps) + " --threads " +
+                                std::to_string(ef::compute::intraOpThreads()) + " --checkpointing " +
+                                std::to_string(o.checkpointing) + " 2>/dev/null";
         std::string out;
         FILE *p = popen(cmd.c_str(), "r");
         char buf[4096];

@@ -46,12 +46,14 @@ inline size_t writeModel(const std::string &dir, const Shape &s, const std::stri
     if (withTokenizer) {
         const std::string tiny = dir + "/.tiny";
         models::TinyModelOptions o;
-        o.family = s.family == "mistral" ? models::Family::Mistral : s.family == "llama" ? models::Family::Llama
-                                                                                          : models::Family::Qwen2;
+        o.family = s.family == "mistral" ? models::Family::Mistral
+                   : s.family == "llama" ? models::Family::Llama
+                                         : models::Family::Qwen2;
         const models::ModelConfig tc = models::makeTinyModel(tiny, o);
         eos = tc.eosTokenIds.empty() ? 0 : tc.eosTokenIds.front();
         for (const char *f : {"tokenizer.json", "tokenizer_config.json"})
-            std::filesystem::copy_file(tiny + "/" + f, dir + "/" + f, std::filesystem::copy_options::overwrite_existing);
+            std::filesystem::copy_file(tiny + "/" + f, dir + "/" + f,
+                                       std::filesystem::copy_options::overwrite_existing);
         std::filesystem::remove_all(tiny);
     }
     nlohmann::json cfg = {{"architectures", {s.family == "mistral" ? "MistralForCausalLM" : "Qwen2ForCausalLM"}},
@@ -112,9 +114,9 @@ inline size_t writeModel(const std::string &dir, const Shape &s, const std::stri
 inline double forwardFlops(const Shape &s, double tokens, double t)
 {
     const double dh = double(s.hidden / s.heads);
-    const double perTokenLayer = 2.0 * (2.0 * s.hidden * s.heads * dh + 2.0 * s.hidden * s.kvHeads * dh +
-                                        3.0 * s.hidden * s.ffn) +
-                                 4.0 * t * s.heads * dh;
+    const double perTokenLayer =
+        2.0 * (2.0 * s.hidden * s.heads * dh + 2.0 * s.hidden * s.kvHeads * dh + 3.0 * s.hidden * s.ffn) +
+        4.0 * t * s.heads * dh;
     return perTokenLayer * double(s.layers) * tokens;
 }
 

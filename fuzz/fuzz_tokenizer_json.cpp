@@ -16,8 +16,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } catch (const ef::TokenizerError &) {
         return 0;
     }
-    for (const char *text : {"", "Hello world", "  spaces  and\ttabs\n", "中文 日本語 한국어 🙂", "a\xcc\x81 e\xcc\x80 123456789",
-                             "https://example.com/path?q=1 && x"}) {
+    for (const char *text : {"", "Hello world", "  spaces  and\ttabs\n", "中文 日本語 한국어 🙂",
+                             "a\xcc\x81 e\xcc\x80 123456789", "https://example.com/path?q=1 && x"}) {
         try {
             const auto ids = tok->encode(text, true);
             const auto withTokens = tok->encodeWithTokens(text, true);

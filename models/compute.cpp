@@ -193,8 +193,8 @@ DeviceInfo probeDevices()
 std::string infoJson(const DeviceInfo &info, const std::string &version, bool coreOnly)
 {
     nlohmann::ordered_json devices = nlohmann::ordered_json::array();
-    devices.push_back({{"type", "cpu"}, {"name", info.cpuName}, {"memory_bytes", info.cpuMemoryBytes},
-                       {"cores", info.cpuCores}});
+    devices.push_back(
+        {{"type", "cpu"}, {"name", info.cpuName}, {"memory_bytes", info.cpuMemoryBytes}, {"cores", info.cpuCores}});
     for (const GpuDevice &g : info.gpus)
         devices.push_back({{"type", "cuda"},
                            {"index", g.index},

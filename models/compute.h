@@ -17,8 +17,8 @@ namespace ef::compute {
 struct GpuDevice
 {
     int index = 0;
-    std::string name;        // "NVIDIA H200"
-    int64_t memoryBytes = 0; // total device memory
+    std::string name;         // "NVIDIA H200"
+    int64_t memoryBytes = 0;  // total device memory
     int major = 0, minor = 0; // compute capability
     int multiprocessors = 0;
 };
@@ -26,19 +26,19 @@ struct GpuDevice
 // What LibTorch can run on in this process.
 struct DeviceInfo
 {
-    std::string torchVersion;    // e.g. "2.11.0"
-    bool cudaCompiled = false;   // this build has the CUDA module
-    bool cudaLoaded = false;     // the module is loaded (LibTorch's CUDA kernels are registered)
-    bool cudaAvailable = false;  // loaded and at least one device visible
-    std::string cudaStatus;      // why CUDA is not available, for people; empty when it is
-    int cudaRuntimeVersion = 0;  // e.g. 13000, when loaded
+    std::string torchVersion;   // e.g. "2.11.0"
+    bool cudaCompiled = false;  // this build has the CUDA module
+    bool cudaLoaded = false;    // the module is loaded (LibTorch's CUDA kernels are registered)
+    bool cudaAvailable = false; // loaded and at least one device visible
+    std::string cudaStatus;     // why CUDA is not available, for people; empty when it is
+    int cudaRuntimeVersion = 0; // e.g. 13000, when loaded
     std::vector<GpuDevice> gpus;
     int cudaDeviceCount = 0;
-    std::string cudaDeviceName;  // name of device 0, empty without CUDA
-    std::string cpuName;         // from /proc/cpuinfo
-    int cpuCores = 0;            // hardware threads
-    int64_t cpuMemoryBytes = 0;  // physical memory
-    int intraOpThreads = 1;      // LibTorch's current intra-op thread count
+    std::string cudaDeviceName; // name of device 0, empty without CUDA
+    std::string cpuName;        // from /proc/cpuinfo
+    int cpuCores = 0;           // hardware threads
+    int64_t cpuMemoryBytes = 0; // physical memory
+    int intraOpThreads = 1;     // LibTorch's current intra-op thread count
 };
 
 // An exception's message for people: LibTorch's errors without their C++ stack trace.
@@ -66,8 +66,8 @@ struct GpuMemory
     int64_t allocated = 0, peakAllocated = 0, reserved = 0, freeDevice = 0, totalDevice = 0;
 };
 std::optional<GpuMemory> gpuMemory(int index);
-void resetGpuPeak(int index);      // no-op without CUDA
-void synchronizeGpu(int index);    // no-op without CUDA
+void resetGpuPeak(int index);   // no-op without CUDA
+void synchronizeGpu(int index); // no-op without CUDA
 
 // This process's resident memory now and at its peak (VmRSS / VmHWM), in bytes.
 int64_t residentBytes();

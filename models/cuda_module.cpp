@@ -28,8 +28,7 @@ int fail(const std::string &msg, char *err, size_t errLen)
     return -1;
 }
 
-template<typename F>
-int guarded(char *err, size_t errLen, F &&f)
+template <typename F> int guarded(char *err, size_t errLen, F &&f)
 {
     try {
         f();

@@ -247,8 +247,8 @@ const char *computeDtypeName(torch::ScalarType dtype)
     }
 }
 
-Decoder::Decoder(const ModelConfig &config, std::shared_ptr<const st::Checkpoint> checkpoint,
-                 const std::string &source, torch::Device device, torch::ScalarType dtype)
+Decoder::Decoder(const ModelConfig &config, std::shared_ptr<const st::Checkpoint> checkpoint, const std::string &source,
+                 torch::Device device, torch::ScalarType dtype)
     : m_config(config), m_checkpoint(std::move(checkpoint)), m_source(source), m_device(device), m_dtype(dtype)
 {
     if (m_checkpoint->find("model.embed_tokens.weight"))
@@ -259,8 +259,8 @@ Decoder::Decoder(const ModelConfig &config, std::shared_ptr<const st::Checkpoint
         throw std::runtime_error(m_source + ": no tensor 'model.embed_tokens.weight' or 'embed_tokens.weight': not a " +
                                  std::string(config.familyName()) + " checkpoint");
 
-    const int64_t h = config.hiddenSize, qd = config.numHeads * config.headDim, kvd = config.numKvHeads * config.headDim,
-                  inter = config.intermediateSize;
+    const int64_t h = config.hiddenSize, qd = config.numHeads * config.headDim,
+                  kvd = config.numKvHeads * config.headDim, inter = config.intermediateSize;
     m_embed = load(m_prefix + "embed_tokens.weight", {config.vocabSize, h});
     m_finalNorm = load(m_prefix + "norm.weight", {h});
     m_layers.resize(static_cast<size_t>(config.numLayers));
@@ -339,7 +339,8 @@ torch::Tensor Decoder::inverseFrequencies(const ModelConfig &c, int64_t seqLen)
     }
     // As transformers: 1 / base^(arange(0, dim, 2) / dim) in float32.
     const torch::Tensor exponents =
-        torch::arange(0, dim, 2, torch::TensorOptions().dtype(torch::kInt64)).to(torch::kFloat32) / static_cast<float>(dim);
+        torch::arange(0, dim, 2, torch::TensorOptions().dtype(torch::kInt64)).to(torch::kFloat32) /
+        static_cast<float>(dim);
     torch::Tensor inv = 1.0 / torch::pow(torch::scalar_tensor(static_cast<float>(base)), exponents);
     if (rs.type == "linear") {
         inv = inv / static_cast<float>(rs.factor);
@@ -406,8 +407,8 @@ torch::Tensor Decoder::forwardCpuInference(const torch::Tensor &ids, const torch
     // would cost page faults and zeroing on every layer (glibc maps allocations that large
     // afresh each time), a double-digit share of the forward time.
     const int64_t b = ids.size(0), t = ids.size(1), n = b * t, dh = m_config.headDim, half = dh / 2;
-    const int64_t h = m_config.hiddenSize, nh = m_config.numHeads, nkv = m_config.numKvHeads,
-                  groups = nh / nkv, qd = nh * dh, kvd = nkv * dh, inter = m_config.intermediateSize;
+    const int64_t h = m_config.hiddenSize, nh = m_config.numHeads, nkv = m_config.numKvHeads, groups = nh / nkv,
+                  qd = nh * dh, kvd = nkv * dh, inter = m_config.intermediateSize;
     const double scale = 1.0 / std::sqrt(static_cast<double>(dh));
     const auto f32 = torch::TensorOptions().dtype(torch::kFloat32);
     const SerialElementwiseScope serialElementwise;
@@ -508,23 +509,26 @@ torch::Tensor Decoder::forwardCpuInference(const torch::Tensor &ids, const torch
     return hs.view({b, t, h});
 }
 
-torch::Tensor Decoder::forward(const torch::Tensor &idsIn, const torch::Tensor &maskIn, const ForwardOptions &options) const
+torch::Tensor Decoder::forward(const torch::Tensor &idsIn, const torch::Tensor &maskIn,
+                               const ForwardOptions &options) const
 {
     if (idsIn.dim() != 2 || maskIn.sizes() != idsIn.sizes())
         throw std::invalid_argument("decoder input: ids and mask must both be [batch, length]");
     const torch::Tensor ids = idsIn.to(m_device, torch::kInt64);
     const torch::Tensor mask = maskIn.to(m_device, torch::kInt64);
-    const int64_t bad = ((ids < 0).logical_or(ids >= m_config.vocabSize)).logical_and(mask.to(torch::kBool)).sum().item<int64_t>();
+    const int64_t bad =
+        ((ids < 0).logical_or(ids >= m_config.vocabSize)).logical_and(mask.to(torch::kBool)).sum().item<int64_t>();
     if (bad > 0) {
         const torch::Tensor realIds = ids.masked_select(mask.to(torch::kBool));
-        const int64_t offender = realIds.masked_select(realIds.lt(0).logical_or(realIds.ge(m_config.vocabSize)))[0].item<int64_t>();
+        const int64_t offender =
+            realIds.masked_select(realIds.lt(0).logical_or(realIds.ge(m_config.vocabSize)))[0].item<int64_t>();
         throw std::invalid_argument("token id " + std::to_string(offender) + " is outside the vocabulary (0.." +
                                     std::to_string(m_config.vocabSize - 1) + ")");
     }
     const int64_t b = ids.size(0), t = ids.size(1);
 
     const torch::Tensor positions = positionsFromMask(mask); // [B, T]
-    torch::Tensor inv; // [B, 1, D/2]
+    torch::Tensor inv;                                       // [B, 1, D/2]
     if (m_config.ropeScaling.type == "dynamic" && t > 0) {
         // Dynamic NTK scaling depends on the sequence length. transformers uses the longest in
         // the batch; here each row uses its own, so a text gets the same embedding alone and
@@ -591,11 +595,12 @@ torch::Tensor Decoder::layerForward(size_t l, const torch::Tensor &xIn, const La
     // activations are 40 MB each, and every fresh allocation of that size costs page faults.
     // Not under checkpointing: its forward runs without autograd too, but keeps the layer's input.
     const bool inPlace = !torch::GradMode::is_enabled() && !o.checkpointLayers;
-    const bool windowed = m_config.slidingWindow && *m_config.slidingWindow < t &&
-                          static_cast<int64_t>(l) >= m_config.maxWindowLayers;
+    const bool windowed =
+        m_config.slidingWindow && *m_config.slidingWindow < t && static_cast<int64_t>(l) >= m_config.maxWindowLayers;
     torch::Tensor x = xIn;
     const torch::Tensor hs = rmsNorm(x, w.inputNorm);
-    torch::Tensor q = addLora(torch::linear(hs, w.q, w.qBias), hs, a, l, Proj::Q, o).view({b, t, nh, dh}).transpose(1, 2);
+    torch::Tensor q =
+        addLora(torch::linear(hs, w.q, w.qBias), hs, a, l, Proj::Q, o).view({b, t, nh, dh}).transpose(1, 2);
     const torch::Tensor kvOut = torch::linear(hs, w.kv, w.kvBias); // [B, T, 2·KV·D]
     torch::Tensor k, v;
     if (a && (a->pair(static_cast<int>(l), Proj::K).active() || a->pair(static_cast<int>(l), Proj::V).active())) {
@@ -608,8 +613,8 @@ torch::Tensor Decoder::layerForward(size_t l, const torch::Tensor &xIn, const La
     }
     q = q * in.cos + rotateHalf(q) * in.sin;
     k = k * in.cos + rotateHalf(k) * in.sin;
-    const torch::Tensor att = windowed ? attention(q, k, v, in.windowMask, false)
-                                       : attention(q, k, v, in.fullMask, in.causal);
+    const torch::Tensor att =
+        windowed ? attention(q, k, v, in.windowMask, false) : attention(q, k, v, in.fullMask, in.causal);
     const torch::Tensor merged = att.transpose(1, 2).reshape({b, t, nh * dh});
     const torch::Tensor attnOut = addLora(torch::linear(merged, w.o, w.oBias), merged, a, l, Proj::O, o);
     x = inPlace ? x.add_(attnOut) : x + attnOut;
@@ -648,7 +653,8 @@ torch::Tensor &weightRef(DecoderLayerWeights &w, Proj p)
 
 const torch::Tensor &Decoder::projectionWeight(int layer, int proj) const
 {
-    return weightRef(const_cast<DecoderLayerWeights &>(m_layers.at(static_cast<size_t>(layer))), static_cast<Proj>(proj));
+    return weightRef(const_cast<DecoderLayerWeights &>(m_layers.at(static_cast<size_t>(layer))),
+                     static_cast<Proj>(proj));
 }
 
 std::vector<std::pair<std::string, torch::Tensor>> Decoder::makeTrainable(torch::ScalarType dtype)

@@ -46,16 +46,16 @@ class LoraAdapter;
 struct ForwardOptions
 {
     const LoraAdapter *adapter = nullptr; // adds s·B·A(dropout(x)) to the adapter's projections
-    bool checkpointLayers = false;         // activation checkpointing: recompute each layer in backward
-    bool dropout = false;                  // the adapter's dropout is active (training)
-    uint64_t dropoutSeed = 0;              // masks derive from (seed, layer, projection), so a recomputed
-                                           // layer and a second pass (gradient cache) see the same masks
+    bool checkpointLayers = false;        // activation checkpointing: recompute each layer in backward
+    bool dropout = false;                 // the adapter's dropout is active (training)
+    uint64_t dropoutSeed = 0;             // masks derive from (seed, layer, projection), so a recomputed
+                                          // layer and a second pass (gradient cache) see the same masks
 };
 
 struct DecoderLayerWeights
 {
     torch::Tensor inputNorm, postNorm;
-    torch::Tensor q, k, v, o;       // [out, in]
+    torch::Tensor q, k, v, o;                 // [out, in]
     torch::Tensor qBias, kBias, vBias, oBias; // undefined when absent
     torch::Tensor gate, up, down;
     torch::Tensor kv, kvBias; // k and v stacked: one product instead of two narrow ones
@@ -77,7 +77,8 @@ public:
 
     // ids: [B, T] int64; mask: [B, T] (1 = real token, 0 = padding), either padding side.
     // Returns the last layer's hidden states after the final norm, [B, T, hidden], in dtype().
-    torch::Tensor forward(const torch::Tensor &ids, const torch::Tensor &mask, const ForwardOptions &options = {}) const;
+    torch::Tensor forward(const torch::Tensor &ids, const torch::Tensor &mask,
+                          const ForwardOptions &options = {}) const;
 
     // Full fine-tuning: every weight becomes an owned copy in `dtype` that requires grad. Returns
     // them with their checkpoint names (k and v as views of the stacked kv parameter).
@@ -100,7 +101,8 @@ public:
     // Rotary inverse frequencies for the config's scaling; seqLen matters for "dynamic" only.
     static torch::Tensor inverseFrequencies(const ModelConfig &config, int64_t seqLen);
     // Additive attention mask [B, 1, T, T] (0 allowed, -inf masked) in the given dtype.
-    static torch::Tensor attentionMask(const torch::Tensor &mask, std::optional<int64_t> window, torch::ScalarType dtype);
+    static torch::Tensor attentionMask(const torch::Tensor &mask, std::optional<int64_t> window,
+                                       torch::ScalarType dtype);
 
 private:
     // Inference on the CPU in F32 (no autograd): preallocated buffers, fused residual adds.

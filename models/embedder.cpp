@@ -253,7 +253,8 @@ struct Embedder::Impl
     }
 };
 
-Embedder::Embedder() : d(std::make_unique<Impl>()) {}
+Embedder::Embedder() : d(std::make_unique<Impl>())
+{}
 Embedder::~Embedder() = default;
 
 std::unique_ptr<Embedder> Embedder::load(const std::string &modelDir, const LoadOptions &options)
@@ -268,13 +269,34 @@ std::unique_ptr<Embedder> Embedder::load(const std::string &modelDir, const Load
     return e;
 }
 
-const ModelConfig &Embedder::config() const { return d->model->config; }
-const std::string &Embedder::directory() const { return d->model->dir; }
-const Tokenizer *Embedder::tokenizer() const { return d->model->tokenizer.get(); }
-int64_t Embedder::dimension() const { return d->model->config.hiddenSize; }
-std::string Embedder::deviceName() const { return d->model->decoder->device().str(); }
-std::string Embedder::dtypeName() const { return computeDtypeName(d->model->decoder->dtype()); }
-int64_t Embedder::eosTokenId() const { return d->model->eos; }
+const ModelConfig &Embedder::config() const
+{
+    return d->model->config;
+}
+const std::string &Embedder::directory() const
+{
+    return d->model->dir;
+}
+const Tokenizer *Embedder::tokenizer() const
+{
+    return d->model->tokenizer.get();
+}
+int64_t Embedder::dimension() const
+{
+    return d->model->config.hiddenSize;
+}
+std::string Embedder::deviceName() const
+{
+    return d->model->decoder->device().str();
+}
+std::string Embedder::dtypeName() const
+{
+    return computeDtypeName(d->model->decoder->dtype());
+}
+int64_t Embedder::eosTokenId() const
+{
+    return d->model->eos;
+}
 
 std::string Embedder::formatQuery(const std::string &instruction, const std::string &text)
 {
@@ -298,7 +320,8 @@ void requireFinite(const Matrix &m, const std::vector<size_t> &inputOfRow, const
         const float *row = m.row(r);
         for (int64_t c = 0; c < m.cols; ++c)
             if (!std::isfinite(row[c]))
-                throw std::runtime_error(modelDir + ": the model gives a non-finite embedding (NaN or infinity) for input " +
+                throw std::runtime_error(modelDir +
+                                         ": the model gives a non-finite embedding (NaN or infinity) for input " +
                                          std::to_string(inputOfRow[static_cast<size_t>(r)] + 1) +
                                          "; its weights or config.json are broken, and nothing was kept");
     }
@@ -376,7 +399,8 @@ Matrix Embedder::embedEncoded(const std::vector<std::vector<int64_t>> &sequences
     return out;
 }
 
-Matrix Embedder::embed(const std::vector<std::string> &texts, const EmbedOptions &options, const EmbedProgress &progress)
+Matrix Embedder::embed(const std::vector<std::string> &texts, const EmbedOptions &options,
+                       const EmbedProgress &progress)
 {
     std::vector<std::vector<int64_t>> sequences;
     sequences.reserve(texts.size());

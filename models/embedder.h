@@ -31,8 +31,8 @@ enum class PaddingSide { Left, Right };
 
 struct LoadOptions
 {
-    std::string device = "cpu"; // "cpu", "cuda", "cuda:N", or "auto" (CUDA when present)
-    std::string dtype = "f32";  // "f32", "bf16", "f16"
+    std::string device = "cpu";    // "cpu", "cuda", "cuda:N", or "auto" (CUDA when present)
+    std::string dtype = "f32";     // "f32", "bf16", "f16"
     bool requireTokenizer = false; // false: a folder without tokenizer files still loads (--ids use)
     std::string adapter;           // a PEFT LoRA folder applied to the model (merged into its weights)
 };
@@ -46,9 +46,9 @@ public:
 
 struct EmbedOptions
 {
-    std::string instruction;  // empty: documents, no prefix
-    int maxLength = 512;      // tokens including the appended EOS
-    int batchSize = 16;       // sequences per forward pass
+    std::string instruction;    // empty: documents, no prefix
+    int maxLength = 512;        // tokens including the appended EOS
+    int batchSize = 16;         // sequences per forward pass
     int64_t maxBatchTokens = 0; // 0: batchSize * longest; otherwise also caps padded tokens per batch
 };
 
@@ -65,8 +65,8 @@ struct Matrix
 
 struct IdsResult
 {
-    Matrix pooled;                          // one L2-normalised row per input sequence
-    std::vector<Matrix> hidden;             // with wantHidden: per sequence, [length x hidden]
+    Matrix pooled;              // one L2-normalised row per input sequence
+    std::vector<Matrix> hidden; // with wantHidden: per sequence, [length x hidden]
 };
 
 // Length-bucketed batching: returns groups of indices into `lengths` (each group one batch),

@@ -72,7 +72,8 @@ struct CheckpointModel
         config = TrainConfig::fromJson(readText(fs::path(runDir) / "config.json"), runDir + "/config.json");
         model = models::loadModel(config.model, "cpu", "f32", true, false);
         if (config.mode == "lora") {
-            adapter = models::LoraAdapter::load((fs::path(checkpoint) / "adapter").string(), model->config, torch::kCPU);
+            adapter =
+                models::LoraAdapter::load((fs::path(checkpoint) / "adapter").string(), model->config, torch::kCPU);
         } else {
             const auto file = st::File::open((fs::path(checkpoint) / "model.safetensors").string());
             for (const st::TensorView &v : file->tensors()) {
@@ -103,7 +104,8 @@ struct CheckpointModel
             const models::PaddedBatch b = models::padBatch({&ids}, models::PaddingSide::Right, model->eos);
             models::ForwardOptions o;
             o.adapter = adapter.get();
-            const torch::Tensor e = models::poolLastToken(model->decoder->forward(b.ids, b.mask, o), b.last).contiguous();
+            const torch::Tensor e =
+                models::poolLastToken(model->decoder->forward(b.ids, b.mask, o), b.last).contiguous();
             m.data.insert(m.data.end(), e.data_ptr<float>(), e.data_ptr<float>() + e.numel());
             ++m.rows;
         }
@@ -133,7 +135,8 @@ struct CheckpointModel
         if (it != full.end())
             return it->second;
         if (std::regex_match(name, m, proj) && (m[4] == "k_proj" || m[4] == "v_proj")) {
-            const std::string kvName = std::string(m[1]) + "layers." + std::string(m[2]) + ".self_attn.kv_proj." + std::string(m[5]);
+            const std::string kvName =
+                std::string(m[1]) + "layers." + std::string(m[2]) + ".self_attn.kv_proj." + std::string(m[5]);
             const auto kv = full.find(kvName);
             if (kv == full.end())
                 throw std::runtime_error("the checkpoint lacks '" + kvName + "'");
@@ -191,7 +194,8 @@ void appendEosInTokenizer(const fs::path &dir, const std::string &eosToken, int6
         pp = {{"type", "TemplateProcessing"},
               {"single", json::array({{{"Sequence", {{"id", "A"}, {"type_id", 0}}}}, eos})},
               {"pair", json::array({{{"Sequence", {{"id", "A"}, {"type_id", 0}}}},
-                                    {{"Sequence", {{"id", "B"}, {"type_id", 1}}}}, eos})},
+                                    {{"Sequence", {{"id", "B"}, {"type_id", 1}}}},
+                                    eos})},
               {"special_tokens", json::object()}};
     } else if (pp.value("type", "") == "TemplateProcessing") {
         for (const char *k : {"single", "pair"})
@@ -204,7 +208,8 @@ void appendEosInTokenizer(const fs::path &dir, const std::string &eosToken, int6
         throw std::runtime_error(p.string() + ": post_processor of type " + pp.value("type", std::string("?")) +
                                  " cannot be made to append EOS");
     }
-    pp["special_tokens"][eosToken] = {{"id", eosToken}, {"ids", json::array({eosId})}, {"tokens", json::array({eosToken})}};
+    pp["special_tokens"][eosToken] = {
+        {"id", eosToken}, {"ids", json::array({eosId})}, {"tokens", json::array({eosToken})}};
     writeText(p, t.dump(2) + "\n");
     const fs::path tc = dir / "tokenizer_config.json";
     json cfg = fs::exists(tc) ? json::parse(readText(tc)) : json::object();
@@ -244,11 +249,13 @@ void writeSentenceTransformers(CheckpointModel &cm, const fs::path &out, const s
     if (!eosToken)
         throw std::runtime_error(cm.config.model + ": the EOS id " + std::to_string(cm.model->eos) + " has no token");
     appendEosInTokenizer(out, *eosToken, cm.model->eos);
-    const json modules = json::array({{{"idx", 0}, {"name", "0"}, {"path", ""}, {"type", "sentence_transformers.models.Transformer"}},
-                                      {{"idx", 1}, {"name", "1"}, {"path", "1_Pooling"}, {"type", "sentence_transformers.models.Pooling"}},
-                                      {{"idx", 2}, {"name", "2"}, {"path", "2_Normalize"}, {"type", "sentence_transformers.models.Normalize"}}});
+    const json modules = json::array(
+        {{{"idx", 0}, {"name", "0"}, {"path", ""}, {"type", "sentence_transformers.models.Transformer"}},
+         {{"idx", 1}, {"name", "1"}, {"path", "1_Pooling"}, {"type", "sentence_transformers.models.Pooling"}},
+         {{"idx", 2}, {"name", "2"}, {"path", "2_Normalize"}, {"type", "sentence_transformers.models.Normalize"}}});
     writeText(out / "modules.json", modules.dump(2) + "\n");
-    writeText(out / "sentence_bert_config.json", json{{"max_seq_length", cm.config.maxLength}, {"do_lower_case", false}}.dump(2) + "\n");
+    writeText(out / "sentence_bert_config.json",
+              json{{"max_seq_length", cm.config.maxLength}, {"do_lower_case", false}}.dump(2) + "\n");
     fs::create_directories(out / "1_Pooling");
     fs::create_directories(out / "2_Normalize");
     const json pooling = {{"word_embedding_dimension", cm.model->config.hiddenSize},
@@ -261,16 +268,18 @@ void writeSentenceTransformers(CheckpointModel &cm, const fs::path &out, const s
                           {"include_prompt", true}};
     writeText(out / "1_Pooling" / "config.json", pooling.dump(2) + "\n");
     const std::string instruction = commonInstruction(runDir);
-    const json st = {{"__version__", {{"sentence_transformers", "3.0.0"}}},
-                     {"prompts", {{"query", instruction.empty() ? "" : "Instruct: " + instruction + "\nQuery: "}, {"document", ""}}},
-                     {"default_prompt_name", nullptr},
-                     {"similarity_fn_name", "cosine"}};
+    const json st = {
+        {"__version__", {{"sentence_transformers", "3.0.0"}}},
+        {"prompts", {{"query", instruction.empty() ? "" : "Instruct: " + instruction + "\nQuery: "}, {"document", ""}}},
+        {"default_prompt_name", nullptr},
+        {"similarity_fn_name", "cosine"}};
     writeText(out / "config_sentence_transformers.json", st.dump(2) + "\n");
     // The folder's own tokenizer must now end every text with EOS.
     const auto tok = Tokenizer::fromDirectory(out.string());
     const std::vector<int64_t> ids = tok->encode("probe", true);
     if (ids.empty() || ids.back() != cm.model->eos)
-        throw std::runtime_error((out / "tokenizer.json").string() + ": the rewritten post-processor does not append EOS");
+        throw std::runtime_error((out / "tokenizer.json").string() +
+                                 ": the rewritten post-processor does not append EOS");
 }
 
 std::vector<std::pair<std::string, std::string>> probeTexts(const std::string &runDir)
@@ -302,7 +311,8 @@ ExportResult exportRun(const std::string &runDir, ExportFormat format, const std
         throw std::runtime_error(runDir + ": the run has no checkpoint yet, nothing to export");
     CheckpointModel cm(runDir, checkpoint);
     if (format == ExportFormat::Peft && !cm.adapter)
-        throw std::runtime_error(runDir + ": a full fine-tuning run has no adapter; export it as merged or sentence-transformers");
+        throw std::runtime_error(
+            runDir + ": a full fine-tuning run has no adapter; export it as merged or sentence-transformers");
     const fs::path out(outDir);
     std::error_code ec;
     if (fs::exists(out, ec) && !fs::is_empty(out, ec))
@@ -394,7 +404,8 @@ Preflight preflight(const TrainConfig &config)
     for (const std::string &n : ck.names())
         if (n.find("lm_head") == std::string::npos)
             p.parameters += ck.find(n)->elements();
-    const bool cuda = config.device.rfind("cuda", 0) == 0 || (config.device == "auto" && compute::probeDevices().cudaAvailable);
+    const bool cuda =
+        config.device.rfind("cuda", 0) == 0 || (config.device == "auto" && compute::probeDevices().cudaAvailable);
     p.device = config.device;
     const std::string dtype = config.dtype == "auto" ? (cuda ? "bf16" : "f32") : config.dtype;
     p.dtype = dtype;
@@ -408,11 +419,23 @@ Preflight preflight(const TrainConfig &config)
             models::parseProj(t, &pr);
             int64_t in = h, out = h;
             switch (pr) {
-            case models::Proj::Q: out = qd; break;
-            case models::Proj::K: case models::Proj::V: out = kvd; break;
-            case models::Proj::O: in = qd; break;
-            case models::Proj::Gate: case models::Proj::Up: out = inter; break;
-            case models::Proj::Down: in = inter; break;
+            case models::Proj::Q:
+                out = qd;
+                break;
+            case models::Proj::K:
+            case models::Proj::V:
+                out = kvd;
+                break;
+            case models::Proj::O:
+                in = qd;
+                break;
+            case models::Proj::Gate:
+            case models::Proj::Up:
+                out = inter;
+                break;
+            case models::Proj::Down:
+                in = inter;
+                break;
             }
             perLayer += config.loraRank * (in + out);
         }

@@ -21,7 +21,8 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
-constexpr const char *kNames[kProjCount] = {"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"};
+constexpr const char *kNames[kProjCount] = {"q_proj",    "k_proj",  "v_proj",   "o_proj",
+                                            "gate_proj", "up_proj", "down_proj"};
 
 std::pair<int64_t, int64_t> projShape(const ModelConfig &c, Proj p) // {out, in}
 {
@@ -96,8 +97,8 @@ void LoraSettings::validate() const
     for (const std::string &t : targets) {
         Proj p = Proj::Q;
         if (!parseProj(t, &p))
-            throw std::invalid_argument("lora target '" + t +
-                                        "' is not one of q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj");
+            throw std::invalid_argument(
+                "lora target '" + t + "' is not one of q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj");
         if (!seen.insert(t).second)
             throw std::invalid_argument("lora target '" + t + "' is listed twice");
     }
@@ -163,12 +164,13 @@ std::unique_ptr<LoraAdapter> LoraAdapter::load(const std::string &dir, const Mod
     } catch (const json::exception &e) {
         throw std::runtime_error(cfgPath.string() + ": " + e.what());
     }
-    std::sort(a->m_settings.targets.begin(), a->m_settings.targets.end(), [](const std::string &x, const std::string &y) {
-        Proj px = Proj::Q, py = Proj::Q;
-        parseProj(x, &px);
-        parseProj(y, &py);
-        return static_cast<int>(px) < static_cast<int>(py);
-    });
+    std::sort(a->m_settings.targets.begin(), a->m_settings.targets.end(),
+              [](const std::string &x, const std::string &y) {
+                  Proj px = Proj::Q, py = Proj::Q;
+                  parseProj(x, &px);
+                  parseProj(y, &py);
+                  return static_cast<int>(px) < static_cast<int>(py);
+              });
     try {
         a->m_settings.validate();
     } catch (const std::invalid_argument &e) {
@@ -201,10 +203,11 @@ std::unique_ptr<LoraAdapter> LoraAdapter::load(const std::string &dir, const Mod
                     throw std::runtime_error(weights + ": missing tensor '" + name + "' (adapter_config.json targets " +
                                              t + " and the base model has " + std::to_string(config.numLayers) +
                                              " layers)");
-                const std::vector<int64_t> expect =
-                    ab == 'A' ? std::vector<int64_t>{a->m_settings.rank, inDim} : std::vector<int64_t>{out, a->m_settings.rank};
+                const std::vector<int64_t> expect = ab == 'A' ? std::vector<int64_t>{a->m_settings.rank, inDim}
+                                                              : std::vector<int64_t>{out, a->m_settings.rank};
                 if (v->shape != expect)
-                    throw std::runtime_error(weights + ": tensor '" + name + "' has the wrong shape for this base model");
+                    throw std::runtime_error(weights + ": tensor '" + name +
+                                             "' has the wrong shape for this base model");
                 torch::ScalarType type;
                 switch (v->dtype) {
                 case st::DType::F32:
@@ -231,7 +234,8 @@ std::unique_ptr<LoraAdapter> LoraAdapter::load(const std::string &dir, const Mod
         }
     if (used != file->tensors().size())
         throw std::runtime_error(weights + ": holds " + std::to_string(file->tensors().size()) +
-                                 " tensors but adapter_config.json and the base model account for " + std::to_string(used) +
+                                 " tensors but adapter_config.json and the base model account for " +
+                                 std::to_string(used) +
                                  " (an adapter for another model, or modules_to_save, which is not supported)");
     return a;
 }

@@ -29,8 +29,8 @@ namespace ef::models {
 // The seven projections, in this fixed order.
 enum class Proj : int { Q = 0, K, V, O, Gate, Up, Down };
 constexpr int kProjCount = 7;
-const char *projName(Proj p);              // "q_proj", ..., "down_proj"
-const char *projModule(Proj p);            // "self_attn" or "mlp"
+const char *projName(Proj p);   // "q_proj", ..., "down_proj"
+const char *projModule(Proj p); // "self_attn" or "mlp"
 bool parseProj(const std::string &name, Proj *out);
 
 struct LoraSettings

@@ -12,7 +12,8 @@ InfoNceResult infoNce(const InfoNceInputs &in)
 {
     const int64_t b = in.queries.size(0), n = in.candidates.size(0);
     if (n < b || static_cast<int64_t>(in.candidateKeys.size()) != n || static_cast<int64_t>(in.queryKeys.size()) != b)
-        throw std::invalid_argument("infoNce: " + std::to_string(b) + " queries need at least as many candidates (positives first) "
+        throw std::invalid_argument("infoNce: " + std::to_string(b) +
+                                    " queries need at least as many candidates (positives first) "
                                     "and one key per query and candidate");
     if (!(in.temperature > 0))
         throw std::invalid_argument("infoNce: the temperature must be positive");
@@ -48,8 +49,8 @@ InfoNceResult infoNce(const InfoNceInputs &in)
                     qm[i][j] = true;
                     ++masked;
                 }
-        const torch::Tensor back = (torch::mm(c.narrow(0, 0, b), q.t()) / in.temperature)
-                                       .masked_fill(qmask.to(cosines.device()), negInf);
+        const torch::Tensor back =
+            (torch::mm(c.narrow(0, 0, b), q.t()) / in.temperature).masked_fill(qmask.to(cosines.device()), negInf);
         loss = (loss + torch::nn::functional::cross_entropy(back, target)) / 2;
     }
     r.loss = loss;

@@ -32,11 +32,11 @@ struct InfoNceInputs
 
 struct InfoNceResult
 {
-    torch::Tensor loss;            // scalar, differentiable
-    double accuracy = 0;           // rows whose own positive scores highest among their candidates
-    double positiveCosine = 0;     // mean cos(q_i, p_i)
+    torch::Tensor loss;               // scalar, differentiable
+    double accuracy = 0;              // rows whose own positive scores highest among their candidates
+    double positiveCosine = 0;        // mean cos(q_i, p_i)
     double hardestNegativeCosine = 0; // mean over rows of the highest unmasked negative's cosine
-    int64_t masked = 0;            // candidate entries masked as identical (both directions)
+    int64_t masked = 0;               // candidate entries masked as identical (both directions)
 };
 
 InfoNceResult infoNce(const InfoNceInputs &in);

@@ -186,8 +186,10 @@ ModelConfig ModelConfig::parse(const std::string &text, const std::string &file)
         c.headDim = c.hiddenSize / c.numHeads;
         if (c.headDim > kMaxHeadDim)
             throw ConfigError(file, "hidden_size",
-                              "gives a head dimension of " + std::to_string(c.headDim) + " (hidden_size / "
-                                  "num_attention_heads), more than " + std::to_string(kMaxHeadDim));
+                              "gives a head dimension of " + std::to_string(c.headDim) +
+                                  " (hidden_size / "
+                                  "num_attention_heads), more than " +
+                                  std::to_string(kMaxHeadDim));
     }
     if (c.headDim % 2 != 0)
         throw ConfigError(file, "head_dim", "must be even for rotary embeddings, not " + std::to_string(c.headDim));
@@ -286,7 +288,8 @@ void checkAgainstWeights(const ModelConfig &c, const st::Checkpoint &checkpoint,
         prefix.clear();
     }
     if (embed) {
-        const std::string where = "'" + embed->name + "' " + shapeText(embed->shape) + " in " + fileOf(checkpoint, embed);
+        const std::string where =
+            "'" + embed->name + "' " + shapeText(embed->shape) + " in " + fileOf(checkpoint, embed);
         if (embed->shape.size() != 2)
             throw ConfigError(configFile, "hidden_size", "cannot be checked: " + where + " is not a matrix");
         if (embed->shape[0] != c.vocabSize)
@@ -305,8 +308,8 @@ void checkAgainstWeights(const ModelConfig &c, const st::Checkpoint &checkpoint,
         if (name.compare(0, layers.size(), layers) != 0)
             continue;
         const size_t dot = name.find('.', layers.size());
-        const std::string index = name.substr(layers.size(), dot == std::string::npos ? std::string::npos
-                                                                                      : dot - layers.size());
+        const std::string index =
+            name.substr(layers.size(), dot == std::string::npos ? std::string::npos : dot - layers.size());
         if (index.empty() || index.size() > 9 || index.find_first_not_of("0123456789") != std::string::npos)
             continue;
         present = std::max<int64_t>(present, std::stoll(index) + 1);

@@ -160,9 +160,9 @@ std::shared_ptr<const File> File::open(const std::string &path)
                                "header length " + std::to_string(headerLen) + " does not fit in the file of " +
                                    std::to_string(f->m_size) + " bytes (truncated or not a safetensors file)");
     std::string duplicate, error;
-    const nlohmann::json header = parseChecked(reinterpret_cast<const char *>(base + 8),
-                                               reinterpret_cast<const char *>(base + 8 + headerLen), {}, &duplicate,
-                                               &error);
+    const nlohmann::json header =
+        parseChecked(reinterpret_cast<const char *>(base + 8), reinterpret_cast<const char *>(base + 8 + headerLen), {},
+                     &duplicate, &error);
     if (!error.empty())
         throw SafetensorsError(path, {}, "the header: " + error);
     if (!duplicate.empty())
@@ -209,7 +209,8 @@ std::shared_ptr<const File> File::open(const std::string &path)
                     path, name, "shape " + v["shape"].dump() + " has an entry that is not a non-negative integer");
             t.shape.push_back(d.get<int64_t>());
             if (__builtin_mul_overflow(elements, static_cast<uint64_t>(d.get<int64_t>()), &elements))
-                throw SafetensorsError(path, name, "shape " + v["shape"].dump() + " has more elements than fit in 64 bits");
+                throw SafetensorsError(path, name,
+                                       "shape " + v["shape"].dump() + " has more elements than fit in 64 bits");
         }
         const auto &off = v.contains("data_offsets") ? v["data_offsets"] : nlohmann::json();
         if (!off.is_array() || off.size() != 2 || !off[0].is_number_unsigned() || !off[1].is_number_unsigned())
@@ -220,11 +221,11 @@ std::shared_ptr<const File> File::open(const std::string &path)
                                    "data_offsets [" + std::to_string(begin) + ", " + std::to_string(end) +
                                        "] lie outside the data section of " + std::to_string(dataSize) + " bytes");
         uint64_t needed = 0;
-        if (__builtin_mul_overflow(elements, static_cast<uint64_t>(dtypeSize(t.dtype)), &needed) || needed != end - begin)
+        if (__builtin_mul_overflow(elements, static_cast<uint64_t>(dtypeSize(t.dtype)), &needed) ||
+            needed != end - begin)
             throw SafetensorsError(path, name,
                                    "holds " + std::to_string(end - begin) + " bytes but shape " + v["shape"].dump() +
-                                       " of " + dtypeName(t.dtype) + " needs " +
-                                       std::to_string(needed));
+                                       " of " + dtypeName(t.dtype) + " needs " + std::to_string(needed));
         t.data = data + begin;
         t.bytes = static_cast<size_t>(end - begin);
         ranges.push_back({begin, end, name});

@@ -64,8 +64,8 @@ __attribute__((visibility("default"))) long ef_spm_decode(void *h, const int *id
                                                           char *err, size_t errLen)
 {
     std::string text;
-    const auto status = static_cast<sentencepiece::SentencePieceProcessor *>(h)->Decode(
-        std::vector<int>(ids, ids + n), &text);
+    const auto status =
+        static_cast<sentencepiece::SentencePieceProcessor *>(h)->Decode(std::vector<int>(ids, ids + n), &text);
     if (!status.ok()) {
         copyError(status.ToString(), err, errLen);
         return -1;

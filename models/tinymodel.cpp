@@ -138,8 +138,9 @@ json tokenizerJson(Family family, const std::vector<std::pair<std::string, std::
 
 } // namespace
 
-std::vector<std::pair<std::string, std::string>> learnByteLevelMerges(
-    const std::vector<std::string> &texts, int count, const std::vector<std::pair<std::string, std::string>> &initial)
+std::vector<std::pair<std::string, std::string>>
+learnByteLevelMerges(const std::vector<std::string> &texts, int count,
+                     const std::vector<std::pair<std::string, std::string>> &initial)
 {
     const std::vector<std::string> bytes = byteSymbols();
     // Word frequencies, each word as its byte symbols ("Ġ" + word after a space).
@@ -188,7 +189,9 @@ std::vector<std::pair<std::string, std::string>> learnByteLevelMerges(
         seqs.push_back(std::move(syms));
         freq.push_back(n);
     }
-    const auto key = [](int32_t a, int32_t b) { return (static_cast<uint64_t>(static_cast<uint32_t>(a)) << 32) | static_cast<uint32_t>(b); };
+    const auto key = [](int32_t a, int32_t b) {
+        return (static_cast<uint64_t>(static_cast<uint32_t>(a)) << 32) | static_cast<uint32_t>(b);
+    };
     std::unordered_map<uint64_t, int64_t> counts;
     std::unordered_map<uint64_t, std::set<size_t>> where;
     const auto addPairs = [&](size_t w, int64_t sign) {
@@ -270,8 +273,8 @@ ModelConfig makeTinyModel(const std::string &outDir, const TinyModelOptions &opt
     if (ec)
         throw std::runtime_error(outDir + ": cannot create the folder: " + ec.message());
     int64_t vocabSize = 0, bos = 0, eos = 0;
-    const auto merges = options.merges > 0 ? learnByteLevelMerges(options.mergeTexts, options.merges, fixedMerges())
-                                           : fixedMerges();
+    const auto merges =
+        options.merges > 0 ? learnByteLevelMerges(options.mergeTexts, options.merges, fixedMerges()) : fixedMerges();
     const json tokenizer = tokenizerJson(options.family, merges, &vocabSize, &bos, &eos);
     const int64_t paddedVocab = (vocabSize + 63) / 64 * 64; // real checkpoints pad the embedding rows too
 

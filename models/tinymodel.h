@@ -27,8 +27,9 @@ struct TinyModelOptions
 
 // Byte-level BPE merges learned from texts (GPT-2's byte symbols, "Ġ" for a leading space, words
 // split at spaces), after the given ones; deterministic (ties by symbol order).
-std::vector<std::pair<std::string, std::string>> learnByteLevelMerges(
-    const std::vector<std::string> &texts, int count, const std::vector<std::pair<std::string, std::string>> &initial);
+std::vector<std::pair<std::string, std::string>>
+learnByteLevelMerges(const std::vector<std::string> &texts, int count,
+                     const std::vector<std::pair<std::string, std::string>> &initial);
 
 // Writes the folder (created if needed). Throws std::runtime_error naming the file on failure.
 // Returns the config it wrote.

@@ -220,8 +220,8 @@ public:
     int64_t vocabSize() const override { return m_pieces; }
     bool isSpecial(int64_t id) const override
     {
-        return id >= 0 && id < m_pieces
-               && (m_mod.is(m_handle, static_cast<int>(id), 0) || m_mod.is(m_handle, static_cast<int>(id), 1));
+        return id >= 0 && id < m_pieces &&
+               (m_mod.is(m_handle, static_cast<int>(id), 0) || m_mod.is(m_handle, static_cast<int>(id), 1));
     }
     std::string kind() const override { return "sentencepiece"; }
     std::string source() const override { return m_source; }
@@ -300,7 +300,7 @@ std::vector<std::string> Tokenizer::tokens(const std::string &text, bool addSpec
 }
 
 std::unique_ptr<Tokenizer> Tokenizer::fromJson(const std::string &jsonText, const std::string &sourceName,
-                                                const TokenizerLimits &limits)
+                                               const TokenizerLimits &limits)
 {
     return makeJsonTokenizer(jsonText, sourceName, limits);
 }

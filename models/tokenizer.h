@@ -26,8 +26,7 @@ class TokenizerError : public std::runtime_error
 public:
     TokenizerError(const std::string &file, const std::string &message)
         : std::runtime_error(file.empty() ? message : file + ": " + message), m_file(file)
-    {
-    }
+    {}
     const std::string &file() const { return m_file; }
 
 private:

@@ -31,9 +31,9 @@ void append(std::string &out, char32_t cp)
 bool isWhitespace(char32_t cp)
 {
     // The complete White_Space property (PropList.txt); stable since Unicode 6.3.
-    return (cp >= 0x09 && cp <= 0x0D) || cp == 0x20 || cp == 0x85 || cp == 0xA0 || cp == 0x1680
-           || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F
-           || cp == 0x3000;
+    return (cp >= 0x09 && cp <= 0x0D) || cp == 0x20 || cp == 0x85 || cp == 0xA0 || cp == 0x1680 ||
+           (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F ||
+           cp == 0x3000;
 }
 
 bool isNumeric(char32_t cp)
@@ -45,8 +45,8 @@ bool isNumeric(char32_t cp)
 bool isPunctuation(char32_t cp)
 {
     if (cp < 0x80) {
-        return (cp >= 0x21 && cp <= 0x2F) || (cp >= 0x3A && cp <= 0x40) || (cp >= 0x5B && cp <= 0x60)
-               || (cp >= 0x7B && cp <= 0x7E);
+        return (cp >= 0x21 && cp <= 0x2F) || (cp >= 0x3A && cp <= 0x40) || (cp >= 0x5B && cp <= 0x60) ||
+               (cp >= 0x7B && cp <= 0x7E);
     }
     const auto cat = utf8proc_category(static_cast<utf8proc_int32_t>(cp));
     return cat >= UTF8PROC_CATEGORY_PC && cat <= UTF8PROC_CATEGORY_PO;
@@ -54,8 +54,8 @@ bool isPunctuation(char32_t cp)
 
 bool isWordChar(char32_t cp)
 {
-    if (cp == 0x200C || cp == 0x200D || (cp >= 0x24B6 && cp <= 0x24E9) || (cp >= 0x1F130 && cp <= 0x1F149)
-        || (cp >= 0x1F150 && cp <= 0x1F169) || (cp >= 0x1F170 && cp <= 0x1F189))
+    if (cp == 0x200C || cp == 0x200D || (cp >= 0x24B6 && cp <= 0x24E9) || (cp >= 0x1F130 && cp <= 0x1F149) ||
+        (cp >= 0x1F150 && cp <= 0x1F169) || (cp >= 0x1F170 && cp <= 0x1F189))
         return true;
     switch (utf8proc_category(static_cast<utf8proc_int32_t>(cp))) {
     case UTF8PROC_CATEGORY_LU:
@@ -82,9 +82,9 @@ std::string mapWith(const std::string &s, int options)
     if (s.empty())
         return s;
     utf8proc_uint8_t *out = nullptr;
-    const utf8proc_ssize_t n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t *>(s.data()),
-                                            static_cast<utf8proc_ssize_t>(s.size()), &out,
-                                            static_cast<utf8proc_option_t>(options));
+    const utf8proc_ssize_t n =
+        utf8proc_map(reinterpret_cast<const utf8proc_uint8_t *>(s.data()), static_cast<utf8proc_ssize_t>(s.size()),
+                     &out, static_cast<utf8proc_option_t>(options));
     if (n < 0)
         return s; // only on invalid UTF-8, which callers have already ruled out
     std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)> guard(out, &std::free);

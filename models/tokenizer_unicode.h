@@ -21,14 +21,14 @@ inline char32_t next(const std::string &s, size_t &i)
         return cp;
     }
     if (c < 0xF0) {
-        const char32_t cp = ((c & 0x0Fu) << 12) | ((static_cast<unsigned char>(s[i + 1]) & 0x3Fu) << 6)
-                            | (static_cast<unsigned char>(s[i + 2]) & 0x3Fu);
+        const char32_t cp = ((c & 0x0Fu) << 12) | ((static_cast<unsigned char>(s[i + 1]) & 0x3Fu) << 6) |
+                            (static_cast<unsigned char>(s[i + 2]) & 0x3Fu);
         i += 3;
         return cp;
     }
-    const char32_t cp = ((c & 0x07u) << 18) | ((static_cast<unsigned char>(s[i + 1]) & 0x3Fu) << 12)
-                        | ((static_cast<unsigned char>(s[i + 2]) & 0x3Fu) << 6)
-                        | (static_cast<unsigned char>(s[i + 3]) & 0x3Fu);
+    const char32_t cp = ((c & 0x07u) << 18) | ((static_cast<unsigned char>(s[i + 1]) & 0x3Fu) << 12) |
+                        ((static_cast<unsigned char>(s[i + 2]) & 0x3Fu) << 6) |
+                        (static_cast<unsigned char>(s[i + 3]) & 0x3Fu);
     i += 4;
     return cp;
 }

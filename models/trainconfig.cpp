@@ -19,16 +19,46 @@ using json = nlohmann::ordered_json;
 
 const std::set<std::string> &knownKeys()
 {
-    static const std::set<std::string> k = {
-        "name", "model", "mode", "device", "dtype", "lora_rank", "lora_alpha", "lora_dropout", "lora_targets", "steps",
-        "batch_size", "micro_batch", "learning_rate", "warmup_steps", "weight_decay", "max_grad_norm", "adam_beta1",
-        "adam_beta2", "adam_eps", "temperature", "symmetric", "hard_negatives", "max_length", "gradient_checkpointing",
-        "group_by_length", "shuffle", "seed", "init_adapter", "eval_every", "checkpoint_every", "keep_checkpoints", "eval_max_queries", "heldout_fraction", "mine_negatives", "mine_skip", "sources"};
+    static const std::set<std::string> k = {"name",
+                                            "model",
+                                            "mode",
+                                            "device",
+                                            "dtype",
+                                            "lora_rank",
+                                            "lora_alpha",
+                                            "lora_dropout",
+                                            "lora_targets",
+                                            "steps",
+                                            "batch_size",
+                                            "micro_batch",
+                                            "learning_rate",
+                                            "warmup_steps",
+                                            "weight_decay",
+                                            "max_grad_norm",
+                                            "adam_beta1",
+                                            "adam_beta2",
+                                            "adam_eps",
+                                            "temperature",
+                                            "symmetric",
+                                            "hard_negatives",
+                                            "max_length",
+                                            "gradient_checkpointing",
+                                            "group_by_length",
+                                            "shuffle",
+                                            "seed",
+                                            "init_adapter",
+                                            "eval_every",
+                                            "checkpoint_every",
+                                            "keep_checkpoints",
+                                            "eval_max_queries",
+                                            "heldout_fraction",
+                                            "mine_negatives",
+                                            "mine_skip",
+                                            "sources"};
     return k;
 }
 
-template<typename T>
-void read(const json &o, const char *key, T *out)
+template <typename T> void read(const json &o, const char *key, T *out)
 {
     if (!o.contains(key))
         return;
@@ -246,7 +276,8 @@ void TrainConfig::validate() const
     if (batchSize < 1 || batchSize > 1 << 20)
         throw ConfigError("batch_size", "must be from 1 to 1048576, not " + std::to_string(batchSize));
     if (microBatch < 0 || microBatch > 1 << 20)
-        throw ConfigError("micro_batch", "must be from 0 (no gradient cache) to 1048576, not " + std::to_string(microBatch));
+        throw ConfigError("micro_batch",
+                          "must be from 0 (no gradient cache) to 1048576, not " + std::to_string(microBatch));
     positive("learning_rate", learningRate);
     positive("temperature", temperature);
     positive("adam_eps", adamEps);
@@ -289,7 +320,8 @@ const std::vector<TrainOption> &trainOptions()
         {"--mode", "mode", "lora|full", "LoRA adapters or full fine-tuning"},
         {"--steps", "steps", "N", "optimiser steps (0: one epoch)"},
         {"--batch", "batch_size", "N", "query-positive pairs per step (the contrastive batch)"},
-        {"--micro-batch", "micro_batch", "N", "sequences per forward pass; fewer than the batch's: gradient cache (0: off)"},
+        {"--micro-batch", "micro_batch", "N",
+         "sequences per forward pass; fewer than the batch's: gradient cache (0: off)"},
         {"--device", "device", "cpu|cuda|auto", "where to train"},
         {"--dtype", "dtype", "auto|f32|bf16", "compute dtype of the base weights"},
         {"--name", "name", "NAME", "the run's name"},
@@ -306,7 +338,8 @@ const std::vector<TrainOption> &trainOptions()
         {"--eval-every", "eval_every", "N", "evaluate every N steps (0: at the end)"},
         {"--checkpoint-every", "checkpoint_every", "N", "checkpoint every N steps (0: at the end)"},
         {"--heldout-fraction", "heldout_fraction", "F", "share of the examples held out for evaluation"},
-        {"--mine-negatives", "mine_negatives", "N", "mine hard negatives with the starting model until each example has N (0: off)"},
+        {"--mine-negatives", "mine_negatives", "N",
+         "mine hard negatives with the starting model until each example has N (0: off)"},
         {"--mine-skip", "mine_skip", "K", "pass over the K best-ranked candidates when mining"},
     };
     return o;
@@ -377,7 +410,8 @@ Example parseExampleJson(const std::string &line, const std::string &source, con
             else if (v.is_array()) {
                 for (const auto &x : v) {
                     if (!x.is_string())
-                        throw std::invalid_argument(std::string("field \"") + n + "\": expected strings, not " + x.dump());
+                        throw std::invalid_argument(std::string("field \"") + n + "\": expected strings, not " +
+                                                    x.dump());
                     ex.negatives.push_back(x.get<std::string>());
                 }
             } else {
@@ -391,7 +425,8 @@ Example parseExampleJson(const std::string &line, const std::string &source, con
         throw std::invalid_argument("the positive document is empty");
     const char *u2 = nullptr;
     ex.instruction = instruction.empty() ? textField(o, {"instruction", "prompt", "task"}, false, &u2) : instruction;
-    ex.source = o.contains("source") && o["source"].is_string() && source.empty() ? o["source"].get<std::string>() : source;
+    ex.source =
+        o.contains("source") && o["source"].is_string() && source.empty() ? o["source"].get<std::string>() : source;
     if (ex.source.empty())
         ex.source = "synthetic";
     if (o.contains("id")) {
@@ -405,7 +440,8 @@ Example parseExampleJson(const std::string &line, const std::string &source, con
     return ex;
 }
 
-std::vector<Example> readExamplesJsonl(const std::string &path, const std::string &source, const std::string &instruction)
+std::vector<Example> readExamplesJsonl(const std::string &path, const std::string &source,
+                                       const std::string &instruction)
 {
     std::ifstream in(path, std::ios::binary);
     if (!in)

@@ -173,9 +173,9 @@ struct Trainer::Impl
     std::unique_ptr<RunLock> lock;
     std::unique_ptr<models::LoadedModel> model;
     std::unique_ptr<models::LoraAdapter> adapter;
-    std::vector<torch::Tensor> params;        // trainable, in a fixed order
+    std::vector<torch::Tensor> params; // trainable, in a fixed order
     std::vector<std::string> paramNames;
-    std::vector<bool> decay;                  // weight decay applies
+    std::vector<bool> decay; // weight decay applies
     std::vector<torch::Tensor> expAvg, expAvgSq;
     int64_t adamStep = 0;
     std::vector<Example> train, heldOut;
@@ -238,7 +238,8 @@ struct Trainer::Impl
                 const auto first = order.begin() + static_cast<std::ptrdiff_t>(s);
                 const auto last = order.begin() + static_cast<std::ptrdiff_t>(std::min(order.size(), s + mega));
                 std::stable_sort(first, last, [&](uint32_t x, uint32_t y) {
-                    return train[x].query.size() + train[x].positive.size() > train[y].query.size() + train[y].positive.size();
+                    return train[x].query.size() + train[x].positive.size() >
+                           train[y].query.size() + train[y].positive.size();
                 });
             }
         }
@@ -320,8 +321,9 @@ struct Trainer::Impl
     }
 
     // All sequences, chunked; rows in input order. Differentiable when grad mode is on.
-    torch::Tensor embedAll(const std::vector<std::vector<int64_t>> &seqs, const std::vector<std::vector<size_t>> &chunks,
-                           bool training, uint64_t seed, const std::function<bool()> &stop = {})
+    torch::Tensor embedAll(const std::vector<std::vector<int64_t>> &seqs,
+                           const std::vector<std::vector<size_t>> &chunks, bool training, uint64_t seed,
+                           const std::function<bool()> &stop = {})
     {
         std::vector<torch::Tensor> parts;
         std::vector<int64_t> order;
@@ -529,9 +531,11 @@ struct Trainer::Impl
             std::vector<st::TensorData> data;
             for (size_t i = 0; i < params.size(); ++i) {
                 cpu.push_back(expAvg[i].to(torch::kCPU).contiguous());
-                data.push_back({"exp_avg." + std::to_string(i), st::DType::F32, cpu.back().sizes().vec(), cpu.back().data_ptr()});
+                data.push_back(
+                    {"exp_avg." + std::to_string(i), st::DType::F32, cpu.back().sizes().vec(), cpu.back().data_ptr()});
                 cpu.push_back(expAvgSq[i].to(torch::kCPU).contiguous());
-                data.push_back({"exp_avg_sq." + std::to_string(i), st::DType::F32, cpu.back().sizes().vec(), cpu.back().data_ptr()});
+                data.push_back({"exp_avg_sq." + std::to_string(i), st::DType::F32, cpu.back().sizes().vec(),
+                                cpu.back().data_ptr()});
             }
             st::write((tmp / "optimizer.safetensors").string(), data, {{"format", "pt"}});
         }
@@ -577,7 +581,8 @@ struct Trainer::Impl
             for (size_t i = 0; i < params.size(); ++i) {
                 const st::TensorView *v = file->find(paramNames[i]);
                 if (!v || v->dtype != st::DType::F32 || v->shape != params[i].sizes().vec())
-                    throw std::runtime_error(dir + "/model.safetensors: tensor '" + paramNames[i] + "' is missing or has the wrong shape");
+                    throw std::runtime_error(dir + "/model.safetensors: tensor '" + paramNames[i] +
+                                             "' is missing or has the wrong shape");
                 torch::Tensor t = torch::empty(v->shape, torch::kFloat32);
                 std::memcpy(t.data_ptr(), v->data, v->bytes);
                 params[i].copy_(t);
@@ -588,7 +593,8 @@ struct Trainer::Impl
             for (auto [name, target] : {std::pair{"exp_avg.", &expAvg[i]}, std::pair{"exp_avg_sq.", &expAvgSq[i]}}) {
                 const st::TensorView *v = opt->find(name + std::to_string(i));
                 if (!v || v->shape != target->sizes().vec())
-                    throw std::runtime_error(dir + "/optimizer.safetensors: '" + name + std::to_string(i) + "' is missing");
+                    throw std::runtime_error(dir + "/optimizer.safetensors: '" + name + std::to_string(i) +
+                                             "' is missing");
                 torch::Tensor t = torch::empty(v->shape, torch::kFloat32);
                 std::memcpy(t.data_ptr(), v->data, v->bytes);
                 target->copy_(t);
@@ -844,7 +850,8 @@ struct Trainer::Impl
 
 // ---- public API -------------------------------------------------------------------------------
 
-Trainer::Trainer() : d(std::make_unique<Impl>()) {}
+Trainer::Trainer() : d(std::make_unique<Impl>())
+{}
 Trainer::~Trainer() = default;
 
 std::unique_ptr<Trainer> Trainer::create(const TrainConfig &config, const std::vector<Example> &train,
@@ -920,10 +927,22 @@ std::unique_ptr<Trainer> Trainer::resume(const std::string &runDir)
     return t;
 }
 
-const TrainConfig &Trainer::config() const { return d->config; }
-const std::string &Trainer::runDir() const { return d->runDir; }
-int64_t Trainer::stepsDone() const { return d->step; }
-int64_t Trainer::totalSteps() const { return d->totalSteps; }
+const TrainConfig &Trainer::config() const
+{
+    return d->config;
+}
+const std::string &Trainer::runDir() const
+{
+    return d->runDir;
+}
+int64_t Trainer::stepsDone() const
+{
+    return d->step;
+}
+int64_t Trainer::totalSteps() const
+{
+    return d->totalSteps;
+}
 Trainer::MiningReport Trainer::mining() const
 {
     return d->mined;
@@ -1040,9 +1059,10 @@ RunResult Trainer::run(const Callbacks &cb)
                 d.zeroGrad();
                 // The update is not applied: the weights are still those after step d.step.
                 const std::string ckpt = d.saveCheckpointNow();
-                return finishWith(Outcome::Diverged, "non-finite " + std::string(std::isfinite(loss) ? "gradient norm" : "loss") +
-                                                         " at step " + std::to_string(d.step + 1) +
-                                                         "; stopped without applying it. The last good checkpoint is " + ckpt);
+                return finishWith(Outcome::Diverged,
+                                  "non-finite " + std::string(std::isfinite(loss) ? "gradient norm" : "loss") +
+                                      " at step " + std::to_string(d.step + 1) +
+                                      "; stopped without applying it. The last good checkpoint is " + ckpt);
             }
             const double lr = scheduledLr(d.config.learningRate, d.step, d.totalSteps, d.config.warmupSteps);
             d.optimizerStep(lr, norm);

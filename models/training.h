@@ -44,8 +44,7 @@ class ConfigError : public std::invalid_argument
 public:
     ConfigError(const std::string &field, const std::string &message)
         : std::invalid_argument(field + ": " + message), m_field(field)
-    {
-    }
+    {}
     const std::string &field() const { return m_field; }
 
 private:
@@ -73,11 +72,12 @@ struct TrainConfig
     int loraRank = 16;
     double loraAlpha = 32.0;
     double loraDropout = 0.1;
-    std::vector<std::string> loraTargets = {"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"};
+    std::vector<std::string> loraTargets = {"q_proj",    "k_proj",  "v_proj",   "o_proj",
+                                            "gate_proj", "up_proj", "down_proj"};
     // Optimisation
-    int64_t steps = 0;       // 0: one epoch
-    int batchSize = 2048;    // query-positive pairs per step (the contrastive batch)
-    int microBatch = 32;     // sequences per forward pass; below the batch's sequences: gradient cache
+    int64_t steps = 0;    // 0: one epoch
+    int batchSize = 2048; // query-positive pairs per step (the contrastive batch)
+    int microBatch = 32;  // sequences per forward pass; below the batch's sequences: gradient cache
     double learningRate = 1e-4;
     int64_t warmupSteps = 100;
     double weightDecay = 0.1;
@@ -89,15 +89,15 @@ struct TrainConfig
     int maxLength = 512;    // tokens, EOS included, for queries and documents alike
     bool gradientCheckpointing = true;
     bool groupByLength = true;
-    bool shuffle = true;      // false: batches in the data's order (reference runs)
+    bool shuffle = true; // false: batches in the data's order (reference runs)
     uint64_t seed = 42;
-    std::string initAdapter;  // a PEFT folder to start a LoRA run from (else a fresh adapter)
+    std::string initAdapter; // a PEFT folder to start a LoRA run from (else a fresh adapter)
     // Side work
     int64_t evalEvery = 100;       // 0: only at the end
     int64_t checkpointEvery = 100; // 0: only at the end (and on cancel)
     int keepCheckpoints = 2;
     int evalMaxQueries = 1000;
-    double heldoutFraction = 0.02;   // share of the examples kept out of training for evaluation
+    double heldoutFraction = 0.02; // share of the examples kept out of training for evaluation
     // Hard-negative mining with the starting model, once, before the first step: an example with
     // fewer than mine_negatives negatives gets the best-ranked candidates of a pool (a corpus's
     // documents, or else the other examples' positives), after passing over the mine_skip best
@@ -106,7 +106,7 @@ struct TrainConfig
     int mineSkip = 0;
     std::vector<DataSource> sources; // empty: every example, ratio 1
 
-    std::string toJson() const;                                                     // pretty, all fields
+    std::string toJson() const;                                                      // pretty, all fields
     static TrainConfig fromJson(const std::string &text, const std::string &origin); // throws ConfigError
     void validate() const;                                                           // throws ConfigError
 };
@@ -115,8 +115,8 @@ struct TrainConfig
 // key each sets and its default (for --help). applyTrainOption throws ConfigError naming the flag.
 struct TrainOption
 {
-    const char *flag;    // "--lr"
-    const char *key;     // "learning_rate"
+    const char *flag; // "--lr"
+    const char *key;  // "learning_rate"
     const char *valueName;
     const char *help;
 };
@@ -156,9 +156,9 @@ struct StepRecord
     int64_t epoch = 0;
     double loss = 0, learningRate = 0, gradNorm = 0, accuracy = 0;
     double positiveCosine = 0, hardestNegativeCosine = 0;
-    int64_t masked = 0;    // identical documents masked in this batch
-    int64_t examples = 0;  // pairs in this batch
-    int64_t tokens = 0;    // real tokens embedded in this step (queries and documents)
+    int64_t masked = 0;   // identical documents masked in this batch
+    int64_t examples = 0; // pairs in this batch
+    int64_t tokens = 0;   // real tokens embedded in this step (queries and documents)
     double examplesPerSecond = 0, tokensPerSecond = 0;
     double seconds = 0;        // this step's wall time
     double elapsedSeconds = 0; // since the run started, over all sessions
@@ -181,9 +181,9 @@ const char *outcomeName(Outcome o); // "finished", "cancelled", "diverged", "fai
 struct RunResult
 {
     Outcome outcome = Outcome::Failed;
-    int64_t steps = 0;          // optimiser steps done in total
-    std::string message;        // why it stopped, for people
-    std::string checkpoint;     // the newest good checkpoint folder
+    int64_t steps = 0;      // optimiser steps done in total
+    std::string message;    // why it stopped, for people
+    std::string checkpoint; // the newest good checkpoint folder
 };
 
 class Trainer;
@@ -211,14 +211,14 @@ struct Preflight
     int64_t parameters = 0, trainableParameters = 0;
     int64_t layers = 0, hidden = 0;
     std::string device, dtype;
-    bool eosAppended = true;     // the tokenizer does not end with EOS itself: EmbedForge appends it
+    bool eosAppended = true; // the tokenizer does not end with EOS itself: EmbedForge appends it
     std::string eosToken;
     std::string paddingSide = "right"; // training pads on the right
     std::string queryTemplate = "Instruct: {task}\nQuery: {query}";
-    int64_t weightBytes = 0;      // base weights in the compute dtype
-    int64_t trainableBytes = 0;   // trainable parameters, their gradients and AdamW's two moments (f32)
-    int64_t activationBytes = 0;  // one micro-batch's activations at maxLength (with or without checkpointing)
-    int64_t embeddingBytes = 0;   // the gradient cache's embeddings and their gradients
+    int64_t weightBytes = 0;     // base weights in the compute dtype
+    int64_t trainableBytes = 0;  // trainable parameters, their gradients and AdamW's two moments (f32)
+    int64_t activationBytes = 0; // one micro-batch's activations at maxLength (with or without checkpointing)
+    int64_t embeddingBytes = 0;  // the gradient cache's embeddings and their gradients
     int64_t totalBytes = 0;
     std::string note; // e.g. why the batch will not fit
 };
@@ -283,7 +283,7 @@ private:
 // Run folder helpers.
 struct RunStatus
 {
-    std::string status;  // running, finished, cancelled, diverged, failed
+    std::string status; // running, finished, cancelled, diverged, failed
     std::string message;
     int64_t steps = 0, totalSteps = 0;
     std::string latestCheckpoint; // empty when none

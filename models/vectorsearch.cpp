@@ -10,7 +10,7 @@ namespace ef::models {
 
 struct TopKSearch::Impl
 {
-    torch::Tensor queries; // [nq, dim]
+    torch::Tensor queries;    // [nq, dim]
     torch::Tensor bestScores; // [nq, <=k]
     torch::Tensor bestIds;    // [nq, <=k] int64
     int64_t dim = 0;

@@ -268,7 +268,8 @@ void DatasetPage::showStats(const Expected<ExampleCharts> &result)
         g->setLineStyle(QCPGraph::lsStepCenter);
         g->setData(x, y);
     }
-    m_lengthPlot->xAxis->setLabel(tr("words (last bin: %1 and more)").arg((ExampleCharts::kLengthBins - 1) * s.binWords));
+    m_lengthPlot->xAxis->setLabel(
+        tr("words (last bin: %1 and more)").arg((ExampleCharts::kLengthBins - 1) * s.binWords));
     m_lengthPlot->xAxis->setRange(0, ExampleCharts::kLengthBins * s.binWords);
     m_lengthPlot->yAxis->setRange(0, maxY * 1.1);
     m_lengthPlot->replot(QCustomPlot::rpQueuedReplot);
@@ -286,7 +287,8 @@ void DatasetPage::showDetail(qint64 id)
             if (!d)
                 return d.error().toHtmlEscaped();
             const auto field = [](const QString &name, const QString &value) {
-                return QStringLiteral("<h4>%1</h4><p style='white-space: pre-wrap'>%2</p>").arg(name, value.toHtmlEscaped());
+                return QStringLiteral("<h4>%1</h4><p style='white-space: pre-wrap'>%2</p>")
+                    .arg(name, value.toHtmlEscaped());
             };
             QString html = QStringLiteral("<p><b>#%1</b> · %2 · %3 · %4</p>")
                                .arg(id)

@@ -18,7 +18,8 @@ QString shorten(const QString &s)
 }
 } // namespace
 
-ExamplesModel::ExamplesModel(QThreadPool *pool, QObject *parent) : QAbstractTableModel(parent), m_pool(pool) {}
+ExamplesModel::ExamplesModel(QThreadPool *pool, QObject *parent) : QAbstractTableModel(parent), m_pool(pool)
+{}
 
 void ExamplesModel::setWorkspace(const Workspace &ws)
 {
@@ -97,16 +98,26 @@ QVariant ExamplesModel::data(const QModelIndex &index, int role) const
     const ExampleRow &r = it->at(offset);
     const bool tip = role == Qt::ToolTipRole;
     switch (index.column()) {
-    case IdColumn: return r.id;
-    case FamilyColumn: return r.family;
-    case LanguageColumn: return r.language;
-    case StatusColumn: return r.status == QLatin1String("invalid") && !r.invalidReason.isEmpty()
-                                  ? tr("invalid: %1").arg(r.invalidReason) : r.status;
-    case InstructionColumn: return tip ? r.instruction : shorten(r.instruction);
-    case QueryColumn: return tip ? r.query : shorten(r.query);
-    case PositiveColumn: return tip ? r.positive : shorten(r.positive);
-    case NegativeColumn: return tip ? r.negative : shorten(r.negative);
-    default: return {};
+    case IdColumn:
+        return r.id;
+    case FamilyColumn:
+        return r.family;
+    case LanguageColumn:
+        return r.language;
+    case StatusColumn:
+        return r.status == QLatin1String("invalid") && !r.invalidReason.isEmpty()
+                   ? tr("invalid: %1").arg(r.invalidReason)
+                   : r.status;
+    case InstructionColumn:
+        return tip ? r.instruction : shorten(r.instruction);
+    case QueryColumn:
+        return tip ? r.query : shorten(r.query);
+    case PositiveColumn:
+        return tip ? r.positive : shorten(r.positive);
+    case NegativeColumn:
+        return tip ? r.negative : shorten(r.negative);
+    default:
+        return {};
     }
 }
 
@@ -115,15 +126,24 @@ QVariant ExamplesModel::headerData(int section, Qt::Orientation orientation, int
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
-    case IdColumn: return tr("ID");
-    case FamilyColumn: return tr("Family");
-    case LanguageColumn: return tr("Language");
-    case StatusColumn: return tr("Status");
-    case InstructionColumn: return tr("Instruction");
-    case QueryColumn: return tr("Query");
-    case PositiveColumn: return tr("Positive");
-    case NegativeColumn: return tr("Hard negative");
-    default: return {};
+    case IdColumn:
+        return tr("ID");
+    case FamilyColumn:
+        return tr("Family");
+    case LanguageColumn:
+        return tr("Language");
+    case StatusColumn:
+        return tr("Status");
+    case InstructionColumn:
+        return tr("Instruction");
+    case QueryColumn:
+        return tr("Query");
+    case PositiveColumn:
+        return tr("Positive");
+    case NegativeColumn:
+        return tr("Hard negative");
+    default:
+        return {};
     }
 }
 

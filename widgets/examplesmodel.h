@@ -25,8 +25,17 @@ class ExamplesModel final : public QAbstractTableModel
     Q_OBJECT
 
 public:
-    enum Column { IdColumn, FamilyColumn, LanguageColumn, StatusColumn, InstructionColumn, QueryColumn,
-                  PositiveColumn, NegativeColumn, ColumnCount };
+    enum Column {
+        IdColumn,
+        FamilyColumn,
+        LanguageColumn,
+        StatusColumn,
+        InstructionColumn,
+        QueryColumn,
+        PositiveColumn,
+        NegativeColumn,
+        ColumnCount
+    };
     enum Role { IdRole = Qt::UserRole + 1, LoadedRole };
     static constexpr int kPageSize = kExamplePageSize;
     static constexpr int kMaxCachedPages = 40;
@@ -48,7 +57,7 @@ public:
     int cachedPageCount() const { return static_cast<int>(m_pages.size()); }
 
 Q_SIGNALS:
-    void loaded(int rows);       // ids for a filter arrived
+    void loaded(int rows); // ids for a filter arrived
     void loadFailed(const QString &error);
 
 private:

@@ -245,9 +245,9 @@ void GeneratePage::start(bool resume)
             m_preparing = false;
             if (!request || m_stopWhenPrepared) {
                 setRunning(false);
-                m_countersLabel->setText(request ? tr("No run in progress.")
-                                                 : QStringLiteral("<p style='color:#b00020'>%1</p>")
-                                                       .arg(request.error().toHtmlEscaped()));
+                m_countersLabel->setText(
+                    request ? tr("No run in progress.")
+                            : QStringLiteral("<p style='color:#b00020'>%1</p>").arg(request.error().toHtmlEscaped()));
                 Q_EMIT runFinished(request ? request->runId : 0,
                                    jobStateName(request ? JobState::Cancelled : JobState::Failed));
                 return;
@@ -413,9 +413,10 @@ void GeneratePage::showPreviewGrid(const JobInfo &info)
                             anyInvalid = true;
                             text += tr("✗ invalid (%1): %2\n").arg(it.example.reason, it.example.detail);
                         } else {
-                            text += tr("✓ valid\nQuery: %1\nPositive: %2\nNegative: %3\n")
-                                        .arg(it.example.query, it.example.positive.left(300),
-                                             it.example.negative.isEmpty() ? tr("(none)") : it.example.negative.left(300));
+                            text +=
+                                tr("✓ valid\nQuery: %1\nPositive: %2\nNegative: %3\n")
+                                    .arg(it.example.query, it.example.positive.left(300),
+                                         it.example.negative.isEmpty() ? tr("(none)") : it.example.negative.left(300));
                         }
                     } else {
                         text += it.prompt.left(400) + QStringLiteral("…\n");

@@ -20,7 +20,10 @@ QString formatDuration(qint64 ms)
         return {};
     const qint64 s = (ms + 999) / 1000;
     if (s >= 3600)
-        return QStringLiteral("%1:%2:%3").arg(s / 3600).arg((s / 60) % 60, 2, 10, QLatin1Char('0')).arg(s % 60, 2, 10, QLatin1Char('0'));
+        return QStringLiteral("%1:%2:%3")
+            .arg(s / 3600)
+            .arg((s / 60) % 60, 2, 10, QLatin1Char('0'))
+            .arg(s % 60, 2, 10, QLatin1Char('0'));
     return QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
 }
 
@@ -88,15 +91,21 @@ QVariant JobsModel::data(const QModelIndex &index, int role) const
     if (role != Qt::DisplayRole)
         return {};
     switch (index.column()) {
-    case TitleColumn: return j.title;
-    case StateColumn: return jobStateDisplayName(j.state);
+    case TitleColumn:
+        return j.title;
+    case StateColumn:
+        return jobStateDisplayName(j.state);
     case ProgressColumn:
         return j.progress.total > 0 ? tr("%1 / %2").arg(j.progress.done).arg(j.progress.total)
                                     : (j.progress.done > 0 ? QString::number(j.progress.done) : QString());
-    case RateColumn: return j.progress.rate > 0 ? tr("%1/s").arg(j.progress.rate, 0, 'f', j.progress.rate < 10 ? 2 : 0) : QString();
-    case EtaColumn: return j.state == JobState::Running ? formatDuration(j.progress.etaMs) : QString();
-    case MessageColumn: return j.state == JobState::Failed ? j.error : j.progress.message;
-    default: return {};
+    case RateColumn:
+        return j.progress.rate > 0 ? tr("%1/s").arg(j.progress.rate, 0, 'f', j.progress.rate < 10 ? 2 : 0) : QString();
+    case EtaColumn:
+        return j.state == JobState::Running ? formatDuration(j.progress.etaMs) : QString();
+    case MessageColumn:
+        return j.state == JobState::Failed ? j.error : j.progress.message;
+    default:
+        return {};
     }
 }
 
@@ -105,14 +114,22 @@ QVariant JobsModel::headerData(int section, Qt::Orientation orientation, int rol
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
-    case TitleColumn: return tr("Job");
-    case StateColumn: return tr("State");
-    case ProgressColumn: return tr("Progress");
-    case RateColumn: return tr("Rate");
-    case EtaColumn: return tr("ETA");
-    case MessageColumn: return tr("Message");
-    case CancelColumn: return QString();
-    default: return {};
+    case TitleColumn:
+        return tr("Job");
+    case StateColumn:
+        return tr("State");
+    case ProgressColumn:
+        return tr("Progress");
+    case RateColumn:
+        return tr("Rate");
+    case EtaColumn:
+        return tr("ETA");
+    case MessageColumn:
+        return tr("Message");
+    case CancelColumn:
+        return QString();
+    default:
+        return {};
     }
 }
 
@@ -165,7 +182,8 @@ void JobsModel::onState(quint64 id, JobState state, const QString &error)
 }
 
 JobsDock::JobsDock(JobManager *manager, QWidget *parent)
-    : QDockWidget(tr("Jobs"), parent), m_manager(manager), m_model(new JobsModel(manager, this)), m_view(new QTableView(this))
+    : QDockWidget(tr("Jobs"), parent), m_manager(manager), m_model(new JobsModel(manager, this)),
+      m_view(new QTableView(this))
 {
     setObjectName(QStringLiteral("jobsDock"));
     m_view->setObjectName(QStringLiteral("jobsView"));
@@ -196,11 +214,10 @@ JobsDock::JobsDock(JobManager *manager, QWidget *parent)
             updateCancelButton(r);
         m_view->scrollToBottom();
     });
-    connect(m_model, &QAbstractItemModel::dataChanged, this,
-            [this](const QModelIndex &tl, const QModelIndex &br) {
-                for (int r = tl.row(); r <= br.row(); ++r)
-                    updateCancelButton(r);
-            });
+    connect(m_model, &QAbstractItemModel::dataChanged, this, [this](const QModelIndex &tl, const QModelIndex &br) {
+        for (int r = tl.row(); r <= br.row(); ++r)
+            updateCancelButton(r);
+    });
     for (int r = 0; r < m_model->rowCount(); ++r)
         updateCancelButton(r);
 }

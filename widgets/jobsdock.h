@@ -18,7 +18,16 @@ class JobsModel final : public QAbstractTableModel
     Q_OBJECT
 
 public:
-    enum Column { TitleColumn, StateColumn, ProgressColumn, RateColumn, EtaColumn, MessageColumn, CancelColumn, ColumnCount };
+    enum Column {
+        TitleColumn,
+        StateColumn,
+        ProgressColumn,
+        RateColumn,
+        EtaColumn,
+        MessageColumn,
+        CancelColumn,
+        ColumnCount
+    };
     enum Role { JobIdRole = Qt::UserRole + 1, FractionRole, StateRole };
 
     explicit JobsModel(JobManager *manager, QObject *parent = nullptr);

@@ -22,14 +22,23 @@ void LogDock::append(const LogEntry &entry)
 {
     QString level;
     switch (entry.type) {
-    case QtDebugMsg: level = QStringLiteral("debug"); break;
-    case QtInfoMsg: level = QStringLiteral("info"); break;
-    case QtWarningMsg: level = QStringLiteral("warning"); break;
+    case QtDebugMsg:
+        level = QStringLiteral("debug");
+        break;
+    case QtInfoMsg:
+        level = QStringLiteral("info");
+        break;
+    case QtWarningMsg:
+        level = QStringLiteral("warning");
+        break;
     case QtCriticalMsg:
-    case QtFatalMsg: level = QStringLiteral("error"); break;
+    case QtFatalMsg:
+        level = QStringLiteral("error");
+        break;
     }
-    m_text->appendPlainText(QStringLiteral("%1 %2 [%3] %4")
-                                .arg(entry.time.toString(QStringLiteral("HH:mm:ss.zzz")), level, entry.category, entry.text));
+    m_text->appendPlainText(
+        QStringLiteral("%1 %2 [%3] %4")
+            .arg(entry.time.toString(QStringLiteral("HH:mm:ss.zzz")), level, entry.category, entry.text));
 }
 
 QString LogDock::text() const

@@ -39,8 +39,8 @@ namespace ef {
 
 MainWindow::MainWindow(JobManager *jobs, QWidget *parent)
     : QMainWindow(parent), m_jobs(jobs), m_history(new JobHistoryRecorder(jobs, this)), m_settings(AppSettings::load()),
-      m_nav(new QListWidget(this)),
-      m_pages(new QStackedWidget(this)), m_workspaceLabel(new QLabel(this)), m_deviceLabel(new QLabel(this))
+      m_nav(new QListWidget(this)), m_pages(new QStackedWidget(this)), m_workspaceLabel(new QLabel(this)),
+      m_deviceLabel(new QLabel(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("EmbedForge"));
@@ -87,13 +87,14 @@ MainWindow::MainWindow(JobManager *jobs, QWidget *parent)
                 m_searchPage->setAdapter(1, QString());
                 auto pending = std::make_shared<int>(2);
                 auto connection = std::make_shared<QMetaObject::Connection>();
-                *connection = connect(m_searchPage, &SearchPage::corpusEmbedded, this, [this, pending, connection](bool ok) {
-                    if (--*pending > 0)
-                        return;
-                    disconnect(*connection);
-                    if (ok)
-                        m_searchPage->evaluate();
-                });
+                *connection =
+                    connect(m_searchPage, &SearchPage::corpusEmbedded, this, [this, pending, connection](bool ok) {
+                        if (--*pending > 0)
+                            return;
+                        disconnect(*connection);
+                        if (ok)
+                            m_searchPage->evaluate();
+                    });
                 m_searchPage->embedCorpus(0);
                 m_searchPage->embedCorpus(1);
                 m_searchPage->setQuery(tr("dishwasher not draining"));

@@ -78,7 +78,7 @@ private:
 
     JobManager *m_jobs;
     JobHistoryRecorder *m_history; // finished jobs -> the workspace's history
-    QThreadPool m_ioPool;     // short backend reads for the views; never torch (LibTorch runs in jobs)
+    QThreadPool m_ioPool;          // short backend reads for the views; never torch (LibTorch runs in jobs)
     AppSettings m_settings;
     Workspace m_workspace;
     ComputeInfo m_compute; // the latest probe

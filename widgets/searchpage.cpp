@@ -31,14 +31,18 @@ class NumberItem final : public QTableWidgetItem
 {
 public:
     explicit NumberItem(double v, bool signedValue = false)
-        : QTableWidgetItem(signedValue ? QStringLiteral("%1%2").arg(v > 0 ? QStringLiteral("+") : QString()).arg(v, 0, 'f', 4)
-                                       : QString::number(v, 'f', 4))
+        : QTableWidgetItem(signedValue
+                               ? QStringLiteral("%1%2").arg(v > 0 ? QStringLiteral("+") : QString()).arg(v, 0, 'f', 4)
+                               : QString::number(v, 'f', 4))
     {
         setData(Qt::UserRole, v);
         if (signedValue && v != 0)
             setForeground(v > 0 ? QColor(0x1b, 0x7a, 0x3a) : QColor(0xb0, 0x30, 0x30));
     }
-    bool operator<(const QTableWidgetItem &o) const override { return data(Qt::UserRole).toDouble() < o.data(Qt::UserRole).toDouble(); }
+    bool operator<(const QTableWidgetItem &o) const override
+    {
+        return data(Qt::UserRole).toDouble() < o.data(Qt::UserRole).toDouble();
+    }
 };
 
 QString methodLabel(SearchMethod m)
@@ -57,9 +61,10 @@ QString methodLabel(SearchMethod m)
 } // namespace
 
 SearchPage::SearchPage(JobManager *jobs, QThreadPool *ioPool, QWidget *parent)
-    : QWidget(parent), m_jobs(jobs), m_ioPool(ioPool), m_corpus(new QComboBox(this)), m_knownQueries(new QComboBox(this)),
-      m_presets(new QComboBox(this)), m_instruction(new QLineEdit(this)), m_sideBySide(new QCheckBox(tr("Side by side"), this)),
-      m_query(new QLineEdit(this)), m_evaluate(new QPushButton(tr("Evaluate"), this)), m_summary(new QLabel(this)),
+    : QWidget(parent), m_jobs(jobs), m_ioPool(ioPool), m_corpus(new QComboBox(this)),
+      m_knownQueries(new QComboBox(this)), m_presets(new QComboBox(this)), m_instruction(new QLineEdit(this)),
+      m_sideBySide(new QCheckBox(tr("Side by side"), this)), m_query(new QLineEdit(this)),
+      m_evaluate(new QPushButton(tr("Evaluate"), this)), m_summary(new QLabel(this)),
       m_perQuery(new QTableWidget(0, 4, this)), m_session(new DenseSession(jobs, this))
 {
     setObjectName(QStringLiteral("searchPage"));
@@ -77,7 +82,8 @@ SearchPage::SearchPage(JobManager *jobs, QThreadPool *ioPool, QWidget *parent)
     m_presets->addItem(tr("Presets (paper, Table 15)…"), QString());
     for (const auto &[task, text] : instructionPresets())
         m_presets->addItem(task, text);
-    m_presets->setToolTip(tr("The evaluation instructions of Wang et al. (2024); the query becomes \"Instruct: {task}\\nQuery: {query}\""));
+    m_presets->setToolTip(tr(
+        "The evaluation instructions of Wang et al. (2024); the query becomes \"Instruct: {task}\\nQuery: {query}\""));
     m_summary->setWordWrap(true);
 
     auto *bar = new QHBoxLayout;
@@ -224,7 +230,8 @@ QWidget *SearchPage::buildSide(int index)
     connect(s.browse, &QPushButton::clicked, this, [this, index] {
         if (qEnvironmentVariableIsSet("EMBEDFORGE_NO_DIALOGS"))
             return;
-        const QString dir = QFileDialog::getExistingDirectory(this, tr("Choose a model folder"), m_sides[size_t(index)].model->text());
+        const QString dir =
+            QFileDialog::getExistingDirectory(this, tr("Choose a model folder"), m_sides[size_t(index)].model->text());
         if (!dir.isEmpty())
             setModel(index, dir);
     });
@@ -315,8 +322,9 @@ void SearchPage::reloadCorpora()
             if (!corpora.isEmpty())
                 Q_EMIT m_corpus->currentIndexChanged(0);
             else
-                m_sides[0].results->setHtml(tr("<p>This workspace has no corpus yet. Import one with <code>embedforge-cli corpus import</code> "
-                                               "(BEIR folder, JSONL or a folder of text files).</p>"));
+                m_sides[0].results->setHtml(
+                    tr("<p>This workspace has no corpus yet. Import one with <code>embedforge-cli corpus import</code> "
+                       "(BEIR folder, JSONL or a folder of text files).</p>"));
             Q_EMIT corporaLoaded(static_cast<int>(corpora.size()));
         });
 }
@@ -408,8 +416,9 @@ void SearchPage::render(int index)
         QString mark;
         if (!s.relevance.isEmpty()) {
             const int rel = s.relevance.value(h.docId, 0);
-            mark = rel > 0 ? QStringLiteral(" <span style='color:#1b7a3a'>✓ %1</span>").arg(tr("relevant (%1)").arg(rel))
-                           : QStringLiteral(" <span style='color:#888'>✗ %1</span>").arg(tr("not judged relevant"));
+            mark = rel > 0
+                       ? QStringLiteral(" <span style='color:#1b7a3a'>✓ %1</span>").arg(tr("relevant (%1)").arg(rel))
+                       : QStringLiteral(" <span style='color:#888'>✗ %1</span>").arg(tr("not judged relevant"));
         }
         QString change;
         if (index == 1) {
@@ -423,12 +432,14 @@ void SearchPage::render(int index)
             else
                 change = QStringLiteral(" <span style='color:#888'>=</span>");
         }
-        const QString snippet = markSnippet(h.snippet.toHtmlEscaped(), QStringLiteral("<b style='background:#fff3b0'>"), QStringLiteral("</b>"));
-        html += QStringLiteral("<p><b>%1.</b>%2 %3 <span style='color:#666'>[%4] · %5</span>%6<br>%7</p>")
-                    .arg(i + 1)
-                    .arg(change, h.title.isEmpty() ? tr("(untitled)") : h.title.toHtmlEscaped(), h.docId.toHtmlEscaped())
-                    .arg(h.score, 0, 'f', 4)
-                    .arg(mark, snippet);
+        const QString snippet = markSnippet(h.snippet.toHtmlEscaped(), QStringLiteral("<b style='background:#fff3b0'>"),
+                                            QStringLiteral("</b>"));
+        html +=
+            QStringLiteral("<p><b>%1.</b>%2 %3 <span style='color:#666'>[%4] · %5</span>%6<br>%7</p>")
+                .arg(i + 1)
+                .arg(change, h.title.isEmpty() ? tr("(untitled)") : h.title.toHtmlEscaped(), h.docId.toHtmlEscaped())
+                .arg(h.score, 0, 'f', 4)
+                .arg(mark, snippet);
     }
     if (s.hits.isEmpty())
         html = m_query->text().trimmed().isEmpty() ? QString() : QStringLiteral("<p>%1</p>").arg(tr("No results."));
@@ -507,7 +518,8 @@ quint64 SearchPage::evaluate()
         RetrievalSystem system;
         system.options.method = methodOf(i);
         system.options.instruction = m_instruction->text();
-        const QString dir = system.options.method == SearchMethod::Bm25 ? QString() : m_sides[size_t(i)].model->text().trimmed();
+        const QString dir =
+            system.options.method == SearchMethod::Bm25 ? QString() : m_sides[size_t(i)].model->text().trimmed();
         if (system.options.method != SearchMethod::Bm25 && dir.isEmpty()) {
             m_summary->setText(tr("Choose a model folder for %1 search.").arg(methodLabel(system.options.method)));
             return 0;
@@ -569,7 +581,8 @@ void SearchPage::showEvaluation(const QList<EvalResult> &results)
         for (const metrics::QueryScores &q : results.at(1).perQuery)
             b.insert(q.queryId, q);
         m_perQuery->setColumnCount(5);
-        m_perQuery->setHorizontalHeaderLabels({tr("Query"), tr("nDCG@10 (left)"), tr("nDCG@10 (right)"), tr("Δ nDCG@10"), tr("Δ MRR@10")});
+        m_perQuery->setHorizontalHeaderLabels(
+            {tr("Query"), tr("nDCG@10 (left)"), tr("nDCG@10 (right)"), tr("Δ nDCG@10"), tr("Δ MRR@10")});
         for (int r = 0; r < a.size(); ++r) {
             const metrics::QueryScores other = b.value(a.at(r).queryId);
             m_perQuery->setItem(r, 0, new QTableWidgetItem(a.at(r).queryId));

@@ -33,8 +33,8 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, const ComputeInfo &c
       m_temperature(new QDoubleSpinBox(this)), m_topP(new QDoubleSpinBox(this)), m_maxTokens(new QSpinBox(this)),
       m_jsonFormat(new QCheckBox(tr("Ask for a JSON object (response_format)"), this)), m_timeout(new QSpinBox(this)),
       m_retries(new QSpinBox(this)), m_inFlight(new QSpinBox(this)), m_inputPrice(new QDoubleSpinBox(this)),
-      m_outputPrice(new QDoubleSpinBox(this)),
-      m_device(new QComboBox(this)), m_threads(new QSpinBox(this)), m_language(new QComboBox(this)), m_error(new QLabel(this))
+      m_outputPrice(new QDoubleSpinBox(this)), m_device(new QComboBox(this)), m_threads(new QSpinBox(this)),
+      m_language(new QComboBox(this)), m_error(new QLabel(this))
 {
     setObjectName(QStringLiteral("settingsDialog"));
     setWindowTitle(tr("Settings"));
@@ -197,8 +197,9 @@ void SettingsDialog::showDetails(int row)
 {
     m_detailRow = row;
     const bool valid = row >= 0 && row < m_rows.size();
-    for (QWidget *w : std::initializer_list<QWidget *>{m_kind, m_deployment, m_apiVersion, m_temperature, m_topP, m_maxTokens,
-                                                        m_jsonFormat, m_timeout, m_retries, m_inFlight, m_inputPrice, m_outputPrice})
+    for (QWidget *w :
+         std::initializer_list<QWidget *>{m_kind, m_deployment, m_apiVersion, m_temperature, m_topP, m_maxTokens,
+                                          m_jsonFormat, m_timeout, m_retries, m_inFlight, m_inputPrice, m_outputPrice})
         w->setEnabled(valid);
     if (!valid)
         return;
@@ -258,7 +259,9 @@ AppSettings SettingsDialog::settings() const
     AppSettings s = m_base;
     s.endpoints.clear();
     for (int r = 0; r < m_profiles->rowCount(); ++r) {
-        auto text = [&](int c) { return m_profiles->item(r, c) ? m_profiles->item(r, c)->text().trimmed() : QString(); };
+        auto text = [&](int c) {
+            return m_profiles->item(r, c) ? m_profiles->item(r, c)->text().trimmed() : QString();
+        };
         EndpointProfile p = r < m_rows.size() ? m_rows.at(r) : EndpointProfile{};
         p.name = text(NameCol);
         p.baseUrl = text(UrlCol);
@@ -284,7 +287,8 @@ QString SettingsDialog::validationError() const
             return tr("Two endpoints are named '%1'.").arg(p.name);
         names.insert(p.name);
         const QUrl url(p.baseUrl, QUrl::StrictMode);
-        if (!url.isValid() || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")) || url.host().isEmpty())
+        if (!url.isValid() || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")) ||
+            url.host().isEmpty())
             return tr("Endpoint '%1': '%2' is not an http(s) URL.").arg(p.name, p.baseUrl);
         if (p.kind == QLatin1String("azure") && p.azureDeployment.isEmpty())
             return tr("Endpoint '%1' uses Azure OpenAI but names no deployment.").arg(p.name);

@@ -292,8 +292,7 @@ void TemplatesPage::reloadList(const QString &select)
         return;
     const Workspace ws = m_ws;
     runAsync(
-        m_ioPool, this,
-        [ws] { return templatestore::list(ws); },
+        m_ioPool, this, [ws] { return templatestore::list(ws); },
         [this, select](const Expected<QList<PromptTemplate>> &result) {
             if (!result) {
                 m_header->setText(result.error().toHtmlEscaped());
@@ -497,8 +496,7 @@ void TemplatesPage::save()
     const QString note = m_note->text();
     m_save->setEnabled(false);
     runAsync(
-        m_ioPool, this,
-        [ws, t, note] { return templatestore::save(ws, t, note); },
+        m_ioPool, this, [ws, t, note] { return templatestore::save(ws, t, note); },
         [this, id = t.id](const Expected<int> &result) {
             const Expected<int> r = result;
             if (!r) {
@@ -547,8 +545,7 @@ void TemplatesPage::showDiffAgainstVersion(int version)
     const Workspace ws = m_ws;
     const QString id = m_loaded.id;
     runAsync(
-        m_ioPool, this,
-        [ws, id, version] { return templatestore::load(ws, id, version); },
+        m_ioPool, this, [ws, id, version] { return templatestore::load(ws, id, version); },
         [this, version](const Expected<PromptTemplate> &result) {
             const Expected<PromptTemplate> old = result;
             if (!old) {
@@ -626,8 +623,7 @@ void TemplatesPage::exportTemplates()
         return;
     const Workspace ws = m_ws;
     runAsync(
-        m_ioPool, this,
-        [ws, path] { return templatestore::exportFile(ws, path).error(); },
+        m_ioPool, this, [ws, path] { return templatestore::exportFile(ws, path).error(); },
         [this](const QString &result) {
             if (!result.isEmpty())
                 QMessageBox::warning(this, tr("Export templates"), result);

@@ -47,7 +47,8 @@ namespace {
 
 const char *kTargets[] = {"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"};
 constexpr int kMaxSeed = 2147483647;
-const QString kDemoInstruction = QStringLiteral("Given a web search query, retrieve relevant passages that answer the query");
+const QString kDemoInstruction =
+    QStringLiteral("Given a web search query, retrieve relevant passages that answer the query");
 
 QString bytesText(qint64 bytes)
 {
@@ -286,14 +287,16 @@ QWidget *TrainPage::buildSetup()
     m_evalInstruction = new QLineEdit(kDemoInstruction, dataBox);
     dataForm->addRow(tr("Its query instruction:"), m_evalInstruction);
     m_excludeEvalQueries = new QCheckBox(tr("Keep that corpus's queries out of training"), dataBox);
-    m_excludeEvalQueries->setToolTip(tr("Leave out every example whose query is one of the evaluation corpus's queries"));
+    m_excludeEvalQueries->setToolTip(
+        tr("Leave out every example whose query is one of the evaluation corpus's queries"));
     m_excludeEvalQueries->setChecked(true);
     dataForm->addRow(m_excludeEvalQueries);
     m_corpusPairs = new QCheckBox(tr("Add pseudo-queries from that corpus's documents"), dataBox);
     m_corpusPairs->setObjectName(QStringLiteral("corpusPairs"));
-    m_corpusPairs->setToolTip(tr("Spans of 3–7 words of each document as its query (its queries and judgements are never "
-                                 "used): unsupervised pairs in the manner of contrastive pre-training, which teach a model "
-                                 "trained from scratch what the corpus's words look like"));
+    m_corpusPairs->setToolTip(
+        tr("Spans of 3–7 words of each document as its query (its queries and judgements are never "
+           "used): unsupervised pairs in the manner of contrastive pre-training, which teach a model "
+           "trained from scratch what the corpus's words look like"));
     dataForm->addRow(m_corpusPairs);
     m_minePool = new QComboBox(dataBox);
     m_minePool->setObjectName(QStringLiteral("minePool"));
@@ -314,9 +317,10 @@ QWidget *TrainPage::buildSetup()
     m_name->setPlaceholderText(tr("run N"));
     m_steps = spin(hyper, 0, 10000000, tr("Optimiser steps; 0 trains one epoch of the data"));
     m_batch = spin(hyper, 1, 1 << 20, tr("Query-positive pairs per step: the contrastive batch (the paper: 2048)"));
-    m_micro = spin(hyper, 0, 1 << 16,
-                   tr("Sequences per forward pass. Fewer than the batch's sequences: the gradient cache keeps the whole "
-                      "batch's negatives with the memory of one micro-batch. 0: off"));
+    m_micro =
+        spin(hyper, 0, 1 << 16,
+             tr("Sequences per forward pass. Fewer than the batch's sequences: the gradient cache keeps the whole "
+                "batch's negatives with the memory of one micro-batch. 0: off"));
     m_lr = dspin(hyper, 1e-7, 1.0, 7, 1e-5, tr("Peak learning rate of AdamW"));
     m_warmup = spin(hyper, 0, 10000000, tr("Linear warmup steps, then linear decay to zero"));
     m_weightDecay = dspin(hyper, 0, 10, 3, 0.01, tr("AdamW weight decay"));
@@ -335,9 +339,11 @@ QWidget *TrainPage::buildSetup()
                            tr("Before the first step, give each example that has fewer hard negatives this many, mined "
                               "with the base model (0: off)"));
     m_mineNegatives->setObjectName(QStringLiteral("mineNegatives"));
-    m_mineSkip = spin(hyper, 0, 10000, tr("Pass over this many best-ranked candidates when mining (likely unlabelled positives)"));
+    m_mineSkip = spin(hyper, 0, 10000,
+                      tr("Pass over this many best-ranked candidates when mining (likely unlabelled positives)"));
     m_checkpointing = new QCheckBox(tr("Activation checkpointing"), hyper);
-    m_checkpointing->setToolTip(tr("Recompute each layer in the backward pass: less memory, about a third more compute"));
+    m_checkpointing->setToolTip(
+        tr("Recompute each layer in the backward pass: less memory, about a third more compute"));
     m_symmetric = new QCheckBox(tr("Symmetric loss (document → query too)"), hyper);
     int row = 0;
     const auto add = [&](const QString &label, QWidget *w, int col) {
@@ -430,7 +436,7 @@ QWidget *TrainPage::buildSetup()
     connect(reset, &QPushButton::clicked, this, &TrainPage::resetToPaperValues);
     connect(m_start, &QPushButton::clicked, this, [this] { start(); });
     for (QWidget *w : std::initializer_list<QWidget *>{m_model, m_mode, m_device, m_batch, m_micro, m_maxLength, m_rank,
-                                                        m_hardNegatives, m_checkpointing}) {
+                                                       m_hardNegatives, m_checkpointing}) {
         if (auto *e = qobject_cast<QLineEdit *>(w))
             connect(e, &QLineEdit::textChanged, this, &TrainPage::schedulePreflight);
         else if (auto *c = qobject_cast<QComboBox *>(w))
@@ -619,8 +625,8 @@ void TrainPage::reloadChoices()
                 m_datasets->clear();
                 if (c.sets)
                     for (const DatasetInfo &d : *c.sets) {
-                        auto *item = new QListWidgetItem(tr("%1 (%2 examples, ratio %3)").arg(d.name).arg(d.examples).arg(d.ratio),
-                                                         m_datasets);
+                        auto *item = new QListWidgetItem(
+                            tr("%1 (%2 examples, ratio %3)").arg(d.name).arg(d.examples).arg(d.ratio), m_datasets);
                         item->setData(Qt::UserRole, d.name);
                         item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
                         item->setCheckState(Qt::Checked);
@@ -661,8 +667,8 @@ QString TrainPage::configJson() const
 {
     QJsonObject o = QJsonDocument::fromJson(m_extraConfig.toUtf8()).object();
     o.insert(QStringLiteral("name"), m_name->text());
-    o.insert(QStringLiteral("model"), m_model->text().trimmed().isEmpty() ? QString()
-                                                                           : QFileInfo(m_model->text().trimmed()).absoluteFilePath());
+    o.insert(QStringLiteral("model"),
+             m_model->text().trimmed().isEmpty() ? QString() : QFileInfo(m_model->text().trimmed()).absoluteFilePath());
     o.insert(QStringLiteral("mode"), m_mode->currentData().toString());
     o.insert(QStringLiteral("device"), m_device->currentData().toString());
     o.insert(QStringLiteral("steps"), m_steps->value());
@@ -701,8 +707,10 @@ void TrainPage::setConfigJson(const QString &json)
     m_name->setText(o.value(QStringLiteral("name")).toString());
     if (o.contains(QStringLiteral("model")) && !o.value(QStringLiteral("model")).toString().isEmpty())
         m_model->setText(o.value(QStringLiteral("model")).toString());
-    m_mode->setCurrentIndex(std::max(0, m_mode->findData(o.value(QStringLiteral("mode")).toString(QStringLiteral("lora")))));
-    m_device->setCurrentIndex(std::max(0, m_device->findData(o.value(QStringLiteral("device")).toString(QStringLiteral("auto")))));
+    m_mode->setCurrentIndex(
+        std::max(0, m_mode->findData(o.value(QStringLiteral("mode")).toString(QStringLiteral("lora")))));
+    m_device->setCurrentIndex(
+        std::max(0, m_device->findData(o.value(QStringLiteral("device")).toString(QStringLiteral("auto")))));
     m_steps->setValue(int(num("steps", 0)));
     m_batch->setValue(int(num("batch_size", 2048)));
     m_micro->setValue(int(num("micro_batch", 32)));
@@ -733,10 +741,19 @@ void TrainPage::setConfigJson(const QString &json)
     for (QCheckBox *c : m_targets)
         c->setChecked(targets.contains(c->text()));
     // What the form has no field for stays as loaded.
-    for (const char *k : {"name", "model", "mode", "device", "steps", "batch_size", "micro_batch", "learning_rate",
-                          "warmup_steps", "weight_decay", "max_grad_norm", "temperature", "max_length", "hard_negatives",
-                          "lora_rank", "lora_alpha", "lora_dropout", "heldout_fraction", "eval_every", "checkpoint_every",
-                          "seed", "mine_negatives", "mine_skip", "gradient_checkpointing", "symmetric", "lora_targets"})
+    for (const char *k : {"name",          "model",
+                          "mode",          "device",
+                          "steps",         "batch_size",
+                          "micro_batch",   "learning_rate",
+                          "warmup_steps",  "weight_decay",
+                          "max_grad_norm", "temperature",
+                          "max_length",    "hard_negatives",
+                          "lora_rank",     "lora_alpha",
+                          "lora_dropout",  "heldout_fraction",
+                          "eval_every",    "checkpoint_every",
+                          "seed",          "mine_negatives",
+                          "mine_skip",     "gradient_checkpointing",
+                          "symmetric",     "lora_targets"})
         o.remove(QLatin1String(k));
     m_extraConfig = QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
     schedulePreflight();
@@ -900,15 +917,18 @@ void TrainPage::onJobFinished(const JobInfo &info)
                      .arg(countText(p->parameters));
         lines << tr("Trains %1 parameters (%2 %)")
                      .arg(countText(p->trainableParameters))
-                     .arg(p->parameters ? 100.0 * double(p->trainableParameters) / double(p->parameters) : 0.0, 0, 'f', 2);
+                     .arg(p->parameters ? 100.0 * double(p->trainableParameters) / double(p->parameters) : 0.0, 0, 'f',
+                          2);
         lines << tr("Memory estimate on %1 (%2): %3 — weights %4, trainable state %5, activations %6, embeddings %7")
-                     .arg(p->device, p->dtype, bytesText(p->totalBytes), bytesText(p->weightBytes), bytesText(p->trainableBytes),
-                          bytesText(p->activationBytes), bytesText(p->embeddingBytes));
-        lines << (p->eosAppended ? tr("EOS (%1) is appended to every text by EmbedForge (the tokenizer does not add it)")
-                                       .arg(p->eosToken)
-                                 : tr("The tokenizer appends EOS (%1) itself; EmbedForge adds no second one").arg(p->eosToken));
+                     .arg(p->device, p->dtype, bytesText(p->totalBytes), bytesText(p->weightBytes),
+                          bytesText(p->trainableBytes), bytesText(p->activationBytes), bytesText(p->embeddingBytes));
+        lines << (p->eosAppended
+                      ? tr("EOS (%1) is appended to every text by EmbedForge (the tokenizer does not add it)")
+                            .arg(p->eosToken)
+                      : tr("The tokenizer appends EOS (%1) itself; EmbedForge adds no second one").arg(p->eosToken));
         lines << tr("Padding: %1 side; pooling: the last token (EOS), L2-normalised").arg(p->paddingSide);
-        lines << tr("Queries: %1; documents: no instruction").arg(p->queryTemplate.toHtmlEscaped().replace(QLatin1String("\n"), QLatin1String("\\n")));
+        lines << tr("Queries: %1; documents: no instruction")
+                     .arg(p->queryTemplate.toHtmlEscaped().replace(QLatin1String("\n"), QLatin1String("\\n")));
         if (!p->note.isEmpty())
             lines << p->note;
         m_preflight->setText(lines.join(QLatin1Char('\n')));
@@ -964,19 +984,22 @@ void TrainPage::onJobFinished(const JobInfo &info)
         m_liveRun = 0;
         const auto outcome = jobResult<TrainingOutcome>(info);
         const QString status = outcome ? outcome->status : jobStateName(info.state);
-        m_status->setText(info.state == JobState::Succeeded
-                              ? tr("Run %1 finished: %2").arg(run).arg(outcome ? outcome->message : QString())
-                              : tr("Run %1 %2: %3").arg(run).arg(jobStateLikeName(status), outcome ? outcome->message : info.error));
+        m_status->setText(
+            info.state == JobState::Succeeded
+                ? tr("Run %1 finished: %2").arg(run).arg(outcome ? outcome->message : QString())
+                : tr("Run %1 %2: %3").arg(run).arg(jobStateLikeName(status), outcome ? outcome->message : info.error));
         reloadRuns(run);
         Q_EMIT runFinished(run, status);
         if (m_demoPending) {
             m_demoPending = false;
             if (info.state == JobState::Succeeded) {
                 m_demoRun = run;
-                const QString out = QDir(m_ws.artifactsDir()).filePath(QStringLiteral("models/demo-trained-run%1").arg(run));
+                const QString out =
+                    QDir(m_ws.artifactsDir()).filePath(QStringLiteral("models/demo-trained-run%1").arg(run));
                 QDir(out).removeRecursively();
                 m_exportJob = m_jobs->submit(makeTrainingExportJob(m_ws, run, QStringLiteral("merged"), out));
-                m_status->setText(tr("Demo run %1 finished; exporting it to compare with its untrained start…").arg(run));
+                m_status->setText(
+                    tr("Demo run %1 finished; exporting it to compare with its untrained start…").arg(run));
             }
         }
         updateButtons();
@@ -1123,7 +1146,8 @@ void TrainPage::replot()
         }
         return out;
     };
-    static const QColor overlayColors[] = {QColor(230, 120, 30), QColor(40, 160, 80), QColor(160, 60, 170), QColor(120, 120, 120)};
+    static const QColor overlayColors[] = {QColor(230, 120, 30), QColor(40, 160, 80), QColor(160, 60, 170),
+                                           QColor(120, 120, 120)};
     int colorIndex = 0;
     for (qint64 id : overlayRuns()) {
         if (id == m_shownRun || !m_series.contains(id))
@@ -1160,7 +1184,9 @@ void TrainPage::replot()
         ev->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, QColor(200, 30, 30), 7));
         ev->setData(evalXs(s), s.evalNdcg, true);
     }
-    const QString xLabel = m_axis == XAxis::Steps ? tr("step") : m_axis == XAxis::Examples ? tr("examples") : tr("seconds");
+    const QString xLabel = m_axis == XAxis::Steps      ? tr("step")
+                           : m_axis == XAxis::Examples ? tr("examples")
+                                                       : tr("seconds");
     for (QCustomPlot *p : {m_lossPlot, m_lrPlot, m_normPlot, m_accPlot}) {
         p->xAxis->setLabel(xLabel);
         p->rescaleAxes();
@@ -1209,7 +1235,8 @@ void TrainPage::updateStatus()
     if (!m_liveRun) {
         if (m_status->text().isEmpty() && m_series.contains(m_shownRun) && !m_series[m_shownRun].loss.isEmpty()) {
             const Series &s = m_series[m_shownRun];
-            m_status->setText(tr("Run %1: %2 steps, last loss %3").arg(m_shownRun).arg(s.step.last()).arg(s.loss.last(), 0, 'f', 4));
+            m_status->setText(
+                tr("Run %1: %2 steps, last loss %3").arg(m_shownRun).arg(s.step.last()).arg(s.loss.last(), 0, 'f', 4));
         }
         return;
     }
@@ -1232,11 +1259,17 @@ void TrainPage::updateStatus()
     QString eta;
     if (total > done && perStep > 0) {
         const qint64 secs = qint64((total - done) * perStep);
-        eta = tr(", about %1 left").arg(secs >= 3600 ? tr("%1 h %2 min").arg(secs / 3600).arg((secs % 3600) / 60)
-                                        : secs >= 60 ? tr("%1 min %2 s").arg(secs / 60).arg(secs % 60)
-                                                     : tr("%1 s").arg(secs));
+        eta = tr(", about %1 left")
+                  .arg(secs >= 3600 ? tr("%1 h %2 min").arg(secs / 3600).arg((secs % 3600) / 60)
+                       : secs >= 60 ? tr("%1 min %2 s").arg(secs / 60).arg(secs % 60)
+                                    : tr("%1 s").arg(secs));
     }
-    m_status->setText(tr("Run %1: step %2 of %3, loss %4%5").arg(m_liveRun).arg(done).arg(total).arg(s.loss.last(), 0, 'f', 4).arg(eta));
+    m_status->setText(tr("Run %1: step %2 of %3, loss %4%5")
+                          .arg(m_liveRun)
+                          .arg(done)
+                          .arg(total)
+                          .arg(s.loss.last(), 0, 'f', 4)
+                          .arg(eta));
 }
 
 void TrainPage::exportSelected()
@@ -1245,8 +1278,10 @@ void TrainPage::exportSelected()
     if (!id || qEnvironmentVariableIsSet("EMBEDFORGE_NO_DIALOGS"))
         return;
     bool ok = false;
-    const QStringList formats = {QStringLiteral("peft"), QStringLiteral("merged"), QStringLiteral("sentence-transformers")};
-    const QString format = QInputDialog::getItem(this, tr("Export run %1").arg(id), tr("Format:"), formats, 0, false, &ok);
+    const QStringList formats = {QStringLiteral("peft"), QStringLiteral("merged"),
+                                 QStringLiteral("sentence-transformers")};
+    const QString format =
+        QInputDialog::getItem(this, tr("Export run %1").arg(id), tr("Format:"), formats, 0, false, &ok);
     if (!ok)
         return;
     const QString parent = QFileDialog::getExistingDirectory(this, tr("Folder to write the export into"));

@@ -130,7 +130,7 @@ private:
     QString m_demoModel;
     XAxis m_axis = XAxis::Steps;
     bool m_dirty = false;
-    QTimer m_replot;    // replots the buffer when it changed (4 Hz)
+    QTimer m_replot; // replots the buffer when it changed (4 Hz)
     QTimer m_preflightDelay, m_countsDelay;
     QElapsedTimer m_liveClock;
 

@@ -124,8 +124,10 @@ void WorkspacePage::show(const Snapshot &s)
         m_history->setItem(h, 0, new QTableWidgetItem(loc.toString(j.finishedAt.toLocalTime(), QLocale::ShortFormat)));
         m_history->setItem(h, 1, new QTableWidgetItem(j.title));
         m_history->setItem(h, 2, new QTableWidgetItem(jobStateDisplayName(j.state)));
-        m_history->setItem(h, 3, new QTableWidgetItem(j.progress.total > 0 ? tr("%1 / %2").arg(j.progress.done).arg(j.progress.total)
-                                                                           : QString::number(j.progress.done)));
+        m_history->setItem(h, 3,
+                           new QTableWidgetItem(j.progress.total > 0
+                                                    ? tr("%1 / %2").arg(j.progress.done).arg(j.progress.total)
+                                                    : QString::number(j.progress.done)));
         m_history->setItem(h, 4, new QTableWidgetItem(j.error.isEmpty() ? j.progress.message : j.error));
     }
 }

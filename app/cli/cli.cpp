@@ -32,7 +32,11 @@ int ParsedArgs::intValue(const QString &name, int def, int min, int max) const
     bool ok = false;
     const int v = values.value(name).toInt(&ok);
     if (!ok || v < min || v > max)
-        throw UsageError(QCoreApplication::translate("ef::cli", "--%1 must be an integer from %2 to %3, not '%4'").arg(name).arg(min).arg(max).arg(values.value(name)));
+        throw UsageError(QCoreApplication::translate("ef::cli", "--%1 must be an integer from %2 to %3, not '%4'")
+                             .arg(name)
+                             .arg(min)
+                             .arg(max)
+                             .arg(values.value(name)));
     return v;
 }
 
@@ -43,7 +47,8 @@ double ParsedArgs::doubleValue(const QString &name, double def) const
     bool ok = false;
     const double v = value(name).toDouble(&ok);
     if (!ok)
-        throw UsageError(QCoreApplication::translate("ef::cli", "--%1 must be a number, not '%2'").arg(name, value(name)));
+        throw UsageError(
+            QCoreApplication::translate("ef::cli", "--%1 must be a number, not '%2'").arg(name, value(name)));
     return v;
 }
 
@@ -54,7 +59,8 @@ quint64 ParsedArgs::seedValue(quint64 def) const
     bool ok = false;
     const quint64 v = value(QStringLiteral("seed")).toULongLong(&ok);
     if (!ok)
-        throw UsageError(QCoreApplication::translate("ef::cli", "--seed must be a non-negative integer, not '%1'").arg(value(QStringLiteral("seed"))));
+        throw UsageError(QCoreApplication::translate("ef::cli", "--seed must be a non-negative integer, not '%1'")
+                             .arg(value(QStringLiteral("seed"))));
     return v;
 }
 
@@ -97,7 +103,8 @@ ParsedArgs Context::parse(const QStringList &valueOptions, const QStringList &sw
     if (parsed.positionals.size() < minPositionals)
         throw UsageError(QCoreApplication::translate("ef::cli", "missing argument"));
     if (maxPositionals >= 0 && parsed.positionals.size() > maxPositionals)
-        throw UsageError(QCoreApplication::translate("ef::cli", "unexpected argument '%1'").arg(parsed.positionals.at(maxPositionals)));
+        throw UsageError(QCoreApplication::translate("ef::cli", "unexpected argument '%1'")
+                             .arg(parsed.positionals.at(maxPositionals)));
     return parsed;
 }
 
@@ -127,7 +134,8 @@ OpenedWorkspace openWorkspace(const ParsedArgs &a)
 }
 
 JobInfo runJob(JobSpec spec, const std::function<void(const JobProgress &)> &onProgress,
-               const std::function<void(const QList<MetricSample> &)> &onMetrics, const std::function<bool()> &shouldCancel)
+               const std::function<void(const QList<MetricSample> &)> &onMetrics,
+               const std::function<bool()> &shouldCancel)
 {
     JobManager jobs;
     QEventLoop loop;
@@ -163,7 +171,8 @@ JobInfo runJob(JobSpec spec, const std::function<void(const JobProgress &)> &onP
 
 // ---- ProgressPrinter ----
 
-ProgressPrinter::ProgressPrinter(QString label) : m_label(std::move(label)), m_tty(isatty(fileno(stderr)) == 1) {}
+ProgressPrinter::ProgressPrinter(QString label) : m_label(std::move(label)), m_tty(isatty(fileno(stderr)) == 1)
+{}
 
 ProgressPrinter::~ProgressPrinter()
 {

@@ -66,8 +66,8 @@ private:
 
 struct Context
 {
-    QStringList args;    // what follows the command's words
-    bool json = false;   // --json given
+    QStringList args;  // what follows the command's words
+    bool json = false; // --json given
     QTextStream &out;
     QTextStream &err;
     QString commandName; // "workspace init"
@@ -94,9 +94,9 @@ OpenedWorkspace openWorkspace(const ParsedArgs &a);
 
 struct Command
 {
-    QStringList words;   // {"workspace", "init"}
-    QString synopsis;    // "workspace init PATH [--json]"
-    QString summary;     // one line, translated
+    QStringList words; // {"workspace", "init"}
+    QString synopsis;  // "workspace init PATH [--json]"
+    QString summary;   // one line, translated
     std::function<int(Context &)> run;
 };
 

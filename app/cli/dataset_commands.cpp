@@ -125,12 +125,13 @@ void registerDatasetCommands(Registry &registry)
                   QCoreApplication::translate(
                       "ef::cli", "Export valid examples as JSONL, optionally with a seeded validation split"),
                   datasetExport});
-    registry.add({{QStringLiteral("dataset"), QStringLiteral("import")},
-                  QStringLiteral("dataset import --workspace W --jsonl FILE --name NAME [--instruction TEXT] [--ratio R] | "
-                                 "dataset import FILE --workspace W"),
-                  QCoreApplication::translate("ef::cli", "Import a labelled dataset for training (query/pos/neg, "
-                                                         "anchor/positive/negative), or demo-content examples"),
-                  datasetImport});
+    registry.add(
+        {{QStringLiteral("dataset"), QStringLiteral("import")},
+         QStringLiteral("dataset import --workspace W --jsonl FILE --name NAME [--instruction TEXT] [--ratio R] | "
+                        "dataset import FILE --workspace W"),
+         QCoreApplication::translate("ef::cli", "Import a labelled dataset for training (query/pos/neg, "
+                                                "anchor/positive/negative), or demo-content examples"),
+         datasetImport});
 }
 
 } // namespace ef::cli

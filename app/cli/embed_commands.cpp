@@ -53,9 +53,9 @@ void flushOut(std::string &out, bool force)
 
 int embed(Context &ctx)
 {
-    const ParsedArgs a = ctx.parse({QStringLiteral("model"), QStringLiteral("adapter"), QStringLiteral("instruction"), QStringLiteral("max-length"),
-                                    QStringLiteral("batch"), QStringLiteral("device"), QStringLiteral("dtype"),
-                                    QStringLiteral("padding-side"), QStringLiteral("threads")},
+    const ParsedArgs a = ctx.parse({QStringLiteral("model"), QStringLiteral("adapter"), QStringLiteral("instruction"),
+                                    QStringLiteral("max-length"), QStringLiteral("batch"), QStringLiteral("device"),
+                                    QStringLiteral("dtype"), QStringLiteral("padding-side"), QStringLiteral("threads")},
                                    {QStringLiteral("ids"), QStringLiteral("hidden-states")}, 0, 0);
     const QString modelDir = a.value(QStringLiteral("model"));
     if (modelDir.isEmpty())
@@ -69,7 +69,8 @@ int embed(Context &ctx)
     if (device != QLatin1String("cpu") && device != QLatin1String("auto") && !device.startsWith(QLatin1String("cuda")))
         throw UsageError(QCoreApplication::translate("ef::cli", "--device must be cpu or cuda, not '%1'").arg(device));
     if (dtype != QLatin1String("f32") && dtype != QLatin1String("bf16") && dtype != QLatin1String("f16"))
-        throw UsageError(QCoreApplication::translate("ef::cli", "--dtype must be f32, bf16 or f16, not '%1'").arg(dtype));
+        throw UsageError(
+            QCoreApplication::translate("ef::cli", "--dtype must be f32, bf16 or f16, not '%1'").arg(dtype));
     const QString side = a.value(QStringLiteral("padding-side"), QStringLiteral("right"));
     if (side != QLatin1String("left") && side != QLatin1String("right"))
         throw UsageError(
@@ -93,7 +94,8 @@ int embed(Context &ctx)
         lo.adapter = a.value(QStringLiteral("adapter")).toStdString();
         model = models::Embedder::load(modelDir.toStdString(), lo);
     } catch (const std::bad_alloc &) {
-        return ctx.fail(QCoreApplication::translate("ef::cli", "%1: out of memory while loading the model").arg(modelDir));
+        return ctx.fail(
+            QCoreApplication::translate("ef::cli", "%1: out of memory while loading the model").arg(modelDir));
     } catch (const std::exception &e) {
         return ctx.fail(exceptionMessage(e));
     }
@@ -134,43 +136,48 @@ int embed(Context &ctx)
             pending.clear();
             return true;
         };
-        forEachStdinLine([&](const std::string &line, long long lineNo) {
-            nlohmann::json v;
-            try {
-                v = nlohmann::json::parse(line);
-            } catch (const nlohmann::json::exception &e) {
-                error = QCoreApplication::translate("ef::cli", "line %1: not valid JSON: %2")
-                            .arg(lineNo)
-                            .arg(QString::fromUtf8(e.what()));
-                return false;
-            }
-            if (!v.is_array() || v.empty()) {
-                error = QCoreApplication::translate("ef::cli", "line %1: expected a non-empty JSON array of token ids")
+        forEachStdinLine(
+            [&](const std::string &line, long long lineNo) {
+                nlohmann::json v;
+                try {
+                    v = nlohmann::json::parse(line);
+                } catch (const nlohmann::json::exception &e) {
+                    error = QCoreApplication::translate("ef::cli", "line %1: not valid JSON: %2")
+                                .arg(lineNo)
+                                .arg(QString::fromUtf8(e.what()));
+                    return false;
+                }
+                if (!v.is_array() || v.empty()) {
+                    error =
+                        QCoreApplication::translate("ef::cli", "line %1: expected a non-empty JSON array of token ids")
                             .arg(lineNo);
-                return false;
-            }
-            std::vector<int64_t> ids;
-            for (const auto &x : v) {
-                if (!x.is_number_integer()) {
-                    error = QCoreApplication::translate("ef::cli", "line %1: token ids must be integers, got %2")
+                    return false;
+                }
+                std::vector<int64_t> ids;
+                for (const auto &x : v) {
+                    if (!x.is_number_integer()) {
+                        error =
+                            QCoreApplication::translate("ef::cli", "line %1: token ids must be integers, got %2")
                                 .arg(lineNo)
                                 // dump() recurses once per level: a nested value is named by its type
                                 .arg(QString::fromStdString(x.is_structured() ? std::string(x.type_name()) : x.dump()));
-                    return false;
+                        return false;
+                    }
+                    const int64_t id = x.get<int64_t>();
+                    if (id < 0 || id >= model->config().vocabSize) {
+                        error = QCoreApplication::translate("ef::cli",
+                                                            "line %1: token id %2 is outside the vocabulary (0..%3)")
+                                    .arg(lineNo)
+                                    .arg(id)
+                                    .arg(model->config().vocabSize - 1);
+                        return false;
+                    }
+                    ids.push_back(id);
                 }
-                const int64_t id = x.get<int64_t>();
-                if (id < 0 || id >= model->config().vocabSize) {
-                    error = QCoreApplication::translate("ef::cli", "line %1: token id %2 is outside the vocabulary (0..%3)")
-                                .arg(lineNo)
-                                .arg(id)
-                                .arg(model->config().vocabSize - 1);
-                    return false;
-                }
-                ids.push_back(id);
-            }
-            pending.push_back(std::move(ids));
-            return pending.size() < static_cast<size_t>(batch) || run();
-        }, &error);
+                pending.push_back(std::move(ids));
+                return pending.size() < static_cast<size_t>(batch) || run();
+            },
+            &error);
         // Lines before a bad one are still answered, so nothing that was valid is lost.
         const QString inputError = error;
         error.clear();
@@ -209,17 +216,19 @@ int embed(Context &ctx)
             pending.clear();
             return true;
         };
-        forEachStdinLine([&](const std::string &line, long long lineNo) {
-            size_t bad = 0;
-            if (!isValidUtf8(line, &bad)) {
-                error = QCoreApplication::translate("ef::cli", "line %1: invalid UTF-8 at byte %2")
-                            .arg(lineNo)
-                            .arg(static_cast<qulonglong>(bad));
-                return false;
-            }
-            pending.push_back(line);
-            return pending.size() < kChunkLines || run();
-        }, &error);
+        forEachStdinLine(
+            [&](const std::string &line, long long lineNo) {
+                size_t bad = 0;
+                if (!isValidUtf8(line, &bad)) {
+                    error = QCoreApplication::translate("ef::cli", "line %1: invalid UTF-8 at byte %2")
+                                .arg(lineNo)
+                                .arg(static_cast<qulonglong>(bad));
+                    return false;
+                }
+                pending.push_back(line);
+                return pending.size() < kChunkLines || run();
+            },
+            &error);
         const QString inputError = error;
         error.clear();
         run();
@@ -237,13 +246,14 @@ int embed(Context &ctx)
 
 void registerEmbedCommands(Registry &registry)
 {
-    registry.add({{QStringLiteral("embed")},
-                  QStringLiteral("embed --model DIR [--adapter DIR] [--instruction TEXT] [--max-length N] [--batch N] "
-                                 "[--device cpu|cuda] [--dtype f32|bf16|f16] [--threads N] | "
-                                 "embed --model DIR --ids [--padding-side left|right] [--batch N] [--hidden-states]"),
-                  QCoreApplication::translate("ef::cli", "Embed one text per stdin line (or, with --ids, one JSON array "
-                                                         "of token ids per line); one JSON object per line out"),
-                  embed});
+    registry.add(
+        {{QStringLiteral("embed")},
+         QStringLiteral("embed --model DIR [--adapter DIR] [--instruction TEXT] [--max-length N] [--batch N] "
+                        "[--device cpu|cuda] [--dtype f32|bf16|f16] [--threads N] | "
+                        "embed --model DIR --ids [--padding-side left|right] [--batch N] [--hidden-states]"),
+         QCoreApplication::translate("ef::cli", "Embed one text per stdin line (or, with --ids, one JSON array "
+                                                "of token ids per line); one JSON object per line out"),
+         embed});
 }
 
 } // namespace ef::cli

@@ -12,11 +12,14 @@
 
 namespace {
 
-
 void printHelp(QTextStream &out, const ef::cli::Registry &registry, const QStringList &prefix)
 {
-    out << QCoreApplication::translate("ef::cli", "Usage: embedforge-cli [--json] [--lang LANG] COMMAND [ARGS...]") << Qt::endl << Qt::endl
-        << QCoreApplication::translate("ef::cli", "EmbedForge's headless interface: everything the workbench does, for scripts and servers.") << Qt::endl
+    out << QCoreApplication::translate("ef::cli", "Usage: embedforge-cli [--json] [--lang LANG] COMMAND [ARGS...]")
+        << Qt::endl
+        << Qt::endl
+        << QCoreApplication::translate(
+               "ef::cli", "EmbedForge's headless interface: everything the workbench does, for scripts and servers.")
+        << Qt::endl
         << Qt::endl
         << QCoreApplication::translate("ef::cli", "Commands:") << Qt::endl;
     for (const auto &c : registry.commands()) {
@@ -26,10 +29,22 @@ void printHelp(QTextStream &out, const ef::cli::Registry &registry, const QStrin
     }
     out << Qt::endl
         << QCoreApplication::translate("ef::cli", "Global options:") << Qt::endl
-        << QStringLiteral("  %1  %2").arg(QStringLiteral("--json"), -44).arg(QCoreApplication::translate("ef::cli", "machine-readable output (one JSON object per line)")) << Qt::endl
-        << QStringLiteral("  %1  %2").arg(QStringLiteral("--lang LANG"), -44).arg(QCoreApplication::translate("ef::cli", "language of messages, e.g. zh_CN")) << Qt::endl
-        << QStringLiteral("  %1  %2").arg(QStringLiteral("--help, -h"), -44).arg(QCoreApplication::translate("ef::cli", "show this help")) << Qt::endl
-        << QStringLiteral("  %1  %2").arg(QStringLiteral("--version"), -44).arg(QCoreApplication::translate("ef::cli", "show the version")) << Qt::endl
+        << QStringLiteral("  %1  %2")
+               .arg(QStringLiteral("--json"), -44)
+               .arg(QCoreApplication::translate("ef::cli", "machine-readable output (one JSON object per line)"))
+        << Qt::endl
+        << QStringLiteral("  %1  %2")
+               .arg(QStringLiteral("--lang LANG"), -44)
+               .arg(QCoreApplication::translate("ef::cli", "language of messages, e.g. zh_CN"))
+        << Qt::endl
+        << QStringLiteral("  %1  %2")
+               .arg(QStringLiteral("--help, -h"), -44)
+               .arg(QCoreApplication::translate("ef::cli", "show this help"))
+        << Qt::endl
+        << QStringLiteral("  %1  %2")
+               .arg(QStringLiteral("--version"), -44)
+               .arg(QCoreApplication::translate("ef::cli", "show the version"))
+        << Qt::endl
         << Qt::endl
         << QCoreApplication::translate("ef::cli", "Exit codes: 0 success, 1 failure, 2 usage error.") << Qt::endl;
 }
@@ -99,12 +114,16 @@ int main(int argc, char **argv)
             printHelp(help ? out : err, registry, rest);
             return help ? ef::cli::ExitOk : ef::cli::ExitUsage;
         }
-        err << "embedforge-cli: " << QCoreApplication::translate("ef::cli", "unknown command '%1'").arg(rest.join(QLatin1Char(' '))) << Qt::endl
-            << QCoreApplication::translate("ef::cli", "Run 'embedforge-cli --help' for the list of commands.") << Qt::endl;
+        err << "embedforge-cli: "
+            << QCoreApplication::translate("ef::cli", "unknown command '%1'").arg(rest.join(QLatin1Char(' ')))
+            << Qt::endl
+            << QCoreApplication::translate("ef::cli", "Run 'embedforge-cli --help' for the list of commands.")
+            << Qt::endl;
         return ef::cli::ExitUsage;
     }
     if (help) {
-        out << QCoreApplication::translate("ef::cli", "Usage: embedforge-cli %1").arg(command->synopsis) << Qt::endl << command->summary << Qt::endl;
+        out << QCoreApplication::translate("ef::cli", "Usage: embedforge-cli %1").arg(command->synopsis) << Qt::endl
+            << command->summary << Qt::endl;
         return ef::cli::ExitOk;
     }
 
@@ -123,7 +142,8 @@ int main(int argc, char **argv)
         return ctx.fail(e.message());
     } catch (const std::bad_alloc &) {
         // Never "std::bad_alloc" as the message; the commands say which input when they know.
-        return ctx.fail(QCoreApplication::translate("ef::cli", "out of memory: an input is too large for this machine"));
+        return ctx.fail(
+            QCoreApplication::translate("ef::cli", "out of memory: an input is too large for this machine"));
     } catch (const std::exception &e) {
         return ctx.fail(QString::fromUtf8(e.what()));
     }

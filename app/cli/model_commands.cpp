@@ -26,13 +26,15 @@ int info(Context &ctx)
         ctx.out << QString::fromStdString(compute::infoJson(d, EMBEDFORGE_VERSION, false)) << Qt::endl;
         return ExitOk;
     }
-    ctx.out << QCoreApplication::translate("ef::cli", "EmbedForge %1, LibTorch %2").arg(QStringLiteral(EMBEDFORGE_VERSION),
-                                                                                       QString::fromStdString(d.torchVersion))
+    ctx.out << QCoreApplication::translate("ef::cli", "EmbedForge %1, LibTorch %2")
+                   .arg(QStringLiteral(EMBEDFORGE_VERSION), QString::fromStdString(d.torchVersion))
             << Qt::endl;
     if (d.cudaAvailable)
-        ctx.out << QCoreApplication::translate("ef::cli", "CUDA: available (runtime %1)").arg(d.cudaRuntimeVersion) << Qt::endl;
+        ctx.out << QCoreApplication::translate("ef::cli", "CUDA: available (runtime %1)").arg(d.cudaRuntimeVersion)
+                << Qt::endl;
     else
-        ctx.out << QCoreApplication::translate("ef::cli", "CUDA: not available (%1)").arg(QString::fromStdString(d.cudaStatus))
+        ctx.out << QCoreApplication::translate("ef::cli", "CUDA: not available (%1)")
+                       .arg(QString::fromStdString(d.cudaStatus))
                 << Qt::endl;
     ctx.out << QCoreApplication::translate("ef::cli", "CPU: %1, %2 hardware threads, %3 GiB; LibTorch uses %4 threads")
                    .arg(QString::fromStdString(d.cpuName))
@@ -97,8 +99,8 @@ int modelInfo(Context &ctx)
             tokenizerKind = QString::fromStdString(Tokenizer::fromDirectory(dir.toStdString())->kind());
     } catch (const std::bad_alloc &) {
         tokenizerKind = QStringLiteral("unsupported");
-        tokenizerError = QCoreApplication::translate("ef::cli", "%1: the tokenizer is too large to load (out of memory)")
-                             .arg(dir);
+        tokenizerError =
+            QCoreApplication::translate("ef::cli", "%1: the tokenizer is too large to load (out of memory)").arg(dir);
     } catch (const std::exception &e) {
         tokenizerKind = QStringLiteral("unsupported");
         tokenizerError = exceptionMessage(e);
@@ -205,7 +207,8 @@ void registerModelCommands(Registry &registry)
          QCoreApplication::translate(
              "ef::cli", "Write a tiny, complete Hugging Face model folder with seeded random weights (for tests)"),
          makeTiny});
-    registry.add({{QStringLiteral("info")}, QStringLiteral("info [--json]"),
+    registry.add({{QStringLiteral("info")},
+                  QStringLiteral("info [--json]"),
                   QCoreApplication::translate("ef::cli", "What this build can do: LibTorch, CUDA, devices and threads"),
                   info});
     registry.add(

@@ -18,14 +18,15 @@ SearchMethod methodOf(const ParsedArgs &a)
     const QString name = a.value(QStringLiteral("method"), QStringLiteral("bm25"));
     const std::optional<SearchMethod> m = parseSearchMethod(name);
     if (!m)
-        throw UsageError(QCoreApplication::translate("ef::cli", "--method must be bm25, dense or hybrid, not '%1'").arg(name));
+        throw UsageError(
+            QCoreApplication::translate("ef::cli", "--method must be bm25, dense or hybrid, not '%1'").arg(name));
     if (*m != SearchMethod::Bm25 && a.value(QStringLiteral("model")).isEmpty())
         throw UsageError(QCoreApplication::translate("ef::cli", "--method %1 needs --model DIR").arg(name));
     return *m;
 }
 
-const QStringList kModelOptions = {QStringLiteral("model"), QStringLiteral("adapter"), QStringLiteral("max-length"), QStringLiteral("batch"),
-                                   QStringLiteral("device"), QStringLiteral("dtype")};
+const QStringList kModelOptions = {QStringLiteral("model"), QStringLiteral("adapter"), QStringLiteral("max-length"),
+                                   QStringLiteral("batch"), QStringLiteral("device"),  QStringLiteral("dtype")};
 
 DenseModel denseModelOf(const ParsedArgs &a)
 {
@@ -33,13 +34,15 @@ DenseModel denseModelOf(const ParsedArgs &a)
     m.dir = a.value(QStringLiteral("model"));
     m.adapter = a.value(QStringLiteral("adapter"));
     if (!m.adapter.isEmpty() && m.dir.isEmpty())
-        throw UsageError(QCoreApplication::translate("ef::cli", "--adapter DIR needs --model DIR (the adapter's base model)"));
+        throw UsageError(
+            QCoreApplication::translate("ef::cli", "--adapter DIR needs --model DIR (the adapter's base model)"));
     m.maxLength = a.intValue(QStringLiteral("max-length"), 512, 2, 1 << 20);
     m.batchSize = a.intValue(QStringLiteral("batch"), 16, 1, 4096);
     m.device = a.value(QStringLiteral("device"), QStringLiteral("cpu"));
     m.dtype = a.value(QStringLiteral("dtype"), QStringLiteral("f32"));
     if (m.dtype != QLatin1String("f32") && m.dtype != QLatin1String("bf16") && m.dtype != QLatin1String("f16"))
-        throw UsageError(QCoreApplication::translate("ef::cli", "--dtype must be f32, bf16 or f16, not '%1'").arg(m.dtype));
+        throw UsageError(
+            QCoreApplication::translate("ef::cli", "--dtype must be f32, bf16 or f16, not '%1'").arg(m.dtype));
     return m;
 }
 
@@ -55,17 +58,20 @@ SearchOptions searchOptionsOf(const ParsedArgs &a)
 
 QJsonObject corpusJson(const CorpusInfo &c)
 {
-    return {{QStringLiteral("name"), c.name},         {QStringLiteral("documents"), c.documents},
-            {QStringLiteral("queries"), c.queries},   {QStringLiteral("qrels"), c.qrels},
-            {QStringLiteral("splits"), QJsonArray::fromStringList(c.splits)}, {QStringLiteral("source"), c.source},
+    return {{QStringLiteral("name"), c.name},
+            {QStringLiteral("documents"), c.documents},
+            {QStringLiteral("queries"), c.queries},
+            {QStringLiteral("qrels"), c.qrels},
+            {QStringLiteral("splits"), QJsonArray::fromStringList(c.splits)},
+            {QStringLiteral("source"), c.source},
             {QStringLiteral("created_at"), c.createdAt}};
 }
 
 int corpusImport(Context &ctx)
 {
-    const ParsedArgs a = ctx.parse({QStringLiteral("workspace"), QStringLiteral("beir"), QStringLiteral("jsonl"), QStringLiteral("folder"),
-                                    QStringLiteral("name"), QStringLiteral("id-field"), QStringLiteral("title-field"),
-                                    QStringLiteral("text-field")},
+    const ParsedArgs a = ctx.parse({QStringLiteral("workspace"), QStringLiteral("beir"), QStringLiteral("jsonl"),
+                                    QStringLiteral("folder"), QStringLiteral("name"), QStringLiteral("id-field"),
+                                    QStringLiteral("title-field"), QStringLiteral("text-field")},
                                    {}, 0, 0);
     CorpusImport o;
     int sources = 0;
@@ -79,7 +85,8 @@ int corpusImport(Context &ctx)
         }
     }
     if (sources != 1)
-        throw UsageError(QCoreApplication::translate("ef::cli", "give exactly one of --beir DIR, --jsonl FILE or --folder DIR"));
+        throw UsageError(
+            QCoreApplication::translate("ef::cli", "give exactly one of --beir DIR, --jsonl FILE or --folder DIR"));
     o.name = a.value(QStringLiteral("name"));
     if (o.name.isEmpty())
         throw UsageError(QCoreApplication::translate("ef::cli", "--name N is required"));
@@ -98,7 +105,8 @@ int corpusImport(Context &ctx)
     if (ctx.json)
         ctx.printJson(corpusJson(c.value()));
     else
-        ctx.out << QCoreApplication::translate("ef::cli", "Imported corpus '%1': %2 documents, %3 queries, %4 qrels (%5)")
+        ctx.out << QCoreApplication::translate("ef::cli",
+                                               "Imported corpus '%1': %2 documents, %3 queries, %4 qrels (%5)")
                        .arg(c->name)
                        .arg(c->documents)
                        .arg(c->queries)
@@ -135,7 +143,8 @@ int corpusList(Context &ctx)
 
 int corpusExport(Context &ctx)
 {
-    const ParsedArgs a = ctx.parse({QStringLiteral("workspace"), QStringLiteral("name"), QStringLiteral("out")}, {}, 0, 0);
+    const ParsedArgs a =
+        ctx.parse({QStringLiteral("workspace"), QStringLiteral("name"), QStringLiteral("out")}, {}, 0, 0);
     if (a.value(QStringLiteral("name")).isEmpty() || a.value(QStringLiteral("out")).isEmpty())
         throw UsageError(QCoreApplication::translate("ef::cli", "--name N and --out DIR are required"));
     OpenedWorkspace w = openWorkspace(a);
@@ -143,9 +152,12 @@ int corpusExport(Context &ctx)
     if (!s)
         return ctx.fail(s.error());
     if (!ctx.json)
-        ctx.out << QCoreApplication::translate("ef::cli", "Exported '%1' to %2").arg(a.value(QStringLiteral("name")), a.value(QStringLiteral("out"))) << Qt::endl;
+        ctx.out << QCoreApplication::translate("ef::cli", "Exported '%1' to %2")
+                       .arg(a.value(QStringLiteral("name")), a.value(QStringLiteral("out")))
+                << Qt::endl;
     else
-        ctx.printJson({{QStringLiteral("name"), a.value(QStringLiteral("name"))}, {QStringLiteral("out"), a.value(QStringLiteral("out"))}});
+        ctx.printJson({{QStringLiteral("name"), a.value(QStringLiteral("name"))},
+                       {QStringLiteral("out"), a.value(QStringLiteral("out"))}});
     return ExitOk;
 }
 
@@ -180,7 +192,9 @@ int corpusEmbed(Context &ctx)
                        {QStringLiteral("vectors"), r->set.vectors}});
         return ExitOk;
     }
-    ctx.out << QCoreApplication::translate("ef::cli", "Embedded %1 documents of '%2' (%3 already stored); %4 vectors of dimension %5, fingerprint %6")
+    ctx.out << QCoreApplication::translate(
+                   "ef::cli",
+                   "Embedded %1 documents of '%2' (%3 already stored); %4 vectors of dimension %5, fingerprint %6")
                    .arg(r->embedded)
                    .arg(c->name)
                    .arg(r->reused)
@@ -198,13 +212,15 @@ QStringList queryWarnings(QString *query, SearchMethod method)
     bool bytesCut = false;
     *query = fts::limitQueryBytes(*query, &bytesCut);
     if (bytesCut)
-        warnings << QCoreApplication::translate("ef::cli", "the query is longer than %1 bytes; only its first %1 bytes were searched")
+        warnings << QCoreApplication::translate(
+                        "ef::cli", "the query is longer than %1 bytes; only its first %1 bytes were searched")
                         .arg(fts::kMaxQueryBytes);
     bool termsCut = false;
     if (method != SearchMethod::Dense)
         fts::matchExpression(*query, &termsCut);
     if (termsCut)
-        warnings << QCoreApplication::translate("ef::cli", "the query has more than %1 terms; BM25 searched its first %1")
+        warnings << QCoreApplication::translate("ef::cli",
+                                                "the query has more than %1 terms; BM25 searched its first %1")
                         .arg(fts::kMaxQueryTerms);
     return warnings;
 }
@@ -229,8 +245,8 @@ int queriesOverLimits(Database &db, const CorpusInfo &corpus, const QString &spl
 int search(Context &ctx)
 {
     QStringList options = kModelOptions;
-    options << QStringLiteral("workspace") << QStringLiteral("corpus") << QStringLiteral("method") << QStringLiteral("instruction")
-            << QStringLiteral("k") << QStringLiteral("rrf-k");
+    options << QStringLiteral("workspace") << QStringLiteral("corpus") << QStringLiteral("method")
+            << QStringLiteral("instruction") << QStringLiteral("k") << QStringLiteral("rrf-k");
     const ParsedArgs a = ctx.parse(options, {}, 1, -1);
     SearchOptions so = searchOptionsOf(a);
     so.k = a.intValue(QStringLiteral("k"), 10, 1, 10000);
@@ -260,7 +276,9 @@ int search(Context &ctx)
                                    {QStringLiteral("title"), hits[i].title},
                                    {QStringLiteral("score"), hits[i].score},
                                    {QStringLiteral("snippet"), markSnippet(hits[i].snippet, QString(), QString())}});
-        QJsonObject o{{QStringLiteral("query"), query}, {QStringLiteral("method"), searchMethodName(so.method)}, {QStringLiteral("hits"), arr}};
+        QJsonObject o{{QStringLiteral("query"), query},
+                      {QStringLiteral("method"), searchMethodName(so.method)},
+                      {QStringLiteral("hits"), arr}};
         if (so.method != SearchMethod::Bm25) {
             o.insert(QStringLiteral("model"), dense.model().dir);
             if (!dense.model().adapter.isEmpty())
@@ -289,8 +307,8 @@ int search(Context &ctx)
 int evaluate(Context &ctx)
 {
     QStringList options = kModelOptions;
-    options << QStringLiteral("workspace") << QStringLiteral("corpus") << QStringLiteral("method") << QStringLiteral("instruction")
-            << QStringLiteral("split") << QStringLiteral("rrf-k");
+    options << QStringLiteral("workspace") << QStringLiteral("corpus") << QStringLiteral("method")
+            << QStringLiteral("instruction") << QStringLiteral("split") << QStringLiteral("rrf-k");
     const ParsedArgs a = ctx.parse(options, {QStringLiteral("ignore-self")}, 0, 0);
     const SearchOptions so = searchOptionsOf(a);
     const DenseModel model = denseModelOf(a); // checked for every method
@@ -310,14 +328,16 @@ int evaluate(Context &ctx)
     QStringList warnings;
     const int overLimits = so.method == SearchMethod::Dense ? 0 : queriesOverLimits(*w.db, c.value(), request.split);
     if (overLimits > 0)
-        warnings << QCoreApplication::translate("ef::cli", "queries longer than the query limits (%1 bytes, %2 terms), of "
-                                                           "which BM25 searched only the beginning: %3")
+        warnings << QCoreApplication::translate("ef::cli",
+                                                "queries longer than the query limits (%1 bytes, %2 terms), of "
+                                                "which BM25 searched only the beginning: %3")
                         .arg(fts::kMaxQueryBytes)
                         .arg(fts::kMaxQueryTerms)
                         .arg(overLimits);
     w.db.reset(); // the job opens its own connection
     ProgressPrinter progress(QCoreApplication::translate("ef::cli", "evaluating"));
-    const JobInfo job = runJob(makeEvaluationJob(request), [&](const JobProgress &p) { progress.update(p.done, 0, QString()); });
+    const JobInfo job =
+        runJob(makeEvaluationJob(request), [&](const JobProgress &p) { progress.update(p.done, 0, QString()); });
     progress.finish();
     const std::optional<QList<EvalResult>> results = jobResult<QList<EvalResult>>(job);
     if (job.state != JobState::Succeeded || !results || results->isEmpty())
@@ -325,9 +345,10 @@ int evaluate(Context &ctx)
     const EvalResult *r = &results->first();
     const metrics::Summary &s = r->summary;
     if (ctx.json) {
-        QJsonObject o{{QStringLiteral("ndcg@10"), s.ndcg10}, {QStringLiteral("recall@100"), s.recall100}, {QStringLiteral("mrr@10"), s.mrr10},
-                      {QStringLiteral("map@10"), s.map10}, {QStringLiteral("queries"), s.queries}, {QStringLiteral("method"), r->method},
-                      {QStringLiteral("split"), r->split}, {QStringLiteral("ignore_self"), r->ignoreSelf}};
+        QJsonObject o{{QStringLiteral("ndcg@10"), s.ndcg10},  {QStringLiteral("recall@100"), s.recall100},
+                      {QStringLiteral("mrr@10"), s.mrr10},    {QStringLiteral("map@10"), s.map10},
+                      {QStringLiteral("queries"), s.queries}, {QStringLiteral("method"), r->method},
+                      {QStringLiteral("split"), r->split},    {QStringLiteral("ignore_self"), r->ignoreSelf}};
         if (so.method != SearchMethod::Bm25) {
             o.insert(QStringLiteral("model"), system.model.dir);
             if (!system.model.adapter.isEmpty())
@@ -343,11 +364,13 @@ int evaluate(Context &ctx)
     }
     for (const QString &warning : warnings)
         ctx.err << QCoreApplication::translate("ef::cli", "warning: %1").arg(warning) << Qt::endl;
-    ctx.out << QStringLiteral("nDCG@10     %1\nRecall@100  %2\nMRR@10      %3\n")
-                   .arg(s.ndcg10, 0, 'f', 4)
-                   .arg(s.recall100, 0, 'f', 4)
-                   .arg(s.mrr10, 0, 'f', 4)
-            << QCoreApplication::translate("ef::cli", "(%1 queries, split %2, %3)").arg(s.queries).arg(r->split, r->method) << Qt::endl;
+    ctx.out
+        << QStringLiteral("nDCG@10     %1\nRecall@100  %2\nMRR@10      %3\n")
+               .arg(s.ndcg10, 0, 'f', 4)
+               .arg(s.recall100, 0, 'f', 4)
+               .arg(s.mrr10, 0, 'f', 4)
+        << QCoreApplication::translate("ef::cli", "(%1 queries, split %2, %3)").arg(s.queries).arg(r->split, r->method)
+        << Qt::endl;
     return ExitOk;
 }
 
@@ -356,23 +379,40 @@ int evaluate(Context &ctx)
 void registerRetrievalCommands(Registry &registry)
 {
     registry.add({{QStringLiteral("corpus"), QStringLiteral("import")},
-                  QStringLiteral("corpus import --beir DIR|--jsonl FILE|--folder DIR --name N --workspace W [--id-field F --title-field F --text-field F]"),
-                  QCoreApplication::translate("ef::cli", "Import a corpus (BEIR folder, JSONL or a folder of text files) with an FTS5 index"),
+                  QStringLiteral("corpus import --beir DIR|--jsonl FILE|--folder DIR --name N --workspace W "
+                                 "[--id-field F --title-field F --text-field F]"),
+                  QCoreApplication::translate(
+                      "ef::cli", "Import a corpus (BEIR folder, JSONL or a folder of text files) with an FTS5 index"),
                   corpusImport});
-    registry.add({{QStringLiteral("corpus"), QStringLiteral("list")}, QStringLiteral("corpus list --workspace W [--json]"),
-                  QCoreApplication::translate("ef::cli", "List the workspace's corpora"), corpusList});
-    registry.add({{QStringLiteral("corpus"), QStringLiteral("export")}, QStringLiteral("corpus export --name N --out DIR --workspace W"),
-                  QCoreApplication::translate("ef::cli", "Export a corpus in BEIR layout"), corpusExport});
-    registry.add({{QStringLiteral("corpus"), QStringLiteral("embed")},
-                  QStringLiteral("corpus embed --corpus N --model DIR [--adapter DIR] --workspace W [--max-length N] [--batch N] [--device cpu|cuda] [--dtype f32|bf16|f16]"),
-                  QCoreApplication::translate("ef::cli", "Embed a corpus's documents with a model (resumable; vectors kept per model fingerprint)"),
-                  corpusEmbed});
-    registry.add({{QStringLiteral("search")},
-                  QStringLiteral("search --corpus N --method bm25|dense|hybrid [--model DIR [--adapter DIR]] [--instruction TEXT] [--k K] [--rrf-k K] [--json] --workspace W QUERY"),
-                  QCoreApplication::translate("ef::cli", "Search a corpus: BM25 over FTS5 (any query text is safe), dense (exact, embedded vectors) or hybrid (reciprocal-rank fusion)"), search});
-    registry.add({{QStringLiteral("eval")}, QStringLiteral("eval --corpus N --method bm25|dense|hybrid [--model DIR [--adapter DIR]] [--instruction TEXT] [--split test] [--ignore-self] [--rrf-k K] [--json] --workspace W"),
-                  QCoreApplication::translate("ef::cli", "Evaluate retrieval on the corpus's qrels: nDCG@10, Recall@100, MRR@10, MAP@10"),
-                  evaluate});
+    registry.add({{QStringLiteral("corpus"), QStringLiteral("list")},
+                  QStringLiteral("corpus list --workspace W [--json]"),
+                  QCoreApplication::translate("ef::cli", "List the workspace's corpora"),
+                  corpusList});
+    registry.add({{QStringLiteral("corpus"), QStringLiteral("export")},
+                  QStringLiteral("corpus export --name N --out DIR --workspace W"),
+                  QCoreApplication::translate("ef::cli", "Export a corpus in BEIR layout"),
+                  corpusExport});
+    registry.add(
+        {{QStringLiteral("corpus"), QStringLiteral("embed")},
+         QStringLiteral("corpus embed --corpus N --model DIR [--adapter DIR] --workspace W [--max-length N] [--batch "
+                        "N] [--device cpu|cuda] [--dtype f32|bf16|f16]"),
+         QCoreApplication::translate(
+             "ef::cli", "Embed a corpus's documents with a model (resumable; vectors kept per model fingerprint)"),
+         corpusEmbed});
+    registry.add(
+        {{QStringLiteral("search")},
+         QStringLiteral("search --corpus N --method bm25|dense|hybrid [--model DIR [--adapter DIR]] [--instruction "
+                        "TEXT] [--k K] [--rrf-k K] [--json] --workspace W QUERY"),
+         QCoreApplication::translate("ef::cli", "Search a corpus: BM25 over FTS5 (any query text is safe), dense "
+                                                "(exact, embedded vectors) or hybrid (reciprocal-rank fusion)"),
+         search});
+    registry.add(
+        {{QStringLiteral("eval")},
+         QStringLiteral("eval --corpus N --method bm25|dense|hybrid [--model DIR [--adapter DIR]] [--instruction TEXT] "
+                        "[--split test] [--ignore-self] [--rrf-k K] [--json] --workspace W"),
+         QCoreApplication::translate("ef::cli",
+                                     "Evaluate retrieval on the corpus's qrels: nDCG@10, Recall@100, MRR@10, MAP@10"),
+         evaluate});
 }
 
 } // namespace ef::cli

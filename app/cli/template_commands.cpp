@@ -233,8 +233,8 @@ int templatesImport(Context &ctx)
         }
     }
     QJsonArray saved;
-    const QString note =
-        a.value(QStringLiteral("note"), QCoreApplication::translate("ef::cli", "imported from %1").arg(a.positionals.at(0)));
+    const QString note = a.value(QStringLiteral("note"),
+                                 QCoreApplication::translate("ef::cli", "imported from %1").arg(a.positionals.at(0)));
     for (const PromptTemplate &t : parsed.value()) {
         auto v = templatestore::save(*o.db, t, note);
         if (!v)

@@ -104,11 +104,19 @@ int runTraining(Context &ctx, const Workspace &ws, qint64 runId)
 
 int train(Context &ctx)
 {
-    QStringList values = {QStringLiteral("workspace"), QStringLiteral("model"), QStringLiteral("config"),
-                          QStringLiteral("resume"), QStringLiteral("datasets"), QStringLiteral("family"),
-                          QStringLiteral("language"), QStringLiteral("eval-corpus"), QStringLiteral("eval-split"),
-                          QStringLiteral("eval-instruction"), QStringLiteral("exclude-corpus-queries"),
-                          QStringLiteral("pairs-from-corpus"), QStringLiteral("pairs-instruction"),
+    QStringList values = {QStringLiteral("workspace"),
+                          QStringLiteral("model"),
+                          QStringLiteral("config"),
+                          QStringLiteral("resume"),
+                          QStringLiteral("datasets"),
+                          QStringLiteral("family"),
+                          QStringLiteral("language"),
+                          QStringLiteral("eval-corpus"),
+                          QStringLiteral("eval-split"),
+                          QStringLiteral("eval-instruction"),
+                          QStringLiteral("exclude-corpus-queries"),
+                          QStringLiteral("pairs-from-corpus"),
+                          QStringLiteral("pairs-instruction"),
                           QStringLiteral("mine-corpus")};
     for (const train::TrainOption &o : train::trainOptions())
         values << QString::fromUtf8(o.flag).mid(2);
@@ -148,7 +156,8 @@ int train(Context &ctx)
         throw UsageError(tr("--mine-corpus needs --mine-negatives N (or \"mine_negatives\" in --config)"));
     TrainingRequest request;
     request.configJson = QString::fromStdString(config.toJson());
-    const QStringList sources = a.value(QStringLiteral("datasets"), QStringLiteral("*")).split(QLatin1Char(','), Qt::SkipEmptyParts);
+    const QStringList sources =
+        a.value(QStringLiteral("datasets"), QStringLiteral("*")).split(QLatin1Char(','), Qt::SkipEmptyParts);
     if (sources.contains(QStringLiteral("*"))) {
         request.data.synthetic = true;
         const auto all = datasets(w.ws);
@@ -182,7 +191,8 @@ int train(Context &ctx)
     }
     request.data.pairsCorpus = a.value(QStringLiteral("pairs-from-corpus"));
     request.data.mineCorpus = a.value(QStringLiteral("mine-corpus"));
-    request.data.pairsInstruction = a.value(QStringLiteral("pairs-instruction"), a.value(QStringLiteral("eval-instruction")));
+    request.data.pairsInstruction =
+        a.value(QStringLiteral("pairs-instruction"), a.value(QStringLiteral("eval-instruction")));
     request.evalCorpus = a.value(QStringLiteral("eval-corpus"));
     request.evalSplit = a.value(QStringLiteral("eval-split"), QStringLiteral("test"));
     request.evalInstruction = a.value(QStringLiteral("eval-instruction"));
@@ -202,41 +212,49 @@ int runsList(Context &ctx)
     if (ctx.json) {
         QJsonArray arr;
         for (const TrainingRunInfo &r : *runs)
-            arr.append(QJsonObject{{QStringLiteral("run"), r.id},
-                                   {QStringLiteral("name"), r.name},
-                                   {QStringLiteral("status"), r.status},
-                                   {QStringLiteral("message"), r.message},
-                                   {QStringLiteral("mode"), r.mode},
-                                   {QStringLiteral("base_model"), r.baseModel},
-                                   {QStringLiteral("steps"), r.steps},
-                                   {QStringLiteral("total_steps"), r.totalSteps},
-                                   {QStringLiteral("examples"), r.examples},
-                                   {QStringLiteral("heldout"), r.heldOut},
-                                   {QStringLiteral("dir"), r.runDir},
-                                   {QStringLiteral("created_at"), r.createdAt},
-                                   {QStringLiteral("updated_at"), r.updatedAt},
-                                   {QStringLiteral("config"), QJsonDocument::fromJson(r.configJson.toUtf8()).object()}});
+            arr.append(
+                QJsonObject{{QStringLiteral("run"), r.id},
+                            {QStringLiteral("name"), r.name},
+                            {QStringLiteral("status"), r.status},
+                            {QStringLiteral("message"), r.message},
+                            {QStringLiteral("mode"), r.mode},
+                            {QStringLiteral("base_model"), r.baseModel},
+                            {QStringLiteral("steps"), r.steps},
+                            {QStringLiteral("total_steps"), r.totalSteps},
+                            {QStringLiteral("examples"), r.examples},
+                            {QStringLiteral("heldout"), r.heldOut},
+                            {QStringLiteral("dir"), r.runDir},
+                            {QStringLiteral("created_at"), r.createdAt},
+                            {QStringLiteral("updated_at"), r.updatedAt},
+                            {QStringLiteral("config"), QJsonDocument::fromJson(r.configJson.toUtf8()).object()}});
         ctx.printJson(QJsonObject{{QStringLiteral("runs"), arr}});
         return ExitOk;
     }
     if (runs->isEmpty())
         ctx.out << tr("No training runs yet.") << Qt::endl;
     for (const TrainingRunInfo &r : *runs)
-        ctx.out << QStringLiteral("%1  %2  %3  %4/%5  %6").arg(r.id).arg(r.status, -9).arg(r.mode, -4).arg(r.steps).arg(r.totalSteps).arg(r.name)
+        ctx.out << QStringLiteral("%1  %2  %3  %4/%5  %6")
+                       .arg(r.id)
+                       .arg(r.status, -9)
+                       .arg(r.mode, -4)
+                       .arg(r.steps)
+                       .arg(r.totalSteps)
+                       .arg(r.name)
                 << Qt::endl;
     return ExitOk;
 }
 
 int exportRun(Context &ctx)
 {
-    const ParsedArgs a = ctx.parse({QStringLiteral("workspace"), QStringLiteral("run"), QStringLiteral("format"),
-                                    QStringLiteral("out")},
-                                   {}, 0, 0);
+    const ParsedArgs a =
+        ctx.parse({QStringLiteral("workspace"), QStringLiteral("run"), QStringLiteral("format"), QStringLiteral("out")},
+                  {}, 0, 0);
     OpenedWorkspace w = openWorkspace(a);
     if (!a.has(QStringLiteral("run")) || !a.has(QStringLiteral("format")) || !a.has(QStringLiteral("out")))
         throw UsageError(tr("--run RUN, --format and --out DIR are required"));
     const QString format = a.value(QStringLiteral("format"));
-    if (format != QLatin1String("peft") && format != QLatin1String("merged") && format != QLatin1String("sentence-transformers"))
+    if (format != QLatin1String("peft") && format != QLatin1String("merged") &&
+        format != QLatin1String("sentence-transformers"))
         throw UsageError(tr("--format: expected peft, merged or sentence-transformers, not '%1'").arg(format));
     const qint64 id = parseRunId(a.value(QStringLiteral("run")));
     const JobInfo job = runJob(makeTrainingExportJob(w.ws, id, format, a.value(QStringLiteral("out"))));
@@ -279,21 +297,26 @@ int importLabelledDataset(Context &ctx, const ParsedArgs &a)
 void registerTrainCommands(Registry &registry)
 {
     const QString options = QString::fromStdString(train::trainOptionsHelp());
-    registry.add({{QStringLiteral("train")},
-                  QStringLiteral("train --workspace W --model DIR [--mode lora|full] [--config FILE] [--steps N] "
-                                 "[--batch N] [--micro-batch N] [--device cpu|cuda] [--name NAME] "
-                                 "[--datasets synthetic,NAME,...] [--family F] [--language L] [--eval-corpus NAME [--eval-split S] "
-                                 "[--eval-instruction TEXT]] [--exclude-corpus-queries NAME] [--pairs-from-corpus NAME "
-                                 "[--pairs-instruction TEXT]] [--mine-negatives N [--mine-corpus NAME]] [options] | "
-                                 "train --workspace W --resume RUN"),
-                  tr("Contrastive fine-tuning (LoRA or full) on the workspace's examples; one JSON line per step") +
-                      QStringLiteral("\n") + options,
-                  train});
-    registry.add({{QStringLiteral("runs"), QStringLiteral("list")}, QStringLiteral("runs list --workspace W [--json]"),
-                  tr("List the workspace's training runs"), runsList});
+    registry.add(
+        {{QStringLiteral("train")},
+         QStringLiteral(
+             "train --workspace W --model DIR [--mode lora|full] [--config FILE] [--steps N] "
+             "[--batch N] [--micro-batch N] [--device cpu|cuda] [--name NAME] "
+             "[--datasets synthetic,NAME,...] [--family F] [--language L] [--eval-corpus NAME [--eval-split S] "
+             "[--eval-instruction TEXT]] [--exclude-corpus-queries NAME] [--pairs-from-corpus NAME "
+             "[--pairs-instruction TEXT]] [--mine-negatives N [--mine-corpus NAME]] [options] | "
+             "train --workspace W --resume RUN"),
+         tr("Contrastive fine-tuning (LoRA or full) on the workspace's examples; one JSON line per step") +
+             QStringLiteral("\n") + options,
+         train});
+    registry.add({{QStringLiteral("runs"), QStringLiteral("list")},
+                  QStringLiteral("runs list --workspace W [--json]"),
+                  tr("List the workspace's training runs"),
+                  runsList});
     registry.add({{QStringLiteral("export")},
                   QStringLiteral("export --workspace W --run RUN --format peft|merged|sentence-transformers --out DIR"),
-                  tr("Export a run's newest checkpoint; the export is loaded back and checked"), exportRun});
+                  tr("Export a run's newest checkpoint; the export is loaded back and checked"),
+                  exportRun});
 }
 
 } // namespace ef::cli

@@ -12,7 +12,6 @@ namespace ef::cli {
 
 namespace {
 
-
 int workspaceInit(Context &ctx)
 {
     const ParsedArgs a = ctx.parse({}, {}, 1, 1);
@@ -24,7 +23,10 @@ int workspaceInit(Context &ctx)
                        {QStringLiteral("schema_version"), ws->schemaVersion()},
                        {QStringLiteral("artifacts"), ws->artifactsDir()}});
     } else {
-        ctx.out << QCoreApplication::translate("ef::cli", "Created workspace %1 (schema version %2)").arg(ws->path()).arg(ws->schemaVersion()) << Qt::endl
+        ctx.out << QCoreApplication::translate("ef::cli", "Created workspace %1 (schema version %2)")
+                       .arg(ws->path())
+                       .arg(ws->schemaVersion())
+                << Qt::endl
                 << QCoreApplication::translate("ef::cli", "Artifacts folder: %1").arg(ws->artifactsDir()) << Qt::endl;
     }
     return ExitOk;
@@ -52,9 +54,16 @@ int workspaceInfo(Context &ctx)
         return ExitOk;
     }
     ctx.out << QCoreApplication::translate("ef::cli", "Workspace:      %1").arg(info->path) << Qt::endl
-            << QCoreApplication::translate("ef::cli", "Schema version: %1 (this build: %2)").arg(info->schemaVersion).arg(info->latestSchemaVersion) << Qt::endl
-            << QCoreApplication::translate("ef::cli", "Created:        %1 by %2").arg(info->createdAt, info->createdBy) << Qt::endl
-            << QCoreApplication::translate("ef::cli", "Size:           %1 bytes (journal %2)").arg(info->sizeBytes).arg(info->journalMode) << Qt::endl
+            << QCoreApplication::translate("ef::cli", "Schema version: %1 (this build: %2)")
+                   .arg(info->schemaVersion)
+                   .arg(info->latestSchemaVersion)
+            << Qt::endl
+            << QCoreApplication::translate("ef::cli", "Created:        %1 by %2").arg(info->createdAt, info->createdBy)
+            << Qt::endl
+            << QCoreApplication::translate("ef::cli", "Size:           %1 bytes (journal %2)")
+                   .arg(info->sizeBytes)
+                   .arg(info->journalMode)
+            << Qt::endl
             << QCoreApplication::translate("ef::cli", "Artifacts:      %1").arg(info->artifactsDir) << Qt::endl
             << QCoreApplication::translate("ef::cli", "Tables:") << Qt::endl;
     for (auto it = info->tableRows.cbegin(); it != info->tableRows.cend(); ++it)
@@ -79,20 +88,23 @@ int workspaceCheck(Context &ctx)
             checks.append(QJsonObject{{QStringLiteral("name"), item.name},
                                       {QStringLiteral("ok"), item.ok},
                                       {QStringLiteral("detail"), item.detail}});
-        QJsonObject o{{QStringLiteral("path"), report.path}, {QStringLiteral("ok"), report.ok}, {QStringLiteral("checks"), checks}};
+        QJsonObject o{{QStringLiteral("path"), report.path},
+                      {QStringLiteral("ok"), report.ok},
+                      {QStringLiteral("checks"), checks}};
         if (!report.ok && !report.items.isEmpty())
             o.insert(QStringLiteral("error"), report.items.constLast().detail);
         ctx.printJson(o);
     } else {
         for (const CheckItem &item : report.items)
-            ctx.out << (item.ok ? QStringLiteral("ok    ") : QStringLiteral("FAIL  ")) << QStringLiteral("%1").arg(item.name, -16)
-                    << item.detail << Qt::endl;
+            ctx.out << (item.ok ? QStringLiteral("ok    ") : QStringLiteral("FAIL  "))
+                    << QStringLiteral("%1").arg(item.name, -16) << item.detail << Qt::endl;
     }
     if (!report.ok) {
         const CheckItem failed = report.items.isEmpty() ? CheckItem{} : report.items.constLast();
         if (failed.detail.contains(report.path))
             return ctx.fail(failed.detail);
-        return ctx.fail(QCoreApplication::translate("ef::cli", "'%1' failed the %2 check: %3").arg(report.path, failed.name, failed.detail));
+        return ctx.fail(QCoreApplication::translate("ef::cli", "'%1' failed the %2 check: %3")
+                            .arg(report.path, failed.name, failed.detail));
     }
     if (!ctx.json)
         ctx.out << QCoreApplication::translate("ef::cli", "Workspace %1 is healthy.").arg(report.path) << Qt::endl;
@@ -103,12 +115,19 @@ int workspaceCheck(Context &ctx)
 
 void registerWorkspaceCommands(Registry &registry)
 {
-    registry.add({{QStringLiteral("workspace"), QStringLiteral("init")}, QStringLiteral("workspace init PATH [--json]"),
-                  QCoreApplication::translate("ef::cli", "Create a new workspace file and its artifacts folder"), workspaceInit});
-    registry.add({{QStringLiteral("workspace"), QStringLiteral("info")}, QStringLiteral("workspace info PATH [--json]"),
-                  QCoreApplication::translate("ef::cli", "Show a workspace's schema, size and tables (read-only)"), workspaceInfo});
-    registry.add({{QStringLiteral("workspace"), QStringLiteral("check")}, QStringLiteral("workspace check PATH [--json]"),
-                  QCoreApplication::translate("ef::cli", "Check a workspace's integrity (read-only); exit 0 when healthy"), workspaceCheck});
+    registry.add({{QStringLiteral("workspace"), QStringLiteral("init")},
+                  QStringLiteral("workspace init PATH [--json]"),
+                  QCoreApplication::translate("ef::cli", "Create a new workspace file and its artifacts folder"),
+                  workspaceInit});
+    registry.add({{QStringLiteral("workspace"), QStringLiteral("info")},
+                  QStringLiteral("workspace info PATH [--json]"),
+                  QCoreApplication::translate("ef::cli", "Show a workspace's schema, size and tables (read-only)"),
+                  workspaceInfo});
+    registry.add(
+        {{QStringLiteral("workspace"), QStringLiteral("check")},
+         QStringLiteral("workspace check PATH [--json]"),
+         QCoreApplication::translate("ef::cli", "Check a workspace's integrity (read-only); exit 0 when healthy"),
+         workspaceCheck});
 }
 
 } // namespace ef::cli

@@ -23,8 +23,9 @@ int info(const std::vector<std::string> &argv)
     }
     std::printf("EmbedForge %s (%s build)\nLibTorch %s\nCUDA: %s\n", EMBEDFORGE_VERSION,
                 EMBEDFORGE_CORE_ONLY_BUILD ? "core" : "full", d.torchVersion.c_str(),
-                d.cudaAvailable ? ("available, runtime " + std::to_string(d.cudaRuntimeVersion)).c_str()
-                                : (std::string(d.cudaCompiled ? "compiled, " : "not compiled, ") + d.cudaStatus).c_str());
+                d.cudaAvailable
+                    ? ("available, runtime " + std::to_string(d.cudaRuntimeVersion)).c_str()
+                    : (std::string(d.cudaCompiled ? "compiled, " : "not compiled, ") + d.cudaStatus).c_str());
     std::printf("CPU: %s, %d hardware threads, %.1f GiB, %d intra-op threads\n", d.cpuName.c_str(), d.cpuCores,
                 double(d.cpuMemoryBytes) / (1 << 30), d.intraOpThreads);
     for (const auto &g : d.gpus)
@@ -81,11 +82,14 @@ int makeTiny(const std::vector<std::string> &argv)
 
 void registerCommands(std::vector<Command> &commands)
 {
-    commands.push_back({{"info"}, "info [--json]", "What this build can do: LibTorch, CUDA, devices, threads", "", info});
+    commands.push_back(
+        {{"info"}, "info [--json]", "What this build can do: LibTorch, CUDA, devices, threads", "", info});
     commands.push_back({{"model", "make-tiny"},
                         "model make-tiny --family llama|mistral|qwen2 --out DIR [--seed N] [--hidden H] [--layers L] "
                         "[--heads A] [--kv-heads K] [--intermediate I] [--merges N --texts FILE]",
-                        "Write a tiny, complete Hugging Face model folder with seeded random weights", "", makeTiny});
+                        "Write a tiny, complete Hugging Face model folder with seeded random weights",
+                        "",
+                        makeTiny});
     registerTrainCommands(commands);
 }
 

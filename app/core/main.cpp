@@ -71,7 +71,8 @@ int main(int argc, char **argv)
                      best->synopsis.c_str());
         return ef::core::ExitUsage;
     } catch (const std::bad_alloc &) {
-        std::fprintf(stderr, "embedforge-core: %s: out of memory (the input, batch or model is too large for this machine)\n",
+        std::fprintf(stderr,
+                     "embedforge-core: %s: out of memory (the input, batch or model is too large for this machine)\n",
                      best->name().c_str());
         return ef::core::ExitFailure;
     } catch (const std::exception &e) {

@@ -50,10 +50,12 @@ std::vector<std::string> readMinePool(const std::string &path)
         if (o.is_string()) {
             out.push_back(o.get<std::string>());
         } else if (o.is_object() && o.contains("text") && o["text"].is_string()) {
-            const std::string title = o.contains("title") && o["title"].is_string() ? o["title"].get<std::string>() : "";
+            const std::string title =
+                o.contains("title") && o["title"].is_string() ? o["title"].get<std::string>() : "";
             out.push_back(title.empty() ? o["text"].get<std::string>() : title + " " + o["text"].get<std::string>());
         } else {
-            throw std::runtime_error(path + ":" + std::to_string(n) + ": expected a JSON string or an object with \"text\"");
+            throw std::runtime_error(path + ":" + std::to_string(n) +
+                                     ": expected a JSON string or an object with \"text\"");
         }
     }
     return out;
@@ -93,7 +95,8 @@ int runTrainer(train::Trainer &t)
 
 int trainCommand(const std::vector<std::string> &argv)
 {
-    std::set<std::string> values = {"--data", "--heldout", "--model", "--out", "--config", "--resume", "--threads", "--mine-pool"};
+    std::set<std::string> values = {"--data",   "--heldout", "--model",   "--out",
+                                    "--config", "--resume",  "--threads", "--mine-pool"};
     for (const train::TrainOption &o : train::trainOptions())
         values.insert(o.flag);
     const Args a = parseArgs(argv, values, {}, 0, 0);
@@ -139,7 +142,8 @@ int trainCommand(const std::vector<std::string> &argv)
     std::fprintf(stderr, "%zu training examples, %zu held out\n", all.size(), heldOut.size());
     if (a.has("--mine-pool") && config.mineNegatives == 0)
         throw UsageError("--mine-pool needs --mine-negatives N (or \"mine_negatives\" in --config)");
-    const std::vector<std::string> pool = a.has("--mine-pool") ? readMinePool(a.value("--mine-pool")) : std::vector<std::string>{};
+    const std::vector<std::string> pool =
+        a.has("--mine-pool") ? readMinePool(a.value("--mine-pool")) : std::vector<std::string>{};
     auto t = train::Trainer::create(config, all, heldOut, a.value("--out"), pool);
     if (config.mineNegatives > 0)
         std::fprintf(stderr, "mined %lld hard negatives for %lld examples among %lld candidates\n",
@@ -171,7 +175,8 @@ int exportCommand(const std::vector<std::string> &argv)
 void registerTrainCommands(std::vector<Command> &commands)
 {
     commands.push_back({{"train"},
-                        "train --data [NAME=]FILE.jsonl[,...] [--heldout FILE.jsonl] --model DIR --out RUNDIR [--config FILE] [--mine-negatives N [--mine-pool FILE.jsonl]] [options] | "
+                        "train --data [NAME=]FILE.jsonl[,...] [--heldout FILE.jsonl] --model DIR --out RUNDIR "
+                        "[--config FILE] [--mine-negatives N [--mine-pool FILE.jsonl]] [options] | "
                         "train --resume RUNDIR",
                         "Contrastive training (LoRA or full) into a run folder; one JSON line per step",
                         "Options (they override --config):\n" + train::trainOptionsHelp() +
@@ -180,7 +185,9 @@ void registerTrainCommands(std::vector<Command> &commands)
                         trainCommand});
     commands.push_back({{"export"},
                         "export --run RUNDIR --format peft|merged|sentence-transformers --out DIR [--checkpoint DIR]",
-                        "Export a run's newest checkpoint; the export is loaded back and checked", "", exportCommand});
+                        "Export a run's newest checkpoint; the export is loaded back and checked",
+                        "",
+                        exportCommand});
 }
 
 } // namespace ef::core

@@ -33,15 +33,15 @@ int main(int argc, char **argv)
     ef::installTranslations(lang);
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QApplication::translate(
-        "ef::gui", "EmbedForge: a workbench that turns an LLM into a text-embedding trainer."));
+    parser.setApplicationDescription(
+        QApplication::translate("ef::gui", "EmbedForge: a workbench that turns an LLM into a text-embedding trainer."));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption langOption(QStringLiteral("lang"),
                                         QApplication::translate("ef::gui", "Interface language, e.g. zh_CN or en."),
                                         QStringLiteral("LANG"));
-    const QCommandLineOption demoOption(QStringLiteral("demo"),
-                                        QApplication::translate("ef::gui", "Open the demo workspace, not the last one."));
+    const QCommandLineOption demoOption(
+        QStringLiteral("demo"), QApplication::translate("ef::gui", "Open the demo workspace, not the last one."));
     parser.addOption(langOption);
     parser.addOption(demoOption);
     parser.addPositionalArgument(QStringLiteral("workspace"),
@@ -59,7 +59,8 @@ int main(int argc, char **argv)
                              .filePath(QStringLiteral("embedforge/demo.efws"));
     if (!parser.positionalArguments().isEmpty())
         window.openWorkspace(parser.positionalArguments().constFirst(), true);
-    else if (!parser.isSet(demoOption) && !settings.lastWorkspace.isEmpty() && QFileInfo::exists(settings.lastWorkspace))
+    else if (!parser.isSet(demoOption) && !settings.lastWorkspace.isEmpty() &&
+             QFileInfo::exists(settings.lastWorkspace))
         window.openWorkspace(settings.lastWorkspace);
     else
         window.openDemoWorkspace(demo);

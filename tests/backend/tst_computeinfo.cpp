@@ -18,7 +18,8 @@ private Q_SLOTS:
         const ComputeInfo info = probeCompute();
         QCOMPARE(info.threads, 2);
         QVERIFY(!info.torchVersion.isEmpty());
-        QVERIFY(info.cudaAvailable ? info.description.startsWith(QStringLiteral("CUDA: ")) : info.description == QStringLiteral("CPU (2 threads)"));
+        QVERIFY(info.cudaAvailable ? info.description.startsWith(QStringLiteral("CUDA: "))
+                                   : info.description == QStringLiteral("CPU (2 threads)"));
     }
 
     void settingResolves_data()
@@ -27,9 +28,12 @@ private Q_SLOTS:
         QTest::addColumn<bool>("cuda");
         QTest::addColumn<QString>("device");
         QTest::addColumn<QString>("text");
-        QTest::newRow("auto, no CUDA") << QStringLiteral("auto") << false << QStringLiteral("cpu") << QStringLiteral("CPU (4 threads)");
-        QTest::newRow("auto, CUDA") << QStringLiteral("auto") << true << QStringLiteral("cuda") << QStringLiteral("CUDA: NVIDIA H100");
-        QTest::newRow("cpu forced") << QStringLiteral("cpu") << true << QStringLiteral("cpu") << QStringLiteral("CPU (4 threads)");
+        QTest::newRow("auto, no CUDA") << QStringLiteral("auto") << false << QStringLiteral("cpu")
+                                       << QStringLiteral("CPU (4 threads)");
+        QTest::newRow("auto, CUDA") << QStringLiteral("auto") << true << QStringLiteral("cuda")
+                                    << QStringLiteral("CUDA: NVIDIA H100");
+        QTest::newRow("cpu forced") << QStringLiteral("cpu") << true << QStringLiteral("cpu")
+                                    << QStringLiteral("CPU (4 threads)");
         QTest::newRow("cuda missing") << QStringLiteral("cuda") << false << QStringLiteral("cpu")
                                       << QStringLiteral("CPU (4 threads) — CUDA not available");
     }

@@ -25,16 +25,20 @@ using ef::test::writeFile;
 // A small BEIR folder: English, German and Chinese documents, two splits.
 void writeBeir(const QString &dir)
 {
-    writeFile(dir + QStringLiteral("/corpus.jsonl"),
-          "{\"_id\": \"d1\", \"title\": \"Fixing a leaking tap\", \"text\": \"Replace the washer inside the tap to stop the drip.\"}\n"
-          "{\"_id\": \"d2\", \"title\": \"Kitchen sinks\", \"text\": \"A double sink makes washing dishes easier.\"}\n"
-          "{\"_id\": \"d3\", \"title\": \"Wasserhahn reparieren\", \"text\": \"Die Dichtung im Wasserhahn tauschen, dann tropft nichts mehr.\"}\n"
-          "{\"_id\": \"d4\", \"title\": \"\\u6c34\\u9f99\\u5934\\u6f0f\\u6c34\", \"text\": \"\\u66f4\\u6362\\u6c34\\u9f99\\u5934\\u91cc\\u7684\\u5bc6\\u5c01\\u5708\\u5c31\\u80fd\\u89e3\\u51b3\\u6f0f\\u6c34\\u95ee\\u9898\\u3002\"}\n"
-          "{\"_id\": 5, \"text\": \"Numeric ids are kept as text. Taps, valves and pipes.\"}\n");
-    writeFile(dir + QStringLiteral("/queries.jsonl"),
-          "{\"_id\": \"q1\", \"text\": \"leaking tap washer\"}\n"
-          "{\"_id\": \"q2\", \"text\": \"\\u6f0f\\u6c34\"}\n"
-          "{\"_id\": \"q3\", \"text\": \"nothing relevant here\"}\n");
+    writeFile(
+        dir + QStringLiteral("/corpus.jsonl"),
+        "{\"_id\": \"d1\", \"title\": \"Fixing a leaking tap\", \"text\": \"Replace the washer inside the tap to stop "
+        "the drip.\"}\n"
+        "{\"_id\": \"d2\", \"title\": \"Kitchen sinks\", \"text\": \"A double sink makes washing dishes easier.\"}\n"
+        "{\"_id\": \"d3\", \"title\": \"Wasserhahn reparieren\", \"text\": \"Die Dichtung im Wasserhahn tauschen, dann "
+        "tropft nichts mehr.\"}\n"
+        "{\"_id\": \"d4\", \"title\": \"\\u6c34\\u9f99\\u5934\\u6f0f\\u6c34\", \"text\": "
+        "\"\\u66f4\\u6362\\u6c34\\u9f99\\u5934\\u91cc\\u7684\\u5bc6\\u5c01\\u5708\\u5c31\\u80fd\\u89e3\\u51b3\\u6f0f\\u"
+        "6c34\\u95ee\\u9898\\u3002\"}\n"
+        "{\"_id\": 5, \"text\": \"Numeric ids are kept as text. Taps, valves and pipes.\"}\n");
+    writeFile(dir + QStringLiteral("/queries.jsonl"), "{\"_id\": \"q1\", \"text\": \"leaking tap washer\"}\n"
+                                                      "{\"_id\": \"q2\", \"text\": \"\\u6f0f\\u6c34\"}\n"
+                                                      "{\"_id\": \"q3\", \"text\": \"nothing relevant here\"}\n");
     writeFile(dir + QStringLiteral("/qrels/test.tsv"), "query-id\tcorpus-id\tscore\nq1\td1\t2\nq1\t5\t1\nq2\td4\t1\n");
     writeFile(dir + QStringLiteral("/qrels/dev.tsv"), "query-id\tcorpus-id\tscore\nq1\td1\t1\n");
 }
@@ -77,10 +81,11 @@ void TestCorpus::importsBeirAndSearches()
     const QString dir = m_dir.filePath(QStringLiteral("beir"));
     writeBeir(dir);
     QList<qint64> progress;
-    auto c = importCorpus(*m_db, {CorpusImport::Kind::Beir, dir, QStringLiteral("demo")}, [&](qint64 n, const QString &) {
-        progress << n;
-        return true;
-    });
+    auto c =
+        importCorpus(*m_db, {CorpusImport::Kind::Beir, dir, QStringLiteral("demo")}, [&](qint64 n, const QString &) {
+            progress << n;
+            return true;
+        });
     QVERIFY2(c, qPrintable(c.error()));
     QCOMPARE(c->documents, 5);
     QCOMPARE(c->queries, 3);
@@ -92,7 +97,8 @@ void TestCorpus::importsBeirAndSearches()
     QCOMPARE(hits.size(), 1); // unicode61 does not stem: "Taps" in document 5 is another word
     QCOMPARE(hits.first().docId, QStringLiteral("d1"));
     QVERIFY(hits.first().score > 0);
-    QVERIFY(markSnippet(hits.first().snippet, QStringLiteral("["), QStringLiteral("]")).contains(QStringLiteral("[tap]")));
+    QVERIFY(
+        markSnippet(hits.first().snippet, QStringLiteral("["), QStringLiteral("]")).contains(QStringLiteral("[tap]")));
     // Diacritics are folded: "Wasserhahn" found without caring about case.
     QCOMPARE(searchBm25(*m_db, c.value(), QStringLiteral("WASSERHAHN"), 10).value(0).docId, QStringLiteral("d3"));
     // Numeric ids became text.
@@ -104,8 +110,10 @@ void TestCorpus::cjkQueriesMatchInsideRuns()
 {
     QCOMPARE(fts::segmentForIndex(QStringLiteral("修理水龙头 now")), QStringLiteral(" 修  理  水  龙  头  now"));
     QCOMPARE(fts::joinCjk(fts::segmentForIndex(QStringLiteral("修理水龙头 now"))), QStringLiteral("修理水龙头 now"));
-    QCOMPARE(fts::joinCjk(QStringLiteral(" \x01空 调\x02 效 果 ， 很 好 ok")), QStringLiteral("\x01空调\x02效果，很好 ok"));
-    QCOMPARE(fts::queryTerms(QStringLiteral("水龙头leak 漏水")), (QStringList{QStringLiteral("水龙头"), QStringLiteral("leak"), QStringLiteral("漏水")}));
+    QCOMPARE(fts::joinCjk(QStringLiteral(" \x01空 调\x02 效 果 ， 很 好 ok")),
+             QStringLiteral("\x01空调\x02效果，很好 ok"));
+    QCOMPARE(fts::queryTerms(QStringLiteral("水龙头leak 漏水")),
+             (QStringList{QStringLiteral("水龙头"), QStringLiteral("leak"), QStringLiteral("漏水")}));
     const QString dir = m_dir.filePath(QStringLiteral("beir-cjk"));
     writeBeir(dir);
     auto c = importCorpus(*m_db, {CorpusImport::Kind::Beir, dir, QStringLiteral("cjk")});
@@ -114,8 +122,10 @@ void TestCorpus::cjkQueriesMatchInsideRuns()
     const QList<SearchHit> hits = searchBm25(*m_db, c.value(), QStringLiteral("漏水"), 10);
     QCOMPARE(hits.size(), 1);
     QCOMPARE(hits.first().docId, QStringLiteral("d4"));
-    QVERIFY(markSnippet(hits.first().snippet, QStringLiteral("["), QStringLiteral("]")).contains(QStringLiteral("[漏][水]")) ||
-            markSnippet(hits.first().snippet, QStringLiteral("["), QStringLiteral("]")).contains(QStringLiteral("[漏水]")));
+    QVERIFY(
+        markSnippet(hits.first().snippet, QStringLiteral("["), QStringLiteral("]"))
+            .contains(QStringLiteral("[漏][水]")) ||
+        markSnippet(hits.first().snippet, QStringLiteral("["), QStringLiteral("]")).contains(QStringLiteral("[漏水]")));
     // Characters that occur but not together do not match the phrase.
     QCOMPARE(searchBm25(*m_db, c.value(), QStringLiteral("水漏"), 10).size(), 0);
 }
@@ -168,21 +178,29 @@ void TestCorpus::brokenInputFailsWithLineAndLeavesNothing_data()
     QTest::addColumn<QString>("expected");
     const QByteArray good = "{\"_id\": \"a\", \"text\": \"x\"}\n{\"_id\": \"b\", \"text\": \"y\"}\n";
     const QByteArray goodQrels = "query-id\tcorpus-id\tscore\nq1\ta\t1\n";
-    QTest::newRow("bad JSON line") << QByteArray(good + "{\"_id\": \"c\", \"text\": \n") << goodQrels << QStringLiteral("corpus.jsonl:3: invalid JSON");
-    QTest::newRow("missing _id") << QByteArray(good + "{\"text\": \"z\"}\n") << goodQrels << QStringLiteral("corpus.jsonl:3: missing \"_id\"");
+    QTest::newRow("bad JSON line") << QByteArray(good + "{\"_id\": \"c\", \"text\": \n") << goodQrels
+                                   << QStringLiteral("corpus.jsonl:3: invalid JSON");
+    QTest::newRow("missing _id") << QByteArray(good + "{\"text\": \"z\"}\n") << goodQrels
+                                 << QStringLiteral("corpus.jsonl:3: missing \"_id\"");
     QTest::newRow("duplicate id") << QByteArray(good + "{\"_id\": \"a\", \"text\": \"again\"}\n") << goodQrels
                                   << QStringLiteral("corpus.jsonl:3: duplicate document id 'a'");
-    QTest::newRow("text not a string") << QByteArray("{\"_id\": \"a\", \"text\": [1]}\n") << goodQrels << QStringLiteral("corpus.jsonl:1: \"text\" is not a string");
-    QTest::newRow("qrels unknown doc") << good << QByteArray("query-id\tcorpus-id\tscore\nq1\tzz\t1\n") << QStringLiteral("test.tsv:2: unknown corpus-id 'zz'");
-    QTest::newRow("qrels unknown query") << good << QByteArray("query-id\tcorpus-id\tscore\nq9\ta\t1\n") << QStringLiteral("test.tsv:2: unknown query-id 'q9'");
-    QTest::newRow("qrels no header") << good << QByteArray("q1\ta\t1\n") << QStringLiteral("test.tsv:1: expected the header");
-    QTest::newRow("qrels bad score") << good << QByteArray("query-id\tcorpus-id\tscore\nq1\ta\thigh\n") << QStringLiteral("test.tsv:2: score 'high'");
+    QTest::newRow("text not a string") << QByteArray("{\"_id\": \"a\", \"text\": [1]}\n") << goodQrels
+                                       << QStringLiteral("corpus.jsonl:1: \"text\" is not a string");
+    QTest::newRow("qrels unknown doc") << good << QByteArray("query-id\tcorpus-id\tscore\nq1\tzz\t1\n")
+                                       << QStringLiteral("test.tsv:2: unknown corpus-id 'zz'");
+    QTest::newRow("qrels unknown query") << good << QByteArray("query-id\tcorpus-id\tscore\nq9\ta\t1\n")
+                                         << QStringLiteral("test.tsv:2: unknown query-id 'q9'");
+    QTest::newRow("qrels no header") << good << QByteArray("q1\ta\t1\n")
+                                     << QStringLiteral("test.tsv:1: expected the header");
+    QTest::newRow("qrels bad score") << good << QByteArray("query-id\tcorpus-id\tscore\nq1\ta\thigh\n")
+                                     << QStringLiteral("test.tsv:2: score 'high'");
     // Issue 15: a line is read with a bounded buffer, whatever the file holds.
     QTest::newRow("line over the limit")
         << QByteArray(good + "{\"_id\": \"c\", \"text\": \"" + QByteArray(9 << 20, 'x') + "\"}\n") << goodQrels
         << QStringLiteral("corpus.jsonl:3: the line is longer than 8 MiB, the most a line may hold");
-    QTest::newRow("qrels line over the limit") << good << QByteArray("query-id\tcorpus-id\tscore\n" + QByteArray(9 << 20, '1'))
-                                               << QStringLiteral("test.tsv:2: the line is longer than 8 MiB");
+    QTest::newRow("qrels line over the limit")
+        << good << QByteArray("query-id\tcorpus-id\tscore\n" + QByteArray(9 << 20, '1'))
+        << QStringLiteral("test.tsv:2: the line is longer than 8 MiB");
 }
 
 void TestCorpus::brokenInputFailsWithLineAndLeavesNothing()
@@ -206,8 +224,9 @@ void TestCorpus::brokenInputFailsWithLineAndLeavesNothing()
 void TestCorpus::importsJsonlAndFolder()
 {
     const QString jsonl = m_dir.filePath(QStringLiteral("docs.jsonl"));
-    writeFile(jsonl, "{\"doc\": \"r1\", \"heading\": \"Heat pumps\", \"body\": \"Cold climate heat pumps work at minus 25 degrees.\"}\n"
-                 "{\"doc\": \"r2\", \"body\": \"Solar panels and batteries.\"}\n");
+    writeFile(jsonl, "{\"doc\": \"r1\", \"heading\": \"Heat pumps\", \"body\": \"Cold climate heat pumps work at minus "
+                     "25 degrees.\"}\n"
+                     "{\"doc\": \"r2\", \"body\": \"Solar panels and batteries.\"}\n");
     CorpusImport o{CorpusImport::Kind::Jsonl, jsonl, QStringLiteral("energy")};
     o.idField = QStringLiteral("doc");
     o.titleField = QStringLiteral("heading");
@@ -215,7 +234,8 @@ void TestCorpus::importsJsonlAndFolder()
     auto c = importCorpus(*m_db, o);
     QVERIFY2(c, qPrintable(c.error()));
     QCOMPARE(c->documents, 2);
-    QCOMPARE(searchBm25(*m_db, c.value(), QStringLiteral("heat pumps"), 5).value(0).title, QStringLiteral("Heat pumps"));
+    QCOMPARE(searchBm25(*m_db, c.value(), QStringLiteral("heat pumps"), 5).value(0).title,
+             QStringLiteral("Heat pumps"));
 
     const QString folder = m_dir.filePath(QStringLiteral("notes"));
     writeFile(folder + QStringLiteral("/a.md"), "# Onboarding\nRead the security handbook first.\n");
@@ -232,7 +252,8 @@ void TestCorpus::importsJsonlAndFolder()
     writeFile(folder + QStringLiteral("/bad.txt"), QByteArray("caf\xe9 latin-1"));
     auto bad = importCorpus(*m_db, {CorpusImport::Kind::Folder, folder, QStringLiteral("notes2")});
     QVERIFY(!bad);
-    QVERIFY2(bad.error().contains(QStringLiteral("bad.txt")) && bad.error().contains(QStringLiteral("UTF-8")), qPrintable(bad.error()));
+    QVERIFY2(bad.error().contains(QStringLiteral("bad.txt")) && bad.error().contains(QStringLiteral("UTF-8")),
+             qPrintable(bad.error()));
 }
 
 // Issue 15: a FIFO in place of a corpus file blocked corpus import forever.
@@ -334,7 +355,8 @@ void TestCorpus::metricsOnHandComputedCases()
     const Qrels q{{QStringLiteral("a"), 2}, {QStringLiteral("b"), 1}, {QStringLiteral("c"), 1}};
     const QStringList ranking{QStringLiteral("x"), QStringLiteral("a"), QStringLiteral("y"), QStringLiteral("b")};
     // DCG = 2/log2(3) + 1/log2(5) = 1.26186 + 0.43068; IDCG = 2 + 1/log2(3) + 1/log2(4) = 3.13093.
-    QVERIFY(qAbs(ndcgAt(ranking, q, 10) - (2 / std::log2(3.0) + 1 / std::log2(5.0)) / (2 + 1 / std::log2(3.0) + 0.5)) < 1e-12);
+    QVERIFY(qAbs(ndcgAt(ranking, q, 10) - (2 / std::log2(3.0) + 1 / std::log2(5.0)) / (2 + 1 / std::log2(3.0) + 0.5)) <
+            1e-12);
     QVERIFY(qAbs(ndcgAt(ranking, q, 10) - 0.5405858) < 1e-6); // computed independently in Python
     QCOMPARE(mrrAt(ranking, q, 10), 0.5);
     QCOMPARE(mrrAt(ranking, q, 1), 0.0);
@@ -364,18 +386,22 @@ void TestCorpus::evaluationMatchesMetrics()
     QCOMPARE(r->summary.queries, 2); // q3 has no relevant documents
     for (const metrics::QueryScores &s : r->perQuery) {
         QStringList ranking;
-        for (const SearchHit &h : searchBm25(*m_db, c.value(), s.queryId == QLatin1String("q1") ? QStringLiteral("leaking tap washer")
-                                                                                              : QStringLiteral("漏水"), 100))
+        for (const SearchHit &h : searchBm25(
+                 *m_db, c.value(),
+                 s.queryId == QLatin1String("q1") ? QStringLiteral("leaking tap washer") : QStringLiteral("漏水"), 100))
             ranking << h.docId;
         metrics::Qrels q;
-        Statement st = m_db->prepare(QStringLiteral("SELECT doc_ext_id, score FROM qrels WHERE split = 'test' AND query_ext_id = ?"));
+        Statement st = m_db->prepare(
+            QStringLiteral("SELECT doc_ext_id, score FROM qrels WHERE split = 'test' AND query_ext_id = ?"));
         st.bind(1, s.queryId);
         while (st.step())
             q.insert(st.columnText(0), static_cast<int>(st.columnInt(1)));
         QCOMPARE(s.ndcg10, metrics::ndcgAt(ranking, q, 10));
     }
     QVERIFY(r->summary.ndcg10 > 0.5);
-    QCOMPARE(m_db->queryInt(QStringLiteral("SELECT COUNT(*) FROM eval_results WHERE method = 'bm25' AND split = 'test'")), 1);
+    QCOMPARE(
+        m_db->queryInt(QStringLiteral("SELECT COUNT(*) FROM eval_results WHERE method = 'bm25' AND split = 'test'")),
+        1);
     QVERIFY(!evaluateBm25(*m_db, c.value(), QStringLiteral("train"), false));
 }
 

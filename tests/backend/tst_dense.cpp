@@ -32,9 +32,9 @@ namespace {
 
 using ef::test::writeFile;
 
-const char *const kTopics[] = {"heat pumps in cold winters", "solar panels at noon",   "leaking kitchen tap washer",
-                               "training a puppy to sit",    "baking sourdough bread", "repairing a bicycle chain",
-                               "planting tomatoes in spring", "learning to swim",      "saving energy at home",
+const char *const kTopics[] = {"heat pumps in cold winters",  "solar panels at noon",   "leaking kitchen tap washer",
+                               "training a puppy to sit",     "baking sourdough bread", "repairing a bicycle chain",
+                               "planting tomatoes in spring", "learning to swim",       "saving energy at home",
                                "choosing running shoes"};
 
 // 40 documents over 10 topics, 10 queries with one relevant document each.
@@ -159,7 +159,8 @@ void TestDense::denseSearchEqualsBruteForce()
     // instruction, rank by inner product.
     std::vector<std::string> docs;
     QStringList ids;
-    Statement s = m_db->prepare(QStringLiteral("SELECT ext_id, title, text FROM documents WHERE corpus_id = ? ORDER BY id"));
+    Statement s =
+        m_db->prepare(QStringLiteral("SELECT ext_id, title, text FROM documents WHERE corpus_id = ? ORDER BY id"));
     s.bind(1, corpus.id);
     while (s.step()) {
         ids << s.columnText(0);
@@ -191,7 +192,8 @@ void TestDense::denseSearchEqualsBruteForce()
             brute.append({dot, ids[di]});
         }
         std::stable_sort(brute.begin(), brute.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
-        const QList<SearchHit> hits = search(*m_db, corpus, so, &ctx, QString::fromStdString(queryTexts[size_t(qi)])).value();
+        const QList<SearchHit> hits =
+            search(*m_db, corpus, so, &ctx, QString::fromStdString(queryTexts[size_t(qi)])).value();
         QCOMPARE(hits.size(), 7);
         for (int i = 0; i < hits.size(); ++i) {
             QVERIFY2(std::abs(hits[i].score - brute[i].first) < 1e-5,
@@ -206,7 +208,8 @@ void TestDense::denseSearchEqualsBruteForce()
     const QList<QList<SearchHit>> batch = searchDense(*m_db, corpus, set.value(), q, 7);
     QCOMPARE(batch.size(), 3);
     for (int qi = 0; qi < 3; ++qi)
-        QCOMPARE(batch[qi].first().docId, search(*m_db, corpus, so, &ctx, QString::fromStdString(queryTexts[size_t(qi)]))->first().docId);
+        QCOMPARE(batch[qi].first().docId,
+                 search(*m_db, corpus, so, &ctx, QString::fromStdString(queryTexts[size_t(qi)]))->first().docId);
 }
 
 void TestDense::fingerprintTracksTheModel()
@@ -236,7 +239,10 @@ void TestDense::fingerprintTracksTheModel()
     quint64 headerLen = 0;
     QCOMPARE(f.read(reinterpret_cast<char *>(&headerLen), 8), qint64(8));
     const QJsonObject header = QJsonDocument::fromJson(f.read(qint64(headerLen))).object();
-    const QJsonArray range = header.value(QStringLiteral("model.layers.1.mlp.down_proj.weight")).toObject().value(QStringLiteral("data_offsets")).toArray();
+    const QJsonArray range = header.value(QStringLiteral("model.layers.1.mlp.down_proj.weight"))
+                                 .toObject()
+                                 .value(QStringLiteral("data_offsets"))
+                                 .toArray();
     QCOMPARE(range.size(), 2);
     const qint64 middle = 8 + qint64(headerLen) + (range[0].toInteger() + range[1].toInteger()) / 2 / 4 * 4;
     QVERIFY(f.seek(middle));
@@ -270,12 +276,16 @@ void TestDense::interruptedEmbeddingResumes()
     auto embedder = loadEmbedder(model);
     const QString fp = modelFingerprint(model);
     int chunks = 0;
-    QVERIFY_THROWS_EXCEPTION(JobCancelled, embedCorpus(*m_db, corpus, *embedder, model, fp, [&](qint64, const QString &) {
-        return ++chunks < 2; // stop after the second committed chunk
-    }, 6));
+    QVERIFY_THROWS_EXCEPTION(JobCancelled, embedCorpus(
+                                               *m_db, corpus, *embedder, model, fp,
+                                               [&](qint64, const QString &) {
+                                                   return ++chunks < 2; // stop after the second committed chunk
+                                               },
+                                               6));
     QCOMPARE(m_db->queryInt(QStringLiteral("SELECT count(*) FROM doc_vectors")), 12);
     const QByteArray before = [&] {
-        Statement s = m_db->prepare(QStringLiteral("SELECT group_concat(hex(vector)) FROM (SELECT vector FROM doc_vectors ORDER BY doc_id)"));
+        Statement s = m_db->prepare(
+            QStringLiteral("SELECT group_concat(hex(vector)) FROM (SELECT vector FROM doc_vectors ORDER BY doc_id)"));
         return s.step() ? s.columnText(0).toLatin1() : QByteArray();
     }();
     const auto partial = findVectorSet(*m_db, corpus, fp);
@@ -283,17 +293,21 @@ void TestDense::interruptedEmbeddingResumes()
     QVERIFY(partial.error().contains(QStringLiteral("12 of 40")));
 
     qint64 lastDone = 0;
-    auto r = embedCorpus(*m_db, corpus, *embedder, model, fp, [&](qint64 done, const QString &) {
-        lastDone = done;
-        return true;
-    }, 6);
+    auto r = embedCorpus(
+        *m_db, corpus, *embedder, model, fp,
+        [&](qint64 done, const QString &) {
+            lastDone = done;
+            return true;
+        },
+        6);
     QVERIFY2(r, qPrintable(r.error()));
     QCOMPARE(r->reused, qint64(12));
     QCOMPARE(r->embedded, qint64(28));
     QCOMPARE(lastDone, qint64(40));
     QCOMPARE(m_db->queryInt(QStringLiteral("SELECT count(*) FROM doc_vectors")), 40);
     // The committed vectors were kept, not recomputed or duplicated.
-    Statement s = m_db->prepare(QStringLiteral("SELECT group_concat(hex(vector)) FROM (SELECT vector FROM doc_vectors ORDER BY doc_id LIMIT 12)"));
+    Statement s = m_db->prepare(QStringLiteral(
+        "SELECT group_concat(hex(vector)) FROM (SELECT vector FROM doc_vectors ORDER BY doc_id LIMIT 12)"));
     QVERIFY(s.step());
     QCOMPARE(s.columnText(0).toLatin1(), before);
     // A third run has nothing to do.
@@ -345,7 +359,8 @@ void TestDense::hybridIsReciprocalRankFusion()
             QVERIFY(hybrid[i].snippet.contains(QChar(1)));
     }
     // BM25 ranks the bread documents first; fusion keeps one of them on top.
-    QVERIFY(lexical.first().title.contains(QStringLiteral("bread")) || lexical.first().snippet.contains(QStringLiteral("bread")));
+    QVERIFY(lexical.first().title.contains(QStringLiteral("bread")) ||
+            lexical.first().snippet.contains(QStringLiteral("bread")));
     QVERIFY(hybrid.first().snippet.contains(QStringLiteral("bread")));
 }
 
@@ -401,7 +416,8 @@ void TestDense::evaluationStoresModelAndSettings()
     so.rrfK = 30;
     auto hybrid = evaluate(*m_db, corpus, QStringLiteral("test"), true, so, &ctx);
     QVERIFY2(hybrid, qPrintable(hybrid.error()));
-    Statement s = m_db->prepare(QStringLiteral("SELECT method, model, instruction, settings FROM eval_results ORDER BY id"));
+    Statement s =
+        m_db->prepare(QStringLiteral("SELECT method, model, instruction, settings FROM eval_results ORDER BY id"));
     QVERIFY(s.step());
     QCOMPARE(s.columnText(0), QStringLiteral("dense"));
     QCOMPARE(s.columnText(1), QFileInfo(m_model).absoluteFilePath());
@@ -422,7 +438,9 @@ void TestDense::corruptVectorIsAClearError()
 {
     const Embedded e = embedDemo();
     const CorpusInfo &corpus = e.corpus;
-    m_db->prepare(QStringLiteral("UPDATE doc_vectors SET vector = x'0000' WHERE id = (SELECT min(id) FROM doc_vectors)")).run();
+    m_db->prepare(
+            QStringLiteral("UPDATE doc_vectors SET vector = x'0000' WHERE id = (SELECT min(id) FROM doc_vectors)"))
+        .run();
     const DenseRetriever ctx = retriever(e);
     SearchOptions so;
     so.method = SearchMethod::Dense;

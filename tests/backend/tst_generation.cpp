@@ -109,19 +109,30 @@ private Q_SLOTS:
         Database &d = **db;
         QCOMPARE(d.queryInt(QStringLiteral("SELECT COUNT(*) FROM examples")), 24);
         QCOMPARE(d.queryInt(QStringLiteral("SELECT COUNT(DISTINCT request_id) FROM examples")), 24);
-        QCOMPARE(d.queryInt(QStringLiteral("SELECT COUNT(*) FROM examples WHERE template_version=1 AND prompt!='' AND raw_response!='' "
-                                           "AND prompt_tokens=100 AND completion_tokens=50 AND latency_ms>=0 AND placeholders LIKE '%language_code%'")),
+        QCOMPARE(d.queryInt(QStringLiteral(
+                     "SELECT COUNT(*) FROM examples WHERE template_version=1 AND prompt!='' AND raw_response!='' "
+                     "AND prompt_tokens=100 AND completion_tokens=50 AND latency_ms>=0 AND placeholders LIKE "
+                     "'%language_code%'")),
                  24);
         for (const QString &f : taskFamilies())
             QCOMPARE(d.queryInt(QStringLiteral("SELECT COUNT(*) FROM examples WHERE family='%1'").arg(f)), 4);
         // Instructions: the brainstormed task for asymmetric families, fixed ones otherwise.
-        QCOMPARE(d.queryInt(QStringLiteral("SELECT COUNT(*) FROM examples e WHERE family='retrieval' AND instruction IN (SELECT text FROM gen_tasks)")), 4);
-        QCOMPARE(column(d, QStringLiteral("SELECT DISTINCT instruction FROM examples WHERE family='sts'")), QStringList{QStringLiteral("Retrieve semantically similar text.")});
-        QCOMPARE(d.queryInt(QStringLiteral("SELECT COUNT(*) FROM examples WHERE family IN ('short-short','long-long') AND negative IS NULL")), 8);
-        QCOMPARE(d.queryInt(QStringLiteral("SELECT COUNT(*) FROM examples WHERE family='retrieval' AND query LIKE 'user_query of ef-%' "
-                                           "AND positive LIKE 'positive_document of %' AND negative LIKE 'hard_negative_document of %'")), 4);
-        QCOMPARE(d.queryInt(QStringLiteral("SELECT COUNT(*) FROM examples WHERE family='bitext' AND json_extract(placeholders,'$.language_code') = "
-                                           "json_extract(placeholders,'$.tgt_lang_code')")), 0);
+        QCOMPARE(d.queryInt(QStringLiteral("SELECT COUNT(*) FROM examples e WHERE family='retrieval' AND instruction "
+                                           "IN (SELECT text FROM gen_tasks)")),
+                 4);
+        QCOMPARE(column(d, QStringLiteral("SELECT DISTINCT instruction FROM examples WHERE family='sts'")),
+                 QStringList{QStringLiteral("Retrieve semantically similar text.")});
+        QCOMPARE(d.queryInt(QStringLiteral(
+                     "SELECT COUNT(*) FROM examples WHERE family IN ('short-short','long-long') AND negative IS NULL")),
+                 8);
+        QCOMPARE(d.queryInt(QStringLiteral(
+                     "SELECT COUNT(*) FROM examples WHERE family='retrieval' AND query LIKE 'user_query of ef-%' "
+                     "AND positive LIKE 'positive_document of %' AND negative LIKE 'hard_negative_document of %'")),
+                 4);
+        QCOMPARE(d.queryInt(QStringLiteral("SELECT COUNT(*) FROM examples WHERE family='bitext' AND "
+                                           "json_extract(placeholders,'$.language_code') = "
+                                           "json_extract(placeholders,'$.tgt_lang_code')")),
+                 0);
         // Every request was sent once.
         QCOMPARE(d.queryInt(QStringLiteral("SELECT MAX(sends) FROM gen_requests")), 1);
         QCOMPARE(server.requestCount(), 28);
@@ -160,11 +171,17 @@ private Q_SLOTS:
             const QString content = FakeLlmServer::defaultContent(r);
             FakeReply x;
             switch (seq) {
-            case 2: return FakeLlmServer::completion(QStringLiteral("```json\n") + content + QStringLiteral("\n```"));
-            case 3: return FakeLlmServer::completion(QStringLiteral("Here is my answer:\n") + content + QStringLiteral("\nEnjoy!"));
-            case 4: return FakeLlmServer::completion(QStringLiteral("{\"S1\": \"a\", \"S2\": \"b\" \"S3\": \"c\"}"));
-            case 5: return FakeLlmServer::completion(QStringLiteral("{\"S1\": \"a\", \"S2\": \"b\"}"));
-            case 6: return FakeLlmServer::completion(QString());
+            case 2:
+                return FakeLlmServer::completion(QStringLiteral("```json\n") + content + QStringLiteral("\n```"));
+            case 3:
+                return FakeLlmServer::completion(QStringLiteral("Here is my answer:\n") + content +
+                                                 QStringLiteral("\nEnjoy!"));
+            case 4:
+                return FakeLlmServer::completion(QStringLiteral("{\"S1\": \"a\", \"S2\": \"b\" \"S3\": \"c\"}"));
+            case 5:
+                return FakeLlmServer::completion(QStringLiteral("{\"S1\": \"a\", \"S2\": \"b\"}"));
+            case 6:
+                return FakeLlmServer::completion(QString());
             case 7:
                 if (attempt > 1)
                     return ok;
@@ -190,7 +207,8 @@ private Q_SLOTS:
                 first.headers.insert("x-client-request-id", r.tag().section(QLatin1Char('-'), 0, 1).toUtf8() + "-1");
                 return FakeLlmServer::completion(FakeLlmServer::defaultContent(first));
             }
-            default: return ok;
+            default:
+                return ok;
             }
         });
         Workspace ws = newWorkspace(dir, QStringLiteral("n.efws"));
@@ -217,10 +235,15 @@ private Q_SLOTS:
             Database &d = **db;
             QCOMPARE(d.queryInt(QStringLiteral("SELECT attempts FROM gen_requests WHERE seq=11")), 3);
             QCOMPARE(d.queryInt(QStringLiteral("SELECT attempts FROM gen_requests WHERE seq=9")), 2);
-            QVERIFY(d.queryText(QStringLiteral("SELECT invalid_detail FROM examples WHERE invalid_reason='missing_key'")).contains(QStringLiteral("S3")));
-            QCOMPARE(d.queryText(QStringLiteral("SELECT raw_response FROM examples WHERE invalid_reason='invalid_json'")),
-                     QStringLiteral("{\"S1\": \"a\", \"S2\": \"b\" \"S3\": \"c\"}")); // kept verbatim
-            QCOMPARE(d.queryInt(QStringLiteral("SELECT COUNT(*) FROM examples e JOIN gen_requests r ON r.id=e.request_id WHERE r.seq=12 AND e.status='duplicate'")), 1);
+            QVERIFY(
+                d.queryText(QStringLiteral("SELECT invalid_detail FROM examples WHERE invalid_reason='missing_key'"))
+                    .contains(QStringLiteral("S3")));
+            QCOMPARE(
+                d.queryText(QStringLiteral("SELECT raw_response FROM examples WHERE invalid_reason='invalid_json'")),
+                QStringLiteral("{\"S1\": \"a\", \"S2\": \"b\" \"S3\": \"c\"}")); // kept verbatim
+            QCOMPARE(d.queryInt(QStringLiteral("SELECT COUNT(*) FROM examples e JOIN gen_requests r ON "
+                                               "r.id=e.request_id WHERE r.seq=12 AND e.status='duplicate'")),
+                     1);
         }
 
         // Resume: only the failed request goes out again.
@@ -276,13 +299,15 @@ private Q_SLOTS:
             QJsonObject o = QJsonDocument::fromJson(config.toUtf8()).object();
             const QJsonObject snake = o.value(QStringLiteral("endpoint")).toObject();
             QVERIFY(snake.contains(QStringLiteral("base_url"))); // what is written now
-            o.insert(QStringLiteral("endpoint"), QJsonObject{{QStringLiteral("name"), QStringLiteral("fake")},
-                                                             {QStringLiteral("baseUrl"), server.baseUrl()},
-                                                             {QStringLiteral("model"), QStringLiteral("fake-model")},
-                                                             {QStringLiteral("apiKeyEnv"), QStringLiteral("EF_TEST_KEY")},
-                                                             {QStringLiteral("timeoutMs"), 3000},
-                                                             {QStringLiteral("inputPricePerMTok"), 1.0}});
-            (*db)->prepare(QStringLiteral("UPDATE gen_runs SET config=?"))
+            o.insert(QStringLiteral("endpoint"),
+                     QJsonObject{{QStringLiteral("name"), QStringLiteral("fake")},
+                                 {QStringLiteral("baseUrl"), server.baseUrl()},
+                                 {QStringLiteral("model"), QStringLiteral("fake-model")},
+                                 {QStringLiteral("apiKeyEnv"), QStringLiteral("EF_TEST_KEY")},
+                                 {QStringLiteral("timeoutMs"), 3000},
+                                 {QStringLiteral("inputPricePerMTok"), 1.0}});
+            (*db)
+                ->prepare(QStringLiteral("UPDATE gen_runs SET config=?"))
                 .bind(1, QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)))
                 .run();
         }
@@ -305,10 +330,12 @@ private Q_SLOTS:
         FakeLlmServer server;
         Workspace ws = newWorkspace(dir, QStringLiteral("j.efws"));
         GenerationPipeline pipeline(ws);
-        auto runId = pipeline.createRun(configFor(server, 10, {QStringLiteral("short-short"), QStringLiteral("bitext")}));
+        auto runId =
+            pipeline.createRun(configFor(server, 10, {QStringLiteral("short-short"), QStringLiteral("bitext")}));
         JobManager jobs;
         QList<MetricSample> samples;
-        connect(&jobs, &JobManager::jobMetrics, this, [&](quint64, const QList<MetricSample> &batch) { samples += batch; });
+        connect(&jobs, &JobManager::jobMetrics, this,
+                [&](quint64, const QList<MetricSample> &batch) { samples += batch; });
         GenerationJobRequest request;
         request.workspace = ws;
         request.runId = runId.value();
@@ -392,8 +419,8 @@ private Q_SLOTS:
         {
             QFile f(fixture);
             QVERIFY(f.open(QIODevice::WriteOnly));
-            auto row = [&](const QString &family, const QString &lang, const QString &q, const QJsonValue &neg, const QString &status,
-                           const QString &reason = {}) {
+            auto row = [&](const QString &family, const QString &lang, const QString &q, const QJsonValue &neg,
+                           const QString &status, const QString &reason = {}) {
                 QJsonObject o;
                 o.insert(QStringLiteral("family"), family);
                 o.insert(QStringLiteral("language"), lang);
@@ -411,14 +438,22 @@ private Q_SLOTS:
                     o.insert(QStringLiteral("invalid_reason"), reason);
                 f.write(QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n');
             };
-            row(QStringLiteral("retrieval"), QStringLiteral("en"), QStringLiteral("q1"), QStringLiteral("n1"), QStringLiteral("valid"));
-            row(QStringLiteral("retrieval"), QStringLiteral("zh"), QStringLiteral("查询"), QStringLiteral("负例"), QStringLiteral("valid"));
-            row(QStringLiteral("classification"), QStringLiteral("de"), QStringLiteral("q3"), QStringLiteral("n3"), QStringLiteral("valid"));
-            row(QStringLiteral("short-short"), QStringLiteral("fr"), QStringLiteral("q4"), QJsonValue(QJsonValue::Null), QStringLiteral("valid"));
-            row(QStringLiteral("sts"), QStringLiteral("ja"), QStringLiteral("q5"), QStringLiteral("n5"), QStringLiteral("valid"));
-            row(QStringLiteral("bitext"), QStringLiteral("uz"), QStringLiteral("q6"), QStringLiteral("n6"), QStringLiteral("valid"));
-            row(QStringLiteral("sts"), QStringLiteral("ja"), QStringLiteral("q5"), QStringLiteral("n5"), QStringLiteral("duplicate"));
-            row(QStringLiteral("long-long"), QStringLiteral("en"), QString(), QJsonValue(QJsonValue::Null), QStringLiteral("invalid"), QStringLiteral("missing_key"));
+            row(QStringLiteral("retrieval"), QStringLiteral("en"), QStringLiteral("q1"), QStringLiteral("n1"),
+                QStringLiteral("valid"));
+            row(QStringLiteral("retrieval"), QStringLiteral("zh"), QStringLiteral("查询"), QStringLiteral("负例"),
+                QStringLiteral("valid"));
+            row(QStringLiteral("classification"), QStringLiteral("de"), QStringLiteral("q3"), QStringLiteral("n3"),
+                QStringLiteral("valid"));
+            row(QStringLiteral("short-short"), QStringLiteral("fr"), QStringLiteral("q4"), QJsonValue(QJsonValue::Null),
+                QStringLiteral("valid"));
+            row(QStringLiteral("sts"), QStringLiteral("ja"), QStringLiteral("q5"), QStringLiteral("n5"),
+                QStringLiteral("valid"));
+            row(QStringLiteral("bitext"), QStringLiteral("uz"), QStringLiteral("q6"), QStringLiteral("n6"),
+                QStringLiteral("valid"));
+            row(QStringLiteral("sts"), QStringLiteral("ja"), QStringLiteral("q5"), QStringLiteral("n5"),
+                QStringLiteral("duplicate"));
+            row(QStringLiteral("long-long"), QStringLiteral("en"), QString(), QJsonValue(QJsonValue::Null),
+                QStringLiteral("invalid"), QStringLiteral("missing_key"));
         }
         QVERIFY(!importDemoExamples(ws, dir.filePath(QStringLiteral("missing.jsonl"))).ok());
         auto n = importDemoExamples(ws, fixture);
@@ -461,9 +496,11 @@ private Q_SLOTS:
         const QList<QByteArray> lines = ex.readAll().trimmed().split('\n');
         QCOMPARE(lines.size(), 6);
         const QJsonObject first = QJsonDocument::fromJson(lines.at(0)).object();
-        QCOMPARE(QStringList(first.keys()), (QStringList{QStringLiteral("family"), QStringLiteral("instruction"), QStringLiteral("language"),
-                                                         QStringLiteral("negative"), QStringLiteral("positive"), QStringLiteral("query")}));
-        QCOMPARE(QJsonDocument::fromJson(lines.at(1)).object().value(QStringLiteral("query")).toString(), QStringLiteral("查询"));
+        QCOMPARE(QStringList(first.keys()),
+                 (QStringList{QStringLiteral("family"), QStringLiteral("instruction"), QStringLiteral("language"),
+                              QStringLiteral("negative"), QStringLiteral("positive"), QStringLiteral("query")}));
+        QCOMPARE(QJsonDocument::fromJson(lines.at(1)).object().value(QStringLiteral("query")).toString(),
+                 QStringLiteral("查询"));
         QVERIFY(QJsonDocument::fromJson(lines.at(3)).object().value(QStringLiteral("negative")).isNull());
 
         // Triplets: anchor carries the instruction; rows without a negative are skipped.
@@ -503,10 +540,14 @@ private Q_SLOTS:
         Database &d = **db;
         {
             Transaction tx(d);
-            Statement ins = d.prepare(QStringLiteral("INSERT INTO examples(family, language, query, positive, status, dedup_key, created_at) "
-                                                     "VALUES ('sts','en',?,?,'valid',?, 'now')"));
+            Statement ins = d.prepare(
+                QStringLiteral("INSERT INTO examples(family, language, query, positive, status, dedup_key, created_at) "
+                               "VALUES ('sts','en',?,?,'valid',?, 'now')"));
             for (int i = 0; i < 2000; ++i) {
-                ins.bind(1, QStringLiteral("q%1").arg(i)).bind(2, QStringLiteral("p%1").arg(i)).bind(3, QStringLiteral("k%1").arg(i)).run();
+                ins.bind(1, QStringLiteral("q%1").arg(i))
+                    .bind(2, QStringLiteral("p%1").arg(i))
+                    .bind(3, QStringLiteral("k%1").arg(i))
+                    .run();
                 ins.reset();
             }
             tx.commit();

@@ -94,7 +94,8 @@ void TestJobs::cancelQueuedJobNeverRuns()
                                            while (!release)
                                                QThread::msleep(2);
                                        }});
-    const quint64 second = jobs.submit({QStringLiteral("heavy.b"), QString(), true, [&](JobContext &) { secondRan = true; }});
+    const quint64 second =
+        jobs.submit({QStringLiteral("heavy.b"), QString(), true, [&](JobContext &) { secondRan = true; }});
     QCOMPARE(jobs.job(second).state, JobState::Queued);
     QSignalSpy finished(&jobs, &JobManager::jobFinished);
     jobs.cancel(second);
@@ -112,7 +113,8 @@ void TestJobs::throwingJobFailsAndNextStillRuns()
     const quint64 bad = jobs.submit({QStringLiteral("test.throw"), QString(), true, [](JobContext &) {
                                          throw std::runtime_error("tokenizer.json: unknown pre_tokenizer 'Foo'");
                                      }});
-    const quint64 alien = jobs.submit({QStringLiteral("test.throw-int"), QString(), false, [](JobContext &) { throw 42; }});
+    const quint64 alien =
+        jobs.submit({QStringLiteral("test.throw-int"), QString(), false, [](JobContext &) { throw 42; }});
     std::atomic_bool ran{false};
     const quint64 next = jobs.submit({QStringLiteral("test.next"), QString(), true, [&](JobContext &) { ran = true; }});
     QVERIFY(jobs.waitForIdle(5000));
@@ -127,11 +129,12 @@ void TestJobs::throwingJobFailsAndNextStillRuns()
 void TestJobs::torchStyleErrorKeepsOnlyTheMessage()
 {
     JobManager jobs;
-    const quint64 id = jobs.submit({QStringLiteral("test.torch"), QString(), true, [](JobContext &) {
-                                        throw std::runtime_error("mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)\n"
-                                                                 "Exception raised from meta at ../aten/src/ATen/native/"
-                                                                 "LinearAlgebra.cpp:191 (most recent call first):\nframe #0: ...");
-                                    }});
+    const quint64 id =
+        jobs.submit({QStringLiteral("test.torch"), QString(), true, [](JobContext &) {
+                         throw std::runtime_error("mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)\n"
+                                                  "Exception raised from meta at ../aten/src/ATen/native/"
+                                                  "LinearAlgebra.cpp:191 (most recent call first):\nframe #0: ...");
+                     }});
     QVERIFY(jobs.waitForIdle(5000));
     QCOMPARE(jobs.job(id).error, QStringLiteral("mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)"));
 }
@@ -172,7 +175,8 @@ void TestJobs::lightJobsRunBesideAHeavyOne()
                      while (!release)
                          QThread::msleep(2);
                  }});
-    const quint64 light = jobs.submit({QStringLiteral("light"), QString(), false, [&](JobContext &) { lightRan = true; }});
+    const quint64 light =
+        jobs.submit({QStringLiteral("light"), QString(), false, [&](JobContext &) { lightRan = true; }});
     QTRY_VERIFY_WITH_TIMEOUT(lightRan.load(), 5000);
     QTRY_COMPARE_WITH_TIMEOUT(jobs.job(light).state, JobState::Succeeded, 5000);
     release = true;
@@ -358,7 +362,7 @@ void TestJobs::interactiveJobsShareTheComputeLockAndGoFirst()
     const quint64 query = jobs.submit(search);
     QTest::qWait(50);
     QCOMPARE(jobs.job(query).state, JobState::Queued); // the compute lock is held by train
-    QCOMPARE(jobs.jobs().size(), 2);                    // listed: train and embed only
+    QCOMPARE(jobs.jobs().size(), 2);                   // listed: train and embed only
     release = true;
     QVERIFY(jobs.waitForIdle(10000));
     QCOMPARE(maxRunning.load(), 1);
@@ -371,12 +375,13 @@ void TestJobs::interactiveJobsShareTheComputeLockAndGoFirst()
 void TestJobs::failHelpersEndTheJobWithTheMessage()
 {
     JobManager jobs;
-    const quint64 viaTake = jobs.submit({QStringLiteral("test.take"), QString(), false, [](JobContext &ctx) {
-                                             if (ctx.take(Expected<int>(5)) != 5)
-                                                 throw std::runtime_error("take() returned the wrong value");
-                                             ctx.take(Expected<int>(makeError(QStringLiteral("corpus 'x' has no qrels"))));
-                                             ctx.setMessage(QStringLiteral("never reached"));
-                                         }});
+    const quint64 viaTake =
+        jobs.submit({QStringLiteral("test.take"), QString(), false, [](JobContext &ctx) {
+                         if (ctx.take(Expected<int>(5)) != 5)
+                             throw std::runtime_error("take() returned the wrong value");
+                         ctx.take(Expected<int>(makeError(QStringLiteral("corpus 'x' has no qrels"))));
+                         ctx.setMessage(QStringLiteral("never reached"));
+                     }});
     const quint64 viaCheck = jobs.submit({QStringLiteral("test.check"), QString(), false, [](JobContext &ctx) {
                                               ctx.check(Status::success());
                                               ctx.check(makeError(QStringLiteral("'a.jsonl': cannot write")));

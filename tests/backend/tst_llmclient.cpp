@@ -67,7 +67,9 @@ private Q_SLOTS:
         p.baseUrl = QStringLiteral("https://r.openai.azure.com");
         p.azureDeployment = QStringLiteral("gpt4");
         p.azureApiVersion = QStringLiteral("2024-02-01");
-        QCOMPARE(chatCompletionsUrl(p), QStringLiteral("https://r.openai.azure.com/openai/deployments/gpt4/chat/completions?api-version=2024-02-01"));
+        QCOMPARE(chatCompletionsUrl(p),
+                 QStringLiteral(
+                     "https://r.openai.azure.com/openai/deployments/gpt4/chat/completions?api-version=2024-02-01"));
     }
 
     void apiKeyFromEnvironmentOrUserOnlyFile()
@@ -79,7 +81,8 @@ private Q_SLOTS:
         QString error;
         QVERIFY(apikeys::store(p.name, QStringLiteral("file-key"), &error));
         QFile f(apikeys::keyFilePath());
-        QCOMPARE(f.permissions() & ~(QFileDevice::ReadUser | QFileDevice::WriteUser | QFileDevice::ReadOwner | QFileDevice::WriteOwner),
+        QCOMPARE(f.permissions() & ~(QFileDevice::ReadUser | QFileDevice::WriteUser | QFileDevice::ReadOwner |
+                                     QFileDevice::WriteOwner),
                  QFileDevice::Permissions{});
         QCOMPARE(apikeys::resolve(p), QStringLiteral("file-key"));
         qputenv("EF_TEST_UNSET_KEY_VAR", "env-key");
@@ -121,7 +124,8 @@ private Q_SLOTS:
         QCOMPARE(req.json.value(QStringLiteral("top_p")).toDouble(), 0.9);
         QCOMPARE(req.json.value(QStringLiteral("max_tokens")).toInt(), 512);
         QCOMPARE(req.json.value(QStringLiteral("seed")).toInt(), 7);
-        QCOMPARE(req.json.value(QStringLiteral("response_format")).toObject().value(QStringLiteral("type")).toString(), QStringLiteral("json_object"));
+        QCOMPARE(req.json.value(QStringLiteral("response_format")).toObject().value(QStringLiteral("type")).toString(),
+                 QStringLiteral("json_object"));
         const LlmStats st = client.stats();
         QCOMPARE(st.succeeded, 1);
         QCOMPARE(st.promptTokens, 100);
@@ -190,7 +194,8 @@ private Q_SLOTS:
         LlmClient client(p, QStringLiteral("sk-paid-key-42"));
         QSignalSpy spy(&client, &LlmClient::finished);
         for (int i = 0; i < 3; ++i) {
-            client.submit({static_cast<quint64>(i), QStringLiteral("prompt %1").arg(i), QStringLiteral("tag-%1").arg(i)});
+            client.submit(
+                {static_cast<quint64>(i), QStringLiteral("prompt %1").arg(i), QStringLiteral("tag-%1").arg(i)});
             QTRY_COMPARE_WITH_TIMEOUT(spy.size(), i + 1, 10000);
         }
         const LlmResult same = spy.at(0).at(0).value<LlmResult>();
@@ -211,7 +216,8 @@ private Q_SLOTS:
 
         // Without a key there is nothing to leak: the redirect is followed.
         server.setHandler([&](const FakeRequest &r) {
-            return r.path.startsWith("/moved/") ? server.defaultReply(r) : redirectTo(other.baseUrl() + QStringLiteral("/chat/completions"));
+            return r.path.startsWith("/moved/") ? server.defaultReply(r)
+                                                : redirectTo(other.baseUrl() + QStringLiteral("/chat/completions"));
         });
         LlmClient keyless(p, {});
         QVERIFY(runCalls(keyless, 1)[0].ok);
@@ -368,7 +374,8 @@ private Q_SLOTS:
         t.start();
         for (const LlmResult &r : runCalls(client2, 32))
             QVERIFY(r.ok);
-        QVERIFY2(wide.maxConcurrent() > 6 && wide.maxConcurrent() <= 16, qPrintable(QString::number(wide.maxConcurrent())));
+        QVERIFY2(wide.maxConcurrent() > 6 && wide.maxConcurrent() <= 16,
+                 qPrintable(QString::number(wide.maxConcurrent())));
     }
 };
 

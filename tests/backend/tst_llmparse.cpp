@@ -19,17 +19,22 @@ private Q_SLOTS:
         QTest::newRow("json fence") << QStringLiteral("```json\n{\"q\": \"x\"}\n```") << QString();
         QTest::newRow("bare fence") << QStringLiteral("Sure!\n```\n{\"q\": \"x\"}\n```\nHope it helps.") << QString();
         QTest::newRow("one-line fence") << QStringLiteral("```json{\"q\": \"x\"}```") << QString();
-        QTest::newRow("prose around") << QStringLiteral("Here is the example: {\"q\": \"x\", \"n\": {\"a\": 1}} Thanks!") << QString();
-        QTest::newRow("braces in strings") << QStringLiteral("Note {this}: {\"q\": \"x\", \"t\": \"a } b\"}") << QString();
+        QTest::newRow("prose around") << QStringLiteral(
+                                             "Here is the example: {\"q\": \"x\", \"n\": {\"a\": 1}} Thanks!")
+                                      << QString();
+        QTest::newRow("braces in strings")
+            << QStringLiteral("Note {this}: {\"q\": \"x\", \"t\": \"a } b\"}") << QString();
         QTest::newRow("trailing comma") << QStringLiteral("{\"q\": \"x\", \"l\": [1, 2,],}") << QString();
-        QTest::newRow("raw newline in string") << QStringLiteral("{\"q\": \"x\", \"d\": \"line one\nline two\"}") << QString();
+        QTest::newRow("raw newline in string")
+            << QStringLiteral("{\"q\": \"x\", \"d\": \"line one\nline two\"}") << QString();
         QTest::newRow("unclosed fence") << QStringLiteral("```json\n{\"q\": \"x\"}") << QString();
         QTest::newRow("empty") << QStringLiteral("  \n ") << QStringLiteral("empty_response");
         QTest::newRow("no json") << QStringLiteral("I cannot help with that.") << QStringLiteral("no_json");
         QTest::newRow("array") << QStringLiteral("[\"a\", \"b\"]") << QStringLiteral("not_object");
         QTest::newRow("number") << QStringLiteral("42") << QStringLiteral("no_json");
         QTest::newRow("object in array") << QStringLiteral("[{\"q\": \"x\"}]") << QString();
-        QTest::newRow("truncated") << QStringLiteral("{\"q\": \"x\", \"d\": \"it was a dark and") << QStringLiteral("truncated_json");
+        QTest::newRow("truncated") << QStringLiteral("{\"q\": \"x\", \"d\": \"it was a dark and")
+                                   << QStringLiteral("truncated_json");
         QTest::newRow("single quotes") << QStringLiteral("{'q': 'x'}") << QStringLiteral("invalid_json");
     }
     void object()
@@ -51,7 +56,8 @@ private Q_SLOTS:
         QTest::addColumn<QString>("reason");
         QTest::newRow("ok") << QStringLiteral("{\"a\": \"1\", \"b\": \"2\", \"extra\": 3}") << QString();
         QTest::newRow("missing") << QStringLiteral("{\"a\": \"1\"}") << QStringLiteral("missing_key");
-        QTest::newRow("empty string") << QStringLiteral("{\"a\": \"1\", \"b\": \"  \"}") << QStringLiteral("empty_value");
+        QTest::newRow("empty string") << QStringLiteral("{\"a\": \"1\", \"b\": \"  \"}")
+                                      << QStringLiteral("empty_value");
         QTest::newRow("number") << QStringLiteral("{\"a\": \"1\", \"b\": 2}") << QStringLiteral("not_string");
         QTest::newRow("null") << QStringLiteral("{\"a\": \"1\", \"b\": null}") << QStringLiteral("not_string");
         QTest::newRow("broken") << QStringLiteral("{\"a\": ") << QStringLiteral("truncated_json");
@@ -72,8 +78,10 @@ private Q_SLOTS:
         const QStringList ab = {QStringLiteral("Find a"), QStringLiteral("Find b")};
         QTest::newRow("json") << QStringLiteral("[\"Find a\", \"Find b\"]") << ab;
         QTest::newRow("python quotes") << QStringLiteral("['Find a', \"Find b\"]") << ab;
-        QTest::newRow("fenced python with prose") << QStringLiteral("Here you go:\n```python\n['Find a',\n 'Find b',\n]\n```") << ab;
-        QTest::newRow("escaped quote") << QStringLiteral("['Find Bob\\'s car']") << QStringList{QStringLiteral("Find Bob's car")};
+        QTest::newRow("fenced python with prose")
+            << QStringLiteral("Here you go:\n```python\n['Find a',\n 'Find b',\n]\n```") << ab;
+        QTest::newRow("escaped quote") << QStringLiteral("['Find Bob\\'s car']")
+                                       << QStringList{QStringLiteral("Find Bob's car")};
         QTest::newRow("duplicates and blanks") << QStringLiteral("[\"Find a\", \" Find  a \", \"\", \"Find b\"]") << ab;
         QTest::newRow("numbered lines") << QStringLiteral("Tasks:\n1. Find a\n2) \"Find b\"\n") << ab;
         QTest::newRow("bullets") << QStringLiteral("- Find a\n* Find b") << ab;

@@ -100,7 +100,8 @@ private Q_SLOTS:
         QVERIFY2(chi2 < 148.2, qPrintable(QStringLiteral("chi2 = %1 with %2 df").arg(chi2).arg(df)));
         if (scheme == QLatin1String("ose"))
             QVERIFY(qAbs(counts.value(QStringLiteral("en")) / double(kDraws) - 0.431) < 0.01);
-        qInfo("%s: chi2 = %.1f (df %d), en share %.4f", qPrintable(scheme), chi2, df, counts.value(QStringLiteral("en")) / double(kDraws));
+        qInfo("%s: chi2 = %.1f (df %d), en share %.4f", qPrintable(scheme), chi2, df,
+              counts.value(QStringLiteral("en")) / double(kDraws));
     }
 
     void restrictedAndOverridden()

@@ -27,9 +27,10 @@ private Q_SLOTS:
     void roundTrip()
     {
         AppSettings s;
-        s.endpoints = {profile(QStringLiteral("local vLLM"), QStringLiteral("http://127.0.0.1:8000/v1"), QStringLiteral("qwen"), QString()),
-                       profile(QStringLiteral("OpenAI"), QStringLiteral("https://api.openai.com/v1"), QStringLiteral("gpt-4o"),
-                               QStringLiteral("OPENAI_API_KEY"))};
+        s.endpoints = {profile(QStringLiteral("local vLLM"), QStringLiteral("http://127.0.0.1:8000/v1"),
+                               QStringLiteral("qwen"), QString()),
+                       profile(QStringLiteral("OpenAI"), QStringLiteral("https://api.openai.com/v1"),
+                               QStringLiteral("gpt-4o"), QStringLiteral("OPENAI_API_KEY"))};
         s.endpoints[1].kind = QStringLiteral("azure");
         s.endpoints[1].azureDeployment = QStringLiteral("gpt4o-prod");
         s.endpoints[1].temperature = 0.7;
@@ -128,7 +129,8 @@ private Q_SLOTS:
     // The JSON form is what a workspace stores; both spellings read, snake_case is written.
     void endpointJsonOneSpelling()
     {
-        EndpointProfile p = profile(QStringLiteral("x"), QStringLiteral("http://h/v1"), QStringLiteral("m"), QStringLiteral("K"));
+        EndpointProfile p =
+            profile(QStringLiteral("x"), QStringLiteral("http://h/v1"), QStringLiteral("m"), QStringLiteral("K"));
         p.maxRetries = 2;
         p.backoffMaxMs = 1234;
         p.inputPricePerMTok = 0.25;

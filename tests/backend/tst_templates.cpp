@@ -18,7 +18,8 @@ PromptTemplate validGenerate()
     t.id = QStringLiteral("custom.generate");
     t.family = QStringLiteral("retrieval");
     t.step = QStringLiteral("generate");
-    t.text = QStringLiteral("Task: {task}. Write {clarity} text in {language} as {{\"user_query\": ..., \"doc\": ...}}.");
+    t.text =
+        QStringLiteral("Task: {task}. Write {clarity} text in {language} as {{\"user_query\": ..., \"doc\": ...}}.");
     t.valueSets.insert(QStringLiteral("clarity"), {QStringLiteral("clear"), QStringLiteral("ambiguous")});
     t.output.type = QStringLiteral("object");
     t.output.keys = {QStringLiteral("user_query"), QStringLiteral("doc")};
@@ -75,16 +76,25 @@ private Q_SLOTS:
         QTest::addColumn<QStringList>("errors");
         QTest::addColumn<QStringList>("warnings");
         QTest::newRow("valid") << 0 << QStringList{} << QStringList{};
-        QTest::newRow("unknown placeholder") << 1 << QStringList{QStringLiteral("unknown_placeholder:tone")} << QStringList{};
-        QTest::newRow("empty value set") << 2 << QStringList{QStringLiteral("empty_value_set:clarity")} << QStringList{};
-        QTest::newRow("unused value set") << 3 << QStringList{} << QStringList{QStringLiteral("unused_value_set:length")};
+        QTest::newRow("unknown placeholder")
+            << 1 << QStringList{QStringLiteral("unknown_placeholder:tone")} << QStringList{};
+        QTest::newRow("empty value set") << 2 << QStringList{QStringLiteral("empty_value_set:clarity")}
+                                         << QStringList{};
+        QTest::newRow("unused value set")
+            << 3 << QStringList{} << QStringList{QStringLiteral("unused_value_set:length")};
         QTest::newRow("missing schema") << 4 << QStringList{QStringLiteral("missing_schema:output")} << QStringList{};
-        QTest::newRow("query not a key") << 5 << QStringList{QStringLiteral("invalid_schema:output.map.query")} << QStringList{};
-        QTest::newRow("list for generate") << 6 << QStringList{QStringLiteral("invalid_schema:output.type")} << QStringList{};
-        QTest::newRow("task in symmetric") << 7 << QStringList{QStringLiteral("unknown_placeholder:task"), QStringLiteral("invalid_schema:output.instruction")} << QStringList{};
+        QTest::newRow("query not a key") << 5 << QStringList{QStringLiteral("invalid_schema:output.map.query")}
+                                         << QStringList{};
+        QTest::newRow("list for generate")
+            << 6 << QStringList{QStringLiteral("invalid_schema:output.type")} << QStringList{};
+        QTest::newRow("task in symmetric") << 7
+                                           << QStringList{QStringLiteral("unknown_placeholder:task"),
+                                                          QStringLiteral("invalid_schema:output.instruction")}
+                                           << QStringList{};
         QTest::newRow("bad family") << 8 << QStringList{QStringLiteral("family:poetry")} << QStringList{};
         QTest::newRow("brace syntax") << 9 << QStringList{QStringLiteral("syntax:text")} << QStringList{};
-        QTest::newRow("no instruction") << 10 << QStringList{QStringLiteral("invalid_schema:output.instruction")} << QStringList{};
+        QTest::newRow("no instruction") << 10 << QStringList{QStringLiteral("invalid_schema:output.instruction")}
+                                        << QStringList{};
     }
     void validation()
     {
@@ -93,17 +103,38 @@ private Q_SLOTS:
         QFETCH(QStringList, warnings);
         PromptTemplate t = validGenerate();
         switch (mutation) {
-        case 1: t.text += QStringLiteral(" {tone}"); break;
-        case 2: t.valueSets[QStringLiteral("clarity")] = {}; break;
-        case 3: t.valueSets.insert(QStringLiteral("length"), {QStringLiteral("short")}); break;
-        case 4: t.output = {}; break;
-        case 5: t.output.queryKey = QStringLiteral("question"); break;
-        case 6: t.output.type = QStringLiteral("list"); break;
-        case 7: t.family = QStringLiteral("sts"); break;
-        case 8: t.family = QStringLiteral("poetry"); break;
-        case 9: t.text += QStringLiteral(" {oops"); break;
-        case 10: t.output.instruction.clear(); break;
-        default: break;
+        case 1:
+            t.text += QStringLiteral(" {tone}");
+            break;
+        case 2:
+            t.valueSets[QStringLiteral("clarity")] = {};
+            break;
+        case 3:
+            t.valueSets.insert(QStringLiteral("length"), {QStringLiteral("short")});
+            break;
+        case 4:
+            t.output = {};
+            break;
+        case 5:
+            t.output.queryKey = QStringLiteral("question");
+            break;
+        case 6:
+            t.output.type = QStringLiteral("list");
+            break;
+        case 7:
+            t.family = QStringLiteral("sts");
+            break;
+        case 8:
+            t.family = QStringLiteral("poetry");
+            break;
+        case 9:
+            t.text += QStringLiteral(" {oops");
+            break;
+        case 10:
+            t.output.instruction.clear();
+            break;
+        default:
+            break;
         }
         const QList<TemplateIssue> issues = validateTemplate(t);
         QCOMPARE(codes(issues, TemplateIssue::Severity::Error), errors);
@@ -121,18 +152,23 @@ private Q_SLOTS:
         }
         for (const PromptTemplate &t : all) {
             const auto issues = validateTemplate(t);
-            QVERIFY2(issues.isEmpty(), qPrintable(t.id + QStringLiteral(": ") + (issues.isEmpty() ? QString() : issues.first().message)));
+            QVERIFY2(issues.isEmpty(),
+                     qPrintable(t.id + QStringLiteral(": ") + (issues.isEmpty() ? QString() : issues.first().message)));
         }
         // The paper's keys and value sets (paper.md §1b).
         const PromptTemplate *r = builtinTemplate(QStringLiteral("retrieval.generate"));
-        QCOMPARE(r->output.keys, (QStringList{QStringLiteral("user_query"), QStringLiteral("positive_document"), QStringLiteral("hard_negative_document")}));
+        QCOMPARE(r->output.keys, (QStringList{QStringLiteral("user_query"), QStringLiteral("positive_document"),
+                                              QStringLiteral("hard_negative_document")}));
         QCOMPARE(r->valueSets.value(QStringLiteral("query_length")),
-                 (QStringList{QStringLiteral("less than 5 words"), QStringLiteral("5 to 15 words"), QStringLiteral("at least 10 words")}));
+                 (QStringList{QStringLiteral("less than 5 words"), QStringLiteral("5 to 15 words"),
+                              QStringLiteral("at least 10 words")}));
         const PromptTemplate *c = builtinTemplate(QStringLiteral("classification.generate"));
         QCOMPARE(c->output.negativeKey, QStringLiteral("misleading_label"));
         QCOMPARE(builtinTemplate(QStringLiteral("short-short.generate"))->output.negativeKey, QString());
-        QCOMPARE(builtinTemplate(QStringLiteral("sts.generate"))->output.instruction, QStringLiteral("Retrieve semantically similar text."));
-        QCOMPARE(builtinTemplate(QStringLiteral("bitext.generate"))->output.instruction, QStringLiteral("Retrieve parallel sentences."));
+        QCOMPARE(builtinTemplate(QStringLiteral("sts.generate"))->output.instruction,
+                 QStringLiteral("Retrieve semantically similar text."));
+        QCOMPARE(builtinTemplate(QStringLiteral("bitext.generate"))->output.instruction,
+                 QStringLiteral("Retrieve parallel sentences."));
         QCOMPARE(builtinTemplate(QStringLiteral("bitext.generate"))->valueSets.value(QStringLiteral("low_score")),
                  (QStringList{QStringLiteral("1.5"), QStringLiteral("2"), QStringLiteral("2.5")}));
     }
@@ -180,16 +216,20 @@ private Q_SLOTS:
         QCOMPARE(v.value(), 2);
         QCOMPARE(templatestore::save(d, edited).value(), 2); // unchanged: no new version
         QCOMPARE(templatestore::history(d, QStringLiteral("sts.generate")).size(), 2);
-        QVERIFY(templatestore::load(d, QStringLiteral("sts.generate"), 1)->text.contains(QStringLiteral("Be creative!")));
+        QVERIFY(
+            templatestore::load(d, QStringLiteral("sts.generate"), 1)->text.contains(QStringLiteral("Be creative!")));
         QCOMPARE(templatestore::load(d, QStringLiteral("sts.generate"))->version, 2);
 
-        const TemplateDiff diff = diffTemplates(*builtinTemplate(QStringLiteral("sts.generate")), templatestore::load(d, QStringLiteral("sts.generate")).value());
+        const TemplateDiff diff = diffTemplates(*builtinTemplate(QStringLiteral("sts.generate")),
+                                                templatestore::load(d, QStringLiteral("sts.generate")).value());
         QStringList fields;
         for (const auto &f : diff.fields)
             fields << f.field;
         QCOMPARE(fields, (QStringList{QStringLiteral("text"), QStringLiteral("value_sets.unit")}));
-        QVERIFY(diff.textLines.contains(QStringLiteral("- Your answer must be a JSON object only, with no explanation before or after it. Be creative!")));
-        QVERIFY(diff.textLines.contains(QStringLiteral("+ Your answer must be a JSON object only, with no explanation before or after it. Be very creative!")));
+        QVERIFY(diff.textLines.contains(QStringLiteral(
+            "- Your answer must be a JSON object only, with no explanation before or after it. Be creative!")));
+        QVERIFY(diff.textLines.contains(QStringLiteral(
+            "+ Your answer must be a JSON object only, with no explanation before or after it. Be very creative!")));
 
         PromptTemplate broken = edited;
         broken.text += QStringLiteral(" {nope}");
@@ -232,7 +272,8 @@ private Q_SLOTS:
         const auto missing = templatestore::importFile(other.value(), dir.filePath(QStringLiteral("none.json")));
         QVERIFY(!missing);
         QVERIFY2(missing.error().contains(QStringLiteral("none.json")), qPrintable(missing.error()));
-        const Status unwritable = templatestore::exportFile(ws.value(), dir.filePath(QStringLiteral("no/such/dir/t.json")));
+        const Status unwritable =
+            templatestore::exportFile(ws.value(), dir.filePath(QStringLiteral("no/such/dir/t.json")));
         QVERIFY(!unwritable);
         QVERIFY2(unwritable.error().contains(QStringLiteral("t.json")), qPrintable(unwritable.error()));
         QVERIFY(!templatestore::list(Workspace()).ok()); // no workspace: an error, not an exception

@@ -64,7 +64,8 @@ void TestTraining::initTestCase()
     QVERIFY2(n && *n > 300, qPrintable(n.error()));
     auto db = m_ws.connect();
     QVERIFY(db);
-    const auto c = importCorpus(**db, {CorpusImport::Kind::Beir, QStringLiteral(":/demo/corpus"), QStringLiteral("demo")});
+    const auto c =
+        importCorpus(**db, {CorpusImport::Kind::Beir, QStringLiteral(":/demo/corpus"), QStringLiteral("demo")});
     QVERIFY2(c, qPrintable(c.error()));
 }
 
@@ -128,13 +129,15 @@ void TestTraining::dataSelectionCountsWhatTheRunTrainsOn()
     const auto c = countTrainingData(m_ws, all);
     QVERIFY2(c, qPrintable(c.error()));
     auto db = m_ws.connect();
-    const qint64 valid = (*db)->queryInt(QStringLiteral("SELECT COUNT(*) FROM examples WHERE status = 'valid' AND query <> '' AND positive <> ''"));
+    const qint64 valid = (*db)->queryInt(
+        QStringLiteral("SELECT COUNT(*) FROM examples WHERE status = 'valid' AND query <> '' AND positive <> ''"));
     QCOMPARE(c->synthetic, valid);
     TrainingData zh = all;
     zh.filter.language = QStringLiteral("zh");
     const auto czh = countTrainingData(m_ws, zh);
     QVERIFY(czh && czh->synthetic > 0 && czh->synthetic < valid);
-    QCOMPARE(czh->synthetic, (*db)->queryInt(QStringLiteral("SELECT COUNT(*) FROM examples WHERE status = 'valid' AND language = 'zh'")));
+    QCOMPARE(czh->synthetic, (*db)->queryInt(QStringLiteral(
+                                 "SELECT COUNT(*) FROM examples WHERE status = 'valid' AND language = 'zh'")));
     // The demo corpus's queries are demo examples' queries too: keeping them out is counted.
     const auto corpora = listCorpora(m_ws);
     QVERIFY(corpora && !corpora->isEmpty());
@@ -202,7 +205,8 @@ void TestTraining::negativesMinedFromACorpusAreItsDocuments()
         auto db = m_ws.connect();
         Statement st = (*db)->prepare(QStringLiteral("SELECT title, text FROM documents"));
         while (st.step())
-            documents.insert(st.columnText(0).isEmpty() ? st.columnText(1) : st.columnText(0) + QLatin1Char(' ') + st.columnText(1));
+            documents.insert(st.columnText(0).isEmpty() ? st.columnText(1)
+                                                        : st.columnText(0) + QLatin1Char(' ') + st.columnText(1));
     }
     QMap<QString, int> ownNegatives; // query -> negatives before mining
     {
@@ -210,7 +214,8 @@ void TestTraining::negativesMinedFromACorpusAreItsDocuments()
         QVERIFY(in.open(QIODevice::ReadOnly));
         while (!in.atEnd()) {
             const QJsonObject o = QJsonDocument::fromJson(in.readLine()).object();
-            ownNegatives[o.value(QStringLiteral("id")).toString()] = int(o.value(QStringLiteral("negatives")).toArray().size());
+            ownNegatives[o.value(QStringLiteral("id")).toString()] =
+                int(o.value(QStringLiteral("negatives")).toArray().size());
         }
     }
     QVERIFY(std::count(ownNegatives.begin(), ownNegatives.end(), 0) > 20); // the demo's short-short and long-long rows
@@ -244,7 +249,8 @@ void TestTraining::jobStreamsMetricsStoresRowsAndFinishes()
     TrainingRequest request;
     request.configJson = config(6);
     request.evalCorpus = QStringLiteral("demo");
-    request.evalInstruction = QStringLiteral("Given a web search query, retrieve relevant passages that answer the query");
+    request.evalInstruction =
+        QStringLiteral("Given a web search query, retrieve relevant passages that answer the query");
     const auto id = createTrainingRun(m_ws, request);
     QVERIFY2(id, qPrintable(id.error()));
     JobManager jobs;
@@ -282,7 +288,8 @@ void TestTraining::jobStreamsMetricsStoresRowsAndFinishes()
     const auto info = trainingRun(m_ws, *id);
     QCOMPARE(info->status, QStringLiteral("finished"));
     QCOMPARE(info->steps, qint64(6));
-    QVERIFY(QFile::exists(info->runDir + QStringLiteral("/checkpoints/step-00000006/adapter/adapter_model.safetensors")));
+    QVERIFY(
+        QFile::exists(info->runDir + QStringLiteral("/checkpoints/step-00000006/adapter/adapter_model.safetensors")));
     // Export from the workspace's run.
     const QString out = m_dir.filePath(QStringLiteral("export-peft"));
     const quint64 ex = jobs.submit(makeTrainingExportJob(m_ws, *id, QStringLiteral("peft"), out));
@@ -368,7 +375,8 @@ void TestTraining::datasetImportIsAllOrNothing()
     g.write("{\"query\": \"q1\", \"pos\": [\"p1\"], \"neg\": [\"n1\", \"n2\"], \"prompt\": \"Find\"}\n"
             "{\"anchor\": \"q2\", \"positive\": \"p2\", \"negative\": \"n3\"}\n");
     g.close();
-    const auto ok = importDataset(m_ws, good, QStringLiteral("msmarco"), QStringLiteral("Given a web search query"), 0.5);
+    const auto ok =
+        importDataset(m_ws, good, QStringLiteral("msmarco"), QStringLiteral("Given a web search query"), 0.5);
     QVERIFY2(ok, qPrintable(ok.error()));
     QCOMPARE(ok->examples, qint64(2));
     QVERIFY(!importDataset(m_ws, good, QStringLiteral("msmarco"), {}, 1.0)); // the name is taken
@@ -385,7 +393,8 @@ void TestTraining::settingsDifferencesNameTheKeys()
 {
     const QStringList d = configDifferences(config(3), config(5, QStringLiteral(R"({"lora_rank": 8})")));
     QCOMPARE(d.size(), 2);
-    QVERIFY2(d.join(QLatin1Char('|')).contains(QStringLiteral("lora_rank: 4 → 8")), qPrintable(d.join(QLatin1Char('|'))));
+    QVERIFY2(d.join(QLatin1Char('|')).contains(QStringLiteral("lora_rank: 4 → 8")),
+             qPrintable(d.join(QLatin1Char('|'))));
     QVERIFY(d.join(QLatin1Char('|')).contains(QStringLiteral("steps: 3 → 5")));
     QVERIFY(configDifferences(config(3), config(3)).isEmpty());
 }
@@ -393,7 +402,9 @@ void TestTraining::settingsDifferencesNameTheKeys()
 void TestTraining::badSettingsAreRefusedWithTheField()
 {
     QVERIFY(!validateTrainingConfig(QStringLiteral(R"({"temperature": 0})")));
-    QVERIFY(validateTrainingConfig(QStringLiteral(R"({"temperature": 0})")).error().contains(QStringLiteral("temperature")));
+    QVERIFY(validateTrainingConfig(QStringLiteral(R"({"temperature": 0})"))
+                .error()
+                .contains(QStringLiteral("temperature")));
     TrainingRequest request;
     request.configJson = config(3, QStringLiteral(R"({"lora_targets": ["qkv_proj"]})"));
     const auto id = createTrainingRun(m_ws, request);

@@ -55,7 +55,8 @@ void TestWorkspace::createAndReopen()
     QCOMPARE((*db)->queryInt(QStringLiteral("PRAGMA foreign_keys")), 1);
     QCOMPARE((*db)->queryInt(QStringLiteral("PRAGMA application_id")), qint64(Workspace::kApplicationId));
     QCOMPARE((*db)->queryInt(QStringLiteral("PRAGMA busy_timeout")) > 0, true);
-    (*db)->exec(QStringLiteral("INSERT INTO jobs(kind, title, state, created_at) VALUES ('k', 't', 'succeeded', 'now')"));
+    (*db)->exec(
+        QStringLiteral("INSERT INTO jobs(kind, title, state, created_at) VALUES ('k', 't', 'succeeded', 'now')"));
     db->reset();
 
     auto again = Workspace::open(path);
@@ -101,7 +102,8 @@ void TestWorkspace::migratesOldVersionAndKeepsData()
     auto db = ws->connect();
     QCOMPARE((*db)->queryInt(QStringLiteral("PRAGMA user_version")), Workspace::latestSchemaVersion());
     QCOMPARE((*db)->queryInt(QStringLiteral("SELECT COUNT(*) FROM sqlite_schema WHERE name = 'jobs'")), 1);
-    QCOMPARE((*db)->queryText(QStringLiteral("SELECT value FROM meta WHERE key = 'note'")), QStringLiteral("kept across migrations"));
+    QCOMPARE((*db)->queryText(QStringLiteral("SELECT value FROM meta WHERE key = 'note'")),
+             QStringLiteral("kept across migrations"));
     QVERIFY(!Workspace::createAtVersion(m_dir.filePath(QStringLiteral("v0.efws")), 0));
 }
 
@@ -115,7 +117,8 @@ void TestWorkspace::refusesBadFilesWithoutTouchingThem_data()
     QTest::addColumn<QString>("expected");
     QTest::newRow("text file") << int(Bad::TextFile) << QStringLiteral("not a SQLite database");
     QTest::newRow("empty file") << int(Bad::EmptyFile) << QStringLiteral("not a SQLite database");
-    QTest::newRow("another program's SQLite") << int(Bad::ForeignSqlite) << QStringLiteral("application_id is 0x00000000");
+    QTest::newRow("another program's SQLite")
+        << int(Bad::ForeignSqlite) << QStringLiteral("application_id is 0x00000000");
     QTest::newRow("newer schema") << int(Bad::NewerSchema) << QStringLiteral("newer EmbedForge");
     QTest::newRow("corrupt pages") << int(Bad::CorruptPages) << QStringLiteral("corrupt");
     QTest::newRow("truncated file") << int(Bad::TruncatedFile) << QStringLiteral("corrupt");
@@ -135,7 +138,10 @@ void TestWorkspace::refusesBadFilesWithoutTouchingThem()
         (*db)->exec(QStringLiteral("CREATE TABLE filler(x BLOB)"));
         Transaction tx(**db);
         for (int i = 0; i < 200; ++i)
-            (*db)->prepare(QStringLiteral("INSERT INTO filler VALUES (?)")).bindBlob(1, QByteArray(500, char('a' + i % 26))).run();
+            (*db)
+                ->prepare(QStringLiteral("INSERT INTO filler VALUES (?)"))
+                .bindBlob(1, QByteArray(500, char('a' + i % 26)))
+                .run();
         tx.commit();
         (*db)->exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"));
         (*db)->exec(QStringLiteral("PRAGMA journal_mode = DELETE")); // fold everything into the main file
@@ -250,8 +256,9 @@ void TestWorkspace::checkReportsEachStep()
     QStringList names;
     for (const CheckItem &item : report.items)
         names << item.name;
-    QCOMPARE(names, (QStringList{QStringLiteral("header"), QStringLiteral("application_id"), QStringLiteral("schema"),
-                                  QStringLiteral("quick_check"), QStringLiteral("foreign_keys"), QStringLiteral("artifacts")}));
+    QCOMPARE(names,
+             (QStringList{QStringLiteral("header"), QStringLiteral("application_id"), QStringLiteral("schema"),
+                          QStringLiteral("quick_check"), QStringLiteral("foreign_keys"), QStringLiteral("artifacts")}));
 
     QVERIFY(QDir(Workspace::artifactsDirFor(path)).removeRecursively());
     const CheckReport missing = Workspace::check(path);
@@ -318,7 +325,7 @@ void TestWorkspace::survivesSigkillDuringWrites()
         auto db = ws->connect();
         QCOMPARE((*db)->queryText(QStringLiteral("PRAGMA integrity_check")), QStringLiteral("ok"));
         const qint64 rows = (*db)->queryInt(QStringLiteral("SELECT COUNT(*) FROM test_stress"));
-        QCOMPARE(rows % 50, 0); // only whole transactions survive
+        QCOMPARE(rows % 50, 0);    // only whole transactions survive
         QVERIFY(rows > lastCount); // and every committed one does
         lastCount = rows;
     }

@@ -78,7 +78,8 @@ private Q_SLOTS:
     void templatesCommands()
     {
         const QString ws = newWorkspace(QStringLiteral("t.efws"));
-        auto r = runCli({QStringLiteral("--json"), QStringLiteral("templates"), QStringLiteral("list"), QStringLiteral("--workspace"), ws});
+        auto r = runCli({QStringLiteral("--json"), QStringLiteral("templates"), QStringLiteral("list"),
+                         QStringLiteral("--workspace"), ws});
         QCOMPARE(r.exitCode, 0);
         const QJsonArray list = json(r.out).value(QStringLiteral("templates")).toArray();
         QCOMPARE(list.size(), 10);
@@ -86,19 +87,25 @@ private Q_SLOTS:
         for (const QJsonValue &v : list) {
             const QJsonObject o = v.toObject();
             QVERIFY(!o.value(QStringLiteral("id")).toString().isEmpty());
-            QVERIFY(o.value(QStringLiteral("step")).toString() == QLatin1String("generate") || o.value(QStringLiteral("step")).toString() == QLatin1String("brainstorm"));
+            QVERIFY(o.value(QStringLiteral("step")).toString() == QLatin1String("generate") ||
+                    o.value(QStringLiteral("step")).toString() == QLatin1String("brainstorm"));
             families.insert(o.value(QStringLiteral("family")).toString());
         }
         QCOMPARE(families.size(), 6);
 
-        QCOMPARE(runCli({QStringLiteral("templates"), QStringLiteral("validate"), QStringLiteral("--workspace"), ws}).exitCode, 0);
+        QCOMPARE(runCli({QStringLiteral("templates"), QStringLiteral("validate"), QStringLiteral("--workspace"), ws})
+                     .exitCode,
+                 0);
         QCOMPARE(runCli({QStringLiteral("templates"), QStringLiteral("list")}).exitCode, 2); // --workspace is required
-        QCOMPARE(runCli({QStringLiteral("templates"), QStringLiteral("show"), QStringLiteral("nope"), QStringLiteral("--workspace"), ws}).exitCode, 1);
+        QCOMPARE(runCli({QStringLiteral("templates"), QStringLiteral("show"), QStringLiteral("nope"),
+                         QStringLiteral("--workspace"), ws})
+                     .exitCode,
+                 1);
 
         // Export, edit, import: a new version, and a diff against the built-in.
         const QString file = m_dir.filePath(QStringLiteral("sts.json"));
-        r = runCli({QStringLiteral("templates"), QStringLiteral("export"), QStringLiteral("sts.generate"), QStringLiteral("--workspace"), ws,
-                    QStringLiteral("--out"), file});
+        r = runCli({QStringLiteral("templates"), QStringLiteral("export"), QStringLiteral("sts.generate"),
+                    QStringLiteral("--workspace"), ws, QStringLiteral("--out"), file});
         QCOMPARE(r.exitCode, 0);
         QFile f(file);
         QVERIFY(f.open(QIODevice::ReadOnly));
@@ -107,25 +114,40 @@ private Q_SLOTS:
         QJsonArray arr = doc.value(QStringLiteral("templates")).toArray();
         QCOMPARE(arr.size(), 1);
         QJsonObject t = arr.at(0).toObject();
-        t.insert(QStringLiteral("text"), QString(t.value(QStringLiteral("text")).toString() + QStringLiteral("\nKeep it short.")));
+        t.insert(QStringLiteral("text"),
+                 QString(t.value(QStringLiteral("text")).toString() + QStringLiteral("\nKeep it short.")));
         arr[0] = t;
         doc.insert(QStringLiteral("templates"), arr);
         QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
         f.write(QJsonDocument(doc).toJson());
         f.close();
-        r = runCli({QStringLiteral("--json"), QStringLiteral("templates"), QStringLiteral("import"), file, QStringLiteral("--workspace"), ws});
+        r = runCli({QStringLiteral("--json"), QStringLiteral("templates"), QStringLiteral("import"), file,
+                    QStringLiteral("--workspace"), ws});
         QCOMPARE(r.exitCode, 0);
-        QCOMPARE(json(r.out).value(QStringLiteral("imported")).toArray().at(0).toObject().value(QStringLiteral("version")).toInt(), 2);
-        r = runCli({QStringLiteral("--json"), QStringLiteral("templates"), QStringLiteral("show"), QStringLiteral("sts.generate"),
-                    QStringLiteral("--workspace"), ws, QStringLiteral("--diff"), QStringLiteral("--history")});
+        QCOMPARE(json(r.out)
+                     .value(QStringLiteral("imported"))
+                     .toArray()
+                     .at(0)
+                     .toObject()
+                     .value(QStringLiteral("version"))
+                     .toInt(),
+                 2);
+        r = runCli({QStringLiteral("--json"), QStringLiteral("templates"), QStringLiteral("show"),
+                    QStringLiteral("sts.generate"), QStringLiteral("--workspace"), ws, QStringLiteral("--diff"),
+                    QStringLiteral("--history")});
         QCOMPARE(r.exitCode, 0);
         const QJsonObject shown = json(r.out);
         QCOMPARE(shown.value(QStringLiteral("version")).toInt(), 2);
         QCOMPARE(shown.value(QStringLiteral("history")).toArray().size(), 2);
-        QVERIFY(shown.value(QStringLiteral("diff_vs_builtin")).toObject().value(QStringLiteral("text_diff")).toArray().contains(QStringLiteral("+ Keep it short.")));
+        QVERIFY(shown.value(QStringLiteral("diff_vs_builtin"))
+                    .toObject()
+                    .value(QStringLiteral("text_diff"))
+                    .toArray()
+                    .contains(QStringLiteral("+ Keep it short.")));
 
         // An invalid template is reported and refused.
-        t.insert(QStringLiteral("text"), QString(t.value(QStringLiteral("text")).toString() + QStringLiteral(" {mood}")));
+        t.insert(QStringLiteral("text"),
+                 QString(t.value(QStringLiteral("text")).toString() + QStringLiteral(" {mood}")));
         arr[0] = t;
         doc.insert(QStringLiteral("templates"), arr);
         QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
@@ -134,15 +156,20 @@ private Q_SLOTS:
         r = runCli({QStringLiteral("templates"), QStringLiteral("validate"), QStringLiteral("--file"), file});
         QCOMPARE(r.exitCode, 1);
         QVERIFY(r.out.contains("unknown placeholder {mood}"));
-        QCOMPARE(runCli({QStringLiteral("templates"), QStringLiteral("import"), file, QStringLiteral("--workspace"), ws}).exitCode, 1);
+        QCOMPARE(
+            runCli({QStringLiteral("templates"), QStringLiteral("import"), file, QStringLiteral("--workspace"), ws})
+                .exitCode,
+            1);
     }
 
     void previewIsReproducible()
     {
         const QString ws = newWorkspace(QStringLiteral("p.efws"));
-        const QStringList base = {QStringLiteral("--json"), QStringLiteral("preview"), QStringLiteral("--workspace"), ws,
-                                  QStringLiteral("--family"), QStringLiteral("retrieval"), QStringLiteral("--language"),
-                                  QStringLiteral("zh"), QStringLiteral("--n"), QStringLiteral("4")};
+        const QStringList base = {QStringLiteral("--json"),      QStringLiteral("preview"),
+                                  QStringLiteral("--workspace"), ws,
+                                  QStringLiteral("--family"),    QStringLiteral("retrieval"),
+                                  QStringLiteral("--language"),  QStringLiteral("zh"),
+                                  QStringLiteral("--n"),         QStringLiteral("4")};
         const auto a = runCli(base + QStringList{QStringLiteral("--seed"), QStringLiteral("5")});
         const auto b = runCli(base + QStringList{QStringLiteral("--seed"), QStringLiteral("5")});
         const auto c = runCli(base + QStringList{QStringLiteral("--seed"), QStringLiteral("6")});
@@ -158,18 +185,25 @@ private Q_SLOTS:
             QVERIFY(!o.value(QStringLiteral("task")).toString().isEmpty());
         }
         QCOMPARE(runCli({QStringLiteral("preview"), QStringLiteral("--workspace"), ws}).exitCode, 2);
-        QCOMPARE(runCli({QStringLiteral("preview"), QStringLiteral("--workspace"), ws, QStringLiteral("--family"), QStringLiteral("poetry")}).exitCode, 1);
+        QCOMPARE(runCli({QStringLiteral("preview"), QStringLiteral("--workspace"), ws, QStringLiteral("--family"),
+                         QStringLiteral("poetry")})
+                     .exitCode,
+                 1);
 
         FakeLlmServer server;
-        const auto called = runCli({QStringLiteral("--json"), QStringLiteral("preview"), QStringLiteral("--workspace"), ws,
-                                    QStringLiteral("--family"), QStringLiteral("sts"), QStringLiteral("--n"), QStringLiteral("2"),
-                                    QStringLiteral("--call"), QStringLiteral("--base-url"), server.baseUrl(), QStringLiteral("--model"),
-                                    QStringLiteral("m")});
+        const auto called = runCli({QStringLiteral("--json"), QStringLiteral("preview"), QStringLiteral("--workspace"),
+                                    ws, QStringLiteral("--family"), QStringLiteral("sts"), QStringLiteral("--n"),
+                                    QStringLiteral("2"), QStringLiteral("--call"), QStringLiteral("--base-url"),
+                                    server.baseUrl(), QStringLiteral("--model"), QStringLiteral("m")});
         QCOMPARE(called.exitCode, 0);
         for (const QByteArray &l : called.out.trimmed().split('\n')) {
             const QJsonObject o = QJsonDocument::fromJson(l).object();
             QCOMPARE(o.value(QStringLiteral("status")).toString(), QStringLiteral("valid"));
-            QVERIFY(o.value(QStringLiteral("example")).toObject().value(QStringLiteral("query")).toString().startsWith(QStringLiteral("S1 of ")));
+            QVERIFY(o.value(QStringLiteral("example"))
+                        .toObject()
+                        .value(QStringLiteral("query"))
+                        .toString()
+                        .startsWith(QStringLiteral("S1 of ")));
         }
         QCOMPARE(server.requestCount(), 2);
     }
@@ -180,17 +214,21 @@ private Q_SLOTS:
         server.setDefaultDelayMs(25);
         const QString ws = newWorkspace(QStringLiteral("g.efws"));
         const QString ref = newWorkspace(QStringLiteral("ref.efws"));
-        const QStringList args = {QStringLiteral("--examples"), QStringLiteral("60"), QStringLiteral("--families"),
-                                  QStringLiteral("retrieval,sts,bitext"), QStringLiteral("--concurrency"), QStringLiteral("4"),
-                                  QStringLiteral("--seed"), QStringLiteral("5"), QStringLiteral("--base-url"), server.baseUrl(),
-                                  QStringLiteral("--model"), QStringLiteral("fake"), QStringLiteral("--api-key-env"),
-                                  QStringLiteral("EF_TEST_KEY"), QStringLiteral("--retry-base-ms"), QStringLiteral("10")};
+        const QStringList args = {QStringLiteral("--examples"),      QStringLiteral("60"),
+                                  QStringLiteral("--families"),      QStringLiteral("retrieval,sts,bitext"),
+                                  QStringLiteral("--concurrency"),   QStringLiteral("4"),
+                                  QStringLiteral("--seed"),          QStringLiteral("5"),
+                                  QStringLiteral("--base-url"),      server.baseUrl(),
+                                  QStringLiteral("--model"),         QStringLiteral("fake"),
+                                  QStringLiteral("--api-key-env"),   QStringLiteral("EF_TEST_KEY"),
+                                  QStringLiteral("--retry-base-ms"), QStringLiteral("10")};
 
         QProcess p;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("EF_TEST_KEY"), kSecret);
         p.setProcessEnvironment(env);
-        p.start(qEnvironmentVariable("EMBEDFORGE_CLI"), QStringList{QStringLiteral("generate"), QStringLiteral("--workspace"), ws} + args);
+        p.start(qEnvironmentVariable("EMBEDFORGE_CLI"),
+                QStringList{QStringLiteral("generate"), QStringLiteral("--workspace"), ws} + args);
         QVERIFY(p.waitForStarted(10000));
         QElapsedTimer t;
         t.start();
@@ -203,12 +241,14 @@ private Q_SLOTS:
         const int sentBeforeKill = server.requestCount();
 
         const QSet<QString> doneBefore = [&] {
-            const QStringList tags = rows(ws, QStringLiteral("SELECT 'ef-' || run_id || '-' || seq FROM gen_requests WHERE state='done'"));
+            const QStringList tags =
+                rows(ws, QStringLiteral("SELECT 'ef-' || run_id || '-' || seq FROM gen_requests WHERE state='done'"));
             return QSet<QString>(tags.cbegin(), tags.cend());
         }();
         const int examplesBefore = rows(ws, QStringLiteral("SELECT id FROM examples")).size();
         QVERIFY(!doneBefore.isEmpty());
-        QCOMPARE(examplesBefore, rows(ws, QStringLiteral("SELECT id FROM gen_requests WHERE state='done' AND kind='generate'")).size());
+        QCOMPARE(examplesBefore,
+                 rows(ws, QStringLiteral("SELECT id FROM gen_requests WHERE state='done' AND kind='generate'")).size());
         QVERIFY(rows(ws, QStringLiteral("SELECT id FROM gen_requests WHERE state != 'done'")).size() > 0);
 
         auto resumed = runCli({QStringLiteral("--json"), QStringLiteral("generate"), QStringLiteral("--workspace"), ws,
@@ -227,20 +267,33 @@ private Q_SLOTS:
         QCOMPARE(rows(ws, QStringLiteral("SELECT id FROM gen_requests WHERE state='done'")).size(), 61);
 
         // Exactly what an uninterrupted run with the same seed produces.
-        auto straight = runCli(QStringList{QStringLiteral("--json"), QStringLiteral("generate"), QStringLiteral("--workspace"), ref} + args,
-                               {}, {QStringLiteral("EF_TEST_KEY=") + kSecret});
+        auto straight = runCli(
+            QStringList{QStringLiteral("--json"), QStringLiteral("generate"), QStringLiteral("--workspace"), ref} +
+                args,
+            {}, {QStringLiteral("EF_TEST_KEY=") + kSecret});
         QCOMPARE(straight.exitCode, 0);
-        const QString cmp = QStringLiteral("SELECT family, language, instruction, query, positive, COALESCE(negative,''), status FROM examples ORDER BY 1,2,3,4,5");
+        const QString cmp = QStringLiteral("SELECT family, language, instruction, query, positive, "
+                                           "COALESCE(negative,''), status FROM examples ORDER BY 1,2,3,4,5");
         QCOMPARE(rows(ws, cmp), rows(ref, cmp));
 
-        auto status = runCli({QStringLiteral("--json"), QStringLiteral("generate"), QStringLiteral("status"), QStringLiteral("--workspace"), ws});
+        auto status = runCli({QStringLiteral("--json"), QStringLiteral("generate"), QStringLiteral("status"),
+                              QStringLiteral("--workspace"), ws});
         QCOMPARE(status.exitCode, 0);
-        QCOMPARE(json(status.out).value(QStringLiteral("runs")).toArray().at(0).toObject().value(QStringLiteral("state")).toString(),
+        QCOMPARE(json(status.out)
+                     .value(QStringLiteral("runs"))
+                     .toArray()
+                     .at(0)
+                     .toObject()
+                     .value(QStringLiteral("state"))
+                     .toString(),
                  QStringLiteral("finished"));
-        QCOMPARE(runCli({QStringLiteral("generate"), QStringLiteral("--workspace"), ws, QStringLiteral("--resume")}).exitCode, 1); // nothing left
+        QCOMPARE(runCli({QStringLiteral("generate"), QStringLiteral("--workspace"), ws, QStringLiteral("--resume")})
+                     .exitCode,
+                 1); // nothing left
 
         // Stats and exports; the key is nowhere in the workspace, the outputs or the exports.
-        auto stats = runCli({QStringLiteral("--json"), QStringLiteral("dataset"), QStringLiteral("stats"), QStringLiteral("--workspace"), ws});
+        auto stats = runCli({QStringLiteral("--json"), QStringLiteral("dataset"), QStringLiteral("stats"),
+                             QStringLiteral("--workspace"), ws});
         QCOMPARE(stats.exitCode, 0);
         const QJsonObject st = json(stats.out);
         QCOMPARE(st.value(QStringLiteral("valid")).toInt(), 60);
@@ -250,16 +303,24 @@ private Q_SLOTS:
         QVERIFY(st.contains(QStringLiteral("by_language")) && st.contains(QStringLiteral("invalid_reasons")));
         const QString outDir = m_dir.filePath(QStringLiteral("exports"));
         QDir().mkpath(outDir);
-        auto ex = runCli({QStringLiteral("--json"), QStringLiteral("dataset"), QStringLiteral("export"), QStringLiteral("--workspace"), ws,
-                          QStringLiteral("--format"), QStringLiteral("triplets"), QStringLiteral("--out"), outDir + QStringLiteral("/tr.jsonl"),
-                          QStringLiteral("--validation-fraction"), QStringLiteral("0.2"), QStringLiteral("--seed"), QStringLiteral("1")});
+        auto ex = runCli({QStringLiteral("--json"), QStringLiteral("dataset"), QStringLiteral("export"),
+                          QStringLiteral("--workspace"), ws, QStringLiteral("--format"), QStringLiteral("triplets"),
+                          QStringLiteral("--out"), outDir + QStringLiteral("/tr.jsonl"),
+                          QStringLiteral("--validation-fraction"), QStringLiteral("0.2"), QStringLiteral("--seed"),
+                          QStringLiteral("1")});
         QCOMPARE(ex.exitCode, 0);
         const QJsonObject exj = json(ex.out);
         QCOMPARE(exj.value(QStringLiteral("train")).toInt() + exj.value(QStringLiteral("validation")).toInt(), 60);
-        QCOMPARE(runCli({QStringLiteral("dataset"), QStringLiteral("export"), QStringLiteral("--workspace"), ws, QStringLiteral("--format"),
-                         QStringLiteral("examples"), QStringLiteral("--out"), outDir + QStringLiteral("/ex.jsonl")}).exitCode, 0);
-        QCOMPARE(runCli({QStringLiteral("dataset"), QStringLiteral("export"), QStringLiteral("--workspace"), ws, QStringLiteral("--format"),
-                         QStringLiteral("csv"), QStringLiteral("--out"), outDir + QStringLiteral("/x")}).exitCode, 2);
+        QCOMPARE(runCli({QStringLiteral("dataset"), QStringLiteral("export"), QStringLiteral("--workspace"), ws,
+                         QStringLiteral("--format"), QStringLiteral("examples"), QStringLiteral("--out"),
+                         outDir + QStringLiteral("/ex.jsonl")})
+                     .exitCode,
+                 0);
+        QCOMPARE(runCli({QStringLiteral("dataset"), QStringLiteral("export"), QStringLiteral("--workspace"), ws,
+                         QStringLiteral("--format"), QStringLiteral("csv"), QStringLiteral("--out"),
+                         outDir + QStringLiteral("/x")})
+                     .exitCode,
+                 2);
         QVERIFY(server.requests().at(0).headers.value("authorization") == ("Bearer " + kSecret).toUtf8());
         const QByteArray secret = kSecret.toUtf8();
         QVERIFY(!filesUnder(m_dir.path()).contains(secret));

@@ -356,31 +356,36 @@ void TestCliHostile::nonFiniteEmbeddingsAreErrors()
 
     const auto embedded = runCli({QStringLiteral("embed"), QStringLiteral("--model"), model}, "hello\nworld\n");
     QCOMPARE(embedded.exitCode, 1);
-    QVERIFY2(embedded.err.contains("non-finite embedding") && embedded.err.contains(model.toUtf8()), embedded.err.constData());
+    QVERIFY2(embedded.err.contains("non-finite embedding") && embedded.err.contains(model.toUtf8()),
+             embedded.err.constData());
     QVERIFY2(!embedded.out.toLower().contains("nan"), embedded.out.left(200).constData());
 
     const QString beir = m_dir.filePath(QStringLiteral("beir-nan"));
-    writeFile(beir + QStringLiteral("/corpus.jsonl"), "{\"_id\": \"d1\", \"text\": \"a heat pump\"}\n{\"_id\": \"d2\", \"text\": \"a tap\"}\n");
+    writeFile(beir + QStringLiteral("/corpus.jsonl"),
+              "{\"_id\": \"d1\", \"text\": \"a heat pump\"}\n{\"_id\": \"d2\", \"text\": \"a tap\"}\n");
     writeFile(beir + QStringLiteral("/queries.jsonl"), "{\"_id\": \"q1\", \"text\": \"heat pump\"}\n");
     writeFile(beir + QStringLiteral("/qrels/test.tsv"), "query-id\tcorpus-id\tscore\nq1\td1\t1\n");
-    QCOMPARE(runCli({QStringLiteral("corpus"), QStringLiteral("import"), QStringLiteral("--beir"), beir, QStringLiteral("--name"),
-                     QStringLiteral("nan"), QStringLiteral("--workspace"), m_ws})
+    QCOMPARE(runCli({QStringLiteral("corpus"), QStringLiteral("import"), QStringLiteral("--beir"), beir,
+                     QStringLiteral("--name"), QStringLiteral("nan"), QStringLiteral("--workspace"), m_ws})
                  .exitCode,
              0);
     const QJsonObject before = tableRows(m_ws);
-    const auto corpusEmbed = runCli({QStringLiteral("corpus"), QStringLiteral("embed"), QStringLiteral("--corpus"), QStringLiteral("nan"),
-                                     QStringLiteral("--model"), model, QStringLiteral("--workspace"), m_ws});
+    const auto corpusEmbed =
+        runCli({QStringLiteral("corpus"), QStringLiteral("embed"), QStringLiteral("--corpus"), QStringLiteral("nan"),
+                QStringLiteral("--model"), model, QStringLiteral("--workspace"), m_ws});
     QCOMPARE(corpusEmbed.exitCode, 1);
     QVERIFY2(corpusEmbed.err.contains("non-finite embedding"), corpusEmbed.err.constData());
-    const auto eval = runCli({QStringLiteral("eval"), QStringLiteral("--corpus"), QStringLiteral("nan"), QStringLiteral("--method"),
-                              QStringLiteral("dense"), QStringLiteral("--model"), model, QStringLiteral("--json"),
-                              QStringLiteral("--workspace"), m_ws});
+    const auto eval = runCli({QStringLiteral("eval"), QStringLiteral("--corpus"), QStringLiteral("nan"),
+                              QStringLiteral("--method"), QStringLiteral("dense"), QStringLiteral("--model"), model,
+                              QStringLiteral("--json"), QStringLiteral("--workspace"), m_ws});
     QCOMPARE(eval.exitCode, 1);
     QVERIFY2(eval.err.contains("partly embedded"), eval.err.constData()); // no vectors were kept to evaluate
     // Nothing non-finite was stored: no vector, no evaluation more than before.
     const QJsonObject after = tableRows(m_ws);
-    QCOMPARE(after.value(QStringLiteral("doc_vectors")).toInteger(), before.value(QStringLiteral("doc_vectors")).toInteger());
-    QCOMPARE(after.value(QStringLiteral("eval_results")).toInteger(), before.value(QStringLiteral("eval_results")).toInteger());
+    QCOMPARE(after.value(QStringLiteral("doc_vectors")).toInteger(),
+             before.value(QStringLiteral("doc_vectors")).toInteger());
+    QCOMPARE(after.value(QStringLiteral("eval_results")).toInteger(),
+             before.value(QStringLiteral("eval_results")).toInteger());
 }
 
 QTEST_GUILESS_MAIN(TestCliHostile)

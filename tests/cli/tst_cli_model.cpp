@@ -148,13 +148,15 @@ void TestCliModel::embedTextAndIdsForms()
 {
     QTemporaryDir dir;
     const QString model = dir.filePath(QStringLiteral("m"));
-    QCOMPARE(runCli({QStringLiteral("model"), QStringLiteral("make-tiny"), QStringLiteral("--family"), QStringLiteral("llama"),
-                     QStringLiteral("--out"), model})
+    QCOMPARE(runCli({QStringLiteral("model"), QStringLiteral("make-tiny"), QStringLiteral("--family"),
+                     QStringLiteral("llama"), QStringLiteral("--out"), model})
                  .exitCode,
              0);
     // Text form: one object per input line, in order, unit vectors; spaces kept, empty lines embedded.
     const QByteArray texts = "hello world\n  padded text  \n\n\xe4\xb8\xad\xe6\x96\x87\nhello world";
-    const auto r = runCli({QStringLiteral("embed"), QStringLiteral("--model"), model, QStringLiteral("--batch"), QStringLiteral("2")}, texts);
+    const auto r = runCli(
+        {QStringLiteral("embed"), QStringLiteral("--model"), model, QStringLiteral("--batch"), QStringLiteral("2")},
+        texts);
     QVERIFY2(r.exitCode == 0, r.err.constData());
     const QList<QJsonObject> rows = jsonLines(r.out);
     QCOMPARE(rows.size(), 5);
@@ -166,12 +168,15 @@ void TestCliModel::embedTextAndIdsForms()
             norm += v.toDouble() * v.toDouble();
         QVERIFY(std::abs(norm - 1.0) < 1e-5);
     }
-    QVERIFY(maxDiff(rows[0].value(QStringLiteral("embedding")).toArray(), rows[4].value(QStringLiteral("embedding")).toArray()) < 1e-6);
-    QVERIFY(maxDiff(rows[0].value(QStringLiteral("embedding")).toArray(), rows[1].value(QStringLiteral("embedding")).toArray()) > 1e-4);
+    QVERIFY(maxDiff(rows[0].value(QStringLiteral("embedding")).toArray(),
+                    rows[4].value(QStringLiteral("embedding")).toArray()) < 1e-6);
+    QVERIFY(maxDiff(rows[0].value(QStringLiteral("embedding")).toArray(),
+                    rows[1].value(QStringLiteral("embedding")).toArray()) > 1e-4);
     // An instruction changes the embedding (queries are "Instruct: ...\nQuery: ...").
-    const auto withInstr = runCli({QStringLiteral("embed"), QStringLiteral("--model"), model, QStringLiteral("--instruction"),
-                                   QStringLiteral("Retrieve semantically similar text.")},
-                                  "hello world\n");
+    const auto withInstr =
+        runCli({QStringLiteral("embed"), QStringLiteral("--model"), model, QStringLiteral("--instruction"),
+                QStringLiteral("Retrieve semantically similar text.")},
+               "hello world\n");
     QVERIFY(maxDiff(jsonLines(withInstr.out).value(0).value(QStringLiteral("embedding")).toArray(),
                     rows[0].value(QStringLiteral("embedding")).toArray()) > 1e-4);
 
@@ -180,10 +185,13 @@ void TestCliModel::embedTextAndIdsForms()
     const QByteArray ids = "[276, 10, 20, 30]\n[5]\n[276, 7, 8, 9, 10, 11, 12, 13, 14, 15]\n";
     QList<QJsonObject> reference;
     for (const QStringList &extra : {QStringList{QStringLiteral("--batch"), QStringLiteral("1")},
-                                     QStringList{QStringLiteral("--padding-side"), QStringLiteral("left"), QStringLiteral("--batch"), QStringLiteral("3")},
-                                     QStringList{QStringLiteral("--padding-side"), QStringLiteral("right"), QStringLiteral("--batch"), QStringLiteral("3")}}) {
-        const auto out = runCli(QStringList{QStringLiteral("embed"), QStringLiteral("--model"), model, QStringLiteral("--ids"),
-                                            QStringLiteral("--hidden-states")} + extra,
+                                     QStringList{QStringLiteral("--padding-side"), QStringLiteral("left"),
+                                                 QStringLiteral("--batch"), QStringLiteral("3")},
+                                     QStringList{QStringLiteral("--padding-side"), QStringLiteral("right"),
+                                                 QStringLiteral("--batch"), QStringLiteral("3")}}) {
+        const auto out = runCli(QStringList{QStringLiteral("embed"), QStringLiteral("--model"), model,
+                                            QStringLiteral("--ids"), QStringLiteral("--hidden-states")} +
+                                    extra,
                                 ids);
         QVERIFY2(out.exitCode == 0, out.err.constData());
         const QList<QJsonObject> objs = jsonLines(out.out);
@@ -196,8 +204,10 @@ void TestCliModel::embedTextAndIdsForms()
             continue;
         }
         for (int i = 0; i < 3; ++i) {
-            QVERIFY(maxDiff(objs[i].value(QStringLiteral("pooled")).toArray(), reference[i].value(QStringLiteral("pooled")).toArray()) < 1e-5);
-            const QJsonArray h = objs[i].value(QStringLiteral("hidden")).toArray(), hr = reference[i].value(QStringLiteral("hidden")).toArray();
+            QVERIFY(maxDiff(objs[i].value(QStringLiteral("pooled")).toArray(),
+                            reference[i].value(QStringLiteral("pooled")).toArray()) < 1e-5);
+            const QJsonArray h = objs[i].value(QStringLiteral("hidden")).toArray(),
+                             hr = reference[i].value(QStringLiteral("hidden")).toArray();
             for (int t = 0; t < h.size(); ++t)
                 QVERIFY(maxDiff(h[t].toArray(), hr[t].toArray()) < 1e-5);
         }
@@ -211,44 +221,56 @@ void TestCliModel::embedTextAndIdsForms()
         normalised.append(v.toDouble() / std::sqrt(norm));
     QVERIFY(maxDiff(normalised, reference[0].value(QStringLiteral("pooled")).toArray()) < 1e-6);
     // Without --hidden-states only pooled is written.
-    const auto plain = runCli({QStringLiteral("embed"), QStringLiteral("--model"), model, QStringLiteral("--ids")}, "[1,2]\n");
+    const auto plain =
+        runCli({QStringLiteral("embed"), QStringLiteral("--model"), model, QStringLiteral("--ids")}, "[1,2]\n");
     QCOMPARE(jsonLines(plain.out).value(0).keys(), QStringList{QStringLiteral("pooled")});
     // The text form equals --ids on the ids the embedder builds: <s> text </s>.
-    const auto tok = runCli({QStringLiteral("tokenize"), QStringLiteral("--tokenizer"), model + QStringLiteral("/tokenizer.json")}, "hello world\n");
+    const auto tok =
+        runCli({QStringLiteral("tokenize"), QStringLiteral("--tokenizer"), model + QStringLiteral("/tokenizer.json")},
+               "hello world\n");
     QJsonArray tokIds = jsonLines(tok.out).value(0).value(QStringLiteral("ids")).toArray();
     tokIds.append(277); // </s>
     const auto viaIds = runCli({QStringLiteral("embed"), QStringLiteral("--model"), model, QStringLiteral("--ids")},
                                QJsonDocument(tokIds).toJson(QJsonDocument::Compact) + "\n");
-    QVERIFY(maxDiff(jsonLines(viaIds.out).value(0).value(QStringLiteral("pooled")).toArray(), rows[0].value(QStringLiteral("embedding")).toArray()) < 1e-5);
+    QVERIFY(maxDiff(jsonLines(viaIds.out).value(0).value(QStringLiteral("pooled")).toArray(),
+                    rows[0].value(QStringLiteral("embedding")).toArray()) < 1e-5);
 }
 
 void TestCliModel::embedErrors()
 {
     QTemporaryDir dir;
     const QString model = dir.filePath(QStringLiteral("m"));
-    runCli({QStringLiteral("model"), QStringLiteral("make-tiny"), QStringLiteral("--family"), QStringLiteral("qwen2"), QStringLiteral("--out"), model});
+    runCli({QStringLiteral("model"), QStringLiteral("make-tiny"), QStringLiteral("--family"), QStringLiteral("qwen2"),
+            QStringLiteral("--out"), model});
     const auto noModel = runCli({QStringLiteral("embed")}, "x\n");
     QCOMPARE(noModel.exitCode, 2);
-    const auto badSide = runCli({QStringLiteral("embed"), QStringLiteral("--model"), model, QStringLiteral("--ids"), QStringLiteral("--padding-side"),
-                                 QStringLiteral("middle")},
+    const auto badSide = runCli({QStringLiteral("embed"), QStringLiteral("--model"), model, QStringLiteral("--ids"),
+                                 QStringLiteral("--padding-side"), QStringLiteral("middle")},
                                 "[1]\n");
     QCOMPARE(badSide.exitCode, 2);
-    const auto sideWithoutIds = runCli({QStringLiteral("embed"), QStringLiteral("--model"), model, QStringLiteral("--padding-side"), QStringLiteral("left")}, "x\n");
+    const auto sideWithoutIds = runCli({QStringLiteral("embed"), QStringLiteral("--model"), model,
+                                        QStringLiteral("--padding-side"), QStringLiteral("left")},
+                                       "x\n");
     QCOMPARE(sideWithoutIds.exitCode, 2);
-    const auto badJson = runCli({QStringLiteral("embed"), QStringLiteral("--model"), model, QStringLiteral("--ids")}, "[1,2]\n[1,\n");
+    const auto badJson =
+        runCli({QStringLiteral("embed"), QStringLiteral("--model"), model, QStringLiteral("--ids")}, "[1,2]\n[1,\n");
     QCOMPARE(badJson.exitCode, 1);
     QVERIFY2(badJson.err.contains("line 2"), badJson.err.constData());
     QCOMPARE(jsonLines(badJson.out).size(), 1); // the good line before it was written
-    const auto oov = runCli({QStringLiteral("embed"), QStringLiteral("--model"), model, QStringLiteral("--ids")}, "[1, 99999]\n");
+    const auto oov =
+        runCli({QStringLiteral("embed"), QStringLiteral("--model"), model, QStringLiteral("--ids")}, "[1, 99999]\n");
     QCOMPARE(oov.exitCode, 1);
     QVERIFY2(oov.err.contains("99999") && oov.err.contains("line 1"), oov.err.constData());
     const auto badUtf8 = runCli({QStringLiteral("embed"), QStringLiteral("--model"), model}, "ok\n\xff\xfe\n");
     QCOMPARE(badUtf8.exitCode, 1);
     QVERIFY(badUtf8.err.contains("line 2"));
-    const auto missing = runCli({QStringLiteral("embed"), QStringLiteral("--model"), dir.filePath(QStringLiteral("nothing"))}, "x\n");
+    const auto missing =
+        runCli({QStringLiteral("embed"), QStringLiteral("--model"), dir.filePath(QStringLiteral("nothing"))}, "x\n");
     QCOMPARE(missing.exitCode, 1);
     QVERIFY(missing.err.contains("nothing"));
-    const auto cuda = runCli({QStringLiteral("embed"), QStringLiteral("--model"), model, QStringLiteral("--device"), QStringLiteral("cuda")}, "x\n");
+    const auto cuda = runCli(
+        {QStringLiteral("embed"), QStringLiteral("--model"), model, QStringLiteral("--device"), QStringLiteral("cuda")},
+        "x\n");
     if (cuda.exitCode != 0) // no GPU here: a clear error, not a crash
         QVERIFY2(cuda.exitCode == 1 && cuda.err.contains("cuda"), cuda.err.constData());
 }

@@ -44,22 +44,26 @@ void TestCliRetrieval::initTestCase()
         f.write(data);
     };
     write(beir + QStringLiteral("/corpus.jsonl"),
-          "{\"_id\":\"d1\",\"title\":\"Heat pumps\",\"text\":\"Cold climate heat pumps keep working at minus 25 degrees.\"}\n"
+          "{\"_id\":\"d1\",\"title\":\"Heat pumps\",\"text\":\"Cold climate heat pumps keep working at minus 25 "
+          "degrees.\"}\n"
           "{\"_id\":\"d2\",\"title\":\"Solar\",\"text\":\"Solar panels produce most power at noon.\"}\n"
           "{\"_id\":\"d3\",\"title\":\"Insulation\",\"text\":\"Insulating the loft keeps heat in during winter.\"}\n");
-    write(beir + QStringLiteral("/queries.jsonl"), "{\"_id\":\"q1\",\"text\":\"heat pump cold winter\"}\n{\"_id\":\"q2\",\"text\":\"solar noon\"}\n");
+    write(beir + QStringLiteral("/queries.jsonl"),
+          "{\"_id\":\"q1\",\"text\":\"heat pump cold winter\"}\n{\"_id\":\"q2\",\"text\":\"solar noon\"}\n");
     write(beir + QStringLiteral("/qrels/test.tsv"), "query-id\tcorpus-id\tscore\nq1\td1\t2\nq1\td3\t1\nq2\td2\t1\n");
     QCOMPARE(runCli({QStringLiteral("workspace"), QStringLiteral("init"), ws()}).exitCode, 0);
 }
 
 void TestCliRetrieval::importListSearchEvalExport()
 {
-    const auto imp = runCli({QStringLiteral("corpus"), QStringLiteral("import"), QStringLiteral("--beir"), m_dir.filePath(QStringLiteral("beir")),
-                             QStringLiteral("--name"), QStringLiteral("energy"), QStringLiteral("--workspace"), ws(), QStringLiteral("--json")});
+    const auto imp = runCli({QStringLiteral("corpus"), QStringLiteral("import"), QStringLiteral("--beir"),
+                             m_dir.filePath(QStringLiteral("beir")), QStringLiteral("--name"), QStringLiteral("energy"),
+                             QStringLiteral("--workspace"), ws(), QStringLiteral("--json")});
     QVERIFY2(imp.exitCode == 0, imp.err.constData());
     QCOMPARE(QJsonDocument::fromJson(imp.out).object().value(QStringLiteral("documents")).toInt(), 3);
 
-    const auto list = runCli({QStringLiteral("corpus"), QStringLiteral("list"), QStringLiteral("--json"), QStringLiteral("--workspace"), ws()});
+    const auto list = runCli({QStringLiteral("corpus"), QStringLiteral("list"), QStringLiteral("--json"),
+                              QStringLiteral("--workspace"), ws()});
     QCOMPARE(list.exitCode, 0);
     const QJsonArray corpora = QJsonDocument::fromJson(list.out).object().value(QStringLiteral("corpora")).toArray();
     QCOMPARE(corpora.size(), 1);
@@ -71,29 +75,32 @@ void TestCliRetrieval::importListSearchEvalExport()
     for (const QString &name : tables.keys())
         QVERIFY2(!name.startsWith(QStringLiteral("fts_")), qPrintable(name));
 
-    const auto search = runCli({QStringLiteral("search"), QStringLiteral("--corpus"), QStringLiteral("energy"), QStringLiteral("--method"),
-                                QStringLiteral("bm25"), QStringLiteral("--k"), QStringLiteral("2"), QStringLiteral("--json"),
-                                QStringLiteral("--workspace"), ws(), QStringLiteral("heat pumps \"NEAR(\" -x*")});
+    const auto search = runCli({QStringLiteral("search"), QStringLiteral("--corpus"), QStringLiteral("energy"),
+                                QStringLiteral("--method"), QStringLiteral("bm25"), QStringLiteral("--k"),
+                                QStringLiteral("2"), QStringLiteral("--json"), QStringLiteral("--workspace"), ws(),
+                                QStringLiteral("heat pumps \"NEAR(\" -x*")});
     QVERIFY2(search.exitCode == 0, search.err.constData());
     const QJsonArray hits = QJsonDocument::fromJson(search.out).object().value(QStringLiteral("hits")).toArray();
     QVERIFY(!hits.isEmpty() && hits.size() <= 2);
     QCOMPARE(hits.first().toObject().value(QStringLiteral("id")).toString(), QStringLiteral("d1"));
 
-    const auto eval = runCli({QStringLiteral("eval"), QStringLiteral("--corpus"), QStringLiteral("energy"), QStringLiteral("--method"),
-                              QStringLiteral("bm25"), QStringLiteral("--json"), QStringLiteral("--workspace"), ws()});
+    const auto eval = runCli({QStringLiteral("eval"), QStringLiteral("--corpus"), QStringLiteral("energy"),
+                              QStringLiteral("--method"), QStringLiteral("bm25"), QStringLiteral("--json"),
+                              QStringLiteral("--workspace"), ws()});
     QVERIFY2(eval.exitCode == 0, eval.err.constData());
     const QJsonObject m = QJsonDocument::fromJson(eval.out).object();
     for (const char *key : {"ndcg@10", "recall@100", "mrr@10", "map@10", "queries"})
         QVERIFY2(m.contains(QLatin1String(key)), key);
     QCOMPARE(m.value(QStringLiteral("queries")).toInt(), 2);
     QCOMPARE(m.value(QStringLiteral("mrr@10")).toDouble(), 1.0);
-    const auto human = runCli({QStringLiteral("eval"), QStringLiteral("--corpus"), QStringLiteral("energy"), QStringLiteral("--workspace"), ws()});
+    const auto human = runCli({QStringLiteral("eval"), QStringLiteral("--corpus"), QStringLiteral("energy"),
+                               QStringLiteral("--workspace"), ws()});
     QCOMPARE(human.exitCode, 0);
     QVERIFY(human.out.contains("nDCG@10") && human.out.contains("Recall@100") && human.out.contains("MRR@10"));
 
     const QString out = m_dir.filePath(QStringLiteral("exported"));
-    QCOMPARE(runCli({QStringLiteral("corpus"), QStringLiteral("export"), QStringLiteral("--name"), QStringLiteral("energy"), QStringLiteral("--out"),
-                     out, QStringLiteral("--workspace"), ws()})
+    QCOMPARE(runCli({QStringLiteral("corpus"), QStringLiteral("export"), QStringLiteral("--name"),
+                     QStringLiteral("energy"), QStringLiteral("--out"), out, QStringLiteral("--workspace"), ws()})
                  .exitCode,
              0);
     QVERIFY(QFile::exists(out + QStringLiteral("/corpus.jsonl")));
@@ -102,23 +109,27 @@ void TestCliRetrieval::importListSearchEvalExport()
 
 void TestCliRetrieval::errorsAndUsage()
 {
-    const auto dense = runCli({QStringLiteral("search"), QStringLiteral("--corpus"), QStringLiteral("energy"), QStringLiteral("--method"),
-                               QStringLiteral("dense"), QStringLiteral("--workspace"), ws(), QStringLiteral("heat")});
+    const auto dense = runCli({QStringLiteral("search"), QStringLiteral("--corpus"), QStringLiteral("energy"),
+                               QStringLiteral("--method"), QStringLiteral("dense"), QStringLiteral("--workspace"), ws(),
+                               QStringLiteral("heat")});
     QCOMPARE(dense.exitCode, 2);
     QVERIFY2(dense.err.contains("needs --model DIR"), dense.err.constData());
-    const auto badMethod = runCli({QStringLiteral("eval"), QStringLiteral("--corpus"), QStringLiteral("energy"), QStringLiteral("--method"),
-                                   QStringLiteral("sparse"), QStringLiteral("--workspace"), ws()});
+    const auto badMethod =
+        runCli({QStringLiteral("eval"), QStringLiteral("--corpus"), QStringLiteral("energy"),
+                QStringLiteral("--method"), QStringLiteral("sparse"), QStringLiteral("--workspace"), ws()});
     QCOMPARE(badMethod.exitCode, 2);
-    const auto missing = runCli({QStringLiteral("search"), QStringLiteral("--corpus"), QStringLiteral("nope"), QStringLiteral("--workspace"), ws(),
-                                 QStringLiteral("x")});
+    const auto missing = runCli({QStringLiteral("search"), QStringLiteral("--corpus"), QStringLiteral("nope"),
+                                 QStringLiteral("--workspace"), ws(), QStringLiteral("x")});
     QCOMPARE(missing.exitCode, 1);
     QVERIFY(missing.err.contains("no corpus named 'nope'"));
-    const auto twoSources = runCli({QStringLiteral("corpus"), QStringLiteral("import"), QStringLiteral("--beir"), QStringLiteral("a"),
-                                    QStringLiteral("--jsonl"), QStringLiteral("b"), QStringLiteral("--name"), QStringLiteral("n"),
-                                    QStringLiteral("--workspace"), ws()});
+    const auto twoSources =
+        runCli({QStringLiteral("corpus"), QStringLiteral("import"), QStringLiteral("--beir"), QStringLiteral("a"),
+                QStringLiteral("--jsonl"), QStringLiteral("b"), QStringLiteral("--name"), QStringLiteral("n"),
+                QStringLiteral("--workspace"), ws()});
     QCOMPARE(twoSources.exitCode, 2);
-    const auto badFile = runCli({QStringLiteral("corpus"), QStringLiteral("import"), QStringLiteral("--jsonl"), m_dir.filePath(QStringLiteral("none.jsonl")),
-                                 QStringLiteral("--name"), QStringLiteral("n"), QStringLiteral("--workspace"), ws()});
+    const auto badFile = runCli({QStringLiteral("corpus"), QStringLiteral("import"), QStringLiteral("--jsonl"),
+                                 m_dir.filePath(QStringLiteral("none.jsonl")), QStringLiteral("--name"),
+                                 QStringLiteral("n"), QStringLiteral("--workspace"), ws()});
     QCOMPARE(badFile.exitCode, 1);
     QVERIFY(badFile.err.contains("none.jsonl"));
 }
@@ -126,37 +137,45 @@ void TestCliRetrieval::errorsAndUsage()
 void TestCliRetrieval::denseAndHybridEndToEnd()
 {
     const QString model = m_dir.filePath(QStringLiteral("tiny"));
-    QCOMPARE(runCli({QStringLiteral("model"), QStringLiteral("make-tiny"), QStringLiteral("--family"), QStringLiteral("qwen2"),
-                     QStringLiteral("--out"), model, QStringLiteral("--seed"), QStringLiteral("5")})
+    QCOMPARE(
+        runCli({QStringLiteral("model"), QStringLiteral("make-tiny"), QStringLiteral("--family"),
+                QStringLiteral("qwen2"), QStringLiteral("--out"), model, QStringLiteral("--seed"), QStringLiteral("5")})
+            .exitCode,
+        0);
+    QCOMPARE(runCli({QStringLiteral("corpus"), QStringLiteral("import"), QStringLiteral("--beir"),
+                     m_dir.filePath(QStringLiteral("beir")), QStringLiteral("--name"), QStringLiteral("dense"),
+                     QStringLiteral("--workspace"), ws()})
                  .exitCode,
              0);
-    QCOMPARE(runCli({QStringLiteral("corpus"), QStringLiteral("import"), QStringLiteral("--beir"), m_dir.filePath(QStringLiteral("beir")),
-                     QStringLiteral("--name"), QStringLiteral("dense"), QStringLiteral("--workspace"), ws()})
-                 .exitCode,
-             0);
-    const QStringList dense = {QStringLiteral("--corpus"), QStringLiteral("dense"), QStringLiteral("--workspace"), ws()};
+    const QStringList dense = {QStringLiteral("--corpus"), QStringLiteral("dense"), QStringLiteral("--workspace"),
+                               ws()};
     // Searching before embedding says what to run.
     const auto early = runCli(QStringList{QStringLiteral("search"), QStringLiteral("--method"), QStringLiteral("dense"),
-                                          QStringLiteral("--model"), model, QStringLiteral("heat")} + dense);
+                                          QStringLiteral("--model"), model, QStringLiteral("heat")} +
+                              dense);
     QCOMPARE(early.exitCode, 1);
     QVERIFY2(early.err.contains("corpus embed"), early.err.constData());
 
-    const auto embed = runCli(QStringList{QStringLiteral("corpus"), QStringLiteral("embed"), QStringLiteral("--model"), model,
-                                          QStringLiteral("--json")} + dense);
+    const auto embed = runCli(QStringList{QStringLiteral("corpus"), QStringLiteral("embed"), QStringLiteral("--model"),
+                                          model, QStringLiteral("--json")} +
+                              dense);
     QVERIFY2(embed.exitCode == 0, embed.err.constData());
     const QJsonObject e = QJsonDocument::fromJson(embed.out).object();
     QCOMPARE(e.value(QStringLiteral("embedded")).toInt(), 3);
     QCOMPARE(e.value(QStringLiteral("dim")).toInt(), 64);
-    const auto again = runCli(QStringList{QStringLiteral("corpus"), QStringLiteral("embed"), QStringLiteral("--model"), model,
-                                          QStringLiteral("--json")} + dense);
+    const auto again = runCli(QStringList{QStringLiteral("corpus"), QStringLiteral("embed"), QStringLiteral("--model"),
+                                          model, QStringLiteral("--json")} +
+                              dense);
     QCOMPARE(QJsonDocument::fromJson(again.out).object().value(QStringLiteral("reused")).toInt(), 3);
     QCOMPARE(QJsonDocument::fromJson(again.out).object().value(QStringLiteral("embedded")).toInt(), 0);
 
     // Dense scores are the cosines of `embed` outputs: query with instruction vs title + " " + text.
     const QString instruction = QStringLiteral("Given a question, retrieve passages that answer it");
-    const auto s = runCli(QStringList{QStringLiteral("search"), QStringLiteral("--method"), QStringLiteral("dense"), QStringLiteral("--model"),
-                                      model, QStringLiteral("--instruction"), instruction, QStringLiteral("--k"), QStringLiteral("3"),
-                                      QStringLiteral("--json"), QStringLiteral("heat pump in winter")} + dense);
+    const auto s = runCli(QStringList{QStringLiteral("search"), QStringLiteral("--method"), QStringLiteral("dense"),
+                                      QStringLiteral("--model"), model, QStringLiteral("--instruction"), instruction,
+                                      QStringLiteral("--k"), QStringLiteral("3"), QStringLiteral("--json"),
+                                      QStringLiteral("heat pump in winter")} +
+                          dense);
     QVERIFY2(s.exitCode == 0, s.err.constData());
     const QJsonArray hits = QJsonDocument::fromJson(s.out).object().value(QStringLiteral("hits")).toArray();
     QCOMPARE(hits.size(), 3);
@@ -165,8 +184,9 @@ void TestCliRetrieval::denseAndHybridEndToEnd()
                              "Solar Solar panels produce most power at noon.\n"
                              "Insulation Insulating the loft keeps heat in during winter.\n");
     QVERIFY2(vecs.exitCode == 0, vecs.err.constData());
-    const auto qv = runCli({QStringLiteral("embed"), QStringLiteral("--model"), model, QStringLiteral("--instruction"), instruction},
-                           "heat pump in winter\n");
+    const auto qv = runCli(
+        {QStringLiteral("embed"), QStringLiteral("--model"), model, QStringLiteral("--instruction"), instruction},
+        "heat pump in winter\n");
     const QList<QByteArray> lines = vecs.out.trimmed().split('\n');
     QCOMPARE(lines.size(), 3);
     const QJsonArray q = QJsonDocument::fromJson(qv.out).object().value(QStringLiteral("embedding")).toArray();
@@ -185,8 +205,10 @@ void TestCliRetrieval::denseAndHybridEndToEnd()
         QVERIFY(std::abs(hits[rank].toObject().value(QStringLiteral("score")).toDouble() + it.key()) < 1e-5);
     }
 
-    const auto h = runCli(QStringList{QStringLiteral("search"), QStringLiteral("--method"), QStringLiteral("hybrid"), QStringLiteral("--model"),
-                                      model, QStringLiteral("--json"), QStringLiteral("solar noon")} + dense);
+    const auto h =
+        runCli(QStringList{QStringLiteral("search"), QStringLiteral("--method"), QStringLiteral("hybrid"),
+                           QStringLiteral("--model"), model, QStringLiteral("--json"), QStringLiteral("solar noon")} +
+               dense);
     QVERIFY2(h.exitCode == 0, h.err.constData());
     const QJsonArray hh = QJsonDocument::fromJson(h.out).object().value(QStringLiteral("hits")).toArray();
     QCOMPARE(hh.size(), 3);
@@ -194,8 +216,10 @@ void TestCliRetrieval::denseAndHybridEndToEnd()
     QVERIFY(hh.first().toObject().value(QStringLiteral("score")).toDouble() >= 1.0 / 61 - 1e-12);
 
     for (const QString &method : {QStringLiteral("dense"), QStringLiteral("hybrid")}) {
-        const auto ev = runCli(QStringList{QStringLiteral("eval"), QStringLiteral("--method"), method, QStringLiteral("--model"), model,
-                                           QStringLiteral("--instruction"), instruction, QStringLiteral("--json")} + dense);
+        const auto ev =
+            runCli(QStringList{QStringLiteral("eval"), QStringLiteral("--method"), method, QStringLiteral("--model"),
+                               model, QStringLiteral("--instruction"), instruction, QStringLiteral("--json")} +
+                   dense);
         QVERIFY2(ev.exitCode == 0, ev.err.constData());
         const QJsonObject m = QJsonDocument::fromJson(ev.out).object();
         for (const char *key : {"ndcg@10", "recall@100", "mrr@10", "map@10", "queries"})
@@ -209,8 +233,8 @@ void TestCliRetrieval::denseAndHybridEndToEnd()
 void TestCliRetrieval::killedEmbeddingResumes()
 {
     const QString model = m_dir.filePath(QStringLiteral("tiny-kill"));
-    QCOMPARE(runCli({QStringLiteral("model"), QStringLiteral("make-tiny"), QStringLiteral("--family"), QStringLiteral("llama"),
-                     QStringLiteral("--out"), model})
+    QCOMPARE(runCli({QStringLiteral("model"), QStringLiteral("make-tiny"), QStringLiteral("--family"),
+                     QStringLiteral("llama"), QStringLiteral("--out"), model})
                  .exitCode,
              0);
     // 1,200 documents of 20-120 words: long enough to kill the embedding between chunks.
@@ -218,7 +242,8 @@ void TestCliRetrieval::killedEmbeddingResumes()
     {
         QFile f(jsonl);
         QVERIFY(f.open(QIODevice::WriteOnly));
-        const char *words[] = {"heat", "pump", "solar", "panel", "battery", "winter", "insulation", "window", "roof", "boiler"};
+        const char *words[] = {"heat",   "pump",       "solar",  "panel", "battery",
+                               "winter", "insulation", "window", "roof",  "boiler"};
         quint32 state = 1;
         for (int i = 0; i < 1200; ++i) {
             QByteArray text;
@@ -233,18 +258,24 @@ void TestCliRetrieval::killedEmbeddingResumes()
     }
     const QString ws = m_dir.filePath(QStringLiteral("kill.efws"));
     QCOMPARE(runCli({QStringLiteral("workspace"), QStringLiteral("init"), ws}).exitCode, 0);
-    QCOMPARE(runCli({QStringLiteral("corpus"), QStringLiteral("import"), QStringLiteral("--jsonl"), jsonl, QStringLiteral("--name"),
-                     QStringLiteral("big"), QStringLiteral("--workspace"), ws})
+    QCOMPARE(runCli({QStringLiteral("corpus"), QStringLiteral("import"), QStringLiteral("--jsonl"), jsonl,
+                     QStringLiteral("--name"), QStringLiteral("big"), QStringLiteral("--workspace"), ws})
                  .exitCode,
              0);
     const auto vectors = [&] {
         const auto info = runCli({QStringLiteral("workspace"), QStringLiteral("info"), ws, QStringLiteral("--json")});
-        return QJsonDocument::fromJson(info.out).object().value(QStringLiteral("tables")).toObject().value(QStringLiteral("doc_vectors")).toInt();
+        return QJsonDocument::fromJson(info.out)
+            .object()
+            .value(QStringLiteral("tables"))
+            .toObject()
+            .value(QStringLiteral("doc_vectors"))
+            .toInt();
     };
     QProcess p;
-    p.start(qEnvironmentVariable("EMBEDFORGE_CLI"), {QStringLiteral("corpus"), QStringLiteral("embed"), QStringLiteral("--corpus"),
-                                                     QStringLiteral("big"), QStringLiteral("--model"), model, QStringLiteral("--max-length"),
-                                                     QStringLiteral("256"), QStringLiteral("--workspace"), ws});
+    p.start(qEnvironmentVariable("EMBEDFORGE_CLI"),
+            {QStringLiteral("corpus"), QStringLiteral("embed"), QStringLiteral("--corpus"), QStringLiteral("big"),
+             QStringLiteral("--model"), model, QStringLiteral("--max-length"), QStringLiteral("256"),
+             QStringLiteral("--workspace"), ws});
     QVERIFY(p.waitForStarted(10000));
     QElapsedTimer t;
     t.start();
@@ -262,9 +293,10 @@ void TestCliRetrieval::killedEmbeddingResumes()
     const auto check = runCli({QStringLiteral("workspace"), QStringLiteral("check"), ws});
     QVERIFY2(check.exitCode == 0, check.err.constData());
 
-    const auto resumed = runCli({QStringLiteral("corpus"), QStringLiteral("embed"), QStringLiteral("--corpus"), QStringLiteral("big"),
-                                 QStringLiteral("--model"), model, QStringLiteral("--max-length"), QStringLiteral("256"),
-                                 QStringLiteral("--workspace"), ws, QStringLiteral("--json")});
+    const auto resumed =
+        runCli({QStringLiteral("corpus"), QStringLiteral("embed"), QStringLiteral("--corpus"), QStringLiteral("big"),
+                QStringLiteral("--model"), model, QStringLiteral("--max-length"), QStringLiteral("256"),
+                QStringLiteral("--workspace"), ws, QStringLiteral("--json")});
     QVERIFY2(resumed.exitCode == 0, resumed.err.constData());
     const QJsonObject r = QJsonDocument::fromJson(resumed.out).object();
     QCOMPARE(r.value(QStringLiteral("reused")).toInt(), stored);

@@ -59,7 +59,8 @@ private Q_SLOTS:
         }
         for (const bool special : {true, false}) {
             QStringList args{QStringLiteral("tokenize"), QStringLiteral("--tokenizer"),
-                             kData + QLatin1Char('/') + name + QStringLiteral("/tokenizer.json"), QStringLiteral("--jsonl")};
+                             kData + QLatin1Char('/') + name + QStringLiteral("/tokenizer.json"),
+                             QStringLiteral("--jsonl")};
             if (!special)
                 args << QStringLiteral("--no-special");
             const auto r = ef::test::runCli(args, input);
@@ -67,9 +68,13 @@ private Q_SLOTS:
             const auto lines = outputLines(r.out);
             QCOMPARE(lines.size(), goldens.size());
             for (size_t i = 0; i < lines.size(); ++i) {
-                QVERIFY2(json(lines[i]["ids"]) == json(goldens[i][special ? "ids" : "ids_no_special"]), (json(lines[i]["ids"]).dump() + " != " + json(goldens[i][special ? "ids" : "ids_no_special"]).dump()).c_str());
+                QVERIFY2(json(lines[i]["ids"]) == json(goldens[i][special ? "ids" : "ids_no_special"]),
+                         (json(lines[i]["ids"]).dump() +
+                          " != " + json(goldens[i][special ? "ids" : "ids_no_special"]).dump())
+                             .c_str());
                 if (special)
-                    QVERIFY2(json(lines[i]["tokens"]) == json(goldens[i]["tokens"]), (json(lines[i]["tokens"]).dump() + " != " + json(goldens[i]["tokens"]).dump()).c_str());
+                    QVERIFY2(json(lines[i]["tokens"]) == json(goldens[i]["tokens"]),
+                             (json(lines[i]["tokens"]).dump() + " != " + json(goldens[i]["tokens"]).dump()).c_str());
             }
         }
     }
@@ -77,33 +82,47 @@ private Q_SLOTS:
     // Plain lines: kept exactly, spaces included; only "\n" or "\r\n" is removed; a last line may lack it.
     void plainLines()
     {
-        const auto r = ef::test::runCli({QStringLiteral("tokenize"), QStringLiteral("--tokenizer"), tokenizerPath("gpt2")},
-                                        QByteArray("  Hello world  \r\nsecond\n\nlast"));
+        const auto r =
+            ef::test::runCli({QStringLiteral("tokenize"), QStringLiteral("--tokenizer"), tokenizerPath("gpt2")},
+                             QByteArray("  Hello world  \r\nsecond\n\nlast"));
         QVERIFY2(r.exitCode == 0, r.err.constData());
         const auto lines = outputLines(r.out);
         QCOMPARE(lines.size(), size_t(4));
-        QVERIFY2(json(lines[0]["tokens"]) == json(json({"Ġ", "ĠHello", "Ġworld", "Ġ", "Ġ"})), (json(lines[0]["tokens"]).dump() + " != " + json(json({"Ġ", "ĠHello", "Ġworld", "Ġ", "Ġ"})).dump()).c_str());
-        QVERIFY2(json(lines[1]["ids"]) == json(json({12227})), (json(lines[1]["ids"]).dump() + " != " + json(json({12227})).dump()).c_str());
-        QVERIFY2(json(lines[2]["ids"]) == json(json::array()), (json(lines[2]["ids"]).dump() + " != " + json(json::array()).dump()).c_str());
-        QVERIFY2(json(lines[3]["tokens"]) == json(json({"last"})), (json(lines[3]["tokens"]).dump() + " != " + json(json({"last"})).dump()).c_str());
+        QVERIFY2(json(lines[0]["tokens"]) == json(json({"Ġ", "ĠHello", "Ġworld", "Ġ", "Ġ"})),
+                 (json(lines[0]["tokens"]).dump() + " != " + json(json({"Ġ", "ĠHello", "Ġworld", "Ġ", "Ġ"})).dump())
+                     .c_str());
+        QVERIFY2(json(lines[1]["ids"]) == json(json({12227})),
+                 (json(lines[1]["ids"]).dump() + " != " + json(json({12227})).dump()).c_str());
+        QVERIFY2(json(lines[2]["ids"]) == json(json::array()),
+                 (json(lines[2]["ids"]).dump() + " != " + json(json::array()).dump()).c_str());
+        QVERIFY2(json(lines[3]["tokens"]) == json(json({"last"})),
+                 (json(lines[3]["tokens"]).dump() + " != " + json(json({"last"})).dump()).c_str());
     }
 
     // --jsonl carries newlines, NUL and U+2028 inside one text; specials are added unless --no-special.
     void jsonlSpecialCharacters()
     {
         const QByteArray input = "\"a\\nb\\u0000c\\u2028d\"\n\" x \"\n";
-        auto r = ef::test::runCli({QStringLiteral("tokenize"), QStringLiteral("--tokenizer"), tokenizerPath("mistral7b"),
-                                   QStringLiteral("--jsonl")}, input);
+        auto r = ef::test::runCli({QStringLiteral("tokenize"), QStringLiteral("--tokenizer"),
+                                   tokenizerPath("mistral7b"), QStringLiteral("--jsonl")},
+                                  input);
         QVERIFY2(r.exitCode == 0, r.err.constData());
         auto lines = outputLines(r.out);
         QCOMPARE(lines.size(), size_t(2));
         // Mistral: "<s>", then "▁a", "\n" as byte fallback <0x0A>, "b", NUL as <0x00>, "c", U+2028 as 3 bytes, "d".
-        QVERIFY2(json(lines[0]["tokens"]) == json(json({"<s>", "▁a", "<0x0A>", "b", "<0x00>", "c", "<0xE2>", "<0x80>", "<0xA8>", "d"})), (json(lines[0]["tokens"]).dump() + " != " + json(json({"<s>", "▁a", "<0x0A>", "b", "<0x00>", "c", "<0xE2>", "<0x80>", "<0xA8>", "d"})).dump()).c_str());
-        QVERIFY2(json(lines[1]["tokens"]) == json(json({"<s>", "▁", "▁x", "▁"})), (json(lines[1]["tokens"]).dump() + " != " + json(json({"<s>", "▁", "▁x", "▁"})).dump()).c_str());
+        QVERIFY2(json(lines[0]["tokens"]) ==
+                     json(json({"<s>", "▁a", "<0x0A>", "b", "<0x00>", "c", "<0xE2>", "<0x80>", "<0xA8>", "d"})),
+                 (json(lines[0]["tokens"]).dump() + " != " +
+                  json(json({"<s>", "▁a", "<0x0A>", "b", "<0x00>", "c", "<0xE2>", "<0x80>", "<0xA8>", "d"})).dump())
+                     .c_str());
+        QVERIFY2(json(lines[1]["tokens"]) == json(json({"<s>", "▁", "▁x", "▁"})),
+                 (json(lines[1]["tokens"]).dump() + " != " + json(json({"<s>", "▁", "▁x", "▁"})).dump()).c_str());
         r = ef::test::runCli({QStringLiteral("tokenize"), QStringLiteral("--tokenizer"), tokenizerPath("mistral7b"),
-                              QStringLiteral("--jsonl"), QStringLiteral("--no-special")}, input);
+                              QStringLiteral("--jsonl"), QStringLiteral("--no-special")},
+                             input);
         lines = outputLines(r.out);
-        QVERIFY2(json(lines[1]["tokens"]) == json(json({"▁", "▁x", "▁"})), (json(lines[1]["tokens"]).dump() + " != " + json(json({"▁", "▁x", "▁"})).dump()).c_str());
+        QVERIFY2(json(lines[1]["tokens"]) == json(json({"▁", "▁x", "▁"})),
+                 (json(lines[1]["tokens"]).dump() + " != " + json(json({"▁", "▁x", "▁"})).dump()).c_str());
     }
 
     void badInput_data()
@@ -111,7 +130,8 @@ private Q_SLOTS:
         QTest::addColumn<QStringList>("extra");
         QTest::addColumn<QByteArray>("input");
         QTest::addColumn<QByteArray>("message");
-        QTest::newRow("invalid JSON") << QStringList{QStringLiteral("--jsonl")} << QByteArray("\"ok\"\n\"ok\"\nnot json\n")
+        QTest::newRow("invalid JSON") << QStringList{QStringLiteral("--jsonl")}
+                                      << QByteArray("\"ok\"\n\"ok\"\nnot json\n")
                                       << QByteArray("line 3: not valid JSON");
         QTest::newRow("not a string") << QStringList{QStringLiteral("--jsonl")} << QByteArray("[1,2]\n")
                                       << QByteArray("line 1: expected a JSON string");
@@ -125,10 +145,12 @@ private Q_SLOTS:
         QFETCH(QStringList, extra);
         QFETCH(QByteArray, input);
         QFETCH(QByteArray, message);
-        const auto r = ef::test::runCli(QStringList{QStringLiteral("tokenize"), QStringLiteral("--tokenizer"), tokenizerPath("gpt2")} + extra, input);
+        const auto r = ef::test::runCli(
+            QStringList{QStringLiteral("tokenize"), QStringLiteral("--tokenizer"), tokenizerPath("gpt2")} + extra,
+            input);
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains(message), r.err.constData());
-        QVERIFY(!r.out.isEmpty() || input.startsWith("[") ); // lines before the bad one were written
+        QVERIFY(!r.out.isEmpty() || input.startsWith("[")); // lines before the bad one were written
     }
 
     // A SentencePiece tokenizer.model works in the CLI, whose process also loads LibTorch (and its libprotobuf).
@@ -151,9 +173,9 @@ private Q_SLOTS:
         }
         const std::string prefix = tmp.filePath(QStringLiteral("spm")).toStdString();
         const auto status = sentencepiece::SentencePieceTrainer::Train(
-            "--input=" + corpus + " --model_prefix=" + prefix
-            + " --vocab_size=1200 --model_type=bpe --byte_fallback=true --character_coverage=0.98 --minloglevel=2"
-              " --hard_vocab_limit=false");
+            "--input=" + corpus + " --model_prefix=" + prefix +
+            " --vocab_size=1200 --model_type=bpe --byte_fallback=true --character_coverage=0.98 --minloglevel=2"
+            " --hard_vocab_limit=false");
         QVERIFY2(status.ok(), status.ToString().c_str());
         sentencepiece::SentencePieceProcessor sp;
         QVERIFY(sp.Load(prefix + ".model").ok());
@@ -161,7 +183,8 @@ private Q_SLOTS:
         for (const auto &t : texts)
             input += QByteArray::fromStdString(json(t).dump()) + '\n';
         const auto r = ef::test::runCli({QStringLiteral("tokenize"), QStringLiteral("--tokenizer"),
-                                         QString::fromStdString(prefix + ".model"), QStringLiteral("--jsonl")}, input);
+                                         QString::fromStdString(prefix + ".model"), QStringLiteral("--jsonl")},
+                                        input);
         QVERIFY2(r.exitCode == 0 && !r.crashed, r.err.constData());
         const auto lines = outputLines(r.out);
         QCOMPARE(lines.size(), texts.size());
@@ -178,9 +201,11 @@ private Q_SLOTS:
         auto r = ef::test::runCli({QStringLiteral("tokenize")});
         QCOMPARE(r.exitCode, 2);
         QVERIFY(r.err.contains("--tokenizer"));
-        r = ef::test::runCli({QStringLiteral("tokenize"), QStringLiteral("--tokenizer"), tokenizerPath("gpt2"), QStringLiteral("--bogus")});
+        r = ef::test::runCli({QStringLiteral("tokenize"), QStringLiteral("--tokenizer"), tokenizerPath("gpt2"),
+                              QStringLiteral("--bogus")});
         QCOMPARE(r.exitCode, 2);
-        r = ef::test::runCli({QStringLiteral("tokenize"), QStringLiteral("--tokenizer"), QStringLiteral("/nonexistent/tokenizer.json")});
+        r = ef::test::runCli(
+            {QStringLiteral("tokenize"), QStringLiteral("--tokenizer"), QStringLiteral("/nonexistent/tokenizer.json")});
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains("/nonexistent/tokenizer.json: does not exist"), r.err.constData());
     }

@@ -46,23 +46,43 @@ void TestCliTrain::initTestCase()
     o.seed = 7;
     ef::models::makeTinyModel(m_model.toStdString(), o);
     QCOMPARE(runCli({QStringLiteral("workspace"), QStringLiteral("init"), ws()}).exitCode, 0);
-    const auto imp = runCli({QStringLiteral("dataset"), QStringLiteral("import"), QStringLiteral(EMBEDFORGE_SOURCE_DIR "/resources/demo/examples.jsonl"),
+    const auto imp = runCli({QStringLiteral("dataset"), QStringLiteral("import"),
+                             QStringLiteral(EMBEDFORGE_SOURCE_DIR "/resources/demo/examples.jsonl"),
                              QStringLiteral("--workspace"), ws()});
     QVERIFY2(imp.exitCode == 0, imp.err.constData());
     const auto corpus = runCli({QStringLiteral("corpus"), QStringLiteral("import"), QStringLiteral("--beir"),
-                                QStringLiteral(EMBEDFORGE_SOURCE_DIR "/resources/demo/corpus"), QStringLiteral("--name"),
-                                QStringLiteral("demo"), QStringLiteral("--workspace"), ws()});
+                                QStringLiteral(EMBEDFORGE_SOURCE_DIR "/resources/demo/corpus"),
+                                QStringLiteral("--name"), QStringLiteral("demo"), QStringLiteral("--workspace"), ws()});
     QVERIFY2(corpus.exitCode == 0, corpus.err.constData());
 }
 
 QStringList TestCliTrain::trainArgs(const QStringList &extra) const
 {
-    return QStringList{QStringLiteral("train"), QStringLiteral("--workspace"), ws(), QStringLiteral("--model"), m_model,
-                       QStringLiteral("--steps"), QStringLiteral("4"), QStringLiteral("--batch"), QStringLiteral("12"),
-                       QStringLiteral("--micro-batch"), QStringLiteral("10"), QStringLiteral("--lora-rank"), QStringLiteral("4"),
-                       QStringLiteral("--max-length"), QStringLiteral("64"), QStringLiteral("--warmup"), QStringLiteral("1"),
-                       QStringLiteral("--lr"), QStringLiteral("0.002"), QStringLiteral("--eval-every"), QStringLiteral("2"),
-                       QStringLiteral("--checkpoint-every"), QStringLiteral("2"), QStringLiteral("--seed"), QStringLiteral("5")} +
+    return QStringList{QStringLiteral("train"),
+                       QStringLiteral("--workspace"),
+                       ws(),
+                       QStringLiteral("--model"),
+                       m_model,
+                       QStringLiteral("--steps"),
+                       QStringLiteral("4"),
+                       QStringLiteral("--batch"),
+                       QStringLiteral("12"),
+                       QStringLiteral("--micro-batch"),
+                       QStringLiteral("10"),
+                       QStringLiteral("--lora-rank"),
+                       QStringLiteral("4"),
+                       QStringLiteral("--max-length"),
+                       QStringLiteral("64"),
+                       QStringLiteral("--warmup"),
+                       QStringLiteral("1"),
+                       QStringLiteral("--lr"),
+                       QStringLiteral("0.002"),
+                       QStringLiteral("--eval-every"),
+                       QStringLiteral("2"),
+                       QStringLiteral("--checkpoint-every"),
+                       QStringLiteral("2"),
+                       QStringLiteral("--seed"),
+                       QStringLiteral("5")} +
            extra;
 }
 
@@ -137,8 +157,8 @@ void TestCliTrain::configFileAndFlags()
                 .toJson());
     f.close();
     // The flag overrides the file: 3 steps, not 2.
-    const auto r = runCli({QStringLiteral("train"), QStringLiteral("--workspace"), ws(), QStringLiteral("--config"), cfg,
-                           QStringLiteral("--steps"), QStringLiteral("3")});
+    const auto r = runCli({QStringLiteral("train"), QStringLiteral("--workspace"), ws(), QStringLiteral("--config"),
+                           cfg, QStringLiteral("--steps"), QStringLiteral("3")});
     QVERIFY2(r.exitCode == 0, r.err.constData());
     const QJsonObject last = jsonLines(r.out).last();
     QCOMPARE(last.value(QStringLiteral("steps")).toInt(), 3);
@@ -153,15 +173,16 @@ void TestCliTrain::configFileAndFlags()
     QVERIFY(bad.open(QIODevice::WriteOnly));
     bad.write("{\"learning_rat\": 0.1}");
     bad.close();
-    const auto e = runCli({QStringLiteral("train"), QStringLiteral("--workspace"), ws(), QStringLiteral("--model"), m_model,
-                           QStringLiteral("--config"), bad.fileName()});
+    const auto e = runCli({QStringLiteral("train"), QStringLiteral("--workspace"), ws(), QStringLiteral("--model"),
+                           m_model, QStringLiteral("--config"), bad.fileName()});
     QCOMPARE(e.exitCode, 2);
     QVERIFY2(e.err.contains("learning_rat"), e.err.constData());
 }
 
 void TestCliTrain::runsListResumeAndExport()
 {
-    const auto list = runCli({QStringLiteral("--json"), QStringLiteral("runs"), QStringLiteral("list"), QStringLiteral("--workspace"), ws()});
+    const auto list = runCli({QStringLiteral("--json"), QStringLiteral("runs"), QStringLiteral("list"),
+                              QStringLiteral("--workspace"), ws()});
     QCOMPARE(list.exitCode, 0);
     const QJsonArray runs = QJsonDocument::fromJson(list.out).object().value(QStringLiteral("runs")).toArray();
     QVERIFY(runs.size() >= 1);
@@ -171,14 +192,16 @@ void TestCliTrain::runsListResumeAndExport()
     QCOMPARE(first.value(QStringLiteral("status")).toString(), QStringLiteral("finished"));
     QCOMPARE(first.value(QStringLiteral("config")).toObject().value(QStringLiteral("lora_rank")).toInt(), 4);
     // A finished run has nothing to resume.
-    const auto again = runCli({QStringLiteral("train"), QStringLiteral("--workspace"), ws(), QStringLiteral("--resume"), QStringLiteral("1")});
+    const auto again = runCli({QStringLiteral("train"), QStringLiteral("--workspace"), ws(), QStringLiteral("--resume"),
+                               QStringLiteral("1")});
     QCOMPARE(again.exitCode, 1);
     QVERIFY2(again.err.contains("nothing to resume"), again.err.constData());
     // Exports, each reloaded and checked by the CLI.
-    for (const QString &format : {QStringLiteral("peft"), QStringLiteral("merged"), QStringLiteral("sentence-transformers")}) {
+    for (const QString &format :
+         {QStringLiteral("peft"), QStringLiteral("merged"), QStringLiteral("sentence-transformers")}) {
         const QString out = m_dir.filePath(QStringLiteral("export-") + format);
-        const auto r = runCli({QStringLiteral("export"), QStringLiteral("--workspace"), ws(), QStringLiteral("--run"), QStringLiteral("1"),
-                               QStringLiteral("--format"), format, QStringLiteral("--out"), out});
+        const auto r = runCli({QStringLiteral("export"), QStringLiteral("--workspace"), ws(), QStringLiteral("--run"),
+                               QStringLiteral("1"), QStringLiteral("--format"), format, QStringLiteral("--out"), out});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         const QJsonObject o = QJsonDocument::fromJson(r.out).object();
         QVERIFY(o.value(QStringLiteral("min_cosine")).toDouble() >= 0.9999);
@@ -188,8 +211,9 @@ void TestCliTrain::runsListResumeAndExport()
     QVERIFY(QFile::exists(m_dir.filePath(QStringLiteral("export-merged/model.safetensors"))));
     QVERIFY(QFile::exists(m_dir.filePath(QStringLiteral("export-sentence-transformers/modules.json"))));
     // The merged export is a model folder embed accepts as --model.
-    const auto e = runCli({QStringLiteral("embed"), QStringLiteral("--model"), m_dir.filePath(QStringLiteral("export-merged"))},
-                          QByteArray("hello\n"));
+    const auto e =
+        runCli({QStringLiteral("embed"), QStringLiteral("--model"), m_dir.filePath(QStringLiteral("export-merged"))},
+               QByteArray("hello\n"));
     QVERIFY2(e.exitCode == 0, e.err.constData());
 }
 
@@ -197,26 +221,31 @@ void TestCliTrain::adapterChangesEmbeddingsAndHasItsOwnVectors()
 {
     const QString adapter = m_dir.filePath(QStringLiteral("export-peft"));
     QVERIFY2(QFile::exists(adapter + QStringLiteral("/adapter_config.json")), "runs after runsListResumeAndExport");
-    const auto base = runCli({QStringLiteral("embed"), QStringLiteral("--model"), m_model}, QByteArray("a page about the river\n"));
-    const auto tuned = runCli({QStringLiteral("embed"), QStringLiteral("--model"), m_model, QStringLiteral("--adapter"), adapter},
-                              QByteArray("a page about the river\n"));
+    const auto base =
+        runCli({QStringLiteral("embed"), QStringLiteral("--model"), m_model}, QByteArray("a page about the river\n"));
+    const auto tuned =
+        runCli({QStringLiteral("embed"), QStringLiteral("--model"), m_model, QStringLiteral("--adapter"), adapter},
+               QByteArray("a page about the river\n"));
     QCOMPARE(base.exitCode, 0);
     QCOMPARE(tuned.exitCode, 0);
     QVERIFY(base.out != tuned.out);
     for (const QStringList &extra : {QStringList{}, QStringList{QStringLiteral("--adapter"), adapter}}) {
-        const auto r = runCli(QStringList{QStringLiteral("corpus"), QStringLiteral("embed"), QStringLiteral("--corpus"), QStringLiteral("demo"),
-                                          QStringLiteral("--model"), m_model, QStringLiteral("--workspace"), ws()} +
+        const auto r = runCli(QStringList{QStringLiteral("corpus"), QStringLiteral("embed"), QStringLiteral("--corpus"),
+                                          QStringLiteral("demo"), QStringLiteral("--model"), m_model,
+                                          QStringLiteral("--workspace"), ws()} +
                               extra);
         QVERIFY2(r.exitCode == 0, r.err.constData());
     }
-    const auto ev = runCli({QStringLiteral("--json"), QStringLiteral("eval"), QStringLiteral("--corpus"), QStringLiteral("demo"),
-                            QStringLiteral("--method"), QStringLiteral("dense"), QStringLiteral("--model"), m_model,
-                            QStringLiteral("--adapter"), adapter, QStringLiteral("--workspace"), ws()});
+    const auto ev =
+        runCli({QStringLiteral("--json"), QStringLiteral("eval"), QStringLiteral("--corpus"), QStringLiteral("demo"),
+                QStringLiteral("--method"), QStringLiteral("dense"), QStringLiteral("--model"), m_model,
+                QStringLiteral("--adapter"), adapter, QStringLiteral("--workspace"), ws()});
     QVERIFY2(ev.exitCode == 0, ev.err.constData());
     QCOMPARE(QJsonDocument::fromJson(ev.out).object().value(QStringLiteral("adapter")).toString(), adapter);
     // --adapter without --model is a usage error.
-    const auto bad = runCli({QStringLiteral("eval"), QStringLiteral("--corpus"), QStringLiteral("demo"), QStringLiteral("--method"),
-                             QStringLiteral("bm25"), QStringLiteral("--adapter"), adapter, QStringLiteral("--workspace"), ws()});
+    const auto bad =
+        runCli({QStringLiteral("eval"), QStringLiteral("--corpus"), QStringLiteral("demo"), QStringLiteral("--method"),
+                QStringLiteral("bm25"), QStringLiteral("--adapter"), adapter, QStringLiteral("--workspace"), ws()});
     QCOMPARE(bad.exitCode, 2);
 }
 
@@ -225,8 +254,9 @@ void TestCliTrain::datasetImportJsonl()
     const QString path = m_dir.filePath(QStringLiteral("labelled.jsonl"));
     QFile f(path);
     QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write("{\"query\": \"heat pump winter\", \"pos\": [\"Heat pumps work in winter.\"], \"neg\": [\"Solar at noon.\"]}\n"
-            "{\"query\": \"broken line\"\n");
+    f.write(
+        "{\"query\": \"heat pump winter\", \"pos\": [\"Heat pumps work in winter.\"], \"neg\": [\"Solar at noon.\"]}\n"
+        "{\"query\": \"broken line\"\n");
     f.close();
     const auto bad = runCli({QStringLiteral("dataset"), QStringLiteral("import"), QStringLiteral("--workspace"), ws(),
                              QStringLiteral("--jsonl"), path, QStringLiteral("--name"), QStringLiteral("lab")});
@@ -234,22 +264,28 @@ void TestCliTrain::datasetImportJsonl()
     QVERIFY2(bad.err.contains("labelled.jsonl:2"), bad.err.constData());
     QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
     for (int i = 0; i < 12; ++i)
-        f.write(QStringLiteral("{\"anchor\": \"query %1\", \"positive\": \"document %1 about topic %1\"}\n").arg(i).toUtf8());
+        f.write(QStringLiteral("{\"anchor\": \"query %1\", \"positive\": \"document %1 about topic %1\"}\n")
+                    .arg(i)
+                    .toUtf8());
     f.close();
-    const auto ok = runCli({QStringLiteral("--json"), QStringLiteral("dataset"), QStringLiteral("import"), QStringLiteral("--workspace"), ws(),
-                            QStringLiteral("--jsonl"), path, QStringLiteral("--name"), QStringLiteral("lab"), QStringLiteral("--ratio"),
-                            QStringLiteral("0.5"), QStringLiteral("--instruction"), QStringLiteral("Find the document")});
+    const auto ok =
+        runCli({QStringLiteral("--json"), QStringLiteral("dataset"), QStringLiteral("import"),
+                QStringLiteral("--workspace"), ws(), QStringLiteral("--jsonl"), path, QStringLiteral("--name"),
+                QStringLiteral("lab"), QStringLiteral("--ratio"), QStringLiteral("0.5"),
+                QStringLiteral("--instruction"), QStringLiteral("Find the document")});
     QVERIFY2(ok.exitCode == 0, ok.err.constData());
     QCOMPARE(QJsonDocument::fromJson(ok.out).object().value(QStringLiteral("examples")).toInt(), 12);
     // --datasets lab trains on that dataset alone.
-    const auto r = runCli(trainArgs({QStringLiteral("--datasets"), QStringLiteral("lab"), QStringLiteral("--steps"), QStringLiteral("1"),
-                                     QStringLiteral("--heldout-fraction"), QStringLiteral("0")}));
+    const auto r = runCli(trainArgs({QStringLiteral("--datasets"), QStringLiteral("lab"), QStringLiteral("--steps"),
+                                     QStringLiteral("1"), QStringLiteral("--heldout-fraction"), QStringLiteral("0")}));
     QVERIFY2(r.exitCode == 0, r.err.constData());
-    const auto list = runCli({QStringLiteral("--json"), QStringLiteral("runs"), QStringLiteral("list"), QStringLiteral("--workspace"), ws()});
+    const auto list = runCli({QStringLiteral("--json"), QStringLiteral("runs"), QStringLiteral("list"),
+                              QStringLiteral("--workspace"), ws()});
     const QJsonArray runs = QJsonDocument::fromJson(list.out).object().value(QStringLiteral("runs")).toArray();
     const QJsonObject last = runs.last().toObject();
     QCOMPARE(last.value(QStringLiteral("examples")).toInt(), 12);
-    const QJsonArray sources = last.value(QStringLiteral("config")).toObject().value(QStringLiteral("sources")).toArray();
+    const QJsonArray sources =
+        last.value(QStringLiteral("config")).toObject().value(QStringLiteral("sources")).toArray();
     QCOMPARE(sources.size(), 1);
     QCOMPARE(sources.at(0).toObject().value(QStringLiteral("ratio")).toDouble(), 0.5);
 }
@@ -265,16 +301,18 @@ void TestCliTrain::usageErrors()
     const auto range = runCli(trainArgs({QStringLiteral("--mine-negatives"), QStringLiteral("65")}));
     QCOMPARE(range.exitCode, 2);
     QVERIFY2(range.err.contains("--mine-negatives"), range.err.constData());
-    const auto r = runCli({QStringLiteral("train"), QStringLiteral("--workspace"), ws(), QStringLiteral("--resume"), QStringLiteral("1"),
-                           QStringLiteral("--steps"), QStringLiteral("3")});
+    const auto r = runCli({QStringLiteral("train"), QStringLiteral("--workspace"), ws(), QStringLiteral("--resume"),
+                           QStringLiteral("1"), QStringLiteral("--steps"), QStringLiteral("3")});
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.contains("--steps cannot be combined with --resume"), r.err.constData());
-    QCOMPARE(runCli({QStringLiteral("export"), QStringLiteral("--workspace"), ws(), QStringLiteral("--run"), QStringLiteral("1"),
-                     QStringLiteral("--format"), QStringLiteral("onnx"), QStringLiteral("--out"), m_dir.filePath(QStringLiteral("x"))})
+    QCOMPARE(runCli({QStringLiteral("export"), QStringLiteral("--workspace"), ws(), QStringLiteral("--run"),
+                     QStringLiteral("1"), QStringLiteral("--format"), QStringLiteral("onnx"), QStringLiteral("--out"),
+                     m_dir.filePath(QStringLiteral("x"))})
                  .exitCode,
              2);
-    QCOMPARE(runCli({QStringLiteral("export"), QStringLiteral("--workspace"), ws(), QStringLiteral("--run"), QStringLiteral("99"),
-                     QStringLiteral("--format"), QStringLiteral("peft"), QStringLiteral("--out"), m_dir.filePath(QStringLiteral("x"))})
+    QCOMPARE(runCli({QStringLiteral("export"), QStringLiteral("--workspace"), ws(), QStringLiteral("--run"),
+                     QStringLiteral("99"), QStringLiteral("--format"), QStringLiteral("peft"), QStringLiteral("--out"),
+                     m_dir.filePath(QStringLiteral("x"))})
                  .exitCode,
              1);
 }

@@ -52,7 +52,8 @@ void TestCliWorkspace::versionAndHelp()
 
     const auto h = runCli({QStringLiteral("--help")});
     QCOMPARE(h.exitCode, 0);
-    for (const char *needle : {"workspace init PATH", "workspace info PATH", "workspace check PATH", "--json", "Exit codes"})
+    for (const char *needle :
+         {"workspace init PATH", "workspace info PATH", "workspace check PATH", "--json", "Exit codes"})
         QVERIFY2(h.out.contains(needle), needle);
 
     const auto sub = runCli({QStringLiteral("workspace"), QStringLiteral("check"), QStringLiteral("--help")});
@@ -65,14 +66,17 @@ void TestCliWorkspace::usageErrorsExitTwo_data()
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QByteArray>("message");
     QTest::newRow("no command") << QStringList{} << QByteArray("Usage:");
-    QTest::newRow("unknown command") << QStringList{QStringLiteral("frobnicate")} << QByteArray("unknown command 'frobnicate'");
+    QTest::newRow("unknown command") << QStringList{QStringLiteral("frobnicate")}
+                                     << QByteArray("unknown command 'frobnicate'");
     QTest::newRow("unknown subcommand") << QStringList{QStringLiteral("workspace"), QStringLiteral("explode")}
                                         << QByteArray("unknown command 'workspace explode'");
-    QTest::newRow("missing path") << QStringList{QStringLiteral("workspace"), QStringLiteral("info")} << QByteArray("missing argument");
-    QTest::newRow("two paths") << QStringList{QStringLiteral("workspace"), QStringLiteral("init"), QStringLiteral("a"), QStringLiteral("b")}
+    QTest::newRow("missing path") << QStringList{QStringLiteral("workspace"), QStringLiteral("info")}
+                                  << QByteArray("missing argument");
+    QTest::newRow("two paths") << QStringList{QStringLiteral("workspace"), QStringLiteral("init"), QStringLiteral("a"),
+                                              QStringLiteral("b")}
                                << QByteArray("unexpected argument 'b'");
-    QTest::newRow("unknown option") << QStringList{QStringLiteral("workspace"), QStringLiteral("check"), QStringLiteral("x.efws"),
-                                                   QStringLiteral("--fast")}
+    QTest::newRow("unknown option") << QStringList{QStringLiteral("workspace"), QStringLiteral("check"),
+                                                   QStringLiteral("x.efws"), QStringLiteral("--fast")}
                                     << QByteArray("unknown option '--fast'");
 }
 
@@ -98,7 +102,8 @@ void TestCliWorkspace::initInfoCheckHumanOutput()
     const auto info = runCli({QStringLiteral("workspace"), QStringLiteral("info"), path});
     QCOMPARE(info.exitCode, 0);
     QVERIFY(info.out.contains(path.toUtf8()));
-    QVERIFY(info.out.contains(QByteArray("Schema version: ").append(QByteArray::number(Workspace::latestSchemaVersion()))));
+    QVERIFY(
+        info.out.contains(QByteArray("Schema version: ").append(QByteArray::number(Workspace::latestSchemaVersion()))));
 
     const auto check = runCli({QStringLiteral("workspace"), QStringLiteral("check"), path});
     QCOMPARE(check.exitCode, 0);
@@ -208,8 +213,8 @@ void TestCliWorkspace::progressLinesWhenNotATerminal()
 
 void TestCliWorkspace::chineseMessagesWithLang()
 {
-    const auto r = runCli({QStringLiteral("--lang"), QStringLiteral("zh_CN"), QStringLiteral("workspace"), QStringLiteral("info"),
-                           m_dir.filePath(QStringLiteral("nope.efws"))});
+    const auto r = runCli({QStringLiteral("--lang"), QStringLiteral("zh_CN"), QStringLiteral("workspace"),
+                           QStringLiteral("info"), m_dir.filePath(QStringLiteral("nope.efws"))});
     QCOMPARE(r.exitCode, 1);
     QVERIFY2(QString::fromUtf8(r.err).contains(QStringLiteral("文件不存在")), r.err.constData());
 }

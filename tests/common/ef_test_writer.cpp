@@ -27,7 +27,8 @@ int main(int argc, char **argv)
     }
     constexpr int kBatch = 50;
     try {
-        (*db)->exec(QStringLiteral("CREATE TABLE IF NOT EXISTS test_stress(id INTEGER PRIMARY KEY, batch INTEGER, payload BLOB)"));
+        (*db)->exec(QStringLiteral(
+            "CREATE TABLE IF NOT EXISTS test_stress(id INTEGER PRIMARY KEY, batch INTEGER, payload BLOB)"));
         const QByteArray payload(3000, 'x');
         for (qint64 batch = 0;; ++batch) {
             ef::Transaction tx(**db);

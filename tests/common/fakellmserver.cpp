@@ -58,7 +58,12 @@ private:
             req.body = buf.mid(end + 4, length);
             buf.remove(0, end + 4 + length);
             req.json = QJsonDocument::fromJson(req.body).object();
-            req.prompt = req.json.value(QStringLiteral("messages")).toArray().at(0).toObject().value(QStringLiteral("content")).toString();
+            req.prompt = req.json.value(QStringLiteral("messages"))
+                             .toArray()
+                             .at(0)
+                             .toObject()
+                             .value(QStringLiteral("content"))
+                             .toString();
             const FakeReply reply = m_owner->handle(req);
             QPointer<QTcpSocket> guard(s);
             auto send = [this, guard, reply] {
@@ -70,7 +75,8 @@ private:
                     return;
                 }
                 QByteArray out = "HTTP/1.1 " + QByteArray::number(reply.status) + " Status\r\n";
-                out += "Content-Type: application/json\r\nContent-Length: " + QByteArray::number(reply.body.size()) + "\r\n";
+                out += "Content-Type: application/json\r\nContent-Length: " + QByteArray::number(reply.body.size()) +
+                       "\r\n";
                 out += "Connection: keep-alive\r\n";
                 for (const auto &h : reply.headers)
                     out += h.first + ": " + h.second + "\r\n";
@@ -95,7 +101,8 @@ FakeLlmServer::FakeLlmServer(const QString &address) : m_thread(std::make_unique
     worker->moveToThread(m_thread.get());
     QObject::connect(m_thread.get(), &QThread::finished, worker, &QObject::deleteLater);
     m_thread->start();
-    QMetaObject::invokeMethod(worker, [this, worker] { m_port = worker->listen(m_address); }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        worker, [this, worker] { m_port = worker->listen(m_address); }, Qt::BlockingQueuedConnection);
 }
 
 FakeLlmServer::~FakeLlmServer()
@@ -165,10 +172,11 @@ FakeReply FakeLlmServer::completion(const QString &content, int promptTokens, in
         {QStringLiteral("id"), QStringLiteral("chatcmpl-test")},
         {QStringLiteral("object"), QStringLiteral("chat.completion")},
         {QStringLiteral("choices"),
-         QJsonArray{QJsonObject{{QStringLiteral("index"), 0},
-                                {QStringLiteral("message"), QJsonObject{{QStringLiteral("role"), QStringLiteral("assistant")},
-                                                                        {QStringLiteral("content"), content}}},
-                                {QStringLiteral("finish_reason"), QStringLiteral("stop")}}}},
+         QJsonArray{
+             QJsonObject{{QStringLiteral("index"), 0},
+                         {QStringLiteral("message"), QJsonObject{{QStringLiteral("role"), QStringLiteral("assistant")},
+                                                                 {QStringLiteral("content"), content}}},
+                         {QStringLiteral("finish_reason"), QStringLiteral("stop")}}}},
         {QStringLiteral("usage"), QJsonObject{{QStringLiteral("prompt_tokens"), promptTokens},
                                               {QStringLiteral("completion_tokens"), completionTokens},
                                               {QStringLiteral("total_tokens"), promptTokens + completionTokens}}}};
@@ -180,18 +188,21 @@ FakeReply FakeLlmServer::completion(const QString &content, int promptTokens, in
 QString FakeLlmServer::defaultContent(const FakeRequest &request)
 {
     const QString p = request.prompt;
-    const QString tag = request.tag().isEmpty()
-                            ? QString::fromLatin1(QCryptographicHash::hash(p.toUtf8(), QCryptographicHash::Md5).toHex().left(8))
-                            : request.tag();
+    const QString tag =
+        request.tag().isEmpty()
+            ? QString::fromLatin1(QCryptographicHash::hash(p.toUtf8(), QCryptographicHash::Md5).toHex().left(8))
+            : request.tag();
     if (p.contains(QLatin1String("python list"))) {
         QJsonArray tasks;
         for (int i = 0; i < 4; ++i)
             tasks.append(QStringLiteral("Task %1 from %2: find documents about topic %1.").arg(i).arg(tag));
-        return QStringLiteral("```python\n") + QString::fromUtf8(QJsonDocument(tasks).toJson(QJsonDocument::Compact)) + QStringLiteral("\n```");
+        return QStringLiteral("```python\n") + QString::fromUtf8(QJsonDocument(tasks).toJson(QJsonDocument::Compact)) +
+               QStringLiteral("\n```");
     }
     QStringList keys;
     if (p.contains(QLatin1String("\"user_query\"")))
-        keys = {QStringLiteral("user_query"), QStringLiteral("positive_document"), QStringLiteral("hard_negative_document")};
+        keys = {QStringLiteral("user_query"), QStringLiteral("positive_document"),
+                QStringLiteral("hard_negative_document")};
     else if (p.contains(QLatin1String("\"input_text\"")))
         keys = {QStringLiteral("input_text"), QStringLiteral("label"), QStringLiteral("misleading_label")};
     else if (p.contains(QLatin1String("\"S1\"")))

@@ -24,13 +24,13 @@ namespace ef::test {
 
 struct FakeRequest
 {
-    int index = 0;                        // order of arrival, from 0
+    int index = 0; // order of arrival, from 0
     QByteArray method;
     QByteArray path;                      // with the query string
     QMap<QByteArray, QByteArray> headers; // names in lower case
     QByteArray body;
     QJsonObject json;
-    QString prompt;                       // messages[0].content
+    QString prompt; // messages[0].content
     QString tag() const { return QString::fromUtf8(headers.value("x-client-request-id")); }
 };
 

@@ -87,7 +87,8 @@ BoundedResult runCliBounded(const QStringList &args, const QByteArray &input, in
     std::vector<QByteArray> envBytes{"OMP_NUM_THREADS=1", "EMBEDFORGE_THREADS=1", "MALLOC_ARENA_MAX=2"};
     for (char **e = environ; *e; ++e) {
         const QByteArray kv(*e);
-        if (!kv.startsWith("OMP_NUM_THREADS=") && !kv.startsWith("EMBEDFORGE_THREADS=") && !kv.startsWith("MALLOC_ARENA_MAX="))
+        if (!kv.startsWith("OMP_NUM_THREADS=") && !kv.startsWith("EMBEDFORGE_THREADS=") &&
+            !kv.startsWith("MALLOC_ARENA_MAX="))
             envBytes.push_back(kv);
     }
     std::vector<char *> envp;
@@ -105,7 +106,10 @@ BoundedResult runCliBounded(const QStringList &args, const QByteArray &input, in
                   e = ::open(errPath.constData(), O_WRONLY | O_TRUNC);
         if (i < 0 || o < 0 || e < 0 || ::dup2(i, 0) < 0 || ::dup2(o, 1) < 0 || ::dup2(e, 2) < 0)
             ::_exit(126);
-        const struct rlimit as{static_cast<rlim_t>(addressSpaceBytes), static_cast<rlim_t>(addressSpaceBytes)};
+        const struct rlimit as
+        {
+            static_cast<rlim_t>(addressSpaceBytes), static_cast<rlim_t>(addressSpaceBytes)
+        };
         ::setrlimit(RLIMIT_AS, &as);
         ::execve(argv[0], argv.data(), envp.data());
         ::_exit(127);
@@ -115,7 +119,9 @@ BoundedResult runCliBounded(const QStringList &args, const QByteArray &input, in
         return r;
     }
     int status = 0;
-    struct rusage usage{};
+    struct rusage usage
+    {
+    };
     for (;;) {
         const pid_t done = ::wait4(pid, &status, WNOHANG, &usage);
         if (done == pid)

@@ -21,9 +21,9 @@ ProcessResult runCli(const QStringList &args, const QByteArray &input = {}, cons
 
 struct BoundedResult : ProcessResult
 {
-    qint64 elapsedMs = 0;   // wall time until the child ended (or was killed)
-    qint64 peakRssKiB = 0;  // the child's peak resident memory (wait4's ru_maxrss)
-    bool timedOut = false;  // killed after timeoutMs
+    qint64 elapsedMs = 0;  // wall time until the child ended (or was killed)
+    qint64 peakRssKiB = 0; // the child's peak resident memory (wait4's ru_maxrss)
+    bool timedOut = false; // killed after timeoutMs
 };
 
 // Runs embedforge-cli like runCli, measured: the child gets RLIMIT_AS = addressSpaceBytes (so a

@@ -48,7 +48,7 @@ std::string shellQuote(const std::string &s);
 
 #define EF_TEST(name)                                                                                                  \
     static void name();                                                                                                \
-    [[maybe_unused]] static const bool ef_registered_##name = ef::check::add(#name, &name);                             \
+    [[maybe_unused]] static const bool ef_registered_##name = ef::check::add(#name, &name);                            \
     static void name()
 
 #define EF_CHECK(cond)                                                                                                 \
@@ -72,8 +72,8 @@ std::string shellQuote(const std::string &s);
         if (!(std::abs(ef_a_ - ef_b_) <= static_cast<double>(tol))) {                                                  \
             std::ostringstream ef_os_;                                                                                 \
             ef_os_.precision(9);                                                                                       \
-            ef_os_ << #a " = " << ef_a_ << ", " #b " = " << ef_b_ << ", |diff| " << std::abs(ef_a_ - ef_b_)            \
-                   << " > " << static_cast<double>(tol);                                                               \
+            ef_os_ << #a " = " << ef_a_ << ", " #b " = " << ef_b_ << ", |diff| " << std::abs(ef_a_ - ef_b_) << " > "   \
+                   << static_cast<double>(tol);                                                                        \
             ef::check::fail(__FILE__, __LINE__, ef_os_.str());                                                         \
         }                                                                                                              \
     } while (0)
@@ -85,7 +85,7 @@ std::string shellQuote(const std::string &s);
             (void)(expr);                                                                                              \
         } catch (const std::exception &ef_e_) {                                                                        \
             ef_threw_ = true;                                                                                          \
-            if (std::string(ef_e_.what()).find(substring) == std::string::npos)                                       \
+            if (std::string(ef_e_.what()).find(substring) == std::string::npos)                                        \
                 ef::check::fail(__FILE__, __LINE__,                                                                    \
                                 std::string("message lacks \"") + (substring) + "\": " + ef_e_.what());                \
         }                                                                                                              \

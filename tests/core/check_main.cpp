@@ -147,8 +147,7 @@ int main(int argc, char **argv)
             outcome = std::string("FAIL!  : ") + program + "::" + e.name + " — " + x.what();
             ++failed;
         }
-        const double ms =
-            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+        const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
         if (outcome.empty())
             std::printf("PASS   : %s::%s (%.0f ms, %s)\n", program, e.name, ms, deviceName().c_str());
         else

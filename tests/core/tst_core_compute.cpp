@@ -23,8 +23,8 @@ json info(const std::string &env)
 EF_TEST(infoJsonHasTheDocumentedKeys)
 {
     const json o = info("");
-    for (const char *key : {"version", "torch_version", "cuda_compiled", "cuda_available", "devices", "threads",
-                            "core_only"})
+    for (const char *key :
+         {"version", "torch_version", "cuda_compiled", "cuda_available", "devices", "threads", "core_only"})
         EF_CHECK_MSG(o.contains(key), "missing key " << key << " in " << o.dump());
     EF_CHECK(o["version"] == EMBEDFORGE_VERSION);
     EF_CHECK(o["torch_version"].get<std::string>().rfind("2.", 0) == 0);

@@ -41,7 +41,9 @@ const std::vector<Case> &cases()
         {"llama", Family::Llama, 7, json::object()},
         {"mistral-window16", Family::Mistral, 8, json::object()}, // sliding_window 16 on every layer
         {"qwen2-bias", Family::Qwen2, 9, json::object()},         // q/k/v biases
-        {"qwen2-window8-from-layer1", Family::Qwen2, 9,
+        {"qwen2-window8-from-layer1",
+         Family::Qwen2,
+         9,
          {{"use_sliding_window", true}, {"sliding_window", 8}, {"max_window_layers", 1}}},
     };
     return c;

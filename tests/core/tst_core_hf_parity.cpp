@@ -84,11 +84,12 @@ EF_TEST(matchesTransformers)
                     const auto &row = hidden[i][size_t(t)];
                     EF_CHECK(size_t(h.cols) == row.size());
                     for (int64_t c = 0; c < h.cols; ++c)
-                        worstHidden = std::max(worstHidden, std::abs(double(h.row(t)[c]) - row[size_t(c)].get<double>()));
+                        worstHidden =
+                            std::max(worstHidden, std::abs(double(h.row(t)[c]) - row[size_t(c)].get<double>()));
                 }
                 for (int64_t c = 0; c < r.pooled.cols; ++c)
-                    worstPooled = std::max(worstPooled,
-                                           std::abs(double(r.pooled.row(int64_t(i))[c]) - pooled[i][size_t(c)].get<double>()));
+                    worstPooled = std::max(worstPooled, std::abs(double(r.pooled.row(int64_t(i))[c]) -
+                                                                 pooled[i][size_t(c)].get<double>()));
             }
             std::printf("  %s, %s: max |hidden - transformers| %.3g, max |pooled - transformers| %.3g (tolerance %g)\n",
                         caseName.c_str(), run.name, worstHidden, worstPooled, tolerance);

@@ -31,8 +31,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const char *kTopics[] = {"apple", "river",  "engine",  "violin", "planet", "garden", "bridge", "coffee", "mountain", "ocean",
-                         "robot", "castle", "winter",  "doctor", "library", "camera", "pencil", "forest", "guitar", "desert"};
+const char *kTopics[] = {"apple",   "river",    "engine", "violin", "planet", "garden", "bridge",
+                         "coffee",  "mountain", "ocean",  "robot",  "castle", "winter", "doctor",
+                         "library", "camera",   "pencil", "forest", "guitar", "desert"};
 
 std::string tinyModel(uint64_t seed = 7)
 {
@@ -161,8 +162,10 @@ EF_TEST(mergedAdapterEqualsUnmergedAdapter)
     const models::Matrix merged = models::Embedder::load(model, lo)->embed(texts, {});
     auto base = models::Embedder::load(model, models::LoadOptions{ef::check::device(), "f32", false, {}});
     const models::Matrix plain = base->embed(texts, {});
-    EF_CHECK_MSG(maxAbsDiff(unmerged.data, merged.data) < 1e-5, "merged and unmerged differ by " << maxAbsDiff(unmerged.data, merged.data));
-    EF_CHECK_MSG(maxAbsDiff(merged.data, plain.data) > 1e-3, "the adapter had no effect, the comparison proves nothing");
+    EF_CHECK_MSG(maxAbsDiff(unmerged.data, merged.data) < 1e-5,
+                 "merged and unmerged differ by " << maxAbsDiff(unmerged.data, merged.data));
+    EF_CHECK_MSG(maxAbsDiff(merged.data, plain.data) > 1e-3,
+                 "the adapter had no effect, the comparison proves nothing");
 }
 
 EF_TEST(onlyLoraParametersChange)
@@ -245,7 +248,8 @@ EF_TEST(gradientCacheGradientsEqualOnePieceGradients)
     const double scale = maxAbs(whole);
     EF_CHECK_MSG(scale > 1e-3, "degenerate gradients prove nothing");
     const double diff = maxAbsDiff(whole, cached);
-    EF_CHECK_MSG(diff <= 1e-4 * scale, "gradient cache vs one piece: max |diff| " << diff << " (scale " << scale << ")");
+    EF_CHECK_MSG(diff <= 1e-4 * scale,
+                 "gradient cache vs one piece: max |diff| " << diff << " (scale " << scale << ")");
 }
 
 EF_TEST(checkpointedLayersGiveTheSameGradientsAsPlainLayers)
@@ -259,7 +263,8 @@ EF_TEST(checkpointedLayersGiveTheSameGradientsAsPlainLayers)
         c.gradientCheckpointing = on == 1;
         c.initAdapter = EMBEDFORGE_TEST_DATA_DIR "/train_reference/final_adapter";
         c.microBatch = 4;
-        auto t = train::Trainer::create(c, topicExamples(16, 3), {}, ef::check::tempDir() + "/run" + std::to_string(on));
+        auto t =
+            train::Trainer::create(c, topicExamples(16, 3), {}, ef::check::tempDir() + "/run" + std::to_string(on));
         grads[on] = t->batchGradients(batch, true, &loss[on]);
     }
     EF_CHECK_CLOSE(loss[0], loss[1], 1e-6);
@@ -276,7 +281,8 @@ EF_TEST(checkpointedFullFineTuningGivesTheSameGradients)
         train::TrainConfig c = smallConfig(model);
         c.mode = "full";
         c.gradientCheckpointing = on == 1;
-        auto t = train::Trainer::create(c, topicExamples(12, 3), {}, ef::check::tempDir() + "/full" + std::to_string(on));
+        auto t =
+            train::Trainer::create(c, topicExamples(12, 3), {}, ef::check::tempDir() + "/full" + std::to_string(on));
         grads[on] = t->batchGradients(batch, false, nullptr);
     }
     const double diff = maxAbsDiff(grads[0], grads[1]);
@@ -317,15 +323,17 @@ EF_TEST(twentyLoraStepsMatchTransformersAndPeft)
                                                 std::max(1.0, ref["grad_norms"][i].get<double>()));
         }
         for (size_t i = 0; i < losses.size() && i < 4; ++i)
-            std::printf("    step %zu: loss %.7f (reference %.7f), gradient norm %.6f (reference %.6f)\n", i + 1, losses[i],
-                        ref["losses"][i].get<double>(), norms[i], ref["grad_norms"][i].get<double>());
-        std::printf("  micro-batch %d: max |loss - peft reference| %.3g over %zu steps, gradient norms to %.3g (relative)\n",
-                    micro, worst, losses.size(), worstNorm);
+            std::printf("    step %zu: loss %.7f (reference %.7f), gradient norm %.6f (reference %.6f)\n", i + 1,
+                        losses[i], ref["losses"][i].get<double>(), norms[i], ref["grad_norms"][i].get<double>());
+        std::printf(
+            "  micro-batch %d: max |loss - peft reference| %.3g over %zu steps, gradient norms to %.3g (relative)\n",
+            micro, worst, losses.size(), worstNorm);
         EF_CHECK_MSG(worst <= 1e-4, "losses differ from the reference by up to " << worst);
         EF_CHECK_MSG(worstNorm <= 1e-3, "gradient norms differ from the reference by up to " << worstNorm);
         // The final adapter equals peft's.
         const auto ours = st::File::open(train::latestCheckpoint(run) + "/adapter/adapter_model.safetensors");
-        const auto theirs = st::File::open(EMBEDFORGE_TEST_DATA_DIR "/train_reference/final_adapter/adapter_model.safetensors");
+        const auto theirs =
+            st::File::open(EMBEDFORGE_TEST_DATA_DIR "/train_reference/final_adapter/adapter_model.safetensors");
         EF_CHECK(ours->tensors().size() == theirs->tensors().size());
         double wdiff = 0, wscale = 0;
         for (const st::TensorView &v : theirs->tensors()) {
@@ -393,7 +401,8 @@ EF_TEST(aSecondTrainerOnTheSameRunIsRefused)
     const std::string run = ef::check::tempDir() + "/run";
     auto t = train::Trainer::create(smallConfig(tinyModel()), topicExamples(16, 9), {}, run);
     EF_CHECK_THROWS(train::Trainer::resume(run), "is being trained by process " + std::to_string(::getpid()));
-    EF_CHECK_THROWS(train::Trainer::create(smallConfig(tinyModel()), topicExamples(16, 9), {}, run), "holds a run already");
+    EF_CHECK_THROWS(train::Trainer::create(smallConfig(tinyModel()), topicExamples(16, 9), {}, run),
+                    "holds a run already");
 }
 
 EF_TEST(resumeAfterSigkillReproducesTheUninterruptedCurve)
@@ -415,7 +424,8 @@ EF_TEST(resumeAfterSigkillReproducesTheUninterruptedCurve)
     const std::string killed = dir + "/killed";
     const pid_t pid = ::fork();
     if (pid == 0) {
-        ::execl("/bin/sh", "sh", "-c", (core() + common + " --out " + ef::check::shellQuote(killed) + " >/dev/null 2>&1").c_str(),
+        ::execl("/bin/sh", "sh", "-c",
+                (core() + common + " --out " + ef::check::shellQuote(killed) + " >/dev/null 2>&1").c_str(),
                 static_cast<char *>(nullptr));
         ::_exit(127);
     }
@@ -428,7 +438,8 @@ EF_TEST(resumeAfterSigkillReproducesTheUninterruptedCurve)
     ::waitpid(pid, &status, 0);
     const size_t done = lossesOf(killed).size();
     EF_CHECK_MSG(done >= 5 && done < 10, "the run was not killed mid-way (" << done << " steps)");
-    const auto resumed = ef::check::run(core() + " train --resume " + ef::check::shellQuote(killed) + " --threads 1", true);
+    const auto resumed =
+        ef::check::run(core() + " train --resume " + ef::check::shellQuote(killed) + " --threads 1", true);
     EF_CHECK_MSG(resumed.exitCode == 0, resumed.out);
     const std::vector<double> got = lossesOf(killed);
     EF_CHECK(got.size() == expected.size());
@@ -454,7 +465,8 @@ EF_TEST(exportsLoadBackAndReproduceTheModel)
     const json adapterConfig = json::parse(std::ifstream(dir + "/peft/adapter_config.json"));
     EF_CHECK(adapterConfig["peft_type"] == "LORA" && adapterConfig["task_type"] == "FEATURE_EXTRACTION");
     EF_CHECK(adapterConfig["r"] == 4 && adapterConfig["target_modules"].size() == 7);
-    EF_CHECK(st::File::open(dir + "/peft/adapter_model.safetensors")->find("base_model.model.layers.0.self_attn.q_proj.lora_A.weight"));
+    EF_CHECK(st::File::open(dir + "/peft/adapter_model.safetensors")
+                 ->find("base_model.model.layers.0.self_attn.q_proj.lora_A.weight"));
     // The sentence-transformers folder: last-token pooling, and a tokenizer that appends EOS.
     const json pooling = json::parse(std::ifstream(dir + "/sentence-transformers/1_Pooling/config.json"));
     EF_CHECK(pooling["pooling_mode_lasttoken"] == true && pooling["pooling_mode_mean_tokens"] == false);
@@ -485,8 +497,8 @@ EF_TEST(fullTrainingFromScratchRaisesHeldOutRecallAt1ByAtLeast0_3)
     const train::EvalRecord before = t->evaluateHeldOut();
     EF_CHECK(t->run().outcome == train::Outcome::Finished);
     const train::EvalRecord after = t->evaluateHeldOut();
-    std::printf("  held-out Recall@1 %.3f -> %.3f, nDCG@10 %.3f -> %.3f (%lld queries)\n", before.recall1, after.recall1,
-                before.ndcg10, after.ndcg10, static_cast<long long>(after.queries));
+    std::printf("  held-out Recall@1 %.3f -> %.3f, nDCG@10 %.3f -> %.3f (%lld queries)\n", before.recall1,
+                after.recall1, before.ndcg10, after.ndcg10, static_cast<long long>(after.queries));
     EF_CHECK_MSG(after.recall1 >= before.recall1 + 0.3, "Recall@1 " << before.recall1 << " -> " << after.recall1);
 }
 
@@ -542,8 +554,9 @@ EF_TEST(minedNegativesAreTheBaseModelsNearestOtherDocuments)
             }
             std::stable_sort(ranked.begin(), ranked.end(), [](auto a, auto b) { return a.first > b.first; });
             const std::string &expected = pool[ranked[static_cast<size_t>(skip)].second];
-            EF_CHECK_MSG(after.negatives[0] == expected,
-                         "example " << i << " (skip " << skip << "): mined '" << after.negatives[0] << "', expected '" << expected << "'");
+            EF_CHECK_MSG(after.negatives[0] == expected, "example " << i << " (skip " << skip << "): mined '"
+                                                                    << after.negatives[0] << "', expected '" << expected
+                                                                    << "'");
         }
         EF_CHECK(needy > 0);
         EF_CHECK(report.negatives == needy && report.examples == needy);
@@ -587,13 +600,18 @@ EF_TEST(configRoundTripsAndNamesBadFields)
 
 EF_TEST(examplesReadInTheUsualJsonlShapes)
 {
-    const auto a = train::parseExampleJson(R"({"query": "q", "pos": ["p1", "p2"], "neg": ["n1", "n2"], "prompt": "Do it"})", "flag", "");
+    const auto a = train::parseExampleJson(
+        R"({"query": "q", "pos": ["p1", "p2"], "neg": ["n1", "n2"], "prompt": "Do it"})", "flag", "");
     EF_CHECK(a.query == "q" && a.positive == "p1" && a.negatives.size() == 2 && a.instruction == "Do it");
     const auto b = train::parseExampleJson(R"({"anchor": "a", "positive": "p", "negative": "n"})", "st", "Override");
-    EF_CHECK(b.query == "a" && b.positive == "p" && b.negatives == std::vector<std::string>{"n"} && b.instruction == "Override");
+    EF_CHECK(b.query == "a" && b.positive == "p" && b.negatives == std::vector<std::string>{"n"} &&
+             b.instruction == "Override");
     const auto c = train::parseExampleJson(R"({"query": "q", "positive": "p", "negative": null})", "x", "");
     EF_CHECK(c.negatives.empty());
     const std::string path = ef::check::tempDir() + "/bad.jsonl";
-    std::ofstream(path) << R"({"query": "q", "pos": "p"})" << "\n" << R"({"query": "q"})" << "\n";
+    std::ofstream(path) << R"({"query": "q", "pos": "p"})"
+                        << "\n"
+                        << R"({"query": "q"})"
+                        << "\n";
     EF_CHECK_THROWS(train::readExamplesJsonl(path, "x"), "bad.jsonl:2: missing field");
 }

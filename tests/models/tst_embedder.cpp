@@ -317,7 +317,8 @@ void TestEmbedder::qwen2WindowAppliesFromMaxWindowLayers()
     std::mt19937 rng(4);
     const std::vector<int64_t> a = randomIds(rng, 30);
     const IdsResult unwindowed = Embedder::load(dst)->forwardIds({a}, PaddingSide::Right, 1, false);
-    QVERIFY(maxAbsDiff(unwindowed.pooled, Embedder::load(src)->forwardIds({a}, PaddingSide::Right, 1, false).pooled) < 1e-6);
+    QVERIFY(maxAbsDiff(unwindowed.pooled, Embedder::load(src)->forwardIds({a}, PaddingSide::Right, 1, false).pooled) <
+            1e-6);
     cfg["max_window_layers"] = 0; // both layers windowed
     writeJson(dst + "/config.json", cfg);
     std::vector<int64_t> b = a;
@@ -345,7 +346,8 @@ void TestEmbedder::bf16IsCloseToF32()
         const IdsResult b = b16->forwardIds(seqs, PaddingSide::Right, 2, false);
         for (int64_t i = 0; i < a.pooled.rows; ++i) {
             const double c = cosine(a.pooled.row(i), b.pooled.row(i), a.pooled.cols);
-            QVERIFY2(c > 0.999, qPrintable(QStringLiteral("%1: bf16 vs f32 cosine %2").arg(f32->config().familyName()).arg(c)));
+            QVERIFY2(c > 0.999,
+                     qPrintable(QStringLiteral("%1: bf16 vs f32 cosine %2").arg(f32->config().familyName()).arg(c)));
         }
     }
 }
@@ -381,7 +383,8 @@ void TestEmbedder::layoutsBareShardedAndBf16Stored()
     for (const auto &t : second)
         index["weight_map"][t.name] = "model-00002-of-00002.safetensors";
     writeJson(sharded + "/model.safetensors.index.json", index);
-    QVERIFY(maxAbsDiff(ref.pooled, Embedder::load(sharded)->forwardIds(seqs, PaddingSide::Right, 2, false).pooled) < 1e-7);
+    QVERIFY(maxAbsDiff(ref.pooled, Embedder::load(sharded)->forwardIds(seqs, PaddingSide::Right, 2, false).pooled) <
+            1e-7);
 
     // BF16-stored weights run in F32 are widened exactly: same result as F32 weights holding
     // the BF16-rounded values.
@@ -432,7 +435,8 @@ void TestEmbedder::encodingFollowsThePaper()
     QCOMPARE(cut.size(), size_t(6));
     QCOMPARE(cut.front(), bos);
     QCOMPARE(cut.back(), eos);
-    QCOMPARE(std::vector<int64_t>(cut.begin() + 1, cut.end() - 1), std::vector<int64_t>(bare.begin(), bare.begin() + 4));
+    QCOMPARE(std::vector<int64_t>(cut.begin() + 1, cut.end() - 1),
+             std::vector<int64_t>(bare.begin(), bare.begin() + 4));
     // A query carries the instruction; a document does not.
     const std::vector<int64_t> q = llama->encode(text, "Retrieve semantically similar text.", 512);
     QCOMPARE(q, llama->encode(Embedder::formatQuery("Retrieve semantically similar text.", text), "", 512));
@@ -457,7 +461,8 @@ void TestEmbedder::embedTextsMatchesIdsPath()
     const Matrix m = e->embed(texts, o);
     QCOMPARE(m.rows, int64_t(texts.size()));
     for (size_t i = 0; i < texts.size(); ++i) {
-        const IdsResult one = e->forwardIds({e->encode(texts[i], o.instruction, o.maxLength)}, PaddingSide::Left, 1, false);
+        const IdsResult one =
+            e->forwardIds({e->encode(texts[i], o.instruction, o.maxLength)}, PaddingSide::Left, 1, false);
         QVERIFY2(maxAbsDiff(one.pooled.row(0), m.row(int64_t(i)), m.cols) < 1e-5, "row out of order or wrong");
     }
 }

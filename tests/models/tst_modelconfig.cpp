@@ -152,7 +152,8 @@ void TestModelConfig::hostileValuesNameTheField_data()
 {
     QTest::addColumn<QString>("json");
     QTest::addColumn<QString>("expected");
-    const QString base = QStringLiteral(R"("model_type": "llama", "intermediate_size": 128, "num_attention_heads": 4, "vocab_size": 100)");
+    const QString base = QStringLiteral(
+        R"("model_type": "llama", "intermediate_size": 128, "num_attention_heads": 4, "vocab_size": 100)");
     const auto row = [&](const char *name, const QString &extra, const char *expected) {
         QTest::newRow(name) << QStringLiteral("{%1, %2}").arg(base, extra) << QString::fromUtf8(expected);
     };
@@ -161,24 +162,38 @@ void TestModelConfig::hostileValuesNameTheField_data()
         "num_hidden_layers: must be at most 1024, not 100000000");
     row("layers 1e12", QStringLiteral(R"("hidden_size": 64, "num_hidden_layers": 1000000000000)"),
         "num_hidden_layers: must be at most 1024, not 1000000000000");
-    row("layers 0", QStringLiteral(R"("hidden_size": 64, "num_hidden_layers": 0)"), "num_hidden_layers: must be at least 1, not 0");
-    row("hidden", QStringLiteral(R"("hidden_size": 1048576, "num_hidden_layers": 2)"), "hidden_size: must be at most 65536");
-    row("hidden negative", QStringLiteral(R"("hidden_size": -64, "num_hidden_layers": 2)"), "hidden_size: must be at least 1, not -64");
-    row("positions", sizes + QStringLiteral(R"(, "max_position_embeddings": 1000000000000)"), "max_position_embeddings: must be at most 16777216");
+    row("layers 0", QStringLiteral(R"("hidden_size": 64, "num_hidden_layers": 0)"),
+        "num_hidden_layers: must be at least 1, not 0");
+    row("hidden", QStringLiteral(R"("hidden_size": 1048576, "num_hidden_layers": 2)"),
+        "hidden_size: must be at most 65536");
+    row("hidden negative", QStringLiteral(R"("hidden_size": -64, "num_hidden_layers": 2)"),
+        "hidden_size: must be at least 1, not -64");
+    row("positions", sizes + QStringLiteral(R"(, "max_position_embeddings": 1000000000000)"),
+        "max_position_embeddings: must be at most 16777216");
     row("head_dim", sizes + QStringLiteral(R"(, "head_dim": 100000)"), "head_dim: must be at most 4096");
     row("head_dim odd", sizes + QStringLiteral(R"(, "head_dim": 15)"), "head_dim: must be even");
-    row("heads not dividing", QStringLiteral(R"("hidden_size": 66, "num_hidden_layers": 2)"), "hidden_size: 66 is not divisible by num_attention_heads 4");
-    row("rope_theta 0", sizes + QStringLiteral(R"(, "rope_theta": 0)"), "rope_theta: must be a finite number greater than 0, not 0");
-    row("rope_theta negative", sizes + QStringLiteral(R"(, "rope_theta": -10000.0)"), "rope_theta: must be a finite number greater than 0");
-    row("rms_norm_eps 0", sizes + QStringLiteral(R"(, "rms_norm_eps": 0.0)"), "rms_norm_eps: must be a finite number greater than 0, not 0.0");
-    row("rms_norm_eps negative", sizes + QStringLiteral(R"(, "rms_norm_eps": -1e-6)"), "rms_norm_eps: must be a finite number greater than 0");
-    row("rope factor", sizes + QStringLiteral(R"(, "rope_scaling": {"type": "linear", "factor": -2})"), "rope_scaling.factor: must be a finite number greater than 0");
-    row("llama3 low freq", sizes + QStringLiteral(R"(, "rope_scaling": {"rope_type": "llama3", "low_freq_factor": 0, "high_freq_factor": 4})"),
+    row("heads not dividing", QStringLiteral(R"("hidden_size": 66, "num_hidden_layers": 2)"),
+        "hidden_size: 66 is not divisible by num_attention_heads 4");
+    row("rope_theta 0", sizes + QStringLiteral(R"(, "rope_theta": 0)"),
+        "rope_theta: must be a finite number greater than 0, not 0");
+    row("rope_theta negative", sizes + QStringLiteral(R"(, "rope_theta": -10000.0)"),
+        "rope_theta: must be a finite number greater than 0");
+    row("rms_norm_eps 0", sizes + QStringLiteral(R"(, "rms_norm_eps": 0.0)"),
+        "rms_norm_eps: must be a finite number greater than 0, not 0.0");
+    row("rms_norm_eps negative", sizes + QStringLiteral(R"(, "rms_norm_eps": -1e-6)"),
+        "rms_norm_eps: must be a finite number greater than 0");
+    row("rope factor", sizes + QStringLiteral(R"(, "rope_scaling": {"type": "linear", "factor": -2})"),
+        "rope_scaling.factor: must be a finite number greater than 0");
+    row("llama3 low freq",
+        sizes +
+            QStringLiteral(R"(, "rope_scaling": {"rope_type": "llama3", "low_freq_factor": 0, "high_freq_factor": 4})"),
         "rope_scaling.low_freq_factor: must be a finite number greater than 0");
-    row("sliding window", sizes + QStringLiteral(R"(, "model_type": "mistral", "sliding_window": 0)"), "sliding_window: must be at least 1");
+    row("sliding window", sizes + QStringLiteral(R"(, "model_type": "mistral", "sliding_window": 0)"),
+        "sliding_window: must be at least 1");
     row("number overflow", sizes + QStringLiteral(R"(, "rope_theta": 1e999)"), "not valid JSON");
     QString deep = QStringLiteral("[").repeated(100000) + QStringLiteral("]").repeated(100000);
-    row("deep", sizes + QStringLiteral(R"(, "rope_scaling": )") + deep, "JSON nested deeper than 64 levels at rope_scaling[0][0][0][0][0]...");
+    row("deep", sizes + QStringLiteral(R"(, "rope_scaling": )") + deep,
+        "JSON nested deeper than 64 levels at rope_scaling[0][0][0][0][0]...");
 }
 
 void TestModelConfig::hostileValuesNameTheField()
@@ -227,13 +242,17 @@ void TestModelConfig::sizesAgainstWeights_data()
                             << QStringLiteral("num_hidden_layers: is 40, but the checkpoint holds layers 0 to 1 only");
     QTest::newRow("vocab") << QStringLiteral(R"("vocab_size": 50000)")
                            << QStringLiteral("vocab_size: is 50000, but 'model.embed_tokens.weight' [10, 8] in ");
-    QTest::newRow("hidden") << QStringLiteral(R"("hidden_size": 16)") << QStringLiteral("hidden_size: is 16, but 'model.embed_tokens.weight' [10, 8]");
-    QTest::newRow("heads") << QStringLiteral(R"("num_attention_heads": 4, "num_key_value_heads": 4, "head_dim": 4)")
-                           << QStringLiteral("num_attention_heads: does not match 'model.layers.0.self_attn.q_proj.weight' [8, 8]");
-    QTest::newRow("kv heads") << QStringLiteral(R"("num_key_value_heads": 2)")
-                              << QStringLiteral("num_key_value_heads: does not match 'model.layers.0.self_attn.k_proj.weight' [4, 8]");
-    QTest::newRow("intermediate") << QStringLiteral(R"("intermediate_size": 32)")
-                                  << QStringLiteral("intermediate_size: does not match 'model.layers.0.mlp.gate_proj.weight' [16, 8]");
+    QTest::newRow("hidden") << QStringLiteral(R"("hidden_size": 16)")
+                            << QStringLiteral("hidden_size: is 16, but 'model.embed_tokens.weight' [10, 8]");
+    QTest::newRow("heads")
+        << QStringLiteral(R"("num_attention_heads": 4, "num_key_value_heads": 4, "head_dim": 4)")
+        << QStringLiteral("num_attention_heads: does not match 'model.layers.0.self_attn.q_proj.weight' [8, 8]");
+    QTest::newRow("kv heads")
+        << QStringLiteral(R"("num_key_value_heads": 2)")
+        << QStringLiteral("num_key_value_heads: does not match 'model.layers.0.self_attn.k_proj.weight' [4, 8]");
+    QTest::newRow("intermediate")
+        << QStringLiteral(R"("intermediate_size": 32)")
+        << QStringLiteral("intermediate_size: does not match 'model.layers.0.mlp.gate_proj.weight' [16, 8]");
 }
 
 void TestModelConfig::sizesAgainstWeights()
@@ -251,9 +270,10 @@ void TestModelConfig::sizesAgainstWeights()
     }
     ef::st::write(dir.filePath(QStringLiteral("model.safetensors")).toStdString(), tensors);
     // A changed key comes last, and nlohmann::json keeps the last of duplicate keys.
-    const QString json = QStringLiteral(R"({"model_type": "llama", "hidden_size": 8, "intermediate_size": 16, "num_hidden_layers": 2,
+    const QString json =
+        QStringLiteral(R"({"model_type": "llama", "hidden_size": 8, "intermediate_size": 16, "num_hidden_layers": 2,
         "num_attention_heads": 2, "num_key_value_heads": 1, "vocab_size": 10%1})")
-                       .arg(change.isEmpty() ? QString() : QStringLiteral(", ") + change);
+            .arg(change.isEmpty() ? QString() : QStringLiteral(", ") + change);
     ModelConfig c;
     try {
         c = ModelConfig::fromJson(json.toStdString(), "cfg.json");

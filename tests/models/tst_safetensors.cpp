@@ -96,37 +96,49 @@ void TestSafetensors::brokenHeadersNameTheRule_data()
     QTest::newRow("number overflow") << QByteArray(R"({"__metadata__": [66666666666666666666E66666]})") << 0
                                      << QStringLiteral("not valid JSON");
     // A shape whose element count wraps around 64 bits must not pass the size check.
-    QTest::newRow("shape overflow") << QByteArray(R"({"w": {"dtype": "F32", "shape": [4611686018427387904, 4], "data_offsets": [0, 0]}})")
-                                    << 0 << QStringLiteral("more elements than fit in 64 bits");
-    QTest::newRow("byte size overflow") << QByteArray(R"({"w": {"dtype": "F32", "shape": [4611686018427387904], "data_offsets": [0, 0]}})")
-                                        << 0 << QStringLiteral("holds 0 bytes");
-    QTest::newRow("unknown dtype") << QByteArray(R"({"w": {"dtype": "F8_E4M3X", "shape": [1], "data_offsets": [0, 1]}})") << 1
-                                   << QStringLiteral("tensor 'w': unknown dtype \"F8_E4M3X\"");
-    QTest::newRow("negative shape") << QByteArray(R"({"w": {"dtype": "F32", "shape": [-1], "data_offsets": [0, 4]}})") << 4
-                                    << QStringLiteral("tensor 'w': shape [-1]");
-    QTest::newRow("offsets outside data") << QByteArray(R"({"w": {"dtype": "F32", "shape": [4], "data_offsets": [0, 16]}})") << 8
-                                          << QStringLiteral("lie outside the data section of 8 bytes");
-    QTest::newRow("size mismatch") << QByteArray(R"({"w": {"dtype": "F32", "shape": [3], "data_offsets": [0, 8]}})") << 8
-                                   << QStringLiteral("holds 8 bytes but shape [3] of F32 needs 12");
-    QTest::newRow("overlap") << QByteArray(R"({"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}, "b": {"dtype": "F32", "shape": [2], "data_offsets": [4, 12]}})")
-                             << 12 << QStringLiteral("overlap those of 'a'");
-    QTest::newRow("missing offsets") << QByteArray(R"({"w": {"dtype": "F32", "shape": [1]}})") << 4 << QStringLiteral("\"data_offsets\" is not a pair");
-    QTest::newRow("metadata not strings") << QByteArray(R"({"__metadata__": {"n": 3}})") << 0 << QStringLiteral("__metadata__ value 'n'");
+    QTest::newRow("shape overflow")
+        << QByteArray(R"({"w": {"dtype": "F32", "shape": [4611686018427387904, 4], "data_offsets": [0, 0]}})") << 0
+        << QStringLiteral("more elements than fit in 64 bits");
+    QTest::newRow("byte size overflow")
+        << QByteArray(R"({"w": {"dtype": "F32", "shape": [4611686018427387904], "data_offsets": [0, 0]}})") << 0
+        << QStringLiteral("holds 0 bytes");
+    QTest::newRow("unknown dtype") << QByteArray(
+                                          R"({"w": {"dtype": "F8_E4M3X", "shape": [1], "data_offsets": [0, 1]}})")
+                                   << 1 << QStringLiteral("tensor 'w': unknown dtype \"F8_E4M3X\"");
+    QTest::newRow("negative shape") << QByteArray(R"({"w": {"dtype": "F32", "shape": [-1], "data_offsets": [0, 4]}})")
+                                    << 4 << QStringLiteral("tensor 'w': shape [-1]");
+    QTest::newRow("offsets outside data")
+        << QByteArray(R"({"w": {"dtype": "F32", "shape": [4], "data_offsets": [0, 16]}})") << 8
+        << QStringLiteral("lie outside the data section of 8 bytes");
+    QTest::newRow("size mismatch") << QByteArray(R"({"w": {"dtype": "F32", "shape": [3], "data_offsets": [0, 8]}})")
+                                   << 8 << QStringLiteral("holds 8 bytes but shape [3] of F32 needs 12");
+    QTest::newRow("overlap")
+        << QByteArray(
+               R"({"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}, "b": {"dtype": "F32", "shape": [2], "data_offsets": [4, 12]}})")
+        << 12 << QStringLiteral("overlap those of 'a'");
+    QTest::newRow("missing offsets") << QByteArray(R"({"w": {"dtype": "F32", "shape": [1]}})") << 4
+                                     << QStringLiteral("\"data_offsets\" is not a pair");
+    QTest::newRow("metadata not strings")
+        << QByteArray(R"({"__metadata__": {"n": 3}})") << 0 << QStringLiteral("__metadata__ value 'n'");
     // Issue 16: a zero-length tensor between two overlapping ones hid the overlap (each tensor was
     // compared with the one before it only, and an empty one overlaps nothing).
     QTest::newRow("overlap behind an empty tensor")
-        << QByteArray(R"({"a": {"dtype": "F32", "shape": [4], "data_offsets": [0, 16]}, "e": {"dtype": "F32", "shape": [0], "data_offsets": [4, 4]},)"
-                      R"( "b": {"dtype": "F32", "shape": [2], "data_offsets": [8, 16]}})")
+        << QByteArray(
+               R"({"a": {"dtype": "F32", "shape": [4], "data_offsets": [0, 16]}, "e": {"dtype": "F32", "shape": [0], "data_offsets": [4, 4]},)"
+               R"( "b": {"dtype": "F32", "shape": [2], "data_offsets": [8, 16]}})")
         << 16 << QStringLiteral("tensor 'b': its bytes overlap those of 'a'");
     // nlohmann::json keeps the last of two equal keys: the first tensor vanished silently.
     QTest::newRow("duplicate name")
-        << QByteArray(R"({"w": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}, "w": {"dtype": "F32", "shape": [1], "data_offsets": [4, 8]}})")
+        << QByteArray(
+               R"({"w": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}, "w": {"dtype": "F32", "shape": [1], "data_offsets": [4, 8]}})")
         << 8 << QStringLiteral("tensor 'w': is listed twice in the header");
     QTest::newRow("duplicate name, escaped")
-        << QByteArray(R"({"w": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}, "\u0077": {"dtype": "F32", "shape": [1], "data_offsets": [4, 8]}})")
+        << QByteArray(
+               R"({"w": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}, "\u0077": {"dtype": "F32", "shape": [1], "data_offsets": [4, 8]}})")
         << 8 << QStringLiteral("tensor 'w': is listed twice in the header");
-    QTest::newRow("deep header") << QByteArray("{\"__metadata__\": " + QByteArray("[").repeated(5000) + QByteArray("]").repeated(5000) + "}")
-                                 << 0 << QStringLiteral("the header: JSON nested deeper than 64 levels at __metadata__[0][0]");
+    QTest::newRow("deep header")
+        << QByteArray("{\"__metadata__\": " + QByteArray("[").repeated(5000) + QByteArray("]").repeated(5000) + "}")
+        << 0 << QStringLiteral("the header: JSON nested deeper than 64 levels at __metadata__[0][0]");
 }
 
 void TestSafetensors::brokenHeadersNameTheRule()
@@ -171,8 +183,10 @@ void TestSafetensors::onlyRegularFiles()
     QVERIFY(QFile::remove(QString::fromStdString(index)));
     writeBytes(QString::fromStdString(index), R"({"weight_map": {"a": "model.safetensors"}})");
     expectError([&] { Checkpoint::open(dir.toStdString()); }, fifo + ": is a named pipe (FIFO), not a regular file");
-    writeBytes(QString::fromStdString(index), R"({"weight_map": {"a": "x.safetensors", "b": "x.safetensors", "a": "x.safetensors"}})");
-    expectError([&] { Checkpoint::open(dir.toStdString()); }, index + ": tensor 'a': is listed twice in \"weight_map\"");
+    writeBytes(QString::fromStdString(index),
+               R"({"weight_map": {"a": "x.safetensors", "b": "x.safetensors", "a": "x.safetensors"}})");
+    expectError([&] { Checkpoint::open(dir.toStdString()); },
+                index + ": tensor 'a': is listed twice in \"weight_map\"");
 }
 
 void TestSafetensors::truncatedFileIsRefused()
@@ -200,10 +214,13 @@ void TestSafetensors::shardedCheckpoint()
     const QString dir = m_dir.filePath(QStringLiteral("sharded"));
     QDir().mkpath(dir);
     const std::vector<float> a = {1, 2}, b = {3, 4, 5};
-    write(QString(dir + QStringLiteral("/model-00001-of-00002.safetensors")).toStdString(), {{"a", DType::F32, {2}, a.data()}});
-    write(QString(dir + QStringLiteral("/model-00002-of-00002.safetensors")).toStdString(), {{"b", DType::F32, {3}, b.data()}});
-    writeBytes(dir + QStringLiteral("/model.safetensors.index.json"),
-               R"({"metadata": {"total_size": 20}, "weight_map": {"a": "model-00001-of-00002.safetensors", "b": "model-00002-of-00002.safetensors"}})");
+    write(QString(dir + QStringLiteral("/model-00001-of-00002.safetensors")).toStdString(),
+          {{"a", DType::F32, {2}, a.data()}});
+    write(QString(dir + QStringLiteral("/model-00002-of-00002.safetensors")).toStdString(),
+          {{"b", DType::F32, {3}, b.data()}});
+    writeBytes(
+        dir + QStringLiteral("/model.safetensors.index.json"),
+        R"({"metadata": {"total_size": 20}, "weight_map": {"a": "model-00001-of-00002.safetensors", "b": "model-00002-of-00002.safetensors"}})");
     const Checkpoint c = Checkpoint::open(dir.toStdString());
     QCOMPARE(c.files().size(), size_t(2));
     QCOMPARE(c.names(), (std::vector<std::string>{"a", "b"}));
@@ -218,9 +235,11 @@ void TestSafetensors::shardedCheckpoint()
         QCOMPARE(e.tensor(), std::string("c"));
         QVERIFY(std::string(e.what()).find("absent from the shard") != std::string::npos);
     }
-    writeBytes(dir + QStringLiteral("/model.safetensors.index.json"), R"({"weight_map": {"a": "../elsewhere.safetensors"}})");
+    writeBytes(dir + QStringLiteral("/model.safetensors.index.json"),
+               R"({"weight_map": {"a": "../elsewhere.safetensors"}})");
     QVERIFY_THROWS_EXCEPTION(SafetensorsError, Checkpoint::open(dir.toStdString()));
-    QVERIFY_THROWS_EXCEPTION(SafetensorsError, Checkpoint::open(m_dir.filePath(QStringLiteral("nothing-here")).toStdString() + "/"));
+    QVERIFY_THROWS_EXCEPTION(SafetensorsError,
+                             Checkpoint::open(m_dir.filePath(QStringLiteral("nothing-here")).toStdString() + "/"));
 }
 
 void TestSafetensors::writeIsAtomic()
@@ -232,7 +251,8 @@ void TestSafetensors::writeIsAtomic()
     write(good, {{"w", DType::F32, {1}, w.data()}});
     // A failed write (the target is a directory, so the rename fails) leaves no partial file.
     QDir().mkpath(dir + QStringLiteral("/taken.safetensors"));
-    QVERIFY_THROWS_EXCEPTION(SafetensorsError, write(QString(dir + QStringLiteral("/taken.safetensors")).toStdString(), {{"w", DType::F32, {1}, w.data()}}));
+    QVERIFY_THROWS_EXCEPTION(SafetensorsError, write(QString(dir + QStringLiteral("/taken.safetensors")).toStdString(),
+                                                     {{"w", DType::F32, {1}, w.data()}}));
     QVERIFY(!QFile::exists(dir + QStringLiteral("/taken.safetensors.tmp")));
     QVERIFY(File::open(good)->find("w"));
 }

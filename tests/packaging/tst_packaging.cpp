@@ -83,7 +83,8 @@ void TestPackaging::containsBinariesDesktopFileAndTranslations()
         const QString f = it.next();
         QVERIFY2(!QFileInfo(f).fileName().startsWith(QStringLiteral("tst_")), qPrintable(f));
     }
-    QFile desktop(QDir(m_root).filePath(QStringLiteral("usr/share/applications/io.github.embedforge.EmbedForge.desktop")));
+    QFile desktop(
+        QDir(m_root).filePath(QStringLiteral("usr/share/applications/io.github.embedforge.EmbedForge.desktop")));
     QVERIFY(desktop.open(QIODevice::ReadOnly));
     const QByteArray d = desktop.readAll();
     QVERIFY(d.contains("Exec=embedforge"));
@@ -93,10 +94,13 @@ void TestPackaging::containsBinariesDesktopFileAndTranslations()
 void TestPackaging::dependsNamesTheRuntimeLibraries()
 {
     int rc = 0;
-    const QString depends = QString::fromUtf8(run(QStringLiteral("dpkg-deb"), {QStringLiteral("-f"), m_deb, QStringLiteral("Depends")}, &rc));
+    const QString depends = QString::fromUtf8(
+        run(QStringLiteral("dpkg-deb"), {QStringLiteral("-f"), m_deb, QStringLiteral("Depends")}, &rc));
     QCOMPARE(rc, 0);
-    for (const char *lib : {"libqt6widgets6", "libqt6core6", "libqt6gui6", "libsqlite3-0", "libqcustomplot", "qt6-qpa-plugins"})
-        QVERIFY2(depends.contains(QLatin1String(lib)), qPrintable(QStringLiteral("%1 not in Depends: %2").arg(QLatin1String(lib), depends)));
+    for (const char *lib :
+         {"libqt6widgets6", "libqt6core6", "libqt6gui6", "libsqlite3-0", "libqcustomplot", "qt6-qpa-plugins"})
+        QVERIFY2(depends.contains(QLatin1String(lib)),
+                 qPrintable(QStringLiteral("%1 not in Depends: %2").arg(QLatin1String(lib), depends)));
     // LibTorch is bundled, not a Debian dependency (Debian's libtorch is 1.13).
     QVERIFY2(!depends.contains(QLatin1String("libtorch")), qPrintable(depends));
 }
@@ -116,7 +120,9 @@ void TestPackaging::bundlesLibTorchsCpuRuntime()
                  qPrintable(f));
     }
     int rc = 0;
-    const QByteArray dyn = run(QStringLiteral("readelf"), {QStringLiteral("-d"), QDir(m_root).filePath(QStringLiteral("usr/bin/embedforge-cli"))}, &rc);
+    const QByteArray dyn =
+        run(QStringLiteral("readelf"),
+            {QStringLiteral("-d"), QDir(m_root).filePath(QStringLiteral("usr/bin/embedforge-cli"))}, &rc);
     QCOMPARE(rc, 0);
     QVERIFY2(dyn.contains("$ORIGIN/../lib/embedforge/torch/lib"), dyn.constData());
     QVERIFY2(!dyn.contains(".cache/embedforge"), dyn.constData());
@@ -125,7 +131,8 @@ void TestPackaging::bundlesLibTorchsCpuRuntime()
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("LD_DEBUG"), QStringLiteral("libs"));
     p.setProcessEnvironment(env);
-    p.start(QDir(m_root).filePath(QStringLiteral("usr/bin/embedforge-cli")), {QStringLiteral("info"), QStringLiteral("--json")});
+    p.start(QDir(m_root).filePath(QStringLiteral("usr/bin/embedforge-cli")),
+            {QStringLiteral("info"), QStringLiteral("--json")});
     QVERIFY(p.waitForFinished(60000));
     QCOMPARE(p.exitCode(), 0);
     const QByteArray loaderLog = p.readAllStandardError();
@@ -133,18 +140,21 @@ void TestPackaging::bundlesLibTorchsCpuRuntime()
     QVERIFY2(out.contains("\"torch_version\":\"2."), out.constData());
     for (const QByteArray &line : loaderLog.split('\n'))
         if (line.contains("calling init:") && line.contains("libtorch_cpu.so"))
-            QVERIFY2(line.contains(m_root.toUtf8()) && line.contains("/lib/embedforge/torch/lib/libtorch_cpu.so"), line.constData());
+            QVERIFY2(line.contains(m_root.toUtf8()) && line.contains("/lib/embedforge/torch/lib/libtorch_cpu.so"),
+                     line.constData());
 }
 
 void TestPackaging::unpackedCliRuns()
 {
     int rc = 0;
-    const QByteArray out = run(QDir(m_root).filePath(QStringLiteral("usr/bin/embedforge-cli")), {QStringLiteral("--version")}, &rc, 60000);
+    const QByteArray out =
+        run(QDir(m_root).filePath(QStringLiteral("usr/bin/embedforge-cli")), {QStringLiteral("--version")}, &rc, 60000);
     QCOMPARE(rc, 0);
     QCOMPARE(out.trimmed(), QByteArray("embedforge-cli " EMBEDFORGE_VERSION));
     // The installed binary finds its translations next to it (../share/embedforge/translations).
-    const QByteArray zh = run(QDir(m_root).filePath(QStringLiteral("usr/bin/embedforge-cli")),
-                              {QStringLiteral("--lang"), QStringLiteral("zh_CN"), QStringLiteral("--help")}, &rc, 60000);
+    const QByteArray zh =
+        run(QDir(m_root).filePath(QStringLiteral("usr/bin/embedforge-cli")),
+            {QStringLiteral("--lang"), QStringLiteral("zh_CN"), QStringLiteral("--help")}, &rc, 60000);
     QCOMPARE(rc, 0);
     QVERIFY2(QString::fromUtf8(zh).contains(QStringLiteral("命令")), zh.constData());
 }
@@ -154,8 +164,8 @@ void TestPackaging::unpackedCliRuns()
 void TestPackaging::unpackedCliLoadsItsSentencePieceModule()
 {
     QStringList modules;
-    QDirIterator it(QDir(m_root).filePath(QStringLiteral("usr")), {QStringLiteral("libembedforge_spm*.so")}, QDir::Files,
-                    QDirIterator::Subdirectories);
+    QDirIterator it(QDir(m_root).filePath(QStringLiteral("usr")), {QStringLiteral("libembedforge_spm*.so")},
+                    QDir::Files, QDirIterator::Subdirectories);
     while (it.hasNext())
         modules << it.next();
     QCOMPARE(modules.size(), 1);
@@ -167,11 +177,14 @@ void TestPackaging::unpackedCliLoadsItsSentencePieceModule()
         QFile f(corpus);
         QVERIFY(f.open(QIODevice::WriteOnly));
         for (int i = 0; i < 200; ++i)
-            f.write(QStringLiteral("The workbench trains text embeddings number %1 from decoder language models.\n").arg(i).toUtf8());
+            f.write(QStringLiteral("The workbench trains text embeddings number %1 from decoder language models.\n")
+                        .arg(i)
+                        .toUtf8());
     }
     const std::string prefix = tmp.filePath(QStringLiteral("spm")).toStdString();
-    const auto status = sentencepiece::SentencePieceTrainer::Train("--input=" + corpus.toStdString() + " --model_prefix=" + prefix +
-                                                                   " --vocab_size=120 --model_type=bpe --minloglevel=2 --hard_vocab_limit=false");
+    const auto status = sentencepiece::SentencePieceTrainer::Train(
+        "--input=" + corpus.toStdString() + " --model_prefix=" + prefix +
+        " --vocab_size=120 --model_type=bpe --minloglevel=2 --hard_vocab_limit=false");
     QVERIFY2(status.ok(), status.ToString().c_str());
 
     QProcess p;

@@ -34,12 +34,15 @@ void fill(const Workspace &ws, int n)
     auto db = ws.connect();
     Transaction tx(**db);
     Statement ins = (*db)->prepare(QStringLiteral(
-        "INSERT INTO examples(family, language, instruction, query, positive, negative, status, invalid_reason, dedup_key, "
+        "INSERT INTO examples(family, language, instruction, query, positive, negative, status, invalid_reason, "
+        "dedup_key, "
         "raw_response, prompt, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '2026-01-01T00:00:00Z')"));
     for (int i = 0; i < n; ++i) {
         const bool invalid = i % 10 == 9;
         const bool duplicate = !invalid && i % 25 == 24;
-        const QString status = invalid ? QStringLiteral("invalid") : duplicate ? QStringLiteral("duplicate") : QStringLiteral("valid");
+        const QString status = invalid     ? QStringLiteral("invalid")
+                               : duplicate ? QStringLiteral("duplicate")
+                                           : QStringLiteral("valid");
         const QString lang = kLanguages.at(i % 4);
         const QString query = lang == QLatin1String("zh") ? QStringLiteral("如何修理漏水的水龙头 %1").arg(i)
                                                           : QStringLiteral("how to fix a leaking tap number %1").arg(i);
@@ -252,11 +255,13 @@ void TestDatasetPage::opensAndFilters500kExamples()
         Transaction tx(**db);
         (*db)->exec(QStringLiteral(
             "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 499999) "
-            "INSERT INTO examples(family, language, instruction, query, positive, negative, status, dedup_key, created_at) "
+            "INSERT INTO examples(family, language, instruction, query, positive, negative, status, dedup_key, "
+            "created_at) "
             "SELECT CASE i % 3 WHEN 0 THEN 'retrieval' WHEN 1 THEN 'classification' ELSE 'sts' END, "
             "CASE i % 5 WHEN 0 THEN 'en' WHEN 1 THEN 'zh' WHEN 2 THEN 'de' WHEN 3 THEN 'sw' ELSE 'fr' END, "
             "'Retrieve repair guides', 'query number ' || i, 'a positive passage about taps and valves ' || i, "
-            "'a negative passage', CASE WHEN i % 10 = 9 THEN 'invalid' ELSE 'valid' END, 'k' || i, '2026-01-01' FROM n"));
+            "'a negative passage', CASE WHEN i % 10 = 9 THEN 'invalid' ELSE 'valid' END, 'k' || i, '2026-01-01' FROM "
+            "n"));
         tx.commit();
     }
     DatasetPage page(&m_pool);

@@ -144,7 +144,9 @@ void TestGeneratePages::templatePreviewEqualsTheCli()
                 "INSERT INTO examples(family, language, instruction, query, positive, status, dedup_key, created_at) "
                 "VALUES ('retrieval', 'en', ?, 'q', 'p', 'valid', ?, '2026-01-01T00:00:00.000Z')"));
             for (int i = 0; i < 5; ++i) {
-                ins.bind(1, QStringLiteral("Retrieve workshop manuals for machine %1").arg(i)).bind(2, QString::number(i)).run();
+                ins.bind(1, QStringLiteral("Retrieve workshop manuals for machine %1").arg(i))
+                    .bind(2, QString::number(i))
+                    .run();
                 ins.reset();
             }
         }
@@ -170,9 +172,11 @@ void TestGeneratePages::templatePreviewEqualsTheCli()
     QCOMPARE(countBox->value(), count);
     QTRY_VERIFY_WITH_TIMEOUT(page.previewItems().size() == count && page.previewItems().first().family == family, 5000);
 
-    QStringList args = {QStringLiteral("--json"), QStringLiteral("preview"), QStringLiteral("--workspace"), path,
-                        QStringLiteral("--family"), family, QStringLiteral("--n"), QString::number(count),
-                        QStringLiteral("--seed"), QString::number(seed)};
+    QStringList args = {QStringLiteral("--json"),      QStringLiteral("preview"),
+                        QStringLiteral("--workspace"), path,
+                        QStringLiteral("--family"),    family,
+                        QStringLiteral("--n"),         QString::number(count),
+                        QStringLiteral("--seed"),      QString::number(seed)};
     if (!language.isEmpty())
         args << QStringLiteral("--language") << language;
     const auto cli = test::runCli(args);
@@ -234,11 +238,13 @@ void TestGeneratePages::generateRunStopResume()
     QVERIFY((*db)->queryInt(QStringLiteral("SELECT MAX(sends) FROM gen_requests")) <= 2);
     QVERIFY(server.requestCount() - sentBefore <= c.requestsTotal - 10 + 8); // at most `concurrency` re-sent
     auto *runs = page.findChild<QTableWidget *>(QStringLiteral("runsTable"));
-    QTRY_VERIFY_WITH_TIMEOUT(runs->rowCount() == 1 && runs->item(0, 1) && runs->item(0, 1)->text() == QStringLiteral("finished"), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        runs->rowCount() == 1 && runs->item(0, 1) && runs->item(0, 1)->text() == QStringLiteral("finished"), 5000);
     QCOMPARE(runs->item(0, 3)->text(), QLocale().toString(c.valid));
     QVERIFY(page.grab().save(QDir(test::artifactsDir()).filePath(QStringLiteral("generate-page.png"))));
     // The API key never reaches the workspace.
-    QCOMPARE((*db)->queryInt(QStringLiteral("SELECT COUNT(*) FROM gen_runs WHERE config LIKE '%sk-test-not-a-secret%'")), 0);
+    QCOMPARE(
+        (*db)->queryInt(QStringLiteral("SELECT COUNT(*) FROM gen_runs WHERE config LIKE '%sk-test-not-a-secret%'")), 0);
 }
 
 void TestGeneratePages::previewGridSendsAndParses()
@@ -257,7 +263,7 @@ void TestGeneratePages::previewGridSendsAndParses()
     QVERIFY(ready.wait(10000));
     QTableWidget *grid = page.previewGrid();
     QCOMPARE(grid->columnCount(), 6);
-    QCOMPARE(grid->rowCount(), 4); // en, zh, de, sw
+    QCOMPARE(grid->rowCount(), 4);      // en, zh, de, sw
     QCOMPARE(server.requestCount(), 0); // rendering sends nothing
     QVERIFY(grid->item(1, 0)->text().contains(QStringLiteral("Chinese")));
 

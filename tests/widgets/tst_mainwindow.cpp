@@ -87,21 +87,24 @@ void TestMainWindow::jobsDockShowsRunningJobAndCancels()
     QVERIFY(opened.wait(10000));
 
     std::atomic<int> units{0};
-    const quint64 id = jobs.submit({QStringLiteral("test.slow"), QStringLiteral("Embed demo corpus"), true, [&](JobContext &ctx) {
-                                        ctx.setTotal(100000);
-                                        for (int i = 1; i <= 100000; ++i) {
-                                            ctx.throwIfCancelled();
-                                            QThread::msleep(2);
-                                            units = i;
-                                            ctx.setProgress(i, QStringLiteral("batch %1").arg(i));
-                                        }
-                                    }});
+    const quint64 id =
+        jobs.submit({QStringLiteral("test.slow"), QStringLiteral("Embed demo corpus"), true, [&](JobContext &ctx) {
+                         ctx.setTotal(100000);
+                         for (int i = 1; i <= 100000; ++i) {
+                             ctx.throwIfCancelled();
+                             QThread::msleep(2);
+                             units = i;
+                             ctx.setProgress(i, QStringLiteral("batch %1").arg(i));
+                         }
+                     }});
     JobsModel *model = w.jobsDock()->model();
     QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 1, 5000);
     QTRY_VERIFY_WITH_TIMEOUT(units > 20, 5000);
-    QTRY_VERIFY_WITH_TIMEOUT(model->data(model->index(0, JobsModel::ProgressColumn)).toString().contains(QStringLiteral("/ 100000")), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        model->data(model->index(0, JobsModel::ProgressColumn)).toString().contains(QStringLiteral("/ 100000")), 5000);
     QCOMPARE(model->data(model->index(0, JobsModel::StateColumn)).toString(), QStringLiteral("Running"));
-    QTRY_VERIFY_WITH_TIMEOUT(model->data(model->index(0, JobsModel::ProgressColumn), JobsModel::FractionRole).toDouble() > 0, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        model->data(model->index(0, JobsModel::ProgressColumn), JobsModel::FractionRole).toDouble() > 0, 5000);
     QVERIFY(!model->data(model->index(0, JobsModel::RateColumn)).toString().isEmpty());
 
     // The screenshot shows the dock with the running job.
@@ -120,10 +123,11 @@ void TestMainWindow::jobsDockShowsRunningJobAndCancels()
     QVERIFY(units < 100000);
 
     // Clearing finished rows leaves running jobs alone.
-    const quint64 other = jobs.submit({QStringLiteral("test.wait"), QStringLiteral("Waiting"), false, [](JobContext &ctx) {
-                                           while (!ctx.cancelRequested())
-                                               QThread::msleep(2);
-                                       }});
+    const quint64 other =
+        jobs.submit({QStringLiteral("test.wait"), QStringLiteral("Waiting"), false, [](JobContext &ctx) {
+                         while (!ctx.cancelRequested())
+                             QThread::msleep(2);
+                     }});
     QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 2, 5000);
     QTest::mouseClick(w.findChild<QPushButton *>(QStringLiteral("clearFinishedJobs")), Qt::LeftButton);
     QCOMPARE(model->rowCount(), 1);
@@ -140,7 +144,11 @@ void TestMainWindow::jobsDockShowsRunningJobAndCancels()
 
     // The finished job lands in the workspace's history.
     auto ws = Workspace::open(path);
-    QTRY_VERIFY_WITH_TIMEOUT((*ws->connect())->queryInt(QStringLiteral("SELECT COUNT(*) FROM jobs WHERE state = 'cancelled' AND title = 'Embed demo corpus'")) == 1, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (*ws->connect())
+                ->queryInt(QStringLiteral(
+                    "SELECT COUNT(*) FROM jobs WHERE state = 'cancelled' AND title = 'Embed demo corpus'")) == 1,
+        5000);
     QTest::qWait(200);
     QCOMPARE((*ws->connect())->queryInt(QStringLiteral("SELECT COUNT(*) FROM jobs WHERE kind = 'search.query'")), 0);
 }
@@ -156,7 +164,8 @@ void TestMainWindow::failedJobIsShownAndLogged()
     QTRY_COMPARE_WITH_TIMEOUT(jobs.job(id).state, JobState::Failed, 5000);
     JobsModel *model = w.jobsDock()->model();
     const int row = model->rowOf(id);
-    QCOMPARE(model->data(model->index(row, JobsModel::MessageColumn)).toString(), QStringLiteral("model.safetensors: tensor 'w' overlaps 'v'"));
+    QCOMPARE(model->data(model->index(row, JobsModel::MessageColumn)).toString(),
+             QStringLiteral("model.safetensors: tensor 'w' overlaps 'v'"));
     QTRY_VERIFY_WITH_TIMEOUT(w.logDock()->text().contains(QStringLiteral("tensor 'w' overlaps 'v'")), 5000);
 }
 
@@ -214,8 +223,10 @@ void TestMainWindow::demoWorkspaceHasExamplesOffline()
     auto db = w.workspace().connect();
     QVERIFY((*db)->queryInt(QStringLiteral("SELECT COUNT(*) FROM examples WHERE status = 'valid'")) >= 300);
     QCOMPARE((*db)->queryInt(QStringLiteral("SELECT COUNT(DISTINCT family) FROM examples WHERE status = 'valid'")), 6);
-    QVERIFY((*db)->queryInt(QStringLiteral("SELECT COUNT(DISTINCT language) FROM examples WHERE status = 'valid'")) >= 8);
-    QVERIFY((*db)->queryInt(QStringLiteral("SELECT COUNT(*) FROM examples WHERE status = 'valid' AND language = 'zh'")) >= 30);
+    QVERIFY((*db)->queryInt(QStringLiteral("SELECT COUNT(DISTINCT language) FROM examples WHERE status = 'valid'")) >=
+            8);
+    QVERIFY((*db)->queryInt(
+                QStringLiteral("SELECT COUNT(*) FROM examples WHERE status = 'valid' AND language = 'zh'")) >= 30);
     QVERIFY((*db)->queryInt(QStringLiteral("SELECT COUNT(*) FROM examples WHERE status = 'invalid'")) >= 5);
     QVERIFY((*db)->queryInt(QStringLiteral("SELECT COUNT(*) FROM examples WHERE status = 'duplicate'")) >= 5);
     QCOMPARE((*db)->queryInt(QStringLiteral("SELECT COUNT(*) FROM templates")), 10);

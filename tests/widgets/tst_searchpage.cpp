@@ -35,7 +35,8 @@ void TestSearchPage::searchMarkAndEvaluate()
     QVERIFY(ws);
     {
         auto db = ws->connect();
-        auto c = importCorpus(**db, {CorpusImport::Kind::Beir, QStringLiteral(":/demo/corpus"), QStringLiteral("demo")});
+        auto c =
+            importCorpus(**db, {CorpusImport::Kind::Beir, QStringLiteral(":/demo/corpus"), QStringLiteral("demo")});
         QVERIFY2(c, qPrintable(c.error()));
         QCOMPARE(c->queries, 61);
     }
@@ -85,7 +86,8 @@ void TestSearchPage::denseSideBySideAndComparison()
     QVERIFY(ws);
     {
         auto db = ws->connect();
-        QVERIFY(importCorpus(**db, {CorpusImport::Kind::Beir, QStringLiteral(":/demo/corpus"), QStringLiteral("demo")}));
+        QVERIFY(
+            importCorpus(**db, {CorpusImport::Kind::Beir, QStringLiteral(":/demo/corpus"), QStringLiteral("demo")}));
     }
     QThreadPool pool;
     JobManager jobs;
@@ -116,7 +118,8 @@ void TestSearchPage::denseSideBySideAndComparison()
     page.setSideBySide(true);
     page.setInstruction(QStringLiteral("Given a web search query, retrieve relevant passages that answer the query"));
     QTRY_VERIFY_WITH_TIMEOUT(!page.hits(0).isEmpty() && page.hits(1).size() == 20, 10000);
-    QTRY_VERIFY_WITH_TIMEOUT(page.resultsText(1).contains(QStringLiteral("▲")) || page.resultsText(1).contains(QStringLiteral("▼")) ||
+    QTRY_VERIFY_WITH_TIMEOUT(page.resultsText(1).contains(QStringLiteral("▲")) ||
+                                 page.resultsText(1).contains(QStringLiteral("▼")) ||
                                  page.resultsText(1).contains(QStringLiteral("new")),
                              5000);
     QVERIFY(page.resultsText(0).contains(QStringLiteral("relevant (2)")));
@@ -132,12 +135,15 @@ void TestSearchPage::denseSideBySideAndComparison()
     for (int r = 0; r < table->rowCount(); ++r) { // sorted by Δ nDCG@10, largest first
         const double delta = table->item(r, 3)->data(Qt::UserRole).toDouble();
         QVERIFY(delta <= previous + 1e-12);
-        QVERIFY(std::abs(delta - (table->item(r, 2)->data(Qt::UserRole).toDouble() - table->item(r, 1)->data(Qt::UserRole).toDouble())) < 1e-9);
+        QVERIFY(std::abs(delta - (table->item(r, 2)->data(Qt::UserRole).toDouble() -
+                                  table->item(r, 1)->data(Qt::UserRole).toDouble())) < 1e-9);
         previous = delta;
     }
     {
         auto db = ws->connect();
-        QCOMPARE((*db)->queryInt(QStringLiteral("SELECT count(*) FROM eval_results WHERE method = 'dense' AND instruction LIKE 'Given a web%'")), 1);
+        QCOMPARE((*db)->queryInt(QStringLiteral(
+                     "SELECT count(*) FROM eval_results WHERE method = 'dense' AND instruction LIKE 'Given a web%'")),
+                 1);
     }
     QVERIFY(page.grab().save(QDir(test::artifactsDir()).filePath(QStringLiteral("search-page-side-by-side.png"))));
 }

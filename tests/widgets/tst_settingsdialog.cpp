@@ -23,7 +23,8 @@ private Q_SLOTS:
     void editsBecomeSettings()
     {
         AppSettings base;
-        base.endpoints = {profile(QStringLiteral("vllm"), QStringLiteral("http://127.0.0.1:8000/v1"), QStringLiteral("qwen"), QString())};
+        base.endpoints = {profile(QStringLiteral("vllm"), QStringLiteral("http://127.0.0.1:8000/v1"),
+                                  QStringLiteral("qwen"), QString())};
         SettingsDialog dlg(base, ComputeInfo{});
         auto *table = dlg.findChild<QTableWidget *>(QStringLiteral("endpointProfiles"));
         QCOMPARE(table->rowCount(), 1);
@@ -50,8 +51,8 @@ private Q_SLOTS:
     void detailsSurviveEditsAndCanBeChanged()
     {
         AppSettings base;
-        base.endpoints = {profile(QStringLiteral("azure"), QStringLiteral("https://x.openai.azure.com"), QStringLiteral("gpt-4o"),
-                                  QStringLiteral("AZURE_KEY"))};
+        base.endpoints = {profile(QStringLiteral("azure"), QStringLiteral("https://x.openai.azure.com"),
+                                  QStringLiteral("gpt-4o"), QStringLiteral("AZURE_KEY"))};
         base.endpoints[0].kind = QStringLiteral("azure");
         base.endpoints[0].azureDeployment = QStringLiteral("prod");
         base.endpoints[0].temperature = 0.7;
@@ -82,12 +83,16 @@ private Q_SLOTS:
         QTest::addColumn<QString>("url");
         QTest::addColumn<QString>("keyEnv");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("no name") << QString() << QStringLiteral("http://127.0.0.1:1/v1") << QString() << QStringLiteral("has no name");
+        QTest::newRow("no name") << QString() << QStringLiteral("http://127.0.0.1:1/v1") << QString()
+                                 << QStringLiteral("has no name");
         QTest::newRow("duplicate") << QStringLiteral("vllm") << QStringLiteral("http://127.0.0.1:1/v1") << QString()
                                    << QStringLiteral("Two endpoints are named 'vllm'");
-        QTest::newRow("ftp") << QStringLiteral("x") << QStringLiteral("ftp://host/v1") << QString() << QStringLiteral("is not an http(s) URL");
-        QTest::newRow("no host") << QStringLiteral("x") << QStringLiteral("http:///v1") << QString() << QStringLiteral("is not an http(s) URL");
-        QTest::newRow("env with space") << QStringLiteral("x") << QStringLiteral("http://h/v1") << QStringLiteral("MY KEY")
+        QTest::newRow("ftp") << QStringLiteral("x") << QStringLiteral("ftp://host/v1") << QString()
+                             << QStringLiteral("is not an http(s) URL");
+        QTest::newRow("no host") << QStringLiteral("x") << QStringLiteral("http:///v1") << QString()
+                                 << QStringLiteral("is not an http(s) URL");
+        QTest::newRow("env with space") << QStringLiteral("x") << QStringLiteral("http://h/v1")
+                                        << QStringLiteral("MY KEY")
                                         << QStringLiteral("is not an environment variable name");
     }
 
@@ -98,8 +103,9 @@ private Q_SLOTS:
         QFETCH(QString, keyEnv);
         QFETCH(QString, expected);
         AppSettings base;
-        base.endpoints = {profile(QStringLiteral("vllm"), QStringLiteral("http://127.0.0.1:8000/v1"), QString(), QString()),
-                          profile(name, url, QString(), keyEnv)};
+        base.endpoints = {
+            profile(QStringLiteral("vllm"), QStringLiteral("http://127.0.0.1:8000/v1"), QString(), QString()),
+            profile(name, url, QString(), keyEnv)};
         SettingsDialog dlg(base, ComputeInfo{});
         QVERIFY2(dlg.validationError().contains(expected), qPrintable(dlg.validationError()));
         dlg.accept();
@@ -135,7 +141,8 @@ private Q_SLOTS:
         gpu.gpus = {{QStringLiteral("NVIDIA H200"), qint64(140) << 30, 9, 0}};
         const QString details = describeComputeDetails(gpu);
         QVERIFY2(details.contains(QLatin1String("CUDA: available (runtime 13.0)")), qPrintable(details));
-        QVERIFY2(details.contains(QLatin1String("GPU 0: NVIDIA H200, 140.0 GiB, compute capability 9.0")), qPrintable(details));
+        QVERIFY2(details.contains(QLatin1String("GPU 0: NVIDIA H200, 140.0 GiB, compute capability 9.0")),
+                 qPrintable(details));
         QVERIFY(describeComputeDetails(ComputeInfo{}).contains(QLatin1String("Probing")));
     }
 };

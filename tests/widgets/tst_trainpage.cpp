@@ -97,7 +97,8 @@ void TestTrainPage::initTestCase()
     QVERIFY2(n && *n > 300, qPrintable(n.error()));
     auto db = m_ws.connect();
     QVERIFY(db);
-    const auto c = importCorpus(**db, {CorpusImport::Kind::Beir, QStringLiteral(":/demo/corpus"), QStringLiteral("demo")});
+    const auto c =
+        importCorpus(**db, {CorpusImport::Kind::Beir, QStringLiteral(":/demo/corpus"), QStringLiteral("demo")});
     QVERIFY2(c, qPrintable(c.error()));
 }
 
@@ -171,7 +172,8 @@ void TestTrainPage::startRunsToTheEndAndPlotsEveryStep()
     QTRY_VERIFY_WITH_TIMEOUT(p.page.statusLabel()->text().contains(QLatin1String("finished")), 5000);
 
     // Replots come from the 4 Hz timer, never once per sample.
-    QVERIFY2(updated.size() <= elapsedMs / 250 + 4, qPrintable(QStringLiteral("%1 replots in %2 ms").arg(updated.size()).arg(elapsedMs)));
+    QVERIFY2(updated.size() <= elapsedMs / 250 + 4,
+             qPrintable(QStringLiteral("%1 replots in %2 ms").arg(updated.size()).arg(elapsedMs)));
     QVERIFY(updated.size() >= 1);
 
     // The shown curve: raw and smoothed loss over every step, the learning rate's warmup and decay.
@@ -224,7 +226,8 @@ void TestTrainPage::stopKeepsACheckpointAndResumeContinues()
     QVERIFY(info->resumable());
     const qint64 stoppedAt = info->steps;
     QVERIFY(stoppedAt >= 3 && stoppedAt < steps);
-    QVERIFY2(p.page.statusLabel()->text().contains(QStringLiteral("Run %1").arg(run)), qPrintable(p.page.statusLabel()->text()));
+    QVERIFY2(p.page.statusLabel()->text().contains(QStringLiteral("Run %1").arg(run)),
+             qPrintable(p.page.statusLabel()->text()));
 
     // Resume from the row: the stored curve, then the live steps after it; Stop again.
     p.page.selectRun(run);

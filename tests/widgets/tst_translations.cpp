@@ -19,15 +19,9 @@ class TestTranslations final : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
-    void initTestCase()
-    {
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_dir.path());
-    }
+    void initTestCase() { QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_dir.path()); }
 
-    void chineseCatalogueIsShipped()
-    {
-        QVERIFY(availableLanguages().contains(QStringLiteral("zh_CN")));
-    }
+    void chineseCatalogueIsShipped() { QVERIFY(availableLanguages().contains(QStringLiteral("zh_CN"))); }
 
     void mainWindowInChinese()
     {
