@@ -14,7 +14,7 @@ PACKAGES=(
     libqcustomplot-dev libqcustomplot2.1-qt6
     libsqlite3-dev nlohmann-json3-dev
     libsentencepiece-dev libutf8proc-dev libpcre2-dev
-    dpkg-dev file fonts-wqy-microhei
+    dpkg-dev file fonts-wqy-microhei clang-format-14
 )
 
 missing=()
