@@ -171,14 +171,14 @@ private Q_SLOTS:
             x.headers.append(qMakePair(QByteArray("Location"), url.toUtf8()));
             return x;
         };
-        // First request: moved within the origin (another path); second: to another host; third:
-        // to another port of the same host.
+        // Call 0: moved within the origin (another path); call 1: to another host; call 2: to
+        // another port of the same host (decided by each call's tag, whatever the arrival order).
         server.setHandler([&](const FakeRequest &r) {
             if (r.path.startsWith("/moved/"))
                 return server.defaultReply(r);
-            if (r.index == 0)
+            if (r.tag() == QLatin1String("tag-0"))
                 return redirectTo(QStringLiteral("/moved/chat/completions"));
-            if (r.index == 2)
+            if (r.tag() == QLatin1String("tag-1"))
                 return redirectTo(other.baseUrl() + QStringLiteral("/chat/completions"));
             return redirectTo(samePort.baseUrl() + QStringLiteral("/chat/completions"));
         });
@@ -200,8 +200,14 @@ private Q_SLOTS:
         }
         const LlmResult same = spy.at(0).at(0).value<LlmResult>();
         QVERIFY2(same.ok, qPrintable(same.error));
-        QCOMPARE(server.requests().at(1).path.left(7), QByteArray("/moved/"));
-        QVERIFY(server.requests().at(1).headers.value(header).contains("sk-paid-key-42"));
+        int moved = 0;
+        for (const FakeRequest &r : server.requests())
+            if (r.path.startsWith("/moved/")) {
+                ++moved;
+                QCOMPARE(r.tag(), QStringLiteral("tag-0"));
+                QVERIFY(r.headers.value(header).contains("sk-paid-key-42")); // same origin: the key goes along
+            }
+        QVERIFY(moved >= 1);
         for (int i : {1, 2}) {
             const LlmResult r = spy.at(i).at(0).value<LlmResult>();
             QVERIFY(!r.ok);
@@ -221,8 +227,9 @@ private Q_SLOTS:
         });
         LlmClient keyless(p, {});
         QVERIFY(runCalls(keyless, 1)[0].ok);
-        QCOMPARE(other.requestCount(), 1);
-        QVERIFY(!other.requests().at(0).headers.contains(header));
+        QVERIFY(other.requestCount() >= 1);
+        for (const FakeRequest &r : other.requests())
+            QVERIFY(!r.headers.contains(header));
     }
 
     void retryAfterOn429()
