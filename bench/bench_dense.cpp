@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <random>
@@ -53,6 +54,80 @@ void normalise(std::vector<float> &v, int64_t rows, int64_t dim)
 }
 
 } // namespace
+
+#ifndef EMBEDFORGE_BENCH_FAISS
+// Runs bench/faiss_peer.py (faiss-cpu from PyPI) on the same data and compares ids and scores.
+void pythonFaissPeer(const std::vector<float> &base, const std::vector<float> &queries, int64_t n, int64_t dim,
+                     int64_t nq, int k, const std::vector<std::vector<ef::models::ScoredIndex>> &ours, double oursMs,
+                     double gflop)
+{
+    std::string python;
+    if (FILE *p =
+            popen("EMBEDFORGE_PYREF_NO_CREATE=1 " EMBEDFORGE_SOURCE_DIR "/scripts/pyref-env.sh 2>/dev/null", "r")) {
+        char buf[512] = {};
+        if (fgets(buf, sizeof buf, p)) {
+            python = buf;
+            while (!python.empty() && python.back() == '\n')
+                python.pop_back();
+            python += "/bin/python";
+        }
+        pclose(p);
+    }
+    if (python.empty()) {
+        std::printf("  FAISS: skipped (no libfaiss-dev at configure time and no scripts/pyref-env.sh venv)\n");
+        return;
+    }
+    QTemporaryDir dir;
+    const std::string d = dir.path().toStdString();
+    const auto write = [](const std::string &path, const std::vector<float> &v) {
+        std::ofstream out(path, std::ios::binary);
+        out.write(reinterpret_cast<const char *>(v.data()), static_cast<std::streamsize>(v.size() * sizeof(float)));
+        return bool(out);
+    };
+    if (!write(d + "/base.f32", base) || !write(d + "/queries.f32", queries)) {
+        std::printf("  FAISS: skipped (cannot write the vectors to %s)\n", d.c_str());
+        return;
+    }
+    const std::string cmd = python + " " EMBEDFORGE_SOURCE_DIR "/bench/faiss_peer.py " + d + "/base.f32 " + d +
+                            "/queries.f32 " + std::to_string(n) + " " + std::to_string(dim) + " " + std::to_string(nq) +
+                            " " + std::to_string(k) + " " + std::to_string(ef::compute::intraOpThreads()) + " " + d +
+                            "/out 2>&1";
+    std::string reply;
+    if (FILE *p = popen(cmd.c_str(), "r")) {
+        char buf[1024];
+        while (fgets(buf, sizeof buf, p))
+            reply += buf;
+        pclose(p);
+    }
+    const size_t msAt = reply.find("\"ms\": ");
+    std::ifstream labelsIn(d + "/out.labels", std::ios::binary), scoresIn(d + "/out.scores", std::ios::binary);
+    std::vector<int64_t> labels(static_cast<size_t>(nq * k));
+    std::vector<float> scores(static_cast<size_t>(nq * k));
+    labelsIn.read(reinterpret_cast<char *>(labels.data()),
+                  static_cast<std::streamsize>(labels.size() * sizeof(int64_t)));
+    scoresIn.read(reinterpret_cast<char *>(scores.data()), static_cast<std::streamsize>(scores.size() * sizeof(float)));
+    if (msAt == std::string::npos || !labelsIn || !scoresIn) {
+        std::printf("  FAISS (PyPI): failed: %s\n", reply.c_str());
+        return;
+    }
+    const double faissMs = std::atof(reply.c_str() + msAt + 6);
+    const size_t verAt = reply.find("\"faiss\": \"");
+    const std::string version =
+        verAt == std::string::npos ? "?" : reply.substr(verAt + 10, reply.find('"', verAt + 10) - verAt - 10);
+    std::printf("  FAISS %s IndexFlatIP (faiss-cpu from PyPI): %8.1f ms  (%.0f queries/s, %.1f GFLOP/s)\n",
+                version.c_str(), faissMs, nq * 1000.0 / faissMs, gflop / (faissMs / 1000.0));
+    int64_t same = 0;
+    double maxScoreDiff = 0;
+    for (int64_t q = 0; q < nq; ++q)
+        for (int j = 0; j < k; ++j) {
+            same += ours[size_t(q)][size_t(j)].index == labels[size_t(q * k + j)];
+            maxScoreDiff =
+                std::max(maxScoreDiff, double(std::abs(ours[size_t(q)][size_t(j)].score - scores[size_t(q * k + j)])));
+        }
+    std::printf("  throughput ratio (EmbedForge / FAISS): %.2fx; identical ids %lld/%lld, max score difference %.2g\n",
+                faissMs / oursMs, static_cast<long long>(same), static_cast<long long>(nq * k), maxScoreDiff);
+}
+#endif
 
 int main(int argc, char **argv)
 {
@@ -126,7 +201,8 @@ int main(int argc, char **argv)
     std::printf("  throughput ratio (EmbedForge / FAISS): %.2fx; identical ids %lld/%lld, max score difference %.2g\n",
                 faissMs / oursMs, static_cast<long long>(same), static_cast<long long>(nq * k), maxScoreDiff);
 #else
-    std::printf("  FAISS: not found at configure time (install libfaiss-dev and reconfigure)\n");
+    // The peer from PyPI: faiss-cpu in the venv of scripts/pyref-env.sh, on the same vectors.
+    pythonFaissPeer(base, queries, n, dim, nq, k, ours, oursMs, gflop);
 #endif
 
     if (!sqlite)
