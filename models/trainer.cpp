@@ -741,20 +741,38 @@ struct Trainer::Impl
             return;
         torch::NoGradGuard noGrad;
         const int micro = std::max(1, config.microBatch > 0 ? config.microBatch : 32);
-        // The pool's embeddings, on the CPU, in chunks (bounded device memory).
+        // The pool's embeddings go to a scratch file in the run folder and are streamed back for
+        // each block of queries: memory holds one chunk of documents and one block of queries,
+        // whatever the pool's size (a million documents at hidden 4096 would be 16 GB).
         const int64_t hidden = model->config.hiddenSize;
-        std::vector<float> docs(pool.size() * static_cast<size_t>(hidden));
         constexpr size_t kChunk = 4096;
-        for (size_t at = 0; at < pool.size(); at += kChunk) {
-            std::vector<std::vector<int64_t>> seqs;
-            for (size_t i = at; i < std::min(pool.size(), at + kChunk); ++i)
-                seqs.push_back(model->encode(pool[i], {}, config.maxLength));
-            const torch::Tensor e = embedAll(seqs, chunksFor(seqs, micro), false, 0).to(torch::kCPU).contiguous();
-            std::memcpy(docs.data() + at * static_cast<size_t>(hidden), e.data_ptr<float>(),
-                        static_cast<size_t>(e.numel()) * sizeof(float));
+        const fs::path scratch = fs::path(runDir) / "data" / "mine_pool.f32.tmp";
+        struct Remove
+        {
+            fs::path path;
+            ~Remove()
+            {
+                std::error_code ec;
+                fs::remove(path, ec);
+            }
+        } removeScratch{scratch};
+        {
+            std::ofstream out(scratch, std::ios::binary | std::ios::trunc);
+            for (size_t at = 0; at < pool.size() && out; at += kChunk) {
+                std::vector<std::vector<int64_t>> seqs;
+                for (size_t i = at; i < std::min(pool.size(), at + kChunk); ++i)
+                    seqs.push_back(model->encode(pool[i], {}, config.maxLength));
+                const torch::Tensor e = embedAll(seqs, chunksFor(seqs, micro), false, 0).to(torch::kCPU).contiguous();
+                out.write(reinterpret_cast<const char *>(e.data_ptr<float>()),
+                          static_cast<std::streamsize>(e.numel() * static_cast<int64_t>(sizeof(float))));
+            }
+            out.flush();
+            if (!out)
+                throw std::runtime_error(scratch.string() + ": cannot write the mining pool's embeddings (disk full?)");
         }
         std::vector<int64_t> ids(pool.size());
         std::iota(ids.begin(), ids.end(), 0);
+        std::vector<float> chunk(kChunk * static_cast<size_t>(hidden));
         const int k = static_cast<int>(std::min<size_t>(pool.size(), want + static_cast<size_t>(config.mineSkip) + 16));
         for (size_t at = 0; at < needy.size(); at += kChunk) {
             const size_t end = std::min(needy.size(), at + kChunk);
@@ -765,7 +783,15 @@ struct Trainer::Impl
             }
             const torch::Tensor q = embedAll(seqs, chunksFor(seqs, micro), false, 0).to(torch::kCPU).contiguous();
             models::TopKSearch search(q.data_ptr<float>(), q.size(0), hidden, k);
-            search.add(docs.data(), ids.data(), static_cast<int64_t>(pool.size()));
+            std::ifstream in(scratch, std::ios::binary);
+            for (size_t from = 0; from < pool.size(); from += kChunk) {
+                const size_t rows = std::min(kChunk, pool.size() - from);
+                in.read(reinterpret_cast<char *>(chunk.data()),
+                        static_cast<std::streamsize>(rows * static_cast<size_t>(hidden) * sizeof(float)));
+                if (!in)
+                    throw std::runtime_error(scratch.string() + ": the mining pool's embeddings cannot be read back");
+                search.add(chunk.data(), ids.data() + from, static_cast<int64_t>(rows));
+            }
             const auto ranked = search.results();
             for (size_t i = at; i < end; ++i) {
                 Example &e = train[needy[i]];

@@ -566,6 +566,49 @@ EF_TEST(minedNegativesAreTheBaseModelsNearestOtherDocuments)
         auto again = train::Trainer::resume(dir);
         EF_CHECK(again->mining().negatives == 0);
     }
+    // A pool larger than one streamed chunk (4,096 documents): the picks still match a brute-force
+    // ranking, and the scratch file of embeddings is gone afterwards.
+    {
+        std::vector<std::string> big;
+        for (int i = 0; i < 4500; ++i)
+            big.push_back(std::string("entry ") + std::to_string(i) + " on the " + kTopics[i % 20] + " and " +
+                          kTopics[(i / 20) % 20]);
+        train::TrainConfig c = smallConfig(model);
+        c.mineNegatives = 1;
+        const std::string dir = ef::check::tempDir() + "/mine-big";
+        auto t = train::Trainer::create(c, examples, {}, dir, big);
+        EF_CHECK(t->mining().pool == 4500);
+        EF_CHECK(!fs::exists(dir + "/data/mine_pool.f32.tmp"));
+        const auto mined = train::readExamplesJsonl(dir + "/data/train.jsonl", {});
+        models::EmbedOptions dopt;
+        dopt.maxLength = c.maxLength;
+        const models::Matrix d = base->embed(big, dopt);
+        int checked = 0;
+        for (size_t i = 0; i < examples.size() && checked < 3; ++i) {
+            if (!examples[i].negatives.empty())
+                continue;
+            models::EmbedOptions qo;
+            qo.instruction = examples[i].instruction;
+            qo.maxLength = c.maxLength;
+            const models::Matrix q = base->embed({examples[i].query}, qo);
+            size_t best = 0;
+            float bestScore = -2;
+            for (size_t j = 0; j < big.size(); ++j) {
+                float dot = 0;
+                for (int64_t h = 0; h < d.cols; ++h)
+                    dot += q.row(0)[h] * d.row(static_cast<int64_t>(j))[h];
+                if (dot > bestScore) {
+                    bestScore = dot;
+                    best = j;
+                }
+            }
+            EF_CHECK_MSG(mined[i].negatives.at(0) == big[best], "example " << i << ": mined '"
+                                                                           << mined[i].negatives.at(0)
+                                                                           << "', expected '" << big[best] << "'");
+            ++checked;
+        }
+        EF_CHECK(checked == 3);
+    }
     // Without a pool, the other examples' positives are the candidates.
     train::TrainConfig c = smallConfig(model);
     c.mineNegatives = 1;
