@@ -5,6 +5,7 @@
 #include <QCoreApplication>
 #include <QStringList>
 
+#include "backend/argtext.h"
 #include "models/compute.h"
 
 namespace ef {
@@ -71,8 +72,7 @@ QString describeComputeDetails(const ComputeInfo &info)
     } else if (info.cudaAvailable) {
         const int v = info.cudaRuntimeVersion;
         lines << QCoreApplication::translate("ef::ComputeInfo", "CUDA: available (runtime %1.%2)")
-                     .arg(v / 1000)
-                     .arg((v % 1000) / 10);
+                     .arg(argText(v / 1000), argText((v % 1000) / 10));
     } else {
         lines << (info.cudaStatus.isEmpty()
                       ? QCoreApplication::translate("ef::ComputeInfo", "CUDA: compiled in, not available")
@@ -90,9 +90,7 @@ QString describeComputeDetails(const ComputeInfo &info)
     const QString cpu =
         info.cpuName.isEmpty() ? QCoreApplication::translate("ef::ComputeInfo", "unknown CPU") : info.cpuName;
     lines << QCoreApplication::translate("ef::ComputeInfo", "CPU: %1, %2 hardware threads, %3 GiB memory")
-                 .arg(cpu)
-                 .arg(info.cpuCores)
-                 .arg(gib(info.cpuMemoryBytes));
+                 .arg(argText(cpu), argText(info.cpuCores), argText(gib(info.cpuMemoryBytes)));
     lines << (info.threads == 1
                   ? QCoreApplication::translate("ef::ComputeInfo", "LibTorch uses 1 CPU thread")
                   : QCoreApplication::translate("ef::ComputeInfo", "LibTorch uses %1 CPU threads").arg(info.threads));

@@ -7,6 +7,7 @@
 
 #include <QCoreApplication>
 
+#include "backend/argtext.h"
 #include "backend/database.h"
 
 namespace ef {
@@ -174,8 +175,7 @@ Expected<ExampleCharts> exampleCharts(Database &db, const ExampleFilter &filter)
                     "(CASE WHEN coalesce(%1,'') = '' THEN NULL "
                     "WHEN length(%1) - length(replace(%1, ' ', '')) < length(%1) / 20 THEN (length(%1) / 2) / %2 "
                     "ELSE (length(%1) - length(replace(%1, ' ', '')) + 1) / %2 END)")
-                    .arg(field)
-                    .arg(s.binWords);
+                    .arg(argText(field), argText(s.binWords));
             Statement st =
                 db.prepare(QStringLiteral("SELECT %1 AS bin, COUNT(*) FROM examples%2 GROUP BY bin").arg(bin, where));
             bindAll(st, binds);

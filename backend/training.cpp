@@ -17,6 +17,7 @@
 #include <QRegularExpression>
 #include <QSet>
 
+#include "backend/argtext.h"
 #include "backend/corpus.h"
 #include "backend/database.h"
 #include "backend/metrics.h"
@@ -500,7 +501,8 @@ JobSpec makeTrainingJob(const Workspace &ws, qint64 runId)
                 const QString input = inputDirFor(ws, runId);
                 QFile cfg(input + QStringLiteral("/config.json"));
                 if (!cfg.open(QIODevice::ReadOnly))
-                    ctx.fail(tr("run %1 has neither a folder nor its prepared data (%2)").arg(runId).arg(input));
+                    ctx.fail(tr("run %1 has neither a folder nor its prepared data (%2)")
+                                 .arg(argText(runId), argText(input)));
                 const train::TrainConfig config =
                     train::TrainConfig::fromJson(cfg.readAll().toStdString(), u8(cfg.fileName()));
                 const auto trainSet = train::readExamplesJsonl(u8(input + QStringLiteral("/train.jsonl")), {});
@@ -521,11 +523,9 @@ JobSpec makeTrainingJob(const Workspace &ws, qint64 runId)
                 trainer = train::Trainer::create(config, trainSet, heldOut, dir, pool);
                 if (config.mineNegatives > 0) {
                     const auto m = trainer->mining();
-                    ctx.setMessage(tr("run %1: mined %2 hard negatives for %3 examples among %4 candidates")
-                                       .arg(runId)
-                                       .arg(m.negatives)
-                                       .arg(m.examples)
-                                       .arg(m.pool));
+                    ctx.setMessage(
+                        tr("run %1: mined %2 hard negatives for %3 examples among %4 candidates")
+                            .arg(argText(runId), argText(m.negatives), argText(m.examples), argText(m.pool)));
                 }
                 QDir(input).removeRecursively();
             }
@@ -672,7 +672,7 @@ Expected<TrainingRunInfo> trainingRun(const Workspace &ws, qint64 runId)
             (*db)->prepare(QStringLiteral("SELECT %1 FROM train_runs WHERE id = ?").arg(QLatin1String(kRunColumns)));
         st.bind(1, runId);
         if (!st.step())
-            return makeError(tr("there is no training run %1 in %2").arg(runId).arg(ws.path()));
+            return makeError(tr("there is no training run %1 in %2").arg(argText(runId), argText(ws.path())));
         return readRun(st);
     } catch (const DbError &e) {
         return makeError(e.message());
@@ -779,7 +779,7 @@ JobSpec makeTrainingExportJob(const Workspace &ws, qint64 runId, const QString &
 {
     JobSpec spec;
     spec.kind = QStringLiteral("train.export");
-    spec.title = tr("Export run %1 as %2").arg(runId).arg(format);
+    spec.title = tr("Export run %1 as %2").arg(argText(runId), argText(format));
     spec.heavy = true;
     spec.handle = runId;
     spec.body = [ws, runId, format, outDir](JobContext &ctx) {
@@ -790,7 +790,8 @@ JobSpec makeTrainingExportJob(const Workspace &ws, qint64 runId, const QString &
         try {
             ctx.setMessage(tr("writing and checking %1").arg(outDir));
             const train::ExportResult r = train::exportRun(u8(info.runDir), f, u8(outDir));
-            ctx.setResult(QStringLiteral("%1\t%2\t%3").arg(q(r.dir)).arg(r.probes).arg(r.minCosine, 0, 'f', 7));
+            ctx.setResult(QStringLiteral("%1\t%2\t%3")
+                              .arg(q(r.dir), QString::number(r.probes), QString::number(r.minCosine, 'f', 7)));
         } catch (const std::exception &e) {
             ctx.fail(q(compute::errorMessage(e)));
         }

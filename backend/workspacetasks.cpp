@@ -6,6 +6,7 @@
 #include <QFileInfo>
 #include <QLoggingCategory>
 
+#include "backend/argtext.h"
 #include "backend/corpus.h"
 #include "backend/database.h"
 #include "backend/dataset.h"
@@ -50,8 +51,7 @@ Expected<Workspace> openDemoWorkspace(const QString &path)
                 .arg(path, loaded.error()));
     qCInfo(lcDemo, "%s",
            qPrintable(QCoreApplication::translate("ef::Workspace", "Loaded %1 demo examples into %2")
-                          .arg(loaded.value())
-                          .arg(path)));
+                          .arg(argText(loaded.value()), argText(path))));
     auto db = ws->connect();
     if (!db)
         return makeError(db.error());

@@ -22,6 +22,7 @@
 #include <QTextBrowser>
 #include <QVBoxLayout>
 
+#include "backend/argtext.h"
 #include "widgets/qcustomplot_compat.h"
 
 #include "backend/dataset.h"
@@ -298,7 +299,8 @@ void DatasetPage::showDetail(qint64 id)
                             .arg(tr("Invalid: %1 %2").arg(d->invalidReason, d->invalidDetail).toHtmlEscaped());
             html += field(tr("Instruction"), d->instruction) + field(tr("Query"), d->query) +
                     field(tr("Positive"), d->positive) + field(tr("Hard negative"), d->negative) +
-                    field(tr("Template"), QStringLiteral("%1 v%2").arg(d->templateId).arg(d->templateVersion)) +
+                    field(tr("Template"),
+                          QStringLiteral("%1 v%2").arg(argText(d->templateId), argText(d->templateVersion))) +
                     field(tr("Sampled values"), d->placeholders) + field(tr("Prompt"), d->prompt) +
                     field(tr("Raw response"), d->rawResponse);
             return html;

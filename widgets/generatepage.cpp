@@ -23,6 +23,7 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
+#include "backend/argtext.h"
 #include "backend/jobs.h"
 #include "backend/templates.h"
 #include "widgets/async.h"
@@ -302,7 +303,7 @@ void GeneratePage::showCounters(const GenerationCounters &c)
     m_progress->setValue(static_cast<int>(c.done + c.failed));
     QString reasons;
     for (auto it = c.invalidReasons.cbegin(); it != c.invalidReasons.cend(); ++it)
-        reasons += QStringLiteral("<li>%1: %2</li>").arg(it.key().toHtmlEscaped()).arg(it.value());
+        reasons += QStringLiteral("<li>%1: %2</li>").arg(argText(it.key().toHtmlEscaped()), argText(it.value()));
     m_countersLabel->setText(
         tr("<table>"
            "<tr><td>Requests</td><td><b>%1</b> of %2 done · %3 failed · %4 in flight</td></tr>"

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The Jobs dock.
 #include "widgets/jobsdock.h"
+#include "backend/argtext.h"
 
 #include <QApplication>
 #include <QHBoxLayout>
@@ -96,7 +97,7 @@ QVariant JobsModel::data(const QModelIndex &index, int role) const
     case StateColumn:
         return jobStateDisplayName(j.state);
     case ProgressColumn:
-        return j.progress.total > 0 ? tr("%1 / %2").arg(j.progress.done).arg(j.progress.total)
+        return j.progress.total > 0 ? tr("%1 / %2").arg(argText(j.progress.done), argText(j.progress.total))
                                     : (j.progress.done > 0 ? QString::number(j.progress.done) : QString());
     case RateColumn:
         return j.progress.rate > 0 ? tr("%1/s").arg(j.progress.rate, 0, 'f', j.progress.rate < 10 ? 2 : 0) : QString();

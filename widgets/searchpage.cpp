@@ -19,6 +19,7 @@
 #include <QTextBrowser>
 #include <QVBoxLayout>
 
+#include "backend/argtext.h"
 #include "backend/jobs.h"
 #include "widgets/async.h"
 
@@ -317,7 +318,7 @@ void SearchPage::reloadCorpora()
             m_corpus->blockSignals(true);
             m_corpus->clear();
             for (const CorpusInfo &c : corpora)
-                m_corpus->addItem(tr("%1 (%2 documents)").arg(c.name).arg(c.documents), c.name);
+                m_corpus->addItem(tr("%1 (%2 documents)").arg(argText(c.name), argText(c.documents)), c.name);
             m_corpus->blockSignals(false);
             if (!corpora.isEmpty())
                 Q_EMIT m_corpus->currentIndexChanged(0);
@@ -393,7 +394,8 @@ void SearchPage::showReply(quint64 id, const SearchReply &r)
             render(index);
             return;
         }
-        s.status->setText(tr("%1: %2 results in %3 ms").arg(methodLabel(methodOf(index))).arg(r.hits.size()).arg(r.ms));
+        s.status->setText(tr("%1: %2 results in %3 ms")
+                              .arg(argText(methodLabel(methodOf(index))), argText(r.hits.size()), argText(r.ms)));
         s.hits = r.hits;
         s.relevance = r.relevance;
         render(index);
@@ -434,12 +436,9 @@ void SearchPage::render(int index)
         }
         const QString snippet = markSnippet(h.snippet.toHtmlEscaped(), QStringLiteral("<b style='background:#fff3b0'>"),
                                             QStringLiteral("</b>"));
-        html +=
-            QStringLiteral("<p><b>%1.</b>%2 %3 <span style='color:#666'>[%4] · %5</span>%6<br>%7</p>")
-                .arg(i + 1)
-                .arg(change, h.title.isEmpty() ? tr("(untitled)") : h.title.toHtmlEscaped(), h.docId.toHtmlEscaped())
-                .arg(h.score, 0, 'f', 4)
-                .arg(mark, snippet);
+        html += QStringLiteral("<p><b>%1.</b>%2 %3 <span style='color:#666'>[%4] · %5</span>%6<br>%7</p>")
+                    .arg(QString::number(i + 1), change, h.title.isEmpty() ? tr("(untitled)") : h.title.toHtmlEscaped(),
+                         h.docId.toHtmlEscaped(), QString::number(h.score, 'f', 4), mark, snippet);
     }
     if (s.hits.isEmpty())
         html = m_query->text().trimmed().isEmpty() ? QString() : QStringLiteral("<p>%1</p>").arg(tr("No results."));
@@ -552,13 +551,9 @@ void SearchPage::showEvaluation(const QList<EvalResult> &results)
     for (int i = 0; i < results.size(); ++i) {
         const metrics::Summary &s = results.at(i).summary;
         lines << tr("<b>%1</b>: nDCG@10 %2 · Recall@100 %3 · MRR@10 %4 · MAP@10 %5 (%6 queries, split %7)")
-                     .arg(labels.value(i).toHtmlEscaped())
-                     .arg(s.ndcg10, 0, 'f', 4)
-                     .arg(s.recall100, 0, 'f', 4)
-                     .arg(s.mrr10, 0, 'f', 4)
-                     .arg(s.map10, 0, 'f', 4)
-                     .arg(s.queries)
-                     .arg(results.at(i).split);
+                     .arg(labels.value(i).toHtmlEscaped(), QString::number(s.ndcg10, 'f', 4),
+                          QString::number(s.recall100, 'f', 4), QString::number(s.mrr10, 'f', 4),
+                          QString::number(s.map10, 'f', 4), QString::number(s.queries), results.at(i).split);
     }
     m_summary->setText(lines.join(QStringLiteral("<br>")));
     const QList<metrics::QueryScores> &a = results.at(0).perQuery;

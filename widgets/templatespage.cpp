@@ -25,6 +25,7 @@
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
+#include "backend/argtext.h"
 #include "backend/preview.h"
 #include "backend/sampler.h"
 #include "widgets/async.h"
@@ -605,7 +606,7 @@ void TemplatesPage::importTemplates()
                 return saved.error();
             QStringList done;
             for (const auto &[id, version] : saved.value())
-                done << tr("%1 (version %2)").arg(id).arg(version);
+                done << tr("%1 (version %2)").arg(argText(id), argText(version));
             return tr("Imported: %1").arg(done.join(QStringLiteral(", ")));
         },
         [this](const QString &result) {

@@ -35,6 +35,7 @@
 #include <QTextBrowser>
 #include <QVBoxLayout>
 
+#include "backend/argtext.h"
 #include "backend/corpus.h"
 #include "backend/examples.h"
 #include "backend/templates.h"
@@ -181,10 +182,11 @@ TrainPage::TrainPage(JobManager *jobs, QThreadPool *ioPool, QWidget *parent)
                     parts << tr("%1 pseudo-queries").arg(countText(c->corpusPairs));
                 for (const auto &d : c->datasets)
                     parts << tr("%1 from %2").arg(countText(d.second), d.first);
-                QString text = tr("%1 examples (%2); about %3 held out for evaluation")
-                                   .arg(countText(c->total()))
-                                   .arg(parts.isEmpty() ? tr("nothing selected") : parts.join(QStringLiteral(", ")))
-                                   .arg(countText(qint64(std::llround(double(c->total()) * heldout))));
+                QString text =
+                    tr("%1 examples (%2); about %3 held out for evaluation")
+                        .arg(argText(countText(c->total())),
+                             argText(parts.isEmpty() ? tr("nothing selected") : parts.join(QStringLiteral(", "))),
+                             argText(countText(qint64(std::llround(double(c->total()) * heldout)))));
                 if (c->excluded > 0)
                     text += QLatin1Char('\n') + tr("%1 kept out because their query is one of the evaluation corpus's")
                                                     .arg(countText(c->excluded));
@@ -571,7 +573,8 @@ void TrainPage::reloadRuns(qint64 select)
                 auto *status = new QTableWidgetItem(r.id == m_liveRun ? tr("running") : jobStateLikeName(r.status));
                 status->setToolTip(r.message);
                 m_runTable->setItem(i, 2, status);
-                m_runTable->setItem(i, 3, new QTableWidgetItem(QStringLiteral("%1/%2").arg(r.steps).arg(r.totalSteps)));
+                m_runTable->setItem(
+                    i, 3, new QTableWidgetItem(QStringLiteral("%1/%2").arg(argText(r.steps), argText(r.totalSteps))));
             }
             for (int i = 0; i < m_runs.size(); ++i)
                 if (m_runs.at(i).id == keep)
@@ -625,8 +628,10 @@ void TrainPage::reloadChoices()
                 m_datasets->clear();
                 if (c.sets)
                     for (const DatasetInfo &d : *c.sets) {
-                        auto *item = new QListWidgetItem(
-                            tr("%1 (%2 examples, ratio %3)").arg(d.name).arg(d.examples).arg(d.ratio), m_datasets);
+                        auto *item =
+                            new QListWidgetItem(tr("%1 (%2 examples, ratio %3)")
+                                                    .arg(argText(d.name), argText(d.examples), argText(d.ratio)),
+                                                m_datasets);
                         item->setData(Qt::UserRole, d.name);
                         item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
                         item->setCheckState(Qt::Checked);
@@ -638,7 +643,8 @@ void TrainPage::reloadChoices()
                 m_minePool->addItem(tr("The training positives"), QString());
                 if (c.corpora)
                     for (const CorpusInfo &ci : *c.corpora)
-                        m_minePool->addItem(tr("Corpus %1 (%2 documents)").arg(ci.name).arg(ci.documents), ci.name);
+                        m_minePool->addItem(tr("Corpus %1 (%2 documents)").arg(argText(ci.name), argText(ci.documents)),
+                                            ci.name);
             }
             {
                 const QSignalBlocker b(m_evalCorpus);
@@ -647,7 +653,8 @@ void TrainPage::reloadChoices()
                 if (c.corpora)
                     for (const CorpusInfo &ci : *c.corpora)
                         if (ci.qrels > 0) {
-                            m_evalCorpus->addItem(tr("%1 (%2 queries)").arg(ci.name).arg(ci.queries), ci.name);
+                            m_evalCorpus->addItem(tr("%1 (%2 queries)").arg(argText(ci.name), argText(ci.queries)),
+                                                  ci.name);
                             m_evalCorpus->setItemData(m_evalCorpus->count() - 1, ci.id, Qt::UserRole + 1);
                         }
             }
@@ -911,10 +918,8 @@ void TrainPage::onJobFinished(const JobInfo &info)
         }
         QStringList lines;
         lines << tr("%1 (%2), %3 layers, hidden size %4, %5 parameters")
-                     .arg(p->architecture, p->family)
-                     .arg(p->layers)
-                     .arg(p->hidden)
-                     .arg(countText(p->parameters));
+                     .arg(p->architecture, p->family, QString::number(p->layers), QString::number(p->hidden),
+                          countText(p->parameters));
         lines << tr("Trains %1 parameters (%2 %)")
                      .arg(countText(p->trainableParameters))
                      .arg(p->parameters ? 100.0 * double(p->trainableParameters) / double(p->parameters) : 0.0, 0, 'f',
@@ -986,7 +991,7 @@ void TrainPage::onJobFinished(const JobInfo &info)
         const QString status = outcome ? outcome->status : jobStateName(info.state);
         m_status->setText(
             info.state == JobState::Succeeded
-                ? tr("Run %1 finished: %2").arg(run).arg(outcome ? outcome->message : QString())
+                ? tr("Run %1 finished: %2").arg(argText(run), argText(outcome ? outcome->message : QString()))
                 : tr("Run %1 %2: %3").arg(run).arg(jobStateLikeName(status), outcome ? outcome->message : info.error));
         reloadRuns(run);
         Q_EMIT runFinished(run, status);
@@ -1209,9 +1214,8 @@ QString TrainPage::diffText() const
             continue;
         const QStringList d = configDifferences(m_series[m_shownRun].configJson, m_series[id].configJson);
         out << tr("<b>Run %1 → run %2</b>: %3")
-                   .arg(m_shownRun)
-                   .arg(id)
-                   .arg(d.isEmpty() ? tr("the same settings") : d.join(QStringLiteral("; ")).toHtmlEscaped());
+                   .arg(argText(m_shownRun), argText(id),
+                        argText(d.isEmpty() ? tr("the same settings") : d.join(QStringLiteral("; ")).toHtmlEscaped()));
     }
     return out.join(QStringLiteral("<br>"));
 }
@@ -1287,9 +1291,9 @@ void TrainPage::exportSelected()
     const QString parent = QFileDialog::getExistingDirectory(this, tr("Folder to write the export into"));
     if (parent.isEmpty())
         return;
-    const QString out = QDir(parent).filePath(QStringLiteral("run%1-%2").arg(id).arg(format));
+    const QString out = QDir(parent).filePath(QStringLiteral("run%1-%2").arg(argText(id), argText(format)));
     m_exportJob = m_jobs->submit(makeTrainingExportJob(m_ws, id, format, out));
-    m_status->setText(tr("Exporting run %1 to %2…").arg(id).arg(out));
+    m_status->setText(tr("Exporting run %1 to %2…").arg(argText(id), argText(out)));
     updateButtons();
 }
 

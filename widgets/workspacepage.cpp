@@ -14,6 +14,7 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include "backend/argtext.h"
 #include "backend/jobhistory.h"
 
 namespace ef {
@@ -106,10 +107,9 @@ void WorkspacePage::show(const Snapshot &s)
     const WorkspaceInfo &i = s.info.value();
     const QLocale loc;
     m_summary->setText(tr("<b>%1</b><br>Schema version %2 · %3 · created %4 by %5<br>Artifacts: %6")
-                           .arg(i.path.toHtmlEscaped())
-                           .arg(i.schemaVersion)
-                           .arg(loc.formattedDataSize(i.sizeBytes))
-                           .arg(i.createdAt, i.createdBy.toHtmlEscaped(), i.artifactsDir.toHtmlEscaped()));
+                           .arg(i.path.toHtmlEscaped(), QString::number(i.schemaVersion),
+                                loc.formattedDataSize(i.sizeBytes), i.createdAt, i.createdBy.toHtmlEscaped(),
+                                i.artifactsDir.toHtmlEscaped()));
     m_tables->setRowCount(static_cast<int>(i.tableRows.size()));
     int r = 0;
     for (auto it = i.tableRows.cbegin(); it != i.tableRows.cend(); ++it, ++r) {
@@ -125,9 +125,9 @@ void WorkspacePage::show(const Snapshot &s)
         m_history->setItem(h, 1, new QTableWidgetItem(j.title));
         m_history->setItem(h, 2, new QTableWidgetItem(jobStateDisplayName(j.state)));
         m_history->setItem(h, 3,
-                           new QTableWidgetItem(j.progress.total > 0
-                                                    ? tr("%1 / %2").arg(j.progress.done).arg(j.progress.total)
-                                                    : QString::number(j.progress.done)));
+                           new QTableWidgetItem(j.progress.total > 0 ? tr("%1 / %2").arg(argText(j.progress.done),
+                                                                                         argText(j.progress.total))
+                                                                     : QString::number(j.progress.done)));
         m_history->setItem(h, 4, new QTableWidgetItem(j.error.isEmpty() ? j.progress.message : j.error));
     }
 }

@@ -14,6 +14,7 @@
 #include <QTimer>
 #include <QJsonDocument>
 
+#include "backend/argtext.h"
 #include "backend/fileguard.h"
 
 namespace ef::cli {
@@ -33,10 +34,7 @@ int ParsedArgs::intValue(const QString &name, int def, int min, int max) const
     const int v = values.value(name).toInt(&ok);
     if (!ok || v < min || v > max)
         throw UsageError(QCoreApplication::translate("ef::cli", "--%1 must be an integer from %2 to %3, not '%4'")
-                             .arg(name)
-                             .arg(min)
-                             .arg(max)
-                             .arg(values.value(name)));
+                             .arg(argText(name), argText(min), argText(max), argText(values.value(name))));
     return v;
 }
 
@@ -186,7 +184,8 @@ void ProgressPrinter::update(qint64 done, qint64 total, const QString &message)
         constexpr int kWidth = 30;
         const int filled = total > 0 ? static_cast<int>(kWidth * std::min(done, total) / total) : 0;
         const QString bar = QString(filled, QLatin1Char('#')) + QString(kWidth - filled, QLatin1Char('.'));
-        const QString counts = total > 0 ? QStringLiteral("%1/%2").arg(done).arg(total) : QString::number(done);
+        const QString counts =
+            total > 0 ? QStringLiteral("%1/%2").arg(argText(done), argText(total)) : QString::number(done);
         const QByteArray line = QStringLiteral("\r%1 [%2] %3 %4\x1b[K").arg(m_label, bar, counts, message).toUtf8();
         std::fwrite(line.constData(), 1, static_cast<size_t>(line.size()), stderr);
         std::fflush(stderr);
@@ -199,7 +198,8 @@ void ProgressPrinter::update(qint64 done, qint64 total, const QString &message)
         return;
     m_lastLineMs = now;
     m_lastDone = done;
-    const QString counts = total > 0 ? QStringLiteral("%1/%2").arg(done).arg(total) : QString::number(done);
+    const QString counts =
+        total > 0 ? QStringLiteral("%1/%2").arg(argText(done), argText(total)) : QString::number(done);
     const QByteArray line = QStringLiteral("%1: %2 %3\n").arg(m_label, counts, message).toUtf8();
     std::fwrite(line.constData(), 1, static_cast<size_t>(line.size()), stderr);
     std::fflush(stderr);

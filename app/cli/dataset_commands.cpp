@@ -4,6 +4,7 @@
 #include <QJsonObject>
 
 #include "app/cli/cli.h"
+#include "backend/argtext.h"
 #include "backend/dataset.h"
 
 namespace ef::cli {
@@ -20,9 +21,7 @@ int datasetStatsCommand(Context &ctx)
         return ExitOk;
     }
     ctx.out << QCoreApplication::translate("ef::cli", "valid %1, invalid %2, duplicate %3")
-                   .arg(s.valid)
-                   .arg(s.invalid)
-                   .arg(s.duplicate)
+                   .arg(argText(s.valid), argText(s.invalid), argText(s.duplicate))
             << Qt::endl;
     ctx.out << QCoreApplication::translate("ef::cli", "By family:") << Qt::endl;
     for (auto it = s.byFamily.cbegin(); it != s.byFamily.cend(); ++it)
@@ -70,13 +69,12 @@ int datasetExport(Context &ctx)
             obj.insert(QStringLiteral("validation_out"), sum->validationPath);
         ctx.printJson(obj);
     } else {
-        ctx.out
-            << QCoreApplication::translate("ef::cli", "Wrote %1 record(s) to %2").arg(sum->train).arg(sum->trainPath)
-            << Qt::endl;
+        ctx.out << QCoreApplication::translate("ef::cli", "Wrote %1 record(s) to %2")
+                       .arg(argText(sum->train), argText(sum->trainPath))
+                << Qt::endl;
         if (!sum->validationPath.isEmpty())
             ctx.out << QCoreApplication::translate("ef::cli", "Wrote %1 validation record(s) to %2")
-                           .arg(sum->validation)
-                           .arg(sum->validationPath)
+                           .arg(argText(sum->validation), argText(sum->validationPath))
                     << Qt::endl;
         if (sum->skippedWithoutNegative > 0)
             ctx.out << QCoreApplication::translate("ef::cli",

@@ -11,6 +11,7 @@
 #include <QCoreApplication>
 
 #include "app/cli/cli.h"
+#include "backend/argtext.h"
 #include "models/compute.h"
 #include "models/embedder.h"
 #include "models/tokenizer.h"
@@ -143,8 +144,7 @@ int embed(Context &ctx)
                     v = nlohmann::json::parse(line);
                 } catch (const nlohmann::json::exception &e) {
                     error = QCoreApplication::translate("ef::cli", "line %1: not valid JSON: %2")
-                                .arg(lineNo)
-                                .arg(QString::fromUtf8(e.what()));
+                                .arg(argText(lineNo), argText(QString::fromUtf8(e.what())));
                     return false;
                 }
                 if (!v.is_array() || v.empty()) {
@@ -167,9 +167,7 @@ int embed(Context &ctx)
                     if (id < 0 || id >= model->config().vocabSize) {
                         error = QCoreApplication::translate("ef::cli",
                                                             "line %1: token id %2 is outside the vocabulary (0..%3)")
-                                    .arg(lineNo)
-                                    .arg(id)
-                                    .arg(model->config().vocabSize - 1);
+                                    .arg(argText(lineNo), argText(id), argText(model->config().vocabSize - 1));
                         return false;
                     }
                     ids.push_back(id);
@@ -221,8 +219,7 @@ int embed(Context &ctx)
                 size_t bad = 0;
                 if (!isValidUtf8(line, &bad)) {
                     error = QCoreApplication::translate("ef::cli", "line %1: invalid UTF-8 at byte %2")
-                                .arg(lineNo)
-                                .arg(static_cast<qulonglong>(bad));
+                                .arg(argText(lineNo), argText(static_cast<qulonglong>(bad)));
                     return false;
                 }
                 pending.push_back(line);

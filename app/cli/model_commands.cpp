@@ -8,6 +8,7 @@
 #include <QJsonObject>
 
 #include "app/cli/cli.h"
+#include "backend/argtext.h"
 #include "models/compute.h"
 #include "models/modelconfig.h"
 #include "models/safetensors.h"
@@ -133,27 +134,24 @@ int modelInfo(Context &ctx)
         ctx.printJson(out);
         return tokenizerError.isEmpty() ? ExitOk : ctx.fail(tokenizerError);
     }
-    ctx.out
-        << QCoreApplication::translate("ef::cli", "Family:      %1 (%2)")
-               .arg(QString::fromLatin1(cfg.familyName()), QString::fromStdString(cfg.architecture))
-        << Qt::endl
-        << QCoreApplication::translate(
-               "ef::cli", "Sizes:       hidden %1, intermediate %2, %3 layers, %4 heads (%5 KV), head dim %6")
-               .arg(cfg.hiddenSize)
-               .arg(cfg.intermediateSize)
-               .arg(cfg.numLayers)
-               .arg(cfg.numHeads)
-               .arg(cfg.numKvHeads)
-               .arg(cfg.headDim)
-        << Qt::endl
-        << QCoreApplication::translate("ef::cli", "Parameters:  %1 (%2)").arg(parameters).arg(weightsDtype) << Qt::endl
-        << QCoreApplication::translate("ef::cli", "Vocabulary:  %1; tokenizer %2").arg(cfg.vocabSize).arg(tokenizerKind)
-        << Qt::endl
-        << QCoreApplication::translate("ef::cli", "RoPE:        theta %1, scaling %2; context %3")
-               .arg(cfg.ropeTheta)
-               .arg(QString::fromStdString(cfg.ropeScaling.type))
-               .arg(cfg.maxPositions)
-        << Qt::endl;
+    ctx.out << QCoreApplication::translate("ef::cli", "Family:      %1 (%2)")
+                   .arg(QString::fromLatin1(cfg.familyName()), QString::fromStdString(cfg.architecture))
+            << Qt::endl
+            << QCoreApplication::translate(
+                   "ef::cli", "Sizes:       hidden %1, intermediate %2, %3 layers, %4 heads (%5 KV), head dim %6")
+                   .arg(argText(cfg.hiddenSize), argText(cfg.intermediateSize), argText(cfg.numLayers),
+                        argText(cfg.numHeads), argText(cfg.numKvHeads), argText(cfg.headDim))
+            << Qt::endl
+            << QCoreApplication::translate("ef::cli", "Parameters:  %1 (%2)")
+                   .arg(argText(parameters), argText(weightsDtype))
+            << Qt::endl
+            << QCoreApplication::translate("ef::cli", "Vocabulary:  %1; tokenizer %2")
+                   .arg(argText(cfg.vocabSize), argText(tokenizerKind))
+            << Qt::endl
+            << QCoreApplication::translate("ef::cli", "RoPE:        theta %1, scaling %2; context %3")
+                   .arg(argText(cfg.ropeTheta), argText(QString::fromStdString(cfg.ropeScaling.type)),
+                        argText(cfg.maxPositions))
+            << Qt::endl;
     if (!tokenizerError.isEmpty())
         return ctx.fail(tokenizerError);
     return ExitOk;

@@ -7,6 +7,7 @@
 #include <QJsonObject>
 
 #include "app/cli/cli.h"
+#include "backend/argtext.h"
 #include "backend/fileguard.h"
 #include "backend/templates.h"
 
@@ -86,9 +87,7 @@ int templatesShow(Context &ctx)
         return ExitOk;
     }
     ctx.out << QCoreApplication::translate("ef::cli", "Template %1 (version %2): %3")
-                   .arg(t->id)
-                   .arg(t->version)
-                   .arg(t->title)
+                   .arg(argText(t->id), argText(t->version), argText(t->title))
             << Qt::endl
             << QCoreApplication::translate("ef::cli", "Family: %1   Step: %2").arg(t->family, t->step) << Qt::endl
             << Qt::endl
@@ -206,8 +205,7 @@ int templatesExport(Context &ctx)
             {{QStringLiteral("exported"), static_cast<int>(chosen.size())}, {QStringLiteral("out"), f.fileName()}});
     else
         ctx.out << QCoreApplication::translate("ef::cli", "Exported %1 template(s) to %2")
-                       .arg(chosen.size())
-                       .arg(f.fileName())
+                       .arg(argText(chosen.size()), argText(f.fileName()))
                 << Qt::endl;
     return ExitOk;
 }
@@ -241,7 +239,8 @@ int templatesImport(Context &ctx)
             return ctx.fail(v.error());
         saved.append(QJsonObject{{QStringLiteral("id"), t.id}, {QStringLiteral("version"), v.value()}});
         if (!ctx.json)
-            ctx.out << QCoreApplication::translate("ef::cli", "%1: version %2").arg(t.id).arg(v.value()) << Qt::endl;
+            ctx.out << QCoreApplication::translate("ef::cli", "%1: version %2").arg(argText(t.id), argText(v.value()))
+                    << Qt::endl;
     }
     if (ctx.json)
         ctx.printJson({{QStringLiteral("imported"), saved}});

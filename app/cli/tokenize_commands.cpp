@@ -8,6 +8,7 @@
 #include <QCoreApplication>
 
 #include "app/cli/cli.h"
+#include "backend/argtext.h"
 #include "models/tokenizer.h"
 
 namespace ef::cli {
@@ -42,14 +43,12 @@ int tokenize(Context &ctx)
                     v = nlohmann::json::parse(line);
                 } catch (const nlohmann::json::exception &e) {
                     error = QCoreApplication::translate("ef::cli", "line %1: not valid JSON: %2")
-                                .arg(lineNo)
-                                .arg(QString::fromUtf8(e.what()));
+                                .arg(argText(lineNo), argText(QString::fromUtf8(e.what())));
                     return false;
                 }
                 if (!v.is_string()) {
                     error = QCoreApplication::translate("ef::cli", "line %1: expected a JSON string, got %2")
-                                .arg(lineNo)
-                                .arg(QString::fromUtf8(v.type_name()));
+                                .arg(argText(lineNo), argText(QString::fromUtf8(v.type_name())));
                     return false;
                 }
                 text = v.get<std::string>();
@@ -59,8 +58,7 @@ int tokenize(Context &ctx)
             size_t bad = 0;
             if (!isValidUtf8(text, &bad)) {
                 error = QCoreApplication::translate("ef::cli", "line %1: invalid UTF-8 at byte %2")
-                            .arg(lineNo)
-                            .arg(static_cast<qulonglong>(bad));
+                            .arg(argText(lineNo), argText(static_cast<qulonglong>(bad)));
                 return false;
             }
             TokenizedText enc;
@@ -68,8 +66,7 @@ int tokenize(Context &ctx)
                 enc = tok->encodeWithTokens(text, addSpecial);
             } catch (const TokenizerError &e) { // e.g. a normalizer that grows the text without bound
                 error = QCoreApplication::translate("ef::cli", "line %1: %2")
-                            .arg(lineNo)
-                            .arg(QString::fromStdString(e.what()));
+                            .arg(argText(lineNo), argText(QString::fromStdString(e.what())));
                 return false;
             }
             out += nlohmann::json{{"ids", enc.ids}, {"tokens", enc.tokens}}.dump(

@@ -10,6 +10,7 @@
 #include <QJsonObject>
 
 #include "app/cli/cli.h"
+#include "backend/argtext.h"
 #include "backend/corpus.h"
 #include "backend/training.h"
 #include "models/training.h"
@@ -131,7 +132,7 @@ int train(Context &ctx)
         if (!info)
             return ctx.fail(info.error());
         if (info->finished())
-            return ctx.fail(tr("run %1 is %2; there is nothing to resume").arg(id).arg(info->status));
+            return ctx.fail(tr("run %1 is %2; there is nothing to resume").arg(argText(id), argText(info->status)));
         return runTraining(ctx, w.ws, id);
     }
     train::TrainConfig config;
@@ -290,7 +291,8 @@ int importLabelledDataset(Context &ctx, const ParsedArgs &a)
                                   {QStringLiteral("ratio"), info->ratio},
                                   {QStringLiteral("instruction"), info->instruction}});
     else
-        ctx.out << tr("Imported %1 examples as dataset '%2'.").arg(info->examples).arg(info->name) << Qt::endl;
+        ctx.out << tr("Imported %1 examples as dataset '%2'.").arg(argText(info->examples), argText(info->name))
+                << Qt::endl;
     return ExitOk;
 }
 
