@@ -2,9 +2,14 @@
 // RAII wrappers around sqlite3.
 #include "backend/database.h"
 
+#include <unistd.h>
+
 #include <sqlite3.h>
 
 #include <QCoreApplication>
+#include <QFile>
+#include <QFileInfo>
+#include <QUrl>
 
 namespace ef {
 
@@ -18,7 +23,28 @@ QString sqlForMessage(const QString &sql)
         s = s.left(157) + QStringLiteral("...");
     return s;
 }
+bool writable(const QString &path)
+{
+    return ::access(QFile::encodeName(path).constData(), W_OK) == 0;
+}
+
+// A SQLite URI for path with the given query, percent-encoding what a URI reserves.
+QByteArray uriFor(const QString &path, const char *query)
+{
+    return QByteArray("file:") + QUrl::toPercentEncoding(QFileInfo(path).absoluteFilePath(), "/") + '?' + query;
+}
 } // namespace
+
+QString Database::readOnlyReason(const QString &path)
+{
+    const QFileInfo fi(path);
+    const QString folder = fi.absolutePath();
+    if (fi.exists() && !writable(fi.absoluteFilePath()))
+        return QCoreApplication::translate("ef::Database", "the file '%1' is not writable").arg(fi.absoluteFilePath());
+    if (!writable(folder))
+        return QCoreApplication::translate("ef::Database", "its folder '%1' is not writable").arg(folder);
+    return {};
+}
 
 DbError::DbError(int code, const QString &message) : std::runtime_error(message.toStdString()), m_code(code)
 {}
@@ -37,9 +63,29 @@ Expected<std::unique_ptr<Database>> Database::open(const QString &path, Mode mod
         flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
         break;
     }
+    QByteArray target = path.toUtf8();
+    QString readOnlyReason;
+    if (mode == Mode::ReadOnly) {
+        // A WAL database opened read-only still writes its -shm index beside it. Where this
+        // process cannot write, read the file as immutable instead, which is exact as long as
+        // no -wal file holds committed pages that are not yet in the main file.
+        readOnlyReason = Database::readOnlyReason(path);
+        if (!readOnlyReason.isEmpty()) {
+            const QFileInfo wal(path + QStringLiteral("-wal"));
+            if (wal.exists() && wal.size() > 0 && !QFileInfo::exists(path + QStringLiteral("-shm")))
+                return makeError(QCoreApplication::translate("ef::Database",
+                                                             "cannot open '%1' read-only: %2, and its write-ahead log "
+                                                             "'%3' holds changes not yet in the file; open it once "
+                                                             "where it can be written, or copy it with its -wal file")
+                                     .arg(path, readOnlyReason, wal.absoluteFilePath()));
+            if (!wal.exists() || wal.size() == 0) {
+                target = uriFor(path, "immutable=1");
+                flags |= SQLITE_OPEN_URI;
+            }
+        }
+    }
     sqlite3 *db = nullptr;
-    const QByteArray native = path.toUtf8();
-    const int rc = sqlite3_open_v2(native.constData(), &db, flags, nullptr);
+    const int rc = sqlite3_open_v2(target.constData(), &db, flags, nullptr);
     if (rc != SQLITE_OK) {
         const QString reason = db ? QString::fromUtf8(sqlite3_errmsg(db)) : QString::fromUtf8(sqlite3_errstr(rc));
         sqlite3_close(db);
@@ -48,6 +94,7 @@ Expected<std::unique_ptr<Database>> Database::open(const QString &path, Mode mod
     sqlite3_extended_result_codes(db, 1);
     sqlite3_busy_timeout(db, kBusyTimeoutMs);
     std::unique_ptr<Database> out(new Database(db, path));
+    out->m_readOnlyReason = readOnlyReason;
     try {
         out->exec(QStringLiteral("PRAGMA foreign_keys = ON"));
     } catch (const DbError &e) {
@@ -61,11 +108,22 @@ Database::~Database()
     sqlite3_close_v2(m_db);
 }
 
+QString Database::errorMessage(int rc, const QString &reason, const QString &context) const
+{
+    if ((rc & 0xff) == SQLITE_READONLY) {
+        const QString why = m_readOnlyReason.isEmpty() ? readOnlyReason(m_path) : m_readOnlyReason;
+        if (!why.isEmpty())
+            return QCoreApplication::translate("ef::Database", "cannot write to '%1': %2 (while running: %3)")
+                .arg(m_path, why, sqlForMessage(context));
+    }
+    return QCoreApplication::translate("ef::Database", "%1: %2 (while running: %3)")
+        .arg(m_path, reason, sqlForMessage(context));
+}
+
 void Database::raise(int rc, const QString &context) const
 {
     const char *msg = m_db ? sqlite3_errmsg(m_db) : sqlite3_errstr(rc);
-    throw DbError(rc, QCoreApplication::translate("ef::Database", "%1: %2 (while running: %3)")
-                          .arg(m_path, QString::fromUtf8(msg), sqlForMessage(context)));
+    throw DbError(rc, errorMessage(rc, QString::fromUtf8(msg), context));
 }
 
 void Database::exec(const QString &sql)
@@ -76,8 +134,7 @@ void Database::exec(const QString &sql)
     if (rc != SQLITE_OK) {
         const QString msg = err ? QString::fromUtf8(err) : QString::fromUtf8(sqlite3_errstr(rc));
         sqlite3_free(err);
-        throw DbError(rc, QCoreApplication::translate("ef::Database", "%1: %2 (while running: %3)")
-                              .arg(m_path, msg, sqlForMessage(sql)));
+        throw DbError(rc, errorMessage(rc, msg, sql));
     }
 }
 

@@ -42,13 +42,23 @@ public:
 
     // Opens a connection with foreign keys on and a busy timeout. Never creates the
     // file unless mode is Create.
+    //
+    // ReadOnly on a file that this process cannot write, or in a folder it cannot write,
+    // opens it immutable (no WAL index, no locks, nothing created beside it), as long as
+    // no write-ahead log holds changes that the main file lacks; writes through such a
+    // connection fail with a DbError that says why (readOnlyReason()).
     static Expected<std::unique_ptr<Database>> open(const QString &path, Mode mode);
+    // Why path cannot be written by this process ("its folder '/x' is not writable"), or
+    // an empty string when it can.
+    static QString readOnlyReason(const QString &path);
     ~Database();
     Database(const Database &) = delete;
     Database &operator=(const Database &) = delete;
 
     const QString &path() const { return m_path; }
     sqlite3 *handle() const { return m_db; }
+    // Why this connection cannot write (opened read-only where the process cannot write), or empty.
+    const QString &readOnlyBecause() const { return m_readOnlyReason; }
 
     // Runs one or more statements without results. Throws DbError.
     void exec(const QString &sql);
@@ -67,8 +77,10 @@ public:
 
 private:
     Database(sqlite3 *db, QString path) : m_db(db), m_path(std::move(path)) {}
+    QString errorMessage(int rc, const QString &reason, const QString &context) const;
     sqlite3 *m_db;
     QString m_path;
+    QString m_readOnlyReason;
 };
 
 // A prepared statement. Owned by the caller; short-lived; move-only.

@@ -100,7 +100,8 @@ void JobHistoryRecorder::waitForWrites()
 
 void JobHistoryRecorder::record(const JobInfo &info)
 {
-    if (info.interactive || !m_workspace.isValid())
+    // A read-only workspace keeps this session's history in memory only.
+    if (info.interactive || !m_workspace.isValid() || m_workspace.isReadOnly())
         return;
     const Workspace ws = m_workspace;
     m_writer.start([this, ws, info] {

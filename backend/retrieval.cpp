@@ -354,6 +354,10 @@ Expected<EvalResult> evaluate(Database &db, const CorpusInfo &corpus, const QStr
             settings.insert(QStringLiteral("rrf_k"), options.rrfK);
             settings.insert(QStringLiteral("candidates"), std::max(depth, options.candidates));
         }
+        if (!db.readOnlyBecause().isEmpty()) { // a read-only workspace: the figures, not stored
+            r.notStoredBecause = db.readOnlyBecause();
+            return r;
+        }
         Transaction tx(db);
         db.prepare(QStringLiteral(
                        "INSERT INTO eval_results(corpus_id, method, model, instruction, split, settings, metrics, "
@@ -520,10 +524,9 @@ struct DenseSession::Cache
     static QString keyOf(const DenseModel &m)
     {
         return QStringLiteral("%1|%2|%3|%4|%5|%6")
-            .arg(QFileInfo(m.dir).absoluteFilePath(), m.device, m.dtype)
-            .arg(m.maxLength)
-            .arg(m.batchSize)
-            .arg(m.adapter.isEmpty() ? QString() : QFileInfo(m.adapter).absoluteFilePath());
+            .arg(QFileInfo(m.dir).absoluteFilePath(), m.device, m.dtype, QString::number(m.maxLength),
+                 QString::number(m.batchSize),
+                 m.adapter.isEmpty() ? QString() : QFileInfo(m.adapter).absoluteFilePath());
     }
 
     // As DenseRetriever::load, with the fingerprint and the embedder loaded once per model.

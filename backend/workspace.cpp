@@ -11,9 +11,10 @@
 #include <QFile>
 #include <QFileInfo>
 
+#include "backend/argtext.h"
 #include "backend/database.h"
-#include "backend/timestamp.h"
 #include "backend/templates.h"
+#include "backend/timestamp.h"
 
 namespace ef {
 
@@ -66,9 +67,9 @@ Expected<int> validate(const QString &path)
                 QCoreApplication::translate("ef::Workspace",
                                             "'%1' is not an EmbedForge workspace: its SQLite application_id is 0x%2, "
                                             "a workspace has 0x%3")
-                    .arg(path)
-                    .arg(static_cast<quint32>(appId), 8, 16, QLatin1Char('0'))
-                    .arg(static_cast<quint32>(Workspace::kApplicationId), 8, 16, QLatin1Char('0')));
+                    .arg(path, QStringLiteral("%1").arg(static_cast<quint32>(appId), 8, 16, QLatin1Char('0')),
+                         QStringLiteral("%1").arg(static_cast<quint32>(Workspace::kApplicationId), 8, 16,
+                                                  QLatin1Char('0'))));
         }
         const int version = static_cast<int>((*db)->queryInt(QStringLiteral("PRAGMA user_version")));
         if (version > Workspace::latestSchemaVersion()) {
@@ -76,15 +77,12 @@ Expected<int> validate(const QString &path)
                 QCoreApplication::translate("ef::Workspace",
                                             "'%1' was written by a newer EmbedForge: its schema version is %2 and this "
                                             "build reads up to %3; the file was not changed")
-                    .arg(path)
-                    .arg(version)
-                    .arg(Workspace::latestSchemaVersion()));
+                    .arg(argText(path), argText(version), argText(Workspace::latestSchemaVersion())));
         }
         if (version < 1)
             return makeError(QCoreApplication::translate("ef::Workspace",
                                                          "'%1' is not a usable workspace: schema version %2 is invalid")
-                                 .arg(path)
-                                 .arg(version));
+                                 .arg(argText(path), argText(version)));
         Statement qc = (*db)->prepare(QStringLiteral("PRAGMA quick_check(5)"));
         QStringList problems;
         while (qc.step()) {
@@ -119,9 +117,7 @@ void migrate(Database &db, int target)
             throw DbError(SQLITE_ERROR,
                           QCoreApplication::translate(
                               "ef::Workspace", "%1: cannot migrate from schema version %2 to %3: a step is missing")
-                              .arg(db.path())
-                              .arg(current)
-                              .arg(m.version));
+                              .arg(argText(db.path()), argText(current), argText(m.version)));
         db.exec(QString::fromUtf8(m.sql));
         db.exec(QStringLiteral("PRAGMA user_version = %1").arg(m.version));
         tx.commit();
@@ -164,8 +160,7 @@ Expected<Workspace> Workspace::createAtVersion(const QString &path, int version)
 {
     if (version < 1 || version > latestSchemaVersion())
         return makeError(QCoreApplication::translate("ef::Workspace", "schema version %1 does not exist (1 to %2)")
-                             .arg(version)
-                             .arg(latestSchemaVersion()));
+                             .arg(argText(version), argText(latestSchemaVersion())));
     return createImpl(path, version);
 }
 
@@ -220,6 +215,17 @@ Expected<Workspace> Workspace::open(const QString &path)
     if (!version)
         return makeError(version.error());
     int current = version.value();
+    const QString readOnly = Database::readOnlyReason(abs);
+    if (!readOnly.isEmpty()) {
+        if (current < latestSchemaVersion())
+            return makeError(QCoreApplication::translate("ef::Workspace",
+                                                         "cannot open workspace '%1': it has schema version %2 and "
+                                                         "needs migrating to %3, but %4")
+                                 .arg(abs, QString::number(current), QString::number(latestSchemaVersion()), readOnly));
+        Workspace ws(abs, current);
+        ws.m_readOnlyReason = readOnly;
+        return ws;
+    }
     if (current < latestSchemaVersion()) {
         auto db = Database::open(abs, Database::Mode::ReadWrite);
         if (!db)
@@ -231,9 +237,7 @@ Expected<Workspace> Workspace::open(const QString &path)
         } catch (const DbError &e) {
             return makeError(
                 QCoreApplication::translate("ef::Workspace", "cannot migrate workspace '%1' from schema version %2: %3")
-                    .arg(abs)
-                    .arg(version.value())
-                    .arg(e.message()));
+                    .arg(argText(abs), argText(version.value()), argText(e.message())));
         }
     }
     if (!QDir().mkpath(artifactsDirFor(abs)))
@@ -250,6 +254,8 @@ Expected<Workspace> Workspace::openOrCreate(const QString &path)
 
 Expected<std::unique_ptr<Database>> Workspace::connect() const
 {
+    if (isReadOnly())
+        return Database::open(m_path, Database::Mode::ReadOnly);
     auto db = Database::open(m_path, Database::Mode::ReadWrite);
     if (!db)
         return db;
@@ -275,11 +281,22 @@ Expected<WorkspaceInfo> Workspace::inspect(const QString &path)
     info.artifactsDir = artifactsDirFor(abs);
     info.schemaVersion = version.value();
     info.latestSchemaVersion = latestSchemaVersion();
+    info.readOnlyReason = Database::readOnlyReason(abs);
     for (const char *suffix : {"", "-wal"})
         info.sizeBytes += QFileInfo(abs + QLatin1String(suffix)).size();
     try {
         Database &d = **db;
         info.journalMode = d.queryText(QStringLiteral("PRAGMA journal_mode"));
+        if (!info.readOnlyReason.isEmpty()) {
+            // An immutable connection reports no WAL; the header's read/write versions say it
+            // (2 means WAL).
+            QFile f(abs);
+            if (f.open(QIODevice::ReadOnly)) {
+                const QByteArray head = f.read(20);
+                if (head.size() == 20 && head.at(18) == 2 && head.at(19) == 2)
+                    info.journalMode = QStringLiteral("wal");
+            }
+        }
         Statement meta = d.prepare(QStringLiteral("SELECT key, value FROM meta"));
         while (meta.step()) {
             if (meta.columnText(0) == QLatin1String("created_at"))
@@ -351,12 +368,11 @@ CheckReport Workspace::check(const QString &path, const std::function<void(int, 
 
         const int version = static_cast<int>(d.queryInt(QStringLiteral("PRAGMA user_version")));
         const bool versionOk = version >= 1 && version <= latestSchemaVersion();
-        QString versionDetail =
-            QCoreApplication::translate("ef::Workspace", "version %1 of %2").arg(version).arg(latestSchemaVersion());
+        QString versionDetail = QCoreApplication::translate("ef::Workspace", "version %1 of %2")
+                                    .arg(argText(version), argText(latestSchemaVersion()));
         if (version > latestSchemaVersion())
             versionDetail = QCoreApplication::translate("ef::Workspace", "version %1 is newer than this build (%2)")
-                                .arg(version)
-                                .arg(latestSchemaVersion());
+                                .arg(argText(version), argText(latestSchemaVersion()));
         else if (version < latestSchemaVersion() && version >= 1)
             versionDetail += QCoreApplication::translate("ef::Workspace", " (migrated when opened)");
         if (!record(QStringLiteral("schema"), versionOk, versionDetail))

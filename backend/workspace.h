@@ -33,6 +33,7 @@ struct WorkspaceInfo
     QString createdBy; // "EmbedForge 0.1.0"
     qint64 sizeBytes = 0;
     QString journalMode;
+    QString readOnlyReason;          // empty when this process can write the workspace
     QMap<QString, qint64> tableRows; // user tables and their row counts
 };
 
@@ -91,6 +92,11 @@ public:
     QString artifactsDir() const { return artifactsDirFor(m_path); }
     int schemaVersion() const { return m_version; }
     bool isValid() const { return !m_path.isEmpty(); }
+    // Why this process cannot write the workspace (its file or folder is not writable), or
+    // empty. A read-only workspace opens for reading: connect() gives read-only connections
+    // and every write fails with this reason.
+    const QString &readOnlyReason() const { return m_readOnlyReason; }
+    bool isReadOnly() const { return !m_readOnlyReason.isEmpty(); }
 
     Workspace() = default;
 
@@ -99,6 +105,7 @@ private:
     static Expected<Workspace> createImpl(const QString &path, int version);
     QString m_path;
     int m_version = 0;
+    QString m_readOnlyReason;
 };
 
 } // namespace ef

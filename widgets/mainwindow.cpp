@@ -18,6 +18,7 @@
 #include <QStackedWidget>
 #include <QStatusBar>
 
+#include "backend/argtext.h"
 #include "backend/computeinfo.h"
 #include "backend/jobhistory.h"
 #include "backend/jobs.h"
@@ -26,11 +27,11 @@
 #include "widgets/datasetpage.h"
 #include "widgets/generatepage.h"
 #include "widgets/jobsdock.h"
-#include "widgets/searchpage.h"
-#include "widgets/trainpage.h"
 #include "widgets/logdock.h"
+#include "widgets/searchpage.h"
 #include "widgets/settingsdialog.h"
 #include "widgets/templatespage.h"
+#include "widgets/trainpage.h"
 #include "widgets/workspacepage.h"
 
 Q_LOGGING_CATEGORY(lcWindow, "embedforge.window")
@@ -264,8 +265,15 @@ void MainWindow::setWorkspace(const Workspace &ws)
 {
     m_workspace = ws;
     m_history->setWorkspace(ws);
-    m_workspaceLabel->setText(tr("Workspace: %1").arg(ws.path()));
-    setWindowTitle(tr("%1 — EmbedForge").arg(QFileInfo(ws.path()).completeBaseName()));
+    if (ws.isReadOnly()) {
+        m_workspaceLabel->setText(tr("Workspace: %1 (read-only)").arg(ws.path()));
+        m_workspaceLabel->setToolTip(tr("Read-only: %1. Changes cannot be saved.").arg(ws.readOnlyReason()));
+        setWindowTitle(tr("%1 (read-only) — EmbedForge").arg(QFileInfo(ws.path()).completeBaseName()));
+    } else {
+        m_workspaceLabel->setText(tr("Workspace: %1").arg(ws.path()));
+        m_workspaceLabel->setToolTip(QString());
+        setWindowTitle(tr("%1 — EmbedForge").arg(QFileInfo(ws.path()).completeBaseName()));
+    }
     setWindowFilePath(ws.path());
     m_settings.noteWorkspaceOpened(ws.path());
     m_settings.save();
@@ -276,8 +284,9 @@ void MainWindow::setWorkspace(const Workspace &ws)
     m_datasetPage->setWorkspace(ws);
     m_searchPage->setWorkspace(ws);
     m_trainPage->setWorkspace(ws);
-    qCInfo(lcWindow, "%s",
-           qPrintable(tr("Opened workspace %1 (schema version %2)").arg(ws.path()).arg(ws.schemaVersion())));
+    qCInfo(
+        lcWindow, "%s",
+        qPrintable(tr("Opened workspace %1 (schema version %2)").arg(argText(ws.path()), argText(ws.schemaVersion()))));
     Q_EMIT workspaceOpened(ws);
 }
 

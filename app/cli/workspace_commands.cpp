@@ -5,6 +5,7 @@
 #include <QJsonObject>
 
 #include "app/cli/cli.h"
+#include "backend/argtext.h"
 #include "backend/workspace.h"
 #include "backend/workspacetasks.h"
 
@@ -24,8 +25,7 @@ int workspaceInit(Context &ctx)
                        {QStringLiteral("artifacts"), ws->artifactsDir()}});
     } else {
         ctx.out << QCoreApplication::translate("ef::cli", "Created workspace %1 (schema version %2)")
-                       .arg(ws->path())
-                       .arg(ws->schemaVersion())
+                       .arg(argText(ws->path()), argText(ws->schemaVersion()))
                 << Qt::endl
                 << QCoreApplication::translate("ef::cli", "Artifacts folder: %1").arg(ws->artifactsDir()) << Qt::endl;
     }
@@ -49,23 +49,26 @@ int workspaceInfo(Context &ctx)
                        {QStringLiteral("created_by"), info->createdBy},
                        {QStringLiteral("size_bytes"), info->sizeBytes},
                        {QStringLiteral("journal_mode"), info->journalMode},
+                       {QStringLiteral("writable"), info->readOnlyReason.isEmpty()},
+                       {QStringLiteral("read_only_reason"), info->readOnlyReason},
                        {QStringLiteral("artifacts"), info->artifactsDir},
                        {QStringLiteral("tables"), tables}});
         return ExitOk;
     }
     ctx.out << QCoreApplication::translate("ef::cli", "Workspace:      %1").arg(info->path) << Qt::endl
             << QCoreApplication::translate("ef::cli", "Schema version: %1 (this build: %2)")
-                   .arg(info->schemaVersion)
-                   .arg(info->latestSchemaVersion)
+                   .arg(argText(info->schemaVersion), argText(info->latestSchemaVersion))
             << Qt::endl
             << QCoreApplication::translate("ef::cli", "Created:        %1 by %2").arg(info->createdAt, info->createdBy)
             << Qt::endl
             << QCoreApplication::translate("ef::cli", "Size:           %1 bytes (journal %2)")
-                   .arg(info->sizeBytes)
-                   .arg(info->journalMode)
+                   .arg(argText(info->sizeBytes), argText(info->journalMode))
             << Qt::endl
-            << QCoreApplication::translate("ef::cli", "Artifacts:      %1").arg(info->artifactsDir) << Qt::endl
-            << QCoreApplication::translate("ef::cli", "Tables:") << Qt::endl;
+            << QCoreApplication::translate("ef::cli", "Artifacts:      %1").arg(info->artifactsDir) << Qt::endl;
+    if (!info->readOnlyReason.isEmpty())
+        ctx.out << QCoreApplication::translate("ef::cli", "Access:         read-only (%1)").arg(info->readOnlyReason)
+                << Qt::endl;
+    ctx.out << QCoreApplication::translate("ef::cli", "Tables:") << Qt::endl;
     for (auto it = info->tableRows.cbegin(); it != info->tableRows.cend(); ++it)
         ctx.out << QStringLiteral("  %1 %2").arg(it.key(), -24).arg(it.value()) << Qt::endl;
     return ExitOk;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // End-to-end tests of `embedforge-cli workspace init|info|check`, --json, --help and exit codes.
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -13,6 +15,7 @@
 
 using namespace ef;
 using ef::test::runCli;
+using ef::test::runCliWithoutOverride;
 
 namespace {
 QJsonObject parseJsonLine(const QByteArray &out)
@@ -39,6 +42,7 @@ private Q_SLOTS:
     void checkFailsOnBadFiles();
     void progressLinesWhenNotATerminal();
     void chineseMessagesWithLang();
+    void readOnlyFolderIsReadable();
 
 private:
     QTemporaryDir m_dir;
@@ -217,6 +221,105 @@ void TestCliWorkspace::chineseMessagesWithLang()
                            QStringLiteral("info"), m_dir.filePath(QStringLiteral("nope.efws"))});
     QCOMPARE(r.exitCode, 1);
     QVERIFY2(QString::fromUtf8(r.err).contains(QStringLiteral("文件不存在")), r.err.constData());
+}
+
+// A workspace in a folder the user cannot write (issue 16.4): every reading command works,
+// nothing is created beside the file, and a writing command says why it cannot write.
+void TestCliWorkspace::readOnlyFolderIsReadable()
+{
+    const QString folder = m_dir.filePath(QStringLiteral("ro"));
+    const QString notes = m_dir.filePath(QStringLiteral("ro-notes"));
+    QVERIFY(QDir().mkpath(folder));
+    ef::test::writeFile(notes + QStringLiteral("/vitamin.txt"), "Vitamin D lowers the risk of infections.\n");
+    ef::test::writeFile(notes + QStringLiteral("/volcano.txt"), "A volcano erupts when magma rises.\n");
+    const QString path = folder + QStringLiteral("/w.efws");
+    QCOMPARE(runCli({QStringLiteral("workspace"), QStringLiteral("init"), path}).exitCode, 0);
+    const auto imported =
+        runCli({QStringLiteral("corpus"), QStringLiteral("import"), QStringLiteral("--folder"), notes,
+                QStringLiteral("--name"), QStringLiteral("notes"), QStringLiteral("--workspace"), path});
+    QVERIFY2(imported.exitCode == 0, imported.err.constData());
+    const QString beir = m_dir.filePath(QStringLiteral("ro-beir"));
+    ef::test::writeFile(beir + QStringLiteral("/corpus.jsonl"), "{\"_id\": \"d1\", \"text\": \"tides and the moon\"}\n"
+                                                                "{\"_id\": \"d2\", \"text\": \"volcano ash\"}\n");
+    ef::test::writeFile(beir + QStringLiteral("/queries.jsonl"), "{\"_id\": \"q1\", \"text\": \"moon tides\"}\n");
+    ef::test::writeFile(beir + QStringLiteral("/qrels/test.tsv"), "query-id\tcorpus-id\tscore\nq1\td1\t1\n");
+    QCOMPARE(runCli({QStringLiteral("corpus"), QStringLiteral("import"), QStringLiteral("--beir"), beir,
+                     QStringLiteral("--name"), QStringLiteral("beir"), QStringLiteral("--workspace"), path})
+                 .exitCode,
+             0);
+    // An older workspace in the same folder needs a migration, which cannot happen here.
+    const QString old = folder + QStringLiteral("/old.efws");
+    QVERIFY(Workspace::createAtVersion(old, 1));
+
+    const QByteArray before = ef::test::fileHash(path);
+    const QFile::Permissions dirPerms = QFile::permissions(folder);
+    QVERIFY(QFile::setPermissions(path, QFile::ReadOwner | QFile::ReadGroup | QFile::ReadOther));
+    QVERIFY(QFile::setPermissions(old, QFile::ReadOwner | QFile::ReadGroup | QFile::ReadOther));
+    QVERIFY(QFile::setPermissions(folder, QFile::ReadOwner | QFile::ExeOwner | QFile::ReadGroup | QFile::ExeGroup |
+                                              QFile::ReadOther | QFile::ExeOther));
+    struct Restore
+    {
+        QString folder;
+        QFile::Permissions perms;
+        ~Restore() { QFile::setPermissions(folder, perms); }
+    } restore{folder, dirPerms};
+
+    const auto info =
+        runCliWithoutOverride({QStringLiteral("workspace"), QStringLiteral("info"), path, QStringLiteral("--json")});
+    QVERIFY2(info.exitCode == 0, info.err.constData());
+    const QJsonObject o = parseJsonLine(info.out);
+    if (o.value(QStringLiteral("writable")).toBool())
+        QSKIP("this process can write into a chmod-ed folder (privileged and unable to drop CAP_DAC_OVERRIDE)");
+    QVERIFY2(o.value(QStringLiteral("read_only_reason")).toString().contains(QStringLiteral("is not writable")),
+             info.out.constData());
+    QCOMPARE(o.value(QStringLiteral("journal_mode")).toString(), QStringLiteral("wal"));
+    QCOMPARE(o.value(QStringLiteral("tables")).toObject().value(QStringLiteral("corpora")).toInt(), 2);
+
+    const auto check = runCliWithoutOverride({QStringLiteral("workspace"), QStringLiteral("check"), path});
+    QVERIFY2(check.exitCode == 0, check.err.constData());
+    QVERIFY(check.out.contains("is healthy"));
+
+    const auto list =
+        runCliWithoutOverride({QStringLiteral("corpus"), QStringLiteral("list"), QStringLiteral("--workspace"), path});
+    QVERIFY2(list.exitCode == 0, list.err.constData());
+    QVERIFY(list.out.contains("notes"));
+
+    const auto search = runCliWithoutOverride(
+        {QStringLiteral("search"), QStringLiteral("--corpus"), QStringLiteral("notes"), QStringLiteral("--method"),
+         QStringLiteral("bm25"), QStringLiteral("--k"), QStringLiteral("1"), QStringLiteral("--json"),
+         QStringLiteral("--workspace"), path, QStringLiteral("vitamin infections")});
+    QVERIFY2(search.exitCode == 0, search.err.constData());
+    QVERIFY2(search.out.contains("vitamin.txt"), search.out.constData());
+
+    // Evaluation gives its figures and says that it could not store them.
+    const auto eval = runCliWithoutOverride({QStringLiteral("eval"), QStringLiteral("--corpus"), QStringLiteral("beir"),
+                                             QStringLiteral("--method"), QStringLiteral("bm25"),
+                                             QStringLiteral("--json"), QStringLiteral("--workspace"), path});
+    QVERIFY2(eval.exitCode == 0, eval.err.constData());
+    const QJsonObject e = parseJsonLine(eval.out);
+    QCOMPARE(e.value(QStringLiteral("ndcg@10")).toDouble(), 1.0);
+    QCOMPARE(e.value(QStringLiteral("stored")).toBool(true), false);
+    QVERIFY2(e.value(QStringLiteral("warnings")).toArray().at(0).toString().contains(QStringLiteral("not stored")),
+             eval.out.constData());
+
+    // Writing commands fail with the reason, before doing anything.
+    const auto write =
+        runCliWithoutOverride({QStringLiteral("corpus"), QStringLiteral("import"), QStringLiteral("--folder"), notes,
+                               QStringLiteral("--name"), QStringLiteral("more"), QStringLiteral("--workspace"), path});
+    QCOMPARE(write.exitCode, 1);
+    QVERIFY2(write.err.contains("cannot write to") && write.err.contains("is not writable"), write.err.constData());
+    QVERIFY2(!write.err.contains("attempt to write a readonly database"), write.err.constData());
+
+    const auto migrate =
+        runCliWithoutOverride({QStringLiteral("corpus"), QStringLiteral("list"), QStringLiteral("--workspace"), old});
+    QCOMPARE(migrate.exitCode, 1);
+    QVERIFY2(migrate.err.contains("needs migrating") && migrate.err.contains("is not writable"),
+             migrate.err.constData());
+
+    // Nothing was created beside the files, and the workspace is unchanged.
+    QCOMPARE(QDir(folder).entryList(QDir::Files | QDir::Hidden | QDir::System),
+             (QStringList{QStringLiteral("old.efws"), QStringLiteral("w.efws")}));
+    QCOMPARE(ef::test::fileHash(path), before);
 }
 
 QTEST_GUILESS_MAIN(TestCliWorkspace)

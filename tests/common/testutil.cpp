@@ -8,6 +8,8 @@
 #include <vector>
 
 #include <fcntl.h>
+#include <linux/capability.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -27,7 +29,9 @@
 
 namespace ef::test {
 
-ProcessResult runCli(const QStringList &args, const QByteArray &input, const QStringList &extraEnv)
+namespace {
+ProcessResult runCliImpl(const QStringList &args, const QByteArray &input, const QStringList &extraEnv,
+                         bool dropOverride)
 {
     ProcessResult r;
     const QString cli = qEnvironmentVariable("EMBEDFORGE_CLI");
@@ -36,6 +40,12 @@ ProcessResult runCli(const QStringList &args, const QByteArray &input, const QSt
         return r;
     }
     QProcess p;
+    if (dropOverride) {
+        p.setChildProcessModifier([] {
+            ::prctl(PR_CAPBSET_DROP, CAP_DAC_OVERRIDE, 0, 0, 0);
+            ::prctl(PR_CAPBSET_DROP, CAP_DAC_READ_SEARCH, 0, 0, 0);
+        });
+    }
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     for (const QString &kv : extraEnv) {
         const int eq = static_cast<int>(kv.indexOf(QLatin1Char('=')));
@@ -60,6 +70,17 @@ ProcessResult runCli(const QStringList &args, const QByteArray &input, const QSt
     r.crashed = r.crashed || p.exitStatus() == QProcess::CrashExit;
     r.exitCode = p.exitCode();
     return r;
+}
+} // namespace
+
+ProcessResult runCli(const QStringList &args, const QByteArray &input, const QStringList &extraEnv)
+{
+    return runCliImpl(args, input, extraEnv, false);
+}
+
+ProcessResult runCliWithoutOverride(const QStringList &args)
+{
+    return runCliImpl(args, {}, {}, true);
 }
 
 BoundedResult runCliBounded(const QStringList &args, const QByteArray &input, int timeoutMs, qint64 addressSpaceBytes)

@@ -19,6 +19,11 @@ struct ProcessResult
 // Runs the built embedforge-cli (EMBEDFORGE_CLI) with args, optional stdin, 120 s limit.
 ProcessResult runCli(const QStringList &args, const QByteArray &input = {}, const QStringList &extraEnv = {});
 
+// Like runCli, but the child cannot override file permissions even when the tests run as
+// root: CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH leave its capability bounding set before
+// exec, so a chmod-ed folder is read-only to it as it is to a user.
+ProcessResult runCliWithoutOverride(const QStringList &args);
+
 struct BoundedResult : ProcessResult
 {
     qint64 elapsedMs = 0;  // wall time until the child ended (or was killed)

@@ -3,6 +3,11 @@
 // job and its Cancel button, failures shown without a crash, and a screenshot artifact.
 #include <atomic>
 
+#include <linux/capability.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <QComboBox>
 #include <QDir>
 #include <QLabel>
 #include <QMenu>
@@ -14,6 +19,7 @@
 #include <QTest>
 #include <QThread>
 
+#include "backend/corpus.h"
 #include "backend/database.h"
 #include "backend/jobs.h"
 #include "backend/logbus.h"
@@ -22,6 +28,7 @@
 #include "widgets/jobsdock.h"
 #include "widgets/logdock.h"
 #include "widgets/mainwindow.h"
+#include "widgets/searchpage.h"
 
 using namespace ef;
 
@@ -37,6 +44,7 @@ private Q_SLOTS:
     void badWorkspaceIsRefusedWithMessage();
     void geometryAndLastWorkspacePersist();
     void demoWorkspaceHasExamplesOffline();
+    void readOnlyWorkspaceOpensForReading();
 
 private:
     QTemporaryDir m_dir;
@@ -48,6 +56,19 @@ void TestMainWindow::initTestCase()
     QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
     QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_dir.filePath(QStringLiteral("settings")));
     LogBus::install();
+    // Permissions apply to this process even when the tests run as root: without
+    // CAP_DAC_OVERRIDE, a chmod-ed folder is read-only to it (readOnlyWorkspaceOpensForReading).
+    // Threads started later inherit this thread's capabilities. The files of the other tests are
+    // this process's own, so nothing else changes.
+    __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+    __user_cap_data_struct data[2]{};
+    if (::syscall(SYS_capget, &header, data) == 0) {
+        for (int cap : {CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH}) {
+            data[cap / 32].effective &= ~(1u << (cap % 32));
+            data[cap / 32].permitted &= ~(1u << (cap % 32));
+        }
+        ::syscall(SYS_capset, &header, data);
+    }
 }
 
 void TestMainWindow::opensNewWorkspace()
@@ -242,6 +263,58 @@ void TestMainWindow::demoWorkspaceHasExamplesOffline()
     again.openDemoWorkspace(path);
     QVERIFY(reopened.wait(20000));
     QCOMPARE((*db)->queryInt(QStringLiteral("SELECT COUNT(*) FROM examples")), before);
+}
+
+// Issue 16.4: a workspace in a read-only folder could not even be read ("attempt to write a
+// readonly database"). The window opens it, says so, searches and evaluates, and leaves nothing
+// beside the file.
+void TestMainWindow::readOnlyWorkspaceOpensForReading()
+{
+    const QString folder = m_dir.filePath(QStringLiteral("readonly"));
+    QVERIFY(QDir().mkpath(folder));
+    const QString path = folder + QStringLiteral("/shared.efws");
+    {
+        auto ws = Workspace::create(path);
+        QVERIFY(ws);
+        auto db = ws->connect();
+        QVERIFY(
+            importCorpus(**db, {CorpusImport::Kind::Beir, QStringLiteral(":/demo/corpus"), QStringLiteral("demo")}));
+    }
+    QVERIFY(QFile::setPermissions(path, QFile::ReadOwner | QFile::ReadGroup | QFile::ReadOther));
+    QVERIFY(QFile::setPermissions(folder, QFile::ReadOwner | QFile::ExeOwner | QFile::ReadGroup | QFile::ExeGroup));
+    struct Restore
+    {
+        QString folder;
+        ~Restore() { QFile::setPermissions(folder, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner); }
+    } restore{folder};
+    if (::access(QFile::encodeName(folder).constData(), W_OK) == 0)
+        QSKIP("this process can write into a chmod-ed folder (privileged and unable to drop CAP_DAC_OVERRIDE)");
+
+    JobManager jobs;
+    MainWindow w(&jobs);
+    w.resize(1200, 800);
+    w.show();
+    QSignalSpy opened(&w, &MainWindow::workspaceOpened);
+    w.openWorkspace(path);
+    QVERIFY(opened.wait(10000));
+    QVERIFY(w.workspace().isReadOnly());
+    QCOMPARE(w.windowTitle(), QStringLiteral("shared (read-only) — EmbedForge"));
+    QVERIFY(w.workspaceText().contains(QStringLiteral("(read-only)")));
+
+    auto *search = w.findChild<SearchPage *>();
+    QVERIFY(search);
+    w.showPage(QStringLiteral("search"));
+    QTRY_VERIFY_WITH_TIMEOUT(search->findChild<QComboBox *>() != nullptr, 5000);
+    search->setQuery(QStringLiteral("how to fix leaking tap"));
+    QTRY_VERIFY_WITH_TIMEOUT(!search->hits().isEmpty(), 10000);
+    QSignalSpy evaluated(search, &SearchPage::evaluated);
+    QVERIFY(search->evaluate() != 0);
+    QVERIFY(evaluated.wait(30000));
+    QVERIFY(evaluated.first().first().toDouble() > 0.5);
+    QTest::qWait(300);
+    QVERIFY(w.grab().save(QDir(test::artifactsDir()).filePath(QStringLiteral("readonly-search.png"))));
+    QCOMPARE(QDir(folder).entryList(QDir::Files | QDir::Hidden | QDir::System),
+             QStringList{QStringLiteral("shared.efws")});
 }
 
 QTEST_MAIN(TestMainWindow)
