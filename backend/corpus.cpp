@@ -2,22 +2,38 @@
 // Corpora: import, export, BM25 search and evaluation.
 #include "backend/corpus.h"
 
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <set>
+#include <vector>
+#include <utility>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <QCoreApplication>
 #include <QDir>
-#include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSaveFile>
 #include <QStringDecoder>
 
+#include "backend/argtext.h"
 #include "backend/database.h"
 #include "backend/fileguard.h"
-#include "backend/timestamp.h"
 #include "backend/fts.h"
 #include "backend/jobs.h"
+#include "backend/timestamp.h"
 
 namespace ef {
 
@@ -148,26 +164,76 @@ QJsonObject parseJsonLine(const QString &file, int lineNo, const QByteArray &raw
     const QJsonDocument doc = QJsonDocument::fromJson(raw, &err);
     if (err.error != QJsonParseError::NoError)
         fail(QCoreApplication::translate("ef::Corpus", "%1:%2: invalid JSON: %3")
-                 .arg(file)
-                 .arg(lineNo)
-                 .arg(err.errorString()));
+                 .arg(argText(file), argText(lineNo), argText(err.errorString())));
     if (!doc.isObject())
-        fail(QCoreApplication::translate("ef::Corpus", "%1:%2: not a JSON object").arg(file).arg(lineNo));
+        fail(QCoreApplication::translate("ef::Corpus", "%1:%2: not a JSON object").arg(argText(file), argText(lineNo)));
     return doc.object();
 }
 
-QString stringField(const QString &file, int lineNo, const QJsonObject &o, const QString &key, bool required)
+// The text of a number member of the top-level object in raw (a line that parsed as one), as
+// written: "0.1" stays "0.1", where a double would print 0.10000000000000001. The last member of
+// that name wins, as in QJsonObject.
+QString rawNumber(const QByteArray &raw, const QString &key)
+{
+    const QByteArray want = key.toUtf8();
+    QByteArray found;
+    int depth = 0;
+    bool expectKey = false;
+    QByteArray lastKey;
+    for (qsizetype i = 0; i < raw.size(); ++i) {
+        const char c = raw.at(i);
+        if (c == '"') {
+            QByteArray str;
+            for (++i; i < raw.size() && raw.at(i) != '"'; ++i) {
+                if (raw.at(i) == '\\' && i + 1 < raw.size())
+                    str += raw.at(i++);
+                str += raw.at(i);
+            }
+            if (depth == 1 && expectKey)
+                lastKey = str;
+            continue;
+        }
+        if (c == '{' || c == '[') {
+            ++depth;
+            expectKey = c == '{' && depth == 1;
+        } else if (c == '}' || c == ']') {
+            --depth;
+        } else if (depth == 1 && c == ',') {
+            expectKey = true;
+        } else if (depth == 1 && c == ':') {
+            expectKey = false;
+            qsizetype j = i + 1;
+            while (j < raw.size() && (raw.at(j) == ' ' || raw.at(j) == '\t'))
+                ++j;
+            qsizetype end = j;
+            while (end < raw.size() &&
+                   (std::isdigit(static_cast<unsigned char>(raw.at(end))) || raw.at(end) == '-' || raw.at(end) == '+' ||
+                    raw.at(end) == '.' || raw.at(end) == 'e' || raw.at(end) == 'E'))
+                ++end;
+            if (lastKey == want && end > j)
+                found = raw.mid(j, end - j);
+        }
+    }
+    return QString::fromLatin1(found);
+}
+
+QString stringField(const QString &file, int lineNo, const QJsonObject &o, const QString &key, bool required,
+                    const QByteArray &raw = {})
 {
     const QJsonValue v = o.value(key);
     if (v.isUndefined() || v.isNull()) {
         if (required)
-            fail(QCoreApplication::translate("ef::Corpus", "%1:%2: missing \"%3\"").arg(file).arg(lineNo).arg(key));
+            fail(QCoreApplication::translate("ef::Corpus", "%1:%2: missing \"%3\"")
+                     .arg(argText(file), argText(lineNo), argText(key)));
         return {};
     }
-    if (v.isDouble())
-        return QString::number(v.toDouble(), 'g', 17); // numeric ids are common in BEIR exports
+    if (v.isDouble()) { // numeric ids are common in BEIR exports: keep them as written
+        const QString written = raw.isEmpty() ? QString() : rawNumber(raw, key);
+        return written.isEmpty() ? QString::number(v.toDouble(), 'g', 17) : written;
+    }
     if (!v.isString())
-        fail(QCoreApplication::translate("ef::Corpus", "%1:%2: \"%3\" is not a string").arg(file).arg(lineNo).arg(key));
+        fail(QCoreApplication::translate("ef::Corpus", "%1:%2: \"%3\" is not a string")
+                 .arg(argText(file), argText(lineNo), argText(key)));
     return v.toString();
 }
 
@@ -179,7 +245,8 @@ void importBeir(Importer &imp, const QString &dir)
         fail(QCoreApplication::translate("ef::Corpus", "'%1' is not a BEIR folder: corpus.jsonl is missing").arg(dir));
     forEachLine(corpus, [&](const QByteArray &raw, int n) {
         const QJsonObject o = parseJsonLine(corpus, n, raw);
-        imp.document(QStringLiteral("%1:%2").arg(corpus).arg(n), stringField(corpus, n, o, QStringLiteral("_id"), true),
+        imp.document(QStringLiteral("%1:%2").arg(argText(corpus), argText(n)),
+                     stringField(corpus, n, o, QStringLiteral("_id"), true, raw),
                      stringField(corpus, n, o, QStringLiteral("title"), false),
                      stringField(corpus, n, o, QStringLiteral("text"), true));
     });
@@ -187,8 +254,8 @@ void importBeir(Importer &imp, const QString &dir)
     if (QFileInfo::exists(queries)) {
         forEachLine(queries, [&](const QByteArray &raw, int n) {
             const QJsonObject o = parseJsonLine(queries, n, raw);
-            imp.query(QStringLiteral("%1:%2").arg(queries).arg(n),
-                      stringField(queries, n, o, QStringLiteral("_id"), true),
+            imp.query(QStringLiteral("%1:%2").arg(argText(queries), argText(n)),
+                      stringField(queries, n, o, QStringLiteral("_id"), true, raw),
                       stringField(queries, n, o, QStringLiteral("text"), true));
         });
     }
@@ -206,23 +273,18 @@ void importBeir(Importer &imp, const QString &dir)
                     return;
                 fail(QCoreApplication::translate("ef::Corpus",
                                                  "%1:%2: expected the header 'query-id<TAB>corpus-id<TAB>score'")
-                         .arg(path)
-                         .arg(n));
+                         .arg(argText(path), argText(n)));
             }
             if (cols.size() < 3)
                 fail(QCoreApplication::translate("ef::Corpus", "%1:%2: expected 3 tab-separated columns, found %3")
-                         .arg(path)
-                         .arg(n)
-                         .arg(cols.size()));
+                         .arg(argText(path), argText(n), argText(cols.size())));
             bool ok = false;
             const int score = cols.at(2).trimmed().toInt(&ok);
             if (!ok)
                 fail(QCoreApplication::translate("ef::Corpus", "%1:%2: score '%3' is not an integer")
-                         .arg(path)
-                         .arg(n)
-                         .arg(QString::fromUtf8(cols.at(2))));
-            imp.qrel(QStringLiteral("%1:%2").arg(path).arg(n), split, QString::fromUtf8(cols.at(0)).trimmed(),
-                     QString::fromUtf8(cols.at(1)).trimmed(), score);
+                         .arg(argText(path), argText(n), argText(QString::fromUtf8(cols.at(2)))));
+            imp.qrel(QStringLiteral("%1:%2").arg(argText(path), argText(n)), split,
+                     QString::fromUtf8(cols.at(0)).trimmed(), QString::fromUtf8(cols.at(1)).trimmed(), score);
         });
     }
 }
@@ -231,32 +293,256 @@ void importJsonl(Importer &imp, const CorpusImport &o)
 {
     forEachLine(o.path, [&](const QByteArray &raw, int n) {
         const QJsonObject obj = parseJsonLine(o.path, n, raw);
-        imp.document(QStringLiteral("%1:%2").arg(o.path).arg(n), stringField(o.path, n, obj, o.idField, true),
+        imp.document(QStringLiteral("%1:%2").arg(argText(o.path), argText(n)),
+                     stringField(o.path, n, obj, o.idField, true, raw),
                      stringField(o.path, n, obj, o.titleField, false), stringField(o.path, n, obj, o.textField, true));
     });
 }
 
-void importFolder(Importer &imp, const QString &dir)
+// A name's bytes as text: UTF-8 as it is; otherwise every byte outside ASCII, and '%', as %XX,
+// so that no two names map to the same id.
+QString nameToText(const QByteArray &name)
 {
-    if (!QFileInfo(dir).isDir())
-        fail(QCoreApplication::translate("ef::Corpus", "'%1' is not a folder").arg(dir));
-    QStringList files;
-    QDirIterator it(dir, {QStringLiteral("*.txt"), QStringLiteral("*.md"), QStringLiteral("*.markdown")}, QDir::Files,
-                    QDirIterator::Subdirectories);
-    while (it.hasNext())
-        files << it.next();
-    files.sort();
-    for (const QString &path : std::as_const(files)) {
-        const Expected<QByteArray> read = fileguard::readAll(path, fileguard::kMaxLineBytes);
-        if (!read)
-            fail(read.error());
-        const QByteArray &bytes = read.value();
-        QStringDecoder decode(QStringDecoder::Utf8);
-        const QString text = decode(bytes);
-        if (decode.hasError())
-            fail(QCoreApplication::translate("ef::Corpus", "'%1' is not UTF-8 text").arg(path));
-        QString title = QFileInfo(path).completeBaseName();
-        if (path.endsWith(QLatin1String(".md")) || path.endsWith(QLatin1String(".markdown"))) {
+    QStringDecoder decode(QStringDecoder::Utf8,
+                          QStringDecoder::Flag::Stateless); // a cut sequence at the end is an error too
+    const QString text = decode(name);
+    if (!decode.hasError())
+        return text;
+    QString out;
+    for (const char c : name) {
+        const auto b = static_cast<unsigned char>(c);
+        if (b >= 0x80 || b == '%')
+            out += QStringLiteral("%%1").arg(b, 2, 16, QLatin1Char('0')).toUpper();
+        else
+            out += QLatin1Char(c);
+    }
+    return out;
+}
+
+bool isCandidate(const QByteArray &name)
+{
+    const QByteArray lower = name.toLower();
+    return lower.endsWith(".txt") || lower.endsWith(".md") || lower.endsWith(".markdown");
+}
+
+QString fileKind(mode_t mode)
+{
+    if (S_ISFIFO(mode))
+        return QCoreApplication::translate("ef::Corpus", "a named pipe (FIFO)");
+    if (S_ISSOCK(mode))
+        return QCoreApplication::translate("ef::Corpus", "a socket");
+    if (S_ISCHR(mode) || S_ISBLK(mode))
+        return QCoreApplication::translate("ef::Corpus", "a device");
+    return QCoreApplication::translate("ef::Corpus", "not a regular file");
+}
+
+QString errnoText(int err)
+{
+    return QString::fromLocal8Bit(std::strerror(err));
+}
+
+struct FolderEntry
+{
+    QByteArray path; // absolute, as bytes
+    QString id;      // relative to the folder
+};
+
+// Walks a folder with the system's byte names, so that no name is lost to decoding.
+class FolderWalk
+{
+public:
+    FolderWalk(const CorpusImport &o, ImportReport &report) : m_options(o), m_report(report) {}
+
+    QList<FolderEntry> run(const QString &dir)
+    {
+        const QByteArray root = QFile::encodeName(QFileInfo(dir).absoluteFilePath());
+        char *real = ::realpath(root.constData(), nullptr);
+        if (!real)
+            fail(QCoreApplication::translate("ef::Corpus", "cannot read the folder '%1': %2")
+                     .arg(dir, errnoText(errno)));
+        m_rootReal = QByteArray(real);
+        std::free(real);
+        struct stat st
+        {
+        };
+        if (::stat(m_rootReal.constData(), &st) != 0 || !S_ISDIR(st.st_mode))
+            fail(QCoreApplication::translate("ef::Corpus", "'%1' is not a folder").arg(dir));
+        m_visited.insert({st.st_dev, st.st_ino});
+        walk(root, QByteArray(), 0);
+        std::sort(m_files.begin(), m_files.end(),
+                  [](const FolderEntry &a, const FolderEntry &b) { return a.id < b.id; });
+        return m_files;
+    }
+
+    void skip(const QString &id, const QString &reason)
+    {
+        if (m_options.strict)
+            fail(QCoreApplication::translate("ef::Corpus", "'%1' in '%2': %3").arg(id, m_options.path, reason));
+        m_report.skipped.append({id, reason});
+    }
+
+private:
+    bool inside(const QByteArray &real) const
+    {
+        return real == m_rootReal || real.startsWith(QByteArray(m_rootReal + '/'));
+    }
+
+    void walk(const QByteArray &dirPath, const QByteArray &rel, int depth)
+    {
+        constexpr int kMaxDepth = 64;
+        DIR *d = ::opendir(dirPath.constData());
+        if (!d) {
+            skip(rel.isEmpty() ? QStringLiteral(".") : nameToText(rel),
+                 QCoreApplication::translate("ef::Corpus", "cannot read the folder: %1").arg(errnoText(errno)));
+            return;
+        }
+        QList<QByteArray> names;
+        while (const dirent *e = ::readdir(d)) {
+            const QByteArray name(e->d_name);
+            if (name != "." && name != "..")
+                names << name;
+        }
+        ::closedir(d);
+        std::sort(names.begin(), names.end());
+        for (const QByteArray &name : std::as_const(names)) {
+            const QByteArray path = dirPath + '/' + name;
+            const QByteArray relName = rel.isEmpty() ? name : QByteArray(rel + '/' + name);
+            const QString id = nameToText(relName);
+            if (name.startsWith('.')) { // hidden files and folders (.git), as file managers hide them
+                ++m_report.ignored;
+                continue;
+            }
+            struct stat st
+            {
+            };
+            if (::lstat(path.constData(), &st) != 0) {
+                if (isCandidate(name))
+                    skip(id, errnoText(errno));
+                continue;
+            }
+            if (S_ISLNK(st.st_mode)) {
+                char *real = ::realpath(path.constData(), nullptr);
+                if (!real || ::stat(real, &st) != 0) {
+                    std::free(real);
+                    if (isCandidate(name))
+                        skip(id, QCoreApplication::translate("ef::Corpus", "a broken symbolic link"));
+                    else
+                        ++m_report.ignored;
+                    continue;
+                }
+                const QByteArray target(real);
+                std::free(real);
+                if (!S_ISDIR(st.st_mode) && !isCandidate(name)) {
+                    ++m_report.ignored;
+                    continue;
+                }
+                if (!inside(target) && !m_options.followSymlinks) {
+                    skip(id,
+                         QCoreApplication::translate(
+                             "ef::Corpus", "a symbolic link to '%1', outside the folder (not followed unless asked)")
+                             .arg(QFile::decodeName(target)));
+                    continue;
+                }
+            }
+            if (S_ISDIR(st.st_mode)) {
+                if (m_visited.count({st.st_dev, st.st_ino})) {
+                    skip(id, QCoreApplication::translate("ef::Corpus", "a link to a folder that is read already"));
+                    continue;
+                }
+                if (depth + 1 > kMaxDepth) {
+                    skip(id, QCoreApplication::translate("ef::Corpus", "nested deeper than %1 folders").arg(kMaxDepth));
+                    continue;
+                }
+                m_visited.insert({st.st_dev, st.st_ino});
+                walk(path, relName, depth + 1);
+                continue;
+            }
+            if (!isCandidate(name)) {
+                ++m_report.ignored;
+                continue;
+            }
+            if (!S_ISREG(st.st_mode)) {
+                skip(id, fileKind(st.st_mode));
+                continue;
+            }
+            m_files.append({path, id});
+        }
+    }
+
+    const CorpusImport &m_options;
+    ImportReport &m_report;
+    QByteArray m_rootReal;
+    std::set<std::pair<dev_t, ino_t>> m_visited;
+    QList<FolderEntry> m_files;
+};
+
+QString tooLargeText(qint64 maxBytes)
+{
+    return QCoreApplication::translate("ef::Corpus", "larger than %1 MiB, the most a document may hold")
+        .arg(maxBytes >> 20);
+}
+
+// The bytes of a regular file of at most maxBytes, or why not. Opened without blocking, and the
+// kind checked on the descriptor, so a FIFO swapped in after the walk cannot block.
+Expected<QByteArray> readRegularFile(const QByteArray &path, qint64 maxBytes)
+{
+    const int fd = ::open(path.constData(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return makeError(errnoText(errno));
+    struct Closer
+    {
+        int fd;
+        ~Closer() { ::close(fd); }
+    } closer{fd};
+    struct stat st
+    {
+    };
+    if (::fstat(fd, &st) != 0)
+        return makeError(errnoText(errno));
+    if (!S_ISREG(st.st_mode))
+        return makeError(fileKind(st.st_mode));
+    if (st.st_size > maxBytes)
+        return makeError(tooLargeText(maxBytes));
+    QByteArray out;
+    char buf[65536];
+    for (;;) {
+        const ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return makeError(errnoText(errno));
+        }
+        if (n == 0)
+            break;
+        out.append(buf, n);
+        if (out.size() > maxBytes)
+            return makeError(tooLargeText(maxBytes));
+    }
+    return out;
+}
+
+void importFolder(Importer &imp, const CorpusImport &o, ImportReport &report)
+{
+    if (!QFileInfo(o.path).isDir())
+        fail(QCoreApplication::translate("ef::Corpus", "'%1' is not a folder").arg(o.path));
+    FolderWalk walk(o, report);
+    const QList<FolderEntry> files = walk.run(o.path);
+    for (const FolderEntry &f : files) {
+        const Expected<QByteArray> read = readRegularFile(f.path, fileguard::kMaxLineBytes);
+        if (!read) {
+            walk.skip(f.id, QCoreApplication::translate("ef::Corpus", "cannot read it: %1").arg(read.error()));
+            continue;
+        }
+        QStringDecoder decode(QStringDecoder::Utf8,
+                              QStringDecoder::Flag::Stateless); // a cut sequence at the end is an error too
+        const QString text = decode(read.value());
+        if (decode.hasError()) {
+            walk.skip(f.id, QCoreApplication::translate("ef::Corpus", "not UTF-8 text"));
+            continue;
+        }
+        QString title = QFileInfo(f.id).completeBaseName();
+        const QString lower = f.id.toLower();
+        if (lower.endsWith(QLatin1String(".md")) || lower.endsWith(QLatin1String(".markdown"))) {
             for (const QString &line : text.split(QLatin1Char('\n'))) {
                 if (line.startsWith(QLatin1String("# "))) {
                     title = line.mid(2).trimmed();
@@ -264,7 +550,7 @@ void importFolder(Importer &imp, const QString &dir)
                 }
             }
         }
-        imp.document(path, QDir(dir).relativeFilePath(path), title, text);
+        imp.document(QDir(o.path).filePath(f.id), f.id, title, text);
     }
 }
 
@@ -288,8 +574,12 @@ CorpusInfo readInfo(Database &db, Statement &row)
 
 } // namespace
 
-Expected<CorpusInfo> importCorpus(Database &db, const CorpusImport &o, const CorpusProgress &progress)
+Expected<CorpusInfo> importCorpus(Database &db, const CorpusImport &o, const CorpusProgress &progress,
+                                  ImportReport *reportOut)
 {
+    ImportReport local;
+    ImportReport *report = reportOut ? reportOut : &local;
+    *report = {};
     if (o.name.trimmed().isEmpty())
         return makeError(QCoreApplication::translate("ef::Corpus", "a corpus needs a name"));
     const QString kind = o.kind == CorpusImport::Kind::Beir    ? QStringLiteral("beir")
@@ -317,9 +607,15 @@ Expected<CorpusInfo> importCorpus(Database &db, const CorpusImport &o, const Cor
             importJsonl(imp, o);
             break;
         case CorpusImport::Kind::Folder:
-            importFolder(imp, o.path);
+            importFolder(imp, o, *report);
             break;
         }
+        if (imp.documents() == 0 && !report->skipped.isEmpty())
+            return makeError(QCoreApplication::translate("ef::Corpus",
+                                                         "'%1' holds no documents that can be imported: %2 files "
+                                                         "skipped, the first '%3': %4")
+                                 .arg(o.path, QString::number(report->skipped.size()),
+                                      report->skipped.constFirst().file, report->skipped.constFirst().reason));
         if (imp.documents() == 0)
             return makeError(QCoreApplication::translate("ef::Corpus", "'%1' holds no documents").arg(o.path));
         const QString fts = ftsTable(id);
@@ -329,8 +625,7 @@ Expected<CorpusInfo> importCorpus(Database &db, const CorpusImport &o, const Cor
         db.exec(
             QStringLiteral("INSERT INTO %1(rowid, title_idx, text_idx) SELECT id, title_idx, text_idx FROM documents "
                            "WHERE corpus_id = %2")
-                .arg(fts)
-                .arg(id));
+                .arg(argText(fts), argText(id)));
         tx.commit();
     } catch (const ImportError &e) {
         return makeError(e.message);
@@ -395,56 +690,67 @@ Status exportBeir(Database &db, const QString &name, const QString &outDir)
         return makeError(c.error());
     if (!QDir().mkpath(QDir(outDir).filePath(QStringLiteral("qrels"))))
         return makeError(QCoreApplication::translate("ef::Corpus", "cannot create '%1'").arg(outDir));
-    auto writeLines = [&](const QString &path, const QString &sql, auto line) -> Status {
-        QFile f(path);
-        if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
-            return makeError(
-                QCoreApplication::translate("ef::Corpus", "cannot write '%1': %2").arg(path, f.errorString()));
-        Statement st = db.prepare(sql);
-        st.bind(1, c->id);
-        while (st.step())
-            f.write(line(st));
-        if (!f.flush())
-            return makeError(
-                QCoreApplication::translate("ef::Corpus", "cannot write '%1': %2").arg(path, f.errorString()));
+    // Every file goes to a temporary file beside its target and is renamed over it only once all
+    // are complete: a full disk or a killed export leaves the previous files as they were, never
+    // a truncated one.
+    std::vector<std::unique_ptr<QSaveFile>> files;
+    const auto writeFailed = [](const QSaveFile &f) {
+        return makeError(
+            QCoreApplication::translate("ef::Corpus", "cannot write '%1': %2").arg(f.fileName(), f.errorString()));
+    };
+    auto writeLines = [&](const QString &path, Statement st, auto line) -> Status {
+        files.push_back(std::make_unique<QSaveFile>(path));
+        QSaveFile &f = *files.back();
+        if (!f.open(QIODevice::WriteOnly))
+            return writeFailed(f);
+        while (st.step()) {
+            const QByteArray bytes = line(st);
+            if (f.write(bytes) != bytes.size())
+                return writeFailed(f);
+        }
         return Status::success();
     };
     const auto json = [](const QJsonObject &o) -> QByteArray {
         return QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n';
     };
-    Status s = writeLines(QDir(outDir).filePath(QStringLiteral("corpus.jsonl")),
-                          QStringLiteral("SELECT ext_id, title, text FROM documents WHERE corpus_id = ? ORDER BY id"),
-                          [&](Statement &st) {
-                              return json({{QStringLiteral("_id"), st.columnText(0)},
-                                           {QStringLiteral("title"), st.columnText(1)},
-                                           {QStringLiteral("text"), st.columnText(2)}});
-                          });
+    Statement docs =
+        db.prepare(QStringLiteral("SELECT ext_id, title, text FROM documents WHERE corpus_id = ? ORDER BY id"));
+    docs.bind(1, c->id);
+    Status s = writeLines(QDir(outDir).filePath(QStringLiteral("corpus.jsonl")), std::move(docs), [&](Statement &st) {
+        return json({{QStringLiteral("_id"), st.columnText(0)},
+                     {QStringLiteral("title"), st.columnText(1)},
+                     {QStringLiteral("text"), st.columnText(2)}});
+    });
     if (!s)
         return s;
-    s = writeLines(
-        QDir(outDir).filePath(QStringLiteral("queries.jsonl")),
-        QStringLiteral("SELECT ext_id, text FROM queries WHERE corpus_id = ? ORDER BY id"), [&](Statement &st) {
-            return json({{QStringLiteral("_id"), st.columnText(0)}, {QStringLiteral("text"), st.columnText(1)}});
-        });
+    Statement queries = db.prepare(QStringLiteral("SELECT ext_id, text FROM queries WHERE corpus_id = ? ORDER BY id"));
+    queries.bind(1, c->id);
+    s = writeLines(QDir(outDir).filePath(QStringLiteral("queries.jsonl")), std::move(queries), [&](Statement &st) {
+        return json({{QStringLiteral("_id"), st.columnText(0)}, {QStringLiteral("text"), st.columnText(1)}});
+    });
     if (!s)
         return s;
     for (const QString &split : c->splits) {
-        QFile f(QDir(outDir).filePath(QStringLiteral("qrels/%1.tsv").arg(split)));
-        if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
-            return makeError(
-                QCoreApplication::translate("ef::Corpus", "cannot write '%1': %2").arg(f.fileName(), f.errorString()));
-        f.write("query-id\tcorpus-id\tscore\n");
-        Statement st = db.prepare(
-            QStringLiteral("SELECT query_ext_id, doc_ext_id, score FROM qrels WHERE corpus_id = ? AND split = ? "
-                           "ORDER BY query_ext_id, doc_ext_id"));
-        st.bind(1, c->id).bind(2, split);
-        while (st.step())
-            f.write(
-                QStringLiteral("%1\t%2\t%3\n").arg(st.columnText(0), st.columnText(1)).arg(st.columnInt(2)).toUtf8());
-        if (!f.flush())
-            return makeError(
-                QCoreApplication::translate("ef::Corpus", "cannot write '%1': %2").arg(f.fileName(), f.errorString()));
+        Statement qrels =
+            db.prepare(QStringLiteral("SELECT query_ext_id, doc_ext_id, score FROM qrels WHERE corpus_id = ? AND "
+                                      "split = ? ORDER BY query_ext_id, doc_ext_id"));
+        qrels.bind(1, c->id).bind(2, split);
+        bool header = true;
+        s = writeLines(QDir(outDir).filePath(QStringLiteral("qrels/") + split + QStringLiteral(".tsv")),
+                       std::move(qrels), [&](Statement &st) -> QByteArray {
+                           QByteArray line = header ? QByteArray("query-id\tcorpus-id\tscore\n") : QByteArray();
+                           header = false;
+                           return line + st.columnText(0).toUtf8() + '\t' + st.columnText(1).toUtf8() + '\t' +
+                                  QByteArray::number(st.columnInt(2)) + '\n';
+                       });
+        if (!s)
+            return s;
+        if (header && files.back()->write("query-id\tcorpus-id\tscore\n") < 0)
+            return writeFailed(*files.back());
     }
+    for (const auto &f : files)
+        if (!fileguard::commitSaveFile(*f))
+            return writeFailed(*f);
     return Status::success();
 }
 

@@ -45,12 +45,36 @@ struct CorpusImport
     QString idField = QStringLiteral("_id");      // JSONL only
     QString titleField = QStringLiteral("title"); // JSONL only; may be absent in a record
     QString textField = QStringLiteral("text");   // JSONL only
+    // Folder only: read symbolic links that point outside the folder (links inside it are
+    // always read; a link outside is otherwise skipped and listed).
+    bool followSymlinks = false;
+    // Folder only: a file that cannot be imported fails the whole import instead of being
+    // skipped and listed.
+    bool strict = false;
+};
+
+// A file a folder import did not import, and why. file is relative to the folder.
+struct ImportSkip
+{
+    QString file;
+    QString reason;
+};
+
+struct ImportReport
+{
+    QList<ImportSkip> skipped; // candidate files (.txt, .md, .markdown) not imported
+    qint64 ignored = 0;        // other entries: other extensions, hidden files and folders
 };
 
 // Called every few hundred records; return false to cancel (the import is rolled back).
 using CorpusProgress = std::function<bool(qint64 done, const QString &what)>;
 
-Expected<CorpusInfo> importCorpus(Database &db, const CorpusImport &options, const CorpusProgress &progress = {});
+// Folder import: ids are paths relative to the folder, however the folder was named; names that
+// are not UTF-8 keep their other bytes as %XX; files that cannot be read, are not UTF-8 text,
+// are too large or are not regular files are skipped and listed in *report (or fail the import
+// with options.strict).
+Expected<CorpusInfo> importCorpus(Database &db, const CorpusImport &options, const CorpusProgress &progress = {},
+                                  ImportReport *report = nullptr);
 QList<CorpusInfo> listCorpora(Database &db);
 // The same through a new connection (for a view's I/O task); never throws.
 Expected<QList<CorpusInfo>> listCorpora(const Workspace &ws);
@@ -77,6 +101,7 @@ struct EvalResult
     QString method;
     QString split;
     bool ignoreSelf = false;
+    QString notStoredBecause; // empty when the result was stored in the workspace
     metrics::Summary summary;
     QList<metrics::QueryScores> perQuery;
 };

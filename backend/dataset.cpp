@@ -8,11 +8,13 @@
 #include <QJsonDocument>
 #include <QSaveFile>
 
+#include "backend/argtext.h"
 #include "backend/database.h"
-#include "backend/timestamp.h"
+#include "backend/fileguard.h"
 #include "backend/generation.h"
 #include "backend/sampler.h"
 #include "backend/templates.h"
+#include "backend/timestamp.h"
 
 namespace ef {
 
@@ -145,10 +147,10 @@ Expected<ExportSummary> exportDataset(Database &db, const ExportOptions &options
             ++sum.train;
         }
     }
-    if (!train.commit())
+    if (!fileguard::commitSaveFile(train))
         return makeError(QCoreApplication::translate("ef::Dataset", "cannot write '%1': %2")
                              .arg(sum.trainPath, train.errorString()));
-    if (split && !val.commit())
+    if (split && !fileguard::commitSaveFile(val))
         return makeError(QCoreApplication::translate("ef::Dataset", "cannot write '%1': %2")
                              .arg(sum.validationPath, val.errorString()));
     return sum;
@@ -178,35 +180,26 @@ Expected<qint64> importDemoExamples(Database &db, const QString &path)
         const QJsonDocument doc = QJsonDocument::fromJson(raw, &pe);
         if (!doc.isObject())
             return makeError(QCoreApplication::translate("ef::Dataset", "%1:%2: not a JSON object (%3)")
-                                 .arg(path)
-                                 .arg(lineNo)
-                                 .arg(pe.errorString()));
+                                 .arg(argText(path), argText(lineNo), argText(pe.errorString())));
         const QJsonObject o = doc.object();
         const QString family = o.value(QStringLiteral("family")).toString();
         const QString status = o.value(QStringLiteral("status")).toString();
         if (!taskFamilies().contains(family))
             return makeError(QCoreApplication::translate("ef::Dataset", "%1:%2: unknown family '%3'")
-                                 .arg(path)
-                                 .arg(lineNo)
-                                 .arg(family));
+                                 .arg(argText(path), argText(lineNo), argText(family)));
         if (status != QLatin1String("valid") && status != QLatin1String("invalid") &&
             status != QLatin1String("duplicate"))
             return makeError(QCoreApplication::translate("ef::Dataset",
                                                          "%1:%2: status must be valid, invalid or duplicate, not '%3'")
-                                 .arg(path)
-                                 .arg(lineNo)
-                                 .arg(status));
+                                 .arg(argText(path), argText(lineNo), argText(status)));
         for (const char *key : {"language", "query", "positive", "raw_response"})
             if (!o.value(QLatin1String(key)).isString())
                 return makeError(QCoreApplication::translate("ef::Dataset", "%1:%2: \"%3\" must be a string")
-                                     .arg(path)
-                                     .arg(lineNo)
-                                     .arg(QLatin1String(key)));
+                                     .arg(argText(path), argText(lineNo), argText(QLatin1String(key))));
         if (status == QLatin1String("invalid") && o.value(QStringLiteral("invalid_reason")).toString().isEmpty())
             return makeError(
                 QCoreApplication::translate("ef::Dataset", "%1:%2: an invalid example needs an \"invalid_reason\"")
-                    .arg(path)
-                    .arg(lineNo));
+                    .arg(argText(path), argText(lineNo)));
         const QString query = o.value(QStringLiteral("query")).toString();
         const QString positive = o.value(QStringLiteral("positive")).toString();
         const QString key = status == QLatin1String("invalid") ? QString() : dedupKey(family, query, positive);
@@ -263,8 +256,7 @@ JobSpec makeExportJob(const Workspace &workspace, const ExportOptions &options)
         ctx.setTotal(summary.train + summary.validation);
         ctx.setProgress(summary.train + summary.validation,
                         QCoreApplication::translate("ef::Dataset", "%1 train, %2 validation records")
-                            .arg(summary.train)
-                            .arg(summary.validation));
+                            .arg(argText(summary.train), argText(summary.validation)));
         ctx.setResult(summary);
     };
     return spec;

@@ -9,7 +9,9 @@
 
 #include <QCoreApplication>
 #include <QFile>
+#include <QSaveFile>
 
+#include "backend/argtext.h"
 #include "models/fileguard.h"
 
 namespace ef::fileguard {
@@ -131,12 +133,19 @@ QByteArray readLine(QFile &f, qint64 maxBytes, bool *tooLong)
     return raw;
 }
 
+bool commitSaveFile(QSaveFile &f)
+{
+    if (!f.flush() || f.error() != QFileDevice::NoError) {
+        f.cancelWriting();
+        return false;
+    }
+    return f.commit();
+}
+
 QString lineTooLong(const QString &path, qint64 lineNo, qint64 maxBytes)
 {
     return QCoreApplication::translate("ef::FileGuard", "%1:%2: the line is longer than %3, the most a line may hold")
-        .arg(path)
-        .arg(lineNo)
-        .arg(sizeText(maxBytes));
+        .arg(argText(path), argText(lineNo), argText(sizeText(maxBytes)));
 }
 
 } // namespace ef::fileguard

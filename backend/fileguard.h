@@ -16,6 +16,7 @@
 #include "backend/expected.h"
 
 class QFile;
+class QSaveFile;
 
 namespace ef::fileguard {
 
@@ -38,6 +39,11 @@ Expected<QByteArray> readAll(const QString &path, qint64 maxBytes);
 // otherwise *tooLong is set and the rest of the line is left unread. Memory stays bounded by
 // maxBytes whatever the file holds.
 QByteArray readLine(QFile &f, qint64 maxBytes, bool *tooLong);
+
+// Commits f, a QSaveFile, only when all its bytes reached the disk. QSaveFile::commit() alone
+// (Qt 6.4) renames a file whose buffered bytes failed to flush (a full disk, EFBIG): the target
+// would be truncated. Returns false with f.errorString() set otherwise; the target is untouched.
+bool commitSaveFile(QSaveFile &f);
 
 // "'%1' line %2 is longer than 8 MiB, the most a line may hold" for path:line.
 QString lineTooLong(const QString &path, qint64 lineNo, qint64 maxBytes);

@@ -13,6 +13,8 @@
 #include <QSettings>
 #include <QStandardPaths>
 
+#include "backend/fileguard.h"
+
 namespace ef {
 
 bool EndpointProfile::operator==(const EndpointProfile &o) const
@@ -86,7 +88,7 @@ bool store(const QString &profileName, const QString &key, QString *error)
         return false;
     }
     f.write(QJsonDocument(keys).toJson());
-    if (!f.commit()) {
+    if (!fileguard::commitSaveFile(f)) {
         if (error)
             *error = QCoreApplication::translate("ef::ApiKeys", "cannot write the API key file '%1': %2")
                          .arg(keyFilePath(), f.errorString());

@@ -5,6 +5,7 @@
 #include <QJsonObject>
 
 #include "app/cli/cli.h"
+#include "backend/argtext.h"
 #include "backend/corpus.h"
 #include "backend/fts.h"
 #include "backend/retrieval.h"
@@ -72,8 +73,10 @@ int corpusImport(Context &ctx)
     const ParsedArgs a = ctx.parse({QStringLiteral("workspace"), QStringLiteral("beir"), QStringLiteral("jsonl"),
                                     QStringLiteral("folder"), QStringLiteral("name"), QStringLiteral("id-field"),
                                     QStringLiteral("title-field"), QStringLiteral("text-field")},
-                                   {}, 0, 0);
+                                   {QStringLiteral("follow-symlinks"), QStringLiteral("strict")}, 0, 0);
     CorpusImport o;
+    o.followSymlinks = a.has(QStringLiteral("follow-symlinks"));
+    o.strict = a.has(QStringLiteral("strict"));
     int sources = 0;
     for (const auto &[flag, kind] : {std::pair{QStringLiteral("beir"), CorpusImport::Kind::Beir},
                                      std::pair{QStringLiteral("jsonl"), CorpusImport::Kind::Jsonl},
@@ -95,24 +98,42 @@ int corpusImport(Context &ctx)
     o.textField = a.value(QStringLiteral("text-field"), o.textField);
     OpenedWorkspace w = openWorkspace(a);
     ProgressPrinter progress(QCoreApplication::translate("ef::cli", "importing"));
-    auto c = importCorpus(*w.db, o, [&](qint64 done, const QString &what) {
-        progress.update(done, 0, what);
-        return true;
-    });
+    ImportReport report;
+    auto c = importCorpus(
+        *w.db, o,
+        [&](qint64 done, const QString &what) {
+            progress.update(done, 0, what);
+            return true;
+        },
+        &report);
     progress.finish();
     if (!c)
         return ctx.fail(c.error());
-    if (ctx.json)
-        ctx.printJson(corpusJson(c.value()));
-    else
+    // Every file that was not imported is named, with its reason, on stderr and in the JSON.
+    for (const ImportSkip &skip : std::as_const(report.skipped))
+        ctx.err << QCoreApplication::translate("ef::cli", "embedforge-cli: corpus import: skipped '%1': %2")
+                       .arg(skip.file, skip.reason)
+                << Qt::endl;
+    if (ctx.json) {
+        QJsonObject o = corpusJson(c.value());
+        QJsonArray skipped;
+        for (const ImportSkip &skip : std::as_const(report.skipped))
+            skipped.append(QJsonObject{{QStringLiteral("file"), skip.file}, {QStringLiteral("reason"), skip.reason}});
+        o.insert(QStringLiteral("skipped"), skipped);
+        o.insert(QStringLiteral("ignored_entries"), report.ignored);
+        ctx.printJson(o);
+    } else {
         ctx.out << QCoreApplication::translate("ef::cli",
                                                "Imported corpus '%1': %2 documents, %3 queries, %4 qrels (%5)")
-                       .arg(c->name)
-                       .arg(c->documents)
-                       .arg(c->queries)
-                       .arg(c->qrels)
-                       .arg(c->splits.join(QStringLiteral(", ")))
+                       .arg(c->name, QString::number(c->documents), QString::number(c->queries),
+                            QString::number(c->qrels), c->splits.join(QStringLiteral(", ")))
                 << Qt::endl;
+        if (!report.skipped.isEmpty())
+            ctx.out << QCoreApplication::translate("ef::cli", "Skipped %1 files that could not be imported (listed on "
+                                                              "stderr); --strict makes that an error.")
+                           .arg(report.skipped.size())
+                    << Qt::endl;
+    }
     return ExitOk;
 }
 
@@ -132,11 +153,8 @@ int corpusList(Context &ctx)
         ctx.out << QCoreApplication::translate("ef::cli", "No corpora in this workspace.") << Qt::endl;
     for (const CorpusInfo &c : corpora)
         ctx.out << QStringLiteral("%1  %2 docs  %3 queries  %4 qrels  [%5]")
-                       .arg(c.name, -20)
-                       .arg(c.documents)
-                       .arg(c.queries)
-                       .arg(c.qrels)
-                       .arg(c.splits.join(QStringLiteral(", ")))
+                       .arg(c.name.leftJustified(20), QString::number(c.documents), QString::number(c.queries),
+                            QString::number(c.qrels), c.splits.join(QStringLiteral(", ")))
                 << Qt::endl;
     return ExitOk;
 }
@@ -195,12 +213,8 @@ int corpusEmbed(Context &ctx)
     ctx.out << QCoreApplication::translate(
                    "ef::cli",
                    "Embedded %1 documents of '%2' (%3 already stored); %4 vectors of dimension %5, fingerprint %6")
-                   .arg(r->embedded)
-                   .arg(c->name)
-                   .arg(r->reused)
-                   .arg(r->set.vectors)
-                   .arg(r->set.dim)
-                   .arg(fingerprint.left(12))
+                   .arg(argText(r->embedded), argText(c->name), argText(r->reused), argText(r->set.vectors),
+                        argText(r->set.dim), argText(fingerprint.left(12)))
             << Qt::endl;
     return ExitOk;
 }
@@ -294,10 +308,9 @@ int search(Context &ctx)
         ctx.err << QCoreApplication::translate("ef::cli", "warning: %1").arg(warning) << Qt::endl;
     for (int i = 0; i < hits.size(); ++i)
         ctx.out << QStringLiteral("%1. [%2] %3  (%4)\n    %5")
-                       .arg(i + 1)
-                       .arg(hits[i].docId, hits[i].title)
-                       .arg(hits[i].score, 0, 'f', 4)
-                       .arg(markSnippet(hits[i].snippet, QStringLiteral("["), QStringLiteral("]")))
+                       .arg(QString::number(i + 1), hits[i].docId, hits[i].title,
+                            QString::number(hits[i].score, 'f', 4),
+                            markSnippet(hits[i].snippet, QStringLiteral("["), QStringLiteral("]")))
                 << Qt::endl;
     if (hits.isEmpty())
         ctx.out << QCoreApplication::translate("ef::cli", "No results.") << Qt::endl;
@@ -331,9 +344,7 @@ int evaluate(Context &ctx)
         warnings << QCoreApplication::translate("ef::cli",
                                                 "queries longer than the query limits (%1 bytes, %2 terms), of "
                                                 "which BM25 searched only the beginning: %3")
-                        .arg(fts::kMaxQueryBytes)
-                        .arg(fts::kMaxQueryTerms)
-                        .arg(overLimits);
+                        .arg(argText(fts::kMaxQueryBytes), argText(fts::kMaxQueryTerms), argText(overLimits));
     w.db.reset(); // the job opens its own connection
     ProgressPrinter progress(QCoreApplication::translate("ef::cli", "evaluating"));
     const JobInfo job =
@@ -344,21 +355,29 @@ int evaluate(Context &ctx)
         return ctx.fail(job.error);
     const EvalResult *r = &results->first();
     const metrics::Summary &s = r->summary;
+    if (!r->notStoredBecause.isEmpty())
+        warnings << QCoreApplication::translate("ef::cli", "the result was not stored in the workspace: %1")
+                        .arg(r->notStoredBecause);
     if (ctx.json) {
-        QJsonObject o{{QStringLiteral("ndcg@10"), s.ndcg10},  {QStringLiteral("recall@100"), s.recall100},
-                      {QStringLiteral("mrr@10"), s.mrr10},    {QStringLiteral("map@10"), s.map10},
-                      {QStringLiteral("queries"), s.queries}, {QStringLiteral("method"), r->method},
-                      {QStringLiteral("split"), r->split},    {QStringLiteral("ignore_self"), r->ignoreSelf}};
+        QJsonObject o{{QStringLiteral("ndcg@10"), s.ndcg10},
+                      {QStringLiteral("recall@100"), s.recall100},
+                      {QStringLiteral("mrr@10"), s.mrr10},
+                      {QStringLiteral("map@10"), s.map10},
+                      {QStringLiteral("queries"), s.queries},
+                      {QStringLiteral("method"), r->method},
+                      {QStringLiteral("split"), r->split},
+                      {QStringLiteral("ignore_self"), r->ignoreSelf},
+                      {QStringLiteral("stored"), r->notStoredBecause.isEmpty()}};
         if (so.method != SearchMethod::Bm25) {
             o.insert(QStringLiteral("model"), system.model.dir);
             if (!system.model.adapter.isEmpty())
                 o.insert(QStringLiteral("adapter"), system.model.adapter);
             o.insert(QStringLiteral("instruction"), so.instruction);
         }
-        if (!warnings.isEmpty()) {
+        if (overLimits > 0)
             o.insert(QStringLiteral("queries_truncated"), overLimits);
+        if (!warnings.isEmpty())
             o.insert(QStringLiteral("warnings"), QJsonArray::fromStringList(warnings));
-        }
         ctx.printJson(o);
         return ExitOk;
     }
@@ -380,7 +399,7 @@ void registerRetrievalCommands(Registry &registry)
 {
     registry.add({{QStringLiteral("corpus"), QStringLiteral("import")},
                   QStringLiteral("corpus import --beir DIR|--jsonl FILE|--folder DIR --name N --workspace W "
-                                 "[--id-field F --title-field F --text-field F]"),
+                                 "[--id-field F --title-field F --text-field F] [--follow-symlinks] [--strict]"),
                   QCoreApplication::translate(
                       "ef::cli", "Import a corpus (BEIR folder, JSONL or a folder of text files) with an FTS5 index"),
                   corpusImport});

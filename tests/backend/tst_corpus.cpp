@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Corpora: BEIR / JSONL / folder import, broken input (line numbers, nothing half-imported),
 // FTS5 query safety with hostile strings, CJK matching, metrics on hand-computed cases.
+#include <csignal>
+
+#include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -58,6 +63,9 @@ private Q_SLOTS:
     void brokenInputFailsWithLineAndLeavesNothing();
     void importsJsonlAndFolder();
     void onlyRegularFiles();
+    void folderImportLosesNothing();
+    void numericIdsKeepTheirText();
+    void markersInNamesStayIntact();
     void queryLimits();
     void exportRoundTrips();
     void metricsOnHandComputedCases();
@@ -249,11 +257,120 @@ void TestCorpus::importsJsonlAndFolder()
     QCOMPARE(hits.value(0).title, QStringLiteral("Onboarding"));
     QCOMPARE(searchBm25(*m_db, f.value(), QStringLiteral("expense"), 5).value(0).docId, QStringLiteral("sub/b.txt"));
 
+    // A file that is not UTF-8 text is skipped and listed; --strict makes it an error.
     writeFile(folder + QStringLiteral("/bad.txt"), QByteArray("caf\xe9 latin-1"));
-    auto bad = importCorpus(*m_db, {CorpusImport::Kind::Folder, folder, QStringLiteral("notes2")});
+    ImportReport report;
+    auto skipped = importCorpus(*m_db, {CorpusImport::Kind::Folder, folder, QStringLiteral("notes2")}, {}, &report);
+    QVERIFY2(skipped, qPrintable(skipped.error()));
+    QCOMPARE(skipped->documents, 2);
+    QCOMPARE(report.skipped.size(), 1);
+    QCOMPARE(report.skipped.at(0).file, QStringLiteral("bad.txt"));
+    QCOMPARE(report.skipped.at(0).reason, QStringLiteral("not UTF-8 text"));
+    QCOMPARE(report.ignored, 1); // ignored.png
+    CorpusImport strict{CorpusImport::Kind::Folder, folder, QStringLiteral("notes3")};
+    strict.strict = true;
+    auto bad = importCorpus(*m_db, strict);
     QVERIFY(!bad);
-    QVERIFY2(bad.error().contains(QStringLiteral("bad.txt")) && bad.error().contains(QStringLiteral("UTF-8")),
-             qPrintable(bad.error()));
+    QCOMPARE(bad.error(), QStringLiteral("'bad.txt' in '%1': not UTF-8 text").arg(folder));
+}
+
+// Issue 16.5: a folder import lost files silently and its ids depended on how the folder was named.
+void TestCorpus::folderImportLosesNothing()
+{
+    QTemporaryDir dir;
+    const QString folder = dir.filePath(QStringLiteral("notes"));
+    writeFile(folder + QStringLiteral("/plain.txt"), "Plain notes about glaciers.\n");
+    writeFile(folder + QStringLiteral("/sub/deep.md"), "# Deep\nNotes about volcanoes.\n");
+    writeFile(folder + QStringLiteral("/UPPER.TXT"), "Upper case extension about deserts.\n");
+    // A name that is not UTF-8 (Latin-1 "café.txt").
+    const QByteArray latin1Name = QFile::encodeName(folder) + "/caf\xe9.txt";
+    {
+        const int fd = ::open(latin1Name.constData(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        QVERIFY(fd >= 0);
+        const QByteArray body("Coffee notes about espresso.\n");
+        QCOMPARE(::write(fd, body.constData(), body.size()), ssize_t(body.size()));
+        ::close(fd);
+    }
+    // A FIFO with a document's name, a link inside the folder, one outside, and a broken one.
+    QCOMPARE(::mkfifo(QFile::encodeName(folder + QStringLiteral("/pipe.txt")).constData(), 0600), 0);
+    writeFile(dir.filePath(QStringLiteral("outside/secret.txt")), "Outside the folder about passwords.\n");
+    QVERIFY(QFile::link(folder + QStringLiteral("/plain.txt"), folder + QStringLiteral("/alias.txt")));
+    QVERIFY(QFile::link(dir.filePath(QStringLiteral("outside/secret.txt")), folder + QStringLiteral("/secret.txt")));
+    QVERIFY(QFile::link(dir.filePath(QStringLiteral("outside")), folder + QStringLiteral("/outdir")));
+    QVERIFY(QFile::link(dir.filePath(QStringLiteral("nowhere.txt")), folder + QStringLiteral("/broken.txt")));
+    QVERIFY(QFile::link(folder, folder + QStringLiteral("/sub/loop"))); // a cycle
+    writeFile(folder + QStringLiteral("/.hidden.txt"), "hidden");
+
+    const auto ids = [&](const Expected<CorpusInfo> &c) {
+        QStringList out;
+        Statement st =
+            m_db->prepare(QStringLiteral("SELECT ext_id FROM documents WHERE corpus_id = ? ORDER BY ext_id"));
+        st.bind(1, c->id);
+        while (st.step())
+            out << st.columnText(0);
+        return out;
+    };
+    ImportReport report;
+    auto c = importCorpus(*m_db, {CorpusImport::Kind::Folder, folder, QStringLiteral("abs")}, {}, &report);
+    QVERIFY2(c, qPrintable(c.error()));
+    const QStringList expected{QStringLiteral("UPPER.TXT"), QStringLiteral("alias.txt"), QStringLiteral("caf%E9.txt"),
+                               QStringLiteral("plain.txt"), QStringLiteral("sub/deep.md")};
+    QCOMPARE(ids(c), expected);
+    QCOMPARE(searchBm25(*m_db, c.value(), QStringLiteral("espresso"), 1).value(0).docId, QStringLiteral("caf%E9.txt"));
+    QStringList skipped;
+    for (const ImportSkip &s : report.skipped)
+        skipped << s.file + QStringLiteral(": ") + s.reason;
+    QCOMPARE(skipped.size(), 5);
+    QCOMPARE(skipped.at(0), QStringLiteral("broken.txt: a broken symbolic link"));
+    QVERIFY2(skipped.at(1).startsWith(QStringLiteral("outdir: a symbolic link to '")), qPrintable(skipped.at(1)));
+    QCOMPARE(skipped.at(2), QStringLiteral("pipe.txt: a named pipe (FIFO)"));
+    QVERIFY2(skipped.at(3).startsWith(QStringLiteral("secret.txt: a symbolic link to '")) &&
+                 skipped.at(3).contains(QStringLiteral("outside the folder")),
+             qPrintable(skipped.at(3)));
+    QCOMPARE(skipped.at(4), QStringLiteral("sub/loop: a link to a folder that is read already"));
+
+    // The same ids when the folder is named relatively, with a trailing slash or through "..".
+    const QString cwd = QDir::currentPath();
+    QVERIFY(QDir::setCurrent(dir.path()));
+    auto rel = importCorpus(*m_db, {CorpusImport::Kind::Folder, QStringLiteral("notes/"), QStringLiteral("rel")});
+    auto dots =
+        importCorpus(*m_db, {CorpusImport::Kind::Folder, QStringLiteral("outside/../notes"), QStringLiteral("dots")});
+    QVERIFY(QDir::setCurrent(cwd));
+    QVERIFY2(rel, qPrintable(rel.error()));
+    QVERIFY2(dots, qPrintable(dots.error()));
+    QCOMPARE(ids(rel), expected);
+    QCOMPARE(ids(dots), expected);
+
+    // Asked for, links outside the folder are read.
+    CorpusImport follow{CorpusImport::Kind::Folder, folder, QStringLiteral("follow")};
+    follow.followSymlinks = true;
+    auto f = importCorpus(*m_db, follow, {}, &report);
+    QVERIFY2(f, qPrintable(f.error()));
+    QVERIFY(ids(f).contains(QStringLiteral("secret.txt")));
+    QVERIFY(ids(f).contains(QStringLiteral("outdir/secret.txt")));
+    ::unlink(latin1Name.constData()); // QTemporaryDir cannot remove a name that is not UTF-8
+}
+
+// Issue 16.5: a numeric BEIR id 0.1 became 0.10000000000000001 and no longer matched its qrels.
+void TestCorpus::numericIdsKeepTheirText()
+{
+    QTemporaryDir dir;
+    writeFile(dir.filePath(QStringLiteral("corpus.jsonl")),
+              "{\"_id\": 0.1, \"title\": \"\", \"text\": \"glaciers melt\"}\n"
+              "{\"text\": \"volcanoes erupt\", \"_id\": 12345678901234567890}\n"
+              "{\"_id\": 1.50, \"text\": \"a \\\"quoted\\\" _id: 9 inside\", \"meta\": {\"_id\": 7}}\n");
+    writeFile(dir.filePath(QStringLiteral("queries.jsonl")), "{\"_id\": 1e2, \"text\": \"glaciers\"}\n");
+    writeFile(dir.filePath(QStringLiteral("qrels/test.tsv")),
+              "query-id\tcorpus-id\tscore\n1e2\t0.1\t1\n1e2\t12345678901234567890\t0\n1e2\t1.50\t0\n");
+    auto c = importCorpus(*m_db, {CorpusImport::Kind::Beir, dir.path(), QStringLiteral("numeric")});
+    QVERIFY2(c, qPrintable(c.error()));
+    QCOMPARE(c->documents, 3);
+    QCOMPARE(c->qrels, 3);
+    const QList<SearchHit> hits = searchBm25(*m_db, c.value(), QStringLiteral("glaciers"), 1);
+    QCOMPARE(hits.value(0).docId, QStringLiteral("0.1"));
+    QCOMPARE(searchBm25(*m_db, c.value(), QStringLiteral("volcanoes"), 1).value(0).docId,
+             QStringLiteral("12345678901234567890"));
+    QCOMPARE(searchBm25(*m_db, c.value(), QStringLiteral("quoted"), 1).value(0).docId, QStringLiteral("1.50"));
 }
 
 // Issue 15: a FIFO in place of a corpus file blocked corpus import forever.
@@ -282,7 +399,9 @@ void TestCorpus::onlyRegularFiles()
     writeFile(folder + QStringLiteral("/big.txt"), QByteArray((8 << 20) + 1, 'a'));
     c = importCorpus(*m_db, {CorpusImport::Kind::Folder, folder, QStringLiteral("big")});
     QVERIFY(!c);
-    QCOMPARE(c.error(), QStringLiteral("'%1/big.txt' is larger than 8 MiB, the most this file may hold").arg(folder));
+    QCOMPARE(c.error(), QStringLiteral("'%1' holds no documents that can be imported: 1 files skipped, the first "
+                                       "'big.txt': cannot read it: larger than 8 MiB, the most a document may hold")
+                            .arg(folder));
     QVERIFY(timer.elapsed() < 5000);
     QCOMPARE(listCorpora(*m_db).size(), 0);
 }
@@ -347,6 +466,54 @@ void TestCorpus::exportRoundTrips()
     QCOMPARE(back->qrels, 4);
     QCOMPARE(back->splits, (QStringList{QStringLiteral("dev"), QStringLiteral("test")}));
     QVERIFY(!exportBeir(*m_db, QStringLiteral("nope"), out));
+
+    // Issue 16.6: on a full disk the export left a truncated corpus.jsonl. Now the previous
+    // files stay as they were, and nothing else is left in the folder. The disk fills up
+    // (EFBIG) past 64 bytes, through RLIMIT_FSIZE with SIGXFSZ ignored.
+    const QByteArray before = ef::test::fileHash(out + QStringLiteral("/corpus.jsonl"));
+    const QStringList filesBefore = QDir(out).entryList(QDir::Files);
+    writeFile(dir + QStringLiteral("/corpus.jsonl"),
+              QByteArray("{\"_id\": \"%3\", \"text\": \"") + QByteArray(4096, 'x') + "\"}\n");
+    writeFile(dir + QStringLiteral("/qrels/test.tsv"), "query-id\tcorpus-id\tscore\nq1\t%3\t2\n");
+    writeFile(dir + QStringLiteral("/qrels/dev.tsv"), "query-id\tcorpus-id\tscore\n");
+    QVERIFY(importCorpus(*m_db, {CorpusImport::Kind::Beir, dir, QStringLiteral("big")}));
+    rlimit saved{};
+    QCOMPARE(::getrlimit(RLIMIT_FSIZE, &saved), 0);
+    const auto oldHandler = std::signal(SIGXFSZ, SIG_IGN);
+    rlimit small = saved;
+    small.rlim_cur = 64;
+    QCOMPARE(::setrlimit(RLIMIT_FSIZE, &small), 0);
+    const Status full = exportBeir(*m_db, QStringLiteral("big"), out);
+    ::setrlimit(RLIMIT_FSIZE, &saved);
+    std::signal(SIGXFSZ, oldHandler);
+    QVERIFY(!full);
+    QVERIFY2(full.error().contains(QStringLiteral("cannot write '%1/corpus.jsonl'").arg(out)),
+             qPrintable(full.error()));
+    QCOMPARE(ef::test::fileHash(out + QStringLiteral("/corpus.jsonl")), before);
+    QCOMPARE(QDir(out).entryList(QDir::Files), filesBefore);
+    // With room, the export completes; an id holding "%3" stays as it is in the qrels.
+    QVERIFY(exportBeir(*m_db, QStringLiteral("big"), out));
+    QFile qrels(out + QStringLiteral("/qrels/test.tsv"));
+    QVERIFY(qrels.open(QIODevice::ReadOnly));
+    QCOMPARE(qrels.readAll(), QByteArray("query-id\tcorpus-id\tscore\nq1\t%3\t2\n"));
+}
+
+// Issue 16.6: "%1" or "%2" in a file name garbled the messages that named it.
+void TestCorpus::markersInNamesStayIntact()
+{
+    QTemporaryDir dir;
+    const QString jsonl = dir.filePath(QStringLiteral("a%2b%1.jsonl"));
+    writeFile(jsonl, "{\"_id\": \"d1\", \"text\": \"fine\"}\n{\"_id\": \"d2\", \"text\": true}\n");
+    auto c = importCorpus(*m_db, {CorpusImport::Kind::Jsonl, jsonl, QStringLiteral("markers")});
+    QVERIFY(!c);
+    QCOMPARE(c.error(), jsonl + QStringLiteral(":2: \"text\" is not a string"));
+    const QString folder = dir.filePath(QStringLiteral("n%1"));
+    writeFile(folder + QStringLiteral("/%2.txt"), QByteArray("caf\xe9"));
+    CorpusImport strict{CorpusImport::Kind::Folder, folder, QStringLiteral("markers")};
+    strict.strict = true;
+    c = importCorpus(*m_db, strict);
+    QVERIFY(!c);
+    QCOMPARE(c.error(), QStringLiteral("'%2.txt' in '") + folder + QStringLiteral("': not UTF-8 text"));
 }
 
 void TestCorpus::metricsOnHandComputedCases()
