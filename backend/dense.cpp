@@ -14,9 +14,11 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include "backend/argtext.h"
 #include "backend/database.h"
 #include "backend/fileguard.h"
 #include "backend/jobs.h"
+#include "backend/lease.h"
 #include "backend/timestamp.h"
 #include "models/embedder.h"
 #include "models/safetensors.h"
@@ -70,8 +72,7 @@ QString modelFingerprint(const DenseModel &model)
     const QDir dir(model.dir);
     QCryptographicHash h(QCryptographicHash::Sha256);
     h.addData(QStringLiteral("embedforge-vectors/1\npooling=last-token-eos-l2\nmax_length=%1\ndtype=%2\n")
-                  .arg(model.maxLength)
-                  .arg(model.dtype)
+                  .arg(argText(model.maxLength), argText(model.dtype))
                   .toUtf8());
     const QString config = dir.filePath(QStringLiteral("config.json"));
     if (!QFileInfo::exists(config))
@@ -152,9 +153,7 @@ Expected<VectorSet> findVectorSet(Database &db, const CorpusInfo &corpus, const 
                                  "ef::Dense",
                                  "corpus '%1' is only partly embedded with this model (%2 of %3 documents): run "
                                  "'corpus embed' again to finish")
-                                 .arg(corpus.name)
-                                 .arg(v.vectors)
-                                 .arg(v.documents));
+                                 .arg(argText(corpus.name), argText(v.vectors), argText(v.documents)));
         return v;
     } catch (const DbError &e) {
         return makeError(e.message());
@@ -165,6 +164,13 @@ Expected<EmbedCorpusResult> embedCorpus(Database &db, const CorpusInfo &corpus, 
                                         const DenseModel &model, const QString &fingerprint,
                                         const CorpusProgress &progress, int chunkDocuments)
 {
+    // One owner per corpus and model: two embedders would insert the same vectors.
+    auto lease = Lease::take(db.path(),
+                             QStringLiteral("embed-corpus-%1-%2").arg(QString::number(corpus.id), fingerprint.left(16)),
+                             QCoreApplication::translate("ef::Dense", "the embedding of corpus '%1' with model %2")
+                                 .arg(corpus.name, fingerprint.left(12)));
+    if (!lease)
+        return makeError(lease.error());
     EmbedCorpusResult result;
     try {
         {
@@ -201,8 +207,7 @@ Expected<EmbedCorpusResult> embedCorpus(Database &db, const CorpusInfo &corpus, 
         if (set.dim != embedder.dimension())
             return makeError(
                 QCoreApplication::translate("ef::Dense", "stored vectors have dimension %1 but the model produces %2")
-                    .arg(set.dim)
-                    .arg(embedder.dimension()));
+                    .arg(argText(set.dim), argText(embedder.dimension())));
         result.reused = set.vectors;
 
         models::EmbedOptions opts;
@@ -243,8 +248,7 @@ Expected<EmbedCorpusResult> embedCorpus(Database &db, const CorpusInfo &corpus, 
             result.embedded += ids.size();
             if (progress && !progress(result.reused + result.embedded,
                                       QCoreApplication::translate("ef::Dense", "%1 of %2 documents")
-                                          .arg(result.reused + result.embedded)
-                                          .arg(corpus.documents)))
+                                          .arg(argText(result.reused + result.embedded), argText(corpus.documents))))
                 throw JobCancelled();
         }
         set.vectors = result.reused + result.embedded;
@@ -267,8 +271,7 @@ QList<QList<SearchHit>> searchDense(Database &db, const CorpusInfo &corpus, cons
     if (queries.cols != set.dim)
         throw std::runtime_error(
             QCoreApplication::translate("ef::Dense", "the query embeddings have dimension %1 but the stored vectors %2")
-                .arg(queries.cols)
-                .arg(set.dim)
+                .arg(argText(queries.cols), argText(set.dim))
                 .toStdString());
     models::TopKSearch topk(queries.data.data(), queries.rows, queries.cols, k);
     std::vector<float> buf;
@@ -290,10 +293,7 @@ QList<QList<SearchHit>> searchDense(Database &db, const CorpusInfo &corpus, cons
                 QCoreApplication::translate("ef::Dense",
                                             "corpus '%1': the vector of document row %2 has %3 bytes, expected %4; "
                                             "delete the vector set and embed again")
-                    .arg(corpus.name)
-                    .arg(s.columnInt(0))
-                    .arg(v.size())
-                    .arg(bytes)
+                    .arg(argText(corpus.name), argText(s.columnInt(0)), argText(v.size()), argText(bytes))
                     .toStdString());
         ids.push_back(s.columnInt(0));
         const size_t at = buf.size();

@@ -13,7 +13,9 @@
 #include <QJsonDocument>
 #include <QTimer>
 
+#include "backend/argtext.h"
 #include "backend/database.h"
+#include "backend/lease.h"
 #include "backend/llmclient.h"
 #include "backend/llmparse.h"
 #include "backend/templates.h"
@@ -339,7 +341,7 @@ public:
         st.bind(1, m_runId).bind(2, n);
         while (st.step())
             calls.append({static_cast<quint64>(st.columnInt(0)), st.columnText(2),
-                          QStringLiteral("ef-%1-%2").arg(m_runId).arg(st.columnInt(1))});
+                          QStringLiteral("ef-%1-%2").arg(argText(m_runId), argText(st.columnInt(1)))});
         Statement up = m_db.prepare(
             QStringLiteral("UPDATE gen_requests SET state='in_flight', sent_at=?, sends=sends+1 WHERE id=?"));
         const QString now = isoNow();
@@ -427,19 +429,41 @@ public:
                          "UPDATE gen_requests SET state='pending' WHERE run_id=? AND state IN ('in_flight','failed')"))
             .bind(1, m_runId)
             .run();
-        m_db.prepare(QStringLiteral("UPDATE gen_runs SET state='running', finished_at=NULL WHERE id=?"))
+        m_db.prepare(QStringLiteral("UPDATE gen_runs SET state='running', finished_at=NULL, message='' WHERE id=?"))
             .bind(1, m_runId)
             .run();
         tx.commit();
     }
 
-    void finish(const QString &state)
+    // Ends the run in state. A failed run keeps the reason: fatal, or else its first failed
+    // request's error and how many failed, so that the run list says why.
+    void finish(const QString &state, const QString &fatal = {})
     {
         Transaction tx(m_db);
-        m_db.prepare(QStringLiteral("UPDATE gen_runs SET state=?, finished_at=? WHERE id=?"))
-            .bind(1, state)
+        QString message;
+        if (state == QLatin1String("failed")) {
+            message = fatal;
+            if (message.isEmpty()) {
+                Statement first =
+                    m_db.prepare(QStringLiteral("SELECT error, (SELECT COUNT(*) FROM gen_requests WHERE run_id=?1 AND "
+                                                "state='failed') FROM gen_requests WHERE run_id=?1 AND state='failed' "
+                                                "ORDER BY finished_at, seq LIMIT 1"));
+                first.bind(1, m_runId);
+                if (first.step())
+                    message = QCoreApplication::translate("ef::Generation", "%1 requests failed; the first: %2")
+                                  .arg(QString::number(first.columnInt(1)), first.columnText(0));
+                else if (pendingCount() > 0)
+                    message =
+                        QCoreApplication::translate("ef::Generation", "%1 requests were not sent").arg(pendingCount());
+            }
+        }
+        Statement up = m_db.prepare(QStringLiteral(
+            "UPDATE gen_runs SET state=?, finished_at=?, message=CASE WHEN ?3 = '' THEN message ELSE ?3 END "
+            "WHERE id=?4"));
+        up.bind(1, state)
             .bind(2, isoNow())
-            .bind(3, m_runId)
+            .bind(3, message.isNull() ? QStringLiteral("") : message)
+            .bind(4, m_runId)
             .run();
         tx.commit();
     }
@@ -553,6 +577,12 @@ GenerationPipeline::runImpl(qint64 runId, const QString &apiKey,
                             const std::function<bool(const GenerationCounters &)> &progress,
                             const EndpointProfile *endpointOverride)
 {
+    // One owner per run: a second process (or job) would re-send the requests in flight, and
+    // pay for them twice.
+    auto lease = Lease::take(m_workspace.path(), QStringLiteral("generation-run-") + QString::number(runId),
+                             QCoreApplication::translate("ef::Generation", "generation run %1").arg(runId));
+    if (!lease)
+        return makeError(lease.error());
     auto info = runInfo(runId);
     if (!info)
         return makeError(info.error());
@@ -680,7 +710,7 @@ GenerationPipeline::runImpl(qint64 runId, const QString &apiKey,
 
     GenerationCounters c = counters();
     if (!fatal.isEmpty()) {
-        state.finish(QStringLiteral("failed"));
+        state.finish(QStringLiteral("failed"), fatal);
         return makeError(fatal);
     }
     if (stopping)
@@ -720,10 +750,7 @@ JobSpec makeGenerationJob(const GenerationJobRequest &request)
                 ctx.setProgress(
                     c.done + c.failed,
                     QCoreApplication::translate("ef::Generation", "valid %1, invalid %2, duplicate %3, failed %4")
-                        .arg(c.valid)
-                        .arg(c.invalid)
-                        .arg(c.duplicate)
-                        .arg(c.failed));
+                        .arg(argText(c.valid), argText(c.invalid), argText(c.duplicate), argText(c.failed)));
                 ctx.addMetrics(generationMetricsSample(tick++, c));
                 return !ctx.cancelRequested();
             },
@@ -745,8 +772,7 @@ JobSpec makeGenerationJob(const GenerationJobRequest &request)
         ctx.fail(!outcome.message.isEmpty()
                      ? outcome.message
                      : QCoreApplication::translate("ef::Generation", "generation run %1 ended as '%2'")
-                           .arg(request.runId)
-                           .arg(outcome.state));
+                           .arg(argText(request.runId), argText(outcome.state)));
     };
     return spec;
 }
