@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Chat-completions client: request building, the in-flight bound, retries and accounting.
 #include "backend/llmclient.h"
+#include "backend/argtext.h"
 
 #include <cmath>
 #include <random>
@@ -244,7 +245,8 @@ private:
                 detail = QString::fromUtf8(data.left(200)).simplified();
             if (!m_apiKey.isEmpty())
                 detail.replace(QString::fromUtf8(m_apiKey), QStringLiteral("***"));
-            r.error = QCoreApplication::translate("ef::LlmClient", "HTTP %1: %2").arg(r.httpStatus).arg(detail);
+            r.error =
+                QCoreApplication::translate("ef::LlmClient", "HTTP %1: %2").arg(argText(r.httpStatus), argText(detail));
             retryable = r.httpStatus == 429 || r.httpStatus >= 500;
             if (retryable)
                 waitMs = retryAfterMs(reply->rawHeader(QByteArrayLiteral("Retry-After")));
@@ -266,6 +268,10 @@ private:
                 r.ok = true;
                 r.content =
                     choice.value(QStringLiteral("message")).toObject().value(QStringLiteral("content")).toString();
+                // A key the endpoint echoes back is not stored with the reply (keys shorter than
+                // 8 characters are not real keys and would garble the text).
+                if (m_apiKey.size() >= 8)
+                    r.content.replace(QString::fromUtf8(m_apiKey), QStringLiteral("***"));
                 r.finishReason = choice.value(QStringLiteral("finish_reason")).toString();
                 const QJsonObject usage = o.value(QStringLiteral("usage")).toObject();
                 r.promptTokens = usage.value(QStringLiteral("prompt_tokens")).toInteger();

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include <QCoreApplication>
+#include <QRegularExpression>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -13,6 +14,7 @@
 #include <QSaveFile>
 #include <QSet>
 
+#include "backend/argtext.h"
 #include "backend/database.h"
 #include "backend/fileguard.h"
 #include "backend/timestamp.h"
@@ -73,8 +75,7 @@ template <typename OnText, typename OnName> QStringList scan(const QString &text
                               "ef::Templates",
                               "'{%1}' at character %2 is not a placeholder name (letters, digits and '_'; "
                               "write '{{' and '}}' for literal braces)")
-                              .arg(name)
-                              .arg(i + 1);
+                              .arg(argText(name), argText(i + 1));
                 literal += text.mid(i, close - i + 1);
                 i = close;
                 continue;
@@ -300,6 +301,13 @@ QList<TemplateIssue> validateTemplate(const PromptTemplate &t)
     };
     const auto E = TemplateIssue::Severity::Error;
     const auto W = TemplateIssue::Severity::Warning;
+    static const QRegularExpression idPattern(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"));
+    if (!idPattern.match(t.id).hasMatch())
+        add(E, "id", t.id,
+            QCoreApplication::translate("ef::Templates",
+                                        "the template id '%1' is not valid: use 1 to 64 letters, digits, '.', '_' or "
+                                        "'-', starting with a letter or digit")
+                .arg(t.id));
     if (!taskFamilies().contains(t.family))
         add(E, "family", t.family,
             QCoreApplication::translate("ef::Templates", "unknown task family '%1' (expected one of %2)")
@@ -573,8 +581,7 @@ Expected<PromptTemplate> load(Database &db, const QString &id, int version)
     if (!st.step())
         return version > 0
                    ? makeError(QCoreApplication::translate("ef::Templates", "template '%1' has no version %2")
-                                   .arg(id)
-                                   .arg(version))
+                                   .arg(argText(id), argText(version)))
                    : makeError(
                          QCoreApplication::translate("ef::Templates", "no template '%1' in this workspace").arg(id));
     return fromBody(st.columnText(0), static_cast<int>(st.columnInt(1)));
@@ -612,10 +619,10 @@ Expected<int> save(Database &db, const PromptTemplate &t, const QString &note)
         plain.version = 0;
         if (old && old.value() == plain)
             return static_cast<int>(cur.columnInt(0)); // unchanged: no new version
-        version = static_cast<int>(db.queryInt(
-                      QStringLiteral("SELECT COALESCE(MAX(version),0) FROM template_versions WHERE template_id='%1'")
-                          .arg(QString(t.id).replace(QLatin1Char('\''), QStringLiteral("''"))))) +
-                  1;
+        Statement maxVersion =
+            db.prepare(QStringLiteral("SELECT COALESCE(MAX(version),0) FROM template_versions WHERE template_id=?"));
+        maxVersion.bind(1, t.id);
+        version = (maxVersion.step() ? static_cast<int>(maxVersion.columnInt(0)) : 0) + 1;
     }
     insertVersion(db, t, version, note);
     tx.commit();
@@ -638,8 +645,7 @@ Expected<QList<PromptTemplate>> parseImport(const QByteArray &json)
     const QJsonDocument doc = QJsonDocument::fromJson(json, &pe);
     if (doc.isNull())
         return makeError(QCoreApplication::translate("ef::Templates", "not valid JSON: %1 at offset %2")
-                             .arg(pe.errorString())
-                             .arg(pe.offset));
+                             .arg(argText(pe.errorString()), argText(pe.offset)));
     QJsonArray arr;
     if (doc.isArray())
         arr = doc.array();
@@ -727,7 +733,8 @@ Status exportFile(const Workspace &ws, const QString &path)
     if (!all)
         return makeError(all.error());
     QSaveFile f(path);
-    if (!f.open(QIODevice::WriteOnly) || f.write(QJsonDocument(exportJson(all.value())).toJson()) < 0 || !f.commit())
+    if (!f.open(QIODevice::WriteOnly) || f.write(QJsonDocument(exportJson(all.value())).toJson()) < 0 ||
+        !fileguard::commitSaveFile(f))
         return makeError(
             QCoreApplication::translate("ef::Templates", "cannot write '%1': %2").arg(path, f.errorString()));
     return Status::success();

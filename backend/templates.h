@@ -66,7 +66,7 @@ struct TemplateIssue
 {
     enum class Severity { Error, Warning };
     Severity severity = Severity::Error;
-    QString code;    // stable: "unknown_placeholder", "empty_value_set", "unused_value_set",
+    QString code;    // stable: "id", "unknown_placeholder", "empty_value_set", "unused_value_set",
                      // "missing_task", "syntax", "missing_schema", "invalid_schema", "family", "step"
     QString subject; // the placeholder, key or field concerned
     QString message; // translated

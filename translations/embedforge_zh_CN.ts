@@ -280,10 +280,6 @@
         <translation>“%1”不是文件夹</translation>
     </message>
     <message>
-        <source>&apos;%1&apos; is not UTF-8 text</source>
-        <translation>“%1”不是 UTF-8 文本</translation>
-    </message>
-    <message>
         <source>a corpus needs a name</source>
         <translation>语料库需要一个名称</translation>
     </message>
@@ -311,6 +307,66 @@
         <source>corpus &apos;%1&apos; has no qrels for split &apos;%2&apos; (it has: %3)</source>
         <translation>语料库“%1”没有划分“%2”的相关性标注（已有：%3）</translation>
     </message>
+    <message>
+        <source>a named pipe (FIFO)</source>
+        <translation>命名管道（FIFO）</translation>
+    </message>
+    <message>
+        <source>a socket</source>
+        <translation>套接字</translation>
+    </message>
+    <message>
+        <source>a device</source>
+        <translation>设备文件</translation>
+    </message>
+    <message>
+        <source>not a regular file</source>
+        <translation>不是普通文件</translation>
+    </message>
+    <message>
+        <source>cannot read the folder &apos;%1&apos;: %2</source>
+        <translation>无法读取文件夹“%1”：%2</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; in &apos;%2&apos;: %3</source>
+        <translation>“%2”中的“%1”：%3</translation>
+    </message>
+    <message>
+        <source>cannot read the folder: %1</source>
+        <translation>无法读取该文件夹：%1</translation>
+    </message>
+    <message>
+        <source>a broken symbolic link</source>
+        <translation>失效的符号链接</translation>
+    </message>
+    <message>
+        <source>a symbolic link to &apos;%1&apos;, outside the folder (not followed unless asked)</source>
+        <translation>指向文件夹之外“%1”的符号链接（除非明确要求，否则不跟随）</translation>
+    </message>
+    <message>
+        <source>a link to a folder that is read already</source>
+        <translation>指向已读取文件夹的链接</translation>
+    </message>
+    <message>
+        <source>nested deeper than %1 folders</source>
+        <translation>嵌套超过 %1 层文件夹</translation>
+    </message>
+    <message>
+        <source>larger than %1 MiB, the most a document may hold</source>
+        <translation>大于 %1 MiB，即单个文档的上限</translation>
+    </message>
+    <message>
+        <source>cannot read it: %1</source>
+        <translation>无法读取：%1</translation>
+    </message>
+    <message>
+        <source>not UTF-8 text</source>
+        <translation>不是 UTF-8 文本</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; holds no documents that can be imported: %2 files skipped, the first &apos;%3&apos;: %4</source>
+        <translation>“%1”中没有可导入的文档：跳过了 %2 个文件，第一个是“%3”：%4</translation>
+    </message>
 </context>
 <context>
     <name>ef::Database</name>
@@ -321,6 +377,22 @@
     <message>
         <source>%1: %2 (while running: %3)</source>
         <translation>%1：%2（执行语句：%3）</translation>
+    </message>
+    <message>
+        <source>the file &apos;%1&apos; is not writable</source>
+        <translation>文件“%1”不可写</translation>
+    </message>
+    <message>
+        <source>its folder &apos;%1&apos; is not writable</source>
+        <translation>其所在文件夹“%1”不可写</translation>
+    </message>
+    <message>
+        <source>cannot open &apos;%1&apos; read-only: %2, and its write-ahead log &apos;%3&apos; holds changes not yet in the file; open it once where it can be written, or copy it with its -wal file</source>
+        <translation>无法以只读方式打开“%1”：%2，且其预写日志“%3”中有尚未写入文件的更改；请先在可写的位置打开一次，或连同其 -wal 文件一起复制</translation>
+    </message>
+    <message>
+        <source>cannot write to &apos;%1&apos;: %2 (while running: %3)</source>
+        <translation>无法写入“%1”：%2（执行：%3）</translation>
     </message>
 </context>
 <context>
@@ -574,6 +646,10 @@
     <message>
         <source>embedding queries</source>
         <translation>正在嵌入查询</translation>
+    </message>
+    <message>
+        <source>the embedding of corpus &apos;%1&apos; with model %2</source>
+        <translation>用模型 %2 对语料库“%1”的嵌入</translation>
     </message>
 </context>
 <context>
@@ -932,6 +1008,18 @@ Negative: %3
         <source>Render preview</source>
         <translation>渲染预览</translation>
     </message>
+    <message>
+        <source>%1 requests failed; the first: %2</source>
+        <translation>%1 个请求失败；第一个：%2</translation>
+    </message>
+    <message>
+        <source>%1 requests were not sent</source>
+        <translation>%1 个请求未发送</translation>
+    </message>
+    <message>
+        <source>generation run %1</source>
+        <translation>生成运行 %1</translation>
+    </message>
 </context>
 <context>
     <name>ef::JobManager</name>
@@ -1016,6 +1104,33 @@ Negative: %3
     <message>
         <source>Message</source>
         <translation>消息</translation>
+    </message>
+</context>
+<context>
+    <name>ef::Lease</name>
+    <message>
+        <source>cannot create the folder &apos;%1&apos; for %2&apos;s lease</source>
+        <translation>无法为%2的租约创建文件夹“%1”</translation>
+    </message>
+    <message>
+        <source>cannot open the lease &apos;%1&apos; for %2: %3</source>
+        <translation>无法为%2打开租约“%1”：%3</translation>
+    </message>
+    <message>
+        <source>cannot lock the lease &apos;%1&apos; for %2: %3</source>
+        <translation>无法为%2锁定租约“%1”：%3</translation>
+    </message>
+    <message>
+        <source>%1 is being processed by another process</source>
+        <translation>%1正由另一个进程处理</translation>
+    </message>
+    <message>
+        <source>%1 is being processed by %2</source>
+        <translation>%1正由%2处理</translation>
+    </message>
+    <message>
+        <source>process %1 since %2, on host %3</source>
+        <translation>进程 %1（自 %2 起，主机 %3）</translation>
     </message>
 </context>
 <context>
@@ -1248,6 +1363,18 @@ Negative: %3
     <message>
         <source>dishwasher not draining</source>
         <translation>洗碗机不排水</translation>
+    </message>
+    <message>
+        <source>Workspace: %1 (read-only)</source>
+        <translation>工作区：%1（只读）</translation>
+    </message>
+    <message>
+        <source>Read-only: %1. Changes cannot be saved.</source>
+        <translation>只读：%1。无法保存更改。</translation>
+    </message>
+    <message>
+        <source>%1 (read-only) — EmbedForge</source>
+        <translation>%1（只读）— EmbedForge</translation>
     </message>
 </context>
 <context>
@@ -1839,6 +1966,10 @@ Negative: %3
     <message>
         <source>cannot write &apos;%1&apos;: %2</source>
         <translation>无法写入“%1”：%2</translation>
+    </message>
+    <message>
+        <source>the template id &apos;%1&apos; is not valid: use 1 to 64 letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos;, starting with a letter or digit</source>
+        <translation>模板 ID“%1”无效：请使用 1 到 64 个字母、数字、“.”、“_”或“-”，并以字母或数字开头</translation>
     </message>
 </context>
 <context>
@@ -2877,6 +3008,10 @@ Negative: %3
         <source>The demo workspace %1 was created but its corpus could not be loaded: %2</source>
         <translation>演示工作区 %1 已创建，但无法载入其语料库：%2</translation>
     </message>
+    <message>
+        <source>cannot open workspace &apos;%1&apos;: it has schema version %2 and needs migrating to %3, but %4</source>
+        <translation>无法打开工作区“%1”：其结构版本为 %2，需要迁移到 %3，但%4</translation>
+    </message>
 </context>
 <context>
     <name>ef::WorkspacePage</name>
@@ -3645,7 +3780,23 @@ raw: %3</source>
     </message>
     <message>
         <source>--mine-corpus needs --mine-negatives N (or &quot;mine_negatives&quot; in --config)</source>
-        <translation>--mine-corpus 需要 --mine-negatives N（或 --config 中的 "mine_negatives"）</translation>
+        <translation>--mine-corpus 需要 --mine-negatives N（或 --config 中的 &quot;mine_negatives&quot;）</translation>
+    </message>
+    <message>
+        <source>embedforge-cli: corpus import: skipped &apos;%1&apos;: %2</source>
+        <translation>embedforge-cli: corpus import: 已跳过“%1”：%2</translation>
+    </message>
+    <message>
+        <source>Skipped %1 files that could not be imported (listed on stderr); --strict makes that an error.</source>
+        <translation>跳过了 %1 个无法导入的文件（已在 stderr 列出）；使用 --strict 时将视为错误。</translation>
+    </message>
+    <message>
+        <source>the result was not stored in the workspace: %1</source>
+        <translation>结果未保存到工作区：%1</translation>
+    </message>
+    <message>
+        <source>Access:         read-only (%1)</source>
+        <translation>访问：          只读（%1）</translation>
     </message>
 </context>
 <context>

@@ -96,8 +96,8 @@ QString apiKeyFor(const EndpointProfile &p, Context &ctx)
 {
     QString error;
     const QString key = apikeys::resolve(p, &error);
-    if (!error.isEmpty())
-        ctx.err << "embedforge-cli: " << error << Qt::endl;
+    if (!error.isEmpty()) // a refused key file stops the run: never send without the key meant for it
+        throw std::runtime_error(error.toStdString());
     if (key.isEmpty() && !p.apiKeyEnv.isEmpty())
         ctx.err << "embedforge-cli: "
                 << QCoreApplication::translate(

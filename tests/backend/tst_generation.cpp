@@ -159,6 +159,30 @@ private Q_SLOTS:
         QVERIFY(!out.readAll().contains(kSecret.toUtf8()));
     }
 
+    // Issue 16.6: a key the endpoint echoed inside a successful reply was stored as it came.
+    void echoedKeyIsRedacted()
+    {
+        QTemporaryDir dir;
+        FakeLlmServer server;
+        server.setHandler([](const FakeRequest &r) {
+            QString content = FakeLlmServer::defaultContent(r);
+            const QString auth = QString::fromUtf8(r.headers.value("authorization"));
+            content.replace(QStringLiteral(" of "), QStringLiteral(" (your header: ") + auth + QStringLiteral(") of "));
+            return FakeLlmServer::completion(content);
+        });
+        Workspace ws = newWorkspace(dir, QStringLiteral("echo.efws"));
+        GenerationPipeline pipeline(ws);
+        auto runId = pipeline.createRun(configFor(server, 3, {QStringLiteral("sts")}));
+        QVERIFY(runId.ok());
+        auto c = pipeline.run(runId.value(), kSecret);
+        QVERIFY2(c.ok(), qPrintable(c.ok() ? QString() : c.error()));
+        QCOMPARE(c->done, 3);
+        auto db = ws.connect();
+        QVERIFY((*db)->queryInt(QStringLiteral("SELECT COUNT(*) FROM gen_requests WHERE raw_response LIKE "
+                                               "'%Bearer ***%'")) > 0);
+        QVERIFY(!workspaceBytes(ws).contains(kSecret.toUtf8()));
+    }
+
     void nastyRepliesAreCountedAndResumeResendsOnlyFailures()
     {
         QTemporaryDir dir;
@@ -230,6 +254,10 @@ private Q_SLOTS:
         QCOMPARE(c->invalidReasons.value(QStringLiteral("empty_response")), 1);
         QCOMPARE(c->failuresByKind.value(QStringLiteral("http")), 1);
         QCOMPARE(pipeline.runInfo(runId.value())->state, QStringLiteral("failed"));
+        // Issue 16.6: a failed run was stored with an empty message. It keeps its first error.
+        QVERIFY2(pipeline.runInfo(runId.value())
+                     ->message.startsWith(QStringLiteral("1 requests failed; the first: http: HTTP 500")),
+                 qPrintable(pipeline.runInfo(runId.value())->message));
         {
             auto db = ws.connect();
             Database &d = **db;
@@ -259,6 +287,7 @@ private Q_SLOTS:
         QCOMPARE(c2->valid, 8);
         QCOMPARE(c2->failed, 0);
         QCOMPARE(pipeline.runInfo(runId.value())->state, QStringLiteral("finished"));
+        QCOMPARE(pipeline.runInfo(runId.value())->message, QString()); // the failure is over
         QVERIFY(!pipeline.latestUnfinishedRun().ok());
     }
 

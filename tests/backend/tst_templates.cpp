@@ -95,6 +95,10 @@ private Q_SLOTS:
         QTest::newRow("brace syntax") << 9 << QStringList{QStringLiteral("syntax:text")} << QStringList{};
         QTest::newRow("no instruction") << 10 << QStringList{QStringLiteral("invalid_schema:output.instruction")}
                                         << QStringList{};
+        // Issue 16.6: ids were interpolated into SQL; now they are bound, and checked.
+        QTest::newRow("quote in id") << 11 << QStringList{QStringLiteral("id:x' OR '1'='1")} << QStringList{};
+        QTest::newRow("empty id") << 12 << QStringList{QStringLiteral("id:")} << QStringList{};
+        QTest::newRow("marker in id") << 13 << QStringList{QStringLiteral("id:%1 %2")} << QStringList{};
     }
     void validation()
     {
@@ -132,6 +136,15 @@ private Q_SLOTS:
             break;
         case 10:
             t.output.instruction.clear();
+            break;
+        case 11:
+            t.id = QStringLiteral("x' OR '1'='1");
+            break;
+        case 12:
+            t.id.clear();
+            break;
+        case 13:
+            t.id = QStringLiteral("%1 %2");
             break;
         default:
             break;

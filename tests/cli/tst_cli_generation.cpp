@@ -208,6 +208,69 @@ private Q_SLOTS:
         QCOMPARE(server.requestCount(), 2);
     }
 
+    // Issue 16.2: a second `generate --resume` on a running run re-sent its requests in flight.
+    void secondOwnerOfARunIsRefused()
+    {
+        FakeLlmServer server;
+        server.setDefaultDelayMs(300);
+        const QString ws = newWorkspace(QStringLiteral("lease.efws"));
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("EF_TEST_KEY"), kSecret);
+        p.setProcessEnvironment(env);
+        p.start(qEnvironmentVariable("EMBEDFORGE_CLI"),
+                {QStringLiteral("generate"), QStringLiteral("--workspace"), ws, QStringLiteral("--examples"),
+                 QStringLiteral("16"), QStringLiteral("--families"), QStringLiteral("sts"),
+                 QStringLiteral("--concurrency"), QStringLiteral("4"), QStringLiteral("--base-url"), server.baseUrl(),
+                 QStringLiteral("--model"), QStringLiteral("fake"), QStringLiteral("--api-key-env"),
+                 QStringLiteral("EF_TEST_KEY")});
+        QVERIFY(p.waitForStarted(10000));
+        QElapsedTimer t;
+        t.start();
+        while (server.requestCount() < 4 && t.elapsed() < 20000)
+            QThread::msleep(2);
+        QVERIFY(server.requestCount() >= 4);
+
+        const auto second =
+            runCli({QStringLiteral("generate"), QStringLiteral("--workspace"), ws, QStringLiteral("--resume")}, {},
+                   {QStringLiteral("EF_TEST_KEY=") + kSecret});
+        QCOMPARE(second.exitCode, 1);
+        const QByteArray expected =
+            "generation run 1 is being processed by process " + QByteArray::number(p.processId()) + " since ";
+        QVERIFY2(second.err.contains(expected), second.err.constData());
+
+        QVERIFY(p.waitForFinished(60000));
+        QCOMPARE(p.exitCode(), 0);
+        // Every request went out once.
+        QCOMPARE(server.requestCount(), 16);
+        QCOMPARE(rows(ws, QStringLiteral("SELECT MAX(sends) FROM gen_requests")), QStringList{QStringLiteral("1")});
+        QSet<QString> tags;
+        for (const auto &r : server.requests())
+            tags.insert(r.tag());
+        QCOMPARE(tags.size(), 16);
+    }
+
+    // Issue 16.6: a key file readable by others was refused, and the run then went out without a key.
+    void looseKeyFileStopsTheRun()
+    {
+        FakeLlmServer server;
+        const QString ws = newWorkspace(QStringLiteral("loose.efws"));
+        const QString keyFile =
+            qEnvironmentVariable("XDG_CONFIG_HOME") + QStringLiteral("/EmbedForge/EmbedForge/api-keys.json");
+        ef::test::writeFile(keyFile, "{\"fake\": \"sk-LOOSE-0001\"}");
+        QVERIFY(
+            QFile::setPermissions(keyFile, QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup | QFile::ReadOther));
+        const auto r =
+            runCli({QStringLiteral("generate"), QStringLiteral("--workspace"), ws, QStringLiteral("--examples"),
+                    QStringLiteral("2"), QStringLiteral("--families"), QStringLiteral("sts"),
+                    QStringLiteral("--base-url"), server.baseUrl(), QStringLiteral("--model"), QStringLiteral("fake"),
+                    QStringLiteral("--api-key-env"), QStringLiteral("EF_UNSET_KEY_VARIABLE")});
+        QFile::remove(keyFile);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("is readable by other users; run chmod 600 on it"), r.err.constData());
+        QCOMPARE(server.requestCount(), 0);
+    }
+
     void generateKilledAndResumed()
     {
         FakeLlmServer server;

@@ -17,6 +17,7 @@
 #include "tests/common/testutil.h"
 
 using ef::test::runCli;
+using ef::test::runCliWithoutOverride;
 
 class TestCliRetrieval final : public QObject
 {
@@ -28,6 +29,7 @@ private Q_SLOTS:
     void errorsAndUsage();
     void denseAndHybridEndToEnd();
     void killedEmbeddingResumes();
+    void folderImportListsWhatItSkips();
 
 private:
     QString ws() const { return m_dir.filePath(QStringLiteral("r.efws")); }
@@ -284,6 +286,21 @@ void TestCliRetrieval::killedEmbeddingResumes()
         QThread::msleep(20);
     if (p.state() != QProcess::Running)
         QSKIP("the embedding finished before it could be killed");
+    // Issue 16.2: a second `corpus embed` of the same corpus and model died with a raw SQL
+    // UNIQUE-constraint error. It is refused, naming the owner, and changes nothing.
+    const auto second = runCli({QStringLiteral("corpus"), QStringLiteral("embed"), QStringLiteral("--corpus"),
+                                QStringLiteral("big"), QStringLiteral("--model"), model, QStringLiteral("--max-length"),
+                                QStringLiteral("256"), QStringLiteral("--workspace"), ws});
+    if (second.exitCode != 0 || !p.waitForFinished(0)) { // unless the first one ended meanwhile
+        QCOMPARE(second.exitCode, 1);
+        QVERIFY2(
+            second.err.contains("the embedding of corpus 'big' with model ") &&
+                second.err.contains(QByteArray("is being processed by process " + QByteArray::number(p.processId()))),
+            second.err.constData());
+        QVERIFY2(!second.err.contains("UNIQUE"), second.err.constData());
+    }
+    if (p.state() != QProcess::Running)
+        QSKIP("the embedding finished before it could be killed");
     p.kill(); // SIGKILL between or inside chunks
     QVERIFY(p.waitForFinished(10000));
     QCOMPARE(p.exitStatus(), QProcess::CrashExit);
@@ -302,6 +319,45 @@ void TestCliRetrieval::killedEmbeddingResumes()
     QCOMPARE(r.value(QStringLiteral("reused")).toInt(), stored);
     QCOMPARE(r.value(QStringLiteral("embedded")).toInt(), 1200 - stored);
     QCOMPARE(vectors(), 1200);
+}
+
+// Issue 16.5: a file whose read failed was stored as an empty document, with exit code 0 and no word.
+void TestCliRetrieval::folderImportListsWhatItSkips()
+{
+    const QString folder = m_dir.filePath(QStringLiteral("unreadable"));
+    ef::test::writeFile(folder + QStringLiteral("/open.txt"), "Readable notes about tides.\n");
+    ef::test::writeFile(folder + QStringLiteral("/closed.txt"), "Private notes about eclipses.\n");
+    QVERIFY(QFile::setPermissions(folder + QStringLiteral("/closed.txt"), QFile::Permissions()));
+    const QString ws = m_dir.filePath(QStringLiteral("skips.efws"));
+    QCOMPARE(runCli({QStringLiteral("workspace"), QStringLiteral("init"), ws}).exitCode, 0);
+    const auto r =
+        runCliWithoutOverride({QStringLiteral("corpus"), QStringLiteral("import"), QStringLiteral("--folder"), folder,
+                               QStringLiteral("--name"), QStringLiteral("notes"), QStringLiteral("--workspace"), ws,
+                               QStringLiteral("--json")});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    const QJsonObject o = QJsonDocument::fromJson(r.out.trimmed()).object();
+    const QJsonArray skipped = o.value(QStringLiteral("skipped")).toArray();
+    if (o.value(QStringLiteral("documents")).toInt() == 2)
+        QSKIP("this process reads a file with mode 000 (privileged and unable to drop CAP_DAC_OVERRIDE)");
+    QCOMPARE(o.value(QStringLiteral("documents")).toInt(), 1);
+    QCOMPARE(skipped.size(), 1);
+    QCOMPARE(skipped.at(0).toObject().value(QStringLiteral("file")).toString(), QStringLiteral("closed.txt"));
+    QCOMPARE(skipped.at(0).toObject().value(QStringLiteral("reason")).toString(),
+             QStringLiteral("cannot read it: Permission denied"));
+    QVERIFY2(r.err.contains("skipped 'closed.txt': cannot read it: Permission denied"), r.err.constData());
+
+    // --strict turns it into an error that names the file, and imports nothing.
+    const auto strict =
+        runCliWithoutOverride({QStringLiteral("corpus"), QStringLiteral("import"), QStringLiteral("--folder"), folder,
+                               QStringLiteral("--name"), QStringLiteral("strict"), QStringLiteral("--workspace"), ws,
+                               QStringLiteral("--strict")});
+    QCOMPARE(strict.exitCode, 1);
+    QVERIFY2(
+        strict.err.contains(QByteArray("'closed.txt' in '" + folder.toUtf8() + "': cannot read it: Permission denied")),
+        strict.err.constData());
+    const auto list = runCli({QStringLiteral("corpus"), QStringLiteral("list"), QStringLiteral("--workspace"), ws,
+                              QStringLiteral("--json")});
+    QCOMPARE(QJsonDocument::fromJson(list.out.trimmed()).object().value(QStringLiteral("corpora")).toArray().size(), 1);
 }
 
 QTEST_GUILESS_MAIN(TestCliRetrieval)
