@@ -763,8 +763,10 @@ QList<SearchHit> searchBm25(Database &db, const CorpusInfo &corpus, const QStrin
     const QString fts = ftsTable(corpus.id);
     // Rank first (cheap: no joins, no snippets), then build title and snippet for the top k
     // only; in one statement SQLite would compute them for every matching row before sorting.
-    Statement rank =
-        db.prepare(QStringLiteral("SELECT rowid, rank FROM %1 WHERE %1 MATCH ? ORDER BY rank LIMIT ?").arg(fts));
+    // Ties in trec_eval's order: score descending, then document id descending (bytes).
+    Statement rank = db.prepare(QStringLiteral("SELECT %1.rowid, %1.rank FROM %1 JOIN documents d ON d.id = %1.rowid "
+                                               "WHERE %1 MATCH ? ORDER BY %1.rank, d.ext_id DESC LIMIT ?")
+                                    .arg(fts));
     rank.bind(1, match).bind(2, k);
     QList<QPair<qint64, double>> top;
     while (rank.step())
@@ -779,6 +781,22 @@ QList<SearchHit> searchBm25(Database &db, const CorpusInfo &corpus, const QStrin
             hits.append({detail.columnText(0), detail.columnText(1), fts::joinCjk(detail.columnText(2)), score});
         detail.reset();
     }
+    return hits;
+}
+
+QList<SearchHit> rankBm25(Database &db, const CorpusInfo &corpus, const QString &query, int k)
+{
+    QList<SearchHit> hits;
+    const QString match = fts::matchExpression(query);
+    if (match.isEmpty() || k <= 0)
+        return hits;
+    const QString fts = ftsTable(corpus.id);
+    Statement rank = db.prepare(QStringLiteral("SELECT d.ext_id, %1.rank FROM %1 JOIN documents d ON d.id = %1.rowid "
+                                               "WHERE %1 MATCH ? ORDER BY %1.rank, d.ext_id DESC LIMIT ?")
+                                    .arg(fts));
+    rank.bind(1, match).bind(2, k);
+    while (rank.step())
+        hits.append({rank.columnText(0), QString(), QString(), -rank.columnDouble(1)});
     return hits;
 }
 

@@ -91,17 +91,24 @@ struct SearchHit
     QString snippet;  // matched terms between \x01 and \x02
     double score = 0; // BM25, higher is better
 };
-// Top k by BM25 for a user query (any text; see fts::matchExpression). Throws DbError.
+// Top k by BM25 for a user query (any text; see fts::matchExpression), ties in trec_eval's order
+// (score descending, then document id descending). Throws DbError.
 QList<SearchHit> searchBm25(Database &db, const CorpusInfo &corpus, const QString &query, int k);
+// The same ranking, ids and scores only (no titles or snippets): for evaluation at depth 1000.
+QList<SearchHit> rankBm25(Database &db, const CorpusInfo &corpus, const QString &query, int k);
 // The snippet with its markers replaced by open/close.
 QString markSnippet(const QString &snippet, const QString &open, const QString &close);
 
 struct EvalResult
 {
-    QString method;
+    QString method; // "bm25", "dense", "hybrid", or "run" for a run file
     QString split;
-    bool ignoreSelf = false;
-    QString notStoredBecause; // empty when the result was stored in the workspace
+    bool ignoreSelf = true;
+    int depth = 1000;
+    QString runFile;                // the run file evaluated (method "run") or written, if any
+    int queriesWithoutResults = 0;  // queries of the qrels the run has nothing for (they count 0)
+    int runQueriesWithoutQrels = 0; // run file: its queries absent from the qrels (left out)
+    QString notStoredBecause;       // empty when the result was stored in the workspace
     metrics::Summary summary;
     QList<metrics::QueryScores> perQuery;
 };

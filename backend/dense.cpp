@@ -4,6 +4,7 @@
 #include "backend/densecompute.h"
 
 #include <algorithm>
+#include <climits>
 #include <cstring>
 
 #include <QCoreApplication>
@@ -19,6 +20,7 @@
 #include "backend/fileguard.h"
 #include "backend/jobs.h"
 #include "backend/lease.h"
+#include "backend/metrics.h"
 #include "backend/timestamp.h"
 #include "models/embedder.h"
 #include "models/safetensors.h"
@@ -263,11 +265,16 @@ Expected<EmbedCorpusResult> embedCorpus(Database &db, const CorpusInfo &corpus, 
 }
 
 QList<QList<SearchHit>> searchDense(Database &db, const CorpusInfo &corpus, const VectorSet &set,
-                                    const models::Matrix &queries, int k)
+                                    const models::Matrix &queries, int k, bool withText)
 {
     QList<QList<SearchHit>> out;
     if (queries.rows == 0 || k <= 0)
         return out;
+    // A few more than k, so that documents tied at the k-th score are ordered by id as trec_eval
+    // orders them, not by their place in the scan.
+    constexpr int kTieMargin = 16;
+    const int want = k;
+    k = k > INT_MAX - kTieMargin ? k : k + kTieMargin;
     if (queries.cols != set.dim)
         throw std::runtime_error(
             QCoreApplication::translate("ef::Dense", "the query embeddings have dimension %1 but the stored vectors %2")
@@ -303,15 +310,22 @@ QList<QList<SearchHit>> searchDense(Database &db, const CorpusInfo &corpus, cons
             flush();
     }
     flush();
-    Statement doc = db.prepare(QStringLiteral("SELECT ext_id, title, text FROM documents WHERE id = ?"));
+    Statement doc = db.prepare(withText ? QStringLiteral("SELECT ext_id, title, text FROM documents WHERE id = ?")
+                                        : QStringLiteral("SELECT ext_id FROM documents WHERE id = ?"));
     for (const auto &row : topk.results()) {
         QList<SearchHit> hits;
         for (const models::ScoredIndex &r : row) {
             doc.bind(1, static_cast<qint64>(r.index));
             if (doc.step())
-                hits.append({doc.columnText(0), doc.columnText(1), doc.columnText(2).left(200), r.score});
+                hits.append(withText
+                                ? SearchHit{doc.columnText(0), doc.columnText(1), doc.columnText(2).left(200),
+                                            static_cast<double>(r.score)}
+                                : SearchHit{doc.columnText(0), QString(), QString(), static_cast<double>(r.score)});
             doc.reset();
         }
+        metrics::sortTrec(hits);
+        if (hits.size() > want)
+            hits.resize(want);
         out.append(hits);
     }
     return out;

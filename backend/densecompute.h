@@ -41,7 +41,9 @@ Expected<EmbedCorpusResult> embedCorpus(Database &db, const CorpusInfo &corpus, 
 
 // Exact top k by inner product for each query row (L2-normalised embeddings: cosine). Throws
 // DbError, or std::runtime_error naming the corpus for a corrupt stored vector.
+// Hits are in trec_eval's order (score descending, then id descending), exact unless more than
+// 16 documents tie at the k-th score. With withText false, hits carry ids and scores only.
 QList<QList<SearchHit>> searchDense(Database &db, const CorpusInfo &corpus, const VectorSet &set,
-                                    const models::Matrix &queries, int k);
+                                    const models::Matrix &queries, int k, bool withText = true);
 
 } // namespace ef

@@ -8,9 +8,20 @@
 //   Recall@k= |relevant in top k| / |relevant|.
 //   MAP@k   = sum over relevant d_r with r <= k of Precision@r, divided by |relevant|
 //             (trec_eval's map_cut).
-// A query without relevant documents is skipped (it does not count in the averages).
+//
+// Conventions, those of BEIR on top of pytrec_eval (tst_evalparity checks them against
+// pytrec_eval on a run with ties, all-zero judgements, self hits and graded qrels):
+// - every query of the qrels counts, one whose judgements are all 0 with score 0 (it was
+//   skipped, which inflated the means); a query without any result counts 0 (trec_eval -c);
+// - ties are broken as trec_eval does (form_res_rels.c): score descending, then document id
+//   descending, compared as bytes (sortTrec);
+// - MRR@10 is the reciprocal rank of the first relevant document among the first 10 in that
+//   order.
 #pragma once
 
+#include <algorithm>
+
+#include <QByteArray>
 #include <QHash>
 #include <QList>
 #include <QMap>
@@ -34,6 +45,20 @@ double mapAt(const QStringList &ranking, const Qrels &qrels, int k);
 // Scores of one query at the cut-offs EmbedForge reports. With ignoreSelf, a hit whose id
 // equals the query id is removed first (BEIR's convention for ArguAna, Quora and similar).
 QueryScores scoreQuery(const QString &queryId, QStringList ranking, const Qrels &qrels, bool ignoreSelf);
+
+// trec_eval's order: score descending, then document id descending, the ids compared as UTF-8
+// bytes (strcmp). T has docId (QString) and score (double).
+template <typename T> void sortTrec(QList<T> &docs)
+{
+    std::stable_sort(docs.begin(), docs.end(), [](const T &a, const T &b) {
+        if (a.score != b.score)
+            return a.score > b.score;
+        return a.docId.toUtf8() > b.docId.toUtf8();
+    });
+}
+
+// The tie rule in words, for the conventions an evaluation reports.
+inline constexpr char kTrecTieRule[] = "score descending, then document id descending (trec_eval)";
 
 struct Summary
 {

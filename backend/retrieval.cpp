@@ -6,10 +6,17 @@
 
 #include <algorithm>
 #include <climits>
+#include <cmath>
+#include <memory>
+#include <optional>
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QFileInfo>
+#include <QFile>
+#include <QLocale>
+#include <QSet>
+#include <QSaveFile>
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -18,6 +25,8 @@
 #include <QRegularExpression>
 
 #include "backend/database.h"
+#include "backend/argtext.h"
+#include "backend/fileguard.h"
 #include "backend/densecompute.h"
 #include "backend/timestamp.h"
 #include "models/embedder.h"
@@ -53,9 +62,10 @@ QList<EvalQuery> evalQueries(Database &db, const CorpusInfo &corpus, const QStri
     texts.bind(1, corpus.id);
     while (texts.step()) {
         const QString id = texts.columnText(0);
-        const metrics::Qrels rel = qrels.value(id);
-        if (std::any_of(rel.begin(), rel.end(), [](int s) { return s > 0; }))
-            out.append({id, texts.columnText(1), rel});
+        // Every query of the qrels counts, one whose judgements are all 0 too (BEIR, trec_eval).
+        const auto rel = qrels.constFind(id);
+        if (rel != qrels.constEnd())
+            out.append({id, texts.columnText(1), rel.value()});
     }
     return out;
 }
@@ -277,24 +287,143 @@ Expected<QList<SearchHit>> search(Database &db, const CorpusInfo &corpus, const 
     }
 }
 
-Expected<EvalResult> evaluate(Database &db, const CorpusInfo &corpus, const QString &split, bool ignoreSelf,
-                              const SearchOptions &options, const DenseRetriever *dense, const CorpusProgress &progress)
+namespace {
+
+// The conventions an evaluation applied, stored with its result and printed by eval --json.
+QJsonObject conventionsJson(const EvalSettings &s)
 {
-    if (!corpus.splits.contains(split))
+    return QJsonObject{{QStringLiteral("ignore_self"), s.ignoreSelf},
+                       {QStringLiteral("depth"), s.depth},
+                       {QStringLiteral("ties"), QString::fromLatin1(metrics::kTrecTieRule)},
+                       {QStringLiteral("queries"),
+                        QStringLiteral("every query of the qrels; all-zero judgements and no results count 0")}};
+}
+
+// Drops the query's own id (BEIR's ignore_identical_ids), then keeps the first depth hits.
+QList<SearchHit> cutRanking(QList<SearchHit> hits, const QString &queryId, const EvalSettings &s)
+{
+    if (s.ignoreSelf)
+        hits.erase(std::remove_if(hits.begin(), hits.end(), [&](const SearchHit &h) { return h.docId == queryId; }),
+                   hits.end());
+    if (hits.size() > s.depth)
+        hits.resize(s.depth);
+    return hits;
+}
+
+// A TREC run file written beside its target and renamed into place when complete.
+class RunWriter
+{
+public:
+    RunWriter(const QString &path, QString tag) : m_file(path), m_tag(std::move(tag)) {}
+    Status open()
+    {
+        if (!m_file.open(QIODevice::WriteOnly))
+            return failed();
+        return Status::success();
+    }
+    void write(const QString &queryId, const QList<SearchHit> &hits)
+    {
+        QByteArray out;
+        const QByteArray q = queryId.toUtf8();
+        for (int i = 0; i < hits.size(); ++i)
+            out += q + " Q0 " + hits[i].docId.toUtf8() + ' ' + QByteArray::number(i + 1) + ' ' +
+                   QByteArray::number(hits[i].score, 'g', QLocale::FloatingPointShortest) + ' ' + m_tag.toUtf8() + '\n';
+        if (m_file.write(out) != out.size())
+            m_ok = false;
+    }
+    Status commit()
+    {
+        if (!m_ok || !fileguard::commitSaveFile(m_file))
+            return failed();
+        return Status::success();
+    }
+
+private:
+    Status failed() const
+    {
+        return makeError(QCoreApplication::translate("ef::Retrieval", "cannot write the run file '%1': %2")
+                             .arg(m_file.fileName(), m_file.errorString()));
+    }
+    QSaveFile m_file;
+    QString m_tag;
+    bool m_ok = true;
+};
+
+// Stores an evaluation in eval_results, unless the workspace is read-only.
+void storeEvaluation(Database &db, const CorpusInfo &corpus, EvalResult &r, const QString &modelDir,
+                     const QString &instruction, QJsonObject settings)
+{
+    if (!db.readOnlyBecause().isEmpty()) { // a read-only workspace: the figures, not stored
+        r.notStoredBecause = db.readOnlyBecause();
+        return;
+    }
+    QJsonArray perQuery;
+    for (const metrics::QueryScores &s : std::as_const(r.perQuery))
+        perQuery.append(QJsonObject{{QStringLiteral("query"), s.queryId},
+                                    {QStringLiteral("ndcg@10"), s.ndcg10},
+                                    {QStringLiteral("recall@100"), s.recall100},
+                                    {QStringLiteral("mrr@10"), s.mrr10},
+                                    {QStringLiteral("map@10"), s.map10}});
+    const QJsonObject metricsJson{{QStringLiteral("ndcg@10"), r.summary.ndcg10},
+                                  {QStringLiteral("recall@100"), r.summary.recall100},
+                                  {QStringLiteral("mrr@10"), r.summary.mrr10},
+                                  {QStringLiteral("map@10"), r.summary.map10},
+                                  {QStringLiteral("queries"), r.summary.queries}};
+    Transaction tx(db);
+    db.prepare(QStringLiteral("INSERT INTO eval_results(corpus_id, method, model, instruction, split, settings, "
+                              "metrics, per_query, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"))
+        .bind(1, corpus.id)
+        .bind(2, r.method)
+        .bind(3, modelDir.isNull() ? QStringLiteral("") : modelDir)
+        .bind(4, instruction.isNull() ? QStringLiteral("") : instruction)
+        .bind(5, r.split)
+        .bind(6, QString::fromUtf8(QJsonDocument(settings).toJson(QJsonDocument::Compact)))
+        .bind(7, QString::fromUtf8(QJsonDocument(metricsJson).toJson(QJsonDocument::Compact)))
+        .bind(8, QString::fromUtf8(QJsonDocument(perQuery).toJson(QJsonDocument::Compact)))
+        .bind(9, isoNow())
+        .run();
+    tx.commit();
+}
+
+Status checkEvalSettings(const CorpusInfo &corpus, const EvalSettings &s)
+{
+    if (!corpus.splits.contains(s.split))
         return makeError(
             QCoreApplication::translate("ef::Corpus", "corpus '%1' has no qrels for split '%2' (it has: %3)")
-                .arg(corpus.name, split,
+                .arg(corpus.name, s.split,
                      corpus.splits.isEmpty() ? QStringLiteral("none") : corpus.splits.join(QStringLiteral(", "))));
+    if (s.depth < 1 || s.depth > 100000)
+        return makeError(
+            QCoreApplication::translate("ef::Retrieval", "the depth must be 1 to 100000, not %1").arg(s.depth));
+    return Status::success();
+}
+
+} // namespace
+
+Expected<EvalResult> evaluate(Database &db, const CorpusInfo &corpus, const EvalSettings &settings,
+                              const SearchOptions &options, const DenseRetriever *dense, const CorpusProgress &progress)
+{
+    if (Status s = checkEvalSettings(corpus, settings); !s)
+        return makeError(s.error());
     if (options.method != SearchMethod::Bm25 && (!dense || !dense->isValid()))
         return makeError(QCoreApplication::translate("ef::Dense", "%1 evaluation needs a model")
                              .arg(searchMethodName(options.method)));
     EvalResult r;
     r.method = searchMethodName(options.method);
-    r.split = split;
-    r.ignoreSelf = ignoreSelf;
-    const int depth = 100 + (ignoreSelf ? 1 : 0);
+    r.split = settings.split;
+    r.ignoreSelf = settings.ignoreSelf;
+    r.depth = settings.depth;
+    r.runFile = settings.saveRun;
+    // One more than the depth: the query's own id may be among the hits and be dropped.
+    const int fetch = settings.depth + (settings.ignoreSelf ? 1 : 0);
     try {
-        const QList<EvalQuery> queries = evalQueries(db, corpus, split);
+        const QList<EvalQuery> queries = evalQueries(db, corpus, settings.split);
+        std::unique_ptr<RunWriter> run;
+        if (!settings.saveRun.isEmpty()) {
+            run = std::make_unique<RunWriter>(settings.saveRun, QStringLiteral("embedforge-") + r.method);
+            if (Status s = run->open(); !s)
+                return makeError(s.error());
+        }
         QList<QList<SearchHit>> semantic;
         qint64 done = 0;
         if (options.method != SearchMethod::Bm25) {
@@ -305,75 +434,57 @@ Expected<EvalResult> evaluate(Database &db, const CorpusInfo &corpus, const QStr
                 return !progress || progress(static_cast<qint64>(n) / 2,
                                              QCoreApplication::translate("ef::Dense", "embedding queries"));
             });
-            const int n = options.method == SearchMethod::Hybrid ? std::max(depth, options.candidates) : depth;
-            semantic = searchDense(db, corpus, dense->vectors(), m, n);
+            const int n = options.method == SearchMethod::Hybrid ? std::max(fetch, options.candidates) : fetch;
+            semantic = searchDense(db, corpus, dense->vectors(), m, n, false);
             done = queries.size() / 2;
         }
         for (int i = 0; i < queries.size(); ++i) {
             QList<SearchHit> hits;
             if (options.method == SearchMethod::Bm25)
-                hits = searchBm25(db, corpus, queries[i].text, depth);
+                hits = rankBm25(db, corpus, queries[i].text, fetch);
             else if (options.method == SearchMethod::Dense)
                 hits = semantic.value(i);
             else
                 hits = fuseReciprocalRank(
-                    {searchBm25(db, corpus, queries[i].text, std::max(depth, options.candidates)), semantic.value(i)},
-                    depth, options.rrfK);
+                    {rankBm25(db, corpus, queries[i].text, std::max(fetch, options.candidates)), semantic.value(i)},
+                    INT_MAX, options.rrfK);
+            metrics::sortTrec(hits);
+            hits = cutRanking(hits, queries[i].id, settings);
+            if (hits.isEmpty())
+                ++r.queriesWithoutResults;
+            if (run)
+                run->write(queries[i].id, hits);
             QStringList ranking;
             for (const SearchHit &h : std::as_const(hits))
                 ranking << h.docId;
-            r.perQuery << metrics::scoreQuery(queries[i].id, ranking, queries[i].qrels, ignoreSelf);
+            r.perQuery << metrics::scoreQuery(queries[i].id, ranking, queries[i].qrels, false);
             const qint64 step = options.method == SearchMethod::Bm25 ? i + 1 : done + (i + 1) / 2;
             if (progress && !progress(step, queries[i].id))
                 throw JobCancelled();
         }
+        if (run) {
+            if (Status s = run->commit(); !s)
+                return makeError(s.error());
+        }
         r.summary = metrics::average(r.perQuery);
-        QJsonArray perQuery;
-        for (const metrics::QueryScores &s : std::as_const(r.perQuery))
-            perQuery.append(QJsonObject{{QStringLiteral("query"), s.queryId},
-                                        {QStringLiteral("ndcg@10"), s.ndcg10},
-                                        {QStringLiteral("recall@100"), s.recall100},
-                                        {QStringLiteral("mrr@10"), s.mrr10},
-                                        {QStringLiteral("map@10"), s.map10}});
-        const QJsonObject metricsJson{{QStringLiteral("ndcg@10"), r.summary.ndcg10},
-                                      {QStringLiteral("recall@100"), r.summary.recall100},
-                                      {QStringLiteral("mrr@10"), r.summary.mrr10},
-                                      {QStringLiteral("map@10"), r.summary.map10},
-                                      {QStringLiteral("queries"), r.summary.queries}};
-        QJsonObject settings{{QStringLiteral("ignore_self"), ignoreSelf}, {QStringLiteral("k"), 100}};
+        QJsonObject stored = conventionsJson(settings);
         QString modelDir;
         if (options.method != SearchMethod::Bm25) {
             modelDir = QFileInfo(dense->model().dir).absoluteFilePath();
-            settings.insert(QStringLiteral("fingerprint"), dense->vectors().fingerprint);
-            settings.insert(QStringLiteral("max_length"), dense->model().maxLength);
-            settings.insert(QStringLiteral("dtype"), dense->model().dtype);
+            stored.insert(QStringLiteral("fingerprint"), dense->vectors().fingerprint);
+            stored.insert(QStringLiteral("max_length"), dense->model().maxLength);
+            stored.insert(QStringLiteral("dtype"), dense->model().dtype);
             if (!dense->model().adapter.isEmpty())
-                settings.insert(QStringLiteral("adapter"), QFileInfo(dense->model().adapter).absoluteFilePath());
+                stored.insert(QStringLiteral("adapter"), QFileInfo(dense->model().adapter).absoluteFilePath());
         }
         if (options.method == SearchMethod::Hybrid) {
-            settings.insert(QStringLiteral("rrf_k"), options.rrfK);
-            settings.insert(QStringLiteral("candidates"), std::max(depth, options.candidates));
+            stored.insert(QStringLiteral("rrf_k"), options.rrfK);
+            stored.insert(QStringLiteral("candidates"), std::max(fetch, options.candidates));
         }
-        if (!db.readOnlyBecause().isEmpty()) { // a read-only workspace: the figures, not stored
-            r.notStoredBecause = db.readOnlyBecause();
-            return r;
-        }
-        Transaction tx(db);
-        db.prepare(QStringLiteral(
-                       "INSERT INTO eval_results(corpus_id, method, model, instruction, split, settings, metrics, "
-                       "per_query, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"))
-            .bind(1, corpus.id)
-            .bind(2, r.method)
-            .bind(3, modelDir.isNull() ? QStringLiteral("") : modelDir)
-            .bind(4, options.method == SearchMethod::Bm25 || options.instruction.isEmpty() ? QStringLiteral("")
-                                                                                           : options.instruction)
-            .bind(5, split)
-            .bind(6, QString::fromUtf8(QJsonDocument(settings).toJson(QJsonDocument::Compact)))
-            .bind(7, QString::fromUtf8(QJsonDocument(metricsJson).toJson(QJsonDocument::Compact)))
-            .bind(8, QString::fromUtf8(QJsonDocument(perQuery).toJson(QJsonDocument::Compact)))
-            .bind(9, isoNow())
-            .run();
-        tx.commit();
+        if (!settings.saveRun.isEmpty())
+            stored.insert(QStringLiteral("run_file"), QFileInfo(settings.saveRun).absoluteFilePath());
+        storeEvaluation(db, corpus, r, modelDir, options.method == SearchMethod::Bm25 ? QString() : options.instruction,
+                        stored);
     } catch (const DbError &e) {
         return makeError(e.message());
     } catch (const models::Cancelled &) {
@@ -382,6 +493,121 @@ Expected<EvalResult> evaluate(Database &db, const CorpusInfo &corpus, const QStr
         throw;
     } catch (const std::exception &e) {
         return makeError(QString::fromUtf8(e.what()));
+    }
+    return r;
+}
+
+Expected<EvalResult> evaluate(Database &db, const CorpusInfo &corpus, const QString &split, bool ignoreSelf,
+                              const SearchOptions &options, const DenseRetriever *dense, const CorpusProgress &progress)
+{
+    EvalSettings s;
+    s.split = split;
+    s.ignoreSelf = ignoreSelf;
+    return evaluate(db, corpus, s, options, dense, progress);
+}
+
+Expected<EvalResult> evaluateRunFile(Database &db, const CorpusInfo &corpus, const EvalSettings &settings,
+                                     const QString &runFile, const CorpusProgress &progress)
+{
+    if (Status s = checkEvalSettings(corpus, settings); !s)
+        return makeError(s.error());
+    constexpr int kMaxEntriesPerQuery = 1000000;
+    EvalResult r;
+    r.method = QStringLiteral("run");
+    r.split = settings.split;
+    r.ignoreSelf = settings.ignoreSelf;
+    r.depth = settings.depth;
+    r.runFile = QFileInfo(runFile).absoluteFilePath();
+    QFile f;
+    QString error;
+    if (!fileguard::openForReading(f, runFile, &error))
+        return makeError(error);
+    try {
+        const QList<EvalQuery> queries = evalQueries(db, corpus, settings.split);
+        QHash<QString, int> index; // query id -> position in queries
+        for (int i = 0; i < queries.size(); ++i)
+            index.insert(queries[i].id, i);
+        QList<std::optional<QList<SearchHit>>> rankings(queries.size());
+        QSet<QString> finished, withoutQrels;
+        QString current;
+        QList<SearchHit> entries;
+        QHash<QString, qint64> seen; // document id -> line, for the current query
+        const auto finish = [&] {
+            if (current.isEmpty())
+                return;
+            finished.insert(current);
+            const auto it = index.constFind(current);
+            if (it == index.constEnd()) {
+                withoutQrels.insert(current);
+            } else {
+                metrics::sortTrec(entries);
+                rankings[*it] = cutRanking(entries, current, settings);
+            }
+            entries.clear();
+            seen.clear();
+        };
+        qint64 lineNo = 0;
+        while (!f.atEnd()) {
+            bool tooLong = false;
+            const QByteArray raw = fileguard::readLine(f, fileguard::kMaxLineBytes, &tooLong);
+            ++lineNo;
+            if (tooLong)
+                return makeError(fileguard::lineTooLong(runFile, lineNo, fileguard::kMaxLineBytes));
+            const QList<QByteArray> cols = raw.simplified().split(' ');
+            if (raw.trimmed().isEmpty())
+                continue;
+            const auto bad = [&](const QString &why) {
+                return makeError(QCoreApplication::translate("ef::Retrieval", "%1:%2: %3")
+                                     .arg(runFile, QString::number(lineNo), why));
+            };
+            if (cols.size() != 6)
+                return bad(QCoreApplication::translate("ef::Retrieval",
+                                                       "expected 6 columns (qid Q0 docid rank score tag), found %1")
+                               .arg(cols.size()));
+            const QString qid = QString::fromUtf8(cols[0]), docId = QString::fromUtf8(cols[2]);
+            bool ok = false;
+            const double score = cols[4].toDouble(&ok);
+            if (!ok || !std::isfinite(score))
+                return bad(QCoreApplication::translate("ef::Retrieval", "the score '%1' is not a finite number")
+                               .arg(QString::fromUtf8(cols[4])));
+            if (qid != current) {
+                if (finished.contains(qid))
+                    return bad(QCoreApplication::translate("ef::Retrieval",
+                                                           "query '%1' appears again after other queries; a run file "
+                                                           "is grouped by query (sort -s -k1,1 groups it)")
+                                   .arg(qid));
+                finish();
+                current = qid;
+            }
+            if (const qint64 first = seen.value(docId, 0); first != 0)
+                return bad(QCoreApplication::translate(
+                               "ef::Retrieval", "document '%1' is listed twice for query '%2' (first at line %3)")
+                               .arg(docId, qid, QString::number(first)));
+            if (entries.size() >= kMaxEntriesPerQuery)
+                return bad(QCoreApplication::translate("ef::Retrieval", "query '%1' has more than %2 documents")
+                               .arg(qid, QString::number(kMaxEntriesPerQuery)));
+            seen.insert(docId, lineNo);
+            entries.append({docId, QString(), QString(), score});
+            if (progress && lineNo % 10000 == 0 && !progress(finished.size(), qid))
+                throw JobCancelled();
+        }
+        finish();
+        for (int i = 0; i < queries.size(); ++i) {
+            const QList<SearchHit> hits = rankings[i].value_or(QList<SearchHit>());
+            if (hits.isEmpty())
+                ++r.queriesWithoutResults;
+            QStringList ranking;
+            for (const SearchHit &h : hits)
+                ranking << h.docId;
+            r.perQuery << metrics::scoreQuery(queries[i].id, ranking, queries[i].qrels, false);
+        }
+        r.runQueriesWithoutQrels = static_cast<int>(withoutQrels.size());
+        r.summary = metrics::average(r.perQuery);
+        QJsonObject stored = conventionsJson(settings);
+        stored.insert(QStringLiteral("run_file"), r.runFile);
+        storeEvaluation(db, corpus, r, QString(), QString(), stored);
+    } catch (const DbError &e) {
+        return makeError(e.message());
     }
     return r;
 }
@@ -447,6 +673,39 @@ QList<QPair<QString, QString>> instructionPresets()
     };
 }
 
+namespace {
+QString presetKey(const QString &name)
+{
+    QString key;
+    for (const QChar c : name)
+        if (c.isLetterOrNumber())
+            key += c.toLower();
+    return key;
+}
+} // namespace
+
+QStringList instructionPresetNames()
+{
+    QStringList names;
+    for (const auto &[task, text] : instructionPresets())
+        names << presetKey(task.section(QStringLiteral(" / "), 0, 0));
+    return names;
+}
+
+Expected<QString> instructionForPreset(const QString &name)
+{
+    const QString want = presetKey(name);
+    for (const auto &[task, text] : instructionPresets()) {
+        QStringList keys{presetKey(task)};
+        for (const QString &part : task.split(QStringLiteral(" / ")))
+            keys << presetKey(part);
+        if (!want.isEmpty() && keys.contains(want))
+            return text;
+    }
+    return makeError(QCoreApplication::translate("ef::Retrieval", "unknown instruction preset '%1' (one of: %2)")
+                         .arg(name, instructionPresetNames().join(QStringLiteral(", "))));
+}
+
 // ---- jobs ----
 
 JobSpec makeEmbedCorpusJob(const Workspace &workspace, const CorpusInfo &corpus, const DenseModel &model)
@@ -477,6 +736,8 @@ JobSpec makeEvaluationJob(const EvaluationRequest &request)
     JobSpec spec;
     spec.kind = QStringLiteral("corpus.eval");
     QStringList methods;
+    if (!request.runFile.isEmpty())
+        methods << QFileInfo(request.runFile).fileName();
     for (const RetrievalSystem &s : request.systems) {
         methods << searchMethodName(s.options.method);
         spec.heavy = spec.heavy || s.options.method != SearchMethod::Bm25;
@@ -489,18 +750,33 @@ JobSpec makeEvaluationJob(const EvaluationRequest &request)
     spec.body = [request](JobContext &ctx) {
         const auto db = ctx.take(request.workspace.connect());
         const CorpusInfo &corpus = request.corpus;
-        ctx.setTotal(corpus.queries * request.systems.size());
+        EvalSettings settings;
+        settings.split = request.split;
+        settings.ignoreSelf = request.ignoreSelf;
+        settings.depth = request.depth;
         QList<EvalResult> results;
+        if (!request.runFile.isEmpty()) {
+            ctx.setTotal(0);
+            results.append(ctx.take(
+                evaluateRunFile(*db, corpus, settings, request.runFile, [&](qint64 done, const QString &query) {
+                    ctx.setProgress(done, query);
+                    return !ctx.cancelRequested();
+                })));
+            ctx.setResult(results);
+            return;
+        }
+        ctx.setTotal(corpus.queries * request.systems.size());
         qint64 base = 0;
         for (const RetrievalSystem &s : request.systems) {
             DenseRetriever dense;
             if (s.options.method != SearchMethod::Bm25)
                 dense = ctx.take(DenseRetriever::load(*db, corpus, s.model));
-            results.append(ctx.take(evaluate(*db, corpus, request.split, request.ignoreSelf, s.options, &dense,
-                                             [&](qint64 done, const QString &query) {
-                                                 ctx.setProgress(base + done, query);
-                                                 return !ctx.cancelRequested();
-                                             })));
+            settings.saveRun = request.systems.size() == 1 ? request.saveRun : QString();
+            results.append(
+                ctx.take(evaluate(*db, corpus, settings, s.options, &dense, [&](qint64 done, const QString &query) {
+                    ctx.setProgress(base + done, query);
+                    return !ctx.cancelRequested();
+                })));
             base += corpus.queries;
         }
         ctx.setResult(results);

@@ -81,11 +81,32 @@ private:
 Expected<QList<SearchHit>> search(Database &db, const CorpusInfo &corpus, const SearchOptions &options,
                                   const DenseRetriever *dense, const QString &query);
 
-// Evaluates a method over the split's queries that have relevant documents; stores the result
-// (eval_results: method, model, instruction, settings) and returns it.
+// How an evaluation runs: BEIR's conventions by default (see backend/metrics.h).
+struct EvalSettings
+{
+    QString split = QStringLiteral("test");
+    bool ignoreSelf = true; // BEIR's ignore_identical_ids: a hit whose id is the query's is dropped
+    int depth = 1000;       // documents ranked per query (BEIR retrieves 1,000)
+    QString saveRun;        // write the ranking as a TREC run file (qid Q0 docid rank score tag)
+};
+
+// Evaluates a method over every query of the split's qrels; stores the result (eval_results:
+// method, model, instruction, settings with the conventions) and returns it. The run written
+// with saveRun is the ranking evaluated (self hits dropped when ignoreSelf), so pytrec_eval on
+// it gives the same figures.
+Expected<EvalResult> evaluate(Database &db, const CorpusInfo &corpus, const EvalSettings &settings,
+                              const SearchOptions &options, const DenseRetriever *dense,
+                              const CorpusProgress &progress = {});
 Expected<EvalResult> evaluate(Database &db, const CorpusInfo &corpus, const QString &split, bool ignoreSelf,
                               const SearchOptions &options, const DenseRetriever *dense,
                               const CorpusProgress &progress = {});
+
+// Evaluates a TREC run file made by any tool (qid Q0 docid rank score tag, whitespace-separated,
+// grouped by query) against the corpus's qrels, with trec_eval's order (the rank column is not
+// used). Each query keeps its first settings.depth documents in that order. Errors name
+// file:line. Memory: one query's entries at a time (at most 1,000,000 per query).
+Expected<EvalResult> evaluateRunFile(Database &db, const CorpusInfo &corpus, const EvalSettings &settings,
+                                     const QString &runFile, const CorpusProgress &progress = {});
 
 // BM25 over every query of split that has relevant documents; the result is stored in the
 // workspace (eval_results) with its settings.
@@ -105,6 +126,11 @@ Expected<QHash<QString, int>> relevanceForQuery(Database &db, const CorpusInfo &
 
 // The paper's evaluation instructions (paper.md, Table 15), for presets: {task name, instruction}.
 QList<QPair<QString, QString>> instructionPresets();
+// A preset's instruction by name, case, spaces and punctuation ignored: "msmarco", "MS MARCO",
+// "scifact", "nq" or "miracl" (either half of "NQ / MIRACL"). Unknown: an error listing the names.
+Expected<QString> instructionForPreset(const QString &name);
+// The names instructionForPreset accepts, one per preset (its first), for help texts.
+QStringList instructionPresetNames();
 
 // ---- jobs (the GUI and the CLI run the same ones) ----
 
@@ -123,7 +149,10 @@ struct EvaluationRequest
     Workspace workspace;
     CorpusInfo corpus;
     QString split = QStringLiteral("test");
-    bool ignoreSelf = false;
+    bool ignoreSelf = true;
+    int depth = 1000;
+    QString saveRun;                // with one system: write its ranking as a TREC run file
+    QString runFile;                // instead of systems: evaluate this TREC run file
     QList<RetrievalSystem> systems; // evaluated in order, on the same queries
     QString title;                  // for the Jobs dock; empty: a generic one
 };

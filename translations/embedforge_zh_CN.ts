@@ -1391,6 +1391,42 @@ Negative: %3
         <source>Search %1</source>
         <translation>检索 %1</translation>
     </message>
+    <message>
+        <source>cannot write the run file &apos;%1&apos;: %2</source>
+        <translation>无法写入运行文件“%1”：%2</translation>
+    </message>
+    <message>
+        <source>the depth must be 1 to 100000, not %1</source>
+        <translation>深度必须在 1 到 100000 之间，而不是 %1</translation>
+    </message>
+    <message>
+        <source>%1:%2: %3</source>
+        <translation>%1:%2：%3</translation>
+    </message>
+    <message>
+        <source>expected 6 columns (qid Q0 docid rank score tag), found %1</source>
+        <translation>应有 6 列（qid Q0 docid rank score tag），实际为 %1 列</translation>
+    </message>
+    <message>
+        <source>the score &apos;%1&apos; is not a finite number</source>
+        <translation>分数“%1”不是有限数</translation>
+    </message>
+    <message>
+        <source>query &apos;%1&apos; appears again after other queries; a run file is grouped by query (sort -s -k1,1 groups it)</source>
+        <translation>查询“%1”在其他查询之后再次出现；运行文件须按查询分组（可用 sort -s -k1,1 分组）</translation>
+    </message>
+    <message>
+        <source>document &apos;%1&apos; is listed twice for query &apos;%2&apos; (first at line %3)</source>
+        <translation>文档“%1”在查询“%2”中出现两次（首次在第 %3 行）</translation>
+    </message>
+    <message>
+        <source>query &apos;%1&apos; has more than %2 documents</source>
+        <translation>查询“%1”的文档超过 %2 个</translation>
+    </message>
+    <message>
+        <source>unknown instruction preset &apos;%1&apos; (one of: %2)</source>
+        <translation>未知的指令预设“%1”（可选：%2）</translation>
+    </message>
 </context>
 <context>
     <name>ef::Sampler</name>
@@ -3511,10 +3547,6 @@ raw: %3</source>
         <translation>以 BEIR 格式导出语料库</translation>
     </message>
     <message>
-        <source>Evaluate retrieval on the corpus&apos;s qrels: nDCG@10, Recall@100, MRR@10, MAP@10</source>
-        <translation>在语料库的相关性标注上评估检索：nDCG@10、Recall@100、MRR@10、MAP@10</translation>
-    </message>
-    <message>
         <source>--tokenizer FILE is required</source>
         <translation>必须提供 --tokenizer FILE</translation>
     </message>
@@ -3633,10 +3665,6 @@ raw: %3</source>
     <message>
         <source>Embedded %1 documents of &apos;%2&apos; (%3 already stored); %4 vectors of dimension %5, fingerprint %6</source>
         <translation>已嵌入“%2”的 %1 个文档（%3 个已存储）；共 %4 个 %5 维向量，指纹 %6</translation>
-    </message>
-    <message>
-        <source>(%1 queries, split %2, %3)</source>
-        <translation>（%1 个查询，划分 %2，%3）</translation>
     </message>
     <message>
         <source>Embed a corpus&apos;s documents with a model (resumable; vectors kept per model fingerprint)</source>
@@ -3797,6 +3825,46 @@ raw: %3</source>
     <message>
         <source>Access:         read-only (%1)</source>
         <translation>访问：          只读（%1）</translation>
+    </message>
+    <message>
+        <source>give --instruction TEXT or --instruction-preset NAME, not both</source>
+        <translation>请给出 --instruction TEXT 或 --instruction-preset NAME，不要同时给出</translation>
+    </message>
+    <message>
+        <source>--run FILE evaluates a finished ranking: --%1 does not apply</source>
+        <translation>--run FILE 评估现成的排序：--%1 不适用</translation>
+    </message>
+    <message>
+        <source>give --ignore-self or --keep-self, not both</source>
+        <translation>请给出 --ignore-self 或 --keep-self，不要同时给出</translation>
+    </message>
+    <message>
+        <source>no query instruction: the paper always instructs queries (--instruction TEXT or --instruction-preset NAME); the figures are not comparable with its tables</source>
+        <translation>没有查询指令：论文总是为查询加指令（--instruction TEXT 或 --instruction-preset NAME）；这些数字无法与论文的表格比较</translation>
+    </message>
+    <message>
+        <source>%1 queries of the qrels have no results; they count 0 (trec_eval -c)</source>
+        <translation>qrels 中有 %1 个查询没有结果；按 0 计（trec_eval -c）</translation>
+    </message>
+    <message>
+        <source>%1 queries of the run file are not in the qrels of split &apos;%2&apos;; they are left out</source>
+        <translation>运行文件中有 %1 个查询不在划分“%2”的 qrels 中；已略去</translation>
+    </message>
+    <message>
+        <source>%1 queries, split %2, %3; depth %4, %5, ties: %6</source>
+        <translation>%1 个查询，划分 %2，%3；深度 %4，%5，并列：%6</translation>
+    </message>
+    <message>
+        <source>self hits ignored</source>
+        <translation>忽略自身命中</translation>
+    </message>
+    <message>
+        <source>self hits kept</source>
+        <translation>保留自身命中</translation>
+    </message>
+    <message>
+        <source>Evaluate retrieval on the corpus&apos;s qrels as BEIR and trec_eval do (every qrels query, self hits ignored, trec_eval&apos;s tie order): nDCG@10, Recall@100, MRR@10, MAP@10; --run evaluates a TREC run file made by any tool</source>
+        <translation>按 BEIR 与 trec_eval 的约定在语料库的 qrels 上评估检索（qrels 中的每个查询、忽略自身命中、trec_eval 的并列顺序）：nDCG@10、Recall@100、MRR@10、MAP@10；--run 评估任意工具生成的 TREC 运行文件</translation>
     </message>
 </context>
 <context>

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // embedforge-cli corpus import|list|export, search, eval.
 #include <QCoreApplication>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonObject>
 
@@ -54,6 +55,15 @@ SearchOptions searchOptionsOf(const ParsedArgs &a)
     so.method = methodOf(a);
     so.rrfK = a.intValue(QStringLiteral("rrf-k"), 60, 1, 100000);
     so.instruction = a.value(QStringLiteral("instruction"));
+    if (a.has(QStringLiteral("instruction-preset"))) {
+        if (a.has(QStringLiteral("instruction")))
+            throw UsageError(QCoreApplication::translate(
+                "ef::cli", "give --instruction TEXT or --instruction-preset NAME, not both"));
+        const Expected<QString> preset = instructionForPreset(a.value(QStringLiteral("instruction-preset")));
+        if (!preset)
+            throw UsageError(preset.error());
+        so.instruction = preset.value();
+    }
     return so;
 }
 
@@ -260,7 +270,8 @@ int search(Context &ctx)
 {
     QStringList options = kModelOptions;
     options << QStringLiteral("workspace") << QStringLiteral("corpus") << QStringLiteral("method")
-            << QStringLiteral("instruction") << QStringLiteral("k") << QStringLiteral("rrf-k");
+            << QStringLiteral("instruction") << QStringLiteral("instruction-preset") << QStringLiteral("k")
+            << QStringLiteral("rrf-k");
     const ParsedArgs a = ctx.parse(options, {}, 1, -1);
     SearchOptions so = searchOptionsOf(a);
     so.k = a.intValue(QStringLiteral("k"), 10, 1, 10000);
@@ -321,9 +332,22 @@ int evaluate(Context &ctx)
 {
     QStringList options = kModelOptions;
     options << QStringLiteral("workspace") << QStringLiteral("corpus") << QStringLiteral("method")
-            << QStringLiteral("instruction") << QStringLiteral("split") << QStringLiteral("rrf-k");
-    const ParsedArgs a = ctx.parse(options, {QStringLiteral("ignore-self")}, 0, 0);
-    const SearchOptions so = searchOptionsOf(a);
+            << QStringLiteral("instruction") << QStringLiteral("instruction-preset") << QStringLiteral("split")
+            << QStringLiteral("rrf-k") << QStringLiteral("depth") << QStringLiteral("save-run")
+            << QStringLiteral("run");
+    const ParsedArgs a = ctx.parse(options, {QStringLiteral("ignore-self"), QStringLiteral("keep-self")}, 0, 0);
+    const QString runFile = a.value(QStringLiteral("run"));
+    if (!runFile.isEmpty()) {
+        for (const QString &o : {QStringLiteral("method"), QStringLiteral("model"), QStringLiteral("instruction"),
+                                 QStringLiteral("instruction-preset"), QStringLiteral("save-run")})
+            if (a.has(o))
+                throw UsageError(QCoreApplication::translate(
+                                     "ef::cli", "--run FILE evaluates a finished ranking: --%1 does not apply")
+                                     .arg(o));
+    }
+    if (a.has(QStringLiteral("ignore-self")) && a.has(QStringLiteral("keep-self")))
+        throw UsageError(QCoreApplication::translate("ef::cli", "give --ignore-self or --keep-self, not both"));
+    const SearchOptions so = runFile.isEmpty() ? searchOptionsOf(a) : SearchOptions{};
     const DenseModel model = denseModelOf(a); // checked for every method
     OpenedWorkspace w = openWorkspace(a);
     auto c = findCorpus(*w.db, a.value(QStringLiteral("corpus")));
@@ -333,13 +357,24 @@ int evaluate(Context &ctx)
     request.workspace = w.ws;
     request.corpus = c.value();
     request.split = a.value(QStringLiteral("split"), QStringLiteral("test"));
-    request.ignoreSelf = a.has(QStringLiteral("ignore-self"));
+    // BEIR's convention by default: a hit whose id is the query's own is not counted.
+    request.ignoreSelf = !a.has(QStringLiteral("keep-self"));
+    request.depth = a.intValue(QStringLiteral("depth"), 1000, 1, 100000);
+    request.saveRun = a.value(QStringLiteral("save-run"));
+    request.runFile = runFile;
     RetrievalSystem system{so, {}};
-    if (so.method != SearchMethod::Bm25)
-        system.model = model;
-    request.systems = {system};
+    if (runFile.isEmpty()) {
+        if (so.method != SearchMethod::Bm25)
+            system.model = model;
+        request.systems = {system};
+    }
     QStringList warnings;
-    const int overLimits = so.method == SearchMethod::Dense ? 0 : queriesOverLimits(*w.db, c.value(), request.split);
+    if (runFile.isEmpty() && so.method != SearchMethod::Bm25 && so.instruction.isEmpty())
+        warnings << QCoreApplication::translate(
+            "ef::cli", "no query instruction: the paper always instructs queries (--instruction TEXT or "
+                       "--instruction-preset NAME); the figures are not comparable with its tables");
+    const int overLimits =
+        !runFile.isEmpty() || so.method == SearchMethod::Dense ? 0 : queriesOverLimits(*w.db, c.value(), request.split);
     if (overLimits > 0)
         warnings << QCoreApplication::translate("ef::cli",
                                                 "queries longer than the query limits (%1 bytes, %2 terms), of "
@@ -355,9 +390,22 @@ int evaluate(Context &ctx)
         return ctx.fail(job.error);
     const EvalResult *r = &results->first();
     const metrics::Summary &s = r->summary;
+    if (r->queriesWithoutResults > 0)
+        warnings << QCoreApplication::translate("ef::cli",
+                                                "%1 queries of the qrels have no results; they count 0 (trec_eval -c)")
+                        .arg(r->queriesWithoutResults);
+    if (r->runQueriesWithoutQrels > 0)
+        warnings << QCoreApplication::translate("ef::cli", "%1 queries of the run file are not in the qrels of split "
+                                                           "'%2'; they are left out")
+                        .arg(argText(r->runQueriesWithoutQrels), argText(r->split));
     if (!r->notStoredBecause.isEmpty())
         warnings << QCoreApplication::translate("ef::cli", "the result was not stored in the workspace: %1")
                         .arg(r->notStoredBecause);
+    const QJsonObject conventions{{QStringLiteral("ignore_self"), r->ignoreSelf},
+                                  {QStringLiteral("depth"), r->depth},
+                                  {QStringLiteral("ties"), QString::fromLatin1(metrics::kTrecTieRule)},
+                                  {QStringLiteral("queries"), QStringLiteral("every query of the qrels; all-zero "
+                                                                             "judgements and no results count 0")}};
     if (ctx.json) {
         QJsonObject o{{QStringLiteral("ndcg@10"), s.ndcg10},
                       {QStringLiteral("recall@100"), s.recall100},
@@ -367,12 +415,22 @@ int evaluate(Context &ctx)
                       {QStringLiteral("method"), r->method},
                       {QStringLiteral("split"), r->split},
                       {QStringLiteral("ignore_self"), r->ignoreSelf},
+                      {QStringLiteral("depth"), r->depth},
+                      {QStringLiteral("conventions"), conventions},
+                      {QStringLiteral("queries_without_results"), r->queriesWithoutResults},
                       {QStringLiteral("stored"), r->notStoredBecause.isEmpty()}};
-        if (so.method != SearchMethod::Bm25) {
+        if (!runFile.isEmpty()) {
+            o.insert(QStringLiteral("run"), r->runFile);
+            o.insert(QStringLiteral("run_queries_without_qrels"), r->runQueriesWithoutQrels);
+        } else {
+            o.insert(QStringLiteral("instruction"), so.method == SearchMethod::Bm25 ? QString() : so.instruction);
+            if (!request.saveRun.isEmpty())
+                o.insert(QStringLiteral("saved_run"), QFileInfo(request.saveRun).absoluteFilePath());
+        }
+        if (so.method != SearchMethod::Bm25 && runFile.isEmpty()) {
             o.insert(QStringLiteral("model"), system.model.dir);
             if (!system.model.adapter.isEmpty())
                 o.insert(QStringLiteral("adapter"), system.model.adapter);
-            o.insert(QStringLiteral("instruction"), so.instruction);
         }
         if (overLimits > 0)
             o.insert(QStringLiteral("queries_truncated"), overLimits);
@@ -383,13 +441,15 @@ int evaluate(Context &ctx)
     }
     for (const QString &warning : warnings)
         ctx.err << QCoreApplication::translate("ef::cli", "warning: %1").arg(warning) << Qt::endl;
-    ctx.out
-        << QStringLiteral("nDCG@10     %1\nRecall@100  %2\nMRR@10      %3\n")
-               .arg(s.ndcg10, 0, 'f', 4)
-               .arg(s.recall100, 0, 'f', 4)
-               .arg(s.mrr10, 0, 'f', 4)
-        << QCoreApplication::translate("ef::cli", "(%1 queries, split %2, %3)").arg(s.queries).arg(r->split, r->method)
-        << Qt::endl;
+    ctx.out << QStringLiteral("nDCG@10     %1\nRecall@100  %2\nMRR@10      %3\nMAP@10      %4\n")
+                   .arg(QString::number(s.ndcg10, 'f', 4), QString::number(s.recall100, 'f', 4),
+                        QString::number(s.mrr10, 'f', 4), QString::number(s.map10, 'f', 4))
+            << QCoreApplication::translate("ef::cli", "%1 queries, split %2, %3; depth %4, %5, ties: %6")
+                   .arg(QString::number(s.queries), r->split, r->method, QString::number(r->depth),
+                        r->ignoreSelf ? QCoreApplication::translate("ef::cli", "self hits ignored")
+                                      : QCoreApplication::translate("ef::cli", "self hits kept"),
+                        QString::fromLatin1(metrics::kTrecTieRule))
+            << Qt::endl;
     return ExitOk;
 }
 
@@ -421,16 +481,19 @@ void registerRetrievalCommands(Registry &registry)
     registry.add(
         {{QStringLiteral("search")},
          QStringLiteral("search --corpus N --method bm25|dense|hybrid [--model DIR [--adapter DIR]] [--instruction "
-                        "TEXT] [--k K] [--rrf-k K] [--json] --workspace W QUERY"),
+                        "TEXT | --instruction-preset NAME] [--k K] [--rrf-k K] [--json] --workspace W QUERY"),
          QCoreApplication::translate("ef::cli", "Search a corpus: BM25 over FTS5 (any query text is safe), dense "
                                                 "(exact, embedded vectors) or hybrid (reciprocal-rank fusion)"),
          search});
     registry.add(
         {{QStringLiteral("eval")},
-         QStringLiteral("eval --corpus N --method bm25|dense|hybrid [--model DIR [--adapter DIR]] [--instruction TEXT] "
-                        "[--split test] [--ignore-self] [--rrf-k K] [--json] --workspace W"),
+         QStringLiteral("eval --corpus N (--method bm25|dense|hybrid [--model DIR [--adapter DIR]] [--instruction TEXT "
+                        "| --instruction-preset NAME] [--rrf-k K] [--save-run FILE] | --run FILE) [--split test] "
+                        "[--keep-self] [--depth 1000] [--json] --workspace W"),
          QCoreApplication::translate("ef::cli",
-                                     "Evaluate retrieval on the corpus's qrels: nDCG@10, Recall@100, MRR@10, MAP@10"),
+                                     "Evaluate retrieval on the corpus's qrels as BEIR and trec_eval do (every qrels "
+                                     "query, self hits ignored, trec_eval's tie order): nDCG@10, Recall@100, MRR@10, "
+                                     "MAP@10; --run evaluates a TREC run file made by any tool"),
          evaluate});
 }
 
