@@ -109,33 +109,29 @@ Expected<ExportSummary> exportDataset(Database &db, const ExportOptions &options
         return makeError(QCoreApplication::translate("ef::Dataset", "cannot write '%1': %2")
                              .arg(sum.validationPath, val.errorString()));
     Statement st =
-        db.prepare(QStringLiteral("SELECT id, instruction, query, positive, negative, family, language FROM examples "
+        db.prepare(QStringLiteral("SELECT id, instruction, query, positive, negative, family, language, "
+                                  "COALESCE(json_extract(placeholders, '$.tgt_lang_code'), '') FROM examples "
                                   "WHERE status='valid' ORDER BY id"));
     while (st.step()) {
         const qint64 id = st.columnInt(0);
         const QString instruction = st.columnText(1), query = st.columnText(2), positive = st.columnText(3);
         const bool hasNegative = !st.columnIsNull(4) && !st.columnText(4).isEmpty();
         const QString negative = st.columnText(4);
-        QJsonObject o;
-        if (options.format == QLatin1String("examples")) {
-            o = QJsonObject{
-                {QStringLiteral("instruction"), instruction},
-                {QStringLiteral("query"), query},
-                {QStringLiteral("positive"), positive},
-                {QStringLiteral("negative"), hasNegative ? QJsonValue(negative) : QJsonValue(QJsonValue::Null)},
-                {QStringLiteral("family"), st.columnText(5)},
-                {QStringLiteral("language"), st.columnText(6)}};
-        } else {
-            if (!hasNegative) {
-                ++sum.skippedWithoutNegative;
-                continue;
-            }
-            const QString anchor =
-                instruction.isEmpty() ? query : QStringLiteral("Instruct: %1\nQuery: %2").arg(instruction, query);
-            o = QJsonObject{{QStringLiteral("anchor"), anchor},
-                            {QStringLiteral("positive"), positive},
-                            {QStringLiteral("negative"), negative}};
-        }
+        // Every format keeps every valid example with its family, language (and a bitext pair's
+        // target language) and instruction; an example without a hard negative has "negative": null.
+        QJsonObject o{{QStringLiteral("instruction"), instruction},
+                      {QStringLiteral("query"), query},
+                      {QStringLiteral("positive"), positive},
+                      {QStringLiteral("negative"), hasNegative ? QJsonValue(negative) : QJsonValue(QJsonValue::Null)},
+                      {QStringLiteral("family"), st.columnText(5)},
+                      {QStringLiteral("language"), st.columnText(6)}};
+        if (!st.columnText(7).isEmpty())
+            o.insert(QStringLiteral("target_language"), st.columnText(7));
+        if (!hasNegative)
+            ++sum.withoutNegative;
+        if (options.format == QLatin1String("triplets"))
+            o.insert(QStringLiteral("anchor"),
+                     instruction.isEmpty() ? query : QStringLiteral("Instruct: %1\nQuery: %2").arg(instruction, query));
         // The split depends only on (seed, example id), never on order or count.
         const quint64 h = Sampler::deriveSeed(options.seed, static_cast<quint64>(id), 0x5eed);
         const double u = static_cast<double>(h >> 11) * (1.0 / 9007199254740992.0);
@@ -200,6 +196,22 @@ Expected<qint64> importDemoExamples(Database &db, const QString &path)
             return makeError(
                 QCoreApplication::translate("ef::Dataset", "%1:%2: an invalid example needs an \"invalid_reason\"")
                     .arg(argText(path), argText(lineNo)));
+        // An invalid example's reason is the one the pipeline's parser gives its raw reply, so that
+        // statistics only ever show reasons a run can produce.
+        QString detail;
+        if (status == QLatin1String("invalid")) {
+            const PromptTemplate *t = builtinTemplate(family + QStringLiteral(".generate"));
+            const ExampleFields parsed =
+                t ? extractExample(*t, QString(), o.value(QStringLiteral("raw_response")).toString()) : ExampleFields{};
+            if (!t || parsed.ok || parsed.reason != o.value(QStringLiteral("invalid_reason")).toString())
+                return makeError(QCoreApplication::translate("ef::Dataset",
+                                                             "%1:%2: invalid_reason '%3' is not what the parser gives "
+                                                             "this reply ('%4')")
+                                     .arg(path, QString::number(lineNo),
+                                          o.value(QStringLiteral("invalid_reason")).toString(),
+                                          parsed.ok ? QStringLiteral("valid") : parsed.reason));
+            detail = parsed.detail;
+        }
         const QString query = o.value(QStringLiteral("query")).toString();
         const QString positive = o.value(QStringLiteral("positive")).toString();
         const QString key = status == QLatin1String("invalid") ? QString() : dedupKey(family, query, positive);
@@ -216,11 +228,14 @@ Expected<qint64> importDemoExamples(Database &db, const QString &path)
             ins.bind(6, o.value(QStringLiteral("negative")).toString());
         else
             ins.bindNull(6);
-        ins.bind(7, effective).bind(8, nn(o.value(QStringLiteral("invalid_reason")).toString())).bind(9, "");
+        ins.bind(7, effective).bind(8, nn(o.value(QStringLiteral("invalid_reason")).toString())).bind(9, nn(detail));
         ins.bind(10, nn(key)).bind(11, nn(o.value(QStringLiteral("template")).toString())).bind(12, 1);
-        ins.bind(13,
-                 QString::fromUtf8(
-                     QJsonDocument(o.value(QStringLiteral("placeholders")).toObject()).toJson(QJsonDocument::Compact)));
+        QJsonObject placeholders = o.value(QStringLiteral("placeholders")).toObject();
+        if (o.value(QStringLiteral("target_language")).isString()) // a bitext pair's target, as a run records it
+            placeholders.insert(QStringLiteral("tgt_lang_code"), o.value(QStringLiteral("target_language")));
+        if (!placeholders.contains(QStringLiteral("language_code")))
+            placeholders.insert(QStringLiteral("language_code"), o.value(QStringLiteral("language")));
+        ins.bind(13, QString::fromUtf8(QJsonDocument(placeholders).toJson(QJsonDocument::Compact)));
         ins.bind(14, nn(o.value(QStringLiteral("raw_response")).toString())).bind(15, now);
         ins.run();
         ins.reset();

@@ -40,13 +40,15 @@ struct ExportSummary
 {
     qint64 train = 0;
     qint64 validation = 0;
-    qint64 skippedWithoutNegative = 0; // triplets need a negative
+    qint64 withoutNegative = 0; // written with "negative": null (nothing is skipped)
     QString trainPath;
     QString validationPath;
 };
-// Writes valid examples only. "examples": {"instruction","query","positive","negative",
-// "family","language"}; "triplets" (sentence-transformers): {"anchor","positive","negative"}
-// with the anchor as "Instruct: {instruction}\nQuery: {query}" (paper §4).
+// Writes every valid example. "examples": {"instruction","query","positive","negative",
+// "family","language"} plus "target_language" for bitext; "negative" is null where the example
+// has none (short-short and long-long). "triplets" adds "anchor", the query as
+// "Instruct: {instruction}\nQuery: {query}" (paper §4), for sentence-transformers (select the
+// anchor, positive and negative columns there).
 Expected<ExportSummary> exportDataset(Database &db, const ExportOptions &options);
 
 // A JobManager job (kind "dataset.export", handle: the output path) that runs exportDataset

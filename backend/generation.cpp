@@ -10,6 +10,7 @@
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QHash>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QTimer>
 
@@ -104,7 +105,7 @@ GenerationCounters readCounters(Database &db, qint64 runId)
 ExampleFields extractExample(const PromptTemplate &t, const QString &task, const QString &reply)
 {
     ExampleFields f;
-    const ValidatedExample v = validateObject(parseJsonObject(reply), t.output.keys);
+    const ValidatedExample v = validateObject(parseJsonObject(reply), t.output.keys, t.output.lenient);
     if (!v.ok) {
         f.reason = v.reason;
         f.detail = v.detail;
@@ -212,6 +213,30 @@ Expected<GenerationRun> GenerationPipeline::runInfo(qint64 runId)
     info.finishedAt = st.columnText(4);
     info.counters = readCounters(**db, runId);
     return info;
+}
+
+Status GenerationPipeline::setBudget(qint64 runId, double budget)
+{
+    if (!(budget >= 0) || !std::isfinite(budget))
+        return makeError(QCoreApplication::translate("ef::Generation", "a budget must be a number of 0 or more"));
+    auto info = runInfo(runId);
+    if (!info)
+        return makeError(info.error());
+    GenerationConfig config = info->config;
+    config.budget = budget;
+    auto db = m_workspace.connect();
+    if (!db)
+        return makeError(db.error());
+    try {
+        (*db)
+            ->prepare(QStringLiteral("UPDATE gen_runs SET config=? WHERE id=?"))
+            .bind(1, QString::fromUtf8(QJsonDocument(config.toJson()).toJson(QJsonDocument::Compact)))
+            .bind(2, runId)
+            .run();
+    } catch (const DbError &e) {
+        return makeError(e.message());
+    }
+    return Status::success();
 }
 
 QList<GenerationRun> GenerationPipeline::runs()
@@ -440,9 +465,8 @@ public:
     void finish(const QString &state, const QString &fatal = {})
     {
         Transaction tx(m_db);
-        QString message;
+        QString message = fatal; // a cancelled run's reason (its budget), a failed one's error
         if (state == QLatin1String("failed")) {
-            message = fatal;
             if (message.isEmpty()) {
                 Statement first =
                     m_db.prepare(QStringLiteral("SELECT error, (SELECT COUNT(*) FROM gen_requests WHERE run_id=?1 AND "
@@ -616,9 +640,29 @@ GenerationPipeline::runImpl(qint64 runId, const QString &apiKey,
     clock.start();
     QString fatal;
 
+    // A budget stops sending once what was spent, plus what the requests on the wire will likely
+    // cost (the mean so far), reaches it; the run is then cancelled and can be resumed with more.
+    QString budgetMessage;
+    auto budgetReached = [&] {
+        if (config.budget <= 0)
+            return false;
+        const GenerationCounters c = readCounters(db, runId);
+        const double perRequest = c.done > 0 ? c.cost / static_cast<double>(c.done) : 0.0;
+        if (c.cost + perRequest * onWire < config.budget)
+            return false;
+        budgetMessage =
+            QCoreApplication::translate("ef::Generation", "stopped at the budget: spent %1 %3 of %2 %3; resume with a "
+                                                          "higher budget to continue")
+                .arg(QString::number(c.cost, 'f', 4), QString::number(config.budget, 'f', 4), config.endpoint.currency);
+        return true;
+    };
     auto dispatch = [&] {
         if (stopping)
             return;
+        if (budgetReached()) {
+            stopping = true;
+            return;
+        }
         const int room = endpoint.maxInFlight * 2 - onWire; // keep the client's queue short
         if (room <= 0)
             return;
@@ -714,13 +758,116 @@ GenerationPipeline::runImpl(qint64 runId, const QString &apiKey,
         return makeError(fatal);
     }
     if (stopping)
-        state.finish(QStringLiteral("cancelled"));
+        state.finish(QStringLiteral("cancelled"), budgetMessage);
     else
         state.finish(c.failed > 0 || c.pending > 0 ? QStringLiteral("failed") : QStringLiteral("finished"));
     if (progress)
         progress(c);
     return c;
 }
+// ---- estimate ----
+
+QJsonObject GenerationEstimate::toJson() const
+{
+    QJsonObject families, brainstorms, languages;
+    for (auto it = examplesPerFamily.cbegin(); it != examplesPerFamily.cend(); ++it)
+        families.insert(it.key(), it.value());
+    for (auto it = brainstormsPerFamily.cbegin(); it != brainstormsPerFamily.cend(); ++it)
+        brainstorms.insert(it.key(), it.value());
+    for (const auto &[code, n] : examplesPerLanguage)
+        languages.insert(code, std::round(n * 100.0) / 100.0);
+    return QJsonObject{{QStringLiteral("requests"), requests},
+                       {QStringLiteral("examples_per_family"), families},
+                       {QStringLiteral("brainstorms_per_family"), brainstorms},
+                       {QStringLiteral("expected_examples_per_language"), languages},
+                       {QStringLiteral("prompt_tokens"), std::round(promptTokens)},
+                       {QStringLiteral("completion_tokens"), std::round(completionTokens)},
+                       {QStringLiteral("cost"), cost},
+                       {QStringLiteral("currency"), currency},
+                       {QStringLiteral("warnings"), QJsonArray::fromStringList(warnings)}};
+}
+
+Expected<GenerationEstimate> estimateGeneration(Database &db, const GenerationConfig &config)
+{
+    GenerationEstimate e;
+    e.currency = config.endpoint.currency;
+    auto sampler = Sampler::create(config.sampler, config.seed);
+    if (!sampler)
+        return makeError(sampler.error());
+    auto weights = languageWeights(config.sampler);
+    if (!weights)
+        return makeError(weights.error());
+    const QList<PromptTemplate> templates = templatestore::list(db);
+    // Measured sizes from this workspace's answered requests, per family and step.
+    QHash<QString, QPair<double, double>> measured; // "family/kind" -> (prompt, completion) means
+    Statement m = db.prepare(
+        QStringLiteral("SELECT family, kind, AVG(prompt_tokens), AVG(completion_tokens), COUNT(*) FROM gen_requests "
+                       "WHERE state='done' AND completion_tokens > 0 AND prompt_tokens > 0 GROUP BY family, kind"));
+    while (m.step())
+        if (m.columnInt(4) >= 5)
+            measured.insert(m.columnText(0) + QLatin1Char('/') + m.columnText(1),
+                            {m.columnDouble(2), m.columnDouble(3)});
+    static const QHash<QString, double> typicalAnswer{
+        {QStringLiteral("retrieval"), 450}, {QStringLiteral("classification"), 250},
+        {QStringLiteral("sts"), 150},       {QStringLiteral("bitext"), 150},
+        {QStringLiteral("long-long"), 700}, {QStringLiteral("short-short"), 60}};
+    constexpr double kBrainstormAnswer = 400;
+    constexpr int kDraws = 16;
+    const auto promptTokensOf = [&](const PromptTemplate &t, quint64 stream) {
+        double chars = 0;
+        for (int i = 0; i < kDraws; ++i) {
+            sampler->reseed(Sampler::deriveSeed(config.seed, 7000 + stream, static_cast<quint64>(i)));
+            SampledValues sv = sampler->sample(t);
+            sv.values.insert(QStringLiteral("task"), QStringLiteral("Retrieve documents that answer a typical "
+                                                                    "question about the topic at hand."));
+            const auto rendered = renderTemplate(t.text, sv.values);
+            chars += rendered ? rendered.value().size() : t.text.size();
+        }
+        return chars / kDraws / 4.0;
+    };
+    e.examplesPerFamily = config.examplesPerFamily();
+    quint64 stream = 0;
+    for (auto it = e.examplesPerFamily.cbegin(); it != e.examplesPerFamily.cend(); ++it, ++stream) {
+        const QString &family = it.key();
+        const int n = it.value();
+        if (n <= 0) {
+            e.warnings << QCoreApplication::translate("ef::Generation",
+                                                      "family '%1' gets no examples (its weight is too small for %2 "
+                                                      "examples)")
+                              .arg(family, QString::number(config.examples));
+            continue;
+        }
+        if (const PromptTemplate *gen = findFamilyTemplate(templates, family, QStringLiteral("generate"))) {
+            const auto known = measured.constFind(family + QStringLiteral("/generate"));
+            e.promptTokens += n * (known != measured.constEnd() ? known->first : promptTokensOf(*gen, stream));
+            e.completionTokens += n * (known != measured.constEnd() ? known->second : typicalAnswer.value(family, 300));
+        }
+        e.requests += n;
+        if (isAsymmetricFamily(family)) {
+            const int b = config.brainstormsPerFamily > 0 ? config.brainstormsPerFamily : std::max(1, (n + 19) / 20);
+            e.brainstormsPerFamily.insert(family, b);
+            e.requests += b;
+            if (const PromptTemplate *bs = findFamilyTemplate(templates, family, QStringLiteral("brainstorm"))) {
+                const auto known = measured.constFind(family + QStringLiteral("/brainstorm"));
+                e.promptTokens += b * (known != measured.constEnd() ? known->first : promptTokensOf(*bs, 100 + stream));
+                e.completionTokens += b * (known != measured.constEnd() ? known->second : kBrainstormAnswer);
+            }
+        }
+    }
+    for (const auto &[code, w] : weights.value()) {
+        const double expected = config.examples * w;
+        e.examplesPerLanguage.append({code, expected});
+        if (expected < 3.0) // a Poisson draw with mean 3 is 0 one time in 20
+            e.warnings << QCoreApplication::translate("ef::Generation",
+                                                      "language '%1' is expected to get only %2 of %3 examples and may "
+                                                      "get none: raise its weight or the number of examples")
+                              .arg(code, QString::number(expected, 'f', 2), QString::number(config.examples));
+    }
+    e.cost = e.promptTokens * config.endpoint.inputPricePerMTok / 1e6 +
+             e.completionTokens * config.endpoint.outputPricePerMTok / 1e6;
+    return e;
+}
+
 // ---- job ----
 
 JobSpec makeGenerationJob(const GenerationJobRequest &request)
@@ -795,6 +942,10 @@ Expected<GenerationJobRequest> prepareGeneration(const Workspace &workspace, con
         if (!latest)
             return makeError(latest.error());
         request.runId = latest.value();
+    }
+    if (start.budget) {
+        if (Status s = pipeline.setBudget(request.runId, *start.budget); !s)
+            return makeError(s.error());
     }
     auto run = pipeline.runInfo(request.runId);
     if (!run)

@@ -47,6 +47,27 @@ ExampleFields extractExample(const PromptTemplate &t, const QString &task, const
 // The exact-duplicate key (paper §3: exact string matching): family, query and positive.
 QString dedupKey(const QString &family, const QString &query, const QString &positive);
 
+// What a generation run will cost, before it starts: requests, expected examples per family and
+// per language, tokens and money. Prompt tokens come from the templates rendered with the run's
+// sampled values (about 4 characters a token) or, where this workspace has at least 5 answered
+// requests of a family and step, from their measured averages; completion tokens from those
+// averages, else typical answer sizes (brainstorm 400, retrieval 450, classification 250, sts
+// and bitext 150, long-long 700, short-short 60). An estimate, not a quote.
+struct GenerationEstimate
+{
+    QMap<QString, int> examplesPerFamily;
+    QMap<QString, int> brainstormsPerFamily;
+    QList<QPair<QString, double>> examplesPerLanguage; // expected, in the sampler's order
+    qint64 requests = 0;
+    double promptTokens = 0;
+    double completionTokens = 0;
+    double cost = 0;
+    QString currency;
+    QStringList warnings; // a language or family that will likely get nothing
+    QJsonObject toJson() const;
+};
+Expected<GenerationEstimate> estimateGeneration(Database &db, const GenerationConfig &config);
+
 class GenerationPipeline final
 {
 public:
@@ -57,6 +78,8 @@ public:
     Expected<qint64> latestUnfinishedRun();
     Expected<GenerationRun> runInfo(qint64 runId);
     QList<GenerationRun> runs();
+    // Sets a run's budget (a resume with a higher one continues a run its budget stopped).
+    Status setBudget(qint64 runId, double budget);
 
     // Runs or resumes runId to its end. progress is called about 5 times a second; returning
     // false stops the run (state 'cancelled') after the requests on the wire have come back.
@@ -107,6 +130,7 @@ struct GenerationStart
     GenerationConfig config;                 // a new run's configuration
     qint64 runId = 0;                        // resume: this run; 0: the latest unfinished one
     std::optional<EndpointProfile> endpoint; // resume: replaces the stored endpoint
+    std::optional<double> budget;            // resume: the run's new budget
 };
 // Creates the new run, or finds the one to resume, and returns the job request for it. Opens
 // its own connection; call it off the GUI thread (a view's I/O pool).

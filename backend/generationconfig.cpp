@@ -2,6 +2,9 @@
 // Generation configuration and counters: JSON and metric forms.
 #include "backend/generationconfig.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include <QCoreApplication>
 #include <QJsonArray>
 
@@ -39,15 +42,24 @@ QJsonObject GenerationConfig::toJson() const
     QJsonObject weights;
     for (auto it = sampler.weights.cbegin(); it != sampler.weights.cend(); ++it)
         weights.insert(it.key(), it.value());
-    return QJsonObject{{QStringLiteral("examples"), examples},
-                       {QStringLiteral("families"), toArray(families)},
-                       {QStringLiteral("languages"), toArray(sampler.languages)},
-                       {QStringLiteral("language_weighting"), sampler.scheme},
-                       {QStringLiteral("language_weights"), weights},
-                       {QStringLiteral("seed"), QString::number(seed)},
-                       {QStringLiteral("concurrency"), concurrency},
-                       {QStringLiteral("brainstorms_per_family"), brainstormsPerFamily},
-                       {QStringLiteral("endpoint"), endpointToJson(endpoint)}};
+    QJsonObject familyWeightsJson;
+    if (!evenSplit)
+        for (auto it = familyWeights.cbegin(); it != familyWeights.cend(); ++it)
+            familyWeightsJson.insert(it.key(), it.value());
+    QJsonObject o{{QStringLiteral("examples"), examples},
+                  {QStringLiteral("families"), toArray(families)},
+                  {QStringLiteral("languages"), toArray(sampler.languages)},
+                  {QStringLiteral("language_weighting"), sampler.scheme},
+                  {QStringLiteral("language_weights"), weights},
+                  {QStringLiteral("seed"), QString::number(seed)},
+                  {QStringLiteral("concurrency"), concurrency},
+                  {QStringLiteral("brainstorms_per_family"), brainstormsPerFamily},
+                  {QStringLiteral("endpoint"), endpointToJson(endpoint)}};
+    if (!evenSplit)
+        o.insert(QStringLiteral("family_weights"), familyWeightsJson);
+    if (budget > 0)
+        o.insert(QStringLiteral("budget"), budget);
+    return o;
 }
 
 Expected<GenerationConfig> GenerationConfig::fromJson(const QJsonObject &o)
@@ -64,6 +76,11 @@ Expected<GenerationConfig> GenerationConfig::fromJson(const QJsonObject &o)
     c.concurrency = o.value(QStringLiteral("concurrency")).toInt(8);
     c.brainstormsPerFamily = o.value(QStringLiteral("brainstorms_per_family")).toInt();
     c.endpoint = endpointFromJson(o.value(QStringLiteral("endpoint")).toObject());
+    c.evenSplit = !o.contains(QStringLiteral("family_weights"));
+    const QJsonObject fw = o.value(QStringLiteral("family_weights")).toObject();
+    for (auto it = fw.begin(); it != fw.end(); ++it)
+        c.familyWeights.insert(it.key(), it.value().toDouble());
+    c.budget = o.value(QStringLiteral("budget")).toDouble(0.0);
     for (const QString &f : std::as_const(c.families))
         if (!taskFamilies().contains(f))
             return makeError(
@@ -74,13 +91,79 @@ Expected<GenerationConfig> GenerationConfig::fromJson(const QJsonObject &o)
     return c;
 }
 
+const QMap<QString, double> &paperFamilyWeights()
+{
+    static const QMap<QString, double> weights{
+        {QStringLiteral("retrieval"), 167.0}, {QStringLiteral("classification"), 122.0},
+        {QStringLiteral("sts"), 99.0},        {QStringLiteral("bitext"), 89.0},
+        {QStringLiteral("long-long"), 17.0},  {QStringLiteral("short-short"), 13.0}};
+    return weights;
+}
+
 QMap<QString, int> GenerationConfig::examplesPerFamily() const
 {
     const QStringList fams = families.isEmpty() ? taskFamilies() : families;
     QMap<QString, int> out;
     const int n = static_cast<int>(fams.size());
-    for (int i = 0; i < n; ++i)
-        out.insert(fams.at(i), examples / n + (i < examples % n ? 1 : 0));
+    if (evenSplit || n == 0) { // runs stored before family weights existed
+        for (int i = 0; i < n; ++i)
+            out.insert(fams.at(i), examples / n + (i < examples % n ? 1 : 0));
+        return out;
+    }
+    const QMap<QString, double> &w = familyWeights.isEmpty() ? paperFamilyWeights() : familyWeights;
+    double total = 0;
+    for (const QString &f : fams)
+        total += std::max(0.0, w.value(f, 0.0));
+    if (total <= 0) {
+        for (const QString &f : fams)
+            out.insert(f, 0);
+        return out;
+    }
+    // Largest remainder: floors first, then one more to the largest fractional parts.
+    QList<QPair<double, int>> remainders; // (fraction, family index)
+    int given = 0;
+    for (int i = 0; i < n; ++i) {
+        const double exact = examples * std::max(0.0, w.value(fams.at(i), 0.0)) / total;
+        const int floor = static_cast<int>(std::floor(exact));
+        out.insert(fams.at(i), floor);
+        given += floor;
+        remainders.append({exact - floor, i});
+    }
+    std::stable_sort(remainders.begin(), remainders.end(),
+                     [](const QPair<double, int> &a, const QPair<double, int> &b) { return a.first > b.first; });
+    for (int k = 0; k < examples - given && k < remainders.size(); ++k)
+        out[fams.at(remainders.at(k).second)] += 1;
+    return out;
+}
+
+Expected<QMap<QString, double>> GenerationConfig::parseFamilyWeights(const QString &text)
+{
+    QMap<QString, double> out;
+    for (const QString &part : text.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        const QString entry = part.trimmed();
+        const int eq = static_cast<int>(entry.indexOf(QLatin1Char('=')));
+        const QString family = entry.left(eq).trimmed();
+        bool ok = false;
+        const double weight = eq > 0 ? entry.mid(eq + 1).trimmed().toDouble(&ok) : 0.0;
+        if (eq <= 0 || !ok)
+            return makeError(QCoreApplication::translate("ef::Generation",
+                                                         "family weight '%1' is not FAMILY=NUMBER (e.g. retrieval=167)")
+                                 .arg(entry));
+        if (!taskFamilies().contains(family))
+            return makeError(QCoreApplication::translate("ef::Generation",
+                                                         "family weight '%1': unknown family '%2' (expected one of %3)")
+                                 .arg(entry, family, taskFamilies().join(QStringLiteral(", "))));
+        if (!(weight >= 0) || !std::isfinite(weight))
+            return makeError(
+                QCoreApplication::translate("ef::Generation", "family weight '%1' must be a number of 0 or more")
+                    .arg(entry));
+        if (out.contains(family))
+            return makeError(
+                QCoreApplication::translate("ef::Generation", "family '%1' is weighted twice").arg(family));
+        out.insert(family, weight);
+    }
+    if (out.isEmpty())
+        return makeError(QCoreApplication::translate("ef::Generation", "no family weights given"));
     return out;
 }
 

@@ -23,10 +23,19 @@
 
 namespace ef {
 
+// The paper's family mix (paper.md §3): short-long (retrieval) 167k, long-short (classification)
+// 122k, STS 99k, bitext 89k, long-long 17k, short-short 13k.
+const QMap<QString, double> &paperFamilyWeights();
+
 struct GenerationConfig
 {
-    int examples = 0;      // total generate requests, split evenly over the families
-    QStringList families;  // empty = all six
+    int examples = 0;     // total generate requests, split over the families by familyWeights
+    QStringList families; // empty = all six
+    // Relative weight per family; empty = the paper's mix. Runs stored before weights existed
+    // (no "family_weights" in their JSON) keep their even split (evenSplit).
+    QMap<QString, double> familyWeights;
+    bool evenSplit = false;
+    double budget = 0.0;   // stop sending once the run has spent this much (endpoint currency); 0 = none
     SamplerConfig sampler; // languages and weighting
     quint64 seed = 0;
     int concurrency = 8;          // requests in flight
@@ -35,8 +44,11 @@ struct GenerationConfig
 
     QJsonObject toJson() const;
     static Expected<GenerationConfig> fromJson(const QJsonObject &o);
-    // Examples of each family (the remainder goes to the first families).
+    // Examples of each family: the weights' proportions of examples, rounded by largest
+    // remainder (ties to the earlier family), so the counts add up to examples exactly.
     QMap<QString, int> examplesPerFamily() const;
+    // "retrieval=167,classification=122" into weights; errors name the entry.
+    static Expected<QMap<QString, double>> parseFamilyWeights(const QString &text);
 };
 
 struct GenerationCounters

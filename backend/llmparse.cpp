@@ -279,7 +279,16 @@ QStringList parseTaskList(const QString &reply)
     return cleaned(items);
 }
 
-ValidatedExample validateObject(const ParsedObject &parsed, const QStringList &requiredKeys)
+const QStringList &invalidReasonCodes()
+{
+    static const QStringList codes{
+        QStringLiteral("empty_response"), QStringLiteral("no_json"),     QStringLiteral("truncated_json"),
+        QStringLiteral("invalid_json"),   QStringLiteral("not_object"),  QStringLiteral("missing_key"),
+        QStringLiteral("not_string"),     QStringLiteral("empty_value"), QStringLiteral("unexpected_keys")};
+    return codes;
+}
+
+ValidatedExample validateObject(const ParsedObject &parsed, const QStringList &requiredKeys, bool lenient)
 {
     ValidatedExample v;
     if (!parsed.ok) {
@@ -303,6 +312,18 @@ ValidatedExample validateObject(const ParsedObject &parsed, const QStringList &r
         if (val.toString().trimmed().isEmpty()) {
             v.reason = QStringLiteral("empty_value");
             v.detail = QCoreApplication::translate("ef::LlmParse", "the value of \"%1\" is empty").arg(k);
+            return v;
+        }
+    }
+    if (!lenient) {
+        QStringList extra;
+        for (auto it = parsed.object.begin(); it != parsed.object.end(); ++it)
+            if (!requiredKeys.contains(it.key()))
+                extra << QLatin1Char('"') + it.key() + QLatin1Char('"');
+        if (!extra.isEmpty()) {
+            v.reason = QStringLiteral("unexpected_keys");
+            v.detail = QCoreApplication::translate("ef::LlmParse", "keys the format does not name: %1")
+                           .arg(extra.join(QStringLiteral(", ")));
             return v;
         }
     }

@@ -31,12 +31,16 @@ QStringList parseTaskList(const QString &reply);
 struct ValidatedExample
 {
     bool ok = false;
-    QString reason; // parse reason, or "missing_key", "empty_value", "not_string"
+    QString reason; // parse reason, or "missing_key", "empty_value", "not_string", "unexpected_keys"
     QString detail;
     QJsonObject object;
 };
 
-// Required keys present and non-empty strings.
-ValidatedExample validateObject(const ParsedObject &parsed, const QStringList &requiredKeys);
+// Required keys present and non-empty strings; unless lenient, no other key ("unexpected_keys":
+// the prompts say "use no other keys", and the paper discards output that breaks the format).
+ValidatedExample validateObject(const ParsedObject &parsed, const QStringList &requiredKeys, bool lenient = false);
+
+// Every reason code the parser and validator produce, for statistics and demo data.
+const QStringList &invalidReasonCodes();
 
 } // namespace ef

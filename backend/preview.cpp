@@ -90,6 +90,8 @@ Expected<QList<PreviewItem>> renderPreview(const PromptTemplate &t, const QStrin
     auto sampler = Sampler::create({}, seed);
     if (!sampler)
         return makeError(sampler.error());
+    const QStringList used = placeholdersIn(t.text);
+    const bool usesLanguage = used.contains(QStringLiteral("language")) || used.contains(QStringLiteral("src_lang"));
     QList<PreviewItem> out;
     for (int i = 0; i < n; ++i) {
         sampler->reseed(Sampler::deriveSeed(seed, static_cast<quint64>(familyIndex), static_cast<quint64>(i)));
@@ -99,7 +101,8 @@ Expected<QList<PreviewItem>> renderPreview(const PromptTemplate &t, const QStrin
         if (withTask)
             item.task = tasks.at(sampler->uniformInt(static_cast<int>(tasks.size())));
         SampledValues sv = sampler->sample(t, code);
-        item.language = sv.language;
+        // A template without a language placeholder (a brainstorm) has no language to show.
+        item.language = usesLanguage ? sv.language : QString();
         item.values = sv.values;
         if (!item.task.isEmpty())
             item.values.insert(QStringLiteral("task"), item.task);

@@ -22,7 +22,8 @@ quint64 splitMix(quint64 x)
 const QList<LanguageInfo> &xlmrLanguages()
 {
     // paper.md §2, [CC]: CC-100 in token-count order. Codes without ISO 639-1 get a script
-    // subtag; the second Burmese row (one of the two is Zawgyi) is tagged my-Qaag.
+    // subtag; the second Burmese row is CC-100's Zawgyi-encoded Burmese, tagged my-Qaag and named
+    // "Burmese (Zawgyi)" in prompts.
     static const QList<LanguageInfo> table = {
         {QStringLiteral("en"), QStringLiteral("English"), 300.8},
         {QStringLiteral("vi"), QStringLiteral("Vietnamese"), 137.3},
@@ -118,7 +119,7 @@ const QList<LanguageInfo> &xlmrLanguages()
         {QStringLiteral("lo"), QStringLiteral("Lao"), 0.6},
         {QStringLiteral("sa"), QStringLiteral("Sanskrit"), 0.3},
         {QStringLiteral("br"), QStringLiteral("Breton"), 0.1},
-        {QStringLiteral("my-Qaag"), QStringLiteral("Burmese (second CC-100 entry)"), 0.4},
+        {QStringLiteral("my-Qaag"), QStringLiteral("Burmese (Zawgyi)"), 0.4},
         {QStringLiteral("bs"), QStringLiteral("Bosnian"), 0.1},
         {QStringLiteral("xh"), QStringLiteral("Xhosa"), 0.1},
         {QStringLiteral("su"), QStringLiteral("Sundanese"), 0.1},

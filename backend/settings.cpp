@@ -24,7 +24,8 @@ bool EndpointProfile::operator==(const EndpointProfile &o) const
            temperature == o.temperature && topP == o.topP && maxTokens == o.maxTokens && seed == o.seed &&
            jsonResponseFormat == o.jsonResponseFormat && timeoutMs == o.timeoutMs && maxRetries == o.maxRetries &&
            backoffBaseMs == o.backoffBaseMs && backoffMaxMs == o.backoffMaxMs && maxInFlight == o.maxInFlight &&
-           inputPricePerMTok == o.inputPricePerMTok && outputPricePerMTok == o.outputPricePerMTok;
+           inputPricePerMTok == o.inputPricePerMTok && outputPricePerMTok == o.outputPricePerMTok &&
+           currency == o.currency;
 }
 
 namespace apikeys {
@@ -127,6 +128,7 @@ constexpr EndpointKey kBackoffMaxMs{"backoff_max_ms", "backoffMaxMs"};
 constexpr EndpointKey kMaxInFlight{"max_in_flight", "maxInFlight"};
 constexpr EndpointKey kInputPrice{"input_price_per_mtok", "inputPricePerMTok"};
 constexpr EndpointKey kOutputPrice{"output_price_per_mtok", "outputPricePerMTok"};
+constexpr EndpointKey kCurrency{"currency", "currency"};
 
 QJsonValue find(const QJsonObject &o, const EndpointKey &k)
 {
@@ -191,7 +193,8 @@ QJsonObject endpointToJson(const EndpointProfile &p)
                        {k(kBackoffMaxMs), p.backoffMaxMs},
                        {k(kMaxInFlight), p.maxInFlight},
                        {k(kInputPrice), p.inputPricePerMTok},
-                       {k(kOutputPrice), p.outputPricePerMTok}};
+                       {k(kOutputPrice), p.outputPricePerMTok},
+                       {k(kCurrency), p.currency}};
 }
 
 EndpointProfile endpointFromJson(const QJsonObject &o)
@@ -217,6 +220,9 @@ EndpointProfile endpointFromJson(const QJsonObject &o)
     p.maxInFlight = static_cast<int>(integer(o, kMaxInFlight, d.maxInFlight));
     p.inputPricePerMTok = number(o, kInputPrice, d.inputPricePerMTok);
     p.outputPricePerMTok = number(o, kOutputPrice, d.outputPricePerMTok);
+    p.currency = text(o, kCurrency, d.currency).trimmed();
+    if (p.currency.isEmpty())
+        p.currency = d.currency;
     return p;
 }
 

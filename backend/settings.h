@@ -36,8 +36,9 @@ struct EndpointProfile
     int backoffMaxMs = 30000;
     int maxInFlight = 16; // requests on the wire at once
 
-    double inputPricePerMTok = 0.0;  // currency units per million prompt tokens
-    double outputPricePerMTok = 0.0; // ... per million completion tokens
+    double inputPricePerMTok = 0.0;           // currency units per million prompt tokens
+    double outputPricePerMTok = 0.0;          // ... per million completion tokens
+    QString currency = QStringLiteral("USD"); // of the prices, for estimates and budgets
 
     bool operator==(const EndpointProfile &o) const;
     bool operator!=(const EndpointProfile &o) const { return !(*this == o); }

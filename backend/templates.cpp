@@ -184,6 +184,8 @@ QJsonObject PromptTemplate::toJson() const
                                                        output.negativeKey.isEmpty() ? QJsonValue(QJsonValue::Null)
                                                                                     : QJsonValue(output.negativeKey)}});
         out.insert(QStringLiteral("instruction"), output.instruction);
+        if (output.lenient)
+            out.insert(QStringLiteral("lenient"), true);
     }
     QJsonObject o{{QStringLiteral("schema_version"), 1}, {QStringLiteral("id"), id},
                   {QStringLiteral("family"), family},    {QStringLiteral("step"), step},
@@ -246,6 +248,7 @@ Expected<PromptTemplate> PromptTemplate::fromJson(const QJsonObject &o)
         t.output.positiveKey = map.value(QStringLiteral("positive")).toString();
         t.output.negativeKey = map.value(QStringLiteral("negative")).toString();
         t.output.instruction = oo.value(QStringLiteral("instruction")).toString();
+        t.output.lenient = oo.value(QStringLiteral("lenient")).toBool(false);
     } else if (!out.isUndefined() && !out.isNull()) {
         t.output.type = QStringLiteral("?");
     }

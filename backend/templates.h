@@ -39,6 +39,9 @@ struct OutputSchema
     QString positiveKey; // ... the positive
     QString negativeKey; // ... the hard negative; empty = none
     QString instruction; // "{task}" or a fixed instruction sentence
+    // Strict by default, as the paper discards output that does not match the format: a reply
+    // with keys the schema does not name is invalid ("unexpected_keys"). Lenient accepts them.
+    bool lenient = false;
 };
 
 struct PromptTemplate

@@ -55,17 +55,19 @@ valid = len(records)
 # Outputs a real model gets wrong, kept with the reason (the pipeline never drops them silently).
 bad = [
  ("retrieval", "en", "missing_key", '{"user_query": "best budget hiking boots", "positive_document": "Three pairs under 100 euros held up over 200 km of trail testing..."}'),
- ("retrieval", "zh", "invalid_json", '```json\n{"user_query": "北京 周末 亲子 活动", "positive_document": "国家自然博物馆周末有恐龙主题讲解，\n'),
+ ("retrieval", "zh", "truncated_json", '```json\n{"user_query": "北京 周末 亲子 活动", "positive_document": "国家自然博物馆周末有恐龙主题讲解，\n'),
  ("classification", "en", "missing_key", '{"input_text": "The app logs me out every five minutes.", "label": "technical support"}'),
  ("classification", "de", "empty_value", '{"input_text": "Die Lieferung kam zwei Wochen zu spät.", "label": "", "misleading_label": "Produktqualität"}'),
- ("sts", "en", "not_an_object", '["The bus was late.", "The bus arrived late.", "The bus is red."]'),
+ ("sts", "en", "not_object", '["The bus was late.", "The bus arrived late.", "The bus is red."]'),
  ("sts", "fr", "missing_key", '{"S1": "Il pleut depuis ce matin.", "S2": "Depuis le matin, il ne cesse de pleuvoir."}'),
- ("bitext", "en", "invalid_json", '{"S1": "The shop opens at 8.", "S2": "店铺八点开门。", "S3": "店铺八点关门。",'),
+ ("bitext", "en", "truncated_json", '{"S1": "The shop opens at 8.", "S2": "店铺八点开门。", "S3": "店铺八点关门。",'),
  ("short-short", "en", "no_json", "I'm sorry, but I can't create that example because the task description is incomplete."),
  ("short-short", "ja", "empty_value", '{"input": "猫舌", "positive_document": ""}'),
  ("long-long", "en", "missing_key", '{"input": "Cities should build more bike lanes because...", "document": "Bike lanes reduce congestion..."}'),
- ("retrieval", "es", "not_an_object", '"consulta: mejores playas de Galicia"'),
- ("classification", "zh", "unexpected_keys", '{"text": "这部电影的配乐太好听了", "category": "正面", "wrong_category": "负面"}'),
+ ("retrieval", "es", "no_json", '"consulta: mejores playas de Galicia"'),
+ ("classification", "zh", "missing_key", '{"text": "这部电影的配乐太好听了", "category": "正面", "wrong_category": "负面"}'),
+ ("classification", "en", "unexpected_keys", '{"input_text": "Loved the soundtrack.", "label": "positive", "misleading_label": "negative", "explanation": "The reviewer praises the music."}'),
+ ("sts", "de", "invalid_json", '{"S1": "Der Zug ist pünktlich." "S2": "Der Zug kommt rechtzeitig an.", "S3": "Der Zug ist rot."}'),
 ]
 for family, lang, reason, raw in bad:
     records.append({"family": family, "language": lang, "instruction": "", "query": "", "positive": "", "negative": None,

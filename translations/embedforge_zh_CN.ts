@@ -445,6 +445,10 @@
         <source>%1 train, %2 validation records</source>
         <translation>训练记录 %1 条，验证记录 %2 条</translation>
     </message>
+    <message>
+        <source>%1:%2: invalid_reason &apos;%3&apos; is not what the parser gives this reply (&apos;%4&apos;)</source>
+        <translation>%1:%2：invalid_reason“%3”与解析器对该回复给出的原因（“%4”）不一致</translation>
+    </message>
 </context>
 <context>
     <name>ef::DatasetPage</name>
@@ -914,8 +918,40 @@ Negative: %3
         <translation>（无）</translation>
     </message>
     <message>
-        <source>Examples per family:</source>
-        <translation>每个任务族的样本数：</translation>
+        <source>Examples:</source>
+        <translation>示例数：</translation>
+    </message>
+    <message>
+        <source>Relative number of examples per family; the default is the paper&apos;s mix</source>
+        <translation>各任务族示例数的相对权重；默认为论文中的比例</translation>
+    </message>
+    <message>
+        <source>Family weights:</source>
+        <translation>任务族权重：</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Stop sending once the run has spent this much (the endpoint&apos;s currency); a resume with a higher budget continues it</source>
+        <translation>运行花费达到此金额（端点的货币）后停止发送；以更高的预算继续即可恢复</translation>
+    </message>
+    <message>
+        <source>Budget:</source>
+        <translation>预算：</translation>
+    </message>
+    <message>
+        <source>Plan:</source>
+        <translation>计划：</translation>
+    </message>
+    <message>
+        <source>%1 more</source>
+        <translation>另有 %1 种</translation>
+    </message>
+    <message>
+        <source>%1 requests · per family: %2&lt;br&gt;expected per language: %3&lt;br&gt;about %4 prompt and %5 completion tokens, about %6 %7</source>
+        <translation>%1 个请求 · 各任务族：%2&lt;br&gt;各语言预计：%3&lt;br&gt;约 %4 个提示词元和 %5 个补全词元，约 %6 %7</translation>
     </message>
 </context>
 <context>
@@ -1019,6 +1055,42 @@ Negative: %3
     <message>
         <source>generation run %1</source>
         <translation>生成运行 %1</translation>
+    </message>
+    <message>
+        <source>a budget must be a number of 0 or more</source>
+        <translation>预算必须是大于或等于 0 的数</translation>
+    </message>
+    <message>
+        <source>stopped at the budget: spent %1 %3 of %2 %3; resume with a higher budget to continue</source>
+        <translation>已达预算而停止：已花费 %1 %3（预算 %2 %3）；以更高的预算继续即可恢复</translation>
+    </message>
+    <message>
+        <source>family &apos;%1&apos; gets no examples (its weight is too small for %2 examples)</source>
+        <translation>任务族“%1”得不到示例（其权重对于 %2 个示例而言过小）</translation>
+    </message>
+    <message>
+        <source>language &apos;%1&apos; is expected to get only %2 of %3 examples and may get none: raise its weight or the number of examples</source>
+        <translation>语言“%1”预计只会得到 %3 个示例中的 %2 个，可能一个也没有：请提高其权重或示例数</translation>
+    </message>
+    <message>
+        <source>family weight &apos;%1&apos; is not FAMILY=NUMBER (e.g. retrieval=167)</source>
+        <translation>任务族权重“%1”不是“任务族=数值”的形式（例如 retrieval=167）</translation>
+    </message>
+    <message>
+        <source>family weight &apos;%1&apos;: unknown family &apos;%2&apos; (expected one of %3)</source>
+        <translation>任务族权重“%1”：未知的任务族“%2”（应为 %3 之一）</translation>
+    </message>
+    <message>
+        <source>family weight &apos;%1&apos; must be a number of 0 or more</source>
+        <translation>任务族权重“%1”必须是大于或等于 0 的数</translation>
+    </message>
+    <message>
+        <source>family &apos;%1&apos; is weighted twice</source>
+        <translation>任务族“%1”的权重给出了两次</translation>
+    </message>
+    <message>
+        <source>no family weights given</source>
+        <translation>没有给出任务族权重</translation>
     </message>
 </context>
 <context>
@@ -1193,6 +1265,10 @@ Negative: %3
     <message>
         <source>the value of &quot;%1&quot; is empty</source>
         <translation>“%1”的值为空</translation>
+    </message>
+    <message>
+        <source>keys the format does not name: %1</source>
+        <translation>格式未列出的键：%1</translation>
     </message>
 </context>
 <context>
@@ -1836,6 +1912,10 @@ Negative: %3
         <source>Status:</source>
         <translation>状态：</translation>
     </message>
+    <message>
+        <source>The currency of the prices (USD, EUR, CNY, ...), shown with cost estimates</source>
+        <translation>价格所用的货币（USD、EUR、CNY 等），随费用估算显示</translation>
+    </message>
 </context>
 <context>
     <name>ef::Templates</name>
@@ -2229,6 +2309,14 @@ Negative: %3
     <message>
         <source>Loading the workspace&apos;s tasks…</source>
         <translation>正在载入工作区的任务…</translation>
+    </message>
+    <message>
+        <source>Lenient: accept replies with keys the format does not name</source>
+        <translation>宽松：接受含有格式未列出之键的回复</translation>
+    </message>
+    <message>
+        <source>Off (the paper&apos;s rule): a reply with other keys is invalid, reason unexpected_keys.</source>
+        <translation>关闭时（论文的规则）：含有其他键的回复无效，原因为 unexpected_keys。</translation>
     </message>
 </context>
 <context>
@@ -3439,10 +3527,6 @@ raw: %3</source>
         <translation>已将 %1 条验证记录写入 %2</translation>
     </message>
     <message>
-        <source>Skipped %1 example(s) without a hard negative (triplets need one)</source>
-        <translation>跳过了 %1 个没有难负例的样本（三元组需要难负例）</translation>
-    </message>
-    <message>
         <source>Imported %1 example(s)</source>
         <translation>已导入 %1 个样本</translation>
     </message>
@@ -3469,10 +3553,6 @@ raw: %3</source>
     <message>
         <source>Render K prompts with their sampled values; --call sends them and parses the replies</source>
         <translation>渲染 K 个提示词及其采样值；--call 会发送它们并解析回复</translation>
-    </message>
-    <message>
-        <source>Generate synthetic examples with an LLM, or resume an unfinished run</source>
-        <translation>用大模型生成合成样本，或继续未完成的运行</translation>
     </message>
     <message>
         <source>Show generation runs and their counters</source>
@@ -3865,6 +3945,34 @@ raw: %3</source>
     <message>
         <source>Evaluate retrieval on the corpus&apos;s qrels as BEIR and trec_eval do (every qrels query, self hits ignored, trec_eval&apos;s tie order): nDCG@10, Recall@100, MRR@10, MAP@10; --run evaluates a TREC run file made by any tool</source>
         <translation>按 BEIR 与 trec_eval 的约定在语料库的 qrels 上评估检索（qrels 中的每个查询、忽略自身命中、trec_eval 的并列顺序）：nDCG@10、Recall@100、MRR@10、MAP@10；--run 评估任意工具生成的 TREC 运行文件</translation>
+    </message>
+    <message>
+        <source>%1 example(s) have no hard negative: written with &quot;negative&quot;: null</source>
+        <translation>%1 个示例没有难负例：已写为 &quot;negative&quot;: null</translation>
+    </message>
+    <message>
+        <source>Plan: %1 requests; examples per family: %2</source>
+        <translation>计划：%1 个请求；各任务族示例数：%2</translation>
+    </message>
+    <message>
+        <source>Expected examples per language: %1</source>
+        <translation>各语言预计示例数：%1</translation>
+    </message>
+    <message>
+        <source>Estimated tokens: %1 prompt, %2 completion; estimated cost %3 %4</source>
+        <translation>估计词元：提示 %1，补全 %2；估计费用 %3 %4</translation>
+    </message>
+    <message>
+        <source>--budget takes an amount above 0, not &apos;%1&apos;</source>
+        <translation>--budget 需要大于 0 的金额，而不是“%1”</translation>
+    </message>
+    <message>
+        <source>--families names &apos;%1&apos; but --family-weights gives it no weight</source>
+        <translation>--families 列出了“%1”，但 --family-weights 没有给它权重</translation>
+    </message>
+    <message>
+        <source>Generate synthetic examples with an LLM (the paper&apos;s family mix by default; the plan, tokens and cost are printed first, --estimate prints only them), or resume an unfinished run</source>
+        <translation>用 LLM 生成合成示例（默认采用论文中的任务族比例；先打印计划、词元与费用，--estimate 只打印这些），或恢复未完成的运行</translation>
     </message>
 </context>
 <context>

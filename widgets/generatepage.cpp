@@ -2,10 +2,13 @@
 // The Generate page.
 #include "widgets/generatepage.h"
 
+#include <algorithm>
 #include <optional>
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QTimer>
+#include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QGridLayout>
 #include <QGroupBox>
@@ -24,6 +27,8 @@
 #include <QVBoxLayout>
 
 #include "backend/argtext.h"
+#include "backend/database.h"
+#include "backend/generation.h"
 #include "backend/jobs.h"
 #include "backend/templates.h"
 #include "widgets/async.h"
@@ -44,10 +49,12 @@ QStringList splitCodes(const QString &s)
 GeneratePage::GeneratePage(JobManager *jobs, QThreadPool *ioPool, QWidget *parent)
     : QWidget(parent), m_jobs(jobs), m_ioPool(ioPool), m_endpoint(new QComboBox(this)), m_examples(new QSpinBox(this)),
       m_scheme(new QComboBox(this)), m_languages(new QLineEdit(this)), m_seed(new QSpinBox(this)),
-      m_concurrency(new QSpinBox(this)), m_startButton(new QPushButton(tr("Start new run"), this)),
-      m_resumeButton(new QPushButton(tr("Resume"), this)), m_stopButton(new QPushButton(tr("Stop"), this)),
-      m_progress(new QProgressBar(this)), m_countersLabel(new QLabel(this)), m_runs(new QTableWidget(0, 7, this)),
-      m_previewLanguages(new QLineEdit(this)), m_previewPerCell(new QSpinBox(this)), m_grid(new QTableWidget(this))
+      m_concurrency(new QSpinBox(this)), m_familyWeights(new QLineEdit(this)), m_budget(new QDoubleSpinBox(this)),
+      m_plan(new QLabel(this)), m_planTimer(new QTimer(this)),
+      m_startButton(new QPushButton(tr("Start new run"), this)), m_resumeButton(new QPushButton(tr("Resume"), this)),
+      m_stopButton(new QPushButton(tr("Stop"), this)), m_progress(new QProgressBar(this)),
+      m_countersLabel(new QLabel(this)), m_runs(new QTableWidget(0, 7, this)), m_previewLanguages(new QLineEdit(this)),
+      m_previewPerCell(new QSpinBox(this)), m_grid(new QTableWidget(this))
 {
     setObjectName(QStringLiteral("generatePage"));
     m_endpoint->setObjectName(QStringLiteral("generateEndpoint"));
@@ -62,10 +69,11 @@ GeneratePage::GeneratePage(JobManager *jobs, QThreadPool *ioPool, QWidget *paren
     auto *configBox = new QGroupBox(tr("Run configuration"), this);
     auto *form = new QFormLayout(configBox);
     form->addRow(tr("Endpoint:"), m_endpoint);
-    m_examples->setRange(1, 1000000);
-    m_examples->setValue(20);
+    m_examples->setRange(1, 100000000);
+    m_examples->setValue(120);
     m_examples->setGroupSeparatorShown(true);
-    form->addRow(tr("Examples per family:"), m_examples);
+    m_examples->setObjectName(QStringLiteral("examples"));
+    form->addRow(tr("Examples:"), m_examples);
     auto *familyRow = new QHBoxLayout;
     for (const QString &f : taskFamilies()) {
         auto *box = new QCheckBox(f, this);
@@ -76,6 +84,15 @@ GeneratePage::GeneratePage(JobManager *jobs, QThreadPool *ioPool, QWidget *paren
     }
     familyRow->addStretch();
     form->addRow(tr("Families:"), familyRow);
+    // The paper's mix by default (short-long 167k, long-short 122k, STS 99k, bitext 89k,
+    // long-long 17k, short-short 13k).
+    QStringList mix;
+    for (const QString &f : taskFamilies())
+        mix << QStringLiteral("%1=%2").arg(f, QString::number(paperFamilyWeights().value(f)));
+    m_familyWeights->setText(mix.join(QLatin1Char(',')));
+    m_familyWeights->setObjectName(QStringLiteral("familyWeights"));
+    m_familyWeights->setToolTip(tr("Relative number of examples per family; the default is the paper's mix"));
+    form->addRow(tr("Family weights:"), m_familyWeights);
     m_scheme->addItem(tr("Paper-like (English 43%, 13 major languages 2.9%)"), QStringLiteral("ose"));
     m_scheme->addItem(tr("Uniform over the languages"), QStringLiteral("uniform"));
     m_scheme->addItem(tr("Proportional to CC-100 size"), QStringLiteral("size"));
@@ -88,6 +105,29 @@ GeneratePage::GeneratePage(JobManager *jobs, QThreadPool *ioPool, QWidget *paren
     m_concurrency->setRange(1, 256);
     m_concurrency->setValue(8);
     form->addRow(tr("Requests in flight:"), m_concurrency);
+    m_budget->setRange(0.0, 1e9);
+    m_budget->setDecimals(2);
+    m_budget->setSpecialValueText(tr("none"));
+    m_budget->setObjectName(QStringLiteral("budget"));
+    m_budget->setToolTip(tr("Stop sending once the run has spent this much (the endpoint's currency); a resume with "
+                            "a higher budget continues it"));
+    form->addRow(tr("Budget:"), m_budget);
+    m_plan->setObjectName(QStringLiteral("plan"));
+    m_plan->setWordWrap(true);
+    m_plan->setTextFormat(Qt::RichText);
+    form->addRow(tr("Plan:"), m_plan);
+    m_planTimer->setSingleShot(true);
+    m_planTimer->setInterval(250);
+    connect(m_planTimer, &QTimer::timeout, this, &GeneratePage::updatePlan);
+    const auto replan = [this] { m_planTimer->start(); };
+    connect(m_examples, &QSpinBox::valueChanged, this, replan);
+    connect(m_familyWeights, &QLineEdit::textChanged, this, replan);
+    connect(m_languages, &QLineEdit::textChanged, this, replan);
+    connect(m_scheme, &QComboBox::currentIndexChanged, this, replan);
+    connect(m_endpoint, &QComboBox::currentIndexChanged, this, replan);
+    connect(m_budget, &QDoubleSpinBox::valueChanged, this, replan);
+    for (QCheckBox *box : std::as_const(m_families))
+        connect(box, &QCheckBox::toggled, this, replan);
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_startButton);
     buttons->addWidget(m_resumeButton);
@@ -171,6 +211,7 @@ void GeneratePage::setWorkspace(const Workspace &ws)
     m_ws = ws;
     setEnabled(ws.isValid());
     reloadRuns();
+    m_planTimer->start();
 }
 
 void GeneratePage::setSettings(const AppSettings &settings)
@@ -203,7 +244,12 @@ Expected<GenerationConfig> GeneratePage::config() const
             c.families << box->text();
     if (c.families.isEmpty())
         return makeError(tr("Choose at least one task family."));
-    c.examples = m_examples->value() * static_cast<int>(c.families.size());
+    c.examples = m_examples->value();
+    auto weights = GenerationConfig::parseFamilyWeights(m_familyWeights->text());
+    if (!weights)
+        return makeError(weights.error());
+    c.familyWeights = weights.value();
+    c.budget = m_budget->value();
     c.sampler.scheme = m_scheme->currentData().toString();
     c.sampler.languages = splitCodes(m_languages->text());
     for (const QString &code : std::as_const(c.sampler.languages))
@@ -212,6 +258,65 @@ Expected<GenerationConfig> GeneratePage::config() const
     c.seed = static_cast<quint64>(m_seed->value());
     c.concurrency = m_concurrency->value();
     return c;
+}
+
+void GeneratePage::updatePlan()
+{
+    if (!m_ws.isValid())
+        return;
+    auto c = config();
+    if (!c) {
+        m_plan->setText(QStringLiteral("<span style='color:#b00020'>%1</span>").arg(c.error().toHtmlEscaped()));
+        return;
+    }
+    const quint64 generation = ++m_planGeneration;
+    const Workspace ws = m_ws;
+    const GenerationConfig config = c.value();
+    runAsync(
+        m_ioPool, this,
+        [ws, config]() -> Expected<GenerationEstimate> {
+            auto db = ws.connect();
+            if (!db)
+                return makeError(db.error());
+            try {
+                return estimateGeneration(**db, config);
+            } catch (const DbError &e) {
+                return makeError(e.message());
+            }
+        },
+        [this, generation](const Expected<GenerationEstimate> &e) {
+            if (generation != m_planGeneration) // a newer configuration is being estimated
+                return;
+            if (!e) {
+                m_plan->setText(QStringLiteral("<span style='color:#b00020'>%1</span>").arg(e.error().toHtmlEscaped()));
+                return;
+            }
+            const QLocale loc;
+            QStringList families, languages;
+            for (auto it = e->examplesPerFamily.cbegin(); it != e->examplesPerFamily.cend(); ++it)
+                families << QStringLiteral("%1 %2").arg(it.key(), loc.toString(it.value()));
+            QList<QPair<QString, double>> byCount = e->examplesPerLanguage;
+            std::stable_sort(byCount.begin(), byCount.end(),
+                             [](const auto &a, const auto &b) { return a.second > b.second; });
+            for (int i = 0; i < byCount.size() && i < 12; ++i)
+                languages << QStringLiteral("%1 %2").arg(byCount[i].first, loc.toString(byCount[i].second, 'f', 1));
+            if (byCount.size() > 12)
+                languages << tr("%1 more").arg(byCount.size() - 12);
+            QString html = tr("%1 requests · per family: %2<br>expected per language: %3<br>about %4 prompt and %5 "
+                              "completion tokens, about %6 %7")
+                               .arg(loc.toString(e->requests), families.join(QStringLiteral(", ")),
+                                    languages.join(QStringLiteral(", ")), loc.toString(qint64(e->promptTokens)),
+                                    loc.toString(qint64(e->completionTokens)), loc.toString(e->cost, 'f', 2),
+                                    e->currency.toHtmlEscaped());
+            for (const QString &w : e->warnings)
+                html += QStringLiteral("<br><span style='color:#b00020'>%1</span>").arg(w.toHtmlEscaped());
+            m_plan->setText(html);
+        });
+}
+
+QString GeneratePage::planText() const
+{
+    return m_plan->text();
 }
 
 void GeneratePage::start(bool resume)
@@ -234,6 +339,8 @@ void GeneratePage::start(bool resume)
     if (resume) {
         if (auto c = config())
             start.endpoint = c->endpoint;
+        if (m_budget->value() > 0)
+            start.budget = m_budget->value();
     }
     setRunning(true);
     m_preparing = true;

@@ -17,6 +17,8 @@
 
 class QCheckBox;
 class QComboBox;
+class QTimer;
+class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
 class QProgressBar;
@@ -51,6 +53,7 @@ public:
     // Preview grid: renders K prompts per (language, family) cell; with send, calls the LLM.
     void renderPreviewGrid(bool send);
     QTableWidget *previewGrid() const { return m_grid; }
+    QString planText() const;
 
 Q_SIGNALS:
     void countersUpdated(const ef::GenerationCounters &counters);
@@ -63,6 +66,7 @@ private:
     void showCounters(const GenerationCounters &c);
     void reloadRuns();
     void setRunning(bool running);
+    void updatePlan(); // the plan, tokens, cost and warnings of the configuration, before Start
 
     JobManager *m_jobs;
     QThreadPool *m_ioPool;
@@ -82,6 +86,11 @@ private:
     QLineEdit *m_languages;
     QSpinBox *m_seed;
     QSpinBox *m_concurrency;
+    QLineEdit *m_familyWeights;
+    QDoubleSpinBox *m_budget;
+    QLabel *m_plan;
+    QTimer *m_planTimer;
+    quint64 m_planGeneration = 0;
     QPushButton *m_startButton;
     QPushButton *m_resumeButton;
     QPushButton *m_stopButton;

@@ -33,8 +33,8 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, const ComputeInfo &c
       m_temperature(new QDoubleSpinBox(this)), m_topP(new QDoubleSpinBox(this)), m_maxTokens(new QSpinBox(this)),
       m_jsonFormat(new QCheckBox(tr("Ask for a JSON object (response_format)"), this)), m_timeout(new QSpinBox(this)),
       m_retries(new QSpinBox(this)), m_inFlight(new QSpinBox(this)), m_inputPrice(new QDoubleSpinBox(this)),
-      m_outputPrice(new QDoubleSpinBox(this)), m_device(new QComboBox(this)), m_threads(new QSpinBox(this)),
-      m_language(new QComboBox(this)), m_error(new QLabel(this))
+      m_outputPrice(new QDoubleSpinBox(this)), m_currency(new QLineEdit(this)), m_device(new QComboBox(this)),
+      m_threads(new QSpinBox(this)), m_language(new QComboBox(this)), m_error(new QLabel(this))
 {
     setObjectName(QStringLiteral("settingsDialog"));
     setWindowTitle(tr("Settings"));
@@ -130,6 +130,10 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, const ComputeInfo &c
     prices->addWidget(m_inputPrice);
     prices->addWidget(new QLabel(tr("output"), details));
     prices->addWidget(m_outputPrice);
+    m_currency->setObjectName(QStringLiteral("currency"));
+    m_currency->setMaximumWidth(60);
+    m_currency->setToolTip(tr("The currency of the prices (USD, EUR, CNY, ...), shown with cost estimates"));
+    prices->addWidget(m_currency);
     prices->addWidget(new QLabel(tr("per million tokens"), details));
     prices->addStretch();
     dForm->addRow(tr("Prices:"), prices);
@@ -137,7 +141,7 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, const ComputeInfo &c
     connect(m_profiles, &QTableWidget::currentCellChanged, this, [this](int row) { showDetails(row); });
     for (QComboBox *c : {m_kind})
         connect(c, &QComboBox::currentIndexChanged, this, &SettingsDialog::storeDetails);
-    for (QLineEdit *e : {m_deployment, m_apiVersion})
+    for (QLineEdit *e : {m_deployment, m_apiVersion, m_currency})
         connect(e, &QLineEdit::textEdited, this, &SettingsDialog::storeDetails);
     for (QDoubleSpinBox *d : {m_temperature, m_topP, m_inputPrice, m_outputPrice})
         connect(d, &QDoubleSpinBox::valueChanged, this, &SettingsDialog::storeDetails);
@@ -197,9 +201,9 @@ void SettingsDialog::showDetails(int row)
 {
     m_detailRow = row;
     const bool valid = row >= 0 && row < m_rows.size();
-    for (QWidget *w :
-         std::initializer_list<QWidget *>{m_kind, m_deployment, m_apiVersion, m_temperature, m_topP, m_maxTokens,
-                                          m_jsonFormat, m_timeout, m_retries, m_inFlight, m_inputPrice, m_outputPrice})
+    for (QWidget *w : std::initializer_list<QWidget *>{m_kind, m_deployment, m_apiVersion, m_temperature, m_topP,
+                                                       m_maxTokens, m_jsonFormat, m_timeout, m_retries, m_inFlight,
+                                                       m_inputPrice, m_outputPrice, m_currency})
         w->setEnabled(valid);
     if (!valid)
         return;
@@ -217,6 +221,7 @@ void SettingsDialog::showDetails(int row)
     m_inFlight->setValue(p.maxInFlight);
     m_inputPrice->setValue(p.inputPricePerMTok);
     m_outputPrice->setValue(p.outputPricePerMTok);
+    m_currency->setText(p.currency);
     m_deployment->setEnabled(p.kind == QLatin1String("azure"));
     m_apiVersion->setEnabled(p.kind == QLatin1String("azure"));
     m_loadingDetails = false;
@@ -239,6 +244,7 @@ void SettingsDialog::storeDetails()
     p.maxInFlight = m_inFlight->value();
     p.inputPricePerMTok = m_inputPrice->value();
     p.outputPricePerMTok = m_outputPrice->value();
+    p.currency = m_currency->text().trimmed().isEmpty() ? QStringLiteral("USD") : m_currency->text().trimmed();
     m_deployment->setEnabled(p.kind == QLatin1String("azure"));
     m_apiVersion->setEnabled(p.kind == QLatin1String("azure"));
 }

@@ -53,6 +53,7 @@ private:
     QSpinBox *m_inFlight;
     QDoubleSpinBox *m_inputPrice;
     QDoubleSpinBox *m_outputPrice;
+    QLineEdit *m_currency;
     QComboBox *m_device;
     QSpinBox *m_threads;
     QComboBox *m_language;

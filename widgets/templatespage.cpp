@@ -2,6 +2,7 @@
 // The Templates page.
 #include "widgets/templatespage.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -88,6 +89,7 @@ TemplatesPage::TemplatesPage(QThreadPool *ioPool, QWidget *parent)
       m_highlighter(new PlaceholderHighlighter(m_text->document())), m_valueSets(new QTableWidget(0, 2, this)),
       m_outputType(new QComboBox(this)), m_outputKeys(new QLineEdit(this)), m_queryKey(new QLineEdit(this)),
       m_positiveKey(new QLineEdit(this)), m_negativeKey(new QLineEdit(this)), m_instruction(new QLineEdit(this)),
+      m_lenient(new QCheckBox(tr("Lenient: accept replies with keys the format does not name"), this)),
       m_history(new QTreeWidget(this)), m_diff(new QPlainTextEdit(this)), m_previewLanguage(new QComboBox(this)),
       m_previewSeed(new QSpinBox(this)), m_previewCount(new QSpinBox(this)), m_preview(new QPlainTextEdit(this)),
       m_issuesView(new QTreeWidget(this)), m_note(new QLineEdit(this)),
@@ -164,6 +166,9 @@ TemplatesPage::TemplatesPage(QThreadPool *ioPool, QWidget *parent)
     schemaForm->addRow(tr("Positive from key:"), m_positiveKey);
     schemaForm->addRow(tr("Hard negative from key:"), m_negativeKey);
     schemaForm->addRow(tr("Instruction:"), m_instruction);
+    m_lenient->setObjectName(QStringLiteral("lenient"));
+    m_lenient->setToolTip(tr("Off (the paper's rule): a reply with other keys is invalid, reason unexpected_keys."));
+    schemaForm->addRow(QString(), m_lenient);
     m_tabs->addTab(schemaTab, tr("Output schema"));
 
     // History tab: versions and diffs.
@@ -258,6 +263,7 @@ TemplatesPage::TemplatesPage(QThreadPool *ioPool, QWidget *parent)
     });
     connect(m_valueSets, &QTableWidget::itemChanged, this, &TemplatesPage::markDirty);
     connect(m_outputType, &QComboBox::currentIndexChanged, this, &TemplatesPage::markDirty);
+    connect(m_lenient, &QCheckBox::toggled, this, &TemplatesPage::markDirty);
     connect(m_list, &QListWidget::currentItemChanged, this, [this](QListWidgetItem *item) {
         if (item)
             loadTemplate(item->data(Qt::UserRole).toString());
@@ -382,6 +388,7 @@ void TemplatesPage::showTemplate(const PromptTemplate &t)
     m_positiveKey->setText(t.output.positiveKey);
     m_negativeKey->setText(t.output.negativeKey);
     m_instruction->setText(t.output.instruction);
+    m_lenient->setChecked(t.output.lenient);
     m_note->clear();
     m_loading = false;
     m_dirty = false;
@@ -407,6 +414,7 @@ PromptTemplate TemplatesPage::editedTemplate() const
     t.output.positiveKey = m_positiveKey->text().trimmed();
     t.output.negativeKey = m_negativeKey->text().trimmed();
     t.output.instruction = m_instruction->text().trimmed();
+    t.output.lenient = m_lenient->isChecked();
     return t;
 }
 

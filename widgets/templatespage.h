@@ -11,6 +11,7 @@
 #include "backend/templates.h"
 #include "backend/workspace.h"
 
+class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -96,6 +97,7 @@ private:
     QLineEdit *m_positiveKey;
     QLineEdit *m_negativeKey;
     QLineEdit *m_instruction;
+    QCheckBox *m_lenient;
     QTreeWidget *m_history;
     QPlainTextEdit *m_diff;
     QComboBox *m_previewLanguage;

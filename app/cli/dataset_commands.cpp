@@ -63,7 +63,8 @@ int datasetExport(Context &ctx)
     if (ctx.json) {
         QJsonObject obj{{QStringLiteral("train"), sum->train},
                         {QStringLiteral("validation"), sum->validation},
-                        {QStringLiteral("skipped_without_negative"), sum->skippedWithoutNegative},
+                        {QStringLiteral("without_negative"), sum->withoutNegative},
+                        {QStringLiteral("skipped_without_negative"), 0}, // nothing is skipped any more
                         {QStringLiteral("out"), sum->trainPath}};
         if (!sum->validationPath.isEmpty())
             obj.insert(QStringLiteral("validation_out"), sum->validationPath);
@@ -76,10 +77,10 @@ int datasetExport(Context &ctx)
             ctx.out << QCoreApplication::translate("ef::cli", "Wrote %1 validation record(s) to %2")
                            .arg(argText(sum->validation), argText(sum->validationPath))
                     << Qt::endl;
-        if (sum->skippedWithoutNegative > 0)
-            ctx.out << QCoreApplication::translate("ef::cli",
-                                                   "Skipped %1 example(s) without a hard negative (triplets need one)")
-                           .arg(sum->skippedWithoutNegative)
+        if (sum->withoutNegative > 0)
+            ctx.out << QCoreApplication::translate("ef::cli", "%1 example(s) have no hard negative: written with "
+                                                              "\"negative\": null")
+                           .arg(sum->withoutNegative)
                     << Qt::endl;
     }
     return ExitOk;

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // embedforge-cli preview, generate, generate status: prompt previews and synthetic data runs.
+#include <cmath>
+#include <optional>
+
 #include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -37,6 +40,7 @@ const QStringList kEndpointOptions = {QStringLiteral("endpoint"),
                                       QStringLiteral("retry-base-ms"),
                                       QStringLiteral("price-in"),
                                       QStringLiteral("price-out"),
+                                      QStringLiteral("currency"),
                                       QStringLiteral("llm-seed")};
 
 bool hasEndpoint(const ParsedArgs &a)
@@ -85,6 +89,7 @@ EndpointProfile endpointFrom(const ParsedArgs &a, EndpointProfile p = {})
     p.backoffBaseMs = a.intValue(QStringLiteral("retry-base-ms"), p.backoffBaseMs, 0, 600000);
     p.inputPricePerMTok = a.doubleValue(QStringLiteral("price-in"), p.inputPricePerMTok);
     p.outputPricePerMTok = a.doubleValue(QStringLiteral("price-out"), p.outputPricePerMTok);
+    p.currency = a.value(QStringLiteral("currency"), p.currency);
     if (a.has(QStringLiteral("llm-seed")))
         p.seed = a.intValue(QStringLiteral("llm-seed"), -1, 0, 2147483647);
     if (a.has(QStringLiteral("json-format")))
@@ -141,7 +146,8 @@ int preview(Context &ctx)
         QJsonObject obj{{QStringLiteral("index"), i},
                         {QStringLiteral("family"), it.family},
                         {QStringLiteral("template"), it.templateId},
-                        {QStringLiteral("language"), it.language},
+                        {QStringLiteral("language"),
+                         it.language.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(it.language)},
                         {QStringLiteral("task"), it.task},
                         {QStringLiteral("values"), mapJson(it.values)},
                         {QStringLiteral("prompt"), it.prompt}};
@@ -164,9 +170,11 @@ int preview(Context &ctx)
         if (ctx.json) {
             ctx.printJson(obj);
         } else {
-            ctx.out
-                << QStringLiteral("=== %1 #%2 [%3] template %4").arg(it.family).arg(i).arg(it.language, it.templateId)
-                << Qt::endl;
+            ctx.out << (it.language.isEmpty()
+                            ? QStringLiteral("=== %1 #%2 template %3").arg(it.family, QString::number(i), it.templateId)
+                            : QStringLiteral("=== %1 #%2 [%3] template %4")
+                                  .arg(it.family, QString::number(i), it.language, it.templateId))
+                    << Qt::endl;
             for (auto v = it.values.cbegin(); v != it.values.cend(); ++v)
                 ctx.out << QStringLiteral("  {%1} = %2").arg(v.key(), v.value()) << Qt::endl;
             ctx.out << it.prompt << Qt::endl;
@@ -196,6 +204,34 @@ int preview(Context &ctx)
 }
 
 // ---- generate ----
+
+// The estimate before a run: a JSON line {"estimate": {...}} with --json, else lines on stderr.
+void printEstimate(Context &ctx, const GenerationEstimate &e)
+{
+    if (ctx.json) {
+        ctx.printJson({{QStringLiteral("estimate"), e.toJson()}});
+        return;
+    }
+    QStringList families, languages;
+    for (auto it = e.examplesPerFamily.cbegin(); it != e.examplesPerFamily.cend(); ++it)
+        families << QStringLiteral("%1 %2").arg(it.key(), QString::number(it.value()));
+    for (const auto &[code, n] : e.examplesPerLanguage)
+        if (n >= 0.005)
+            languages << QStringLiteral("%1 %2").arg(code, QString::number(n, 'f', 1));
+    ctx.err << QCoreApplication::translate("ef::cli", "Plan: %1 requests; examples per family: %2")
+                   .arg(QString::number(e.requests), families.join(QStringLiteral(", ")))
+            << Qt::endl
+            << QCoreApplication::translate("ef::cli", "Expected examples per language: %1")
+                   .arg(languages.join(QStringLiteral(", ")))
+            << Qt::endl
+            << QCoreApplication::translate("ef::cli",
+                                           "Estimated tokens: %1 prompt, %2 completion; estimated cost %3 %4")
+                   .arg(QString::number(qint64(e.promptTokens)), QString::number(qint64(e.completionTokens)),
+                        QString::number(e.cost, 'f', 4), e.currency)
+            << Qt::endl;
+    for (const QString &w : e.warnings)
+        ctx.err << QCoreApplication::translate("ef::cli", "warning: %1").arg(w) << Qt::endl;
+}
 
 // Runs the generation job (the one the Generate page runs) and prints its outcome; exit 0 when
 // the run finished.
@@ -256,14 +292,22 @@ int runAndReport(Context &ctx, const Workspace &ws, qint64 runId, const Endpoint
 int generate(Context &ctx)
 {
     QStringList values = {
-        QStringLiteral("workspace"),  QStringLiteral("examples"),    QStringLiteral("families"),
-        QStringLiteral("languages"),  QStringLiteral("concurrency"), QStringLiteral("seed"),
-        QStringLiteral("run"),        QStringLiteral("weighting"),   QStringLiteral("language-weights"),
-        QStringLiteral("brainstorms")};
+        QStringLiteral("workspace"),   QStringLiteral("examples"),       QStringLiteral("families"),
+        QStringLiteral("languages"),   QStringLiteral("concurrency"),    QStringLiteral("seed"),
+        QStringLiteral("run"),         QStringLiteral("weighting"),      QStringLiteral("language-weights"),
+        QStringLiteral("brainstorms"), QStringLiteral("family-weights"), QStringLiteral("budget")};
     values += kEndpointOptions;
-    const ParsedArgs a = ctx.parse(values, {QStringLiteral("resume"), QStringLiteral("json-format")}, 0, 0);
+    const ParsedArgs a =
+        ctx.parse(values, {QStringLiteral("resume"), QStringLiteral("json-format"), QStringLiteral("estimate")}, 0, 0);
+    std::optional<double> budget;
+    if (a.has(QStringLiteral("budget"))) {
+        bool ok = false;
+        budget = a.value(QStringLiteral("budget")).toDouble(&ok);
+        if (!ok || !(*budget > 0) || !std::isfinite(*budget))
+            throw UsageError(QCoreApplication::translate("ef::cli", "--budget takes an amount above 0, not '%1'")
+                                 .arg(a.value(QStringLiteral("budget"))));
+    }
     OpenedWorkspace o = openWorkspace(a);
-    o.db.reset();
     GenerationPipeline pipeline(o.ws);
     if (a.has(QStringLiteral("resume")) || a.has(QStringLiteral("run"))) {
         qint64 runId = 0;
@@ -275,9 +319,14 @@ int generate(Context &ctx)
                 return ctx.fail(latest.error());
             runId = latest.value();
         }
+        if (budget) { // a higher budget continues a run that its budget stopped
+            if (Status s = pipeline.setBudget(runId, *budget); !s)
+                return ctx.fail(s.error());
+        }
         auto info = pipeline.runInfo(runId);
         if (!info)
             return ctx.fail(info.error());
+        o.db.reset();
         EndpointProfile endpoint = info->config.endpoint;
         if (hasEndpoint(a) || a.has(QStringLiteral("timeout-ms")) || a.has(QStringLiteral("max-retries")))
             endpoint = endpointFrom(a, endpoint);
@@ -313,6 +362,34 @@ int generate(Context &ctx)
     config.concurrency = a.intValue(QStringLiteral("concurrency"), 8, 1, 1024);
     config.brainstormsPerFamily = a.intValue(QStringLiteral("brainstorms"), 0, 0, 100000);
     config.endpoint = endpointFrom(a);
+    if (a.has(QStringLiteral("family-weights"))) {
+        auto weights = GenerationConfig::parseFamilyWeights(a.value(QStringLiteral("family-weights")));
+        if (!weights)
+            throw UsageError(weights.error());
+        config.familyWeights = weights.value();
+        if (config.families.isEmpty()) { // the weighted families, in the table's order
+            for (const QString &f : taskFamilies())
+                if (config.familyWeights.value(f, 0.0) > 0)
+                    config.families << f;
+        } else {
+            for (const QString &f : std::as_const(config.families))
+                if (!config.familyWeights.contains(f))
+                    throw UsageError(QCoreApplication::translate("ef::cli",
+                                                                 "--families names '%1' but --family-weights gives it "
+                                                                 "no weight")
+                                         .arg(f));
+        }
+    }
+    if (budget)
+        config.budget = *budget;
+    // What the run will cost, before anything is sent.
+    auto estimate = estimateGeneration(*o.db, config);
+    o.db.reset();
+    if (!estimate)
+        return ctx.fail(estimate.error());
+    printEstimate(ctx, estimate.value());
+    if (a.has(QStringLiteral("estimate")))
+        return ExitOk;
     auto runId = pipeline.createRun(config);
     if (!runId)
         return ctx.fail(runId.error());
@@ -382,9 +459,14 @@ void registerGenerateCommands(Registry &registry)
     registry.add(
         {{QStringLiteral("generate")},
          QStringLiteral("generate --workspace W --examples N [--families F,...] [--languages L,...] [--concurrency C] "
-                        "[--seed S] [--weighting ose|uniform|size] [--language-weights L=W,...] ") +
-             ep + QStringLiteral(" | generate --workspace W --resume [--run ID]"),
-         QCoreApplication::translate("ef::cli", "Generate synthetic examples with an LLM, or resume an unfinished run"),
+                        "[--seed S] [--weighting ose|uniform|size] [--language-weights L=W,...] [--family-weights "
+                        "retrieval=167,classification=122,sts=99,bitext=89,long-long=17,short-short=13] "
+                        "[--budget AMOUNT] [--estimate] ") +
+             ep + QStringLiteral(" | generate --workspace W --resume [--run ID] [--budget AMOUNT]"),
+         QCoreApplication::translate("ef::cli",
+                                     "Generate synthetic examples with an LLM (the paper's family mix by default; the "
+                                     "plan, tokens and cost are printed first, --estimate prints only them), or "
+                                     "resume an unfinished run"),
          generate});
     registry.add({{QStringLiteral("generate"), QStringLiteral("status")},
                   QStringLiteral("generate status --workspace W [--run ID] [--json]"),

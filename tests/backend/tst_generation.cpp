@@ -30,6 +30,8 @@ GenerationConfig configFor(const FakeLlmServer &server, int examples, const QStr
     GenerationConfig c;
     c.examples = examples;
     c.families = families;
+    for (const QString &f : taskFamilies()) // an even split, which these tests count on
+        c.familyWeights.insert(f, 1.0);
     c.seed = 1234;
     c.concurrency = concurrency;
     c.endpoint.name = QStringLiteral("fake");
@@ -458,7 +460,10 @@ private Q_SLOTS:
                 o.insert(QStringLiteral("positive"), QString(q + QStringLiteral(" pos")));
                 o.insert(QStringLiteral("negative"), neg);
                 o.insert(QStringLiteral("status"), status);
-                o.insert(QStringLiteral("raw_response"), QStringLiteral("{...}"));
+                // An invalid row's reason must be the parser's for its reply.
+                o.insert(QStringLiteral("raw_response"), status == QLatin1String("invalid")
+                                                             ? QStringLiteral("{\"input\": \"a\"}")
+                                                             : QStringLiteral("{...}"));
                 o.insert(QStringLiteral("template"), QString(family + QStringLiteral(".generate")));
                 QJsonObject ph;
                 ph.insert(QStringLiteral("language"), lang);
@@ -532,18 +537,22 @@ private Q_SLOTS:
                  QStringLiteral("查询"));
         QVERIFY(QJsonDocument::fromJson(lines.at(3)).object().value(QStringLiteral("negative")).isNull());
 
-        // Triplets: anchor carries the instruction; rows without a negative are skipped.
+        // Triplets: anchor carries the instruction; a row without a negative is kept with null
+        // (issue 13.9: 74 of the demo's 305 rows were dropped silently).
         opt.format = QStringLiteral("triplets");
         opt.path = dir.filePath(QStringLiteral("tr.jsonl"));
         sum = exportDataset(d, opt);
-        QCOMPARE(sum->train, 5);
-        QCOMPARE(sum->skippedWithoutNegative, 1);
+        QCOMPARE(sum->train, 6);
+        QCOMPARE(sum->withoutNegative, 1);
         QFile tr(opt.path);
         QVERIFY(tr.open(QIODevice::ReadOnly));
         const QJsonObject t0 = QJsonDocument::fromJson(tr.readLine()).object();
         QCOMPARE(t0.value(QStringLiteral("anchor")).toString(), QStringLiteral("Instruct: Do retrieval\nQuery: q1"));
         QCOMPARE(t0.value(QStringLiteral("positive")).toString(), QStringLiteral("q1 pos"));
         QCOMPARE(t0.value(QStringLiteral("negative")).toString(), QStringLiteral("n1"));
+        QCOMPARE(t0.value(QStringLiteral("instruction")).toString(), QStringLiteral("Do retrieval"));
+        QCOMPARE(t0.value(QStringLiteral("query")).toString(), QStringLiteral("q1"));
+        QVERIFY(t0.contains(QStringLiteral("family")) && t0.contains(QStringLiteral("language")));
 
         // Seeded split: the same seed gives the same files; train + validation = all.
         opt.format = QStringLiteral("examples");

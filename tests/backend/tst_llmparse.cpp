@@ -54,21 +54,30 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("reply");
         QTest::addColumn<QString>("reason");
-        QTest::newRow("ok") << QStringLiteral("{\"a\": \"1\", \"b\": \"2\", \"extra\": 3}") << QString();
-        QTest::newRow("missing") << QStringLiteral("{\"a\": \"1\"}") << QStringLiteral("missing_key");
+        QTest::addColumn<bool>("lenient");
+        QTest::newRow("ok") << QStringLiteral("{\"a\": \"1\", \"b\": \"2\"}") << QString() << false;
+        // Issue 13.8: a key the format does not name makes the reply invalid, unless lenient.
+        QTest::newRow("extra key") << QStringLiteral("{\"a\": \"1\", \"b\": \"2\", \"extra\": 3}")
+                                   << QStringLiteral("unexpected_keys") << false;
+        QTest::newRow("extra key, lenient")
+            << QStringLiteral("{\"a\": \"1\", \"b\": \"2\", \"extra\": 3}") << QString() << true;
+        QTest::newRow("missing") << QStringLiteral("{\"a\": \"1\"}") << QStringLiteral("missing_key") << false;
         QTest::newRow("empty string") << QStringLiteral("{\"a\": \"1\", \"b\": \"  \"}")
-                                      << QStringLiteral("empty_value");
-        QTest::newRow("number") << QStringLiteral("{\"a\": \"1\", \"b\": 2}") << QStringLiteral("not_string");
-        QTest::newRow("null") << QStringLiteral("{\"a\": \"1\", \"b\": null}") << QStringLiteral("not_string");
-        QTest::newRow("broken") << QStringLiteral("{\"a\": ") << QStringLiteral("truncated_json");
+                                      << QStringLiteral("empty_value") << false;
+        QTest::newRow("number") << QStringLiteral("{\"a\": \"1\", \"b\": 2}") << QStringLiteral("not_string") << false;
+        QTest::newRow("null") << QStringLiteral("{\"a\": \"1\", \"b\": null}") << QStringLiteral("not_string") << false;
+        QTest::newRow("broken") << QStringLiteral("{\"a\": ") << QStringLiteral("truncated_json") << false;
     }
     void validate()
     {
         QFETCH(QString, reply);
         QFETCH(QString, reason);
-        const ValidatedExample v = validateObject(parseJsonObject(reply), {QStringLiteral("a"), QStringLiteral("b")});
+        QFETCH(bool, lenient);
+        const ValidatedExample v =
+            validateObject(parseJsonObject(reply), {QStringLiteral("a"), QStringLiteral("b")}, lenient);
         QCOMPARE(v.ok, reason.isEmpty());
         QCOMPARE(v.reason, reason);
+        QVERIFY(reason.isEmpty() || invalidReasonCodes().contains(reason));
     }
 
     void taskList_data()

@@ -271,20 +271,105 @@ private Q_SLOTS:
         QCOMPARE(server.requestCount(), 0);
     }
 
+    // Issue 13.7 and 13.11: the paper's family mix by default, --family-weights, the plan and
+    // cost before anything is sent, and --budget stopping a run that a resume then finishes.
+    void familyMixEstimateAndBudget()
+    {
+        FakeLlmServer server;
+        const QString ws = newWorkspace(QStringLiteral("mix.efws"));
+        const QStringList endpoint{
+            QStringLiteral("--base-url"), server.baseUrl(),       QStringLiteral("--model"),     QStringLiteral("fake"),
+            QStringLiteral("--price-in"), QStringLiteral("1000"), QStringLiteral("--price-out"), QStringLiteral("2000"),
+            QStringLiteral("--currency"), QStringLiteral("EUR")};
+        const auto estimate =
+            runCli(QStringList{QStringLiteral("--json"), QStringLiteral("generate"), QStringLiteral("--workspace"), ws,
+                               QStringLiteral("--examples"), QStringLiteral("600"), QStringLiteral("--languages"),
+                               QStringLiteral("en,zh,de,sw"), QStringLiteral("--estimate")} +
+                   endpoint);
+        QVERIFY2(estimate.exitCode == 0, estimate.err.constData());
+        QCOMPARE(server.requestCount(), 0);
+        const QJsonObject e = json(estimate.out).value(QStringLiteral("estimate")).toObject();
+        const QJsonObject perFamily = e.value(QStringLiteral("examples_per_family")).toObject();
+        QCOMPARE(perFamily.value(QStringLiteral("retrieval")).toInt(), 198); // 600 x 167/507
+        QCOMPARE(perFamily.value(QStringLiteral("classification")).toInt(), 144);
+        QCOMPARE(perFamily.value(QStringLiteral("sts")).toInt(), 117);
+        QCOMPARE(perFamily.value(QStringLiteral("bitext")).toInt(), 105);
+        QCOMPARE(perFamily.value(QStringLiteral("long-long")).toInt(), 20);
+        QCOMPARE(perFamily.value(QStringLiteral("short-short")).toInt(), 16);
+        QCOMPARE(e.value(QStringLiteral("requests")).toInt(), 600 + 10 + 8 + 1 + 1); // and the brainstorms
+        QCOMPARE(e.value(QStringLiteral("currency")).toString(), QStringLiteral("EUR"));
+        QVERIFY(e.value(QStringLiteral("cost")).toDouble() > 0);
+        QVERIFY(e.value(QStringLiteral("prompt_tokens")).toDouble() > 600 * 50);
+        const double sw =
+            e.value(QStringLiteral("expected_examples_per_language")).toObject().value(QStringLiteral("sw")).toDouble();
+        QVERIFY2(sw > 0 && sw < 3, qPrintable(QString::number(sw)));
+        QVERIFY2(e.value(QStringLiteral("warnings")).toArray().at(0).toString().contains(QStringLiteral("'sw'")),
+                 estimate.out.constData());
+
+        // --family-weights: the requested proportions, on the local server.
+        const auto weighted =
+            runCli(QStringList{QStringLiteral("--json"), QStringLiteral("generate"), QStringLiteral("--workspace"), ws,
+                               QStringLiteral("--examples"), QStringLiteral("40"), QStringLiteral("--family-weights"),
+                               QStringLiteral("sts=3,bitext=1")} +
+                   endpoint);
+        QVERIFY2(weighted.exitCode == 0, weighted.err.constData());
+        QCOMPARE(rows(ws, QStringLiteral("SELECT family, COUNT(*) FROM gen_requests WHERE kind='generate' GROUP BY "
+                                         "family ORDER BY family")),
+                 (QStringList{QStringLiteral("bitext|10"), QStringLiteral("sts|30")}));
+        QCOMPARE(rows(ws, QStringLiteral("SELECT family, COUNT(*) FROM examples WHERE status='valid' GROUP BY family "
+                                         "ORDER BY family")),
+                 (QStringList{QStringLiteral("bitext|10"), QStringLiteral("sts|30")}));
+        QCOMPARE(runCli(QStringList{QStringLiteral("generate"), QStringLiteral("--workspace"), ws,
+                                    QStringLiteral("--examples"), QStringLiteral("4"),
+                                    QStringLiteral("--family-weights"), QStringLiteral("poetry=1")} +
+                        endpoint)
+                     .exitCode,
+                 2);
+
+        // --budget: each request costs 100 x 1000 + 50 x 2000 per million = 0.2 EUR.
+        server.setDefaultDelayMs(40);
+        const int before = server.requestCount();
+        const auto stopped =
+            runCli(QStringList{QStringLiteral("--json"), QStringLiteral("generate"), QStringLiteral("--workspace"), ws,
+                               QStringLiteral("--examples"), QStringLiteral("30"), QStringLiteral("--families"),
+                               QStringLiteral("sts"), QStringLiteral("--concurrency"), QStringLiteral("2"),
+                               QStringLiteral("--budget"), QStringLiteral("2")} +
+                   endpoint);
+        QCOMPARE(stopped.exitCode, 1);
+        const QJsonObject s = json(stopped.out);
+        QCOMPARE(s.value(QStringLiteral("state")).toString(), QStringLiteral("cancelled"));
+        QVERIFY2(s.value(QStringLiteral("cost")).toDouble() >= 1.8 && s.value(QStringLiteral("cost")).toDouble() <= 2.6,
+                 stopped.out.constData());
+        QVERIFY(server.requestCount() - before < 30);
+        const QString run = QString::number(s.value(QStringLiteral("run")).toInt());
+        QVERIFY2(rows(ws, QStringLiteral("SELECT message FROM gen_runs WHERE id=") + run)
+                     .value(0)
+                     .startsWith(QStringLiteral("stopped at the budget: spent")),
+                 qPrintable(rows(ws, QStringLiteral("SELECT message FROM gen_runs WHERE id=") + run).value(0)));
+        const auto resumed = runCli({QStringLiteral("--json"), QStringLiteral("generate"),
+                                     QStringLiteral("--workspace"), ws, QStringLiteral("--resume"),
+                                     QStringLiteral("--run"), run, QStringLiteral("--budget"), QStringLiteral("100")});
+        QVERIFY2(resumed.exitCode == 0, resumed.err.constData());
+        QCOMPARE(json(resumed.out).value(QStringLiteral("state")).toString(), QStringLiteral("finished"));
+        QCOMPARE(json(resumed.out).value(QStringLiteral("valid")).toInt(), 30);
+        QCOMPARE(server.requestCount() - before, 30); // nothing sent twice
+    }
+
     void generateKilledAndResumed()
     {
         FakeLlmServer server;
         server.setDefaultDelayMs(25);
         const QString ws = newWorkspace(QStringLiteral("g.efws"));
         const QString ref = newWorkspace(QStringLiteral("ref.efws"));
-        const QStringList args = {QStringLiteral("--examples"),      QStringLiteral("60"),
-                                  QStringLiteral("--families"),      QStringLiteral("retrieval,sts,bitext"),
-                                  QStringLiteral("--concurrency"),   QStringLiteral("4"),
-                                  QStringLiteral("--seed"),          QStringLiteral("5"),
-                                  QStringLiteral("--base-url"),      server.baseUrl(),
-                                  QStringLiteral("--model"),         QStringLiteral("fake"),
-                                  QStringLiteral("--api-key-env"),   QStringLiteral("EF_TEST_KEY"),
-                                  QStringLiteral("--retry-base-ms"), QStringLiteral("10")};
+        const QStringList args = {QStringLiteral("--examples"),       QStringLiteral("60"),
+                                  QStringLiteral("--families"),       QStringLiteral("retrieval,sts,bitext"),
+                                  QStringLiteral("--family-weights"), QStringLiteral("retrieval=1,sts=1,bitext=1"),
+                                  QStringLiteral("--concurrency"),    QStringLiteral("4"),
+                                  QStringLiteral("--seed"),           QStringLiteral("5"),
+                                  QStringLiteral("--base-url"),       server.baseUrl(),
+                                  QStringLiteral("--model"),          QStringLiteral("fake"),
+                                  QStringLiteral("--api-key-env"),    QStringLiteral("EF_TEST_KEY"),
+                                  QStringLiteral("--retry-base-ms"),  QStringLiteral("10")};
 
         QProcess p;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();

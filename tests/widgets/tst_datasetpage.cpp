@@ -233,11 +233,18 @@ void TestDatasetPage::exportRunsAsAJob()
     QFile validation(m_dir.filePath(QStringLiteral("train.validation.jsonl")));
     QVERIFY(validation.open(QIODevice::ReadOnly));
     const qint64 validationLines = validation.readAll().trimmed().split('\n').size();
-    // Valid examples with a hard negative: i%10 != 9, i%25 != 24, i%3 != 2.
-    int expected = 0;
-    for (int i = 0; i < 12000; ++i)
-        expected += (i % 10 != 9 && i % 25 != 24 && i % 3 != 2) ? 1 : 0;
+    // Every valid example (i%10 != 9, i%25 != 24), those without a hard negative (i%3 == 2) with
+    // "negative": null (issue 13.9: they were dropped).
+    int expected = 0, withoutNegative = 0;
+    for (int i = 0; i < 12000; ++i) {
+        expected += (i % 10 != 9 && i % 25 != 24) ? 1 : 0;
+        withoutNegative += (i % 10 != 9 && i % 25 != 24 && i % 3 == 2) ? 1 : 0;
+    }
     QCOMPARE(lines.size() + validationLines, expected);
+    int nulls = 0;
+    for (const QByteArray &l : lines)
+        nulls += QJsonDocument::fromJson(l).object().value(QStringLiteral("negative")).isNull() ? 1 : 0;
+    QVERIFY(nulls > withoutNegative / 2 && nulls <= withoutNegative);
     QVERIFY(validationLines > expected / 20 && validationLines < expected / 5);
     const QJsonObject first = QJsonDocument::fromJson(lines.first()).object();
     QVERIFY(first.value(QStringLiteral("anchor")).toString().startsWith(QStringLiteral("Instruct: ")));

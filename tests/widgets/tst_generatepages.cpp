@@ -17,6 +17,7 @@
 #include <QSpinBox>
 #include <QTableWidget>
 #include <QTemporaryDir>
+#include <QLineEdit>
 #include <QTest>
 #include <QTreeWidget>
 
@@ -41,6 +42,7 @@ private Q_SLOTS:
     void templatePreviewEqualsTheCli();
     void generateRunStopResume();
     void previewGridSendsAndParses();
+    void planShowsCountsCostAndWarnings();
 
 private:
     AppSettings settingsFor(const test::FakeLlmServer &server) const;
@@ -271,6 +273,50 @@ void TestGeneratePages::previewGridSendsAndParses()
     QVERIFY(ready.wait(30000));
     QCOMPARE(server.requestCount(), 24);
     QVERIFY2(grid->item(0, 0)->text().contains(QStringLiteral("✓ valid")), qPrintable(grid->item(0, 0)->text()));
+}
+
+// Issue 13.7 and 13.11: before Start, the page shows the requests, the examples per family (the
+// paper's mix) and per language, tokens and cost, and warns when a language may get nothing.
+void TestGeneratePages::planShowsCountsCostAndWarnings()
+{
+    test::FakeLlmServer server;
+    auto ws = Workspace::create(m_dir.filePath(QStringLiteral("plan.efws")));
+    QVERIFY(ws);
+    JobManager jobs;
+    GeneratePage page(&jobs, &m_pool);
+    page.resize(1200, 800);
+    page.show();
+    AppSettings settings = settingsFor(server);
+    settings.endpoints[0].inputPricePerMTok = 3.0;
+    settings.endpoints[0].outputPricePerMTok = 15.0;
+    settings.endpoints[0].currency = QStringLiteral("EUR");
+    page.setSettings(settings);
+    page.setWorkspace(ws.value());
+    auto *examples = page.findChild<QSpinBox *>(QStringLiteral("examples"));
+    QVERIFY(examples);
+    examples->setValue(600);
+    auto *languages = page.findChild<QLineEdit *>();
+    for (QLineEdit *e : page.findChildren<QLineEdit *>())
+        if (e->placeholderText().contains(QStringLiteral("XLM-R")))
+            languages = e;
+    QTest::keyClicks(languages, QStringLiteral("en, zh, de, sw"));
+    QTRY_VERIFY_WITH_TIMEOUT(page.planText().contains(QStringLiteral("retrieval 198")), 5000);
+    QVERIFY2(page.planText().contains(QStringLiteral("620 requests")), qPrintable(page.planText()));
+    QVERIFY2(page.planText().contains(QStringLiteral("EUR")), qPrintable(page.planText()));
+    QVERIFY2(page.planText().contains(QStringLiteral("&#x27;sw&#x27;")) ||
+                 page.planText().contains(QStringLiteral("'sw'")),
+             qPrintable(page.planText()));
+    QVERIFY(page.grab().save(QDir(test::artifactsDir()).filePath(QStringLiteral("generate-plan.png"))));
+    // Other weights change the plan; a bad entry is shown, not started.
+    auto *weights = page.findChild<QLineEdit *>(QStringLiteral("familyWeights"));
+    weights->selectAll();
+    QTest::keyClicks(weights, QStringLiteral("retrieval=1,sts=1"));
+    QTRY_VERIFY_WITH_TIMEOUT(page.planText().contains(QStringLiteral("retrieval 300")), 5000);
+    QVERIFY(page.planText().contains(QStringLiteral("gets no examples")));
+    weights->selectAll();
+    QTest::keyClicks(weights, QStringLiteral("poetry=2"));
+    QTRY_VERIFY_WITH_TIMEOUT(page.planText().contains(QStringLiteral("unknown family")), 5000);
+    QVERIFY(!page.config());
 }
 
 QTEST_MAIN(TestGeneratePages)
