@@ -11,6 +11,7 @@
 
 #include "backend/database.h"
 #include "backend/dataset.h"
+#include "backend/preview.h"
 #include "backend/generation.h"
 #include "backend/preview.h"
 #include "backend/templates.h"
@@ -183,6 +184,20 @@ private Q_SLOTS:
         QVERIFY((*db)->queryInt(QStringLiteral("SELECT COUNT(*) FROM gen_requests WHERE raw_response LIKE "
                                                "'%Bearer ***%'")) > 0);
         QVERIFY(!workspaceBytes(ws).contains(kSecret.toUtf8()));
+    }
+
+    // Issue 13.10: a brainstorm prompt uses no language, so its preview shows none.
+    void brainstormPreviewHasNoLanguage()
+    {
+        const PromptTemplate *bs = builtinTemplate(QStringLiteral("retrieval.brainstorm"));
+        QVERIFY(bs);
+        auto items = renderPreview(*bs, {}, QString(), 3, 7);
+        QVERIFY2(items, qPrintable(items ? QString() : items.error()));
+        for (const PreviewItem &it : items.value())
+            QCOMPARE(it.language, QString());
+        auto gen = renderPreview(*builtinTemplate(QStringLiteral("sts.generate")), {}, QStringLiteral("de"), 1, 7);
+        QVERIFY(gen);
+        QCOMPARE(gen->value(0).language, QStringLiteral("de"));
     }
 
     void nastyRepliesAreCountedAndResumeResendsOnlyFailures()

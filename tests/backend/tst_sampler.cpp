@@ -22,6 +22,8 @@ private Q_SLOTS:
         QCOMPARE(codes.size(), 100);
         QCOMPARE(findLanguage(QStringLiteral("zh"))->name, QStringLiteral("Chinese (Simplified)"));
         QCOMPARE(findLanguage(QStringLiteral("German"))->code, QStringLiteral("de"));
+        // Issue 13.10: CC-100's second Burmese entry is the Zawgyi encoding, and prompts say so.
+        QCOMPARE(findLanguage(QStringLiteral("my-Qaag"))->name, QStringLiteral("Burmese (Zawgyi)"));
     }
 
     void oseWeights()
