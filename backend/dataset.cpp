@@ -111,7 +111,7 @@ Expected<ExportSummary> exportDataset(Database &db, const ExportOptions &options
     Statement st =
         db.prepare(QStringLiteral("SELECT id, instruction, query, positive, negative, family, language, "
                                   "COALESCE(json_extract(placeholders, '$.tgt_lang_code'), '') FROM examples "
-                                  "WHERE status='valid' ORDER BY id"));
+                                  "WHERE status='valid' AND excluded = 0 ORDER BY id"));
     while (st.step()) {
         const qint64 id = st.columnInt(0);
         const QString instruction = st.columnText(1), query = st.columnText(2), positive = st.columnText(3);

@@ -79,6 +79,8 @@ QString exampleWhereClause(const ExampleFilter &f, QStringList *binds)
             "(instruction || ' ' || query || ' ' || positive || ' ' || coalesce(negative, '')) LIKE ? ESCAPE '\\'");
         binds->append(likePattern(word));
     }
+    if (f.leakedOnly)
+        parts << QStringLiteral("id IN (SELECT example_id FROM leakage_flags)");
     return parts.isEmpty() ? QString() : QStringLiteral(" WHERE ") + parts.join(QStringLiteral(" AND "));
 }
 

@@ -31,15 +31,17 @@ constexpr int kExamplePageSize = 200;
 
 struct ExampleFilter
 {
-    QString family;   // empty = all
-    QString language; // empty = all
-    QString status;   // "valid", "invalid", "duplicate"; empty = all
-    QString task;     // text the instruction (the task) must contain
-    QString text;     // words that must all appear in instruction, query, positive or negative
+    QString family;          // empty = all
+    QString language;        // empty = all
+    QString status;          // "valid", "invalid", "duplicate"; empty = all
+    QString task;            // text the instruction (the task) must contain
+    QString text;            // words that must all appear in instruction, query, positive or negative
+    bool leakedOnly = false; // only examples flagged by a leakage check (dataset leakage)
 
     bool operator==(const ExampleFilter &o) const
     {
-        return family == o.family && language == o.language && status == o.status && task == o.task && text == o.text;
+        return family == o.family && language == o.language && status == o.status && task == o.task && text == o.text &&
+               leakedOnly == o.leakedOnly;
     }
     bool operator!=(const ExampleFilter &o) const { return !(*this == o); }
 };

@@ -267,6 +267,24 @@ const QList<Migration> &workspaceMigrations()
             );
             CREATE INDEX dataset_examples_by_dataset ON dataset_examples(dataset_id);
          )sql"},
+        {7, "leakage",
+         R"sql(
+            -- Examples sharing a long word n-gram with an evaluation corpus (dataset leakage).
+            CREATE TABLE leakage_flags (
+                example_id INTEGER NOT NULL REFERENCES examples(id) ON DELETE CASCADE,
+                corpus_id  INTEGER NOT NULL REFERENCES corpora(id) ON DELETE CASCADE,
+                field      TEXT NOT NULL,
+                match_kind TEXT NOT NULL,
+                match_id   TEXT NOT NULL,
+                ngram      TEXT NOT NULL,
+                ngram_size INTEGER NOT NULL,
+                checked_at TEXT NOT NULL,
+                PRIMARY KEY (example_id, corpus_id)
+            ) WITHOUT ROWID;
+            CREATE INDEX leakage_flags_by_corpus ON leakage_flags(corpus_id);
+            -- 1: left out of training and of exports (one click on the Dataset page).
+            ALTER TABLE examples ADD COLUMN excluded INTEGER NOT NULL DEFAULT 0;
+         )sql"},
     };
     return migrations;
 }

@@ -81,9 +81,10 @@ Expected<std::vector<train::Example>> gatherExamples(Database &db, const Trainin
         f.status = QStringLiteral("valid");
         QStringList binds;
         const QString where = exampleWhereClause(f, &binds);
+        // Examples excluded on the Dataset page (leakage) never reach training.
         Statement st = db.prepare(QStringLiteral("SELECT id, family, language, instruction, query, positive, "
                                                  "COALESCE(negative, '') FROM examples") +
-                                  where + QStringLiteral(" ORDER BY id"));
+                                  where + QStringLiteral(" AND excluded = 0 ORDER BY id"));
         for (int i = 0; i < binds.size(); ++i)
             st.bind(i + 1, binds.at(i));
         while (st.step()) {

@@ -608,6 +608,26 @@
         <source>Task contains…</source>
         <translation>任务定义包含…</translation>
     </message>
+    <message>
+        <source>Flagged as leaked</source>
+        <translation>标记为泄漏</translation>
+    </message>
+    <message>
+        <source>Exclude flagged from training</source>
+        <translation>从训练中排除已标记项</translation>
+    </message>
+    <message>
+        <source>Leave every example a leakage check flagged out of training and exports</source>
+        <translation>将泄漏检查标记的所有示例排除在训练和导出之外</translation>
+    </message>
+    <message>
+        <source>%1 excluded from training</source>
+        <translation>已从训练中排除 %1 个</translation>
+    </message>
+    <message>
+        <source>%1 example(s) flagged by a leakage check are left out of training and exports</source>
+        <translation>泄漏检查标记的 %1 个示例已排除在训练和导出之外</translation>
+    </message>
 </context>
 <context>
     <name>ef::Dense</name>
@@ -1176,6 +1196,13 @@ Negative: %3
     <message>
         <source>Message</source>
         <translation>消息</translation>
+    </message>
+</context>
+<context>
+    <name>ef::Leakage</name>
+    <message>
+        <source>the n-gram length must be 3 to 100 words, not %1</source>
+        <translation>n 元组长度必须为 3 到 100 个词，而不是 %1</translation>
     </message>
 </context>
 <context>
@@ -3973,6 +4000,26 @@ raw: %3</source>
     <message>
         <source>Generate synthetic examples with an LLM (the paper&apos;s family mix by default; the plan, tokens and cost are printed first, --estimate prints only them), or resume an unfinished run</source>
         <translation>用 LLM 生成合成示例（默认采用论文中的任务族比例；先打印计划、词元与费用，--estimate 只打印这些），或恢复未完成的运行</translation>
+    </message>
+    <message>
+        <source>--corpus NAME is required</source>
+        <translation>需要 --corpus NAME</translation>
+    </message>
+    <message>
+        <source>%1 of %2 examples share a %3-word sequence with corpus &apos;%4&apos; (CJK counted in characters)</source>
+        <translation>%2 个示例中有 %1 个与语料库“%4”共有长度为 %3 个词的序列（中日韩文字按字计）</translation>
+    </message>
+    <message>
+        <source>example %1 (%2, %3): its %4 shares &quot;%5&quot; with %6 %7</source>
+        <translation>示例 %1（%2，%3）：其 %4 与 %6 %7 共有“%5”</translation>
+    </message>
+    <message>
+        <source>%1 example(s) excluded from training and exports</source>
+        <translation>已将 %1 个示例排除在训练和导出之外</translation>
+    </message>
+    <message>
+        <source>Find examples whose query or documents share a long word n-gram with a corpus&apos;s queries or documents (CJK in characters); --exclude leaves them out of training and exports</source>
+        <translation>查找查询或文档与语料库的查询或文档共有较长词 n 元组的示例（中日韩文字按字计）；--exclude 将它们排除在训练和导出之外</translation>
     </message>
 </context>
 <context>

@@ -25,10 +25,12 @@
 #include "backend/argtext.h"
 #include "widgets/qcustomplot_compat.h"
 
+#include "backend/database.h"
 #include "backend/dataset.h"
 #include "backend/examples.h"
 #include "backend/templates.h"
 #include "backend/jobs.h"
+#include "backend/leakage.h"
 #include "widgets/async.h"
 
 namespace ef {
@@ -54,6 +56,7 @@ DatasetPage::DatasetPage(QThreadPool *ioPool, QWidget *parent)
     m_status->addItem(tr("Valid"), QStringLiteral("valid"));
     m_status->addItem(tr("Invalid"), QStringLiteral("invalid"));
     m_status->addItem(tr("Duplicate"), QStringLiteral("duplicate"));
+    m_status->addItem(tr("Flagged as leaked"), QStringLiteral("leaked"));
     m_task->setObjectName(QStringLiteral("exampleTask"));
     m_task->setPlaceholderText(tr("Task contains…"));
     m_task->setClearButtonEnabled(true);
@@ -72,6 +75,12 @@ DatasetPage::DatasetPage(QThreadPool *ioPool, QWidget *parent)
     m_export->setVisible(false);
     filters->addWidget(m_export);
     connect(m_export, &QPushButton::clicked, this, &DatasetPage::chooseExport);
+    m_excludeLeaked = new QPushButton(tr("Exclude flagged from training"), this);
+    m_excludeLeaked->setObjectName(QStringLiteral("excludeLeaked"));
+    m_excludeLeaked->setToolTip(tr("Leave every example a leakage check flagged out of training and exports"));
+    m_excludeLeaked->setVisible(false);
+    filters->addWidget(m_excludeLeaked);
+    connect(m_excludeLeaked, &QPushButton::clicked, this, &DatasetPage::excludeLeaked);
 
     m_view->setModel(m_model);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -158,7 +167,7 @@ void DatasetPage::setFilter(const ExampleFilter &f)
     if (m_language->findData(f.language) < 0 && !f.language.isEmpty())
         m_language->addItem(f.language, f.language);
     m_language->setCurrentIndex(std::max(0, m_language->findData(f.language)));
-    m_status->setCurrentIndex(std::max(0, m_status->findData(f.status)));
+    m_status->setCurrentIndex(std::max(0, m_status->findData(f.leakedOnly ? QStringLiteral("leaked") : f.status)));
     m_task->setText(f.task);
     m_search->setText(f.text);
     applyFilter();
@@ -171,8 +180,13 @@ void DatasetPage::applyFilter()
     f.family = m_family->currentData().toString();
     f.language = m_language->currentData().toString();
     f.status = m_status->currentData().toString();
+    if (f.status == QLatin1String("leaked")) { // examples a leakage check flagged (dataset leakage)
+        f.status.clear();
+        f.leakedOnly = true;
+    }
     f.task = m_task->text().trimmed();
     f.text = m_search->text().trimmed();
+    m_excludeLeaked->setVisible(f.leakedOnly);
     if (f == m_model->filter())
         return;
     m_model->setFilter(f);
@@ -317,6 +331,35 @@ void DatasetPage::setJobManager(JobManager *jobs)
 {
     m_jobs = jobs;
     m_export->setVisible(jobs != nullptr);
+}
+
+void DatasetPage::excludeLeaked()
+{
+    if (!m_ws.isValid())
+        return;
+    const Workspace ws = m_ws;
+    m_excludeLeaked->setEnabled(false);
+    runAsync(
+        m_ioPool, this,
+        [ws]() -> Expected<qint64> {
+            auto db = ws.connect();
+            if (!db)
+                return makeError(db.error());
+            return excludeFlaggedExamples(**db);
+        },
+        [this](const Expected<qint64> &n) {
+            m_excludeLeaked->setEnabled(true);
+            if (!n) {
+                m_count->setText(
+                    QStringLiteral("<span style='color:#b00020'>%1</span>").arg(n.error().toHtmlEscaped()));
+                Q_EMIT leakedExcluded(-1);
+                return;
+            }
+            m_count->setText(tr("%1 excluded from training").arg(n.value()));
+            m_count->setToolTip(
+                tr("%1 example(s) flagged by a leakage check are left out of training and exports").arg(n.value()));
+            Q_EMIT leakedExcluded(n.value());
+        });
 }
 
 quint64 DatasetPage::startExport(const ExportOptions &options)

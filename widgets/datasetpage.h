@@ -43,10 +43,13 @@ public:
     void setFilter(const ExampleFilter &f);
     const ExampleCharts &stats() const { return m_stats; }
     QString detailText() const;
+    // Leaves every example a leakage check flagged out of training and exports (one click).
+    void excludeLeaked();
 
 Q_SIGNALS:
     void statsUpdated();
     void detailShown(qint64 id);
+    void leakedExcluded(qint64 count); // -1: it failed (the count label says why)
 
 private:
     void applyFilter();
@@ -60,6 +63,7 @@ private:
     QThreadPool *m_ioPool;
     JobManager *m_jobs = nullptr;
     QPushButton *m_export = nullptr;
+    QPushButton *m_excludeLeaked = nullptr;
     Workspace m_ws;
     ExamplesModel *m_model;
     ExampleCharts m_stats;

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // embedforge-cli dataset stats|export|import: the synthetic examples of a workspace.
 #include <QCoreApplication>
+#include <QJsonArray>
 #include <QJsonObject>
 
 #include "app/cli/cli.h"
 #include "backend/argtext.h"
+#include "backend/corpus.h"
 #include "backend/dataset.h"
+#include "backend/leakage.h"
 
 namespace ef::cli {
 
@@ -32,6 +35,62 @@ int datasetStatsCommand(Context &ctx)
     ctx.out << QCoreApplication::translate("ef::cli", "Invalid reasons:") << Qt::endl;
     for (auto it = s.invalidReasons.cbegin(); it != s.invalidReasons.cend(); ++it)
         ctx.out << QStringLiteral("  %1 %2").arg(it.key(), -16).arg(it.value()) << Qt::endl;
+    return ExitOk;
+}
+
+// dataset leakage: examples sharing a long word n-gram with a corpus's queries or documents.
+int datasetLeakage(Context &ctx)
+{
+    const ParsedArgs a = ctx.parse({QStringLiteral("workspace"), QStringLiteral("corpus"), QStringLiteral("ngram")},
+                                   {QStringLiteral("exclude")}, 0, 0);
+    if (!a.has(QStringLiteral("corpus")))
+        throw UsageError(QCoreApplication::translate("ef::cli", "--corpus NAME is required"));
+    const int n = a.intValue(QStringLiteral("ngram"), 13, 3, 100);
+    OpenedWorkspace o = openWorkspace(a);
+    auto corpus = findCorpus(*o.db, a.value(QStringLiteral("corpus")));
+    if (!corpus)
+        return ctx.fail(corpus.error());
+    ProgressPrinter progress(QCoreApplication::translate("ef::cli", "checking"));
+    auto report = checkLeakage(*o.db, corpus.value(), n, [&](qint64 done, qint64 total) {
+        progress.update(done, total, QString());
+        return true;
+    });
+    progress.finish();
+    if (!report)
+        return ctx.fail(report.error());
+    qint64 excluded = 0;
+    if (a.has(QStringLiteral("exclude"))) {
+        auto changed = excludeFlaggedExamples(*o.db);
+        if (!changed)
+            return ctx.fail(changed.error());
+        excluded = changed.value();
+    }
+    if (ctx.json) {
+        QJsonObject out = report->toJson();
+        if (a.has(QStringLiteral("exclude")))
+            out.insert(QStringLiteral("excluded"), excluded);
+        ctx.printJson(out);
+        return ExitOk;
+    }
+    ctx.out << QCoreApplication::translate("ef::cli",
+                                           "%1 of %2 examples share a %3-word sequence with corpus '%4' (CJK counted "
+                                           "in characters)")
+                   .arg(QString::number(report->flagged), QString::number(report->examplesChecked), QString::number(n),
+                        report->corpus)
+            << Qt::endl;
+    for (auto it = report->byFamily.cbegin(); it != report->byFamily.cend(); ++it)
+        ctx.out << QStringLiteral("  %1 %2").arg(it.key().leftJustified(16), QString::number(it.value())) << Qt::endl;
+    for (auto it = report->byLanguage.cbegin(); it != report->byLanguage.cend(); ++it)
+        ctx.out << QStringLiteral("  %1 %2").arg(it.key().leftJustified(16), QString::number(it.value())) << Qt::endl;
+    for (const LeakageFlag &f : std::as_const(report->flags))
+        ctx.out << QCoreApplication::translate("ef::cli", "example %1 (%2, %3): its %4 shares \"%5\" with %6 %7")
+                       .arg(QString::number(f.exampleId), f.family, f.language, f.field, f.ngram, f.matchKind,
+                            f.matchId)
+                << Qt::endl;
+    if (a.has(QStringLiteral("exclude")))
+        ctx.out
+            << QCoreApplication::translate("ef::cli", "%1 example(s) excluded from training and exports").arg(excluded)
+            << Qt::endl;
     return ExitOk;
 }
 
@@ -118,6 +177,13 @@ void registerDatasetCommands(Registry &registry)
          QStringLiteral("dataset stats --workspace W [--json]"),
          QCoreApplication::translate("ef::cli", "Count examples by status, family, language and invalid reason"),
          datasetStatsCommand});
+    registry.add({{QStringLiteral("dataset"), QStringLiteral("leakage")},
+                  QStringLiteral("dataset leakage --workspace W --corpus NAME [--ngram 13] [--exclude] [--json]"),
+                  QCoreApplication::translate("ef::cli",
+                                              "Find examples whose query or documents share a long word n-gram with a "
+                                              "corpus's queries or documents (CJK in characters); --exclude leaves "
+                                              "them out of training and exports"),
+                  datasetLeakage});
     registry.add({{QStringLiteral("dataset"), QStringLiteral("export")},
                   QStringLiteral("dataset export --workspace W --format examples|triplets --out FILE "
                                  "[--validation-fraction F] [--validation-out FILE] [--seed S]"),

@@ -11,9 +11,11 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QPushButton>
 #include <QTest>
 #include <QThreadPool>
 
+#include "backend/corpus.h"
 #include "backend/database.h"
 #include "backend/dataset.h"
 #include "backend/jobs.h"
@@ -75,6 +77,7 @@ private Q_SLOTS:
     void pageShowsDetailAndCharts();
     void exportRunsAsAJob();
     void opensAndFilters500kExamples();
+    void leakedRowsFilterAndExclusion();
 
 private:
     QTemporaryDir m_dir;
@@ -296,6 +299,48 @@ void TestDatasetPage::opensAndFilters500kExamples()
     QCOMPARE(page.stats().total, 50000);
     QTest::qWait(300);
     QVERIFY(page.grab().save(QDir(test::artifactsDir()).filePath(QStringLiteral("dataset-500k.png"))));
+}
+
+// Issue 13.12: the page filters to the rows a leakage check flagged, and one click excludes them
+// from training and exports.
+void TestDatasetPage::leakedRowsFilterAndExclusion()
+{
+    auto ws = Workspace::create(m_dir.filePath(QStringLiteral("leak.efws")));
+    QVERIFY(ws);
+    fill(ws.value(), 300);
+    {
+        auto db = ws->connect();
+        QVERIFY(
+            importCorpus(**db, {CorpusImport::Kind::Beir, QStringLiteral(":/demo/corpus"), QStringLiteral("demo")}));
+        for (qint64 id : {3, 5, 8, 13, 21})
+            (*db)
+                ->prepare(
+                    QStringLiteral("INSERT INTO leakage_flags(example_id, corpus_id, field, match_kind, match_id, "
+                                   "ngram, ngram_size, checked_at) VALUES (?, 1, 'positive', 'document', "
+                                   "'doc000p', 'a b c', 13, '2026-12-05T00:00:00Z')"))
+                .bind(1, id)
+                .run();
+    }
+    JobManager jobs;
+    DatasetPage page(&m_pool);
+    page.setJobManager(&jobs);
+    page.resize(1200, 800);
+    page.show();
+    page.setWorkspace(ws.value());
+    auto *status = page.findChildren<QComboBox *>().at(2);
+    const int leaked = status->findData(QStringLiteral("leaked"));
+    QVERIFY(leaked > 0);
+    status->setCurrentIndex(leaked);
+    QTRY_COMPARE_WITH_TIMEOUT(page.model()->rowCount(), 5, 5000);
+    auto *exclude = page.findChild<QPushButton *>(QStringLiteral("excludeLeaked"));
+    QVERIFY(exclude && exclude->isVisible());
+    QSignalSpy done(&page, &DatasetPage::leakedExcluded);
+    QTest::mouseClick(exclude, Qt::LeftButton);
+    QVERIFY(done.wait(5000));
+    QCOMPARE(done.first().first().toLongLong(), 5);
+    auto db = ws->connect();
+    QCOMPARE((*db)->queryInt(QStringLiteral("SELECT COUNT(*) FROM examples WHERE excluded = 1")), 5);
+    QVERIFY(page.grab().save(QDir(test::artifactsDir()).filePath(QStringLiteral("dataset-leaked.png"))));
 }
 
 QTEST_MAIN(TestDatasetPage)
