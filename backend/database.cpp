@@ -54,6 +54,7 @@ Expected<std::unique_ptr<Database>> Database::open(const QString &path, Mode mod
     int flags = SQLITE_OPEN_NOMUTEX;
     switch (mode) {
     case Mode::ReadOnly:
+    case Mode::Inspect:
         flags |= SQLITE_OPEN_READONLY;
         break;
     case Mode::ReadWrite:
@@ -65,14 +66,16 @@ Expected<std::unique_ptr<Database>> Database::open(const QString &path, Mode mod
     }
     QByteArray target = path.toUtf8();
     QString readOnlyReason;
-    if (mode == Mode::ReadOnly) {
+    if (mode == Mode::ReadOnly || mode == Mode::Inspect) {
         // A WAL database opened read-only still writes its -shm index beside it. Where this
-        // process cannot write, read the file as immutable instead, which is exact as long as
-        // no -wal file holds committed pages that are not yet in the main file.
+        // process cannot write (or must leave nothing behind), read the file as immutable
+        // instead, which is exact as long as no -wal file holds committed pages that are not
+        // yet in the main file.
         readOnlyReason = Database::readOnlyReason(path);
-        if (!readOnlyReason.isEmpty()) {
+        if (!readOnlyReason.isEmpty() || mode == Mode::Inspect) {
             const QFileInfo wal(path + QStringLiteral("-wal"));
-            if (wal.exists() && wal.size() > 0 && !QFileInfo::exists(path + QStringLiteral("-shm")))
+            if (!readOnlyReason.isEmpty() && wal.exists() && wal.size() > 0 &&
+                !QFileInfo::exists(path + QStringLiteral("-shm")))
                 return makeError(QCoreApplication::translate("ef::Database",
                                                              "cannot open '%1' read-only: %2, and its write-ahead log "
                                                              "'%3' holds changes not yet in the file; open it once "

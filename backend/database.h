@@ -38,7 +38,9 @@ class Statement;
 class Database final
 {
 public:
-    enum class Mode { ReadOnly, ReadWrite, Create };
+    // Inspect: read-only, and nothing is created beside the file (no -shm, no -wal) unless a
+    // -wal already holds changes: for validating a file that may not be a workspace at all.
+    enum class Mode { ReadOnly, ReadWrite, Create, Inspect };
 
     // Opens a connection with foreign keys on and a busy timeout. Never creates the
     // file unless mode is Create.

@@ -57,7 +57,7 @@ Expected<int> validate(const QString &path)
 {
     if (Status s = checkHeader(path); !s)
         return makeError(s.error());
-    auto db = Database::open(path, Database::Mode::ReadOnly);
+    auto db = Database::open(path, Database::Mode::Inspect); // leaves nothing beside a refused file
     if (!db)
         return makeError(db.error());
     try {
@@ -273,7 +273,7 @@ Expected<WorkspaceInfo> Workspace::inspect(const QString &path)
     auto version = validate(abs);
     if (!version)
         return makeError(version.error());
-    auto db = Database::open(abs, Database::Mode::ReadOnly);
+    auto db = Database::open(abs, Database::Mode::Inspect);
     if (!db)
         return makeError(db.error());
     WorkspaceInfo info;
@@ -287,9 +287,9 @@ Expected<WorkspaceInfo> Workspace::inspect(const QString &path)
     try {
         Database &d = **db;
         info.journalMode = d.queryText(QStringLiteral("PRAGMA journal_mode"));
-        if (!info.readOnlyReason.isEmpty()) {
-            // An immutable connection reports no WAL; the header's read/write versions say it
-            // (2 means WAL).
+        {
+            // An immutable connection (inspection leaves nothing beside the file) reports no
+            // WAL; the header's read/write versions say it (2 means WAL).
             QFile f(abs);
             if (f.open(QIODevice::ReadOnly)) {
                 const QByteArray head = f.read(20);
@@ -350,7 +350,7 @@ CheckReport Workspace::check(const QString &path, const std::function<void(int, 
                 header.ok() ? QCoreApplication::translate("ef::Workspace", "SQLite format 3") : header.error()))
         return report;
 
-    auto db = Database::open(abs, Database::Mode::ReadOnly);
+    auto db = Database::open(abs, Database::Mode::Inspect);
     if (!db) {
         record(QStringLiteral("application_id"), false, db.error());
         return report;

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // End-to-end tests of `embedforge-cli workspace init|info|check`, --json, --help and exit codes.
+#include <algorithm>
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -163,6 +165,8 @@ void TestCliWorkspace::checkFailsOnBadFiles_data()
     QTest::newRow("foreign") << QStringLiteral("foreign") << QStringLiteral("application_id");
     QTest::newRow("newer") << QStringLiteral("newer") << QStringLiteral("schema");
     QTest::newRow("missing") << QStringLiteral("missing") << QStringLiteral("header");
+    // Issue 14.6: a corrupt WAL-mode workspace left -wal and -shm files beside it.
+    QTest::newRow("corrupt") << QStringLiteral("corrupt") << QStringLiteral("quick_check");
 }
 
 void TestCliWorkspace::checkFailsOnBadFiles()
@@ -182,6 +186,15 @@ void TestCliWorkspace::checkFailsOnBadFiles()
         QVERIFY(Workspace::create(path));
         auto db = Database::open(path, Database::Mode::ReadWrite);
         (*db)->exec(QStringLiteral("PRAGMA user_version = 999"));
+    } else if (kind == QLatin1String("corrupt")) {
+        QVERIFY(Workspace::create(path));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadWrite));
+        QByteArray bytes = f.readAll();
+        for (qsizetype i = 4096 + 100; i < std::min<qsizetype>(bytes.size(), 4096 * 6); ++i)
+            bytes[i] = 'Z';
+        QVERIFY(f.seek(0));
+        QCOMPARE(f.write(bytes), bytes.size());
     }
     const QByteArray before = test::fileHash(path);
     const auto r = runCli({QStringLiteral("workspace"), QStringLiteral("check"), path, QStringLiteral("--json")});
@@ -199,6 +212,12 @@ void TestCliWorkspace::checkFailsOnBadFiles()
     QCOMPARE(info.exitCode, 1);
     QVERIFY(info.out.isEmpty());
     QVERIFY2(info.err.contains(path.toUtf8()), info.err.constData());
+    // Opening it for a command leaves nothing beside the refused file either.
+    const auto list = runCli({QStringLiteral("corpus"), QStringLiteral("list"), QStringLiteral("--workspace"), path});
+    QCOMPARE(list.exitCode, 1);
+    for (const char *suffix : {"-wal", "-shm", "-journal"})
+        QVERIFY2(!QFileInfo::exists(path + QLatin1String(suffix)), suffix);
+    QCOMPARE(test::fileHash(path), before);
 }
 
 void TestCliWorkspace::progressLinesWhenNotATerminal()
