@@ -703,11 +703,27 @@ GenerationPipeline::runImpl(qint64 runId, const QString &apiKey,
     QObject guard;
     QList<LlmResult> arrived;
     bool flushScheduled = false;
+    // A run whose requests keep failing the same way (no key: 401; a server gone) stops after
+    // kSameErrorLimit of them in a row instead of sending all the others.
+    constexpr int kSameErrorLimit = 8;
+    int sameErrors = 0;
+    QString lastError, stopReason;
     auto flush = [&] {
         flushScheduled = false;
         const QList<LlmResult> batch = std::exchange(arrived, {});
         if (batch.isEmpty())
             return;
+        for (const LlmResult &r : batch) {
+            const QString key = r.ok ? QString() : r.errorKind + QLatin1Char('/') + QString::number(r.httpStatus);
+            sameErrors = r.ok ? 0 : (key == lastError ? sameErrors + 1 : 1);
+            lastError = key;
+            if (sameErrors >= kSameErrorLimit && stopReason.isEmpty()) {
+                stopReason = QCoreApplication::translate("ef::Generation",
+                                                         "stopped after %1 requests in a row failed the same way: %2")
+                                 .arg(QString::number(kSameErrorLimit), r.errorKind + QStringLiteral(": ") + r.error);
+                stopping = true;
+            }
+        }
         onWire -= static_cast<int>(batch.size());
         completedThisSession += batch.size();
         try {
@@ -757,7 +773,9 @@ GenerationPipeline::runImpl(qint64 runId, const QString &apiKey,
         state.finish(QStringLiteral("failed"), fatal);
         return makeError(fatal);
     }
-    if (stopping)
+    if (!stopReason.isEmpty())
+        state.finish(QStringLiteral("failed"), stopReason);
+    else if (stopping)
         state.finish(QStringLiteral("cancelled"), budgetMessage);
     else
         state.finish(c.failed > 0 || c.pending > 0 ? QStringLiteral("failed") : QStringLiteral("finished"));

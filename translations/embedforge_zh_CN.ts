@@ -973,6 +973,18 @@ Negative: %3
         <source>%1 requests · per family: %2&lt;br&gt;expected per language: %3&lt;br&gt;about %4 prompt and %5 completion tokens, about %6 %7</source>
         <translation>%1 个请求 · 各任务族：%2&lt;br&gt;各语言预计：%3&lt;br&gt;约 %4 个提示词元和 %5 个补全词元，约 %6 %7</translation>
     </message>
+    <message>
+        <source>The environment variable %1 is not set and the key file has no key for &apos;%2&apos;: every request would be refused. Set it before starting EmbedForge, or clear the profile&apos;s key variable for an endpoint without a key.</source>
+        <translation>环境变量 %1 未设置，密钥文件中也没有“%2”的密钥：每个请求都会被拒绝。请在启动 EmbedForge 前设置它；若端点不需要密钥，请清空该配置的密钥变量。</translation>
+    </message>
+    <message>
+        <source>Resume run %1 (%2 of %3 done)</source>
+        <translation>继续运行 %1（已完成 %2 / %3）</translation>
+    </message>
+    <message>
+        <source>Every run is finished: nothing to resume</source>
+        <translation>所有运行均已完成：没有可继续的运行</translation>
+    </message>
 </context>
 <context>
     <name>ef::Generation</name>
@@ -1111,6 +1123,10 @@ Negative: %3
     <message>
         <source>no family weights given</source>
         <translation>没有给出任务族权重</translation>
+    </message>
+    <message>
+        <source>stopped after %1 requests in a row failed the same way: %2</source>
+        <translation>连续 %1 个请求以同样的方式失败，已停止：%2</translation>
     </message>
 </context>
 <context>
@@ -1942,6 +1958,38 @@ Negative: %3
     <message>
         <source>The currency of the prices (USD, EUR, CNY, ...), shown with cost estimates</source>
         <translation>价格所用的货币（USD、EUR、CNY 等），随费用估算显示</translation>
+    </message>
+    <message>
+        <source>Test connection</source>
+        <translation>测试连接</translation>
+    </message>
+    <message>
+        <source>Send one short request with this profile and show the answer or the error</source>
+        <translation>用此配置发送一个简短请求，并显示回复或错误</translation>
+    </message>
+    <message>
+        <source>Select a profile first.</source>
+        <translation>请先选择一个配置。</translation>
+    </message>
+    <message>
+        <source>The profile has no base URL.</source>
+        <translation>该配置没有基础 URL。</translation>
+    </message>
+    <message>
+        <source>The environment variable %1 is not set, and the key file has no key for this profile: requests would be refused.</source>
+        <translation>环境变量 %1 未设置，密钥文件中也没有此配置的密钥：请求会被拒绝。</translation>
+    </message>
+    <message>
+        <source>Sending one short request…</source>
+        <translation>正在发送一个简短请求…</translation>
+    </message>
+    <message>
+        <source>It works: the endpoint answered “%1” in %2 ms.</source>
+        <translation>连接正常：端点在 %2 毫秒内回复了“%1”。</translation>
+    </message>
+    <message>
+        <source>It failed: %1</source>
+        <translation>失败：%1</translation>
     </message>
 </context>
 <context>
@@ -3594,10 +3642,6 @@ raw: %3</source>
         <translation>将有效样本导出为 JSONL，可按种子划分验证集</translation>
     </message>
     <message>
-        <source>warning: the environment variable %1 is not set and the key file has no key for &apos;%2&apos;; sending requests without an API key</source>
-        <translation>警告：环境变量 %1 未设置，密钥文件中也没有“%2”的密钥；将不带 API 密钥发送请求</translation>
-    </message>
-    <message>
         <source>--language-weights takes CODE=WEIGHT pairs, e.g. en=0.5,zh=0.2; &apos;%1&apos; is not one</source>
         <translation>--language-weights 需要 代码=权重 形式，例如 en=0.5,zh=0.2；“%1”不符合</translation>
     </message>
@@ -4020,6 +4064,10 @@ raw: %3</source>
     <message>
         <source>Find examples whose query or documents share a long word n-gram with a corpus&apos;s queries or documents (CJK in characters); --exclude leaves them out of training and exports</source>
         <translation>查找查询或文档与语料库的查询或文档共有较长词 n 元组的示例（中日韩文字按字计）；--exclude 将它们排除在训练和导出之外</translation>
+    </message>
+    <message>
+        <source>the environment variable %1 is not set and the key file has no key for &apos;%2&apos;: set it, or give --api-key-env &quot;&quot; for an endpoint that needs no key</source>
+        <translation>环境变量 %1 未设置，密钥文件中也没有“%2”的密钥：请设置它；若端点不需要密钥，请给出 --api-key-env &quot;&quot;</translation>
     </message>
 </context>
 <context>

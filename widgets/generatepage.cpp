@@ -21,6 +21,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QSignalBlocker>
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QTableWidget>
@@ -196,6 +197,7 @@ GeneratePage::GeneratePage(JobManager *jobs, QThreadPool *ioPool, QWidget *paren
 
     connect(m_startButton, &QPushButton::clicked, this, [this] { start(false); });
     connect(m_resumeButton, &QPushButton::clicked, this, [this] { start(true); });
+    connect(m_runs, &QTableWidget::itemSelectionChanged, this, &GeneratePage::updateResumeButton);
     connect(m_stopButton, &QPushButton::clicked, this, &GeneratePage::stop);
     connect(m_jobs, &JobManager::jobFinished, this, &GeneratePage::onJobFinished);
     connect(m_jobs, &JobManager::jobMetrics, this, [this](quint64 id, const QList<MetricSample> &samples) {
@@ -333,8 +335,11 @@ void GeneratePage::start(bool resume)
         }
         start.config = c.value();
     }
-    if (resume && m_runs->currentRow() >= 0 && m_runs->item(m_runs->currentRow(), 0))
-        start.runId = m_runs->item(m_runs->currentRow(), 0)->text().toLongLong();
+    if (resume) {
+        if (m_resumeTarget == 0)
+            return;
+        start.runId = m_resumeTarget; // the run the button names
+    }
     // The endpoint of a resumed run can be the one now chosen (a new URL or a key).
     if (resume) {
         if (auto c = config())
@@ -347,8 +352,27 @@ void GeneratePage::start(bool resume)
     m_stopWhenPrepared = false;
     m_countersLabel->setText(tr("Starting…"));
     const Workspace ws = m_ws;
+    std::optional<EndpointProfile> endpoint =
+        resume ? start.endpoint : std::optional<EndpointProfile>(start.config.endpoint);
     runAsync(
-        m_ioPool, this, [ws, start] { return prepareGeneration(ws, start); },
+        m_ioPool, this,
+        [ws, start, endpoint]() -> Expected<GenerationJobRequest> {
+            // Before anything is created or sent: a profile that names a key variable needs its key.
+            if (endpoint) {
+                QString keyError;
+                const QString key = apikeys::resolve(*endpoint, &keyError);
+                if (!keyError.isEmpty())
+                    return makeError(keyError);
+                if (key.isEmpty() && !endpoint->apiKeyEnv.isEmpty())
+                    return makeError(QCoreApplication::translate(
+                                         "ef::GeneratePage",
+                                         "The environment variable %1 is not set and the key file has no key for "
+                                         "'%2': every request would be refused. Set it before starting EmbedForge, "
+                                         "or clear the profile's key variable for an endpoint without a key.")
+                                         .arg(endpoint->apiKeyEnv, endpoint->name));
+            }
+            return prepareGeneration(ws, start);
+        },
         [this](const Expected<GenerationJobRequest> &request) {
             m_preparing = false;
             if (!request || m_stopWhenPrepared) {
@@ -398,8 +422,27 @@ void GeneratePage::onJobFinished(const JobInfo &info)
 void GeneratePage::setRunning(bool running)
 {
     m_startButton->setEnabled(!running);
-    m_resumeButton->setEnabled(!running);
     m_stopButton->setEnabled(running);
+    updateResumeButton();
+}
+
+void GeneratePage::updateResumeButton()
+{
+    const GenerationRun *target = nullptr;
+    const int row = m_runs->currentRow();
+    if (row >= 0 && row < m_runList.size() && m_runList.at(row).state != QLatin1String("finished"))
+        target = &m_runList.at(row);
+    for (int i = static_cast<int>(m_runList.size()) - 1; i >= 0 && !target; --i)
+        if (m_runList.at(i).state != QLatin1String("finished"))
+            target = &m_runList.at(i);
+    m_resumeTarget = target ? target->id : 0;
+    const QLocale loc;
+    m_resumeButton->setText(target ? tr("Resume run %1 (%2 of %3 done)")
+                                         .arg(QString::number(target->id), loc.toString(target->counters.done),
+                                              loc.toString(target->counters.requestsTotal))
+                                   : tr("Resume"));
+    m_resumeButton->setEnabled(target && !m_job && !m_preparing);
+    m_resumeButton->setToolTip(target ? QString() : tr("Every run is finished: nothing to resume"));
 }
 
 void GeneratePage::showCounters(const GenerationCounters &c)
@@ -436,6 +479,8 @@ void GeneratePage::reloadRuns()
         m_ioPool, this, [ws] { return GenerationPipeline(ws).runs(); },
         [this](const QList<GenerationRun> &result) {
             const QList<GenerationRun> runs = result;
+            m_runList = runs;
+            const QSignalBlocker block(m_runs);
             m_runs->setRowCount(static_cast<int>(runs.size()));
             const QLocale loc;
             for (int r = 0; r < runs.size(); ++r) {
@@ -450,6 +495,7 @@ void GeneratePage::reloadRuns()
                 for (int c = 0; c < cells.size(); ++c)
                     m_runs->setItem(r, c, new QTableWidgetItem(cells.at(c)));
             }
+            updateResumeButton();
         });
 }
 

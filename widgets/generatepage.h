@@ -48,6 +48,7 @@ public:
     void start(bool resume);
     void stop();
     quint64 runningJob() const { return m_job; }
+    qint64 resumeTarget() const { return m_resumeTarget; }
     const GenerationCounters &counters() const { return m_counters; }
 
     // Preview grid: renders K prompts per (language, family) cell; with send, calls the LLM.
@@ -66,6 +67,9 @@ private:
     void showCounters(const GenerationCounters &c);
     void reloadRuns();
     void setRunning(bool running);
+    // The Resume button names the run it continues: the selected run if it is unfinished, else
+    // the latest unfinished one; disabled when there is none.
+    void updateResumeButton();
     void updatePlan(); // the plan, tokens, cost and warnings of the configuration, before Start
 
     JobManager *m_jobs;
@@ -78,6 +82,8 @@ private:
     qint64 m_runId = 0;
     quint64 m_previewJob = 0;
     GenerationCounters m_counters;
+    QList<GenerationRun> m_runList;
+    qint64 m_resumeTarget = 0;
 
     QComboBox *m_endpoint;
     QSpinBox *m_examples;

@@ -2,6 +2,8 @@
 // The Settings dialog.
 #include "widgets/settingsdialog.h"
 
+#include <algorithm>
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -20,6 +22,9 @@
 #include <QThread>
 #include <QUrl>
 #include <QVBoxLayout>
+
+#include "backend/llmclient.h"
+#include "backend/settings.h"
 
 namespace ef {
 
@@ -137,6 +142,18 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, const ComputeInfo &c
     prices->addWidget(new QLabel(tr("per million tokens"), details));
     prices->addStretch();
     dForm->addRow(tr("Prices:"), prices);
+    m_test = new QPushButton(tr("Test connection"), details);
+    m_test->setObjectName(QStringLiteral("testConnection"));
+    m_test->setToolTip(tr("Send one short request with this profile and show the answer or the error"));
+    m_testResult = new QLabel(details);
+    m_testResult->setObjectName(QStringLiteral("testResult"));
+    m_testResult->setWordWrap(true);
+    m_testResult->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto *test = new QHBoxLayout;
+    test->addWidget(m_test);
+    test->addWidget(m_testResult, 1);
+    dForm->addRow(QString(), test);
+    connect(m_test, &QPushButton::clicked, this, &SettingsDialog::testConnection);
     epLayout->addWidget(details);
     connect(m_profiles, &QTableWidget::currentCellChanged, this, [this](int row) { showDetails(row); });
     for (QComboBox *c : {m_kind})
@@ -303,6 +320,50 @@ QString SettingsDialog::validationError() const
             return tr("Endpoint '%1': '%2' is not an environment variable name.").arg(p.name, p.apiKeyEnv);
     }
     return {};
+}
+
+void SettingsDialog::testConnection()
+{
+    storeDetails();
+    const AppSettings s = settings();
+    const int row = m_profiles->currentRow();
+    if (row < 0 || row >= s.endpoints.size()) {
+        m_testResult->setText(tr("Select a profile first."));
+        return;
+    }
+    EndpointProfile p = s.endpoints.at(row);
+    if (p.baseUrl.isEmpty()) {
+        m_testResult->setText(tr("The profile has no base URL."));
+        return;
+    }
+    QString keyError;
+    const QString key = apikeys::resolve(p, &keyError); // the environment, or a small local file
+    if (!keyError.isEmpty()) {
+        m_testResult->setText(keyError);
+        return;
+    }
+    if (key.isEmpty() && !p.apiKeyEnv.isEmpty()) {
+        m_testResult->setText(tr("The environment variable %1 is not set, and the key file has no key for this "
+                                 "profile: requests would be refused.")
+                                  .arg(p.apiKeyEnv));
+        return;
+    }
+    p.maxRetries = 0;
+    p.timeoutMs = std::min(p.timeoutMs, 30000);
+    p.maxTokens = 16;
+    m_test->setEnabled(false);
+    m_testResult->setText(tr("Sending one short request…"));
+    auto *client = new LlmClient(p, key, this);
+    connect(client, &LlmClient::finished, this, [this, client](const LlmResult &r) {
+        m_test->setEnabled(true);
+        if (r.ok)
+            m_testResult->setText(tr("It works: the endpoint answered \u201c%1\u201d in %2 ms.")
+                                      .arg(r.content.simplified().left(80), QString::number(r.latencyMs)));
+        else
+            m_testResult->setText(tr("It failed: %1").arg(r.error));
+        client->deleteLater();
+    });
+    client->submit({1, QStringLiteral("Reply with the single word OK."), QStringLiteral("ef-test-connection")});
 }
 
 void SettingsDialog::accept()

@@ -12,6 +12,7 @@ class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
+class QPushButton;
 class QSpinBox;
 class QTableWidget;
 
@@ -30,6 +31,8 @@ public:
     QString validationError() const;
 
     void accept() override;
+    // Sends one tiny request to the selected profile's endpoint and shows the answer or the error.
+    void testConnection();
 
 private:
     void addProfileRow(const EndpointProfile &p);
@@ -58,6 +61,8 @@ private:
     QSpinBox *m_threads;
     QComboBox *m_language;
     QLabel *m_error;
+    QPushButton *m_test;
+    QLabel *m_testResult;
 };
 
 } // namespace ef

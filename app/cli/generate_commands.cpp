@@ -97,20 +97,20 @@ EndpointProfile endpointFrom(const ParsedArgs &a, EndpointProfile p = {})
     return p;
 }
 
-QString apiKeyFor(const EndpointProfile &p, Context &ctx)
+QString apiKeyFor(const EndpointProfile &p, Context &)
 {
     QString error;
     const QString key = apikeys::resolve(p, &error);
     if (!error.isEmpty()) // a refused key file stops the run: never send without the key meant for it
         throw std::runtime_error(error.toStdString());
+    // A profile that names a key variable needs its key: every request would fail with 401.
     if (key.isEmpty() && !p.apiKeyEnv.isEmpty())
-        ctx.err << "embedforge-cli: "
-                << QCoreApplication::translate(
-                       "ef::cli",
-                       "warning: the environment variable %1 is not set and the key file has no key for '%2'; "
-                       "sending requests without an API key")
-                       .arg(p.apiKeyEnv, p.name)
-                << Qt::endl;
+        throw std::runtime_error(QCoreApplication::translate("ef::cli",
+                                                             "the environment variable %1 is not set and the key file "
+                                                             "has no key for '%2': set it, or give --api-key-env \"\" "
+                                                             "for an endpoint that needs no key")
+                                     .arg(p.apiKeyEnv, p.name)
+                                     .toStdString());
     return key;
 }
 
@@ -390,6 +390,7 @@ int generate(Context &ctx)
     printEstimate(ctx, estimate.value());
     if (a.has(QStringLiteral("estimate")))
         return ExitOk;
+    (void)apiKeyFor(config.endpoint, ctx); // no run is created for a key that is missing or refused
     auto runId = pipeline.createRun(config);
     if (!runId)
         return ctx.fail(runId.error());

@@ -200,6 +200,34 @@ private Q_SLOTS:
         QCOMPARE(gen->value(0).language, QStringLiteral("de"));
     }
 
+    // Issue 14.1: with no key, every request got 401 and the run sent them all; it stops after
+    // eight in a row that fail the same way, and says why.
+    void sameErrorInARowStopsTheRun()
+    {
+        QTemporaryDir dir;
+        FakeLlmServer server;
+        server.setHandler([](const FakeRequest &) {
+            FakeReply r;
+            r.status = 401;
+            r.body = R"({"error": {"message": "Missing bearer token"}})";
+            return r;
+        });
+        Workspace ws = newWorkspace(dir, QStringLiteral("401.efws"));
+        GenerationPipeline pipeline(ws);
+        auto runId = pipeline.createRun(configFor(server, 60, {QStringLiteral("sts")}, 2));
+        QVERIFY(runId.ok());
+        auto c = pipeline.run(runId.value(), {});
+        QVERIFY(c.ok());
+        QVERIFY2(server.requestCount() <= 8 + 4, qPrintable(QString::number(server.requestCount())));
+        const auto info = pipeline.runInfo(runId.value());
+        QCOMPARE(info->state, QStringLiteral("failed"));
+        QVERIFY2(info->message.startsWith(
+                     QStringLiteral("stopped after 8 requests in a row failed the same way: http: HTTP 401: "
+                                    "Missing bearer token")),
+                 qPrintable(info->message));
+        QVERIFY(c->pending > 0); // the rest is left for a resume
+    }
+
     void nastyRepliesAreCountedAndResumeResendsOnlyFailures()
     {
         QTemporaryDir dir;

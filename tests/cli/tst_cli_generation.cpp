@@ -269,6 +269,17 @@ private Q_SLOTS:
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains("is readable by other users; run chmod 600 on it"), r.err.constData());
         QCOMPARE(server.requestCount(), 0);
+        // Issue 14.1: a key variable that is not set (and no key file) stops it before it starts.
+        const auto unset =
+            runCli({QStringLiteral("generate"), QStringLiteral("--workspace"), ws, QStringLiteral("--examples"),
+                    QStringLiteral("2"), QStringLiteral("--families"), QStringLiteral("sts"),
+                    QStringLiteral("--base-url"), server.baseUrl(), QStringLiteral("--model"), QStringLiteral("fake"),
+                    QStringLiteral("--api-key-env"), QStringLiteral("EF_UNSET_KEY_VARIABLE")});
+        QCOMPARE(unset.exitCode, 1);
+        QVERIFY2(unset.err.contains("the environment variable EF_UNSET_KEY_VARIABLE is not set"),
+                 unset.err.constData());
+        QCOMPARE(server.requestCount(), 0);
+        QCOMPARE(rows(ws, QStringLiteral("SELECT COUNT(*) FROM gen_runs")), QStringList{QStringLiteral("0")});
     }
 
     // Issue 13.7 and 13.11: the paper's family mix by default, --family-weights, the plan and

@@ -223,11 +223,20 @@ void TestGeneratePages::generateRunStopResume()
     QCOMPARE(finished.first().at(1).toString(), QStringLiteral("cancelled"));
     const qint64 sentBefore = server.requestCount();
     QVERIFY(page.counters().done < page.counters().requestsTotal);
+    // Issue 14.2: the button names the run it continues and how far it got.
+    auto *resume = page.findChild<QPushButton *>(QStringLiteral("resumeRun"));
+    const QString label =
+        QStringLiteral("Resume run 1 (%1 of %2 done)")
+            .arg(QString::number(page.counters().done), QString::number(page.counters().requestsTotal));
+    QTRY_COMPARE_WITH_TIMEOUT(resume->text(), label, 5000);
+    QVERIFY(resume->isEnabled());
 
     // Resume finishes the run without re-sending what was done.
     page.start(true);
     QVERIFY(finished.wait(60000));
     QCOMPARE(finished.last().at(1).toString(), QStringLiteral("succeeded"));
+    // A finished run cannot be resumed: the button says so and is disabled.
+    QTRY_VERIFY_WITH_TIMEOUT(!resume->isEnabled() && resume->text() == QStringLiteral("Resume"), 5000);
     const GenerationCounters &c = page.counters();
     QCOMPARE(c.done + c.failed, c.requestsTotal);
     QVERIFY(c.valid > 0);

@@ -8,6 +8,7 @@
 #include <QTableWidget>
 #include <QTest>
 
+#include "tests/common/fakellmserver.h"
 #include "tests/common/profiles.h"
 #include "widgets/settingsdialog.h"
 
@@ -20,6 +21,44 @@ class TestSettingsDialog final : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    // Issue 14.1: Test connection sends one tiny request and shows the answer or the error.
+    void testConnectionShowsAnswerOrError()
+    {
+        test::FakeLlmServer server;
+        server.setHandler(
+            [](const test::FakeRequest &) { return test::FakeLlmServer::completion(QStringLiteral("OK")); });
+        AppSettings base;
+        base.endpoints = {profile(QStringLiteral("local"), server.baseUrl(), QStringLiteral("m"), QString())};
+        SettingsDialog dlg(base, ComputeInfo{});
+        dlg.findChild<QTableWidget *>(QStringLiteral("endpointProfiles"))->setCurrentCell(0, 0);
+        auto *button = dlg.findChild<QPushButton *>(QStringLiteral("testConnection"));
+        auto *result = dlg.findChild<QLabel *>(QStringLiteral("testResult"));
+        QVERIFY(button && result);
+        QTest::mouseClick(button, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(result->text().startsWith(QStringLiteral("It works")), 10000);
+        QVERIFY(result->text().contains(QStringLiteral("OK")));
+        QCOMPARE(server.requestCount(), 1);
+        server.setHandler([](const test::FakeRequest &) {
+            test::FakeReply r;
+            r.status = 401;
+            r.body = R"({"error": {"message": "Incorrect API key provided"}})";
+            return r;
+        });
+        QTest::mouseClick(button, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(result->text().startsWith(QStringLiteral("It failed")), 10000);
+        QVERIFY2(result->text().contains(QStringLiteral("HTTP 401: Incorrect API key provided")),
+                 qPrintable(result->text()));
+        // A key variable that is not set is said before anything is sent.
+        base.endpoints[0].apiKeyEnv = QStringLiteral("EF_SURELY_UNSET_KEY_VARIABLE");
+        SettingsDialog other(base, ComputeInfo{});
+        other.findChild<QTableWidget *>(QStringLiteral("endpointProfiles"))->setCurrentCell(0, 0);
+        QTest::mouseClick(other.findChild<QPushButton *>(QStringLiteral("testConnection")), Qt::LeftButton);
+        QVERIFY(other.findChild<QLabel *>(QStringLiteral("testResult"))
+                    ->text()
+                    .contains(QStringLiteral("EF_SURELY_UNSET_KEY_VARIABLE is not set")));
+        QCOMPARE(server.requestCount(), 2);
+    }
+
     void editsBecomeSettings()
     {
         AppSettings base;
