@@ -1495,6 +1495,26 @@ Negative: %3
         <source>%1 (read-only) — EmbedForge</source>
         <translation>%1（只读）— EmbedForge</translation>
     </message>
+    <message>
+        <source>Quit EmbedForge?</source>
+        <translation>退出 EmbedForge？</translation>
+    </message>
+    <message>
+        <source>Still running: %1.</source>
+        <translation>仍在运行：%1。</translation>
+    </message>
+    <message>
+        <source>Stopping keeps what is done: a generation run can be resumed later (Generate › Resume), a training run continues from its last checkpoint (Train › Resume).</source>
+        <translation>停止会保留已完成的部分：生成运行之后可以继续（生成 › 继续），训练运行会从最近的检查点继续（训练 › 继续）。</translation>
+    </message>
+    <message>
+        <source>Stop and quit</source>
+        <translation>停止并退出</translation>
+    </message>
+    <message>
+        <source>Keep working</source>
+        <translation>继续工作</translation>
+    </message>
 </context>
 <context>
     <name>ef::Retrieval</name>
@@ -2314,10 +2334,6 @@ Negative: %3
         <translation>未保存的修改</translation>
     </message>
     <message>
-        <source>Discard the unsaved changes to %1?</source>
-        <translation>放弃对 %1 的未保存修改吗？</translation>
-    </message>
-    <message>
         <source>&lt;b&gt;%1&lt;/b&gt; — %2 · %3 · version %4</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; — %2 · %3 · 版本 %4</translation>
     </message>
@@ -2392,6 +2408,14 @@ Negative: %3
     <message>
         <source>Off (the paper&apos;s rule): a reply with other keys is invalid, reason unexpected_keys.</source>
         <translation>关闭时（论文的规则）：含有其他键的回复无效，原因为 unexpected_keys。</translation>
+    </message>
+    <message>
+        <source>Save a new version (%1)</source>
+        <translation>保存新版本（%1）</translation>
+    </message>
+    <message>
+        <source>The template %1 has unsaved changes.</source>
+        <translation>模板 %1 有未保存的更改。</translation>
     </message>
 </context>
 <context>

@@ -17,6 +17,7 @@
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QTimer>
 
 #include "backend/argtext.h"
 #include "backend/computeinfo.h"
@@ -368,6 +369,50 @@ void MainWindow::showDevice(const ComputeInfo &info)
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    // Unsaved template edits: Save (then quit once saved), Discard or Cancel.
+    if (m_templatesPage->isDirty()) {
+        switch (m_templatesPage->askAboutUnsavedEdits()) {
+        case TemplatesPage::UnsavedAnswer::Cancel:
+            event->ignore();
+            return;
+        case TemplatesPage::UnsavedAnswer::Save: {
+            auto *once = new QObject(this);
+            connect(m_templatesPage, &TemplatesPage::templateSaved, once, [this, once] {
+                once->deleteLater();
+                QTimer::singleShot(0, this, &QWidget::close);
+            });
+            connect(m_templatesPage, &TemplatesPage::saveFailed, once, [once] { once->deleteLater(); });
+            m_templatesPage->saveEdits();
+            event->ignore();
+            return;
+        }
+        case TemplatesPage::UnsavedAnswer::Discard:
+            break;
+        }
+    }
+    // Quitting during a job asks first: stop the jobs (a generation run resumes later, a training
+    // run from its last checkpoint) or keep the window open.
+    QStringList running;
+    for (const JobInfo &j : m_jobs->jobs())
+        if (!isFinished(j.state) && !j.interactive)
+            running << j.title;
+    if (!running.isEmpty()) {
+        QMessageBox box(QMessageBox::Question, tr("Quit EmbedForge?"),
+                        tr("Still running: %1.").arg(running.join(QStringLiteral("; "))), QMessageBox::NoButton, this);
+        box.setObjectName(QStringLiteral("quitQuestion"));
+        box.setInformativeText(tr("Stopping keeps what is done: a generation run can be resumed later (Generate › "
+                                  "Resume), a training run continues from its last checkpoint (Train › Resume)."));
+        QPushButton *stop = box.addButton(tr("Stop and quit"), QMessageBox::AcceptRole);
+        stop->setObjectName(QStringLiteral("stopAndQuit"));
+        QPushButton *keep = box.addButton(tr("Keep working"), QMessageBox::RejectRole);
+        keep->setObjectName(QStringLiteral("keepWorking"));
+        box.setDefaultButton(keep);
+        box.exec();
+        if (box.clickedButton() != stop) {
+            event->ignore();
+            return;
+        }
+    }
     QSettings s;
     s.setValue(QStringLiteral("window/geometry"), saveGeometry());
     s.setValue(QStringLiteral("window/state"), saveState());

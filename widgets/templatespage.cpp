@@ -2,6 +2,8 @@
 // The Templates page.
 #include "widgets/templatespage.h"
 
+#include <utility>
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFileDialog>
@@ -11,6 +13,7 @@
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QKeySequence>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -18,6 +21,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QSignalBlocker>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QSyntaxHighlighter>
@@ -101,6 +105,9 @@ TemplatesPage::TemplatesPage(QThreadPool *ioPool, QWidget *parent)
     m_valueSets->setObjectName(QStringLiteral("valueSets"));
     m_issuesView->setObjectName(QStringLiteral("templateIssues"));
     m_save->setObjectName(QStringLiteral("saveTemplate"));
+    m_save->setShortcut(QKeySequence::Save); // Ctrl+S
+    m_save->setToolTip(
+        tr("Save a new version (%1)").arg(QKeySequence(QKeySequence::Save).toString(QKeySequence::NativeText)));
     m_history->setObjectName(QStringLiteral("templateHistory"));
     m_diff->setObjectName(QStringLiteral("templateDiff"));
     m_preview->setObjectName(QStringLiteral("templatePreview"));
@@ -329,12 +336,20 @@ void TemplatesPage::reloadList(const QString &select)
 void TemplatesPage::loadTemplate(const QString &id)
 {
     if (m_dirty && id != m_loaded.id) {
-        // Unsaved edits of another template are dropped only after asking.
-        if (!qEnvironmentVariableIsSet("EMBEDFORGE_NO_DIALOGS") &&
-            QMessageBox::question(this, tr("Unsaved changes"),
-                                  tr("Discard the unsaved changes to %1?").arg(m_loaded.id)) != QMessageBox::Yes) {
+        // Unsaved edits of another template: Save, Discard or Cancel. Cancel keeps the edits and
+        // the list on their template without reloading it (it used to reload, losing them).
+        switch (askAboutUnsavedEdits()) {
+        case UnsavedAnswer::Cancel: {
+            const QSignalBlocker block(m_list);
             selectTemplate(m_loaded.id);
             return;
+        }
+        case UnsavedAnswer::Save:
+            m_selectAfterSave = id;
+            save();
+            return;
+        case UnsavedAnswer::Discard:
+            break;
         }
     }
     const Workspace ws = m_ws;
@@ -393,6 +408,11 @@ void TemplatesPage::showTemplate(const PromptTemplate &t)
     m_loading = false;
     m_dirty = false;
     m_revert->setEnabled(false);
+    for (int i = 0; i < m_list->count(); ++i) { // no template is modified now
+        QListWidgetItem *item = m_list->item(i);
+        if (item->text().endsWith(QLatin1String(" *")))
+            item->setText(item->text().chopped(2));
+    }
     revalidate();
     loadPreviewTasks();
 }
@@ -418,6 +438,27 @@ PromptTemplate TemplatesPage::editedTemplate() const
     return t;
 }
 
+TemplatesPage::UnsavedAnswer TemplatesPage::askAboutUnsavedEdits()
+{
+    if (!m_dirty)
+        return UnsavedAnswer::Discard;
+    if (qEnvironmentVariableIsSet("EMBEDFORGE_NO_DIALOGS"))
+        return UnsavedAnswer::Discard;
+    QMessageBox box(QMessageBox::Question, tr("Unsaved changes"),
+                    tr("The template %1 has unsaved changes.").arg(m_loaded.id), QMessageBox::NoButton, this);
+    box.setObjectName(QStringLiteral("unsavedQuestion"));
+    QPushButton *saveButton = box.addButton(QMessageBox::Save);
+    QPushButton *discard = box.addButton(QMessageBox::Discard);
+    box.addButton(QMessageBox::Cancel);
+    box.setDefaultButton(saveButton);
+    box.exec();
+    if (box.clickedButton() == saveButton)
+        return UnsavedAnswer::Save;
+    if (box.clickedButton() == discard)
+        return UnsavedAnswer::Discard;
+    return UnsavedAnswer::Cancel;
+}
+
 void TemplatesPage::markDirty()
 {
     if (m_loading)
@@ -425,6 +466,12 @@ void TemplatesPage::markDirty()
     m_dirty = true;
     m_revert->setEnabled(true);
     m_validateTimer.start();
+    // The modified marker on the template in the list.
+    for (int i = 0; i < m_list->count(); ++i) {
+        QListWidgetItem *item = m_list->item(i);
+        if (item->data(Qt::UserRole).toString() == m_loaded.id && !item->text().endsWith(QLatin1String(" *")))
+            item->setText(item->text() + QStringLiteral(" *"));
+    }
 }
 
 void TemplatesPage::revalidate()
@@ -510,14 +557,25 @@ void TemplatesPage::save()
             const Expected<int> r = result;
             if (!r) {
                 m_save->setEnabled(true);
+                if (!m_selectAfterSave.isEmpty()) { // stay with the edits that could not be saved
+                    m_selectAfterSave.clear();
+                    const QSignalBlocker block(m_list);
+                    selectTemplate(m_loaded.id);
+                }
                 Q_EMIT saveFailed(r.error());
                 if (!qEnvironmentVariableIsSet("EMBEDFORGE_NO_DIALOGS"))
                     QMessageBox::warning(this, tr("Cannot save template"), r.error());
                 return;
             }
             m_dirty = false;
+            for (int i = 0; i < m_list->count(); ++i) {
+                QListWidgetItem *item = m_list->item(i);
+                if (item->text().endsWith(QLatin1String(" *")))
+                    item->setText(item->text().chopped(2));
+            }
             Q_EMIT templateSaved(id, r.value());
-            loadTemplate(id);
+            // A template chosen while these edits were saved is shown now.
+            loadTemplate(m_selectAfterSave.isEmpty() ? id : std::exchange(m_selectAfterSave, QString()));
         });
 }
 

@@ -42,6 +42,11 @@ public:
     QStringList templateIds() const;
     void selectTemplate(const QString &id);
     bool isDirty() const { return m_dirty; }
+    // Unsaved edits: asks Save / Discard / Cancel (a dialog named "unsavedQuestion").
+    enum class UnsavedAnswer { Save, Discard, Cancel };
+    UnsavedAnswer askAboutUnsavedEdits();
+    // Saves the edits (as the Save button does); templateSaved or saveFailed follows.
+    void saveEdits() { save(); }
     // The prompts the Preview tab shows (backend/preview's seed rule: the same as the CLI's).
     const QList<PreviewItem> &previewItems() const { return m_previewItems; }
 
@@ -77,6 +82,7 @@ private:
     bool m_dirty = false;
     QString m_lastText;
     quint64 m_loadRequest = 0;
+    QString m_selectAfterSave; // a template chosen while the edits of another were being saved
     quint64 m_tasksRequest = 0;
     QString m_previewTasksFor; // the template whose tasks m_previewTasks holds
     QStringList m_previewTasks;

@@ -18,6 +18,10 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QLineEdit>
+#include <QMessageBox>
+#include <QTimer>
+#include <QApplication>
+#include <QTextCursor>
 #include <QTest>
 #include <QTreeWidget>
 
@@ -43,6 +47,7 @@ private Q_SLOTS:
     void generateRunStopResume();
     void previewGridSendsAndParses();
     void planShowsCountsCostAndWarnings();
+    void unsavedEditsAskSaveDiscardOrCancel();
 
 private:
     AppSettings settingsFor(const test::FakeLlmServer &server) const;
@@ -326,6 +331,78 @@ void TestGeneratePages::planShowsCountsCostAndWarnings()
     QTest::keyClicks(weights, QStringLiteral("poetry=2"));
     QTRY_VERIFY_WITH_TIMEOUT(page.planText().contains(QStringLiteral("unknown family")), 5000);
     QVERIFY(!page.config());
+}
+
+// Issue 14.4: answering No (now Cancel) to the unsaved-changes question still discarded the edit
+// and put the list and the editor out of step. Each answer is driven here on the real dialog.
+void TestGeneratePages::unsavedEditsAskSaveDiscardOrCancel()
+{
+    const QByteArray noDialogs = qgetenv("EMBEDFORGE_NO_DIALOGS");
+    qunsetenv("EMBEDFORGE_NO_DIALOGS");
+    struct Restore
+    {
+        QByteArray value;
+        ~Restore() { qputenv("EMBEDFORGE_NO_DIALOGS", value); }
+    } restore{noDialogs};
+    auto ws = Workspace::create(m_dir.filePath(QStringLiteral("unsaved.efws")));
+    QVERIFY(ws);
+    TemplatesPage page(&m_pool);
+    page.resize(1200, 800);
+    page.show();
+    QSignalSpy loaded(&page, &TemplatesPage::templatesLoaded);
+    page.setWorkspace(ws.value());
+    QVERIFY(loaded.wait(5000));
+    auto *list = page.findChild<QListWidget *>(QStringLiteral("templateList"));
+    auto *text = page.findChild<QPlainTextEdit *>(QStringLiteral("templateText"));
+    const auto rowOf = [&](const QString &id) { return static_cast<int>(page.templateIds().indexOf(id)); };
+    page.selectTemplate(QStringLiteral("sts.generate"));
+    QTRY_VERIFY_WITH_TIMEOUT(page.editedTemplate().id == QStringLiteral("sts.generate") &&
+                                 text->toPlainText().contains(QStringLiteral("Be creative!")),
+                             5000);
+    text->moveCursor(QTextCursor::End);
+    QTest::keyClicks(text, QStringLiteral(" Keep it short."));
+    QTRY_VERIFY_WITH_TIMEOUT(page.isDirty(), 2000);
+    QVERIFY(list->item(rowOf(QStringLiteral("sts.generate")))->text().endsWith(QStringLiteral(" *"))); // marked
+    const auto answer = [](QMessageBox::StandardButton button) {
+        QTimer::singleShot(100, [button] {
+            auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+            if (box && box->objectName() == QLatin1String("unsavedQuestion"))
+                QTest::mouseClick(box->button(button), Qt::LeftButton);
+        });
+    };
+    // Cancel: the edit stays, and the list stays on its template.
+    answer(QMessageBox::Cancel);
+    list->setCurrentRow(rowOf(QStringLiteral("bitext.generate")));
+    QTest::qWait(400);
+    QCOMPARE(list->currentRow(), rowOf(QStringLiteral("sts.generate")));
+    QVERIFY(page.isDirty());
+    QVERIFY(text->toPlainText().endsWith(QStringLiteral(" Keep it short.")));
+    // Save: the edit becomes a version, then the chosen template shows.
+    QSignalSpy saved(&page, &TemplatesPage::templateSaved);
+    answer(QMessageBox::Save);
+    list->setCurrentRow(rowOf(QStringLiteral("bitext.generate")));
+    QVERIFY(saved.wait(5000));
+    QCOMPARE(saved.first().at(0).toString(), QStringLiteral("sts.generate"));
+    QCOMPARE(saved.first().at(1).toInt(), 2);
+    QTRY_COMPARE_WITH_TIMEOUT(page.editedTemplate().id, QStringLiteral("bitext.generate"), 5000);
+    QVERIFY(!list->item(rowOf(QStringLiteral("sts.generate")))->text().endsWith(QStringLiteral(" *")));
+    // Ctrl+S saves too.
+    text->moveCursor(QTextCursor::End);
+    QTest::keyClicks(text, QStringLiteral(" Vary the topics."));
+    QTRY_VERIFY_WITH_TIMEOUT(page.findChild<QPushButton *>(QStringLiteral("saveTemplate"))->isEnabled(), 2000);
+    page.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&page));
+    QTest::keyClick(text, Qt::Key_S, Qt::ControlModifier);
+    QVERIFY(saved.wait(5000));
+    QCOMPARE(saved.last().at(0).toString(), QStringLiteral("bitext.generate"));
+    // Discard: the edit is dropped and the chosen template shows.
+    QTest::keyClicks(text, QStringLiteral(" Dropped."));
+    QTRY_VERIFY_WITH_TIMEOUT(page.isDirty(), 2000);
+    answer(QMessageBox::Discard);
+    list->setCurrentRow(rowOf(QStringLiteral("sts.generate")));
+    QTRY_COMPARE_WITH_TIMEOUT(page.editedTemplate().id, QStringLiteral("sts.generate"), 5000);
+    QVERIFY(!page.isDirty());
+    QCOMPARE(saved.size(), 2);
 }
 
 QTEST_MAIN(TestGeneratePages)

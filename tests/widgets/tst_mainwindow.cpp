@@ -16,6 +16,9 @@
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QMessageBox>
+#include <QTimer>
+#include <QApplication>
 #include <QTest>
 #include <QThread>
 
@@ -45,6 +48,7 @@ private Q_SLOTS:
     void geometryAndLastWorkspacePersist();
     void demoWorkspaceHasExamplesOffline();
     void readOnlyWorkspaceOpensForReading();
+    void quittingDuringAJobAsks();
 
 private:
     QTemporaryDir m_dir;
@@ -315,6 +319,42 @@ void TestMainWindow::readOnlyWorkspaceOpensForReading()
     QVERIFY(w.grab().save(QDir(test::artifactsDir()).filePath(QStringLiteral("readonly-search.png"))));
     QCOMPARE(QDir(folder).entryList(QDir::Files | QDir::Hidden | QDir::System),
              QStringList{QStringLiteral("shared.efws")});
+}
+
+// Issue 14.5: quitting during a job asks whether to stop it or keep the window open.
+void TestMainWindow::quittingDuringAJobAsks()
+{
+    JobManager jobs;
+    MainWindow w(&jobs);
+    w.show();
+    const quint64 id = jobs.submit({QStringLiteral("test.wait"), QStringLiteral("Generate synthetic examples (run 7)"),
+                                    false, [](JobContext &ctx) {
+                                        while (!ctx.cancelRequested())
+                                            QThread::msleep(2);
+                                    }});
+    QTRY_COMPARE_WITH_TIMEOUT(jobs.job(id).state, JobState::Running, 5000);
+    const auto answer = [](const char *button, QString *text) {
+        QTimer::singleShot(100, [button, text] {
+            auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+            if (!box)
+                return;
+            *text = box->text() + QLatin1Char(' ') + box->informativeText();
+            QTest::mouseClick(box->findChild<QPushButton *>(QLatin1String(button)), Qt::LeftButton);
+        });
+    };
+    QString asked;
+    answer("keepWorking", &asked);
+    QVERIFY(!w.close()); // kept open
+    QVERIFY2(asked.contains(QStringLiteral("Generate synthetic examples (run 7)")) &&
+                 asked.contains(QStringLiteral("resumed later")),
+             qPrintable(asked));
+    QVERIFY(w.isVisible());
+    QCOMPARE(jobs.job(id).state, JobState::Running);
+    asked.clear();
+    answer("stopAndQuit", &asked);
+    QVERIFY(w.close());
+    QVERIFY(!asked.isEmpty());
+    QCOMPARE(jobs.job(id).state, JobState::Cancelled);
 }
 
 QTEST_MAIN(TestMainWindow)
