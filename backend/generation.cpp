@@ -913,7 +913,7 @@ JobSpec makeGenerationJob(const GenerationJobRequest &request)
             [&ctx, &tick](const GenerationCounters &c) {
                 ctx.setTotal(c.requestsTotal);
                 ctx.setProgress(
-                    c.done + c.failed,
+                    c.done, // answered requests only: failed ones are not progress
                     QCoreApplication::translate("ef::Generation", "valid %1, invalid %2, duplicate %3, failed %4")
                         .arg(argText(c.valid), argText(c.invalid), argText(c.duplicate), argText(c.failed)));
                 ctx.addMetrics(generationMetricsSample(tick++, c));
@@ -931,6 +931,10 @@ JobSpec makeGenerationJob(const GenerationJobRequest &request)
         ctx.throwIfCancelled();
         if (outcome.state == QLatin1String("finished"))
             return;
+        // The run's stored reason first (it names the first error: HTTP status and message, or
+        // the network error), so the Jobs dock, the Log and the history say why.
+        if (!outcome.message.isEmpty())
+            ctx.fail(outcome.message);
         if (counters.failed > 0)
             ctx.fail(QCoreApplication::translate("ef::Generation", "%1 request(s) failed; resume the run to retry them")
                          .arg(counters.failed));

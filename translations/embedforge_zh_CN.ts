@@ -985,6 +985,10 @@ Negative: %3
         <source>Every run is finished: nothing to resume</source>
         <translation>所有运行均已完成：没有可继续的运行</translation>
     </message>
+    <message>
+        <source>Run %1 of the previous workspace is still running (see the Jobs dock).</source>
+        <translation>上一个工作区的运行 %1 仍在进行（见“作业”面板）。</translation>
+    </message>
 </context>
 <context>
     <name>ef::Generation</name>

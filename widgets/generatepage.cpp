@@ -210,8 +210,27 @@ GeneratePage::GeneratePage(JobManager *jobs, QThreadPool *ioPool, QWidget *paren
 
 void GeneratePage::setWorkspace(const Workspace &ws)
 {
+    const bool switched = m_ws.path() != ws.path();
     m_ws = ws;
     setEnabled(ws.isValid());
+    if (switched) {
+        // Nothing of the previous workspace stays on screen.
+        m_runList.clear();
+        m_runs->setRowCount(0);
+        m_grid->clear();
+        m_grid->setRowCount(0);
+        m_grid->setColumnCount(0);
+        if (!m_job && !m_preparing) {
+            m_counters = {};
+            m_runId = 0;
+            m_progress->setRange(0, 1);
+            m_progress->setValue(0);
+            m_countersLabel->setText(tr("No run in progress."));
+        } else {
+            m_countersLabel->setText(
+                tr("Run %1 of the previous workspace is still running (see the Jobs dock).").arg(m_runId));
+        }
+    }
     reloadRuns();
     m_planTimer->start();
 }
@@ -450,7 +469,7 @@ void GeneratePage::showCounters(const GenerationCounters &c)
     m_counters = c;
     const QLocale loc;
     m_progress->setRange(0, static_cast<int>(std::max<qint64>(1, c.requestsTotal)));
-    m_progress->setValue(static_cast<int>(c.done + c.failed));
+    m_progress->setValue(static_cast<int>(c.done)); // failed requests are not progress
     QString reasons;
     for (auto it = c.invalidReasons.cbegin(); it != c.invalidReasons.cend(); ++it)
         reasons += QStringLiteral("<li>%1: %2</li>").arg(argText(it.key().toHtmlEscaped()), argText(it.value()));

@@ -247,7 +247,7 @@ int runAndReport(Context &ctx, const Workspace &ws, qint64 runId, const Endpoint
     ProgressPrinter progress(QCoreApplication::translate("ef::cli", "generating"));
     const JobInfo job = runJob(makeGenerationJob(request), {}, [&](const QList<MetricSample> &samples) {
         const GenerationCounters c = generationCountersFrom(samples.constLast());
-        progress.update(c.done + c.failed, c.requestsTotal,
+        progress.update(c.done, c.requestsTotal,
                         QCoreApplication::translate("ef::cli", "valid %1 invalid %2 dup %3 failed %4 %5 req/s")
                             .arg(c.valid)
                             .arg(c.invalid)

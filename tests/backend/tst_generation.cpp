@@ -448,7 +448,12 @@ private Q_SLOTS:
         QVERIFY(jobs.waitForIdle(20000));
         const JobInfo f = jobs.job(failing);
         QCOMPARE(f.state, JobState::Failed);
-        QVERIFY2(f.error.contains(QStringLiteral("3 request(s) failed")), qPrintable(f.error));
+        // Issue 14.1: the job says why (the first error, HTTP status and message), and failed
+        // requests are not progress (the bar reached 100 % when the server died).
+        QVERIFY2(f.error.startsWith(QStringLiteral("3 requests failed; the first: http: HTTP 400")),
+                 qPrintable(f.error));
+        QCOMPARE(f.progress.done, 3);
+        QCOMPARE(f.progress.total, 6);
         const auto failedOutcome = jobResult<GenerationOutcome>(f);
         QVERIFY(failedOutcome);
         QCOMPARE(failedOutcome->state, QStringLiteral("failed"));

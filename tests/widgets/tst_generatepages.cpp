@@ -22,6 +22,7 @@
 #include <QTimer>
 #include <QApplication>
 #include <QTextCursor>
+#include <QProgressBar>
 #include <QTest>
 #include <QTreeWidget>
 
@@ -261,6 +262,13 @@ void TestGeneratePages::generateRunStopResume()
     // The API key never reaches the workspace.
     QCOMPARE(
         (*db)->queryInt(QStringLiteral("SELECT COUNT(*) FROM gen_runs WHERE config LIKE '%sk-test-not-a-secret%'")), 0);
+    // Issue 14.3: another workspace shows nothing of this one's run.
+    auto other = Workspace::create(m_dir.filePath(QStringLiteral("other.efws")));
+    QVERIFY(other);
+    page.setWorkspace(other.value());
+    QCOMPARE(page.findChild<QLabel *>(QStringLiteral("runCounters"))->text(), QStringLiteral("No run in progress."));
+    QCOMPARE(page.findChild<QTableWidget *>(QStringLiteral("runsTable"))->rowCount(), 0);
+    QCOMPARE(page.findChild<QProgressBar *>()->value(), 0);
 }
 
 void TestGeneratePages::previewGridSendsAndParses()
