@@ -108,10 +108,16 @@ Expected<ExportSummary> exportDataset(Database &db, const ExportOptions &options
     if (split && !val.open(QIODevice::WriteOnly))
         return makeError(QCoreApplication::translate("ef::Dataset", "cannot write '%1': %2")
                              .arg(sum.validationPath, val.errorString()));
-    Statement st =
-        db.prepare(QStringLiteral("SELECT id, instruction, query, positive, negative, family, language, "
-                                  "COALESCE(json_extract(placeholders, '$.tgt_lang_code'), '') FROM examples "
-                                  "WHERE status='valid' AND excluded = 0 ORDER BY id"));
+    ExampleFilter filter = options.filter;
+    filter.status = QStringLiteral("valid");
+    QStringList binds;
+    const QString where = exampleWhereClause(filter, &binds);
+    Statement st = db.prepare(QStringLiteral("SELECT id, instruction, query, positive, negative, family, language, "
+                                             "COALESCE(json_extract(placeholders, '$.tgt_lang_code'), '') FROM "
+                                             "examples") +
+                              where + QStringLiteral(" AND excluded = 0 ORDER BY id"));
+    for (int i = 0; i < binds.size(); ++i)
+        st.bind(i + 1, binds.at(i));
     while (st.step()) {
         const qint64 id = st.columnInt(0);
         const QString instruction = st.columnText(1), query = st.columnText(2), positive = st.columnText(3);

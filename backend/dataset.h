@@ -8,6 +8,7 @@
 #include <QMap>
 #include <QString>
 
+#include "backend/examples.h"
 #include "backend/expected.h"
 #include "backend/jobs.h"
 #include "backend/workspace.h"
@@ -35,6 +36,9 @@ struct ExportOptions
     QString validationPath;                      // empty: <path without .jsonl>.validation.jsonl
     double validationFraction = 0.0;             // 0 = no split
     quint64 seed = 0;
+    // Only the valid examples this filter shows (the Dataset page exports what it shows); its
+    // status is ignored: only valid examples are exported.
+    ExampleFilter filter;
 };
 struct ExportSummary
 {

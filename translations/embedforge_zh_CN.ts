@@ -628,6 +628,10 @@
         <source>%1 example(s) flagged by a leakage check are left out of training and exports</source>
         <translation>泄漏检查标记的 %1 个示例已排除在训练和导出之外</translation>
     </message>
+    <message>
+        <source>Exports the valid examples the current filter shows.</source>
+        <translation>导出当前筛选条件显示的有效示例。</translation>
+    </message>
 </context>
 <context>
     <name>ef::Dense</name>

@@ -34,7 +34,7 @@ public:
     DatasetPage(QThreadPool *ioPool, QWidget *parent = nullptr);
     // Export runs as a job on this manager (without one, the Export button is hidden).
     void setJobManager(JobManager *jobs);
-    // Starts an export job; returns its id.
+    // Starts an export job of the valid examples the current filter shows; returns its id.
     quint64 startExport(const ExportOptions &options);
     void setWorkspace(const Workspace &ws);
     void refresh();

@@ -252,6 +252,30 @@ void TestDatasetPage::exportRunsAsAJob()
     const QJsonObject first = QJsonDocument::fromJson(lines.first()).object();
     QVERIFY(first.value(QStringLiteral("anchor")).toString().startsWith(QStringLiteral("Instruct: ")));
     QVERIFY(first.contains(QStringLiteral("negative")));
+
+    // Issue 14.7: the export follows the filter on screen (30 rows shown, 118 were exported).
+    ExampleFilter f;
+    f.family = QStringLiteral("sts");
+    f.status = QStringLiteral("valid");
+    QSignalSpy idsLoaded(page.model(), &ExamplesModel::loaded);
+    page.setFilter(f);
+    QVERIFY(idsLoaded.wait(5000));
+    QCOMPARE(page.model()->filter(), f);
+    const qint64 shown = page.model()->rowCount();
+    QVERIFY(shown > 0 && shown < 12000 / 3);
+    options.validationFraction = 0.0;
+    options.format = QStringLiteral("examples");
+    options.path = m_dir.filePath(QStringLiteral("filtered.jsonl"));
+    const quint64 filtered = page.startExport(options);
+    QVERIFY(jobs.waitForIdle(30000));
+    QCOMPARE(jobs.job(filtered).state, JobState::Succeeded);
+    QFile out(options.path);
+    QVERIFY(out.open(QIODevice::ReadOnly));
+    const QList<QByteArray> rows = out.readAll().trimmed().split('\n');
+    QCOMPARE(qint64(rows.size()), shown);
+    for (const QByteArray &row : rows)
+        QCOMPARE(QJsonDocument::fromJson(row).object().value(QStringLiteral("family")).toString(),
+                 QStringLiteral("sts"));
 }
 
 // The page at the scale the issue names: 500k examples open, filter and page without
