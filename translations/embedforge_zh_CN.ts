@@ -1523,6 +1523,42 @@ Negative: %3
         <source>Keep working</source>
         <translation>继续工作</translation>
     </message>
+    <message>
+        <source>&amp;Go</source>
+        <translation>转到(&amp;G)</translation>
+    </message>
+    <message>
+        <source>&amp;Quick Guide and Shortcuts</source>
+        <translation>快速指南与快捷键(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>EmbedForge Quick Guide</source>
+        <translation>EmbedForge 快速指南</translation>
+    </message>
+    <message>
+        <source>the %1 page</source>
+        <translation>“%1”页面</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>save the edited template</source>
+        <translation>保存正在编辑的模板</translation>
+    </message>
+    <message>
+        <source>open a workspace</source>
+        <translation>打开工作区</translation>
+    </message>
+    <message>
+        <source>this guide</source>
+        <translation>本指南</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;&lt;b&gt;Templates&lt;/b&gt;: the paper&apos;s prompts, versioned; edit them and preview what they render.&lt;br&gt;&lt;b&gt;Generate&lt;/b&gt;: send them to your LLM endpoint; the plan and cost show before Start, and a run resumes where it stopped.&lt;br&gt;&lt;b&gt;Dataset&lt;/b&gt;: inspect, filter and export the examples, and check them for leakage.&lt;br&gt;&lt;b&gt;Train&lt;/b&gt;: fine-tune a decoder with LoRA and a contrastive loss, and watch the loss.&lt;br&gt;&lt;b&gt;Search&lt;/b&gt;: BM25, dense and hybrid retrieval over a corpus, and its evaluation.&lt;/p&gt;&lt;p&gt;Every long action is a job in the Jobs dock, with its progress and a Cancel button. The README has the command-line forms.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;模板&lt;/b&gt;：论文中的提示词，带版本；可编辑并预览渲染结果。&lt;br&gt;&lt;b&gt;生成&lt;/b&gt;：发送到你的 LLM 端点；开始前显示计划与费用，运行可从中断处继续。&lt;br&gt;&lt;b&gt;数据集&lt;/b&gt;：查看、筛选并导出示例，并检查泄漏。&lt;br&gt;&lt;b&gt;训练&lt;/b&gt;：用 LoRA 与对比损失微调解码器，并观察损失曲线。&lt;br&gt;&lt;b&gt;搜索&lt;/b&gt;：在语料库上进行 BM25、稠密与混合检索及其评估。&lt;/p&gt;&lt;p&gt;每个耗时操作都是“作业”面板中的一个作业，带进度和取消按钮。命令行用法见 README。&lt;/p&gt;</translation>
+    </message>
 </context>
 <context>
     <name>ef::Retrieval</name>

@@ -150,6 +150,11 @@ MainWindow::MainWindow(JobManager *jobs, QWidget *parent)
         resize(1200, 780);
     resizeDocks({m_jobsDock}, {170}, Qt::Vertical); // a restored state below overrides this
     restoreState(s.value(QStringLiteral("window/state")).toByteArray());
+    showPage(s.value(QStringLiteral("window/page"), QStringLiteral("workspace")).toString()); // the last one
+    connect(m_nav, &QListWidget::currentRowChanged, this, [this](int row) {
+        if (row >= 0 && row < m_pageIds.size())
+            QSettings().setValue(QStringLiteral("window/page"), m_pageIds.at(row)); // remembered
+    });
     probeDevice();
 }
 
@@ -170,7 +175,13 @@ void MainWindow::createMenus()
     m_recentMenu->setObjectName(QStringLiteral("recentMenu"));
     rebuildRecentMenu();
     file->addSeparator();
-    file->addAction(tr("&Settings…"), this, &MainWindow::showSettings)->setShortcut(QKeySequence::Preferences);
+    QAction *settingsAct = file->addAction(tr("&Settings…"), this, &MainWindow::showSettings);
+    settingsAct->setObjectName(QStringLiteral("settingsAction"));
+    QList<QKeySequence> settingsKeys{QKeySequence(Qt::CTRL | Qt::Key_Comma)};
+    if (!QKeySequence(QKeySequence::Preferences).isEmpty() &&
+        QKeySequence(QKeySequence::Preferences) != settingsKeys.first())
+        settingsKeys << QKeySequence(QKeySequence::Preferences);
+    settingsAct->setShortcuts(settingsKeys);
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -182,7 +193,23 @@ void MainWindow::createMenus()
     view->addAction(m_jobsDock->toggleViewAction());
     view->addAction(m_logDock->toggleViewAction());
 
+    // Go: Ctrl+1 to Ctrl+6 for the pages, in the order of the page list.
+    QMenu *go = menuBar()->addMenu(tr("&Go"));
+    for (int i = 0; i < m_pageIds.size() && i < 9; ++i) {
+        QAction *a = go->addAction(m_nav->item(i)->text(), this, [this, i] { m_nav->setCurrentRow(i); });
+        a->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + i)));
+        a->setObjectName(QStringLiteral("goTo_") + m_pageIds.at(i));
+    }
+
     QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QAction *guide = help->addAction(tr("&Quick Guide and Shortcuts"), this, [this] {
+        QMessageBox box(QMessageBox::NoIcon, tr("EmbedForge Quick Guide"), quickGuideHtml(), QMessageBox::Close, this);
+        box.setObjectName(QStringLiteral("quickGuide"));
+        box.setTextFormat(Qt::RichText);
+        box.exec();
+    });
+    guide->setShortcut(QKeySequence::HelpContents); // F1
+    guide->setObjectName(QStringLiteral("quickGuideAction"));
     help->addAction(tr("&About EmbedForge"), this, &MainWindow::showAbout);
 }
 
@@ -222,6 +249,34 @@ void MainWindow::showPage(const QString &id)
     const int i = static_cast<int>(m_pageIds.indexOf(id));
     if (i >= 0)
         m_nav->setCurrentRow(i);
+}
+
+QString MainWindow::currentPageId() const
+{
+    return m_pageIds.value(m_nav->currentRow());
+}
+
+QString MainWindow::quickGuideHtml() const
+{
+    QString shortcuts;
+    const auto row = [&](const QString &keys, const QString &what) {
+        shortcuts += QStringLiteral("<tr><td><b>%1</b></td><td>%2</td></tr>").arg(keys.toHtmlEscaped(), what);
+    };
+    for (int i = 0; i < m_pageIds.size() && i < 9; ++i)
+        row(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + i)).toString(QKeySequence::NativeText),
+            tr("the %1 page").arg(m_nav->item(i)->text()));
+    row(QKeySequence(Qt::CTRL | Qt::Key_Comma).toString(QKeySequence::NativeText), tr("Settings"));
+    row(QKeySequence(QKeySequence::Save).toString(QKeySequence::NativeText), tr("save the edited template"));
+    row(QKeySequence(QKeySequence::Open).toString(QKeySequence::NativeText), tr("open a workspace"));
+    row(QKeySequence(QKeySequence::HelpContents).toString(QKeySequence::NativeText), tr("this guide"));
+    return tr("<p><b>Templates</b>: the paper's prompts, versioned; edit them and preview what they render.<br>"
+              "<b>Generate</b>: send them to your LLM endpoint; the plan and cost show before Start, and a run "
+              "resumes where it stopped.<br><b>Dataset</b>: inspect, filter and export the examples, and check "
+              "them for leakage.<br><b>Train</b>: fine-tune a decoder with LoRA and a contrastive loss, and "
+              "watch the loss.<br><b>Search</b>: BM25, dense and hybrid retrieval over a corpus, and its "
+              "evaluation.</p><p>Every long action is a job in the Jobs dock, with its progress and a Cancel "
+              "button. The README has the command-line forms.</p>") +
+           QStringLiteral("<table cellspacing='6'>%1</table>").arg(shortcuts);
 }
 
 QString MainWindow::deviceText() const

@@ -48,6 +48,9 @@ public:
     void addPage(const QString &id, const QString &title, QWidget *page);
     QStringList pageIds() const;
     void showPage(const QString &id);
+    QString currentPageId() const;
+    // Help › Quick Guide (F1): what each page is for, and the keyboard shortcuts.
+    QString quickGuideHtml() const;
 
     JobsDock *jobsDock() const { return m_jobsDock; }
     LogDock *logDock() const { return m_logDock; }

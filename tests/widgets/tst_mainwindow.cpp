@@ -19,6 +19,8 @@
 #include <QMessageBox>
 #include <QTimer>
 #include <QApplication>
+#include <QAction>
+#include <QKeySequence>
 #include <QTest>
 #include <QThread>
 
@@ -49,6 +51,7 @@ private Q_SLOTS:
     void demoWorkspaceHasExamplesOffline();
     void readOnlyWorkspaceOpensForReading();
     void quittingDuringAJobAsks();
+    void shortcutsGuideAndLastPage();
 
 private:
     QTemporaryDir m_dir;
@@ -355,6 +358,35 @@ void TestMainWindow::quittingDuringAJobAsks()
     QVERIFY(w.close());
     QVERIFY(!asked.isEmpty());
     QCOMPARE(jobs.job(id).state, JobState::Cancelled);
+}
+
+// Issue 14.11: Ctrl+1..6 go to the pages, Ctrl+, opens Settings, F1 the guide with the shortcuts,
+// and the window comes back on the page it was left on.
+void TestMainWindow::shortcutsGuideAndLastPage()
+{
+    JobManager jobs;
+    {
+        MainWindow w(&jobs);
+        w.show();
+        w.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&w));
+        QTest::keyClick(&w, Qt::Key_3, Qt::ControlModifier);
+        QCOMPARE(w.currentPageId(), w.pageIds().at(2));
+        QTest::keyClick(&w, Qt::Key_1, Qt::ControlModifier);
+        QCOMPARE(w.currentPageId(), QStringLiteral("workspace"));
+        auto *settings = w.findChild<QAction *>(QStringLiteral("settingsAction"));
+        QVERIFY(settings && settings->shortcuts().contains(QKeySequence(Qt::CTRL | Qt::Key_Comma)));
+        auto *guide = w.findChild<QAction *>(QStringLiteral("quickGuideAction"));
+        QVERIFY(guide && guide->shortcut() == QKeySequence(QKeySequence::HelpContents));
+        const QString html = w.quickGuideHtml();
+        QVERIFY(html.contains(QKeySequence(Qt::CTRL | Qt::Key_6).toString(QKeySequence::NativeText)));
+        QVERIFY(html.contains(QStringLiteral("Search")));
+        QTest::keyClick(&w, Qt::Key_4, Qt::ControlModifier);
+        QCOMPARE(w.currentPageId(), QStringLiteral("dataset"));
+    }
+    MainWindow again(&jobs);
+    QCOMPARE(again.currentPageId(), QStringLiteral("dataset"));
+    again.showPage(QStringLiteral("workspace"));
 }
 
 QTEST_MAIN(TestMainWindow)
