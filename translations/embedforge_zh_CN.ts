@@ -1824,6 +1824,14 @@ Negative: %3
         <source>%1 · %2 + %3</source>
         <translation>%1 · %2 + %3</translation>
     </message>
+    <message>
+        <source>Stale: the corpus, method, model or instruction changed since this evaluation; press Evaluate for figures that match.</source>
+        <translation>已过期：评估之后语料库、方法、模型或指令已改变；请再次点击“评估”以得到相符的数字。</translation>
+    </message>
+    <message>
+        <source>&lt;small&gt;BEIR&apos;s conventions: every query of the qrels, self hits ignored, depth %1, ties in trec_eval&apos;s order.&lt;/small&gt;</source>
+        <translation>&lt;small&gt;BEIR 的约定：qrels 中的每个查询，忽略自身命中，深度 %1，并列按 trec_eval 的顺序。&lt;/small&gt;</translation>
+    </message>
 </context>
 <context>
     <name>ef::SettingsDialog</name>

@@ -130,7 +130,11 @@ SearchPage::SearchPage(JobManager *jobs, QThreadPool *ioPool, QWidget *parent)
     m_typing.setInterval(150);
     connect(&m_typing, &QTimer::timeout, this, &SearchPage::runSearch);
     connect(m_query, &QLineEdit::textChanged, this, [this] { m_typing.start(); });
-    connect(m_instruction, &QLineEdit::textChanged, this, [this] { m_typing.start(); });
+    connect(m_instruction, &QLineEdit::textChanged, this, [this] {
+        markEvaluationStale();
+        m_typing.start();
+    });
+    connect(m_sideBySide, &QCheckBox::toggled, this, &SearchPage::markEvaluationStale);
     connect(m_presets, &QComboBox::activated, this, [this](int index) {
         if (index > 0)
             m_instruction->setText(m_presets->itemData(index).toString());
@@ -142,6 +146,7 @@ SearchPage::SearchPage(JobManager *jobs, QThreadPool *ioPool, QWidget *parent)
             runSide(1);
     });
     connect(m_corpus, &QComboBox::currentIndexChanged, this, [this](int index) {
+        markEvaluationStale();
         m_knownQueries->blockSignals(true);
         while (m_knownQueries->count() > 1)
             m_knownQueries->removeItem(1);
@@ -217,14 +222,17 @@ QWidget *SearchPage::buildSide(int index)
     layout->addWidget(s.results, 1);
 
     connect(s.method, &QComboBox::currentIndexChanged, this, [this, index] {
+        markEvaluationStale();
         updateControls();
         runSide(index);
     });
     connect(s.model, &QLineEdit::editingFinished, this, [this, index] {
+        markEvaluationStale();
         QSettings().setValue(QStringLiteral("search/model%1").arg(index), m_sides[size_t(index)].model->text());
         runSide(index);
     });
     connect(s.adapter, &QLineEdit::editingFinished, this, [this, index] {
+        markEvaluationStale();
         QSettings().setValue(QStringLiteral("search/adapter%1").arg(index), m_sides[size_t(index)].adapter->text());
         runSide(index);
     });
@@ -264,6 +272,8 @@ void SearchPage::setMethod(int side, SearchMethod method)
 
 void SearchPage::setModel(int side, const QString &dir)
 {
+    if (m_sides[size_t(side)].model->text() != dir)
+        markEvaluationStale();
     m_sides[size_t(side)].model->setText(dir);
     QSettings().setValue(QStringLiteral("search/model%1").arg(side), dir);
     runSide(side);
@@ -271,6 +281,8 @@ void SearchPage::setModel(int side, const QString &dir)
 
 void SearchPage::setAdapter(int side, const QString &dir)
 {
+    if (m_sides[size_t(side)].adapter->text() != dir)
+        markEvaluationStale();
     m_sides[size_t(side)].adapter->setText(dir);
     QSettings().setValue(QStringLiteral("search/adapter%1").arg(side), dir);
     runSide(side);
@@ -544,6 +556,23 @@ quint64 SearchPage::evaluate()
     return m_evalJob;
 }
 
+void SearchPage::markEvaluationStale()
+{
+    if (!m_evalShown || m_evalStale)
+        return;
+    m_evalStale = true;
+    m_summary->setText(QStringLiteral("<span style='color:#9a6000'>%1</span><br>")
+                           .arg(tr("Stale: the corpus, method, model or instruction changed since this evaluation; "
+                                   "press Evaluate for figures that match.")) +
+                       m_summary->text());
+    m_perQuery->setEnabled(false);
+}
+
+QString SearchPage::summaryText() const
+{
+    return m_summary->text();
+}
+
 void SearchPage::showEvaluation(const QList<EvalResult> &results)
 {
     const QStringList &labels = m_evalLabels;
@@ -555,7 +584,14 @@ void SearchPage::showEvaluation(const QList<EvalResult> &results)
                           QString::number(s.recall100, 'f', 4), QString::number(s.mrr10, 'f', 4),
                           QString::number(s.map10, 'f', 4), QString::number(s.queries), results.at(i).split);
     }
+    if (!results.isEmpty())
+        lines << tr("<small>BEIR's conventions: every query of the qrels, self hits ignored, depth %1, ties in "
+                    "trec_eval's order.</small>")
+                     .arg(results.first().depth);
     m_summary->setText(lines.join(QStringLiteral("<br>")));
+    m_evalShown = true;
+    m_evalStale = false;
+    m_perQuery->setEnabled(true);
     const QList<metrics::QueryScores> &a = results.at(0).perQuery;
     m_perQuery->setSortingEnabled(false);
     m_perQuery->clear();

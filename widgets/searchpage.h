@@ -56,6 +56,7 @@ public:
     quint64 evaluate();
     quint64 embedCorpus(int side = 0);
     QTableWidget *perQueryTable() const { return m_perQuery; }
+    QString summaryText() const;
 
 Q_SIGNALS:
     void corporaLoaded(int count);
@@ -87,6 +88,8 @@ private:
     void showReply(quint64 id, const SearchReply &reply);
     void onJobFinished(const JobInfo &info);
     void showEvaluation(const QList<EvalResult> &results);
+    // The figures on screen no longer describe the settings: say so (issue 14.3).
+    void markEvaluationStale();
     SearchMethod methodOf(int side) const;
     const CorpusInfo *currentCorpus() const;
 
@@ -98,6 +101,8 @@ private:
     std::array<quint64, 2> m_embedJobs{}; // the embedding job each side started
     quint64 m_evalJob = 0;
     QStringList m_evalLabels;
+    bool m_evalShown = false; // figures on screen, for the current settings
+    bool m_evalStale = false;
     QTimer m_typing;
     QComboBox *m_corpus;
     QComboBox *m_knownQueries;

@@ -71,8 +71,14 @@ void TestSearchPage::searchMarkAndEvaluate()
     QVERIFY(evaluated.wait(30000));
     QVERIFY(evaluated.first().first().toDouble() > 0.5);
     QCOMPARE(page.perQueryTable()->rowCount(), 61);
+    QVERIFY(page.summaryText().contains(QStringLiteral("self hits ignored")));
+    QVERIFY(!page.summaryText().contains(QStringLiteral("Stale")));
     QTest::qWait(200);
     QVERIFY(page.grab().save(QDir(test::artifactsDir()).filePath(QStringLiteral("search-page.png"))));
+    // Issue 14.3: the figures stay, marked stale, once the method changes.
+    page.setMethod(0, SearchMethod::Dense);
+    QVERIFY(page.summaryText().contains(QStringLiteral("Stale")));
+    QVERIFY(!page.perQueryTable()->isEnabled());
 }
 
 void TestSearchPage::denseSideBySideAndComparison()
