@@ -33,6 +33,7 @@
 #include "backend/fileguard.h"
 #include "backend/fts.h"
 #include "backend/jobs.h"
+#include "backend/metrics.h"
 #include "backend/timestamp.h"
 
 namespace ef {
@@ -763,10 +764,10 @@ QList<SearchHit> searchBm25(Database &db, const CorpusInfo &corpus, const QStrin
     const QString fts = ftsTable(corpus.id);
     // Rank first (cheap: no joins, no snippets), then build title and snippet for the top k
     // only; in one statement SQLite would compute them for every matching row before sorting.
-    // Ties in trec_eval's order: score descending, then document id descending (bytes).
-    Statement rank = db.prepare(QStringLiteral("SELECT %1.rowid, %1.rank FROM %1 JOIN documents d ON d.id = %1.rowid "
-                                               "WHERE %1 MATCH ? ORDER BY %1.rank, d.ext_id DESC LIMIT ?")
-                                    .arg(fts));
+    // Ties inside the top k are shown in trec_eval's order; evaluation (rankBm25) also orders the
+    // ties at the k-th place that way, which costs a join on every matching row.
+    Statement rank =
+        db.prepare(QStringLiteral("SELECT rowid, rank FROM %1 WHERE %1 MATCH ? ORDER BY rank LIMIT ?").arg(fts));
     rank.bind(1, match).bind(2, k);
     QList<QPair<qint64, double>> top;
     while (rank.step())
@@ -781,6 +782,7 @@ QList<SearchHit> searchBm25(Database &db, const CorpusInfo &corpus, const QStrin
             hits.append({detail.columnText(0), detail.columnText(1), fts::joinCjk(detail.columnText(2)), score});
         detail.reset();
     }
+    metrics::sortTrec(hits);
     return hits;
 }
 

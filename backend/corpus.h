@@ -91,10 +91,11 @@ struct SearchHit
     QString snippet;  // matched terms between \x01 and \x02
     double score = 0; // BM25, higher is better
 };
-// Top k by BM25 for a user query (any text; see fts::matchExpression), ties in trec_eval's order
-// (score descending, then document id descending). Throws DbError.
+// Top k by BM25 for a user query (any text; see fts::matchExpression), ties within the top k in
+// trec_eval's order (score descending, then document id descending). Throws DbError.
 QList<SearchHit> searchBm25(Database &db, const CorpusInfo &corpus, const QString &query, int k);
-// The same ranking, ids and scores only (no titles or snippets): for evaluation at depth 1000.
+// The same ranking, ids and scores only (no titles or snippets), ties in trec_eval's order also
+// at the k-th place: for evaluation at depth 1000.
 QList<SearchHit> rankBm25(Database &db, const CorpusInfo &corpus, const QString &query, int k);
 // The snippet with its markers replaced by open/close.
 QString markSnippet(const QString &snippet, const QString &open, const QString &close);
