@@ -12,6 +12,7 @@
 
 #include <functional>
 
+#include <QHash>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -106,10 +107,11 @@ struct EvalResult
     QString split;
     bool ignoreSelf = true;
     int depth = 1000;
-    QString runFile;                // the run file evaluated (method "run") or written, if any
-    int queriesWithoutResults = 0;  // queries of the qrels the run has nothing for (they count 0)
-    int runQueriesWithoutQrels = 0; // run file: its queries absent from the qrels (left out)
-    QString notStoredBecause;       // empty when the result was stored in the workspace
+    QString runFile;                    // the run file evaluated (method "run") or written, if any
+    int queriesWithoutResults = 0;      // queries of the qrels the run has nothing for (they count 0)
+    int runQueriesWithoutQrels = 0;     // run file: its queries absent from the qrels (left out)
+    QString notStoredBecause;           // empty when the result was stored in the workspace
+    QHash<QString, QString> queryTexts; // query id -> text, for views that show the queries
     metrics::Summary summary;
     QList<metrics::QueryScores> perQuery;
 };

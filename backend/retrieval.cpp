@@ -418,6 +418,8 @@ Expected<EvalResult> evaluate(Database &db, const CorpusInfo &corpus, const Eval
     const int fetch = settings.depth + (settings.ignoreSelf ? 1 : 0);
     try {
         const QList<EvalQuery> queries = evalQueries(db, corpus, settings.split);
+        for (const EvalQuery &q : queries)
+            r.queryTexts.insert(q.id, q.text);
         std::unique_ptr<RunWriter> run;
         if (!settings.saveRun.isEmpty()) {
             run = std::make_unique<RunWriter>(settings.saveRun, QStringLiteral("embedforge-") + r.method);
@@ -524,6 +526,8 @@ Expected<EvalResult> evaluateRunFile(Database &db, const CorpusInfo &corpus, con
         return makeError(error);
     try {
         const QList<EvalQuery> queries = evalQueries(db, corpus, settings.split);
+        for (const EvalQuery &q : queries)
+            r.queryTexts.insert(q.id, q.text);
         QHash<QString, int> index; // query id -> position in queries
         for (int i = 0; i < queries.size(); ++i)
             index.insert(queries[i].id, i);

@@ -1832,6 +1832,10 @@ Negative: %3
         <source>&lt;small&gt;BEIR&apos;s conventions: every query of the qrels, self hits ignored, depth %1, ties in trec_eval&apos;s order.&lt;/small&gt;</source>
         <translation>&lt;small&gt;BEIR 的约定：qrels 中的每个查询，忽略自身命中，深度 %1，并列按 trec_eval 的顺序。&lt;/small&gt;</translation>
     </message>
+    <message>
+        <source>Query %1 — click to search it on both sides</source>
+        <translation>查询 %1 — 点击即在两侧检索它</translation>
+    </message>
 </context>
 <context>
     <name>ef::SettingsDialog</name>

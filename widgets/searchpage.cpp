@@ -4,6 +4,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -102,6 +103,12 @@ SearchPage::SearchPage(JobManager *jobs, QThreadPool *ioPool, QWidget *parent)
     m_perQuery->verticalHeader()->hide();
     m_perQuery->setSortingEnabled(true);
     m_perQuery->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_perQuery->setObjectName(QStringLiteral("perQuery"));
+    connect(m_perQuery, &QTableWidget::cellClicked, this, [this](int row) {
+        const QTableWidgetItem *item = m_perQuery->item(row, 0);
+        if (item && !item->data(Qt::UserRole).toString().isEmpty())
+            setQuery(item->data(Qt::UserRole).toString()); // both sides search it
+    });
     auto *evalBox = new QWidget(this);
     auto *evalLayout = new QVBoxLayout(evalBox);
     evalLayout->setContentsMargins(0, 0, 0, 0);
@@ -573,6 +580,19 @@ QString SearchPage::summaryText() const
     return m_summary->text();
 }
 
+namespace {
+// A row's query: its text (its id in the tooltip); a click loads it into the search.
+QTableWidgetItem *queryItem(const EvalResult &r, const QString &id)
+{
+    const QString text = r.queryTexts.value(id);
+    auto *item = new QTableWidgetItem(text.isEmpty() ? id : text);
+    item->setToolTip(
+        QCoreApplication::translate("ef::SearchPage", "Query %1 — click to search it on both sides").arg(id));
+    item->setData(Qt::UserRole, text);
+    return item;
+}
+} // namespace
+
 void SearchPage::showEvaluation(const QList<EvalResult> &results)
 {
     const QStringList &labels = m_evalLabels;
@@ -600,7 +620,7 @@ void SearchPage::showEvaluation(const QList<EvalResult> &results)
         m_perQuery->setColumnCount(4);
         m_perQuery->setHorizontalHeaderLabels({tr("Query"), tr("nDCG@10"), tr("Recall@100"), tr("MRR@10")});
         for (int r = 0; r < a.size(); ++r) {
-            m_perQuery->setItem(r, 0, new QTableWidgetItem(a.at(r).queryId));
+            m_perQuery->setItem(r, 0, queryItem(results.at(0), a.at(r).queryId));
             m_perQuery->setItem(r, 1, new NumberItem(a.at(r).ndcg10));
             m_perQuery->setItem(r, 2, new NumberItem(a.at(r).recall100));
             m_perQuery->setItem(r, 3, new NumberItem(a.at(r).mrr10));
@@ -616,7 +636,7 @@ void SearchPage::showEvaluation(const QList<EvalResult> &results)
             {tr("Query"), tr("nDCG@10 (left)"), tr("nDCG@10 (right)"), tr("Δ nDCG@10"), tr("Δ MRR@10")});
         for (int r = 0; r < a.size(); ++r) {
             const metrics::QueryScores other = b.value(a.at(r).queryId);
-            m_perQuery->setItem(r, 0, new QTableWidgetItem(a.at(r).queryId));
+            m_perQuery->setItem(r, 0, queryItem(results.at(0), a.at(r).queryId));
             m_perQuery->setItem(r, 1, new NumberItem(a.at(r).ndcg10));
             m_perQuery->setItem(r, 2, new NumberItem(other.ndcg10));
             m_perQuery->setItem(r, 3, new NumberItem(other.ndcg10 - a.at(r).ndcg10, true));

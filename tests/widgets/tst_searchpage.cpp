@@ -7,6 +7,7 @@
 #include <QSignalSpy>
 #include <QTableWidget>
 #include <QTemporaryDir>
+#include <QLineEdit>
 #include <QTest>
 
 #include "backend/corpus.h"
@@ -72,6 +73,15 @@ void TestSearchPage::searchMarkAndEvaluate()
     QVERIFY(evaluated.first().first().toDouble() > 0.5);
     QCOMPARE(page.perQueryTable()->rowCount(), 61);
     QVERIFY(page.summaryText().contains(QStringLiteral("self hits ignored")));
+    // Issue 14.8: the table shows the queries' text, and a click searches that query.
+    QTableWidget *table = page.perQueryTable();
+    const QString clicked = table->item(0, 0)->text();
+    QVERIFY2(!clicked.startsWith(QLatin1Char('q')) || clicked.contains(QLatin1Char(' ')), qPrintable(clicked));
+    QVERIFY(table->item(0, 0)->toolTip().startsWith(QStringLiteral("Query ")));
+    QSignalSpy searched(&page, &SearchPage::resultsShown);
+    QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, table->visualItemRect(table->item(0, 0)).center());
+    QVERIFY(searched.wait(5000));
+    QCOMPARE(page.findChild<QLineEdit *>(QStringLiteral("searchQuery"))->text(), clicked);
     QVERIFY(!page.summaryText().contains(QStringLiteral("Stale")));
     QTest::qWait(200);
     QVERIFY(page.grab().save(QDir(test::artifactsDir()).filePath(QStringLiteral("search-page.png"))));
