@@ -150,6 +150,14 @@ Expected<ExampleDetail> exampleDetail(Database &db, qint64 id)
         d.placeholders = st.columnText(11);
         d.prompt = st.columnText(12);
         d.rawResponse = st.columnText(13);
+        if (d.status == QLatin1String("duplicate")) {
+            Statement of = db.prepare(QStringLiteral(
+                "SELECT v.id FROM examples v JOIN examples d ON d.dedup_key = v.dedup_key WHERE d.id = ? AND "
+                "v.status = 'valid' AND d.dedup_key != ''"));
+            of.bind(1, id);
+            if (of.step())
+                d.duplicateOf = of.columnInt(0);
+        }
         return d;
     } catch (const DbError &e) {
         return makeError(e.message());

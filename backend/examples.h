@@ -73,6 +73,7 @@ struct ExampleDetail
     qint64 templateVersion = 0;
     QString placeholders; // the sampled values, as JSON text
     QString prompt, rawResponse;
+    qint64 duplicateOf = 0; // a duplicate: the valid example it repeats (0: none)
 };
 // The example, or an error when it does not exist (any more).
 Expected<ExampleDetail> exampleDetail(Database &db, qint64 id);

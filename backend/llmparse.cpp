@@ -3,6 +3,7 @@
 #include "backend/llmparse.h"
 
 #include <QCoreApplication>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
@@ -286,6 +287,24 @@ const QStringList &invalidReasonCodes()
         QStringLiteral("invalid_json"),   QStringLiteral("not_object"),  QStringLiteral("missing_key"),
         QStringLiteral("not_string"),     QStringLiteral("empty_value"), QStringLiteral("unexpected_keys")};
     return codes;
+}
+
+QString invalidReasonDescription(const QString &code)
+{
+    static const QHash<QString, const char *> text{
+        {QStringLiteral("empty_response"), QT_TRANSLATE_NOOP("ef::LlmParse", "the reply was empty")},
+        {QStringLiteral("no_json"), QT_TRANSLATE_NOOP("ef::LlmParse", "the reply holds no JSON object")},
+        {QStringLiteral("truncated_json"),
+         QT_TRANSLATE_NOOP("ef::LlmParse", "the JSON stops before its end (the reply was cut off)")},
+        {QStringLiteral("invalid_json"), QT_TRANSLATE_NOOP("ef::LlmParse", "the JSON is malformed")},
+        {QStringLiteral("not_object"), QT_TRANSLATE_NOOP("ef::LlmParse", "the JSON is not an object")},
+        {QStringLiteral("missing_key"), QT_TRANSLATE_NOOP("ef::LlmParse", "a key the format requires is missing")},
+        {QStringLiteral("not_string"), QT_TRANSLATE_NOOP("ef::LlmParse", "a value is not a string")},
+        {QStringLiteral("empty_value"), QT_TRANSLATE_NOOP("ef::LlmParse", "a required value is empty")},
+        {QStringLiteral("unexpected_keys"),
+         QT_TRANSLATE_NOOP("ef::LlmParse", "the reply has keys the format does not name")}};
+    const auto it = text.constFind(code);
+    return it == text.constEnd() ? code : QCoreApplication::translate("ef::LlmParse", it.value());
 }
 
 ValidatedExample validateObject(const ParsedObject &parsed, const QStringList &requiredKeys, bool lenient)

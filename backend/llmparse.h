@@ -42,5 +42,7 @@ ValidatedExample validateObject(const ParsedObject &parsed, const QStringList &r
 
 // Every reason code the parser and validator produce, for statistics and demo data.
 const QStringList &invalidReasonCodes();
+// What a reason code means, for people (translated); the code itself when unknown.
+QString invalidReasonDescription(const QString &code);
 
 } // namespace ef

@@ -537,10 +537,6 @@
         <translation>词数（最后一组：%1 及以上）</translation>
     </message>
     <message>
-        <source>Invalid: %1 %2</source>
-        <translation>无效：%1 %2</translation>
-    </message>
-    <message>
         <source>Instruction</source>
         <translation>指令</translation>
     </message>
@@ -631,6 +627,14 @@
     <message>
         <source>Exports the valid examples the current filter shows.</source>
         <translation>导出当前筛选条件显示的有效示例。</translation>
+    </message>
+    <message>
+        <source>Invalid (%1): %2. %3</source>
+        <translation>无效（%1）：%2。%3</translation>
+    </message>
+    <message>
+        <source>Duplicate of &lt;a href=&apos;example:%1&apos;&gt;example #%1&lt;/a&gt;</source>
+        <translation>重复于&lt;a href=&apos;example:%1&apos;&gt;示例 #%1&lt;/a&gt;</translation>
     </message>
 </context>
 <context>
@@ -724,6 +728,10 @@
     <message>
         <source>Hard negative</source>
         <translation>难负例</translation>
+    </message>
+    <message>
+        <source>invalid: %1 (%2)</source>
+        <translation>无效：%1（%2）</translation>
     </message>
 </context>
 <context>
@@ -1320,6 +1328,42 @@ Negative: %3
     <message>
         <source>keys the format does not name: %1</source>
         <translation>格式未列出的键：%1</translation>
+    </message>
+    <message>
+        <source>the reply was empty</source>
+        <translation>回复为空</translation>
+    </message>
+    <message>
+        <source>the reply holds no JSON object</source>
+        <translation>回复中没有 JSON 对象</translation>
+    </message>
+    <message>
+        <source>the JSON stops before its end (the reply was cut off)</source>
+        <translation>JSON 未结束就中断了（回复被截断）</translation>
+    </message>
+    <message>
+        <source>the JSON is malformed</source>
+        <translation>JSON 格式错误</translation>
+    </message>
+    <message>
+        <source>the JSON is not an object</source>
+        <translation>JSON 不是对象</translation>
+    </message>
+    <message>
+        <source>a key the format requires is missing</source>
+        <translation>缺少格式要求的键</translation>
+    </message>
+    <message>
+        <source>a value is not a string</source>
+        <translation>某个值不是字符串</translation>
+    </message>
+    <message>
+        <source>a required value is empty</source>
+        <translation>某个必需的值为空</translation>
+    </message>
+    <message>
+        <source>the reply has keys the format does not name</source>
+        <translation>回复中含有格式未列出的键</translation>
     </message>
 </context>
 <context>

@@ -20,6 +20,7 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QTextBrowser>
+#include <QUrl>
 #include <QVBoxLayout>
 
 #include "backend/argtext.h"
@@ -31,6 +32,7 @@
 #include "backend/templates.h"
 #include "backend/jobs.h"
 #include "backend/leakage.h"
+#include "backend/llmparse.h"
 #include "widgets/async.h"
 
 namespace ef {
@@ -45,6 +47,11 @@ DatasetPage::DatasetPage(QThreadPool *ioPool, QWidget *parent)
     setObjectName(QStringLiteral("datasetPage"));
     m_view->setObjectName(QStringLiteral("examplesView"));
     m_detail->setObjectName(QStringLiteral("exampleDetail"));
+    m_detail->setOpenLinks(false); // example:N links show that example here
+    connect(m_detail, &QTextBrowser::anchorClicked, this, [this](const QUrl &url) {
+        if (url.scheme() == QLatin1String("example"))
+            showDetail(url.path().toLongLong());
+    });
     m_search->setObjectName(QStringLiteral("exampleSearch"));
     m_count->setObjectName(QStringLiteral("exampleCount"));
 
@@ -309,8 +316,14 @@ void DatasetPage::showDetail(qint64 id)
                                .arg(id)
                                .arg(d->family.toHtmlEscaped(), d->language.toHtmlEscaped(), d->status.toHtmlEscaped());
             if (d->status == QLatin1String("invalid"))
-                html += QStringLiteral("<p style='color:#b00020'>%1</p>")
-                            .arg(tr("Invalid: %1 %2").arg(d->invalidReason, d->invalidDetail).toHtmlEscaped());
+                html +=
+                    QStringLiteral("<p style='color:#b00020'>%1</p>")
+                        .arg(tr("Invalid (%1): %2. %3")
+                                 .arg(d->invalidReason, invalidReasonDescription(d->invalidReason), d->invalidDetail)
+                                 .toHtmlEscaped());
+            if (d->duplicateOf > 0) // a link to the example it repeats
+                html += QStringLiteral("<p>%1</p>")
+                            .arg(tr("Duplicate of <a href='example:%1'>example #%1</a>").arg(d->duplicateOf));
             html += field(tr("Instruction"), d->instruction) + field(tr("Query"), d->query) +
                     field(tr("Positive"), d->positive) + field(tr("Hard negative"), d->negative) +
                     field(tr("Template"),

@@ -6,6 +6,7 @@
 #include <QPointer>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include "backend/llmparse.h"
 #include "backend/examples.h"
 
 namespace ef {
@@ -105,6 +106,8 @@ QVariant ExamplesModel::data(const QModelIndex &index, int role) const
     case LanguageColumn:
         return r.language;
     case StatusColumn:
+        if (tip && r.status == QLatin1String("invalid") && !r.invalidReason.isEmpty()) // the reason in full
+            return tr("invalid: %1 (%2)").arg(invalidReasonDescription(r.invalidReason), r.invalidReason);
         return r.status == QLatin1String("invalid") && !r.invalidReason.isEmpty()
                    ? tr("invalid: %1").arg(r.invalidReason)
                    : r.status;

@@ -12,6 +12,8 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QPushButton>
+#include <QTextBrowser>
+#include <QUrl>
 #include <QTest>
 #include <QThreadPool>
 
@@ -78,6 +80,7 @@ private Q_SLOTS:
     void exportRunsAsAJob();
     void opensAndFilters500kExamples();
     void leakedRowsFilterAndExclusion();
+    void invalidReasonAndDuplicateLink();
 
 private:
     QTemporaryDir m_dir;
@@ -365,6 +368,55 @@ void TestDatasetPage::leakedRowsFilterAndExclusion()
     auto db = ws->connect();
     QCOMPARE((*db)->queryInt(QStringLiteral("SELECT COUNT(*) FROM examples WHERE excluded = 1")), 5);
     QVERIFY(page.grab().save(QDir(test::artifactsDir()).filePath(QStringLiteral("dataset-leaked.png"))));
+}
+
+// Issue 14.7: the full invalid reason in a tooltip and the detail pane, and a duplicate links to
+// the example it repeats.
+void TestDatasetPage::invalidReasonAndDuplicateLink()
+{
+    auto ws = Workspace::create(m_dir.filePath(QStringLiteral("demo-detail.efws")));
+    QVERIFY(ws);
+    QVERIFY(importDemoExamples(ws.value(), QStringLiteral(":/demo/examples.jsonl")));
+    DatasetPage page(&m_pool);
+    page.resize(1200, 800);
+    page.show();
+    page.setWorkspace(ws.value());
+    QSignalSpy idsLoaded(page.model(), &ExamplesModel::loaded);
+    ExampleFilter f;
+    f.status = QStringLiteral("invalid");
+    page.setFilter(f);
+    QVERIFY(idsLoaded.wait(5000));
+    QVERIFY(page.model()->rowCount() > 5);
+    page.model()->data(page.model()->index(0, ExamplesModel::StatusColumn)); // asks for the page
+    QTRY_VERIFY_WITH_TIMEOUT(page.model()->data(page.model()->index(0, 0), ExamplesModel::LoadedRole).toBool(), 5000);
+    bool described = false;
+    for (int r = 0; r < page.model()->rowCount(); ++r)
+        described = described || page.model()
+                                     ->data(page.model()->index(r, ExamplesModel::StatusColumn), Qt::ToolTipRole)
+                                     .toString()
+                                     .contains(QStringLiteral("the reply has keys the format does not name"));
+    QVERIFY(described);
+    QSignalSpy detail(&page, &DatasetPage::detailShown);
+    page.view()->selectRow(0);
+    QVERIFY(detail.wait(5000));
+    QVERIFY2(page.detailText().contains(QStringLiteral("Invalid (")), qPrintable(page.detailText()));
+
+    f.status = QStringLiteral("duplicate");
+    page.setFilter(f);
+    QVERIFY(idsLoaded.wait(5000));
+    page.view()->selectRow(0);
+    QVERIFY(detail.wait(5000));
+    QVERIFY2(page.detailText().contains(QStringLiteral("Duplicate of example #")), qPrintable(page.detailText()));
+    const QString text = page.detailText();
+    const qint64 original = text.section(QStringLiteral("Duplicate of example #"), 1)
+                                .section(QLatin1Char('\n'), 0, 0)
+                                .trimmed()
+                                .toLongLong();
+    QVERIFY(original > 0);
+    auto *browser = page.findChild<QTextBrowser *>(QStringLiteral("exampleDetail"));
+    Q_EMIT browser->anchorClicked(QUrl(QStringLiteral("example:%1").arg(original)));
+    QVERIFY(detail.wait(5000));
+    QVERIFY2(page.detailText().startsWith(QStringLiteral("#%1 ").arg(original)), qPrintable(page.detailText()));
 }
 
 QTEST_MAIN(TestDatasetPage)
