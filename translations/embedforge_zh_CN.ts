@@ -3383,14 +3383,6 @@ Negative: %3
         <translation>消息</translation>
     </message>
     <message>
-        <source>Contents</source>
-        <translation>内容</translation>
-    </message>
-    <message>
-        <source>Job history</source>
-        <translation>任务历史</translation>
-    </message>
-    <message>
         <source>Workspace</source>
         <translation>工作区</translation>
     </message>
@@ -3401,6 +3393,50 @@ Negative: %3
     <message>
         <source>%1 / %2</source>
         <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <source>This workspace holds</source>
+        <translation>此工作区包含</translation>
+    </message>
+    <message>
+        <source>What to do next</source>
+        <translation>下一步可以</translation>
+    </message>
+    <message>
+        <source>Preview a template</source>
+        <translation>预览模板</translation>
+    </message>
+    <message>
+        <source>Generate examples</source>
+        <translation>生成示例</translation>
+    </message>
+    <message>
+        <source>Search the demo corpus</source>
+        <translation>检索演示语料库</translation>
+    </message>
+    <message>
+        <source>Train a small demo model</source>
+        <translation>训练一个小型演示模型</translation>
+    </message>
+    <message>
+        <source>Inspect storage</source>
+        <translation>查看存储</translation>
+    </message>
+    <message>
+        <source>Storage: SQLite tables and their rows</source>
+        <translation>存储：SQLite 表及其行数</translation>
+    </message>
+    <message>
+        <source>Latest jobs</source>
+        <translation>最近的任务</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; prompt templates&lt;br&gt;&lt;b&gt;%2&lt;/b&gt; valid examples, %3 invalid, %4 duplicates%5&lt;br&gt;&lt;b&gt;%6&lt;/b&gt; corpora%7&lt;br&gt;&lt;b&gt;%8&lt;/b&gt; generation runs (%9 unfinished) · &lt;b&gt;%10&lt;/b&gt; training runs</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; 个提示词模板&lt;br&gt;&lt;b&gt;%2&lt;/b&gt; 个有效示例，%3 个无效，%4 个重复%5&lt;br&gt;&lt;b&gt;%6&lt;/b&gt; 个语料库%7&lt;br&gt;&lt;b&gt;%8&lt;/b&gt; 次生成运行（%9 次未完成）· &lt;b&gt;%10&lt;/b&gt; 次训练运行</translation>
+    </message>
+    <message>
+        <source> · %1 excluded from training</source>
+        <translation> · %1 个已从训练中排除</translation>
     </message>
 </context>
 <context>

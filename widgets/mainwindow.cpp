@@ -103,6 +103,7 @@ MainWindow::MainWindow(JobManager *jobs, QWidget *parent)
                 showPage(QStringLiteral("search"));
             });
     connect(m_workspacePage, &WorkspacePage::checkRequested, this, &MainWindow::checkWorkspace);
+    connect(m_workspacePage, &WorkspacePage::pageRequested, this, &MainWindow::showPage);
     m_generatePage->setSettings(m_settings);
     // New examples show up in the Dataset page when a run ends.
     connect(m_generatePage, &GeneratePage::runFinished, m_datasetPage, &DatasetPage::refresh);

@@ -2,6 +2,8 @@
 // The Workspace page.
 #include "widgets/workspacepage.h"
 
+#include <utility>
+
 #include <QDesktopServices>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -15,13 +17,14 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include "backend/argtext.h"
+#include "backend/database.h"
 #include "backend/jobhistory.h"
 
 namespace ef {
 
 WorkspacePage::WorkspacePage(QThreadPool *ioPool, QWidget *parent)
-    : QWidget(parent), m_ioPool(ioPool), m_summary(new QLabel(this)), m_tables(new QTableWidget(0, 2, this)),
-      m_history(new QTableWidget(0, 5, this))
+    : QWidget(parent), m_ioPool(ioPool), m_summary(new QLabel(this)), m_holdings(new QLabel(this)), m_storage(nullptr),
+      m_tables(new QTableWidget(0, 2, this)), m_history(new QTableWidget(0, 5, this))
 {
     setObjectName(QStringLiteral("workspacePage"));
     m_summary->setObjectName(QStringLiteral("workspaceSummary"));
@@ -59,10 +62,38 @@ WorkspacePage::WorkspacePage(QThreadPool *ioPool, QWidget *parent)
     buttons->addStretch();
     top->addLayout(buttons);
 
-    auto *tablesBox = new QGroupBox(tr("Contents"), this);
+    // What the workspace holds, and what to do next.
+    auto *holdsBox = new QGroupBox(tr("This workspace holds"), this);
+    m_holdings->setObjectName(QStringLiteral("workspaceHoldings"));
+    m_holdings->setTextFormat(Qt::RichText);
+    m_holdings->setWordWrap(true);
+    (new QVBoxLayout(holdsBox))->addWidget(m_holdings);
+    auto *nextBox = new QGroupBox(tr("What to do next"), this);
+    auto *next = new QVBoxLayout(nextBox);
+    for (const auto &[page, label] : {std::pair{QStringLiteral("templates"), tr("Preview a template")},
+                                      std::pair{QStringLiteral("generate"), tr("Generate examples")},
+                                      std::pair{QStringLiteral("search"), tr("Search the demo corpus")},
+                                      std::pair{QStringLiteral("train"), tr("Train a small demo model")}}) {
+        auto *b = new QPushButton(label, nextBox);
+        b->setObjectName(QStringLiteral("next_") + page);
+        connect(b, &QPushButton::clicked, this, [this, page = page] { Q_EMIT pageRequested(page); });
+        next->addWidget(b);
+    }
+    next->addStretch();
+    auto *inspect = new QPushButton(tr("Inspect storage"), this);
+    inspect->setObjectName(QStringLiteral("inspectStorage"));
+    inspect->setCheckable(true);
+    next->addWidget(inspect);
+    auto *tablesBox = new QGroupBox(tr("Storage: SQLite tables and their rows"), this);
     (new QVBoxLayout(tablesBox))->addWidget(m_tables);
-    auto *historyBox = new QGroupBox(tr("Job history"), this);
+    m_storage = tablesBox;
+    tablesBox->setVisible(false); // behind "Inspect storage"
+    connect(inspect, &QPushButton::toggled, tablesBox, &QWidget::setVisible);
+    auto *historyBox = new QGroupBox(tr("Latest jobs"), this);
     (new QVBoxLayout(historyBox))->addWidget(m_history);
+    auto *middle = new QHBoxLayout;
+    middle->addWidget(holdsBox, 2);
+    middle->addWidget(nextBox, 1);
     auto *bottom = new QHBoxLayout;
     bottom->addWidget(tablesBox, 1);
     bottom->addWidget(historyBox, 3);
@@ -71,9 +102,15 @@ WorkspacePage::WorkspacePage(QThreadPool *ioPool, QWidget *parent)
     auto *title = new QLabel(QStringLiteral("<h2>%1</h2>").arg(tr("Workspace")), this);
     layout->addWidget(title);
     layout->addLayout(top);
+    layout->addLayout(middle);
     layout->addLayout(bottom, 1);
 
     connect(&m_watcher, &QFutureWatcher<Snapshot>::finished, this, [this] { show(m_watcher.result()); });
+}
+
+QString WorkspacePage::holdingsText() const
+{
+    return m_holdings->text();
 }
 
 void WorkspacePage::setWorkspace(const Workspace &ws)
@@ -90,6 +127,21 @@ void WorkspacePage::refresh()
     m_watcher.setFuture(QtConcurrent::run(m_ioPool, [ws] {
         Snapshot s;
         s.info = Workspace::inspect(ws.path());
+        if (auto db = ws.connect()) {
+            try {
+                Statement st = (*db)->prepare(QStringLiteral("SELECT status, COUNT(*) FROM examples GROUP BY status"));
+                while (st.step())
+                    s.examplesByStatus.insert(st.columnText(0), st.columnInt(1));
+                s.excluded = (*db)->queryInt(QStringLiteral("SELECT COUNT(*) FROM examples WHERE excluded = 1"));
+                Statement c = (*db)->prepare(QStringLiteral("SELECT name FROM corpora ORDER BY name"));
+                while (c.step())
+                    s.corpora << c.columnText(0);
+                s.unfinishedGenerationRuns =
+                    (*db)->queryInt(QStringLiteral("SELECT COUNT(*) FROM gen_runs WHERE state != 'finished'"));
+            } catch (const DbError &e) {
+                qWarning("%s", qPrintable(e.message()));
+            }
+        }
         if (const auto history = loadJobHistory(ws, 200))
             s.history = history.value();
         else
@@ -110,6 +162,20 @@ void WorkspacePage::show(const Snapshot &s)
                            .arg(i.path.toHtmlEscaped(), QString::number(i.schemaVersion),
                                 loc.formattedDataSize(i.sizeBytes), i.createdAt, i.createdBy.toHtmlEscaped(),
                                 i.artifactsDir.toHtmlEscaped()));
+    const auto count = [&](const char *table) { return loc.toString(i.tableRows.value(QLatin1String(table))); };
+    QStringList corpora;
+    for (const QString &c : s.corpora)
+        corpora << c.toHtmlEscaped();
+    m_holdings->setText(
+        tr("<b>%1</b> prompt templates<br><b>%2</b> valid examples, %3 invalid, %4 duplicates%5<br><b>%6</b> "
+           "corpora%7<br><b>%8</b> generation runs (%9 unfinished) · <b>%10</b> training runs")
+            .arg(count("templates"), loc.toString(s.examplesByStatus.value(QStringLiteral("valid"))),
+                 loc.toString(s.examplesByStatus.value(QStringLiteral("invalid"))),
+                 loc.toString(s.examplesByStatus.value(QStringLiteral("duplicate"))),
+                 s.excluded > 0 ? tr(" · %1 excluded from training").arg(loc.toString(s.excluded)) : QString(),
+                 loc.toString(s.corpora.size()),
+                 corpora.isEmpty() ? QString() : QStringLiteral(": ") + corpora.join(QStringLiteral(", ")),
+                 count("gen_runs"), loc.toString(s.unfinishedGenerationRuns), count("train_runs")));
     m_tables->setRowCount(static_cast<int>(i.tableRows.size()));
     int r = 0;
     for (auto it = i.tableRows.cbegin(); it != i.tableRows.cend(); ++it, ++r) {

@@ -34,6 +34,7 @@
 #include "widgets/logdock.h"
 #include "widgets/mainwindow.h"
 #include "widgets/searchpage.h"
+#include "widgets/workspacepage.h"
 
 using namespace ef;
 
@@ -260,6 +261,17 @@ void TestMainWindow::demoWorkspaceHasExamplesOffline()
     QCOMPARE((*db)->queryInt(QStringLiteral("SELECT COUNT(*) FROM templates")), 10);
     QCOMPARE((*db)->queryInt(QStringLiteral("SELECT COUNT(*) FROM corpora WHERE name = 'demo'")), 1);
     QVERIFY(w.pageIds().contains(QStringLiteral("search")));
+    // Issue 14.10: the first screen says what the workspace holds and what to do next.
+    auto *page = w.findChild<WorkspacePage *>();
+    QVERIFY(page);
+    QTRY_VERIFY_WITH_TIMEOUT(page->holdingsText().contains(QStringLiteral("<b>305</b> valid examples")), 10000);
+    QVERIFY2(page->holdingsText().contains(QStringLiteral("corpora: demo")), qPrintable(page->holdingsText()));
+    QVERIFY(page->holdingsText().contains(QStringLiteral("<b>10</b> prompt templates")));
+    w.showPage(QStringLiteral("workspace"));
+    QTest::qWait(200);
+    QVERIFY(w.grab().save(QDir(test::artifactsDir()).filePath(QStringLiteral("demo-dashboard.png"))));
+    QTest::mouseClick(page->findChild<QPushButton *>(QStringLiteral("next_search")), Qt::LeftButton);
+    QCOMPARE(w.currentPageId(), QStringLiteral("search"));
     w.showPage(QStringLiteral("dataset"));
     QTest::qWait(800);
     QVERIFY(w.grab().save(QDir(test::artifactsDir()).filePath(QStringLiteral("demo-dataset.png"))));
