@@ -636,6 +636,44 @@ Expected<CorpusInfo> importCorpus(Database &db, const CorpusImport &o, const Cor
     return findCorpus(db, o.name);
 }
 
+Status renameCorpus(Database &db, const QString &name, const QString &newName)
+{
+    const QString target = newName.trimmed();
+    if (target.isEmpty())
+        return makeError(QCoreApplication::translate("ef::Corpus", "a corpus needs a name"));
+    try {
+        Transaction tx(db);
+        auto c = findCorpus(db, name);
+        if (!c)
+            return makeError(c.error());
+        if (target != name && findCorpus(db, target))
+            return makeError(
+                QCoreApplication::translate("ef::Corpus", "a corpus named '%1' already exists").arg(target));
+        db.prepare(QStringLiteral("UPDATE corpora SET name = ? WHERE id = ?")).bind(1, target).bind(2, c->id).run();
+        tx.commit();
+    } catch (const DbError &e) {
+        return makeError(e.message());
+    }
+    return Status::success();
+}
+
+Status deleteCorpus(Database &db, const QString &name)
+{
+    try {
+        Transaction tx(db);
+        auto c = findCorpus(db, name);
+        if (!c)
+            return makeError(c.error());
+        db.exec(QStringLiteral("DROP TABLE IF EXISTS %1").arg(ftsTable(c->id)));
+        // Documents, queries, qrels, vectors, evaluations and leakage flags go with it (cascades).
+        db.prepare(QStringLiteral("DELETE FROM corpora WHERE id = ?")).bind(1, c->id).run();
+        tx.commit();
+    } catch (const DbError &e) {
+        return makeError(e.message());
+    }
+    return Status::success();
+}
+
 QList<CorpusInfo> listCorpora(Database &db)
 {
     QList<CorpusInfo> out;

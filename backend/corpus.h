@@ -77,6 +77,10 @@ using CorpusProgress = std::function<bool(qint64 done, const QString &what)>;
 Expected<CorpusInfo> importCorpus(Database &db, const CorpusImport &options, const CorpusProgress &progress = {},
                                   ImportReport *report = nullptr);
 QList<CorpusInfo> listCorpora(Database &db);
+// Renames a corpus (names are unique); its vectors, evaluations and flags stay with it.
+Status renameCorpus(Database &db, const QString &name, const QString &newName);
+// Deletes a corpus with its documents, queries, qrels, index, vectors and evaluations.
+Status deleteCorpus(Database &db, const QString &name);
 // The same through a new connection (for a view's I/O task); never throws.
 Expected<QList<CorpusInfo>> listCorpora(const Workspace &ws);
 // The texts of a corpus's first `limit` queries, in import order (a view's list of examples).

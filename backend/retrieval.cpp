@@ -735,6 +735,28 @@ JobSpec makeEmbedCorpusJob(const Workspace &workspace, const CorpusInfo &corpus,
     return spec;
 }
 
+JobSpec makeCorpusImportJob(const Workspace &workspace, const CorpusImport &options)
+{
+    JobSpec spec;
+    spec.kind = QStringLiteral("corpus.import");
+    spec.title = QCoreApplication::translate("ef::Retrieval", "Import corpus %1 from %2")
+                     .arg(options.name, QFileInfo(options.path).fileName());
+    spec.handle = options.name;
+    spec.body = [workspace, options](JobContext &ctx) {
+        const auto db = ctx.take(workspace.connect());
+        CorpusImportOutcome outcome;
+        outcome.corpus = ctx.take(importCorpus(
+            *db, options,
+            [&ctx](qint64 done, const QString &what) {
+                ctx.setProgress(done, what);
+                return !ctx.cancelRequested();
+            },
+            &outcome.report));
+        ctx.setResult(outcome);
+    };
+    return spec;
+}
+
 JobSpec makeEvaluationJob(const EvaluationRequest &request)
 {
     JobSpec spec;

@@ -138,6 +138,15 @@ QStringList instructionPresetNames();
 // Kind "corpus.embed", heavy, handle: the corpus id. Result: EmbedCorpusResult.
 JobSpec makeEmbedCorpusJob(const Workspace &workspace, const CorpusInfo &corpus, const DenseModel &model);
 
+// Imports a corpus (kind "corpus.import", light, handle: its name) with progress (records read)
+// and cancel (the import is rolled back). Result: CorpusImportOutcome.
+struct CorpusImportOutcome
+{
+    CorpusInfo corpus;
+    ImportReport report;
+};
+JobSpec makeCorpusImportJob(const Workspace &workspace, const CorpusImport &options);
+
 // One system an evaluation measures: a method and, for dense and hybrid, its model.
 struct RetrievalSystem
 {
@@ -215,3 +224,4 @@ private:
 Q_DECLARE_METATYPE(ef::SearchReply)
 Q_DECLARE_METATYPE(ef::EmbedCorpusResult)
 Q_DECLARE_METATYPE(ef::EvalResult)
+Q_DECLARE_METATYPE(ef::CorpusImportOutcome)

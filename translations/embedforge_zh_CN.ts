@@ -1603,6 +1603,94 @@ Negative: %3
         <source>&lt;p&gt;&lt;b&gt;Templates&lt;/b&gt;: the paper&apos;s prompts, versioned; edit them and preview what they render.&lt;br&gt;&lt;b&gt;Generate&lt;/b&gt;: send them to your LLM endpoint; the plan and cost show before Start, and a run resumes where it stopped.&lt;br&gt;&lt;b&gt;Dataset&lt;/b&gt;: inspect, filter and export the examples, and check them for leakage.&lt;br&gt;&lt;b&gt;Train&lt;/b&gt;: fine-tune a decoder with LoRA and a contrastive loss, and watch the loss.&lt;br&gt;&lt;b&gt;Search&lt;/b&gt;: BM25, dense and hybrid retrieval over a corpus, and its evaluation.&lt;/p&gt;&lt;p&gt;Every long action is a job in the Jobs dock, with its progress and a Cancel button. The README has the command-line forms.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;模板&lt;/b&gt;：论文中的提示词，带版本；可编辑并预览渲染结果。&lt;br&gt;&lt;b&gt;生成&lt;/b&gt;：发送到你的 LLM 端点；开始前显示计划与费用，运行可从中断处继续。&lt;br&gt;&lt;b&gt;数据集&lt;/b&gt;：查看、筛选并导出示例，并检查泄漏。&lt;br&gt;&lt;b&gt;训练&lt;/b&gt;：用 LoRA 与对比损失微调解码器，并观察损失曲线。&lt;br&gt;&lt;b&gt;搜索&lt;/b&gt;：在语料库上进行 BM25、稠密与混合检索及其评估。&lt;/p&gt;&lt;p&gt;每个耗时操作都是“作业”面板中的一个作业，带进度和取消按钮。命令行用法见 README。&lt;/p&gt;</translation>
     </message>
+    <message>
+        <source>&amp;Corpus</source>
+        <translation>语料库(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Import &amp;BEIR Folder…</source>
+        <translation>导入 BEIR 文件夹(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>Import &amp;JSONL File…</source>
+        <translation>导入 JSONL 文件(&amp;J)…</translation>
+    </message>
+    <message>
+        <source>Import &amp;Folder of Text Files…</source>
+        <translation>导入文本文件夹(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>&amp;Rename Corpus…</source>
+        <translation>重命名语料库(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Rename Corpus</source>
+        <translation>重命名语料库</translation>
+    </message>
+    <message>
+        <source>Corpus:</source>
+        <translation>语料库：</translation>
+    </message>
+    <message>
+        <source>New name:</source>
+        <translation>新名称：</translation>
+    </message>
+    <message>
+        <source>Cannot rename the corpus</source>
+        <translation>无法重命名语料库</translation>
+    </message>
+    <message>
+        <source>&amp;Delete Corpus…</source>
+        <translation>删除语料库(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>Delete Corpus</source>
+        <translation>删除语料库</translation>
+    </message>
+    <message>
+        <source>Import JSONL File</source>
+        <translation>导入 JSONL 文件</translation>
+    </message>
+    <message>
+        <source>JSON Lines (*.jsonl)</source>
+        <translation>JSON Lines (*.jsonl)</translation>
+    </message>
+    <message>
+        <source>Import BEIR Folder</source>
+        <translation>导入 BEIR 文件夹</translation>
+    </message>
+    <message>
+        <source>Import Folder of Text Files</source>
+        <translation>导入文本文件夹</translation>
+    </message>
+    <message>
+        <source>Import Corpus</source>
+        <translation>导入语料库</translation>
+    </message>
+    <message>
+        <source>Name of the corpus:</source>
+        <translation>语料库名称：</translation>
+    </message>
+    <message>
+        <source>Corpus import skipped &apos;%1&apos;: %2</source>
+        <translation>语料库导入跳过了“%1”：%2</translation>
+    </message>
+    <message>
+        <source>Imported corpus &apos;%1&apos;: %2 documents, %3 queries, %4 qrels</source>
+        <translation>已导入语料库“%1”：%2 个文档，%3 个查询，%4 条 qrels</translation>
+    </message>
+    <message>
+        <source>Delete the corpus &apos;%1&apos; with its documents, queries, qrels, vectors and evaluations?</source>
+        <translation>删除语料库“%1”及其文档、查询、qrels、向量和评估结果？</translation>
+    </message>
+    <message>
+        <source>This cannot be undone. The files it was imported from are not touched.</source>
+        <translation>此操作无法撤销。导入时所用的文件不会被改动。</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
 </context>
 <context>
     <name>ef::Retrieval</name>
@@ -1653,6 +1741,10 @@ Negative: %3
     <message>
         <source>unknown instruction preset &apos;%1&apos; (one of: %2)</source>
         <translation>未知的指令预设“%1”（可选：%2）</translation>
+    </message>
+    <message>
+        <source>Import corpus %1 from %2</source>
+        <translation>从 %2 导入语料库 %1</translation>
     </message>
 </context>
 <context>

@@ -8,6 +8,8 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
+#include <QLineEdit>
+#include <QInputDialog>
 #include <QListWidget>
 #include <QLoggingCategory>
 #include <QMenuBar>
@@ -19,6 +21,8 @@
 #include <QStatusBar>
 #include <QTimer>
 
+#include "backend/database.h"
+#include "backend/retrieval.h"
 #include "backend/argtext.h"
 #include "backend/computeinfo.h"
 #include "backend/jobhistory.h"
@@ -190,6 +194,38 @@ void MainWindow::createMenus()
     QMenu *ws = menuBar()->addMenu(tr("&Workspace"));
     ws->addAction(tr("&Check Integrity"), this, &MainWindow::checkWorkspace);
 
+    QMenu *corpus = menuBar()->addMenu(tr("&Corpus"));
+    corpus->setObjectName(QStringLiteral("corpusMenu"));
+    corpus->addAction(tr("Import &BEIR Folder…"), this, [this] { chooseCorpusImport(CorpusImport::Kind::Beir); });
+    corpus->addAction(tr("Import &JSONL File…"), this, [this] { chooseCorpusImport(CorpusImport::Kind::Jsonl); });
+    corpus->addAction(tr("Import &Folder of Text Files…"), this,
+                      [this] { chooseCorpusImport(CorpusImport::Kind::Folder); });
+    corpus->addSeparator();
+    corpus->addAction(tr("&Rename Corpus…"), this, [this] {
+        const QStringList names = corpusNames();
+        if (names.isEmpty() || qEnvironmentVariableIsSet("EMBEDFORGE_NO_DIALOGS"))
+            return;
+        bool ok = false;
+        const QString name = QInputDialog::getItem(this, tr("Rename Corpus"), tr("Corpus:"), names, 0, false, &ok);
+        if (!ok)
+            return;
+        const QString to =
+            QInputDialog::getText(this, tr("Rename Corpus"), tr("New name:"), QLineEdit::Normal, name, &ok);
+        if (!ok || to.trimmed() == name)
+            return;
+        if (Status s = renameCorpus(name, to); !s)
+            QMessageBox::warning(this, tr("Cannot rename the corpus"), s.error());
+    });
+    corpus->addAction(tr("&Delete Corpus…"), this, [this] {
+        const QStringList names = corpusNames();
+        if (names.isEmpty() || qEnvironmentVariableIsSet("EMBEDFORGE_NO_DIALOGS"))
+            return;
+        bool ok = false;
+        const QString name = QInputDialog::getItem(this, tr("Delete Corpus"), tr("Corpus:"), names, 0, false, &ok);
+        if (ok)
+            deleteCorpusAsking(name);
+    });
+
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_jobsDock->toggleViewAction());
     view->addAction(m_logDock->toggleViewAction());
@@ -250,6 +286,107 @@ void MainWindow::showPage(const QString &id)
     const int i = static_cast<int>(m_pageIds.indexOf(id));
     if (i >= 0)
         m_nav->setCurrentRow(i);
+}
+
+QStringList MainWindow::corpusNames() const
+{
+    QStringList names;
+    if (!m_workspace.isValid())
+        return names;
+    auto list = listCorpora(m_workspace); // a small table, read once per menu use
+    if (list)
+        for (const CorpusInfo &c : list.value())
+            names << c.name;
+    return names;
+}
+
+void MainWindow::chooseCorpusImport(CorpusImport::Kind kind)
+{
+    if (!m_workspace.isValid() || qEnvironmentVariableIsSet("EMBEDFORGE_NO_DIALOGS"))
+        return;
+    const QString path =
+        kind == CorpusImport::Kind::Jsonl
+            ? QFileDialog::getOpenFileName(this, tr("Import JSONL File"), QString(), tr("JSON Lines (*.jsonl)"))
+            : QFileDialog::getExistingDirectory(this, kind == CorpusImport::Kind::Beir
+                                                          ? tr("Import BEIR Folder")
+                                                          : tr("Import Folder of Text Files"));
+    if (path.isEmpty())
+        return;
+    bool ok = false;
+    const QString name = QInputDialog::getText(this, tr("Import Corpus"), tr("Name of the corpus:"), QLineEdit::Normal,
+                                               QFileInfo(path).completeBaseName(), &ok);
+    if (ok && !name.trimmed().isEmpty())
+        importCorpus(kind, path, name.trimmed());
+}
+
+quint64 MainWindow::importCorpus(CorpusImport::Kind kind, const QString &path, const QString &name)
+{
+    if (!m_workspace.isValid())
+        return 0;
+    CorpusImport options;
+    options.kind = kind;
+    options.path = path;
+    options.name = name;
+    const quint64 id = m_jobs->submit(makeCorpusImportJob(m_workspace, options));
+    auto *once = new QObject(this);
+    connect(m_jobs, &JobManager::jobFinished, once, [this, id, once](const JobInfo &info) {
+        if (info.id != id)
+            return;
+        once->deleteLater();
+        if (const auto outcome = jobResult<CorpusImportOutcome>(info)) {
+            for (const ImportSkip &skip : outcome->report.skipped)
+                qCWarning(lcWindow, "%s", qPrintable(tr("Corpus import skipped '%1': %2").arg(skip.file, skip.reason)));
+            qCInfo(
+                lcWindow, "%s",
+                qPrintable(tr("Imported corpus '%1': %2 documents, %3 queries, %4 qrels")
+                               .arg(outcome->corpus.name, QString::number(outcome->corpus.documents),
+                                    QString::number(outcome->corpus.queries), QString::number(outcome->corpus.qrels))));
+        }
+        m_searchPage->reloadCorpora();
+        m_workspacePage->refresh();
+        Q_EMIT corporaChanged();
+    });
+    return id;
+}
+
+Status MainWindow::renameCorpus(const QString &name, const QString &newName)
+{
+    auto db = m_workspace.connect();
+    if (!db)
+        return makeError(db.error());
+    const Status s = ef::renameCorpus(**db, name, newName);
+    if (s) {
+        m_searchPage->reloadCorpora();
+        m_workspacePage->refresh();
+        Q_EMIT corporaChanged();
+    }
+    return s;
+}
+
+bool MainWindow::deleteCorpusAsking(const QString &name)
+{
+    QMessageBox box(QMessageBox::Warning, tr("Delete Corpus"),
+                    tr("Delete the corpus '%1' with its documents, queries, qrels, vectors and evaluations?").arg(name),
+                    QMessageBox::NoButton, this);
+    box.setObjectName(QStringLiteral("deleteCorpusQuestion"));
+    box.setInformativeText(tr("This cannot be undone. The files it was imported from are not touched."));
+    QPushButton *remove = box.addButton(tr("Delete"), QMessageBox::DestructiveRole);
+    remove->setObjectName(QStringLiteral("confirmDelete"));
+    QPushButton *keep = box.addButton(QMessageBox::Cancel);
+    box.setDefaultButton(keep);
+    box.exec();
+    if (box.clickedButton() != remove)
+        return false;
+    auto db = m_workspace.connect();
+    Status s = db ? ef::deleteCorpus(**db, name) : Status(makeError(db.error()));
+    if (!s) {
+        qCWarning(lcWindow, "%s", qPrintable(s.error()));
+        return false;
+    }
+    m_searchPage->reloadCorpora();
+    m_workspacePage->refresh();
+    Q_EMIT corporaChanged();
+    return true;
 }
 
 QString MainWindow::currentPageId() const

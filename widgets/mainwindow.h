@@ -9,6 +9,7 @@
 
 #include "backend/computeinfo.h"
 #include "backend/settings.h"
+#include "backend/corpus.h"
 #include "backend/workspace.h"
 
 class QLabel;
@@ -57,16 +58,26 @@ public:
     QString deviceText() const;
     QString workspaceText() const;
 
+    // Corpus menu: an import runs as a job (progress, cancel; rolled back when cancelled or
+    // failed); rename and delete act on the open workspace and refresh the pages that list
+    // corpora. deleteCorpusAsking asks for confirmation first.
+    quint64 importCorpus(CorpusImport::Kind kind, const QString &path, const QString &name);
+    Status renameCorpus(const QString &name, const QString &newName);
+    bool deleteCorpusAsking(const QString &name);
+
 Q_SIGNALS:
     void workspaceOpened(const ef::Workspace &ws);
     void workspaceFailed(const QString &error);
     void deviceProbed(const QString &description);
+    void corporaChanged();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
     void createMenus();
+    void chooseCorpusImport(CorpusImport::Kind kind);
+    QStringList corpusNames() const;
     void rebuildRecentMenu();
     void newWorkspace();
     void chooseWorkspace();

@@ -53,6 +53,7 @@ private Q_SLOTS:
     void readOnlyWorkspaceOpensForReading();
     void quittingDuringAJobAsks();
     void shortcutsGuideAndLastPage();
+    void corporaFromTheGui();
 
 private:
     QTemporaryDir m_dir;
@@ -399,6 +400,77 @@ void TestMainWindow::shortcutsGuideAndLastPage()
     MainWindow again(&jobs);
     QCOMPARE(again.currentPageId(), QStringLiteral("dataset"));
     again.showPage(QStringLiteral("workspace"));
+}
+
+// Issue 14.9: corpora are imported (as a job with progress and cancel), renamed and deleted (after
+// a confirmation) from the Corpus menu's actions; only the CLI could import before.
+void TestMainWindow::corporaFromTheGui()
+{
+    JobManager jobs;
+    MainWindow w(&jobs);
+    w.show();
+    QSignalSpy opened(&w, &MainWindow::workspaceOpened);
+    w.openWorkspace(m_dir.filePath(QStringLiteral("corpora.efws")), true);
+    QVERIFY(opened.wait(10000));
+    const QString beir = m_dir.filePath(QStringLiteral("gui-beir"));
+    test::writeFile(beir + QStringLiteral("/corpus.jsonl"), "{\"_id\": \"d1\", \"text\": \"heat pumps in winter\"}\n"
+                                                            "{\"_id\": \"d2\", \"text\": \"solar panels\"}\n");
+    test::writeFile(beir + QStringLiteral("/queries.jsonl"), "{\"_id\": \"q1\", \"text\": \"heat pump\"}\n");
+    test::writeFile(beir + QStringLiteral("/qrels/test.tsv"), "query-id\tcorpus-id\tscore\nq1\td1\t1\n");
+    QSignalSpy changed(&w, &MainWindow::corporaChanged);
+    const quint64 id = w.importCorpus(CorpusImport::Kind::Beir, beir, QStringLiteral("energy"));
+    QVERIFY(id != 0);
+    QVERIFY(changed.wait(10000));
+    QCOMPARE(jobs.job(id).state, JobState::Succeeded);
+    const auto names = [&] {
+        QStringList out;
+        const Expected<QList<CorpusInfo>> list = listCorpora(w.workspace());
+        if (list)
+            for (const CorpusInfo &c : list.value())
+                out << c.name;
+        return out;
+    };
+    QCOMPARE(names(), QStringList{QStringLiteral("energy")});
+    QVERIFY(w.findChild<QMenu *>(QStringLiteral("corpusMenu")));
+
+    // A long import can be cancelled, and leaves nothing behind.
+    const QString big = m_dir.filePath(QStringLiteral("big.jsonl"));
+    {
+        QByteArray lines;
+        for (int i = 0; i < 60000; ++i)
+            lines += "{\"_id\": \"b" + QByteArray::number(i) + "\", \"text\": \"words of document number " +
+                     QByteArray::number(i) + "\"}\n";
+        test::writeFile(big, lines);
+    }
+    const quint64 cancelled = w.importCorpus(CorpusImport::Kind::Jsonl, big, QStringLiteral("big"));
+    QTRY_VERIFY_WITH_TIMEOUT(jobs.job(cancelled).progress.done > 0, 10000);
+    jobs.cancel(cancelled);
+    QVERIFY(changed.wait(10000));
+    QCOMPARE(jobs.job(cancelled).state, JobState::Cancelled);
+    QCOMPARE(names(), QStringList{QStringLiteral("energy")});
+
+    QVERIFY(w.renameCorpus(QStringLiteral("energy"), QStringLiteral("heating")));
+    QCOMPARE(names(), QStringList{QStringLiteral("heating")});
+    QVERIFY(!w.renameCorpus(QStringLiteral("heating"), QString()));
+
+    const auto answer = [](const char *button) {
+        QTimer::singleShot(100, [button] {
+            if (auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget()))
+                QTest::mouseClick(box->findChild<QPushButton *>(QLatin1String(button)), Qt::LeftButton);
+        });
+    };
+    QTimer::singleShot(100, [] {
+        if (auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget()))
+            QTest::mouseClick(box->button(QMessageBox::Cancel), Qt::LeftButton);
+    });
+    QVERIFY(!w.deleteCorpusAsking(QStringLiteral("heating")));
+    QCOMPARE(names(), QStringList{QStringLiteral("heating")});
+    answer("confirmDelete");
+    QVERIFY(w.deleteCorpusAsking(QStringLiteral("heating")));
+    QCOMPARE(names(), QStringList());
+    auto db = w.workspace().connect();
+    QCOMPARE((*db)->queryInt(QStringLiteral("SELECT COUNT(*) FROM documents")), 0);
+    QCOMPARE((*db)->queryInt(QStringLiteral("SELECT COUNT(*) FROM sqlite_master WHERE name LIKE 'fts_%'")), 0);
 }
 
 QTEST_MAIN(TestMainWindow)
