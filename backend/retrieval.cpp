@@ -832,7 +832,8 @@ struct DenseSession::Cache
     }
 
     // As DenseRetriever::load, with the fingerprint and the embedder loaded once per model.
-    Expected<DenseRetriever> retriever(Database &db, const CorpusInfo &corpus, const DenseModel &model)
+    Expected<DenseRetriever> retriever(Database &db, const CorpusInfo &corpus, const DenseModel &model,
+                                       bool *needsEmbedding = nullptr)
     {
         try {
             const QString key = keyOf(model);
@@ -843,6 +844,8 @@ struct DenseSession::Cache
             Expected<VectorSet> set = findVectorSet(db, corpus, loaded.fingerprint);
             if (!set) {
                 models.insert(key, loaded); // keep the fingerprint; the model loads once it has vectors
+                if (needsEmbedding)
+                    *needsEmbedding = true;
                 return makeError(set.error());
             }
             if (!loaded.embedder)
@@ -910,8 +913,17 @@ quint64 DenseSession::search(const SearchRequest &request)
         const auto db = ctx.take(request.workspace.connect());
         SearchReply reply;
         DenseRetriever dense;
-        if (request.options.method != SearchMethod::Bm25)
-            dense = ctx.take(cache->retriever(*db, request.corpus, request.model));
+        if (request.options.method != SearchMethod::Bm25) {
+            bool needsEmbedding = false;
+            auto loaded = cache->retriever(*db, request.corpus, request.model, &needsEmbedding);
+            if (!loaded && needsEmbedding) { // not a failure: the view offers to embed the corpus
+                reply.error = loaded.error();
+                reply.needsEmbedding = true;
+                ctx.setResult(reply);
+                return;
+            }
+            dense = ctx.take(std::move(loaded));
+        }
         // An empty query still loads the model, so the first real one is fast.
         if (request.options.method == SearchMethod::Bm25 || !request.query.trimmed().isEmpty())
             reply.hits = ctx.take(ef::search(*db, request.corpus, request.options, &dense, request.query));

@@ -185,7 +185,8 @@ struct SearchReply
     QList<SearchHit> hits;
     QHash<QString, int> relevance; // doc id -> qrels score, when the corpus knows the query text
     qint64 ms = 0;
-    QString error; // empty on success
+    QString error;               // empty on success
+    bool needsEmbedding = false; // the corpus has no (complete) vectors for the model yet
 };
 
 // Runs a view's searches as interactive jobs: BM25 ones as light jobs, dense and hybrid ones

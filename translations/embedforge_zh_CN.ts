@@ -1972,6 +1972,10 @@ Negative: %3
         <source>Query %1 — click to search it on both sides</source>
         <translation>查询 %1 — 点击即在两侧检索它</translation>
     </message>
+    <message>
+        <source>This corpus has no vectors for this model yet: press Embed corpus (a job that resumes where it stopped).</source>
+        <translation>此语料库还没有该模型的向量：请点击“嵌入语料库”（一个可从中断处继续的任务）。</translation>
+    </message>
 </context>
 <context>
     <name>ef::SettingsDialog</name>

@@ -408,7 +408,9 @@ void SearchPage::showReply(quint64 id, const SearchReply &r)
         if (s.request != id)
             continue;
         if (!r.error.isEmpty()) {
-            s.status->setText(r.error);
+            s.status->setText(r.needsEmbedding ? tr("This corpus has no vectors for this model yet: press Embed corpus "
+                                                    "(a job that resumes where it stopped).")
+                                               : r.error);
             s.hits.clear();
             render(index);
             return;
@@ -573,6 +575,11 @@ void SearchPage::markEvaluationStale()
                                    "press Evaluate for figures that match.")) +
                        m_summary->text());
     m_perQuery->setEnabled(false);
+}
+
+QString SearchPage::statusText(int side) const
+{
+    return m_sides[size_t(side)].status->text();
 }
 
 QString SearchPage::summaryText() const

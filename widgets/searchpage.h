@@ -57,6 +57,7 @@ public:
     quint64 embedCorpus(int side = 0);
     QTableWidget *perQueryTable() const { return m_perQuery; }
     QString summaryText() const;
+    QString statusText(int side = 0) const;
 
 Q_SIGNALS:
     void corporaLoaded(int count);

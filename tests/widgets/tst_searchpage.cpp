@@ -119,6 +119,9 @@ void TestSearchPage::denseSideBySideAndComparison()
     page.setModel(0, model);
     page.setQuery(QStringLiteral("dishwasher not draining standing water"));
     QTRY_VERIFY_WITH_TIMEOUT(page.resultsText().isEmpty(), 5000);
+    // Issue 14.8: the hint points at the Embed corpus button, not at a CLI command.
+    QTRY_VERIFY_WITH_TIMEOUT(page.statusText().contains(QStringLiteral("press Embed corpus")), 10000);
+    QVERIFY(!page.statusText().contains(QStringLiteral("corpus embed --corpus")));
 
     // Embedding runs as a job with progress, then the dense list appears.
     QSignalSpy embedded(&page, &SearchPage::corpusEmbedded);
