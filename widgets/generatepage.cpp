@@ -21,6 +21,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QSettings>
 #include <QSignalBlocker>
 #include <QSpinBox>
 #include <QTabWidget>
@@ -117,9 +118,43 @@ GeneratePage::GeneratePage(JobManager *jobs, QThreadPool *ioPool, QWidget *paren
     m_plan->setWordWrap(true);
     m_plan->setTextFormat(Qt::RichText);
     form->addRow(tr("Plan:"), m_plan);
+    // The run configuration is remembered between sessions.
+    {
+        QSettings s;
+        s.beginGroup(QStringLiteral("generate"));
+        m_examples->setValue(s.value(QStringLiteral("examples"), m_examples->value()).toInt());
+        m_familyWeights->setText(s.value(QStringLiteral("family_weights"), m_familyWeights->text()).toString());
+        m_scheme->setCurrentIndex(
+            std::max(0, m_scheme->findData(s.value(QStringLiteral("weighting"), QStringLiteral("ose")))));
+        m_languages->setText(s.value(QStringLiteral("languages")).toString());
+        m_seed->setValue(s.value(QStringLiteral("seed"), m_seed->value()).toInt());
+        m_concurrency->setValue(s.value(QStringLiteral("concurrency"), m_concurrency->value()).toInt());
+        m_budget->setValue(s.value(QStringLiteral("budget"), 0.0).toDouble());
+        const QStringList families = s.value(QStringLiteral("families"), taskFamilies()).toStringList();
+        for (QCheckBox *box : std::as_const(m_families))
+            box->setChecked(families.contains(box->text()));
+    }
     m_planTimer->setSingleShot(true);
     m_planTimer->setInterval(250);
     connect(m_planTimer, &QTimer::timeout, this, &GeneratePage::updatePlan);
+    connect(m_planTimer, &QTimer::timeout, this, [this] { // remember the configuration
+        QSettings s;
+        s.beginGroup(QStringLiteral("generate"));
+        s.setValue(QStringLiteral("examples"), m_examples->value());
+        s.setValue(QStringLiteral("family_weights"), m_familyWeights->text());
+        s.setValue(QStringLiteral("weighting"), m_scheme->currentData());
+        s.setValue(QStringLiteral("languages"), m_languages->text());
+        s.setValue(QStringLiteral("seed"), m_seed->value());
+        s.setValue(QStringLiteral("concurrency"), m_concurrency->value());
+        s.setValue(QStringLiteral("budget"), m_budget->value());
+        QStringList families;
+        for (QCheckBox *box : std::as_const(m_families))
+            if (box->isChecked())
+                families << box->text();
+        s.setValue(QStringLiteral("families"), families);
+    });
+    connect(m_seed, &QSpinBox::valueChanged, m_planTimer, qOverload<>(&QTimer::start));
+    connect(m_concurrency, &QSpinBox::valueChanged, m_planTimer, qOverload<>(&QTimer::start));
     const auto replan = [this] { m_planTimer->start(); };
     connect(m_examples, &QSpinBox::valueChanged, this, replan);
     connect(m_familyWeights, &QLineEdit::textChanged, this, replan);

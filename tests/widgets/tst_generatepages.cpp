@@ -339,6 +339,13 @@ void TestGeneratePages::planShowsCountsCostAndWarnings()
     QTest::keyClicks(weights, QStringLiteral("poetry=2"));
     QTRY_VERIFY_WITH_TIMEOUT(page.planText().contains(QStringLiteral("unknown family")), 5000);
     QVERIFY(!page.config());
+    // Issue 14.11: the configuration is remembered: a new page starts from it.
+    weights->selectAll();
+    QTest::keyClicks(weights, QStringLiteral("sts=2,bitext=1"));
+    QTest::qWait(400);
+    GeneratePage again(&jobs, &m_pool);
+    QCOMPARE(again.findChild<QSpinBox *>(QStringLiteral("examples"))->value(), 600);
+    QCOMPARE(again.findChild<QLineEdit *>(QStringLiteral("familyWeights"))->text(), QStringLiteral("sts=2,bitext=1"));
 }
 
 // Issue 14.4: answering No (now Cancel) to the unsaved-changes question still discarded the edit
