@@ -177,6 +177,29 @@ Expected<ExampleCharts> exampleCharts(Database &db, const ExampleFilter &filter)
         // Word counts approximated by spaces + 1 (CJK text counts characters / 2 instead).
         QStringList binds;
         const QString where = exampleWhereClause(filter, &binds);
+        const auto words = [](const QString &f) {
+            return QStringLiteral(
+                       "(CASE WHEN coalesce(%1,'') = '' THEN NULL "
+                       "WHEN length(%1) - length(replace(%1, ' ', '')) < length(%1) / 20 THEN length(%1) / 2 "
+                       "ELSE length(%1) - length(replace(%1, ' ', '')) + 1 END)")
+                .arg(f);
+        };
+        // The bins cover the longest text shown (a nice width: 1, 2, 5, 10, 20, 25, 50, ...), so short
+        // texts are not crushed into the first bins of a fixed axis.
+        {
+            Statement mx = db.prepare(QStringLiteral("SELECT MAX(MAX(coalesce(%1, 0)), MAX(coalesce(%2, 0)), "
+                                                     "MAX(coalesce(%3, 0))) FROM examples%4")
+                                          .arg(words(QStringLiteral("query")), words(QStringLiteral("positive")),
+                                               words(QStringLiteral("negative")), where));
+            bindAll(mx, binds);
+            const qint64 longest = mx.step() ? mx.columnInt(0) : 0;
+            s.binWords = 1;
+            for (const int step : {1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000}) {
+                s.binWords = step;
+                if (longest < qint64(step) * ExampleCharts::kLengthBins)
+                    break;
+            }
+        }
         for (const QString &field : {QStringLiteral("query"), QStringLiteral("positive"), QStringLiteral("negative")}) {
             QVector<qint64> bins(ExampleCharts::kLengthBins, 0);
             // Empty fields (no hard negative) get no bin at all.

@@ -89,8 +89,8 @@ struct ExampleCharts
     QList<QPair<QString, qint64>> perFamily;
     QList<QPair<QString, qint64>> invalidReasons;
     QMap<QString, QVector<qint64>> wordHistograms; // "query"/"positive"/"negative" -> counts per bin
-    int binWords = 25;                             // bin width in words; the last bin holds the rest
-    QStringList languages;                         // every language in the dataset (for a filter)
+    int binWords = 25;     // bin width in words, chosen so the bins cover the longest text; the last holds the rest
+    QStringList languages; // every language in the dataset (for a filter)
 };
 Expected<ExampleCharts> exampleCharts(Database &db, const ExampleFilter &filter);
 Expected<ExampleCharts> exampleCharts(const Workspace &ws, const ExampleFilter &filter);

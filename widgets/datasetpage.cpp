@@ -2,6 +2,8 @@
 // The Dataset page.
 #include "widgets/datasetpage.h"
 
+#include <cmath>
+
 #include <QComboBox>
 #include <QDialog>
 #include <QDialogButtonBox>
@@ -20,6 +22,8 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QTextBrowser>
+#include <QMouseEvent>
+#include <QToolTip>
 #include <QUrl>
 #include <QVBoxLayout>
 
@@ -127,6 +131,36 @@ DatasetPage::DatasetPage(QThreadPool *ioPool, QWidget *parent)
     title(m_familyPlot, tr("Examples per task family"));
     title(m_lengthPlot, tr("Length in words (query, positive, hard negative)"));
     title(m_invalidPlot, tr("Invalid outputs by reason"));
+    // Hover: the bar's label and count; click: filter to that language or family.
+    for (QCustomPlot *p : {m_languagePlot, m_familyPlot, m_invalidPlot}) {
+        p->setMouseTracking(true);
+        connect(p, &QCustomPlot::mouseMove, this, [p](QMouseEvent *event) {
+            const int bar = static_cast<int>(std::lround(p->xAxis->pixelToCoord(event->pos().x()))) - 1;
+            const QStringList labels = p->property("barLabels").toStringList();
+            const QVector<double> values = p->property("barValues").value<QVector<double>>();
+            if (bar >= 0 && bar < values.size())
+                QToolTip::showText(event->globalPosition().toPoint(),
+                                   QStringLiteral("%1: %2").arg(bar < labels.size() ? labels.at(bar) : tr("others"),
+                                                                QLocale().toString(qint64(values.at(bar)))),
+                                   p);
+        });
+    }
+    const auto filterOnClick = [this](QCustomPlot *plot, QComboBox *combo) {
+        connect(plot, &QCustomPlot::mousePress, this, [this, plot, combo](QMouseEvent *event) {
+            const int bar = static_cast<int>(std::lround(plot->xAxis->pixelToCoord(event->pos().x()))) - 1;
+            const QStringList labels = plot->property("barLabels").toStringList();
+            if (bar < 0 || bar >= labels.size())
+                return;
+            int index = combo->findData(labels.at(bar));
+            if (index < 0) {
+                combo->addItem(labels.at(bar), labels.at(bar));
+                index = combo->count() - 1;
+            }
+            combo->setCurrentIndex(index); // the filter follows
+        });
+    };
+    filterOnClick(m_languagePlot, m_language);
+    filterOnClick(m_familyPlot, m_family);
 
     auto *tabs = new QTabWidget(this);
     tabs->addTab(tableSplit, tr("Examples"));
@@ -216,6 +250,24 @@ void DatasetPage::loadStats()
         });
 }
 
+namespace {
+// Counts get whole-number ticks (1, 2, 5, 10, ... apart), never 0.5.
+void integerTicks(QCPAxis *axis, double maxValue)
+{
+    QSharedPointer<QCPAxisTickerFixed> ticker(new QCPAxisTickerFixed);
+    // About five ticks, 1, 2 or 5 times a power of ten apart.
+    const double raw = std::max(1.0, maxValue / 5.0);
+    const double power = std::pow(10.0, std::floor(std::log10(raw)));
+    const double base = raw / power;
+    const double step = std::max(1.0, (base <= 1 ? 1 : base <= 2 ? 2 : base <= 5 ? 5 : 10) * power);
+    ticker->setTickStep(step);
+    ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+    axis->setTicker(ticker);
+    axis->setNumberFormat(QStringLiteral("f"));
+    axis->setNumberPrecision(0);
+}
+} // namespace
+
 void DatasetPage::plotBars(QCustomPlot *plot, const QList<QPair<QString, qint64>> &data, int maxBars)
 {
     plot->clearPlottables();
@@ -243,7 +295,15 @@ void DatasetPage::plotBars(QCustomPlot *plot, const QList<QPair<QString, qint64>
     plot->xAxis->setTicker(ticker);
     plot->xAxis->setTickLabelRotation(keys.size() > 6 ? 60 : 0);
     plot->xAxis->setRange(0, keys.size() + 1);
-    plot->yAxis->setRange(0, values.isEmpty() ? 1 : *std::max_element(values.cbegin(), values.cend()) * 1.1);
+    const double maxValue = values.isEmpty() ? 1 : *std::max_element(values.cbegin(), values.cend());
+    plot->yAxis->setRange(0, std::max(1.0, maxValue * 1.1));
+    integerTicks(plot->yAxis, maxValue);
+    // What each bar stands for, for hover values and click-to-filter.
+    QStringList labels;
+    for (int i = 0; i < data.size() && i < maxBars; ++i)
+        labels << data.at(i).first;
+    plot->setProperty("barLabels", labels);
+    plot->setProperty("barValues", QVariant::fromValue(values));
     plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
@@ -294,6 +354,7 @@ void DatasetPage::showStats(const Expected<ExampleCharts> &result)
         tr("words (last bin: %1 and more)").arg((ExampleCharts::kLengthBins - 1) * s.binWords));
     m_lengthPlot->xAxis->setRange(0, ExampleCharts::kLengthBins * s.binWords);
     m_lengthPlot->yAxis->setRange(0, maxY * 1.1);
+    integerTicks(m_lengthPlot->yAxis, maxY);
     m_lengthPlot->replot(QCustomPlot::rpQueuedReplot);
     Q_EMIT statsUpdated();
 }

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The Dataset page: lazy paging over many examples, filters, search, detail pane, charts.
+#include <cmath>
+
 #include <QAbstractItemModelTester>
 #include <QComboBox>
 #include <QDir>
@@ -25,6 +27,7 @@
 #include "tests/common/testutil.h"
 #include "widgets/datasetpage.h"
 #include "widgets/examplesmodel.h"
+#include "widgets/qcustomplot_compat.h"
 
 using namespace ef;
 
@@ -81,6 +84,7 @@ private Q_SLOTS:
     void opensAndFilters500kExamples();
     void leakedRowsFilterAndExclusion();
     void invalidReasonAndDuplicateLink();
+    void chartsScaleAndFilterOnClick();
 
 private:
     QTemporaryDir m_dir;
@@ -417,6 +421,40 @@ void TestDatasetPage::invalidReasonAndDuplicateLink()
     Q_EMIT browser->anchorClicked(QUrl(QStringLiteral("example:%1").arg(original)));
     QVERIFY(detail.wait(5000));
     QVERIFY2(page.detailText().startsWith(QStringLiteral("#%1 ").arg(original)), qPrintable(page.detailText()));
+}
+
+// Issue 14.7: the length axis fits the data (it was a fixed 0-600 words, the data in its first
+// tenth), counts have whole-number ticks, and a click on a bar filters to it.
+void TestDatasetPage::chartsScaleAndFilterOnClick()
+{
+    DatasetPage page(&m_pool);
+    page.resize(1200, 800);
+    page.show();
+    QSignalSpy stats(&page, &DatasetPage::statsUpdated);
+    page.setWorkspace(m_ws);
+    QVERIFY(stats.wait(10000));
+    // The fixture's texts have at most a few dozen words: the bins are narrow enough to show them.
+    QVERIFY2(page.stats().binWords * ExampleCharts::kLengthBins <= 250,
+             qPrintable(QString::number(page.stats().binWords)));
+    page.findChild<QTabWidget *>()->setCurrentIndex(1);
+    QList<QCustomPlot *> plots = page.findChildren<QCustomPlot *>();
+    QVERIFY(plots.size() == 4);
+    QCustomPlot *languages = plots.at(0);
+    auto fixed = languages->yAxis->ticker().dynamicCast<QCPAxisTickerFixed>();
+    QVERIFY(fixed && fixed->tickStep() >= 1 && fixed->tickStep() == std::floor(fixed->tickStep()));
+    for (QCustomPlot *p : plots) { // every count axis has ticks inside its range, not just 0
+        auto t = p->yAxis->ticker().dynamicCast<QCPAxisTickerFixed>();
+        QVERIFY(t && t->tickStep() < p->yAxis->range().upper);
+    }
+    const QStringList labels = languages->property("barLabels").toStringList();
+    QVERIFY(!labels.isEmpty());
+    const QPoint bar(static_cast<int>(languages->xAxis->coordToPixel(1)),
+                     static_cast<int>(languages->yAxis->coordToPixel(1)));
+    QSignalSpy idsLoaded(page.model(), &ExamplesModel::loaded);
+    QTest::mouseClick(languages, Qt::LeftButton, {}, bar);
+    QVERIFY(idsLoaded.wait(5000));
+    QCOMPARE(page.model()->filter().language, labels.first());
+    QVERIFY(page.grab().save(QDir(test::artifactsDir()).filePath(QStringLiteral("dataset-charts.png"))));
 }
 
 QTEST_MAIN(TestDatasetPage)
