@@ -65,4 +65,26 @@ Expected<Workspace> openDemoWorkspace(const QString &path)
     return ws;
 }
 
+Expected<WorkspaceHoldings> workspaceHoldings(const Workspace &ws)
+{
+    auto db = ws.connect();
+    if (!db)
+        return makeError(db.error());
+    try {
+        WorkspaceHoldings h;
+        Statement st = (*db)->prepare(QStringLiteral("SELECT status, COUNT(*) FROM examples GROUP BY status"));
+        while (st.step())
+            h.examplesByStatus.insert(st.columnText(0), st.columnInt(1));
+        h.excluded = (*db)->queryInt(QStringLiteral("SELECT COUNT(*) FROM examples WHERE excluded = 1"));
+        Statement c = (*db)->prepare(QStringLiteral("SELECT name FROM corpora ORDER BY name"));
+        while (c.step())
+            h.corpora << c.columnText(0);
+        h.unfinishedGenerationRuns =
+            (*db)->queryInt(QStringLiteral("SELECT COUNT(*) FROM gen_runs WHERE state != 'finished'"));
+        return h;
+    } catch (const DbError &e) {
+        return makeError(e.message());
+    }
+}
+
 } // namespace ef

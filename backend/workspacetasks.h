@@ -7,6 +7,8 @@
 #pragma once
 
 #include <QString>
+#include <QStringList>
+#include <QMap>
 
 #include "backend/expected.h"
 #include "backend/jobs.h"
@@ -22,6 +24,17 @@ JobSpec makeWorkspaceCheckJob(const QString &path);
 // (resources/demo/examples.jsonl) and the demo corpus with its qrels, so every page has
 // something to show offline.
 Expected<Workspace> openDemoWorkspace(const QString &path);
+
+// What a workspace holds beyond its table sizes, for the dashboard: examples by status, how many
+// are excluded from training, the corpora's names, unfinished generation runs.
+struct WorkspaceHoldings
+{
+    QMap<QString, qint64> examplesByStatus;
+    qint64 excluded = 0;
+    QStringList corpora;
+    qint64 unfinishedGenerationRuns = 0;
+};
+Expected<WorkspaceHoldings> workspaceHoldings(const Workspace &ws);
 
 } // namespace ef
 

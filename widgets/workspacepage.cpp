@@ -17,8 +17,8 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include "backend/argtext.h"
-#include "backend/database.h"
 #include "backend/jobhistory.h"
+#include "backend/workspacetasks.h"
 
 namespace ef {
 
@@ -127,20 +127,13 @@ void WorkspacePage::refresh()
     m_watcher.setFuture(QtConcurrent::run(m_ioPool, [ws] {
         Snapshot s;
         s.info = Workspace::inspect(ws.path());
-        if (auto db = ws.connect()) {
-            try {
-                Statement st = (*db)->prepare(QStringLiteral("SELECT status, COUNT(*) FROM examples GROUP BY status"));
-                while (st.step())
-                    s.examplesByStatus.insert(st.columnText(0), st.columnInt(1));
-                s.excluded = (*db)->queryInt(QStringLiteral("SELECT COUNT(*) FROM examples WHERE excluded = 1"));
-                Statement c = (*db)->prepare(QStringLiteral("SELECT name FROM corpora ORDER BY name"));
-                while (c.step())
-                    s.corpora << c.columnText(0);
-                s.unfinishedGenerationRuns =
-                    (*db)->queryInt(QStringLiteral("SELECT COUNT(*) FROM gen_runs WHERE state != 'finished'"));
-            } catch (const DbError &e) {
-                qWarning("%s", qPrintable(e.message()));
-            }
+        if (auto holdings = workspaceHoldings(ws)) {
+            s.examplesByStatus = holdings->examplesByStatus;
+            s.excluded = holdings->excluded;
+            s.corpora = holdings->corpora;
+            s.unfinishedGenerationRuns = holdings->unfinishedGenerationRuns;
+        } else {
+            qWarning("%s", qPrintable(holdings.error()));
         }
         if (const auto history = loadJobHistory(ws, 200))
             s.history = history.value();
