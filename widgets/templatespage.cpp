@@ -153,6 +153,7 @@ TemplatesPage::TemplatesPage(QThreadPool *ioPool, QWidget *parent)
     valuesLayout->addWidget(m_valueSets, 1);
     auto *valueButtons = new QHBoxLayout;
     auto *addSet = new QPushButton(tr("Add value set"), valuesTab);
+    addSet->setObjectName(QStringLiteral("addValueSet"));
     auto *removeSet = new QPushButton(tr("Remove"), valuesTab);
     valueButtons->addWidget(addSet);
     valueButtons->addWidget(removeSet);
@@ -644,6 +645,9 @@ void TemplatesPage::addValueSet()
     m_valueSets->insertRow(row);
     m_valueSets->setItem(row, 0, new QTableWidgetItem(QStringLiteral("name")));
     m_valueSets->setItem(row, 1, new QTableWidgetItem(QString()));
+    // The new row becomes the current one, so that Tab after its name moves to its own values
+    // (it went to the first row's, which then received the values).
+    m_valueSets->setCurrentCell(row, 0);
     m_valueSets->editItem(m_valueSets->item(row, 0));
     markDirty();
 }

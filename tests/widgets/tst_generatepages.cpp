@@ -385,6 +385,25 @@ void TestGeneratePages::unsavedEditsAskSaveDiscardOrCancel()
                 QTest::mouseClick(box->button(button), Qt::LeftButton);
         });
     };
+    // Issue 14.4: a new value set named and Tab-bed into gets its own values; the first row's
+    // stay (they were overwritten).
+    auto *sets = page.findChild<QTableWidget *>(QStringLiteral("valueSets"));
+    const QString firstName = sets->item(0, 0)->text(), firstValues = sets->item(0, 1)->text();
+    QTest::mouseClick(page.findChild<QPushButton *>(QStringLiteral("addValueSet")), Qt::LeftButton);
+    QWidget *editor = QApplication::focusWidget();
+    QVERIFY(editor);
+    QTest::keyClick(editor, Qt::Key_A, Qt::ControlModifier);
+    QTest::keyClicks(editor, QStringLiteral("tone"));
+    QTest::keyClick(editor, Qt::Key_Tab);
+    QTest::qWait(50);
+    QCOMPARE(sets->currentRow(), sets->rowCount() - 1); // Tab moved along the new row
+    QCOMPARE(sets->currentColumn(), 1);
+    // The values typed there belong to the new set.
+    sets->currentItem()->setText(QStringLiteral("calm, formal"));
+    QCOMPARE(sets->item(0, 0)->text(), firstName);
+    QCOMPARE(sets->item(0, 1)->text(), firstValues);
+    QCOMPARE(page.editedTemplate().valueSets.value(QStringLiteral("tone")),
+             (QStringList{QStringLiteral("calm"), QStringLiteral("formal")}));
     // Cancel: the edit stays, and the list stays on its template.
     answer(QMessageBox::Cancel);
     list->setCurrentRow(rowOf(QStringLiteral("bitext.generate")));
