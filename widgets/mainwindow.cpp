@@ -2,6 +2,8 @@
 // The main window.
 #include "widgets/mainwindow.h"
 
+#include <tuple>
+
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
@@ -9,6 +11,8 @@
 #include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
+#include <QTextEdit>
+#include <QPlainTextEdit>
 #include <QInputDialog>
 #include <QListWidget>
 #include <QLoggingCategory>
@@ -190,6 +194,30 @@ void MainWindow::createMenus()
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
+
+    // Edit: undo, redo and the clipboard act on the focused text field or editor.
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    const auto onFocused = [](const char *slot) {
+        return [slot] {
+            QWidget *w = QApplication::focusWidget();
+            if (qobject_cast<QLineEdit *>(w) || qobject_cast<QPlainTextEdit *>(w) || qobject_cast<QTextEdit *>(w))
+                QMetaObject::invokeMethod(w, slot);
+        };
+    };
+    for (const auto &[text, key, slot, name] :
+         {std::tuple{tr("&Undo"), QKeySequence::Undo, "undo", "undoAction"},
+          std::tuple{tr("&Redo"), QKeySequence::Redo, "redo", "redoAction"},
+          std::tuple{tr("Cu&t"), QKeySequence::Cut, "cut", "cutAction"},
+          std::tuple{tr("&Copy"), QKeySequence::Copy, "copy", "copyAction"},
+          std::tuple{tr("&Paste"), QKeySequence::Paste, "paste", "pasteAction"},
+          std::tuple{tr("Select &All"), QKeySequence::SelectAll, "selectAll", "selectAllAction"}}) {
+        QAction *a = edit->addAction(text, this, onFocused(slot));
+        a->setShortcut(key);
+        a->setShortcutContext(Qt::WidgetShortcut); // the focused field handles its own keys
+        a->setObjectName(QLatin1String(name));
+        if (QLatin1String(slot) == QLatin1String("redo"))
+            edit->addSeparator();
+    }
 
     QMenu *ws = menuBar()->addMenu(tr("&Workspace"));
     ws->addAction(tr("&Check Integrity"), this, &MainWindow::checkWorkspace);

@@ -21,6 +21,7 @@
 #include <QApplication>
 #include <QAction>
 #include <QKeySequence>
+#include <QLineEdit>
 #include <QTest>
 #include <QThread>
 
@@ -396,6 +397,16 @@ void TestMainWindow::shortcutsGuideAndLastPage()
         QVERIFY(html.contains(QStringLiteral("Search")));
         QTest::keyClick(&w, Qt::Key_4, Qt::ControlModifier);
         QCOMPARE(w.currentPageId(), QStringLiteral("dataset"));
+        // The Edit menu's Undo acts on the focused field.
+        auto *query = new QLineEdit(&w); // any focused field (the pages are disabled without a workspace)
+        query->show();
+        query->setFocus();
+        QTest::keyClicks(query, QStringLiteral("heat"));
+        QCOMPARE(query->text(), QStringLiteral("heat"));
+        w.findChild<QAction *>(QStringLiteral("undoAction"))->trigger();
+        QCOMPARE(query->text(), QString());
+        QVERIFY(w.findChild<QAction *>(QStringLiteral("redoAction")));
+        w.showPage(QStringLiteral("dataset"));
     }
     MainWindow again(&jobs);
     QCOMPARE(again.currentPageId(), QStringLiteral("dataset"));
