@@ -215,16 +215,11 @@ Expected<GenerationRun> GenerationPipeline::runInfo(qint64 runId)
     return info;
 }
 
-Status GenerationPipeline::setBudget(qint64 runId, double budget)
+namespace {
+
+Status storeRunConfig(const Workspace &workspace, qint64 runId, const GenerationConfig &config)
 {
-    if (!(budget >= 0) || !std::isfinite(budget))
-        return makeError(QCoreApplication::translate("ef::Generation", "a budget must be a number of 0 or more"));
-    auto info = runInfo(runId);
-    if (!info)
-        return makeError(info.error());
-    GenerationConfig config = info->config;
-    config.budget = budget;
-    auto db = m_workspace.connect();
+    auto db = workspace.connect();
     if (!db)
         return makeError(db.error());
     try {
@@ -237,6 +232,34 @@ Status GenerationPipeline::setBudget(qint64 runId, double budget)
         return makeError(e.message());
     }
     return Status::success();
+}
+
+} // namespace
+
+Status GenerationPipeline::setBudget(qint64 runId, double budget)
+{
+    if (!(budget >= 0) || !std::isfinite(budget))
+        return makeError(QCoreApplication::translate("ef::Generation", "a budget must be a number of 0 or more"));
+    auto info = runInfo(runId);
+    if (!info)
+        return makeError(info.error());
+    GenerationConfig config = info->config;
+    config.budget = budget;
+    return storeRunConfig(m_workspace, runId, config);
+}
+
+Status GenerationPipeline::setConcurrency(qint64 runId, int concurrency)
+{
+    if (concurrency < 1 || concurrency > 1024)
+        return makeError(
+            QCoreApplication::translate("ef::Generation", "requests in flight must be between 1 and 1024, not %1")
+                .arg(concurrency));
+    auto info = runInfo(runId);
+    if (!info)
+        return makeError(info.error());
+    GenerationConfig config = info->config;
+    config.concurrency = concurrency;
+    return storeRunConfig(m_workspace, runId, config);
 }
 
 QList<GenerationRun> GenerationPipeline::runs()
@@ -967,6 +990,10 @@ Expected<GenerationJobRequest> prepareGeneration(const Workspace &workspace, con
     }
     if (start.budget) {
         if (Status s = pipeline.setBudget(request.runId, *start.budget); !s)
+            return makeError(s.error());
+    }
+    if (start.concurrency) {
+        if (Status s = pipeline.setConcurrency(request.runId, *start.concurrency); !s)
             return makeError(s.error());
     }
     auto run = pipeline.runInfo(request.runId);

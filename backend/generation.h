@@ -80,6 +80,8 @@ public:
     QList<GenerationRun> runs();
     // Sets a run's budget (a resume with a higher one continues a run its budget stopped).
     Status setBudget(qint64 runId, double budget);
+    // Requests in flight for the rest of the run (a resume may change it): 1 to 1024.
+    Status setConcurrency(qint64 runId, int concurrency);
 
     // Runs or resumes runId to its end. progress is called about 5 times a second; returning
     // false stops the run (state 'cancelled') after the requests on the wire have come back.
@@ -131,6 +133,7 @@ struct GenerationStart
     qint64 runId = 0;                        // resume: this run; 0: the latest unfinished one
     std::optional<EndpointProfile> endpoint; // resume: replaces the stored endpoint
     std::optional<double> budget;            // resume: the run's new budget
+    std::optional<int> concurrency;          // resume: requests in flight from now on
 };
 // Creates the new run, or finds the one to resume, and returns the job request for it. Opens
 // its own connection; call it off the GUI thread (a view's I/O pool).

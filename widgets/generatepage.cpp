@@ -106,6 +106,9 @@ GeneratePage::GeneratePage(JobManager *jobs, QThreadPool *ioPool, QWidget *paren
     form->addRow(tr("Seed:"), m_seed);
     m_concurrency->setRange(1, 256);
     m_concurrency->setValue(8);
+    m_concurrency->setObjectName(QStringLiteral("concurrency"));
+    m_concurrency->setToolTip(tr("Requests sent to the endpoint at once. This is the only such setting: it is "
+                                 "stored with the run, and Resume sends with the value shown here."));
     form->addRow(tr("Requests in flight:"), m_concurrency);
     m_budget->setRange(0.0, 1e9);
     m_budget->setDecimals(2);
@@ -400,6 +403,7 @@ void GeneratePage::start(bool resume)
             start.endpoint = c->endpoint;
         if (m_budget->value() > 0)
             start.budget = m_budget->value();
+        start.concurrency = m_concurrency->value(); // the one setting: what the page shows is what is sent
     }
     setRunning(true);
     m_preparing = true;

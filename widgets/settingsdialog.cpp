@@ -37,9 +37,9 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, const ComputeInfo &c
       m_kind(new QComboBox(this)), m_deployment(new QLineEdit(this)), m_apiVersion(new QLineEdit(this)),
       m_temperature(new QDoubleSpinBox(this)), m_topP(new QDoubleSpinBox(this)), m_maxTokens(new QSpinBox(this)),
       m_jsonFormat(new QCheckBox(tr("Ask for a JSON object (response_format)"), this)), m_timeout(new QSpinBox(this)),
-      m_retries(new QSpinBox(this)), m_inFlight(new QSpinBox(this)), m_inputPrice(new QDoubleSpinBox(this)),
-      m_outputPrice(new QDoubleSpinBox(this)), m_currency(new QLineEdit(this)), m_device(new QComboBox(this)),
-      m_threads(new QSpinBox(this)), m_language(new QComboBox(this)), m_error(new QLabel(this))
+      m_retries(new QSpinBox(this)), m_inputPrice(new QDoubleSpinBox(this)), m_outputPrice(new QDoubleSpinBox(this)),
+      m_currency(new QLineEdit(this)), m_device(new QComboBox(this)), m_threads(new QSpinBox(this)),
+      m_language(new QComboBox(this)), m_error(new QLabel(this))
 {
     setObjectName(QStringLiteral("settingsDialog"));
     setWindowTitle(tr("Settings"));
@@ -101,7 +101,6 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, const ComputeInfo &c
     m_timeout->setRange(1, 3600);
     m_timeout->setSuffix(tr(" s"));
     m_retries->setRange(0, 20);
-    m_inFlight->setRange(1, 1024);
     for (QDoubleSpinBox *price : {m_inputPrice, m_outputPrice}) {
         price->setRange(0.0, 10000.0);
         price->setDecimals(4);
@@ -126,8 +125,7 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, const ComputeInfo &c
     limits->addWidget(m_timeout);
     limits->addWidget(new QLabel(tr("retries"), details));
     limits->addWidget(m_retries);
-    limits->addWidget(new QLabel(tr("in flight"), details));
-    limits->addWidget(m_inFlight);
+    // Requests in flight are the Generate page's setting (stored with each run): one setting, not two.
     limits->addStretch();
     dForm->addRow(tr("Limits:"), limits);
     auto *prices = new QHBoxLayout;
@@ -162,7 +160,7 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, const ComputeInfo &c
         connect(e, &QLineEdit::textEdited, this, &SettingsDialog::storeDetails);
     for (QDoubleSpinBox *d : {m_temperature, m_topP, m_inputPrice, m_outputPrice})
         connect(d, &QDoubleSpinBox::valueChanged, this, &SettingsDialog::storeDetails);
-    for (QSpinBox *sp : {m_maxTokens, m_timeout, m_retries, m_inFlight})
+    for (QSpinBox *sp : {m_maxTokens, m_timeout, m_retries})
         connect(sp, &QSpinBox::valueChanged, this, &SettingsDialog::storeDetails);
     connect(m_jsonFormat, &QCheckBox::toggled, this, &SettingsDialog::storeDetails);
     if (m_profiles->rowCount() > 0)
@@ -218,9 +216,9 @@ void SettingsDialog::showDetails(int row)
 {
     m_detailRow = row;
     const bool valid = row >= 0 && row < m_rows.size();
-    for (QWidget *w : std::initializer_list<QWidget *>{m_kind, m_deployment, m_apiVersion, m_temperature, m_topP,
-                                                       m_maxTokens, m_jsonFormat, m_timeout, m_retries, m_inFlight,
-                                                       m_inputPrice, m_outputPrice, m_currency})
+    for (QWidget *w :
+         std::initializer_list<QWidget *>{m_kind, m_deployment, m_apiVersion, m_temperature, m_topP, m_maxTokens,
+                                          m_jsonFormat, m_timeout, m_retries, m_inputPrice, m_outputPrice, m_currency})
         w->setEnabled(valid);
     if (!valid)
         return;
@@ -235,7 +233,6 @@ void SettingsDialog::showDetails(int row)
     m_jsonFormat->setChecked(p.jsonResponseFormat);
     m_timeout->setValue(std::max(1, p.timeoutMs / 1000));
     m_retries->setValue(p.maxRetries);
-    m_inFlight->setValue(p.maxInFlight);
     m_inputPrice->setValue(p.inputPricePerMTok);
     m_outputPrice->setValue(p.outputPricePerMTok);
     m_currency->setText(p.currency);
@@ -258,7 +255,6 @@ void SettingsDialog::storeDetails()
     p.jsonResponseFormat = m_jsonFormat->isChecked();
     p.timeoutMs = m_timeout->value() * 1000;
     p.maxRetries = m_retries->value();
-    p.maxInFlight = m_inFlight->value();
     p.inputPricePerMTok = m_inputPrice->value();
     p.outputPricePerMTok = m_outputPrice->value();
     p.currency = m_currency->text().trimmed().isEmpty() ? QStringLiteral("USD") : m_currency->text().trimmed();

@@ -53,7 +53,6 @@ private:
     QCheckBox *m_jsonFormat;
     QSpinBox *m_timeout;
     QSpinBox *m_retries;
-    QSpinBox *m_inFlight;
     QDoubleSpinBox *m_inputPrice;
     QDoubleSpinBox *m_outputPrice;
     QLineEdit *m_currency;

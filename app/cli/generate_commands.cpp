@@ -323,6 +323,10 @@ int generate(Context &ctx)
             if (Status s = pipeline.setBudget(runId, *budget); !s)
                 return ctx.fail(s.error());
         }
+        if (a.has(QStringLiteral("concurrency"))) { // requests in flight from now on
+            if (Status s = pipeline.setConcurrency(runId, a.intValue(QStringLiteral("concurrency"), 8, 1, 1024)); !s)
+                return ctx.fail(s.error());
+        }
         auto info = pipeline.runInfo(runId);
         if (!info)
             return ctx.fail(info.error());
@@ -463,7 +467,7 @@ void registerGenerateCommands(Registry &registry)
                         "[--seed S] [--weighting ose|uniform|size] [--language-weights L=W,...] [--family-weights "
                         "retrieval=167,classification=122,sts=99,bitext=89,long-long=17,short-short=13] "
                         "[--budget AMOUNT] [--estimate] ") +
-             ep + QStringLiteral(" | generate --workspace W --resume [--run ID] [--budget AMOUNT]"),
+             ep + QStringLiteral(" | generate --workspace W --resume [--run ID] [--budget AMOUNT] [--concurrency C]"),
          QCoreApplication::translate("ef::cli",
                                      "Generate synthetic examples with an LLM (the paper's family mix by default; the "
                                      "plan, tokens and cost are printed first, --estimate prints only them), or "

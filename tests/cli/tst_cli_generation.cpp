@@ -410,10 +410,13 @@ private Q_SLOTS:
                  rows(ws, QStringLiteral("SELECT id FROM gen_requests WHERE state='done' AND kind='generate'")).size());
         QVERIFY(rows(ws, QStringLiteral("SELECT id FROM gen_requests WHERE state != 'done'")).size() > 0);
 
+        // A resume may change the requests in flight (issue 14.3: one setting, kept with the run).
         auto resumed = runCli({QStringLiteral("--json"), QStringLiteral("generate"), QStringLiteral("--workspace"), ws,
-                               QStringLiteral("--resume")},
+                               QStringLiteral("--resume"), QStringLiteral("--concurrency"), QStringLiteral("3")},
                               {}, {QStringLiteral("EF_TEST_KEY=") + kSecret});
         QCOMPARE(resumed.exitCode, 0);
+        QCOMPARE(rows(ws, QStringLiteral("SELECT json_extract(config, '$.concurrency') FROM gen_runs")),
+                 QStringList{QStringLiteral("3")});
         const QJsonObject summary = json(resumed.out);
         QCOMPARE(summary.value(QStringLiteral("state")).toString(), QStringLiteral("finished"));
         QCOMPARE(summary.value(QStringLiteral("valid")).toInt(), 60);

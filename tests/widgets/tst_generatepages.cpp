@@ -29,6 +29,7 @@
 #include "backend/database.h"
 #include "backend/jobs.h"
 #include "backend/workspace.h"
+#include "backend/generation.h"
 #include "tests/common/fakellmserver.h"
 #include "tests/common/testutil.h"
 #include "widgets/generatepage.h"
@@ -46,6 +47,7 @@ private Q_SLOTS:
     void templatePreviewEqualsTheCli_data();
     void templatePreviewEqualsTheCli();
     void generateRunStopResume();
+    void resumeSendsWithThePagesConcurrency();
     void previewGridSendsAndParses();
     void planShowsCountsCostAndWarnings();
     void unsavedEditsAskSaveDiscardOrCancel();
@@ -269,6 +271,46 @@ void TestGeneratePages::generateRunStopResume()
     QCOMPARE(page.findChild<QLabel *>(QStringLiteral("runCounters"))->text(), QStringLiteral("No run in progress."));
     QCOMPARE(page.findChild<QTableWidget *>(QStringLiteral("runsTable"))->rowCount(), 0);
     QCOMPARE(page.findChild<QProgressBar *>()->value(), 0);
+}
+
+// Issue 14.3: "Requests in flight" on the page is the one setting. Settings has no second one,
+// and a resume sends with the value the page shows, not the value stored when the run began.
+void TestGeneratePages::resumeSendsWithThePagesConcurrency()
+{
+    test::FakeLlmServer first, second;
+    first.setDefaultDelayMs(40);
+    second.setDefaultDelayMs(40);
+    auto ws = Workspace::create(m_dir.filePath(QStringLiteral("concurrency.efws")));
+    QVERIFY(ws);
+    JobManager jobs;
+    GeneratePage page(&jobs, &m_pool);
+    page.show();
+    AppSettings settings = settingsFor(first);
+    settings.endpoints[0].maxInFlight = 16; // not a setting any more: it must not matter
+    page.setSettings(settings);
+    page.setWorkspace(ws.value());
+    auto *concurrency = page.findChild<QSpinBox *>(QStringLiteral("concurrency"));
+    QVERIFY(concurrency);
+    concurrency->setValue(6);
+    QSignalSpy finished(&page, &GeneratePage::runFinished);
+    page.start(false);
+    QTRY_VERIFY_WITH_TIMEOUT(page.counters().done >= 12, 20000);
+    page.stop();
+    QVERIFY(finished.wait(20000));
+    QCOMPARE(first.maxConcurrent(), 6);
+
+    concurrency->setValue(2);
+    settings = settingsFor(second);
+    settings.endpoints[0].maxInFlight = 16;
+    page.setSettings(settings);
+    page.start(true);
+    QVERIFY(finished.wait(60000));
+    QCOMPARE(finished.last().at(1).toString(), QStringLiteral("succeeded"));
+    QVERIFY(second.requestCount() > 4);
+    QCOMPARE(second.maxConcurrent(), 2);
+    auto run = GenerationPipeline(ws.value()).runInfo(1);
+    QVERIFY2(run, qPrintable(run.error()));
+    QCOMPARE(run->config.concurrency, 2);
 }
 
 void TestGeneratePages::previewGridSendsAndParses()

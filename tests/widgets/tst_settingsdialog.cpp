@@ -111,6 +111,10 @@ private Q_SLOTS:
         spins.first()->setValue(0.2); // temperature comes first in the form
         QCOMPARE(dlg.settings().endpoints[0].temperature, 0.2);
         QCOMPARE(dlg.validationError(), QString());
+        // Issue 14.3: requests in flight are set on the Generate page only, not here too.
+        for (const QLabel *label : dlg.findChildren<QLabel *>())
+            QVERIFY2(!label->text().contains(QStringLiteral("in flight"), Qt::CaseInsensitive),
+                     qPrintable(label->text()));
         base.endpoints[0].azureDeployment.clear();
         SettingsDialog noDeployment(base, ComputeInfo{});
         QVERIFY(noDeployment.validationError().contains(QStringLiteral("names no deployment")));
