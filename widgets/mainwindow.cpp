@@ -15,6 +15,8 @@
 #include <QPlainTextEdit>
 #include <QInputDialog>
 #include <QListWidget>
+#include <QPainter>
+#include <QPixmap>
 #include <QLoggingCategory>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -298,7 +300,18 @@ void MainWindow::addPage(const QString &id, const QString &title, QWidget *page)
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setWidget(page);
     m_pages->addWidget(scroll);
-    auto *item = new QListWidgetItem(title, m_nav);
+    // One icon set for the pages (resources/icons/page-*.svg, drawn alike: 24 px, one stroke colour).
+    // On the selection's colour the icon is drawn in the highlighted text's colour, to stay visible.
+    QIcon icon(QStringLiteral(":/icons/page-%1.svg").arg(id));
+    for (const int side : {20, 40}) {
+        QPixmap selected = icon.pixmap(QSize(side, side));
+        QPainter painter(&selected);
+        painter.setCompositionMode(QPainter::CompositionMode_SourceIn);
+        painter.fillRect(selected.rect(), m_nav->palette().color(QPalette::HighlightedText));
+        painter.end();
+        icon.addPixmap(selected, QIcon::Selected);
+    }
+    auto *item = new QListWidgetItem(icon, title, m_nav);
     item->setData(Qt::UserRole, id);
     if (m_nav->currentRow() < 0)
         m_nav->setCurrentRow(0);

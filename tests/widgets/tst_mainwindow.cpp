@@ -21,7 +21,10 @@
 #include <QApplication>
 #include <QAction>
 #include <QKeySequence>
+#include <QImage>
 #include <QLineEdit>
+#include <QSet>
+#include <QListWidget>
 #include <QTest>
 #include <QThread>
 
@@ -397,6 +400,22 @@ void TestMainWindow::shortcutsGuideAndLastPage()
         QVERIFY(html.contains(QStringLiteral("Search")));
         QTest::keyClick(&w, Qt::Key_4, Qt::ControlModifier);
         QCOMPARE(w.currentPageId(), QStringLiteral("dataset"));
+        // Issue 14.11: every page has its own icon in the page list, and each one draws.
+        auto *nav = w.findChild<QListWidget *>(QStringLiteral("navigation"));
+        QVERIFY(nav);
+        QCOMPARE(nav->count(), w.pageIds().size());
+        QSet<QByteArray> drawn;
+        for (int i = 0; i < nav->count(); ++i) {
+            const QImage image = nav->item(i)->icon().pixmap(QSize(24, 24)).toImage();
+            QVERIFY2(!image.isNull(), qPrintable(nav->item(i)->text()));
+            int inked = 0;
+            for (int y = 0; y < image.height(); ++y)
+                for (int x = 0; x < image.width(); ++x)
+                    inked += qAlpha(image.pixel(x, y)) > 128;
+            QVERIFY2(inked > 20, qPrintable(nav->item(i)->text()));
+            drawn.insert(QByteArray(reinterpret_cast<const char *>(image.constBits()), image.sizeInBytes()));
+        }
+        QCOMPARE(drawn.size(), nav->count()); // six different icons
         // The Edit menu's Undo acts on the focused field.
         auto *query = new QLineEdit(&w); // any focused field (the pages are disabled without a workspace)
         query->show();
