@@ -638,6 +638,53 @@ Expected<QHash<QString, int>> relevanceForQuery(Database &db, const CorpusInfo &
     }
 }
 
+Expected<DocumentDetail> documentDetail(const Workspace &ws, const CorpusInfo &corpus, const QString &docId)
+{
+    auto dbx = ws.connect();
+    if (!dbx)
+        return makeError(dbx.error());
+    Database &db = **dbx;
+    try {
+        DocumentDetail d;
+        Statement doc = db.prepare(QStringLiteral("SELECT d.ext_id, d.title, d.text, c.name, c.source FROM documents d "
+                                                  "JOIN corpora c ON c.id = d.corpus_id WHERE d.corpus_id = ? AND "
+                                                  "d.ext_id = ?"));
+        doc.bind(1, corpus.id).bind(2, docId);
+        if (!doc.step())
+            return makeError(QCoreApplication::translate("ef::Retrieval", "corpus '%1' has no document '%2'")
+                                 .arg(argText(corpus.name), argText(docId)));
+        d.docId = doc.columnText(0);
+        d.title = doc.columnText(1);
+        d.text = doc.columnText(2);
+        d.corpusName = doc.columnText(3);
+        d.corpusSource = doc.columnText(4);
+        d.characters = d.text.size();
+        bool inWord = false;
+        for (const QChar c : std::as_const(d.text)) {
+            if (fts::isCjk(c.unicode())) {
+                ++d.words;
+                inWord = false;
+            } else if (c.isSpace()) {
+                inWord = false;
+            } else if (!inWord) {
+                ++d.words;
+                inWord = true;
+            }
+        }
+        Statement rel = db.prepare(QStringLiteral(
+            "SELECT qr.split, qr.query_ext_id, COALESCE(q.text, ''), qr.score FROM qrels qr LEFT JOIN "
+            "queries q ON q.corpus_id = qr.corpus_id AND q.ext_id = qr.query_ext_id WHERE qr.corpus_id = "
+            "? AND qr.doc_ext_id = ? ORDER BY qr.score DESC, qr.split, qr.query_ext_id"));
+        rel.bind(1, corpus.id).bind(2, docId);
+        while (rel.step())
+            d.judgements.append(
+                {rel.columnText(0), rel.columnText(1), rel.columnText(2), static_cast<int>(rel.columnInt(3))});
+        return d;
+    } catch (const DbError &e) {
+        return makeError(e.message());
+    }
+}
+
 QList<QPair<QString, QString>> instructionPresets()
 {
     // paper.md §4, "Eval instructions" (Table 15): query side only.

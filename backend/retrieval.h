@@ -124,6 +124,30 @@ QString snippetFor(const QString &text, const QString &query, int maxChars = 200
 // Empty when the text is not one of the corpus's queries.
 Expected<QHash<QString, int>> relevanceForQuery(Database &db, const CorpusInfo &corpus, const QString &queryText);
 
+// One document of a corpus as the document viewer shows it: its full text, its place in the
+// corpus and every judgement the corpus's qrels hold for it (any split, any query).
+struct DocumentJudgement
+{
+    QString split;
+    QString queryId;
+    QString queryText;
+    int score = 0;
+};
+struct DocumentDetail
+{
+    QString docId;
+    QString title;
+    QString text;
+    QString corpusName;
+    QString corpusSource; // where it was imported from
+    qint64 characters = 0;
+    qint64 words = 0; // whitespace-separated; a CJK character counts as one
+    QList<DocumentJudgement> judgements;
+};
+// Opens its own connection: call it off the GUI thread. An unknown id is an
+// error naming the corpus and the id.
+Expected<DocumentDetail> documentDetail(const Workspace &ws, const CorpusInfo &corpus, const QString &docId);
+
 // The paper's evaluation instructions (paper.md, Table 15), for presets: {task name, instruction}.
 QList<QPair<QString, QString>> instructionPresets();
 // A preset's instruction by name, case, spaces and punctuation ignored: "msmarco", "MS MARCO",

@@ -23,6 +23,7 @@
 #include "backend/argtext.h"
 #include "backend/jobs.h"
 #include "widgets/async.h"
+#include "widgets/documentviewer.h"
 
 namespace ef {
 
@@ -212,6 +213,12 @@ QWidget *SearchPage::buildSide(int index)
     s.status->setWordWrap(true);
     s.results = new QTextBrowser(s.box);
     s.results->setObjectName(index == 0 ? QStringLiteral("searchResults") : QStringLiteral("searchResultsB"));
+    s.results->setOpenLinks(false); // a result's title opens the document viewer
+    s.results->setToolTip(tr("Click a result's title to read the whole document and its judgements"));
+    connect(s.results, &QTextBrowser::anchorClicked, this, [this, index](const QUrl &url) {
+        if (url.scheme() == QLatin1String("doc"))
+            openDocument(index, url.path().toInt());
+    });
     s.method->setObjectName(QStringLiteral("method%1").arg(index));
     s.model->setObjectName(QStringLiteral("model%1").arg(index));
 
@@ -317,6 +324,9 @@ void SearchPage::setWorkspace(const Workspace &ws)
 {
     m_ws = ws;
     setEnabled(ws.isValid());
+    ++m_viewerRequest; // a document still loading belongs to the other workspace
+    if (m_viewer)
+        m_viewer->close();
     reloadCorpora();
 }
 
@@ -343,8 +353,8 @@ void SearchPage::reloadCorpora()
                 Q_EMIT m_corpus->currentIndexChanged(0);
             else
                 m_sides[0].results->setHtml(
-                    tr("<p>This workspace has no corpus yet. Import one with <code>embedforge-cli corpus import</code> "
-                       "(BEIR folder, JSONL or a folder of text files).</p>"));
+                    tr("<p>This workspace has no corpus yet. Import one with <b>Corpus › Import…</b> (a BEIR "
+                       "folder, a JSONL file or a folder of text files).</p>"));
             Q_EMIT corporaLoaded(static_cast<int>(corpora.size()));
         });
 }
@@ -398,6 +408,7 @@ void SearchPage::runSide(int index)
             request.model.adapter = QFileInfo(side.adapter->text().trimmed()).absoluteFilePath();
         side.status->setText(tr("Searching…"));
     }
+    side.requestQuery = request.query;
     side.request = m_session->search(request); // typing supersedes earlier searches
 }
 
@@ -418,6 +429,7 @@ void SearchPage::showReply(quint64 id, const SearchReply &r)
         s.status->setText(tr("%1: %2 results in %3 ms")
                               .arg(argText(methodLabel(methodOf(index))), argText(r.hits.size()), argText(r.ms)));
         s.hits = r.hits;
+        s.hitsQuery = s.requestQuery;
         s.relevance = r.relevance;
         render(index);
         if (index == 0 && m_sideBySide->isChecked())
@@ -457,9 +469,10 @@ void SearchPage::render(int index)
         }
         const QString snippet = markSnippet(h.snippet.toHtmlEscaped(), QStringLiteral("<b style='background:#fff3b0'>"),
                                             QStringLiteral("</b>"));
-        html += QStringLiteral("<p><b>%1.</b>%2 %3 <span style='color:#666'>[%4] · %5</span>%6<br>%7</p>")
+        html += QStringLiteral(
+                    "<p><b>%1.</b>%2 <a href='doc:%8'>%3</a> <span style='color:#666'>[%4] · %5</span>%6<br>%7</p>")
                     .arg(QString::number(i + 1), change, h.title.isEmpty() ? tr("(untitled)") : h.title.toHtmlEscaped(),
-                         h.docId.toHtmlEscaped(), QString::number(h.score, 'f', 4), mark, snippet);
+                         h.docId.toHtmlEscaped(), QString::number(h.score, 'f', 4), mark, snippet, QString::number(i));
     }
     if (s.hits.isEmpty())
         html = m_query->text().trimmed().isEmpty() ? QString() : QStringLiteral("<p>%1</p>").arg(tr("No results."));
@@ -467,6 +480,48 @@ void SearchPage::render(int index)
     if (index == 0)
         Q_EMIT resultsShown(static_cast<int>(s.hits.size()));
     Q_EMIT sideResultsShown(index, static_cast<int>(s.hits.size()));
+}
+
+void SearchPage::openDocument(int index, int row)
+{
+    const Side &s = m_sides[size_t(index)];
+    const CorpusInfo *corpus = currentCorpus();
+    if (!corpus || row < 0 || row >= s.hits.size())
+        return;
+    const SearchHit hit = s.hits.at(row);
+    DocumentViewer::Context context;
+    context.query = s.hitsQuery;
+    context.rank = row + 1;
+    context.score = hit.score;
+    context.method = methodLabel(methodOf(index));
+    if (!s.relevance.isEmpty()) // the query is one of the corpus's: its qrels judge every document
+        context.judgement = s.relevance.value(hit.docId, 0);
+    if (!m_viewer) {
+        m_viewer = new DocumentViewer(this);
+        connect(m_viewer, &DocumentViewer::queryRequested, this, [this](const QString &text) {
+            setQuery(text);
+            m_viewer->close();
+        });
+    }
+    m_viewer->showLoading(hit.docId);
+    m_viewer->show();
+    m_viewer->raise();
+    m_viewer->activateWindow();
+    const quint64 request = ++m_viewerRequest;
+    const Workspace ws = m_ws;
+    const CorpusInfo info = *corpus;
+    const QString docId = hit.docId;
+    runAsync(
+        m_ioPool, this, [ws, info, docId] { return documentDetail(ws, info, docId); },
+        [this, request, context, docId](const Expected<DocumentDetail> &detail) {
+            if (request != m_viewerRequest || !m_viewer)
+                return; // another document was asked for since
+            if (detail)
+                m_viewer->showDocument(detail.value(), context);
+            else
+                m_viewer->showError(detail.error());
+            Q_EMIT documentShown(docId);
+        });
 }
 
 QString SearchPage::resultsText(int side) const

@@ -34,6 +34,8 @@ namespace ef {
 struct JobInfo;
 class JobManager;
 
+class DocumentViewer;
+
 class SearchPage final : public QWidget
 {
     Q_OBJECT
@@ -58,6 +60,9 @@ public:
     QTableWidget *perQueryTable() const { return m_perQuery; }
     QString summaryText() const;
     QString statusText(int side = 0) const;
+    // Opens the document viewer on a hit of a list (row from 0): full text, metadata, judgements.
+    void openDocument(int side, int row);
+    DocumentViewer *documentViewer() const { return m_viewer; }
 
 Q_SIGNALS:
     void corporaLoaded(int count);
@@ -65,6 +70,7 @@ Q_SIGNALS:
     void sideResultsShown(int side, int hits); // either list
     void evaluated(double ndcg10);             // the left system's nDCG@10
     void corpusEmbedded(bool ok);
+    void documentShown(const QString &docId); // the viewer holds the document (or its error)
 
 private:
     struct Side
@@ -79,7 +85,9 @@ private:
         QTextBrowser *results = nullptr;
         QList<SearchHit> hits;
         QHash<QString, int> relevance;
-        quint64 request = 0; // the search whose reply this list waits for
+        quint64 request = 0;  // the search whose reply this list waits for
+        QString requestQuery; // that search's query
+        QString hitsQuery;    // the query of the hits shown
     };
     QWidget *buildSide(int side);
     void runSearch();
@@ -114,6 +122,8 @@ private:
     QPushButton *m_evaluate;
     QLabel *m_summary;
     QTableWidget *m_perQuery;
+    DocumentViewer *m_viewer = nullptr;
+    quint64 m_viewerRequest = 0; // the latest document asked for; older answers are dropped
     DenseSession *m_session;
 };
 

@@ -8,6 +8,10 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QLineEdit>
+#include <QTextBrowser>
+#include <QTextCursor>
+#include <QTextDocument>
+#include <QLabel>
 #include <QTest>
 
 #include "backend/corpus.h"
@@ -16,6 +20,7 @@
 #include "backend/workspace.h"
 #include "models/tinymodel.h"
 #include "tests/common/testutil.h"
+#include "widgets/documentviewer.h"
 #include "widgets/searchpage.h"
 
 using namespace ef;
@@ -26,6 +31,7 @@ class TestSearchPage final : public QObject
 
 private Q_SLOTS:
     void searchMarkAndEvaluate();
+    void resultOpensTheDocumentViewer();
     void denseSideBySideAndComparison();
 };
 
@@ -89,6 +95,98 @@ void TestSearchPage::searchMarkAndEvaluate()
     page.setMethod(0, SearchMethod::Dense);
     QVERIFY(page.summaryText().contains(QStringLiteral("Stale")));
     QVERIFY(!page.perQueryTable()->isEnabled());
+}
+
+// Issue 14.8: a result's title opens a viewer with the whole document, where it comes from, how
+// it ranked and its judgements; a query that judges it can be searched from there.
+void TestSearchPage::resultOpensTheDocumentViewer()
+{
+    QTemporaryDir dir;
+    auto ws = Workspace::create(dir.filePath(QStringLiteral("v.efws")));
+    QVERIFY(ws);
+    {
+        auto db = ws->connect();
+        QVERIFY(
+            importCorpus(**db, {CorpusImport::Kind::Beir, QStringLiteral(":/demo/corpus"), QStringLiteral("demo")}));
+    }
+    QThreadPool pool;
+    JobManager jobs;
+    SearchPage page(&jobs, &pool);
+    page.resize(1200, 800);
+    page.show();
+    QSignalSpy loaded(&page, &SearchPage::corporaLoaded);
+    page.setWorkspace(ws.value());
+    QVERIFY(loaded.wait(5000));
+    const QString query = QStringLiteral("dishwasher not draining standing water");
+    page.setQuery(query);
+    QTRY_VERIFY_WITH_TIMEOUT(page.resultsText().contains(QStringLiteral("relevant (2)")), 5000);
+    const SearchHit first = page.hits().first();
+
+    // Click the first result's title, as a user would.
+    auto *results = page.findChild<QTextBrowser *>(QStringLiteral("searchResults"));
+    QVERIFY(results);
+    const QTextCursor at = results->document()->find(first.title);
+    QVERIFY2(!at.isNull(), qPrintable(first.title));
+    QSignalSpy shown(&page, &SearchPage::documentShown);
+    QTest::mouseClick(results->viewport(), Qt::LeftButton, {}, results->cursorRect(at).center() - QPoint(4, 0));
+    QVERIFY(shown.wait(5000));
+    QCOMPARE(shown.first().first().toString(), first.docId);
+    DocumentViewer *viewer = page.documentViewer();
+    QVERIFY(viewer && viewer->isVisible());
+    QVERIFY(viewer->windowTitle().contains(first.docId));
+    // The whole text, not the snippet.
+    QString full;
+    {
+        auto db = ws->connect();
+        auto st = (*db)->prepare(QStringLiteral("SELECT text FROM documents WHERE ext_id = ?"));
+        st.bind(1, first.docId);
+        QVERIFY(st.step());
+        full = st.columnText(0);
+    }
+    QVERIFY(full.size() > first.snippet.size());
+    QCOMPARE(viewer->documentText().trimmed(), full.trimmed());
+    QVERIFY2(viewer->judgementText().contains(QStringLiteral("Judged relevant to the query searched (grade 2)")),
+             qPrintable(viewer->judgementText()));
+    auto *facts = viewer->findChild<QLabel *>(QStringLiteral("documentFacts"));
+    QVERIFY2(facts->text().contains(QStringLiteral("Rank 1 by BM25")), qPrintable(facts->text()));
+    QVERIFY(facts->text().contains(QStringLiteral("demo")));
+    QTableWidget *judged = viewer->judgementsTable();
+    QVERIFY(judged->rowCount() >= 1);
+    int row = -1;
+    for (int i = 0; i < judged->rowCount(); ++i)
+        if (judged->item(i, 2)->text() == query)
+            row = i;
+    QVERIFY2(row >= 0, "the query searched is among the judging queries");
+    QCOMPARE(judged->item(row, 3)->text(), QStringLiteral("2"));
+    QTest::qWait(100); // let the labels' new heights settle before the picture
+    QVERIFY(viewer->grab().save(QDir(test::artifactsDir()).filePath(QStringLiteral("document-viewer.png"))));
+
+    // A free query: no judgement for it, said so.
+    page.setQuery(QStringLiteral("dishwasher"));
+    QTRY_VERIFY_WITH_TIMEOUT(!page.hits().isEmpty() && !page.resultsText().contains(QStringLiteral("relevant")), 5000);
+    page.openDocument(0, 0);
+    QVERIFY(shown.wait(5000));
+    QVERIFY2(viewer->judgementText().contains(QStringLiteral("not one of this corpus's queries")),
+             qPrintable(viewer->judgementText()));
+
+    // A judging query of the document is searched with a click.
+    QTableWidget *judgedNow = viewer->judgementsTable();
+    QVERIFY(judgedNow->rowCount() >= 1);
+    const QString judging = judgedNow->item(0, 2)->text();
+    QSignalSpy searched(&page, &SearchPage::resultsShown);
+    QTest::mouseClick(judgedNow->viewport(), Qt::LeftButton, {},
+                      judgedNow->visualItemRect(judgedNow->item(0, 2)).center());
+    QVERIFY(searched.wait(5000));
+    QCOMPARE(page.findChild<QLineEdit *>(QStringLiteral("searchQuery"))->text(), judging);
+    QVERIFY(!viewer->isVisible());
+
+    // Highlighting: whole words, any case; CJK runs wherever they occur; markup stays text.
+    const QString html = DocumentViewer::highlighted(QStringLiteral("Heat <b>pumps</b> heat, heatwave; 空调制冷"),
+                                                     QStringLiteral("heat 空调"));
+    QCOMPARE(html.count(QStringLiteral("<span ")), 3);
+    QVERIFY(html.contains(QStringLiteral("&lt;b&gt;pumps&lt;/b&gt;")));
+    QVERIFY(html.contains(QStringLiteral(">空调</span>制冷")));
+    QVERIFY(html.contains(QStringLiteral("heatwave")) && !html.contains(QStringLiteral(">heatwave")));
 }
 
 void TestSearchPage::denseSideBySideAndComparison()
