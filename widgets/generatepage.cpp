@@ -33,6 +33,7 @@
 #include "backend/generation.h"
 #include "backend/jobs.h"
 #include "backend/templates.h"
+#include "widgets/errorbox.h"
 #include "widgets/async.h"
 #include "widgets/jobsdock.h"
 
@@ -570,7 +571,8 @@ void GeneratePage::renderPreviewGrid(bool send)
     if (send) {
         auto c = config();
         if (!c) {
-            QMessageBox::warning(this, tr("Preview"), c.error());
+            showError(this, tr("Preview"), tr("The preview cannot be sent: the generation settings are not valid."),
+                      c.error());
             return;
         }
         endpoint = c->endpoint;
@@ -647,7 +649,8 @@ void GeneratePage::showPreviewGrid(const JobInfo &info)
     }
     const QStringList errors = result ? result->errors : QStringList();
     if (info.state == JobState::Failed || !errors.isEmpty())
-        QMessageBox::warning(this, tr("Preview"), (QStringList{info.error} + errors).join(QLatin1Char('\n')).trimmed());
+        showError(this, tr("Preview"), tr("Some preview requests failed; the cells that failed say why."),
+                  (QStringList{info.error} + errors).join(QLatin1Char('\n')).trimmed());
     Q_EMIT previewReady();
 }
 

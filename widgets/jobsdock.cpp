@@ -2,6 +2,7 @@
 // The Jobs dock.
 #include "widgets/jobsdock.h"
 #include "backend/argtext.h"
+#include "widgets/errorbox.h"
 
 #include <QApplication>
 #include <QHBoxLayout>
@@ -88,7 +89,7 @@ QVariant JobsModel::data(const QModelIndex &index, int role) const
         return std::clamp(static_cast<double>(j.progress.done) / static_cast<double>(j.progress.total), 0.0, 1.0);
     }
     if (role == Qt::ToolTipRole && j.state == JobState::Failed)
-        return j.error;
+        return tr("%1\n\nDouble-click for the details.").arg(j.error);
     if (role != Qt::DisplayRole)
         return {};
     switch (index.column()) {
@@ -104,7 +105,7 @@ QVariant JobsModel::data(const QModelIndex &index, int role) const
     case EtaColumn:
         return j.state == JobState::Running ? formatDuration(j.progress.etaMs) : QString();
     case MessageColumn:
-        return j.state == JobState::Failed ? j.error : j.progress.message;
+        return j.state == JobState::Failed ? readableError(j.error) : j.progress.message;
     default:
         return {};
     }
@@ -221,6 +222,14 @@ JobsDock::JobsDock(JobManager *manager, QWidget *parent)
     });
     for (int r = 0; r < m_model->rowCount(); ++r)
         updateCancelButton(r);
+    // A failed job's whole error, behind its readable line.
+    connect(m_view, &QAbstractItemView::doubleClicked, this, [this](const QModelIndex &index) {
+        if (!index.isValid())
+            return;
+        const JobInfo &job = m_model->jobAt(index.row());
+        if (job.state == JobState::Failed)
+            showError(this, tr("Job failed"), tr("The job '%1' failed.").arg(job.title), job.error);
+    });
 }
 
 void JobsDock::updateCancelButton(int row)

@@ -34,6 +34,7 @@
 #include "backend/jobhistory.h"
 #include "backend/jobs.h"
 #include "backend/workspacetasks.h"
+#include "widgets/errorbox.h"
 #include "widgets/async.h"
 #include "widgets/datasetpage.h"
 #include "widgets/generatepage.h"
@@ -244,7 +245,9 @@ void MainWindow::createMenus()
         if (!ok || to.trimmed() == name)
             return;
         if (Status s = renameCorpus(name, to); !s)
-            QMessageBox::warning(this, tr("Cannot rename the corpus"), s.error());
+            showError(this, tr("Cannot rename the corpus"),
+                      tr("The corpus '%1' could not be renamed to '%2'.").arg(argText(name), argText(to.trimmed())),
+                      s.error());
     });
     corpus->addAction(tr("&Delete Corpus…"), this, [this] {
         const QStringList names = corpusNames();
@@ -483,13 +486,15 @@ void MainWindow::openDemoWorkspace(const QString &path)
 void MainWindow::openWith(const QString &path, std::function<Expected<Workspace>()> open)
 {
     m_workspaceLabel->setText(tr("Opening %1…").arg(path));
-    runAsync(&m_ioPool, this, std::move(open), [this](const Expected<Workspace> &result) {
+    runAsync(&m_ioPool, this, std::move(open), [this, path](const Expected<Workspace> &result) {
         if (!result) {
             m_workspaceLabel->setText(m_workspace.isValid() ? m_workspace.path() : tr("No workspace"));
             qCWarning(lcWindow, "%s", qPrintable(result.error()));
             Q_EMIT workspaceFailed(result.error());
-            if (!qEnvironmentVariableIsSet("EMBEDFORGE_NO_DIALOGS"))
-                QMessageBox::warning(this, tr("Cannot open workspace"), result.error());
+            showError(this, tr("Cannot open workspace"),
+                      tr("EmbedForge could not open the workspace '%1'. Nothing was changed.")
+                          .arg(QFileInfo(path).fileName()),
+                      result.error());
             return;
         }
         setWorkspace(result.value());

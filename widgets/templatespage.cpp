@@ -33,6 +33,7 @@
 #include "backend/argtext.h"
 #include "backend/preview.h"
 #include "backend/sampler.h"
+#include "widgets/errorbox.h"
 #include "widgets/async.h"
 
 namespace ef {
@@ -564,8 +565,8 @@ void TemplatesPage::save()
                     selectTemplate(m_loaded.id);
                 }
                 Q_EMIT saveFailed(r.error());
-                if (!qEnvironmentVariableIsSet("EMBEDFORGE_NO_DIALOGS"))
-                    QMessageBox::warning(this, tr("Cannot save template"), r.error());
+                showError(this, tr("Cannot save template"),
+                          tr("The template was not saved; your edits are still in the editor."), r.error());
                 return;
             }
             m_dirty = false;
@@ -697,7 +698,7 @@ void TemplatesPage::exportTemplates()
         m_ioPool, this, [ws, path] { return templatestore::exportFile(ws, path).error(); },
         [this](const QString &result) {
             if (!result.isEmpty())
-                QMessageBox::warning(this, tr("Export templates"), result);
+                showError(this, tr("Export templates"), tr("The templates were not exported."), result);
         });
 }
 

@@ -185,6 +185,18 @@ QString artifactsDir()
     return dir;
 }
 
+DialogsEnabled::DialogsEnabled()
+    : m_saved(qgetenv("EMBEDFORGE_NO_DIALOGS")), m_wasSet(qEnvironmentVariableIsSet("EMBEDFORGE_NO_DIALOGS"))
+{
+    qunsetenv("EMBEDFORGE_NO_DIALOGS");
+}
+
+DialogsEnabled::~DialogsEnabled()
+{
+    if (m_wasSet)
+        qputenv("EMBEDFORGE_NO_DIALOGS", m_saved);
+}
+
 void writeFile(const QString &path, const QByteArray &content)
 {
     QDir().mkpath(QFileInfo(path).absolutePath());

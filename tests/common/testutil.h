@@ -46,4 +46,19 @@ void writeFile(const QString &path, const QByteArray &content);
 // Folder for files worth keeping after the run (screenshots); created on demand.
 QString artifactsDir();
 
+// The tests' environment sets EMBEDFORGE_NO_DIALOGS, so that no widget waits on a dialog; a test
+// that drives a dialog lets them be shown for the life of this object.
+class DialogsEnabled final
+{
+public:
+    DialogsEnabled();
+    ~DialogsEnabled();
+    DialogsEnabled(const DialogsEnabled &) = delete;
+    DialogsEnabled &operator=(const DialogsEnabled &) = delete;
+
+private:
+    QByteArray m_saved;
+    bool m_wasSet;
+};
+
 } // namespace ef::test

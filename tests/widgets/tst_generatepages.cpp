@@ -394,13 +394,7 @@ void TestGeneratePages::planShowsCountsCostAndWarnings()
 // and put the list and the editor out of step. Each answer is driven here on the real dialog.
 void TestGeneratePages::unsavedEditsAskSaveDiscardOrCancel()
 {
-    const QByteArray noDialogs = qgetenv("EMBEDFORGE_NO_DIALOGS");
-    qunsetenv("EMBEDFORGE_NO_DIALOGS");
-    struct Restore
-    {
-        QByteArray value;
-        ~Restore() { qputenv("EMBEDFORGE_NO_DIALOGS", value); }
-    } restore{noDialogs};
+    const test::DialogsEnabled dialogs;
     auto ws = Workspace::create(m_dir.filePath(QStringLiteral("unsaved.efws")));
     QVERIFY(ws);
     TemplatesPage page(&m_pool);

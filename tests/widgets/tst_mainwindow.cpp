@@ -23,6 +23,7 @@
 #include <QKeySequence>
 #include <QImage>
 #include <QLineEdit>
+#include <QPointer>
 #include <QSet>
 #include <QListWidget>
 #include <QTest>
@@ -201,6 +202,31 @@ void TestMainWindow::failedJobIsShownAndLogged()
     QCOMPARE(model->data(model->index(row, JobsModel::MessageColumn)).toString(),
              QStringLiteral("model.safetensors: tensor 'w' overlaps 'v'"));
     QTRY_VERIFY_WITH_TIMEOUT(w.logDock()->text().contains(QStringLiteral("tensor 'w' overlaps 'v'")), 5000);
+
+    // Issue 14.11: a failed job's row reads short; a double-click shows the whole error.
+    const QString weights = m_dir.filePath(QStringLiteral("models/tiny/model.safetensors"));
+    const QString technical =
+        QStringLiteral("cannot read '%1': the header ends at byte 8 of 64\nheader: {\"w\": ...").arg(weights);
+    const quint64 second =
+        jobs.submit({QStringLiteral("test.fail"), QStringLiteral("Truncated"), false,
+                     [technical](JobContext &) { throw std::runtime_error(technical.toStdString()); }});
+    QTRY_COMPARE_WITH_TIMEOUT(jobs.job(second).state, JobState::Failed, 5000);
+    const QModelIndex message = model->index(model->rowOf(second), JobsModel::MessageColumn);
+    QCOMPARE(model->data(message).toString(),
+             QStringLiteral("cannot read 'model.safetensors': the header ends at byte 8 of 64"));
+    QVERIFY(model->data(message, Qt::ToolTipRole).toString().contains(weights));
+    const test::DialogsEnabled dialogs;
+    auto *view = w.jobsDock()->findChild<QTableView *>();
+    QVERIFY(view);
+    view->scrollTo(message);
+    // A real double-click: press, release, then the double-click event.
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, view->visualRect(message).center());
+    QTest::mouseDClick(view->viewport(), Qt::LeftButton, {}, view->visualRect(message).center());
+    auto *box = w.jobsDock()->findChild<QMessageBox *>(QStringLiteral("errorBox"));
+    QVERIFY(box && box->isVisible());
+    QCOMPARE(box->text(), QStringLiteral("The job 'Truncated' failed."));
+    QCOMPARE(box->detailedText(), technical);
+    box->close();
 }
 
 void TestMainWindow::badWorkspaceIsRefusedWithMessage()
@@ -219,6 +245,25 @@ void TestMainWindow::badWorkspaceIsRefusedWithMessage()
     QVERIFY(failed.first().first().toString().contains(QStringLiteral("not a SQLite database")));
     QVERIFY(!w.workspace().isValid());
     QCOMPARE(w.windowTitle(), QStringLiteral("EmbedForge"));
+
+    // Issue 14.11: the box says what failed in a sentence and the cause in short (the file's name,
+    // not its path); the whole technical text is behind "Show Details…".
+    qDeleteAll(w.findChildren<QMessageBox *>()); // run outside CTest, the first attempt showed one too
+    const test::DialogsEnabled dialogs;
+    w.openWorkspace(path);
+    QVERIFY(failed.wait(10000));
+    auto *box = w.findChild<QMessageBox *>(QStringLiteral("errorBox"));
+    QVERIFY(box && box->isVisible());
+    QCOMPARE(box->text(), QStringLiteral("EmbedForge could not open the workspace 'notes.efws'. Nothing was changed."));
+    QVERIFY2(box->informativeText().contains(QStringLiteral("'notes.efws' is not an EmbedForge workspace")),
+             qPrintable(box->informativeText()));
+    QVERIFY2(!box->informativeText().contains(m_dir.path()), qPrintable(box->informativeText()));
+    QVERIFY(box->detailedText().contains(path));
+    QVERIFY(box->detailedText().contains(QStringLiteral("not a SQLite database")));
+    QVERIFY(box->grab().save(QDir(test::artifactsDir()).filePath(QStringLiteral("error-box.png"))));
+    const QPointer<QMessageBox> closing(box);
+    box->close();
+    QTRY_VERIFY(!closing); // deleted on close
 }
 
 void TestMainWindow::geometryAndLastWorkspacePersist()
