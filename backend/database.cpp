@@ -35,6 +35,11 @@ QByteArray uriFor(const QString &path, const char *query)
 }
 } // namespace
 
+QString Database::sqliteVersion()
+{
+    return QString::fromLatin1(sqlite3_libversion());
+}
+
 QString Database::readOnlyReason(const QString &path)
 {
     const QFileInfo fi(path);

@@ -53,6 +53,8 @@ public:
     // Why path cannot be written by this process ("its folder '/x' is not writable"), or
     // an empty string when it can.
     static QString readOnlyReason(const QString &path);
+    // The SQLite library in use, e.g. "3.40.1".
+    static QString sqliteVersion();
     ~Database();
     Database(const Database &) = delete;
     Database &operator=(const Database &) = delete;

@@ -581,13 +581,43 @@ void MainWindow::showSettings()
 
 void MainWindow::showAbout()
 {
-    QMessageBox::about(
-        this, tr("About EmbedForge"),
-        tr("<h3>EmbedForge %1</h3><p>A research workbench that turns an LLM into a text-embedding "
-           "trainer: curate prompt templates, generate multilingual synthetic data, fine-tune a "
-           "decoder LLM with LoRA and a contrastive loss, and demo retrieval over SQLite corpora.</p>"
-           "<p>Implements Wang et al., <i>Improving Text Embeddings with Large Language Models</i> (2024).</p>")
-            .arg(QStringLiteral(EMBEDFORGE_VERSION)));
+    QMessageBox box(QMessageBox::NoIcon, tr("About EmbedForge"), aboutHtml(), QMessageBox::Close, this);
+    box.setObjectName(QStringLiteral("aboutBox"));
+    box.setIconPixmap(windowIcon().pixmap(64, 64));
+    box.exec();
+}
+
+QString MainWindow::aboutHtml() const
+{
+    QString compute;
+    if (!m_compute.probed) {
+        compute = tr("The compute device has not been probed yet.");
+    } else if (m_compute.cudaAvailable) {
+        compute = tr("Compute: %1. Training and embedding run on the GPU.").arg(m_compute.description.toHtmlEscaped());
+    } else {
+        compute =
+            (m_compute.cudaCompiled
+                 ? tr("Compute: %1. CUDA support is built in, but no usable GPU was found "
+                      "(%2).")
+                       .arg(argText(m_compute.description.toHtmlEscaped()),
+                            argText(m_compute.cudaStatus.toHtmlEscaped()))
+                 : tr("Compute: %1. This build has no CUDA support.").arg(m_compute.description.toHtmlEscaped())) +
+            QLatin1Char(' ') +
+            tr("Training and embedding run on the CPU, which suits tiny and small models: a 7B model needs a "
+               "GPU.");
+    }
+    return tr("<h3>EmbedForge %1</h3><p>A research workbench that turns an LLM into a text-embedding trainer: curate "
+              "prompt templates, generate multilingual synthetic data with the LLM endpoint you configure, inspect "
+              "it, fine-tune a decoder LLM (Mistral, Llama or Qwen2 layout) with LoRA and a contrastive loss, and "
+              "search and evaluate corpora stored in SQLite.</p><p>Implements Wang et al., <i>Improving Text "
+              "Embeddings with Large Language Models</i> (2024).</p>")
+               .arg(QStringLiteral(EMBEDFORGE_VERSION)) +
+           QStringLiteral("<p>%1</p>").arg(compute) +
+           tr("<p>It downloads no model or dataset: models are folders you provide. The only network traffic is to "
+              "the LLM endpoint set in Settings.</p>") +
+           tr("<p>This build: LibTorch %1 · Qt %2 · SQLite %3. Licensed under the GPL, version 3 or later.</p>")
+               .arg(argText(m_compute.torchVersion.isEmpty() ? tr("(not probed yet)") : m_compute.torchVersion),
+                    argText(QString::fromLatin1(qVersion())), argText(Database::sqliteVersion()));
 }
 
 void MainWindow::probeDevice()

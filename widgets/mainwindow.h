@@ -51,6 +51,8 @@ public:
     void showPage(const QString &id);
     QString currentPageId() const;
     // Help › Quick Guide (F1): what each page is for, and the keyboard shortcuts.
+    // The About box's text: what EmbedForge does and what this build and machine can do.
+    QString aboutHtml() const;
     QString quickGuideHtml() const;
 
     JobsDock *jobsDock() const { return m_jobsDock; }

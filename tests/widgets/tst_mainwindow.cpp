@@ -108,6 +108,18 @@ void TestMainWindow::opensNewWorkspace()
     QCOMPARE(recent->actions().first()->toolTip(), path);
     auto *summary = w.findChild<QLabel *>(QStringLiteral("workspaceSummary"));
     QTRY_VERIFY_WITH_TIMEOUT(summary->text().contains(QStringLiteral("Schema version")), 5000);
+
+    // Issue 14.11: the About box promises only what this build and machine can do.
+    const QString about = w.aboutHtml();
+    const bool gpu = w.deviceText().startsWith(QStringLiteral("Device: CUDA: "));
+    QVERIFY2(about.contains(QStringLiteral("LibTorch 2.")), qPrintable(about));
+    QVERIFY(about.contains(QStringLiteral("Qt ") + QString::fromLatin1(qVersion())));
+    QVERIFY(about.contains(QStringLiteral("SQLite 3.")));
+    QVERIFY(about.contains(QStringLiteral("It downloads no model or dataset")));
+    QCOMPARE(about.contains(QStringLiteral("run on the GPU")), gpu);
+    QCOMPARE(about.contains(QStringLiteral("run on the CPU")), !gpu);
+    if (!gpu)
+        QVERIFY2(about.contains(QStringLiteral("a 7B model needs a GPU")), qPrintable(about));
 }
 
 void TestMainWindow::jobsDockShowsRunningJobAndCancels()
