@@ -209,6 +209,14 @@ Expected<GenerationRun> GenerationPipeline::runInfo(qint64 runId)
     info.config = cfg.value();
     info.state = st.columnText(1);
     info.message = st.columnText(2);
+    // A run stored as running that nobody holds was stopped by a killed or crashed process.
+    if (info.state == QLatin1String("running") &&
+        Lease::isTaken(m_workspace.path(), QStringLiteral("generation-run-") + QString::number(runId)) == false) {
+        info.state = QStringLiteral("interrupted");
+        if (info.message.isEmpty())
+            info.message = QCoreApplication::translate(
+                "ef::Generation", "the process running it stopped (killed or crashed); resume it to continue");
+    }
     info.createdAt = st.columnText(3);
     info.finishedAt = st.columnText(4);
     info.counters = readCounters(**db, runId);

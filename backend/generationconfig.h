@@ -83,7 +83,8 @@ GenerationCounters generationCountersFrom(const MetricSample &sample);
 struct GenerationRun
 {
     qint64 id = 0;
-    QString state;
+    QString
+        state; // "running", "finished", "failed", "cancelled"; "interrupted": stored as running, no process holds it
     QString message;
     QString createdAt;
     QString finishedAt;

@@ -7,6 +7,8 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <QCoreApplication>
@@ -56,6 +58,36 @@ Expected<Lease> Lease::take(const QString &workspacePath, const QString &key, co
     lease.m_fd = fd;
     lease.m_path = path;
     return lease;
+}
+
+std::optional<bool> Lease::isTaken(const QString &workspacePath, const QString &key)
+{
+    const QString path = QDir(QDir(Workspace::artifactsDirFor(workspacePath)).filePath(QStringLiteral("leases")))
+                             .filePath(key + QStringLiteral(".lock"));
+    struct stat st = {};
+    if (::stat(QFile::encodeName(path).constData(), &st) != 0)
+        return errno == ENOENT ? std::optional<bool>(false) : std::nullopt; // never taken: no file
+    QFile locks(QStringLiteral("/proc/locks"));
+    if (!locks.open(QIODevice::ReadOnly))
+        return std::nullopt;
+    // "1: FLOCK  ADVISORY  WRITE 11998 fe:00:10977354 0 EOF": major and minor in hex, the inode in
+    // decimal. Waiters ("1: -> FLOCK ...") hold nothing.
+    const QList<QByteArray> lines = locks.readAll().split('\n');
+    for (const QByteArray &line : lines) {
+        const QList<QByteArray> f = line.simplified().split(' ');
+        if (f.size() < 6 || f.at(1) != "FLOCK")
+            continue;
+        const QList<QByteArray> id = f.at(5).split(':');
+        if (id.size() != 3)
+            continue;
+        bool ok1 = false, ok2 = false, ok3 = false;
+        const unsigned devMajor = id.at(0).toUInt(&ok1, 16);
+        const unsigned devMinor = id.at(1).toUInt(&ok2, 16);
+        const qulonglong inode = id.at(2).toULongLong(&ok3, 10);
+        if (ok1 && ok2 && ok3 && devMajor == major(st.st_dev) && devMinor == minor(st.st_dev) && inode == st.st_ino)
+            return true;
+    }
+    return false;
 }
 
 Lease::Lease(Lease &&other) noexcept : m_fd(other.m_fd), m_path(std::move(other.m_path))

@@ -12,6 +12,8 @@
 // Thread-safety: a Lease belongs to the thread that took it; leases are independent.
 #pragma once
 
+#include <optional>
+
 #include <QString>
 
 #include "backend/expected.h"
@@ -24,6 +26,11 @@ public:
     // Takes the lease key ("generation-run-3") of the workspace at workspacePath, or fails with
     // "<what> is being processed by process P since T" (what: "generation run 3").
     static Expected<Lease> take(const QString &workspacePath, const QString &key, const QString &what);
+
+    // Whether some process (this one included) holds the lease key now, without taking it (so
+    // that a look never makes a real taker fail): read from /proc/locks. Unknown (nullopt) where
+    // that cannot be read.
+    static std::optional<bool> isTaken(const QString &workspacePath, const QString &key);
 
     Lease() = default;
     Lease(Lease &&other) noexcept;

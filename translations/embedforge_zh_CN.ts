@@ -685,6 +685,116 @@
     </message>
 </context>
 <context>
+    <name>ef::DisplayText</name>
+    <message>
+        <source>running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <source>finished</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>interrupted</source>
+        <translation>已中断</translation>
+    </message>
+    <message>
+        <source>valid</source>
+        <translation>有效</translation>
+    </message>
+    <message>
+        <source>invalid</source>
+        <translation>无效</translation>
+    </message>
+    <message>
+        <source>duplicate</source>
+        <translation>重复</translation>
+    </message>
+</context>
+<context>
+    <name>ef::DocumentViewer</name>
+    <message>
+        <source>Document</source>
+        <translation>文档</translation>
+    </message>
+    <message>
+        <source>Split</source>
+        <translation>划分</translation>
+    </message>
+    <message>
+        <source>Query id</source>
+        <translation>查询 ID</translation>
+    </message>
+    <message>
+        <source>Query</source>
+        <translation>查询</translation>
+    </message>
+    <message>
+        <source>Grade</source>
+        <translation>等级</translation>
+    </message>
+    <message>
+        <source>Every query whose relevance judgements (qrels) name this document; click one to search it</source>
+        <translation>相关性判断（qrels）中提到此文档的每个查询；单击其中一个即可检索它</translation>
+    </message>
+    <message>
+        <source>Judged by these queries of the corpus:</source>
+        <translation>语料库中判断过此文档的查询：</translation>
+    </message>
+    <message>
+        <source>Copy text</source>
+        <translation>复制文本</translation>
+    </message>
+    <message>
+        <source>Document %1</source>
+        <translation>文档 %1</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>Document %1 — %2</source>
+        <translation>文档 %1 — %2</translation>
+    </message>
+    <message>
+        <source>(untitled)</source>
+        <translation>（无标题）</translation>
+    </message>
+    <message>
+        <source>Corpus &lt;b&gt;%1&lt;/b&gt; · document id &lt;b&gt;%2&lt;/b&gt; · %3 characters · %4 words</source>
+        <translation>语料库 &lt;b&gt;%1&lt;/b&gt; · 文档 ID &lt;b&gt;%2&lt;/b&gt; · %3 个字符 · %4 个词</translation>
+    </message>
+    <message>
+        <source>Imported from %1</source>
+        <translation>导入自 %1</translation>
+    </message>
+    <message>
+        <source>Rank %1 by %2, score %3</source>
+        <translation>%2 排名第 %1，得分 %3</translation>
+    </message>
+    <message>
+        <source>Judgement: the query searched is not one of this corpus&apos;s queries, so there is no judgement for it.</source>
+        <translation>判断：所检索的查询不是此语料库的查询，因此没有针对它的判断。</translation>
+    </message>
+    <message>
+        <source>Judged relevant to the query searched (grade %1).</source>
+        <translation>已判断与所检索的查询相关（等级 %1）。</translation>
+    </message>
+    <message>
+        <source>Not judged relevant to the query searched.</source>
+        <translation>未被判断为与所检索的查询相关。</translation>
+    </message>
+</context>
+<context>
     <name>ef::Examples</name>
     <message>
         <source>Example %1 no longer exists.</source>
@@ -1001,6 +1111,18 @@ Negative: %3
         <source>Run %1 of the previous workspace is still running (see the Jobs dock).</source>
         <translation>上一个工作区的运行 %1 仍在进行（见“作业”面板）。</translation>
     </message>
+    <message>
+        <source>Requests sent to the endpoint at once. This is the only such setting: it is stored with the run, and Resume sends with the value shown here.</source>
+        <translation>同时发送到端点的请求数。这是唯一的此类设置：它随运行一起保存，“继续”会按此处显示的值发送。</translation>
+    </message>
+    <message>
+        <source>The preview cannot be sent: the generation settings are not valid.</source>
+        <translation>无法发送预览：生成设置无效。</translation>
+    </message>
+    <message>
+        <source>Some preview requests failed; the cells that failed say why.</source>
+        <translation>部分预览请求失败；失败的单元格中写明了原因。</translation>
+    </message>
 </context>
 <context>
     <name>ef::Generation</name>
@@ -1144,6 +1266,14 @@ Negative: %3
         <source>stopped after %1 requests in a row failed the same way: %2</source>
         <translation>连续 %1 个请求以同样的方式失败，已停止：%2</translation>
     </message>
+    <message>
+        <source>the process running it stopped (killed or crashed); resume it to continue</source>
+        <translation>运行它的进程已停止（被终止或崩溃）；继续运行即可接着完成</translation>
+    </message>
+    <message>
+        <source>requests in flight must be between 1 and 1024, not %1</source>
+        <translation>同时进行的请求数必须在 1 到 1024 之间，而不是 %1</translation>
+    </message>
 </context>
 <context>
     <name>ef::JobManager</name>
@@ -1194,6 +1324,14 @@ Negative: %3
         <source>Clear finished</source>
         <translation>清除已结束的任务</translation>
     </message>
+    <message>
+        <source>Job failed</source>
+        <translation>任务失败</translation>
+    </message>
+    <message>
+        <source>The job &apos;%1&apos; failed.</source>
+        <translation>任务“%1”失败。</translation>
+    </message>
 </context>
 <context>
     <name>ef::JobsModel</name>
@@ -1228,6 +1366,14 @@ Negative: %3
     <message>
         <source>Message</source>
         <translation>消息</translation>
+    </message>
+    <message>
+        <source>%1
+
+Double-click for the details.</source>
+        <translation>%1
+
+双击查看详细信息。</translation>
     </message>
 </context>
 <context>
@@ -1492,10 +1638,6 @@ Negative: %3
         <translation>关于 EmbedForge</translation>
     </message>
     <message>
-        <source>&lt;h3&gt;EmbedForge %1&lt;/h3&gt;&lt;p&gt;A research workbench that turns an LLM into a text-embedding trainer: curate prompt templates, generate multilingual synthetic data, fine-tune a decoder LLM with LoRA and a contrastive loss, and demo retrieval over SQLite corpora.&lt;/p&gt;&lt;p&gt;Implements Wang et al., &lt;i&gt;Improving Text Embeddings with Large Language Models&lt;/i&gt; (2024).&lt;/p&gt;</source>
-        <translation>&lt;h3&gt;EmbedForge %1&lt;/h3&gt;&lt;p&gt;把大语言模型变成文本嵌入训练器的研究工作台：编辑提示模板、生成多语言合成数据、用 LoRA 和对比损失微调解码器大模型，并在 SQLite 语料上演示检索。&lt;/p&gt;&lt;p&gt;实现了 Wang 等人的论文《&lt;i&gt;Improving Text Embeddings with Large Language Models&lt;/i&gt;》（2024）。&lt;/p&gt;</translation>
-    </message>
-    <message>
         <source>Device: %1</source>
         <translation>设备：%1</translation>
     </message>
@@ -1719,6 +1861,50 @@ Negative: %3
         <source>Select &amp;All</source>
         <translation>全选(&amp;A)</translation>
     </message>
+    <message>
+        <source>The corpus &apos;%1&apos; could not be renamed to &apos;%2&apos;.</source>
+        <translation>无法将语料库“%1”重命名为“%2”。</translation>
+    </message>
+    <message>
+        <source>EmbedForge could not open the workspace &apos;%1&apos;. Nothing was changed.</source>
+        <translation>EmbedForge 无法打开工作区“%1”。没有任何更改。</translation>
+    </message>
+    <message>
+        <source>The compute device has not been probed yet.</source>
+        <translation>尚未探测计算设备。</translation>
+    </message>
+    <message>
+        <source>Compute: %1. Training and embedding run on the GPU.</source>
+        <translation>计算：%1。训练和嵌入在 GPU 上运行。</translation>
+    </message>
+    <message>
+        <source>Compute: %1. CUDA support is built in, but no usable GPU was found (%2).</source>
+        <translation>计算：%1。已内置 CUDA 支持，但未找到可用的 GPU（%2）。</translation>
+    </message>
+    <message>
+        <source>Compute: %1. This build has no CUDA support.</source>
+        <translation>计算：%1。此构建不支持 CUDA。</translation>
+    </message>
+    <message>
+        <source>Training and embedding run on the CPU, which suits tiny and small models: a 7B model needs a GPU.</source>
+        <translation>训练和嵌入在 CPU 上运行，只适合微型和小型模型：7B 模型需要 GPU。</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;EmbedForge %1&lt;/h3&gt;&lt;p&gt;A research workbench that turns an LLM into a text-embedding trainer: curate prompt templates, generate multilingual synthetic data with the LLM endpoint you configure, inspect it, fine-tune a decoder LLM (Mistral, Llama or Qwen2 layout) with LoRA and a contrastive loss, and search and evaluate corpora stored in SQLite.&lt;/p&gt;&lt;p&gt;Implements Wang et al., &lt;i&gt;Improving Text Embeddings with Large Language Models&lt;/i&gt; (2024).&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;EmbedForge %1&lt;/h3&gt;&lt;p&gt;把大语言模型变成文本嵌入训练器的研究工作台：整理提示词模板，用你配置的 LLM 端点生成多语言合成数据并检查，用 LoRA 和对比损失微调解码器 LLM（Mistral、Llama 或 Qwen2 结构），并对存储在 SQLite 中的语料库进行检索和评测。&lt;/p&gt;&lt;p&gt;实现了 Wang 等人的 &lt;i&gt;Improving Text Embeddings with Large Language Models&lt;/i&gt;（2024）。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;It downloads no model or dataset: models are folders you provide. The only network traffic is to the LLM endpoint set in Settings.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;它不下载任何模型或数据集：模型是你提供的文件夹。唯一的网络流量是发往“设置”中配置的 LLM 端点。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;This build: LibTorch %1 · Qt %2 · SQLite %3. Licensed under the GPL, version 3 or later.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;此构建：LibTorch %1 · Qt %2 · SQLite %3。按 GPL 第 3 版或更高版本授权。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>(not probed yet)</source>
+        <translation>（尚未探测）</translation>
+    </message>
 </context>
 <context>
     <name>ef::Retrieval</name>
@@ -1773,6 +1959,10 @@ Negative: %3
     <message>
         <source>Import corpus %1 from %2</source>
         <translation>从 %2 导入语料库 %1</translation>
+    </message>
+    <message>
+        <source>corpus &apos;%1&apos; has no document &apos;%2&apos;</source>
+        <translation>语料库“%1”中没有文档“%2”</translation>
     </message>
 </context>
 <context>
@@ -1835,10 +2025,6 @@ Negative: %3
     <message>
         <source>%1 (%2 documents)</source>
         <translation>%1（%2 篇文档）</translation>
-    </message>
-    <message>
-        <source>&lt;p&gt;This workspace has no corpus yet. Import one with &lt;code&gt;embedforge-cli corpus import&lt;/code&gt; (BEIR folder, JSONL or a folder of text files).&lt;/p&gt;</source>
-        <translation>&lt;p&gt;此工作区还没有语料库。请用 &lt;code&gt;embedforge-cli corpus import&lt;/code&gt; 导入一个（BEIR 文件夹、JSONL 或文本文件夹）。&lt;/p&gt;</translation>
     </message>
     <message>
         <source>relevant (%1)</source>
@@ -2004,6 +2190,14 @@ Negative: %3
         <source>This corpus has no vectors for this model yet: press Embed corpus (a job that resumes where it stopped).</source>
         <translation>此语料库还没有该模型的向量：请点击“嵌入语料库”（一个可从中断处继续的任务）。</translation>
     </message>
+    <message>
+        <source>Click a result&apos;s title to read the whole document and its judgements</source>
+        <translation>单击结果的标题即可阅读完整文档及其相关性判断</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;This workspace has no corpus yet. Import one with &lt;b&gt;Corpus › Import…&lt;/b&gt; (a BEIR folder, a JSONL file or a folder of text files).&lt;/p&gt;</source>
+        <translation>&lt;p&gt;此工作区还没有语料库。请用&lt;b&gt;语料库 › 导入…&lt;/b&gt;导入一个（BEIR 文件夹、JSONL 文件或文本文件文件夹）。&lt;/p&gt;</translation>
+    </message>
 </context>
 <context>
     <name>ef::SettingsDialog</name>
@@ -2166,10 +2360,6 @@ Negative: %3
     <message>
         <source>retries</source>
         <translation>重试次数</translation>
-    </message>
-    <message>
-        <source>in flight</source>
-        <translation>并发数</translation>
     </message>
     <message>
         <source>Limits:</source>
@@ -2640,6 +2830,14 @@ Negative: %3
     <message>
         <source>The template %1 has unsaved changes.</source>
         <translation>模板 %1 有未保存的更改。</translation>
+    </message>
+    <message>
+        <source>The template was not saved; your edits are still in the editor.</source>
+        <translation>模板未保存；你的编辑仍在编辑器中。</translation>
+    </message>
+    <message>
+        <source>The templates were not exported.</source>
+        <translation>模板未导出。</translation>
     </message>
 </context>
 <context>

@@ -38,6 +38,8 @@ QString installTranslations(const QString &language)
     installed().clear();
 
     const QLocale locale = language.isEmpty() ? QLocale::system() : QLocale(language);
+    // Numbers, sizes and dates follow the chosen language too, not only the texts.
+    QLocale::setDefault(locale);
     if (locale.language() == QLocale::English || locale.language() == QLocale::C)
         return {};
 

@@ -8,6 +8,7 @@
 
 #include "backend/llmparse.h"
 #include "backend/examples.h"
+#include "widgets/displaytext.h"
 
 namespace ef {
 
@@ -110,7 +111,7 @@ QVariant ExamplesModel::data(const QModelIndex &index, int role) const
             return tr("invalid: %1 (%2)").arg(invalidReasonDescription(r.invalidReason), r.invalidReason);
         return r.status == QLatin1String("invalid") && !r.invalidReason.isEmpty()
                    ? tr("invalid: %1").arg(r.invalidReason)
-                   : r.status;
+                   : exampleStatusName(r.status);
     case InstructionColumn:
         return tip ? r.instruction : shorten(r.instruction);
     case QueryColumn:

@@ -33,6 +33,7 @@
 #include "backend/generation.h"
 #include "backend/jobs.h"
 #include "backend/templates.h"
+#include "widgets/displaytext.h"
 #include "widgets/errorbox.h"
 #include "widgets/async.h"
 #include "widgets/jobsdock.h"
@@ -545,8 +546,8 @@ void GeneratePage::reloadRuns()
             for (int r = 0; r < runs.size(); ++r) {
                 const GenerationRun &i = runs.at(r);
                 const QStringList cells = {QString::number(i.id),
-                                           i.state,
-                                           i.createdAt,
+                                           generationRunStateName(i.state),
+                                           displayTime(i.createdAt),
                                            loc.toString(i.counters.valid),
                                            loc.toString(i.counters.invalid),
                                            loc.toString(i.counters.duplicate),

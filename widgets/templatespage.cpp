@@ -33,6 +33,7 @@
 #include "backend/argtext.h"
 #include "backend/preview.h"
 #include "backend/sampler.h"
+#include "widgets/displaytext.h"
 #include "widgets/errorbox.h"
 #include "widgets/async.h"
 
@@ -592,7 +593,8 @@ void TemplatesPage::showHistory(const QList<TemplateVersionInfo> &history)
     for (const TemplateVersionInfo &v : history) {
         auto *item = new QTreeWidgetItem(m_history);
         item->setText(0, QString::number(v.version));
-        item->setText(1, v.savedAt);
+        item->setText(1, displayTime(v.savedAt));
+        item->setToolTip(1, v.savedAt);
         item->setText(2, v.note);
         item->setData(0, Qt::UserRole, v.version);
     }

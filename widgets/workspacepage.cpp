@@ -19,6 +19,7 @@
 #include "backend/argtext.h"
 #include "backend/jobhistory.h"
 #include "backend/workspacetasks.h"
+#include "widgets/displaytext.h"
 
 namespace ef {
 
@@ -153,8 +154,8 @@ void WorkspacePage::show(const Snapshot &s)
     const QLocale loc;
     m_summary->setText(tr("<b>%1</b><br>Schema version %2 · %3 · created %4 by %5<br>Artifacts: %6")
                            .arg(i.path.toHtmlEscaped(), QString::number(i.schemaVersion),
-                                loc.formattedDataSize(i.sizeBytes), i.createdAt, i.createdBy.toHtmlEscaped(),
-                                i.artifactsDir.toHtmlEscaped()));
+                                loc.formattedDataSize(i.sizeBytes), displayTime(i.createdAt),
+                                i.createdBy.toHtmlEscaped(), i.artifactsDir.toHtmlEscaped()));
     const auto count = [&](const char *table) { return loc.toString(i.tableRows.value(QLatin1String(table))); };
     QStringList corpora;
     for (const QString &c : s.corpora)

@@ -394,9 +394,22 @@ private Q_SLOTS:
         while (server.requestCount() < 25 && t.elapsed() < 20000)
             QThread::msleep(2);
         QVERIFY(server.requestCount() >= 25);
+        const auto stateNow = [&] {
+            auto st = runCli({QStringLiteral("--json"), QStringLiteral("generate"), QStringLiteral("status"),
+                              QStringLiteral("--workspace"), ws});
+            return json(st.out)
+                .value(QStringLiteral("runs"))
+                .toArray()
+                .at(0)
+                .toObject()
+                .value(QStringLiteral("state"))
+                .toString();
+        };
         p.kill(); // SIGKILL, mid-run
         QVERIFY(p.waitForFinished(10000));
         QCOMPARE(p.exitStatus(), QProcess::CrashExit);
+        // Stored as running, held by nobody: the truth is that it was interrupted (issue 14.1).
+        QCOMPARE(stateNow(), QStringLiteral("interrupted"));
         const int sentBeforeKill = server.requestCount();
 
         const QSet<QString> doneBefore = [&] {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The zh_CN catalogue loads and translates the real main window; English stays English.
+#include <QDateTime>
 #include <QDockWidget>
+#include <QLocale>
 #include <QMenuBar>
 #include <QSettings>
 #include <QTemporaryDir>
@@ -10,6 +12,7 @@
 #include "backend/training.h"
 #include "backend/workspace.h"
 #include "translations/translations.h"
+#include "widgets/displaytext.h"
 #include "widgets/mainwindow.h"
 
 using namespace ef;
@@ -35,6 +38,17 @@ private Q_SLOTS:
         QCOMPARE(w.findChild<QDockWidget *>(QStringLiteral("logDock"))->windowTitle(), QStringLiteral("日志"));
         // Job states shown in the dock are translated too.
         QCOMPARE(jobStateDisplayName(JobState::Running), QStringLiteral("运行中"));
+        // Issue 14.11: stored states, statuses and dates are shown in the language and locale.
+        QVERIFY(generationRunStateName(QStringLiteral("finished")) != QStringLiteral("finished"));
+        QVERIFY(generationRunStateName(QStringLiteral("interrupted")) != QStringLiteral("interrupted"));
+        QVERIFY(exampleStatusName(QStringLiteral("duplicate")) != QStringLiteral("duplicate"));
+        QCOMPARE(QLocale().language(), QLocale::Chinese);
+        const QString iso = QStringLiteral("2026-12-05T13:26:42.568Z");
+        QCOMPARE(displayTime(iso),
+                 QLocale(QLocale::Chinese, QLocale::China)
+                     .toString(QDateTime::fromString(iso, Qt::ISODateWithMs).toLocalTime(), QLocale::ShortFormat));
+        QVERIFY(!displayTime(iso).contains(QLatin1Char('T')));
+        QCOMPARE(displayTime(QStringLiteral("not a time")), QStringLiteral("not a time"));
     }
 
     // Backend messages made by helper functions are found in the catalogue too (their context
