@@ -158,6 +158,13 @@ Expected<ExampleDetail> exampleDetail(Database &db, qint64 id)
             if (of.step())
                 d.duplicateOf = of.columnInt(0);
         }
+        Statement leaks = db.prepare(
+            QStringLiteral("SELECT c.name, f.field, f.match_kind, f.match_id, f.ngram FROM leakage_flags f JOIN "
+                           "corpora c ON c.id = f.corpus_id WHERE f.example_id = ? ORDER BY c.name"));
+        leaks.bind(1, id);
+        while (leaks.step())
+            d.leaks.append({leaks.columnText(0), leaks.columnText(1), leaks.columnText(2), leaks.columnText(3),
+                            leaks.columnText(4)});
         return d;
     } catch (const DbError &e) {
         return makeError(e.message());

@@ -74,6 +74,11 @@ struct ExampleDetail
     QString placeholders; // the sampled values, as JSON text
     QString prompt, rawResponse;
     qint64 duplicateOf = 0; // a duplicate: the valid example it repeats (0: none)
+    struct Leak
+    {
+        QString corpus, field, matchKind, matchId, ngram;
+    };
+    QList<Leak> leaks; // what leakage checks found: the shared n-gram, per corpus
 };
 // The example, or an error when it does not exist (any more).
 Expected<ExampleDetail> exampleDetail(Database &db, qint64 id);

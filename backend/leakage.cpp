@@ -14,6 +14,7 @@
 #include "backend/fts.h"
 #include "backend/jobs.h"
 #include "backend/timestamp.h"
+#include "backend/workspace.h"
 
 namespace ef {
 
@@ -249,6 +250,33 @@ Expected<qint64> includeAllExamples(Database &db)
     } catch (const DbError &e) {
         return makeError(e.message());
     }
+}
+
+JobSpec makeLeakageCheckJob(const Workspace &workspace, const QString &corpusName, int ngram)
+{
+    JobSpec spec;
+    spec.kind = QStringLiteral("dataset.leakage");
+    spec.title = QCoreApplication::translate("ef::Leakage", "Check the examples for leakage into %1").arg(corpusName);
+    spec.handle = corpusName;
+    spec.body = [workspace, corpusName, ngram](JobContext &ctx) {
+        const auto db = ctx.take(workspace.connect());
+        const CorpusInfo corpus = ctx.take(findCorpus(*db, corpusName));
+        bool totalSet = false;
+        const LeakageReport report =
+            ctx.take(checkLeakage(*db, corpus, ngram, [&ctx, &totalSet](qint64 done, qint64 total) {
+                if (!totalSet) {
+                    ctx.setTotal(total);
+                    totalSet = true;
+                }
+                ctx.setProgress(done);
+                return !ctx.cancelRequested();
+            }));
+        ctx.setMessage(
+            QCoreApplication::translate("ef::Leakage", "%1 of %2 examples share a %3-word n-gram with %4")
+                .arg(argText(report.flagged), argText(report.examplesChecked), argText(ngram), argText(corpusName)));
+        ctx.setResult(report);
+    };
+    return spec;
 }
 
 } // namespace ef

@@ -26,6 +26,8 @@
 namespace ef {
 
 class Database;
+class Workspace;
+struct JobSpec;
 
 struct LeakageFlag
 {
@@ -62,6 +64,11 @@ Expected<LeakageReport> checkLeakage(Database &db, const CorpusInfo &corpus, int
 // Marks the examples flagged against any corpus as excluded from training and exports; returns
 // how many changed. Unexclude: excludeExamples(db, false) clears every exclusion.
 Expected<qint64> excludeFlaggedExamples(Database &db);
+// checkLeakage as a light job with progress and cancel (kind "dataset.leakage"), for a view.
+// Result: LeakageReport.
+JobSpec makeLeakageCheckJob(const Workspace &workspace, const QString &corpusName, int ngram = 13);
 Expected<qint64> includeAllExamples(Database &db);
 
 } // namespace ef
+
+Q_DECLARE_METATYPE(ef::LeakageReport)

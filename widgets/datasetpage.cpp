@@ -18,6 +18,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QSignalBlocker>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
@@ -38,6 +39,7 @@
 #include "backend/leakage.h"
 #include "backend/llmparse.h"
 #include "widgets/async.h"
+#include "widgets/displaytext.h"
 
 namespace ef {
 
@@ -80,18 +82,31 @@ DatasetPage::DatasetPage(QThreadPool *ioPool, QWidget *parent)
     filters->addWidget(m_status);
     filters->addWidget(m_task, 1);
     filters->addWidget(m_search, 2);
-    filters->addWidget(m_count);
-    m_export = new QPushButton(tr("Export…"), this);
-    m_export->setObjectName(QStringLiteral("exportDataset"));
-    m_export->setVisible(false);
-    filters->addWidget(m_export);
-    connect(m_export, &QPushButton::clicked, this, &DatasetPage::chooseExport);
+    // The second row: what the filter shows, and what can be done with it.
+    auto *actions = new QHBoxLayout;
+    actions->addWidget(m_count);
+    m_leakageStatus = new QLabel(this);
+    m_leakageStatus->setObjectName(QStringLiteral("leakageStatus"));
+    m_leakageStatus->setWordWrap(true);
+    actions->addWidget(m_leakageStatus, 1);
+    m_checkLeakage = new QPushButton(tr("Check leakage…"), this);
+    m_checkLeakage->setObjectName(QStringLiteral("checkLeakage"));
+    m_checkLeakage->setToolTip(tr("Find the examples that share a long word n-gram with a corpus's queries or "
+                                  "documents (an evaluation set the LLM may have reproduced)"));
+    m_checkLeakage->setVisible(false);
+    actions->addWidget(m_checkLeakage);
+    connect(m_checkLeakage, &QPushButton::clicked, this, &DatasetPage::chooseLeakageCheck);
     m_excludeLeaked = new QPushButton(tr("Exclude flagged from training"), this);
     m_excludeLeaked->setObjectName(QStringLiteral("excludeLeaked"));
     m_excludeLeaked->setToolTip(tr("Leave every example a leakage check flagged out of training and exports"));
     m_excludeLeaked->setVisible(false);
-    filters->addWidget(m_excludeLeaked);
+    actions->addWidget(m_excludeLeaked);
     connect(m_excludeLeaked, &QPushButton::clicked, this, &DatasetPage::excludeLeaked);
+    m_export = new QPushButton(tr("Export…"), this);
+    m_export->setObjectName(QStringLiteral("exportDataset"));
+    m_export->setVisible(false);
+    actions->addWidget(m_export);
+    connect(m_export, &QPushButton::clicked, this, &DatasetPage::chooseExport);
 
     m_view->setModel(m_model);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -169,6 +184,7 @@ DatasetPage::DatasetPage(QThreadPool *ioPool, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(new QLabel(QStringLiteral("<h2>%1</h2>").arg(tr("Dataset")), this));
     layout->addLayout(filters);
+    layout->addLayout(actions);
     layout->addWidget(tabs, 1);
 
     m_searchTimer.setSingleShot(true);
@@ -192,7 +208,22 @@ void DatasetPage::setWorkspace(const Workspace &ws)
 {
     m_ws = ws;
     setEnabled(ws.isValid());
-    m_model->setWorkspace(ws);
+    // Nothing of the previous workspace stays on screen: its filter, its example, its check.
+    m_leakageJob = 0; // a check still running there reports to nobody
+    m_checkLeakage->setEnabled(true);
+    m_leakageStatus->clear();
+    m_detail->clear();
+    {
+        const QSignalBlocker b1(m_family), b2(m_language), b3(m_status), b4(m_task), b5(m_search);
+        m_family->setCurrentIndex(0);
+        m_language->setCurrentIndex(0);
+        m_status->setCurrentIndex(0);
+        m_task->clear();
+        m_search->clear();
+    }
+    m_searchTimer.stop();
+    m_excludeLeaked->setVisible(false);
+    m_model->setWorkspace(ws, ExampleFilter{});
     loadStats();
 }
 
@@ -375,12 +406,21 @@ void DatasetPage::showDetail(qint64 id)
             };
             QString html = QStringLiteral("<p><b>#%1</b> · %2 · %3 · %4</p>")
                                .arg(id)
-                               .arg(d->family.toHtmlEscaped(), d->language.toHtmlEscaped(), d->status.toHtmlEscaped());
+                               .arg(d->family.toHtmlEscaped(), d->language.toHtmlEscaped(),
+                                    exampleStatusName(d->status).toHtmlEscaped());
             if (d->status == QLatin1String("invalid"))
                 html +=
                     QStringLiteral("<p style='color:#b00020'>%1</p>")
                         .arg(tr("Invalid (%1): %2. %3")
                                  .arg(d->invalidReason, invalidReasonDescription(d->invalidReason), d->invalidDetail)
+                                 .toHtmlEscaped());
+            for (const ExampleDetail::Leak &leak : d->leaks) // why a leakage check flagged it
+                html +=
+                    QStringLiteral("<p style='color:#8a4b00'>%1</p>")
+                        .arg(tr("Flagged as leaked: its %1 shares “%2” with %3 %4 of corpus %5.")
+                                 .arg(argText(leak.field), argText(leak.ngram),
+                                      argText(leak.matchKind == QLatin1String("query") ? tr("query") : tr("document")),
+                                      argText(leak.matchId), argText(leak.corpus))
                                  .toHtmlEscaped());
             if (d->duplicateOf > 0) // a link to the example it repeats
                 html += QStringLiteral("<p>%1</p>")
@@ -403,8 +443,106 @@ void DatasetPage::showDetail(qint64 id)
 
 void DatasetPage::setJobManager(JobManager *jobs)
 {
+    if (m_jobs)
+        disconnect(m_jobs, nullptr, this, nullptr);
     m_jobs = jobs;
     m_export->setVisible(jobs != nullptr);
+    m_checkLeakage->setVisible(jobs != nullptr);
+    if (jobs)
+        connect(jobs, &JobManager::jobFinished, this, &DatasetPage::onJobFinished);
+}
+
+quint64 DatasetPage::startLeakageCheck(const QString &corpus, int ngram)
+{
+    if (!m_jobs || !m_ws.isValid() || m_leakageJob)
+        return 0;
+    m_checkLeakage->setEnabled(false);
+    m_leakageStatus->setText(tr("Checking the examples against %1…").arg(corpus.toHtmlEscaped()));
+    m_leakageJob = m_jobs->submit(makeLeakageCheckJob(m_ws, corpus, ngram));
+    return m_leakageJob;
+}
+
+void DatasetPage::onJobFinished(const JobInfo &info)
+{
+    if (info.id != m_leakageJob)
+        return;
+    m_leakageJob = 0;
+    m_checkLeakage->setEnabled(true);
+    const std::optional<LeakageReport> report = jobResult<LeakageReport>(info);
+    if (info.state != JobState::Succeeded || !report) {
+        m_leakageStatus->setText(info.state == JobState::Cancelled
+                                     ? tr("The leakage check was cancelled; earlier flags are unchanged.")
+                                     : QStringLiteral("<span style='color:#b00020'>%1</span>")
+                                           .arg(tr("The leakage check failed: %1").arg(info.error).toHtmlEscaped()));
+        Q_EMIT leakageChecked(-1);
+        return;
+    }
+    if (report->flagged > 0) {
+        // Show what it found: the flagged examples, each with the n-gram it shares.
+        ExampleFilter f = m_model->filter();
+        f.status.clear();
+        f.leakedOnly = true;
+        setFilter(f);
+    }
+    m_leakageStatus->setText(tr("Leakage check: %1 of %2 examples share a %3-word n-gram with corpus %4.")
+                                 .arg(argText(QLocale().toString(report->flagged)),
+                                      argText(QLocale().toString(report->examplesChecked)), argText(report->ngram),
+                                      argText(report->corpus.toHtmlEscaped())));
+    Q_EMIT leakageChecked(report->flagged);
+}
+
+void DatasetPage::chooseLeakageCheck()
+{
+    if (!m_ws.isValid())
+        return;
+    const Workspace ws = m_ws;
+    runAsync(
+        m_ioPool, this, [ws] { return listCorpora(ws); },
+        [this](const Expected<QList<CorpusInfo>> &corpora) {
+            if (!corpora || corpora->isEmpty()) {
+                m_leakageStatus->setText(
+                    corpora ? tr("The workspace has no corpus to check against: import one with Corpus › "
+                                 "Import…")
+                            : corpora.error().toHtmlEscaped());
+                return;
+            }
+            QDialog dlg(this);
+            dlg.setObjectName(QStringLiteral("leakageDialog"));
+            dlg.setWindowTitle(tr("Check leakage"));
+            auto *form = new QFormLayout(&dlg);
+            auto *intro = new QLabel(tr("Flags the valid and duplicate examples whose query or documents share "
+                                        "n consecutive words with the corpus's queries or documents. The flags "
+                                        "replace the corpus's earlier ones."),
+                                     &dlg);
+            intro->setWordWrap(true);
+            form->addRow(intro);
+            auto *corpus = new QComboBox(&dlg);
+            corpus->setObjectName(QStringLiteral("leakageCorpus"));
+            for (const CorpusInfo &c : corpora.value())
+                corpus->addItem(
+                    tr("%1 (%2 documents, %3 queries)").arg(argText(c.name), argText(c.documents), argText(c.queries)),
+                    c.name);
+            auto *ngram = new QSpinBox(&dlg);
+            ngram->setObjectName(QStringLiteral("leakageNgram"));
+            ngram->setRange(4, 64);
+            ngram->setValue(13);
+            ngram->setToolTip(tr("13 words, as the GPT-3 and LLaMA contamination checks use; a CJK character counts "
+                                 "as a word"));
+            form->addRow(tr("Corpus:"), corpus);
+            form->addRow(tr("Words in common:"), ngram);
+            auto *box = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dlg);
+            box->button(QDialogButtonBox::Ok)->setText(tr("Check"));
+            form->addRow(box);
+            connect(box, &QDialogButtonBox::accepted, &dlg, &QDialog::accept);
+            connect(box, &QDialogButtonBox::rejected, &dlg, &QDialog::reject);
+            if (dlg.exec() == QDialog::Accepted)
+                startLeakageCheck(corpus->currentData().toString(), ngram->value());
+        });
+}
+
+QString DatasetPage::leakageText() const
+{
+    return m_leakageStatus->text();
 }
 
 void DatasetPage::excludeLeaked()

@@ -24,6 +24,7 @@ class QThreadPool;
 namespace ef {
 
 class JobManager;
+struct JobInfo;
 struct ExportOptions;
 
 class DatasetPage final : public QWidget
@@ -45,11 +46,16 @@ public:
     QString detailText() const;
     // Leaves every example a leakage check flagged out of training and exports (one click).
     void excludeLeaked();
+    // Checks the examples against a corpus of the workspace for shared n-grams, as a job with
+    // progress and cancel; when it ends, the page shows what it found (the flagged examples).
+    quint64 startLeakageCheck(const QString &corpus, int ngram = 13);
+    QString leakageText() const; // what the last leakage check found
 
 Q_SIGNALS:
     void statsUpdated();
     void detailShown(qint64 id);
-    void leakedExcluded(qint64 count); // -1: it failed (the count label says why)
+    void leakedExcluded(qint64 count);   // -1: it failed (the count label says why)
+    void leakageChecked(qint64 flagged); // -1: it failed or was cancelled (the count label says)
 
 private:
     void applyFilter();
@@ -59,11 +65,16 @@ private:
     void plotBars(QCustomPlot *plot, const QList<QPair<QString, qint64>> &data, int maxBars);
 
     void chooseExport();
+    void chooseLeakageCheck();
+    void onJobFinished(const JobInfo &info);
 
     QThreadPool *m_ioPool;
     JobManager *m_jobs = nullptr;
     QPushButton *m_export = nullptr;
     QPushButton *m_excludeLeaked = nullptr;
+    QPushButton *m_checkLeakage = nullptr;
+    QLabel *m_leakageStatus = nullptr;
+    quint64 m_leakageJob = 0;
     Workspace m_ws;
     ExamplesModel *m_model;
     ExampleCharts m_stats;

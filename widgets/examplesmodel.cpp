@@ -29,6 +29,13 @@ void ExamplesModel::setWorkspace(const Workspace &ws)
     refresh();
 }
 
+void ExamplesModel::setWorkspace(const Workspace &ws, const ExampleFilter &filter)
+{
+    m_ws = ws;
+    m_filter = filter;
+    refresh();
+}
+
 void ExamplesModel::setFilter(const ExampleFilter &filter)
 {
     if (filter == m_filter)

@@ -43,6 +43,7 @@ public:
     ExamplesModel(QThreadPool *pool, QObject *parent = nullptr);
 
     void setWorkspace(const Workspace &ws);
+    void setWorkspace(const Workspace &ws, const ExampleFilter &filter); // both, one reload
     void setFilter(const ExampleFilter &filter);
     const ExampleFilter &filter() const { return m_filter; }
     // Reloads ids for the current filter (e.g. after a generation run added rows).

@@ -16,6 +16,9 @@
 #include <QPushButton>
 #include <QTextBrowser>
 #include <QUrl>
+#include <QApplication>
+#include <QSpinBox>
+#include <QTimer>
 #include <QTest>
 #include <QThreadPool>
 
@@ -23,6 +26,7 @@
 #include "backend/database.h"
 #include "backend/dataset.h"
 #include "backend/jobs.h"
+#include "backend/leakage.h"
 #include "backend/workspace.h"
 #include "tests/common/testutil.h"
 #include "widgets/datasetpage.h"
@@ -83,6 +87,7 @@ private Q_SLOTS:
     void exportRunsAsAJob();
     void opensAndFilters500kExamples();
     void leakedRowsFilterAndExclusion();
+    void leakageCheckFromThePageAndReset();
     void invalidReasonAndDuplicateLink();
     void chartsScaleAndFilterOnClick();
 
@@ -372,6 +377,110 @@ void TestDatasetPage::leakedRowsFilterAndExclusion()
     auto db = ws->connect();
     QCOMPARE((*db)->queryInt(QStringLiteral("SELECT COUNT(*) FROM examples WHERE excluded = 1")), 5);
     QVERIFY(page.grab().save(QDir(test::artifactsDir()).filePath(QStringLiteral("dataset-leaked.png"))));
+}
+
+// The Dataset page runs the leakage check itself (it only showed a CLI check's flags): a dialog
+// picks the corpus and n, a job with progress runs it, and the page then shows the flagged
+// examples. Another workspace starts from a clean page (issue 14.3).
+void TestDatasetPage::leakageCheckFromThePageAndReset()
+{
+    auto ws = Workspace::create(m_dir.filePath(QStringLiteral("leak-check.efws")));
+    QVERIFY(ws);
+    QVERIFY(importDemoExamples(ws.value(), QStringLiteral(":/demo/examples.jsonl")));
+    // A corpus that copies three examples' positives word for word, beside unrelated documents.
+    QStringList copied;
+    {
+        auto db = ws->connect();
+        auto st = (*db)->prepare(QStringLiteral("SELECT positive FROM examples WHERE status = 'valid' AND "
+                                                "length(positive) > 200 AND language = 'en' ORDER BY id LIMIT 3"));
+        while (st.step())
+            copied << st.columnText(0);
+    }
+    QCOMPARE(copied.size(), 3);
+    QByteArray corpus;
+    for (int i = 0; i < copied.size(); ++i)
+        corpus += QJsonDocument(QJsonObject{{QStringLiteral("_id"), QStringLiteral("copy%1").arg(i)},
+                                            {QStringLiteral("text"), copied.at(i)}})
+                      .toJson(QJsonDocument::Compact) +
+                  '\n';
+    for (int i = 0; i < 20; ++i)
+        corpus += "{\"_id\": \"other" + QByteArray::number(i) + "\", \"text\": \"unrelated words number " +
+                  QByteArray::number(i) + "\"}\n";
+    const QString beir = m_dir.filePath(QStringLiteral("leak-beir"));
+    test::writeFile(beir + QStringLiteral("/corpus.jsonl"), corpus);
+    test::writeFile(beir + QStringLiteral("/queries.jsonl"), "{\"_id\": \"q1\", \"text\": \"unrelated\"}\n");
+    test::writeFile(beir + QStringLiteral("/qrels/test.tsv"), "query-id\tcorpus-id\tscore\nq1\tother1\t1\n");
+    {
+        auto db = ws->connect();
+        QVERIFY(importCorpus(**db, {CorpusImport::Kind::Beir, beir, QStringLiteral("bench")}));
+    }
+    JobManager jobs;
+    DatasetPage page(&m_pool);
+    page.setJobManager(&jobs);
+    page.resize(1200, 800);
+    page.show();
+    page.setWorkspace(ws.value());
+    auto *check = page.findChild<QPushButton *>(QStringLiteral("checkLeakage"));
+    QVERIFY(check && check->isVisible());
+
+    const test::DialogsEnabled dialogs;
+    bool answered = false;
+    // The dialog opens once the corpora are read (off the GUI thread): answer it when it shows,
+    // without spinning an event loop of our own under its exec().
+    QTimer poll;
+    poll.setInterval(20);
+    connect(&poll, &QTimer::timeout, &page, [&] {
+        QWidget *dlg = QApplication::activeModalWidget();
+        if (!dlg)
+            return;
+        poll.stop();
+        QCOMPARE(dlg->objectName(), QStringLiteral("leakageDialog"));
+        auto *corpusBox = dlg->findChild<QComboBox *>(QStringLiteral("leakageCorpus"));
+        QVERIFY(corpusBox && corpusBox->currentData().toString() == QStringLiteral("bench"));
+        QCOMPARE(dlg->findChild<QSpinBox *>(QStringLiteral("leakageNgram"))->value(), 13);
+        answered = true;
+        QTest::keyClick(dlg, Qt::Key_Return); // the default button: Check
+    });
+    poll.start();
+    QSignalSpy checked(&page, &DatasetPage::leakageChecked);
+    QSignalSpy added(&jobs, &JobManager::jobAdded);
+    QTest::mouseClick(check, Qt::LeftButton);
+    QVERIFY(checked.wait(20000));
+    QVERIFY(answered);
+    QCOMPARE(added.count(), 1);
+    QCOMPARE(added.first().first().value<JobInfo>().kind, QStringLiteral("dataset.leakage"));
+    const qint64 flagged = checked.first().first().toLongLong();
+    QVERIFY2(flagged >= 3, qPrintable(page.leakageText())); // the three, and any duplicate of them
+    auto db = ws->connect();
+    QCOMPARE((*db)->queryInt(QStringLiteral("SELECT COUNT(DISTINCT example_id) FROM leakage_flags")), flagged);
+    // The page now shows what was found.
+    QVERIFY2(page.leakageText().contains(QStringLiteral(" examples share a 13-word n-gram with corpus bench")),
+             qPrintable(page.leakageText()));
+    QVERIFY(page.model()->filter().leakedOnly);
+    QTRY_COMPARE_WITH_TIMEOUT(page.model()->rowCount(), int(flagged), 5000);
+    QVERIFY(page.findChild<QPushButton *>(QStringLiteral("excludeLeaked"))->isVisible());
+    // A flagged example says what it shares, and with which document.
+    QSignalSpy shown(&page, &DatasetPage::detailShown);
+    QTRY_VERIFY_WITH_TIMEOUT(page.model()->data(page.model()->index(0, 0), ExamplesModel::LoadedRole).toBool(), 5000);
+    page.view()->selectRow(0);
+    QVERIFY(shown.wait(5000));
+    QVERIFY2(page.detailText().contains(QStringLiteral("Flagged as leaked: its positive shares “")),
+             qPrintable(page.detailText().left(400)));
+    QVERIFY(page.detailText().contains(QStringLiteral("with document copy")));
+    QVERIFY(page.detailText().contains(QStringLiteral("of corpus bench")));
+    QVERIFY(page.grab().save(QDir(test::artifactsDir()).filePath(QStringLiteral("dataset-leakage-check.png"))));
+
+    // Another workspace: no filter, no example, no check result of this one.
+    page.view()->selectRow(0);
+    auto other = Workspace::create(m_dir.filePath(QStringLiteral("leak-other.efws")));
+    QVERIFY(other);
+    page.setWorkspace(other.value());
+    QCOMPARE(page.model()->filter(), ExampleFilter{});
+    QCOMPARE(page.findChildren<QComboBox *>().at(2)->currentIndex(), 0);
+    QCOMPARE(page.leakageText(), QString());
+    QCOMPARE(page.detailText().trimmed(), QString());
+    QVERIFY(!page.findChild<QPushButton *>(QStringLiteral("excludeLeaked"))->isVisible());
+    QTRY_COMPARE_WITH_TIMEOUT(page.model()->rowCount(), 0, 5000);
 }
 
 // Issue 14.7: the full invalid reason in a tooltip and the detail pane, and a duplicate links to
