@@ -485,6 +485,27 @@ void MainWindow::openDemoWorkspace(const QString &path)
 
 void MainWindow::openWith(const QString &path, std::function<Expected<Workspace>()> open)
 {
+    // Unsaved template edits belong to the workspace open now: Save them there first, Discard
+    // them, or Cancel and stay (a switch used to drop them, or save them into the new one).
+    if (m_templatesPage->isDirty()) {
+        switch (m_templatesPage->askAboutUnsavedEdits()) {
+        case TemplatesPage::UnsavedAnswer::Cancel:
+            return;
+        case TemplatesPage::UnsavedAnswer::Save: {
+            auto *once = new QObject(this);
+            connect(m_templatesPage, &TemplatesPage::templateSaved, once, [this, once, path, open] {
+                once->deleteLater();
+                openWith(path, open);
+            });
+            connect(m_templatesPage, &TemplatesPage::saveFailed, once, [once] { once->deleteLater(); });
+            m_templatesPage->saveEdits();
+            return;
+        }
+        case TemplatesPage::UnsavedAnswer::Discard:
+            m_templatesPage->discardEdits();
+            break;
+        }
+    }
     m_workspaceLabel->setText(tr("Opening %1…").arg(path));
     runAsync(&m_ioPool, this, std::move(open), [this, path](const Expected<Workspace> &result) {
         if (!result) {

@@ -16,6 +16,7 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QSplitter>
+#include <QSignalBlocker>
 #include <QTableWidget>
 #include <QTextBrowser>
 #include <QVBoxLayout>
@@ -327,6 +328,32 @@ void SearchPage::setWorkspace(const Workspace &ws)
     ++m_viewerRequest; // a document still loading belongs to the other workspace
     if (m_viewer)
         m_viewer->close();
+    // Nothing of the previous workspace stays: its query, results, evaluation and corpora.
+    m_typing.stop();
+    {
+        const QSignalBlocker blockQuery(m_query), blockCorpus(m_corpus), blockKnown(m_knownQueries);
+        m_query->clear();
+        m_corpus->clear();
+        while (m_knownQueries->count() > 1)
+            m_knownQueries->removeItem(1);
+    }
+    m_corpora.clear();
+    for (Side &side : m_sides) {
+        side.request = 0;
+        side.hits.clear();
+        side.relevance.clear();
+        side.hitsQuery.clear();
+        side.status->clear();
+        side.results->clear();
+    }
+    m_evalJob = 0; // an evaluation still running reports to nobody
+    m_evaluate->setEnabled(true);
+    m_evalShown = false;
+    m_evalStale = false;
+    m_summary->clear();
+    m_perQuery->setRowCount(0);
+    m_perQuery->setEnabled(true);
+    updateControls();
     reloadCorpora();
 }
 

@@ -441,6 +441,12 @@ PromptTemplate TemplatesPage::editedTemplate() const
     return t;
 }
 
+void TemplatesPage::discardEdits()
+{
+    if (m_dirty)
+        showTemplate(m_loaded);
+}
+
 TemplatesPage::UnsavedAnswer TemplatesPage::askAboutUnsavedEdits()
 {
     if (!m_dirty)

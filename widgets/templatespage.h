@@ -42,6 +42,8 @@ public:
     QStringList templateIds() const;
     void selectTemplate(const QString &id);
     bool isDirty() const { return m_dirty; }
+    // Drops the unsaved edits: the editor shows the loaded version again.
+    void discardEdits();
     // Unsaved edits: asks Save / Discard / Cancel (a dialog named "unsavedQuestion").
     enum class UnsavedAnswer { Save, Discard, Cancel };
     UnsavedAnswer askAboutUnsavedEdits();

@@ -26,6 +26,8 @@
 #include <QPointer>
 #include <QSet>
 #include <QListWidget>
+#include <QPlainTextEdit>
+#include <QTextCursor>
 #include <QTest>
 #include <QThread>
 
@@ -36,6 +38,8 @@
 #include "backend/workspace.h"
 #include "tests/common/testutil.h"
 #include "widgets/jobsdock.h"
+#include "widgets/templatespage.h"
+#include "backend/templates.h"
 #include "widgets/logdock.h"
 #include "widgets/mainwindow.h"
 #include "widgets/searchpage.h"
@@ -59,6 +63,7 @@ private Q_SLOTS:
     void quittingDuringAJobAsks();
     void shortcutsGuideAndLastPage();
     void corporaFromTheGui();
+    void switchingWorkspacesKeepsTemplateEdits();
 
 private:
     QTemporaryDir m_dir;
@@ -558,6 +563,74 @@ void TestMainWindow::corporaFromTheGui()
     auto db = w.workspace().connect();
     QCOMPARE((*db)->queryInt(QStringLiteral("SELECT COUNT(*) FROM documents")), 0);
     QCOMPARE((*db)->queryInt(QStringLiteral("SELECT COUNT(*) FROM sqlite_master WHERE name LIKE 'fts_%'")), 0);
+}
+
+// Issue 14.4: opening another workspace with unsaved template edits asks first. Cancel stays
+// with the edits; Save stores them in the workspace they belong to, then switches. (The switch
+// used to drop them without a word.)
+void TestMainWindow::switchingWorkspacesKeepsTemplateEdits()
+{
+    JobManager jobs;
+    MainWindow w(&jobs);
+    w.show();
+    QSignalSpy opened(&w, &MainWindow::workspaceOpened);
+    const QString first = m_dir.filePath(QStringLiteral("edits-a.efws"));
+    const QString second = m_dir.filePath(QStringLiteral("edits-b.efws"));
+    QVERIFY(Workspace::create(second));
+    auto *page = w.findChild<TemplatesPage *>();
+    QVERIFY(page);
+    QSignalSpy loaded(page, &TemplatesPage::templatesLoaded);
+    w.openWorkspace(first, true);
+    QVERIFY(opened.wait(10000));
+    QVERIFY(loaded.wait(5000));
+    w.showPage(QStringLiteral("templates"));
+    page->selectTemplate(QStringLiteral("sts.generate"));
+    auto *text = page->findChild<QPlainTextEdit *>(QStringLiteral("templateText"));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        page->editedTemplate().id == QStringLiteral("sts.generate") && !text->toPlainText().isEmpty(), 5000);
+    text->moveCursor(QTextCursor::End);
+    QTest::keyClicks(text, QStringLiteral(" Keep it short."));
+    QTRY_VERIFY_WITH_TIMEOUT(page->isDirty(), 2000);
+
+    const test::DialogsEnabled dialogs;
+    QString asked;
+    const auto answer = [&](QMessageBox::StandardButton button) {
+        auto *poll = new QTimer(&w);
+        poll->setInterval(20);
+        connect(poll, &QTimer::timeout, &w, [&asked, poll, button] {
+            auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+            if (!box)
+                return;
+            poll->deleteLater();
+            poll->stop();
+            asked = box->objectName();
+            QTest::mouseClick(box->button(button), Qt::LeftButton);
+        });
+        poll->start();
+    };
+    // Cancel: still the first workspace, with the edit.
+    answer(QMessageBox::Cancel);
+    w.openWorkspace(second);
+    QTRY_COMPARE_WITH_TIMEOUT(asked, QStringLiteral("unsavedQuestion"), 5000);
+    QTest::qWait(300);
+    QCOMPARE(w.workspace().path(), first);
+    QVERIFY(page->isDirty());
+    QVERIFY(text->toPlainText().endsWith(QStringLiteral(" Keep it short.")));
+    // Save: a new version in the first workspace, none in the second, then the switch.
+    asked.clear();
+    answer(QMessageBox::Save);
+    w.openWorkspace(second);
+    QVERIFY(opened.wait(10000));
+    QCOMPARE(asked, QStringLiteral("unsavedQuestion"));
+    QCOMPARE(w.workspace().path(), second);
+    QVERIFY(!page->isDirty());
+    auto firstWs = Workspace::open(first);
+    QVERIFY(firstWs);
+    auto saved = templatestore::load(firstWs.value(), QStringLiteral("sts.generate"));
+    QVERIFY2(saved, qPrintable(saved.error()));
+    QVERIFY(saved->text.endsWith(QStringLiteral(" Keep it short.")));
+    auto untouched = templatestore::load(w.workspace(), QStringLiteral("sts.generate"));
+    QVERIFY(untouched && !untouched->text.contains(QStringLiteral("Keep it short.")));
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -95,6 +95,22 @@ void TestSearchPage::searchMarkAndEvaluate()
     page.setMethod(0, SearchMethod::Dense);
     QVERIFY(page.summaryText().contains(QStringLiteral("Stale")));
     QVERIFY(!page.perQueryTable()->isEnabled());
+
+    // Issue 14.3: another workspace shows nothing of this one: no query, results or figures.
+    page.setMethod(0, SearchMethod::Bm25);
+    page.setQuery(QStringLiteral("dishwasher"));
+    QTRY_VERIFY_WITH_TIMEOUT(!page.hits().isEmpty(), 5000);
+    auto other = Workspace::create(dir.filePath(QStringLiteral("other.efws")));
+    QVERIFY(other);
+    page.setWorkspace(other.value());
+    QCOMPARE(page.findChild<QLineEdit *>(QStringLiteral("searchQuery"))->text(), QString());
+    QVERIFY(page.hits().isEmpty());
+    QCOMPARE(page.summaryText(), QString());
+    QCOMPARE(page.perQueryTable()->rowCount(), 0);
+    QVERIFY(page.perQueryTable()->isEnabled());
+    QVERIFY(loaded.wait(5000));
+    QCOMPARE(loaded.last().first().toInt(), 0);
+    QVERIFY(page.resultsText().contains(QStringLiteral("no corpus yet")));
 }
 
 // Issue 14.8: a result's title opens a viewer with the whole document, where it comes from, how
