@@ -203,8 +203,15 @@ void MainWindow::createMenus()
     const auto onFocused = [](const char *slot) {
         return [slot] {
             QWidget *w = QApplication::focusWidget();
-            if (qobject_cast<QLineEdit *>(w) || qobject_cast<QPlainTextEdit *>(w) || qobject_cast<QTextEdit *>(w))
+            if (qobject_cast<QLineEdit *>(w) || qobject_cast<QPlainTextEdit *>(w) || qobject_cast<QTextEdit *>(w)) {
                 QMetaObject::invokeMethod(w, slot);
+                return;
+            }
+            // A view whose edits another object keeps (the template's value sets): that object.
+            QObject *target = w ? w->property("editTarget").value<QObject *>() : nullptr;
+            const QByteArray signature = QByteArray(slot) + QByteArrayLiteral("()");
+            if (target && target->metaObject()->indexOfMethod(signature.constData()) >= 0)
+                QMetaObject::invokeMethod(target, slot);
         };
     };
     for (const auto &[text, key, slot, name] :

@@ -13,6 +13,7 @@
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QKeyEvent>
 #include <QKeySequence>
 #include <QLabel>
 #include <QLineEdit>
@@ -157,9 +158,24 @@ TemplatesPage::TemplatesPage(QThreadPool *ioPool, QWidget *parent)
     auto *addSet = new QPushButton(tr("Add value set"), valuesTab);
     addSet->setObjectName(QStringLiteral("addValueSet"));
     auto *removeSet = new QPushButton(tr("Remove"), valuesTab);
+    m_undoValues = new QPushButton(tr("Undo"), valuesTab);
+    m_undoValues->setObjectName(QStringLiteral("undoValueSets"));
+    m_undoValues->setToolTip(tr("Undo the last change to the value sets (%1 in the table)")
+                                 .arg(QKeySequence(QKeySequence::Undo).toString(QKeySequence::NativeText)));
+    m_redoValues = new QPushButton(tr("Redo"), valuesTab);
+    m_redoValues->setObjectName(QStringLiteral("redoValueSets"));
+    m_redoValues->setToolTip(tr("Redo the change undone last (%1 in the table)")
+                                 .arg(QKeySequence(QKeySequence::Redo).toString(QKeySequence::NativeText)));
     valueButtons->addWidget(addSet);
     valueButtons->addWidget(removeSet);
     valueButtons->addStretch();
+    valueButtons->addWidget(m_undoValues);
+    valueButtons->addWidget(m_redoValues);
+    connect(m_undoValues, &QPushButton::clicked, this, &TemplatesPage::undo);
+    connect(m_redoValues, &QPushButton::clicked, this, &TemplatesPage::redo);
+    // Ctrl+Z and Ctrl+Shift+Z in the table (not while a cell is being edited: its editor has them).
+    m_valueSets->setProperty("editTarget", QVariant::fromValue<QObject *>(this));
+    m_valueSets->installEventFilter(this);
     valuesLayout->addLayout(valueButtons);
     connect(addSet, &QPushButton::clicked, this, &TemplatesPage::addValueSet);
     connect(removeSet, &QPushButton::clicked, this, &TemplatesPage::removeValueSet);
@@ -271,7 +287,12 @@ TemplatesPage::TemplatesPage(QThreadPool *ioPool, QWidget *parent)
         m_lastText = now;
         markDirty();
     });
-    connect(m_valueSets, &QTableWidget::itemChanged, this, &TemplatesPage::markDirty);
+    connect(m_valueSets, &QTableWidget::itemChanged, this, [this] {
+        if (m_loading)
+            return;
+        recordValueSets();
+        markDirty();
+    });
     connect(m_outputType, &QComboBox::currentIndexChanged, this, &TemplatesPage::markDirty);
     connect(m_lenient, &QCheckBox::toggled, this, &TemplatesPage::markDirty);
     connect(m_list, &QListWidget::currentItemChanged, this, [this](QListWidgetItem *item) {
@@ -409,6 +430,10 @@ void TemplatesPage::showTemplate(const PromptTemplate &t)
     m_lenient->setChecked(t.output.lenient);
     m_note->clear();
     m_loading = false;
+    m_valueState = valueRows();
+    m_valueUndo.clear();
+    m_valueRedo.clear();
+    updateValueSetButtons();
     m_dirty = false;
     m_revert->setEnabled(false);
     for (int i = 0; i < m_list->count(); ++i) { // no template is modified now
@@ -439,6 +464,22 @@ PromptTemplate TemplatesPage::editedTemplate() const
     t.output.instruction = m_instruction->text().trimmed();
     t.output.lenient = m_lenient->isChecked();
     return t;
+}
+
+bool TemplatesPage::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_valueSets && event->type() == QEvent::KeyPress) {
+        auto *key = static_cast<QKeyEvent *>(event);
+        if (key->matches(QKeySequence::Undo)) {
+            undo();
+            return true;
+        }
+        if (key->matches(QKeySequence::Redo)) {
+            redo();
+            return true;
+        }
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 void TemplatesPage::discardEdits()
@@ -651,9 +692,13 @@ void TemplatesPage::renderDiff(const TemplateDiff &diff, const QString &caption)
 void TemplatesPage::addValueSet()
 {
     const int row = m_valueSets->rowCount();
-    m_valueSets->insertRow(row);
-    m_valueSets->setItem(row, 0, new QTableWidgetItem(QStringLiteral("name")));
-    m_valueSets->setItem(row, 1, new QTableWidgetItem(QString()));
+    {
+        const QSignalBlocker block(m_valueSets); // one change, recorded below
+        m_valueSets->insertRow(row);
+        m_valueSets->setItem(row, 0, new QTableWidgetItem(QStringLiteral("name")));
+        m_valueSets->setItem(row, 1, new QTableWidgetItem(QString()));
+    }
+    recordValueSets();
     // The new row becomes the current one, so that Tab after its name moves to its own values
     // (it went to the first row's, which then received the values).
     m_valueSets->setCurrentCell(row, 0);
@@ -667,7 +712,74 @@ void TemplatesPage::removeValueSet()
     if (row < 0)
         return;
     m_valueSets->removeRow(row);
+    recordValueSets();
     markDirty();
+}
+
+TemplatesPage::ValueRows TemplatesPage::valueRows() const
+{
+    ValueRows rows;
+    for (int r = 0; r < m_valueSets->rowCount(); ++r)
+        rows.append({m_valueSets->item(r, 0) ? m_valueSets->item(r, 0)->text() : QString(),
+                     m_valueSets->item(r, 1) ? m_valueSets->item(r, 1)->text() : QString()});
+    return rows;
+}
+
+void TemplatesPage::setValueRows(const ValueRows &rows)
+{
+    const QSignalBlocker block(m_valueSets);
+    const int keepRow = m_valueSets->currentRow(), keepColumn = m_valueSets->currentColumn();
+    m_valueSets->setRowCount(0);
+    for (const auto &[name, values] : rows) {
+        const int r = m_valueSets->rowCount();
+        m_valueSets->insertRow(r);
+        m_valueSets->setItem(r, 0, new QTableWidgetItem(name));
+        m_valueSets->setItem(r, 1, new QTableWidgetItem(values));
+    }
+    if (!rows.isEmpty())
+        m_valueSets->setCurrentCell(std::clamp(keepRow, 0, static_cast<int>(rows.size()) - 1), std::max(0, keepColumn));
+    m_valueState = rows;
+}
+
+void TemplatesPage::recordValueSets()
+{
+    const ValueRows now = valueRows();
+    if (now == m_valueState)
+        return;
+    m_valueUndo.append(m_valueState);
+    if (m_valueUndo.size() > 200) // bounded: the oldest steps go first
+        m_valueUndo.removeFirst();
+    m_valueRedo.clear();
+    m_valueState = now;
+    updateValueSetButtons();
+}
+
+void TemplatesPage::undo()
+{
+    if (m_valueUndo.isEmpty())
+        return;
+    m_valueRedo.append(m_valueState);
+    setValueRows(m_valueUndo.takeLast());
+    updateValueSetButtons();
+    markDirty();
+    revalidate();
+}
+
+void TemplatesPage::redo()
+{
+    if (m_valueRedo.isEmpty())
+        return;
+    m_valueUndo.append(m_valueState);
+    setValueRows(m_valueRedo.takeLast());
+    updateValueSetButtons();
+    markDirty();
+    revalidate();
+}
+
+void TemplatesPage::updateValueSetButtons()
+{
+    m_undoValues->setEnabled(!m_valueUndo.isEmpty());
+    m_redoValues->setEnabled(!m_valueRedo.isEmpty());
 }
 
 void TemplatesPage::importTemplates()

@@ -44,6 +44,12 @@ public:
     bool isDirty() const { return m_dirty; }
     // Drops the unsaved edits: the editor shows the loaded version again.
     void discardEdits();
+    // Undo and redo of the value-set table's edits (adding, removing, renaming a set, changing
+    // its values); the Edit menu calls them while the table has the focus (its "editTarget").
+    Q_INVOKABLE void undo();
+    Q_INVOKABLE void redo();
+    bool canUndoValueSets() const { return !m_valueUndo.isEmpty(); }
+    bool canRedoValueSets() const { return !m_valueRedo.isEmpty(); }
     // Unsaved edits: asks Save / Discard / Cancel (a dialog named "unsavedQuestion").
     enum class UnsavedAnswer { Save, Discard, Cancel };
     UnsavedAnswer askAboutUnsavedEdits();
@@ -51,6 +57,9 @@ public:
     void saveEdits() { save(); }
     // The prompts the Preview tab shows (backend/preview's seed rule: the same as the CLI's).
     const QList<PreviewItem> &previewItems() const { return m_previewItems; }
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 Q_SIGNALS:
     void templatesLoaded(int count);
@@ -82,6 +91,16 @@ private:
     PromptTemplate m_loaded; // as stored (current version)
     bool m_loading = false;
     bool m_dirty = false;
+    // The value-set table as rows of {name, values}: the state shown, and those before and after.
+    using ValueRows = QList<QPair<QString, QString>>;
+    ValueRows valueRows() const;
+    void setValueRows(const ValueRows &rows);
+    void recordValueSets(); // after a change: the previous state becomes undoable
+    void updateValueSetButtons();
+    ValueRows m_valueState;
+    QList<ValueRows> m_valueUndo, m_valueRedo;
+    QPushButton *m_undoValues = nullptr;
+    QPushButton *m_redoValues = nullptr;
     QString m_lastText;
     quint64 m_loadRequest = 0;
     QString m_selectAfterSave; // a template chosen while the edits of another were being saved

@@ -28,6 +28,7 @@
 #include <QListWidget>
 #include <QPlainTextEdit>
 #include <QTextCursor>
+#include <QTableWidget>
 #include <QTest>
 #include <QThread>
 
@@ -64,6 +65,7 @@ private Q_SLOTS:
     void shortcutsGuideAndLastPage();
     void corporaFromTheGui();
     void switchingWorkspacesKeepsTemplateEdits();
+    void valueSetEditsUndoAndRedo();
 
 private:
     QTemporaryDir m_dir;
@@ -631,6 +633,79 @@ void TestMainWindow::switchingWorkspacesKeepsTemplateEdits()
     QVERIFY(saved->text.endsWith(QStringLiteral(" Keep it short.")));
     auto untouched = templatestore::load(w.workspace(), QStringLiteral("sts.generate"));
     QVERIFY(untouched && !untouched->text.contains(QStringLiteral("Keep it short.")));
+}
+
+// Issue 14.4: value-set edits (add, rename, values, remove) undo and redo, with the table's keys,
+// the Edit menu and the page's buttons.
+void TestMainWindow::valueSetEditsUndoAndRedo()
+{
+    JobManager jobs;
+    MainWindow w(&jobs);
+    w.show();
+    w.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&w));
+    QSignalSpy opened(&w, &MainWindow::workspaceOpened);
+    auto *page = w.findChild<TemplatesPage *>();
+    QSignalSpy loaded(page, &TemplatesPage::templatesLoaded);
+    w.openWorkspace(m_dir.filePath(QStringLiteral("undo-sets.efws")), true);
+    QVERIFY(opened.wait(10000));
+    QVERIFY(loaded.wait(5000));
+    w.showPage(QStringLiteral("templates"));
+    page->selectTemplate(QStringLiteral("sts.generate"));
+    auto *sets = page->findChild<QTableWidget *>(QStringLiteral("valueSets"));
+    QTRY_VERIFY_WITH_TIMEOUT(page->editedTemplate().id == QStringLiteral("sts.generate") && sets->rowCount() > 0, 5000);
+    const auto rows = [sets] {
+        QStringList out;
+        for (int r = 0; r < sets->rowCount(); ++r)
+            out << sets->item(r, 0)->text() + QLatin1Char('=') + sets->item(r, 1)->text();
+        return out;
+    };
+    const QStringList original = rows();
+    auto *undoButton = page->findChild<QPushButton *>(QStringLiteral("undoValueSets"));
+    auto *redoButton = page->findChild<QPushButton *>(QStringLiteral("redoValueSets"));
+    QVERIFY(!undoButton->isEnabled() && !redoButton->isEnabled());
+
+    // Three edits: a new set with a name and values, then the first set removed.
+    QTest::mouseClick(page->findChild<QPushButton *>(QStringLiteral("addValueSet")), Qt::LeftButton);
+    QWidget *editor = QApplication::focusWidget();
+    QTest::keyClick(editor, Qt::Key_A, Qt::ControlModifier);
+    QTest::keyClicks(editor, QStringLiteral("tone"));
+    QTest::keyClick(editor, Qt::Key_Tab);
+    QTest::qWait(50);                   // the name's editor closes, the values' one opens
+    QCOMPARE(sets->currentColumn(), 1); // Tab went on to the new set's values
+    sets->currentItem()->setText(QStringLiteral("calm, formal"));
+    const QStringList added = rows();
+    QCOMPARE(added.last(), QStringLiteral("tone=calm, formal"));
+    sets->setFocus();
+    sets->setCurrentCell(0, 0);
+    for (QPushButton *b : page->findChildren<QPushButton *>())
+        if (b->text() == QStringLiteral("Remove"))
+            QTest::mouseClick(b, Qt::LeftButton);
+    QCOMPARE(rows(), added.mid(1));
+    QVERIFY(page->editedTemplate().valueSets.contains(QStringLiteral("tone")));
+
+    // Undo with the table's key, then with the Edit menu, then with the button.
+    sets->setFocus();
+    QTest::keyClick(sets, Qt::Key_Z, Qt::ControlModifier);
+    QCOMPARE(rows(), added);
+    w.findChild<QAction *>(QStringLiteral("undoAction"))->trigger(); // the values typed
+    QCOMPARE(rows().last(), QStringLiteral("tone="));
+    QTest::mouseClick(undoButton, Qt::LeftButton); // the name
+    QTest::mouseClick(undoButton, Qt::LeftButton); // the new row
+    QCOMPARE(rows(), original);
+    QVERIFY(!undoButton->isEnabled());
+    QVERIFY(!page->editedTemplate().valueSets.contains(QStringLiteral("tone")));
+    // Redo all of it.
+    sets->setFocus();
+    const QKeySequence redo(QKeySequence::Redo);
+    for (int i = 0; i < 3; ++i)
+        QTest::keyClick(sets, redo[0].key(), redo[0].keyboardModifiers());
+    QCOMPARE(rows(), added);
+    w.findChild<QAction *>(QStringLiteral("redoAction"))->trigger();
+    QCOMPARE(rows(), added.mid(1));
+    QVERIFY(!redoButton->isEnabled());
+    QVERIFY(page->isDirty());
+    page->discardEdits();
 }
 
 QTEST_MAIN(TestMainWindow)
