@@ -636,6 +636,70 @@
         <source>Duplicate of &lt;a href=&apos;example:%1&apos;&gt;example #%1&lt;/a&gt;</source>
         <translation>重复于&lt;a href=&apos;example:%1&apos;&gt;示例 #%1&lt;/a&gt;</translation>
     </message>
+    <message>
+        <source>Check leakage…</source>
+        <translation>检查泄漏…</translation>
+    </message>
+    <message>
+        <source>Find the examples that share a long word n-gram with a corpus&apos;s queries or documents (an evaluation set the LLM may have reproduced)</source>
+        <translation>找出与语料库的查询或文档共享较长词 n 元组的示例（LLM 可能复现了评测集中的文本）</translation>
+    </message>
+    <message>
+        <source>Flagged as leaked: its %1 shares “%2” with %3 %4 of corpus %5.</source>
+        <translation>已标记为泄漏：其 %1 与语料库 %5 的%3 %4 共享“%2”。</translation>
+    </message>
+    <message>
+        <source>document</source>
+        <translation>文档</translation>
+    </message>
+    <message>
+        <source>Checking the examples against %1…</source>
+        <translation>正在对照 %1 检查示例…</translation>
+    </message>
+    <message>
+        <source>The leakage check was cancelled; earlier flags are unchanged.</source>
+        <translation>泄漏检查已取消；之前的标记保持不变。</translation>
+    </message>
+    <message>
+        <source>The leakage check failed: %1</source>
+        <translation>泄漏检查失败：%1</translation>
+    </message>
+    <message>
+        <source>Leakage check: %1 of %2 examples share a %3-word n-gram with corpus %4.</source>
+        <translation>泄漏检查：%2 个示例中有 %1 个与语料库 %4 共享 %3 词的 n 元组。</translation>
+    </message>
+    <message>
+        <source>The workspace has no corpus to check against: import one with Corpus › Import…</source>
+        <translation>此工作区没有可供对照检查的语料库：请用“语料库 › 导入…”导入一个</translation>
+    </message>
+    <message>
+        <source>Check leakage</source>
+        <translation>检查泄漏</translation>
+    </message>
+    <message>
+        <source>Flags the valid and duplicate examples whose query or documents share n consecutive words with the corpus&apos;s queries or documents. The flags replace the corpus&apos;s earlier ones.</source>
+        <translation>标记其查询或文档与语料库的查询或文档共享 n 个连续词的有效示例和重复示例。新标记会替换该语料库之前的标记。</translation>
+    </message>
+    <message>
+        <source>%1 (%2 documents, %3 queries)</source>
+        <translation>%1（%2 篇文档，%3 个查询）</translation>
+    </message>
+    <message>
+        <source>13 words, as the GPT-3 and LLaMA contamination checks use; a CJK character counts as a word</source>
+        <translation>13 个词，与 GPT-3 和 LLaMA 的污染检查相同；一个中日韩字符算作一个词</translation>
+    </message>
+    <message>
+        <source>Corpus:</source>
+        <translation>语料库：</translation>
+    </message>
+    <message>
+        <source>Words in common:</source>
+        <translation>共同的词数：</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>检查</translation>
+    </message>
 </context>
 <context>
     <name>ef::Dense</name>
@@ -1381,6 +1445,14 @@ Double-click for the details.</source>
     <message>
         <source>the n-gram length must be 3 to 100 words, not %1</source>
         <translation>n 元组长度必须为 3 到 100 个词，而不是 %1</translation>
+    </message>
+    <message>
+        <source>Check the examples for leakage into %1</source>
+        <translation>检查示例是否泄漏到 %1</translation>
+    </message>
+    <message>
+        <source>%1 of %2 examples share a %3-word n-gram with %4</source>
+        <translation>%2 个示例中有 %1 个与 %4 共享 %3 词的 n 元组</translation>
     </message>
 </context>
 <context>
@@ -2838,6 +2910,22 @@ Double-click for the details.</source>
     <message>
         <source>The templates were not exported.</source>
         <translation>模板未导出。</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>Undo the last change to the value sets (%1 in the table)</source>
+        <translation>撤销对取值集的上一次更改（在表格中按 %1）</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>重做</translation>
+    </message>
+    <message>
+        <source>Redo the change undone last (%1 in the table)</source>
+        <translation>重做上一次撤销的更改（在表格中按 %1）</translation>
     </message>
 </context>
 <context>
