@@ -418,7 +418,10 @@ void DatasetPage::showDetail(qint64 id)
                 html +=
                     QStringLiteral("<p style='color:#8a4b00'>%1</p>")
                         .arg(tr("Flagged as leaked: its %1 shares “%2” with %3 %4 of corpus %5.")
-                                 .arg(argText(leak.field), argText(leak.ngram),
+                                 .arg(argText(leak.field == QLatin1String("query")      ? tr("query")
+                                              : leak.field == QLatin1String("positive") ? tr("positive")
+                                                                                        : tr("hard negative")),
+                                      argText(leak.ngram),
                                       argText(leak.matchKind == QLatin1String("query") ? tr("query") : tr("document")),
                                       argText(leak.matchId), argText(leak.corpus))
                                  .toHtmlEscaped());
