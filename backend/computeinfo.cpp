@@ -34,7 +34,7 @@ JobSpec makeComputeProbeJob()
 {
     JobSpec spec;
     spec.kind = QStringLiteral("compute.probe");
-    spec.title = QCoreApplication::translate("ef::Compute", "Probe the compute device");
+    spec.titleText = trText("ef::Compute", QT_TRANSLATE_NOOP("ef::Compute", "Probe the compute device"));
     spec.heavy = true; // LibTorch: on the compute lock, with the worker's torch setup
     spec.interactive = true;
     spec.body = [](JobContext &ctx) { ctx.setResult(probeCompute()); };

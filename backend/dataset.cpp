@@ -267,17 +267,17 @@ JobSpec makeExportJob(const Workspace &workspace, const ExportOptions &options)
 {
     JobSpec spec;
     spec.kind = QStringLiteral("dataset.export");
-    spec.title = QCoreApplication::translate("ef::Dataset", "Export %1 to %2")
-                     .arg(options.format, QFileInfo(options.path).fileName());
+    spec.titleText = trText("ef::Dataset", QT_TRANSLATE_NOOP("ef::Dataset", "Export %1 to %2"),
+                            {options.format, QFileInfo(options.path).fileName()});
     spec.handle = options.path;
     spec.body = [workspace, options](JobContext &ctx) {
         const auto db = ctx.take(workspace.connect());
-        ctx.setMessage(QCoreApplication::translate("ef::Dataset", "writing %1").arg(options.path));
+        ctx.setMessage(trText("ef::Dataset", QT_TRANSLATE_NOOP("ef::Dataset", "writing %1"), {options.path}));
         const ExportSummary summary = ctx.take(exportDataset(*db, options));
         ctx.setTotal(summary.train + summary.validation);
-        ctx.setProgress(summary.train + summary.validation,
-                        QCoreApplication::translate("ef::Dataset", "%1 train, %2 validation records")
-                            .arg(argText(summary.train), argText(summary.validation)));
+        ctx.setProgress(summary.train + summary.validation);
+        ctx.setMessage(trText("ef::Dataset", QT_TRANSLATE_NOOP("ef::Dataset", "%1 train, %2 validation records"),
+                              {QString::number(summary.train), QString::number(summary.validation)}));
         ctx.setResult(summary);
     };
     return spec;

@@ -923,8 +923,9 @@ JobSpec makeGenerationJob(const GenerationJobRequest &request)
 {
     JobSpec spec;
     spec.kind = QStringLiteral("generate");
-    spec.title =
-        QCoreApplication::translate("ef::Generation", "Generate synthetic examples (run %1)").arg(request.runId);
+    spec.titleText =
+        trText("ef::Generation", QT_TRANSLATE_NOOP("ef::Generation", "Generate synthetic examples (run %1)"),
+               {QString::number(request.runId)});
     spec.handle = request.runId;
     spec.body = [request](JobContext &ctx) {
         GenerationPipeline pipeline(request.workspace);

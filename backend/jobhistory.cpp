@@ -2,6 +2,9 @@
 // Job history in the workspace.
 #include "backend/jobhistory.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
+
 #include "backend/database.h"
 #include "backend/timestamp.h"
 
@@ -21,8 +24,13 @@ void recordJob(Database &db, const JobInfo &info)
 {
     Transaction tx(db);
     Statement st = db.prepare(QStringLiteral(
-        "INSERT INTO jobs(kind, title, state, done, total, message, error, created_at, started_at, finished_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        "INSERT INTO jobs(kind, title, state, done, total, message, error, created_at, started_at, finished_at, "
+        "texts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    QJsonObject texts;
+    if (!info.titleText.isNull())
+        texts.insert(QStringLiteral("title"), info.titleText.toJson());
+    if (!info.progress.messageText.isNull())
+        texts.insert(QStringLiteral("message"), info.progress.messageText.toJson());
     st.bind(1, info.kind)
         .bind(2, info.title.isEmpty() ? info.kind : info.title)
         .bind(3, jobStateName(info.state))
@@ -32,7 +40,9 @@ void recordJob(Database &db, const JobInfo &info)
         .bind(7, info.error.isNull() ? QStringLiteral("") : info.error)
         .bind(8, isoTimestamp(info.createdAt))
         .bind(9, isoTimestamp(info.startedAt))
-        .bind(10, isoTimestamp(info.finishedAt));
+        .bind(10, isoTimestamp(info.finishedAt))
+        .bind(11, texts.isEmpty() ? QStringLiteral("")
+                                  : QString::fromUtf8(QJsonDocument(texts).toJson(QJsonDocument::Compact)));
     st.run();
     tx.commit();
 }
@@ -41,7 +51,7 @@ QList<JobInfo> loadJobHistory(Database &db, int limit)
 {
     QList<JobInfo> out;
     Statement st = db.prepare(QStringLiteral(
-        "SELECT id, kind, title, state, done, total, message, error, created_at, started_at, finished_at "
+        "SELECT id, kind, title, state, done, total, message, error, created_at, started_at, finished_at, texts "
         "FROM jobs ORDER BY id DESC LIMIT ?"));
     st.bind(1, limit);
     while (st.step()) {
@@ -57,6 +67,16 @@ QList<JobInfo> loadJobHistory(Database &db, int limit)
         info.createdAt = parseIsoTimestamp(st.columnText(8));
         info.startedAt = parseIsoTimestamp(st.columnText(9));
         info.finishedAt = parseIsoTimestamp(st.columnText(10));
+        // Titles and messages kept as their source are shown in today's language.
+        const QJsonObject texts = QJsonDocument::fromJson(st.columnText(11).toUtf8()).object();
+        if (texts.contains(QStringLiteral("title"))) {
+            info.titleText = TrText::fromJson(texts.value(QStringLiteral("title")).toObject());
+            info.title = info.titleText.toString();
+        }
+        if (texts.contains(QStringLiteral("message"))) {
+            info.progress.messageText = TrText::fromJson(texts.value(QStringLiteral("message")).toObject());
+            info.progress.message = info.progress.messageText.toString();
+        }
         out.append(info);
     }
     return out;

@@ -107,14 +107,32 @@ void JobContext::setTotal(qint64 total)
 void JobContext::setProgress(qint64 done, const QString &message)
 {
     m_progress.done = done;
-    if (!message.isNull())
+    if (!message.isNull()) {
         m_progress.message = message;
+        m_progress.messageText = {};
+    }
+    publish(m_progress.total > 0 && done >= m_progress.total);
+}
+
+void JobContext::setProgress(qint64 done, const TrText &message)
+{
+    m_progress.done = done;
+    m_progress.message = message.toString();
+    m_progress.messageText = message;
     publish(m_progress.total > 0 && done >= m_progress.total);
 }
 
 void JobContext::setMessage(const QString &message)
 {
     m_progress.message = message;
+    m_progress.messageText = {};
+    publish(true);
+}
+
+void JobContext::setMessage(const TrText &message)
+{
+    m_progress.message = message.toString();
+    m_progress.messageText = message;
     publish(true);
 }
 
@@ -209,7 +227,10 @@ quint64 JobManager::submit(JobSpec spec)
     auto entry = std::make_shared<Entry>();
     entry->info.id = m_nextId++;
     entry->info.kind = spec.kind;
-    entry->info.title = spec.title.isEmpty() ? spec.kind : spec.title;
+    entry->info.titleText = spec.titleText;
+    entry->info.title = !spec.title.isEmpty()      ? spec.title
+                        : !spec.titleText.isNull() ? spec.titleText.toString()
+                                                   : spec.kind;
     entry->info.heavy = spec.heavy;
     entry->info.interactive = spec.interactive;
     entry->info.handle = spec.handle;

@@ -47,6 +47,7 @@
 #include <QVariant>
 
 #include "backend/expected.h"
+#include "backend/trtext.h"
 
 namespace ef {
 
@@ -63,6 +64,7 @@ struct JobProgress
     double rate = 0.0; // units per second since the job started
     qint64 etaMs = -1; // -1 = unknown
     QString message;
+    TrText messageText; // the message as its source, when it was set as one (see trtext.h)
 };
 
 // One point of a job's metric series: the values a body reported for one step.
@@ -79,8 +81,9 @@ struct MetricSample
 struct JobInfo
 {
     quint64 id = 0;
-    QString kind;  // "workspace.check", "generate", "train", ...
-    QString title; // for people
+    QString kind;     // "workspace.check", "generate", "train", ...
+    QString title;    // for people
+    TrText titleText; // the title as its source, when the job gave one (shown translated later)
     bool heavy = false;
     bool interactive = false;
     QVariant handle; // JobSpec::handle, as submitted
@@ -125,7 +128,9 @@ public:
     // Reports done units (and an optional message). Throttled to about 20 updates a second;
     // the last update (done == total) is always delivered.
     void setProgress(qint64 done, const QString &message = {});
+    void setProgress(qint64 done, const TrText &message); // the message kept as its source too
     void setMessage(const QString &message);
+    void setMessage(const TrText &message); // kept as its source too, for the job history
 
     // Adds one sample to the job's metric series (see the file comment). Cheap: it appends
     // under a mutex and wakes the manager at most once per batch.
@@ -179,6 +184,7 @@ struct JobSpec
 
     QString kind;
     QString title;
+    TrText titleText;   // optional: the title as its source, so that history shows it translated
     bool heavy = false; // runs LibTorch: takes the compute lock
     JobBody body;
     QVariant handle;          // what the job works on, known before it is submitted (JobInfo::handle)

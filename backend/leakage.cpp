@@ -256,7 +256,8 @@ JobSpec makeLeakageCheckJob(const Workspace &workspace, const QString &corpusNam
 {
     JobSpec spec;
     spec.kind = QStringLiteral("dataset.leakage");
-    spec.title = QCoreApplication::translate("ef::Leakage", "Check the examples for leakage into %1").arg(corpusName);
+    spec.titleText =
+        trText("ef::Leakage", QT_TRANSLATE_NOOP("ef::Leakage", "Check the examples for leakage into %1"), {corpusName});
     spec.handle = corpusName;
     spec.body = [workspace, corpusName, ngram](JobContext &ctx) {
         const auto db = ctx.take(workspace.connect());
@@ -271,9 +272,10 @@ JobSpec makeLeakageCheckJob(const Workspace &workspace, const QString &corpusNam
                 ctx.setProgress(done);
                 return !ctx.cancelRequested();
             }));
-        ctx.setMessage(
-            QCoreApplication::translate("ef::Leakage", "%1 of %2 examples share a %3-word n-gram with %4")
-                .arg(argText(report.flagged), argText(report.examplesChecked), argText(ngram), argText(corpusName)));
+        ctx.setMessage(trText("ef::Leakage",
+                              QT_TRANSLATE_NOOP("ef::Leakage", "%1 of %2 examples share a %3-word n-gram with %4"),
+                              {QString::number(report.flagged), QString::number(report.examplesChecked),
+                               QString::number(ngram), corpusName}));
         ctx.setResult(report);
     };
     return spec;

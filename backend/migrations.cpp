@@ -285,6 +285,12 @@ const QList<Migration> &workspaceMigrations()
             -- 1: left out of training and of exports (one click on the Dataset page).
             ALTER TABLE examples ADD COLUMN excluded INTEGER NOT NULL DEFAULT 0;
          )sql"},
+        {8, "job texts",
+         R"sql(
+            -- A job's title and message as their translation source and values (JSON, see
+            -- backend/trtext.h), so that the history shows them in the reader's language.
+            ALTER TABLE jobs ADD COLUMN texts TEXT NOT NULL DEFAULT '';
+         )sql"},
     };
     return migrations;
 }

@@ -184,8 +184,9 @@ JobSpec makePreviewGridJob(const PreviewGridRequest &request)
 {
     JobSpec spec;
     spec.kind = QStringLiteral("generate.preview");
-    spec.title = request.endpoint ? QCoreApplication::translate("ef::Generation", "Preview with the LLM")
-                                  : QCoreApplication::translate("ef::Generation", "Render preview");
+    spec.titleText = request.endpoint
+                         ? trText("ef::Generation", QT_TRANSLATE_NOOP("ef::Generation", "Preview with the LLM"))
+                         : trText("ef::Generation", QT_TRANSLATE_NOOP("ef::Generation", "Render preview"));
     spec.body = [request](JobContext &ctx) {
         const auto db = ctx.take(request.workspace.connect());
         ctx.setTotal(static_cast<qint64>(request.families.size() * request.languages.size()));

@@ -763,8 +763,8 @@ JobSpec makeEmbedCorpusJob(const Workspace &workspace, const CorpusInfo &corpus,
 {
     JobSpec spec;
     spec.kind = QStringLiteral("corpus.embed");
-    spec.title = QCoreApplication::translate("ef::Retrieval", "Embed %1 with %2")
-                     .arg(corpus.name, QFileInfo(model.dir).fileName());
+    spec.titleText = trText("ef::Retrieval", QT_TRANSLATE_NOOP("ef::Retrieval", "Embed %1 with %2"),
+                            {corpus.name, QFileInfo(model.dir).fileName()});
     spec.heavy = true;
     spec.handle = corpus.id;
     spec.body = [workspace, corpus, model](JobContext &ctx) {
@@ -786,8 +786,8 @@ JobSpec makeCorpusImportJob(const Workspace &workspace, const CorpusImport &opti
 {
     JobSpec spec;
     spec.kind = QStringLiteral("corpus.import");
-    spec.title = QCoreApplication::translate("ef::Retrieval", "Import corpus %1 from %2")
-                     .arg(options.name, QFileInfo(options.path).fileName());
+    spec.titleText = trText("ef::Retrieval", QT_TRANSLATE_NOOP("ef::Retrieval", "Import corpus %1 from %2"),
+                            {options.name, QFileInfo(options.path).fileName()});
     spec.handle = options.name;
     spec.body = [workspace, options](JobContext &ctx) {
         const auto db = ctx.take(workspace.connect());
@@ -815,10 +815,11 @@ JobSpec makeEvaluationJob(const EvaluationRequest &request)
         methods << searchMethodName(s.options.method);
         spec.heavy = spec.heavy || s.options.method != SearchMethod::Bm25;
     }
-    spec.title = !request.title.isEmpty()
-                     ? request.title
-                     : QCoreApplication::translate("ef::Retrieval", "Evaluate %1 on %2 (%3)")
-                           .arg(methods.join(QStringLiteral(", ")), request.corpus.name, request.split);
+    if (!request.title.isEmpty())
+        spec.title = request.title;
+    else
+        spec.titleText = trText("ef::Retrieval", QT_TRANSLATE_NOOP("ef::Retrieval", "Evaluate %1 on %2 (%3)"),
+                                {methods.join(QStringLiteral(", ")), request.corpus.name, request.split});
     spec.handle = request.corpus.id;
     spec.body = [request](JobContext &ctx) {
         const auto db = ctx.take(request.workspace.connect());
@@ -951,7 +952,7 @@ quint64 DenseSession::search(const SearchRequest &request)
 
     JobSpec spec;
     spec.kind = QStringLiteral("search.query");
-    spec.title = QCoreApplication::translate("ef::Retrieval", "Search %1").arg(request.corpus.name);
+    spec.titleText = trText("ef::Retrieval", QT_TRANSLATE_NOOP("ef::Retrieval", "Search %1"), {request.corpus.name});
     spec.heavy = request.options.method != SearchMethod::Bm25;
     spec.interactive = true;
     spec.body = [cache = m_cache, request](JobContext &ctx) {

@@ -487,7 +487,7 @@ JobSpec makeTrainingJob(const Workspace &ws, qint64 runId)
 {
     JobSpec spec;
     spec.kind = QStringLiteral("train");
-    spec.title = tr("Train run %1").arg(runId);
+    spec.titleText = trText("ef", QT_TRANSLATE_NOOP("ef", "Train run %1"), {QString::number(runId)});
     spec.heavy = true;
     spec.handle = runId;
     spec.body = [ws, runId](JobContext &ctx) {
@@ -519,14 +519,17 @@ JobSpec makeTrainingJob(const Workspace &ws, qint64 runId)
                     }
                 }
                 if (config.mineNegatives > 0)
-                    ctx.setMessage(tr("mining hard negatives with the base model among %1 candidates…")
-                                       .arg(pool.empty() ? trainSet.size() : pool.size()));
+                    ctx.setMessage(trText(
+                        "ef", QT_TRANSLATE_NOOP("ef", "mining hard negatives with the base model among %1 candidates…"),
+                        {QString::number(pool.empty() ? trainSet.size() : pool.size())}));
                 trainer = train::Trainer::create(config, trainSet, heldOut, dir, pool);
                 if (config.mineNegatives > 0) {
                     const auto m = trainer->mining();
-                    ctx.setMessage(
-                        tr("run %1: mined %2 hard negatives for %3 examples among %4 candidates")
-                            .arg(argText(runId), argText(m.negatives), argText(m.examples), argText(m.pool)));
+                    ctx.setMessage(trText(
+                        "ef",
+                        QT_TRANSLATE_NOOP("ef", "run %1: mined %2 hard negatives for %3 examples among %4 candidates"),
+                        {QString::number(runId), QString::number(m.negatives), QString::number(m.examples),
+                         QString::number(m.pool)}));
                 }
                 QDir(input).removeRecursively();
             }
@@ -597,7 +600,9 @@ JobSpec makeTrainingJob(const Workspace &ws, qint64 runId)
                                     {QStringLiteral("masked"), double(s.masked)}});
             if (s.step % 10 == 0 || s.step == total)
                 setStatus(*db, runId, QStringLiteral("running"), {}, s.step, total);
-            ctx.setProgress(s.step, tr("step %1 of %2, loss %3").arg(s.step).arg(total).arg(s.loss, 0, 'f', 4));
+            ctx.setProgress(s.step,
+                            trText("ef", QT_TRANSLATE_NOOP("ef", "step %1 of %2, loss %3"),
+                                   {QString::number(s.step), QString::number(total), QString::number(s.loss, 'f', 4)}));
         };
         cb.onEval = [&](const train::EvalRecord &e) {
             insertEval.reset();
@@ -780,7 +785,7 @@ JobSpec makeTrainingExportJob(const Workspace &ws, qint64 runId, const QString &
 {
     JobSpec spec;
     spec.kind = QStringLiteral("train.export");
-    spec.title = tr("Export run %1 as %2").arg(argText(runId), argText(format));
+    spec.titleText = trText("ef", QT_TRANSLATE_NOOP("ef", "Export run %1 as %2"), {QString::number(runId), format});
     spec.heavy = true;
     spec.handle = runId;
     spec.body = [ws, runId, format, outDir](JobContext &ctx) {
@@ -789,7 +794,7 @@ JobSpec makeTrainingExportJob(const Workspace &ws, qint64 runId, const QString &
         if (!train::parseExportFormat(u8(format), &f))
             ctx.fail(tr("unknown export format '%1' (expected peft, merged or sentence-transformers)").arg(format));
         try {
-            ctx.setMessage(tr("writing and checking %1").arg(outDir));
+            ctx.setMessage(trText("ef", QT_TRANSLATE_NOOP("ef", "writing and checking %1"), {outDir}));
             const train::ExportResult r = train::exportRun(u8(info.runDir), f, u8(outDir));
             ctx.setResult(QStringLiteral("%1\t%2\t%3")
                               .arg(q(r.dir), QString::number(r.probes), QString::number(r.minCosine, 'f', 7)));
@@ -804,7 +809,7 @@ JobSpec makeTrainingPreflightJob(const QString &configJson)
 {
     JobSpec spec;
     spec.kind = QStringLiteral("train.preflight");
-    spec.title = tr("Check the training settings");
+    spec.titleText = trText("ef", QT_TRANSLATE_NOOP("ef", "Check the training settings"));
     spec.heavy = false;
     spec.interactive = true;
     spec.body = [configJson](JobContext &ctx) {
@@ -931,7 +936,7 @@ JobSpec makeDemoModelJob(const Workspace &ws)
 {
     JobSpec spec;
     spec.kind = QStringLiteral("train.demo-model");
-    spec.title = tr("Create the demo model");
+    spec.titleText = trText("ef", QT_TRANSLATE_NOOP("ef", "Create the demo model"));
     spec.heavy = false;
     spec.body = [ws](JobContext &ctx) {
         const QString dir = QDir(ws.artifactsDir()).filePath(QStringLiteral("models/demo-from-scratch"));
@@ -951,7 +956,8 @@ JobSpec makeDemoModelJob(const Workspace &ws)
         Statement docs = db->prepare(QStringLiteral("SELECT title, text FROM documents LIMIT 20000"));
         while (docs.step())
             texts.push_back(u8(docs.columnText(0) + QLatin1Char(' ') + docs.columnText(1)));
-        ctx.setMessage(tr("learning a tokenizer from %1 texts").arg(texts.size()));
+        ctx.setMessage(trText("ef", QT_TRANSLATE_NOOP("ef", "learning a tokenizer from %1 texts"),
+                              {QString::number(texts.size())}));
         models::TinyModelOptions o;
         o.family = models::Family::Llama;
         o.seed = 3;

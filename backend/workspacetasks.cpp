@@ -19,7 +19,8 @@ JobSpec makeWorkspaceCheckJob(const QString &path)
 {
     JobSpec spec;
     spec.kind = QStringLiteral("workspace.check");
-    spec.title = QCoreApplication::translate("ef::Workspace", "Check %1").arg(QFileInfo(path).fileName());
+    spec.titleText =
+        trText("ef::Workspace", QT_TRANSLATE_NOOP("ef::Workspace", "Check %1"), {QFileInfo(path).fileName()});
     spec.handle = path;
     spec.body = [path](JobContext &ctx) {
         const CheckReport report = Workspace::check(path, [&ctx](int done, int total, const QString &step) {
@@ -31,7 +32,7 @@ JobSpec makeWorkspaceCheckJob(const QString &path)
             ctx.fail(report.items.isEmpty()
                          ? QCoreApplication::translate("ef::Workspace", "the check of '%1' failed").arg(path)
                          : report.items.constLast().detail);
-        ctx.setMessage(QCoreApplication::translate("ef::Workspace", "healthy"));
+        ctx.setMessage(trText("ef::Workspace", QT_TRANSLATE_NOOP("ef::Workspace", "healthy")));
     };
     return spec;
 }
