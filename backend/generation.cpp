@@ -965,11 +965,21 @@ JobSpec makeGenerationJob(const GenerationJobRequest &request)
             return;
         // The run's stored reason first (it names the first error: HTTP status and message, or
         // the network error), so the Jobs dock, the Log and the history say why.
-        if (!outcome.message.isEmpty())
+        // Some examples came, some requests failed for good: partly failed, not failed.
+        const bool someDone = counters.valid + counters.invalid + counters.duplicate > 0;
+        if (!outcome.message.isEmpty()) {
+            if (someDone && counters.failed > 0 && outcome.state == QLatin1String("failed"))
+                ctx.failPartly(outcome.message);
             ctx.fail(outcome.message);
-        if (counters.failed > 0)
-            ctx.fail(QCoreApplication::translate("ef::Generation", "%1 request(s) failed; resume the run to retry them")
-                         .arg(counters.failed));
+        }
+        if (counters.failed > 0) {
+            const QString message =
+                QCoreApplication::translate("ef::Generation", "%1 request(s) failed; resume the run to retry them")
+                    .arg(counters.failed);
+            if (someDone)
+                ctx.failPartly(message);
+            ctx.fail(message);
+        }
         ctx.fail(!outcome.message.isEmpty()
                      ? outcome.message
                      : QCoreApplication::translate("ef::Generation", "generation run %1 ended as '%2'")

@@ -13,7 +13,8 @@ namespace ef {
 namespace {
 JobState stateFromName(const QString &name)
 {
-    for (JobState s : {JobState::Queued, JobState::Running, JobState::Succeeded, JobState::Failed, JobState::Cancelled})
+    for (JobState s : {JobState::Queued, JobState::Running, JobState::Succeeded, JobState::Failed, JobState::Cancelled,
+                       JobState::PartlyFailed})
         if (jobStateName(s) == name)
             return s;
     return JobState::Failed;

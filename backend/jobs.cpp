@@ -38,6 +38,8 @@ QString jobStateName(JobState state)
         return QStringLiteral("failed");
     case JobState::Cancelled:
         return QStringLiteral("cancelled");
+    case JobState::PartlyFailed:
+        return QStringLiteral("partly_failed");
     }
     return {};
 }
@@ -55,13 +57,21 @@ QString jobStateDisplayName(JobState state)
         return QCoreApplication::translate("ef::JobManager", "Failed");
     case JobState::Cancelled:
         return QCoreApplication::translate("ef::JobManager", "Cancelled");
+    case JobState::PartlyFailed:
+        return QCoreApplication::translate("ef::JobManager", "Partly failed");
     }
     return {};
 }
 
 bool isFinished(JobState state)
 {
-    return state == JobState::Succeeded || state == JobState::Failed || state == JobState::Cancelled;
+    return state == JobState::Succeeded || state == JobState::Failed || state == JobState::Cancelled ||
+           state == JobState::PartlyFailed;
+}
+
+bool isFailure(JobState state)
+{
+    return state == JobState::Failed || state == JobState::PartlyFailed;
 }
 
 // What a running body shares with the manager: its metric samples not yet delivered and
@@ -94,6 +104,11 @@ void JobContext::throwIfCancelled() const
 void JobContext::fail(const QString &message) const
 {
     throw std::runtime_error(message.toStdString());
+}
+
+void JobContext::failPartly(const QString &message) const
+{
+    throw JobPartlyFailed(message.toStdString());
 }
 
 void JobContext::setTotal(qint64 total)
@@ -295,6 +310,9 @@ void JobManager::start(const std::shared_ptr<Entry> &entry)
                 state = JobState::Cancelled;
         } catch (const JobCancelled &) {
             state = JobState::Cancelled;
+        } catch (const JobPartlyFailed &e) {
+            state = JobState::PartlyFailed;
+            error = exceptionMessage(e.what());
         } catch (const std::exception &e) {
             state = JobState::Failed;
             error = exceptionMessage(e.what());

@@ -51,11 +51,14 @@
 
 namespace ef {
 
-enum class JobState { Queued, Running, Succeeded, Failed, Cancelled };
+// PartlyFailed: the job did part of its work and failed the rest (a generation run with some
+// requests failed for good): not a success, and not nothing either.
+enum class JobState { Queued, Running, Succeeded, Failed, Cancelled, PartlyFailed };
 
 QString jobStateName(JobState state);        // "queued", "running", ... (stable, for files)
 QString jobStateDisplayName(JobState state); // translated
 bool isFinished(JobState state);
+bool isFailure(JobState state); // Failed or PartlyFailed
 
 struct JobProgress
 {
@@ -111,6 +114,13 @@ public:
     const char *what() const noexcept override { return "cancelled"; }
 };
 
+// Thrown by JobContext::failPartly(): the job ends PartlyFailed with this message.
+class JobPartlyFailed : public std::runtime_error
+{
+public:
+    using std::runtime_error::runtime_error;
+};
+
 class JobManager;
 namespace detail {
 struct JobShared; // a running job's undelivered metrics and its result (jobs.cpp)
@@ -140,6 +150,8 @@ public:
     // Ends the job as failed with message (it throws; the manager catches it). With take() and
     // check(), the way a body turns the backend's Expected/Status into the job's state.
     [[noreturn]] void fail(const QString &message) const;
+    // Ends the job PartlyFailed: some of its work is done (and kept), the rest failed.
+    [[noreturn]] void failPartly(const QString &message) const;
     // The value of e, or ends the job as failed with e's error.
     template <typename T> T take(Expected<T> e) const
     {

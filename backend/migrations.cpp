@@ -287,9 +287,32 @@ const QList<Migration> &workspaceMigrations()
          )sql"},
         {8, "job texts",
          R"sql(
-            -- A job's title and message as their translation source and values (JSON, see
-            -- backend/trtext.h), so that the history shows them in the reader's language.
-            ALTER TABLE jobs ADD COLUMN texts TEXT NOT NULL DEFAULT '';
+            -- A job may end partly failed; and its title and message are kept as their
+            -- translation source and values (texts: JSON, see backend/trtext.h), so that the
+            -- history shows them in the reader's language. SQLite cannot change a CHECK: the
+            -- table is rebuilt.
+            CREATE TABLE jobs_v8 (
+                id          INTEGER PRIMARY KEY,
+                kind        TEXT NOT NULL,
+                title       TEXT NOT NULL,
+                state       TEXT NOT NULL CHECK (state IN ('queued','running','succeeded','failed','cancelled',
+                                                           'partly_failed')),
+                done        INTEGER NOT NULL DEFAULT 0,
+                total       INTEGER NOT NULL DEFAULT 0,
+                message     TEXT NOT NULL DEFAULT '',
+                error       TEXT NOT NULL DEFAULT '',
+                created_at  TEXT NOT NULL,
+                started_at  TEXT,
+                finished_at TEXT,
+                texts       TEXT NOT NULL DEFAULT ''
+            );
+            INSERT INTO jobs_v8(id, kind, title, state, done, total, message, error, created_at, started_at,
+                                finished_at)
+                SELECT id, kind, title, state, done, total, message, error, created_at, started_at, finished_at
+                FROM jobs;
+            DROP TABLE jobs;
+            ALTER TABLE jobs_v8 RENAME TO jobs;
+            CREATE INDEX jobs_by_kind ON jobs(kind, created_at);
          )sql"},
     };
     return migrations;

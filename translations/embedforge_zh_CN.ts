@@ -1369,6 +1369,10 @@ Negative: %3
         <source>the job threw an unknown exception</source>
         <translation>任务抛出了未知异常</translation>
     </message>
+    <message>
+        <source>Partly failed</source>
+        <translation>部分失败</translation>
+    </message>
 </context>
 <context>
     <name>ef::JobsDock</name>
@@ -1395,6 +1399,14 @@ Negative: %3
     <message>
         <source>The job &apos;%1&apos; failed.</source>
         <translation>任务“%1”失败。</translation>
+    </message>
+    <message>
+        <source>Job partly failed</source>
+        <translation>任务部分失败</translation>
+    </message>
+    <message>
+        <source>The job &apos;%1&apos; did part of its work; the rest failed.</source>
+        <translation>任务“%1”完成了部分工作；其余部分失败。</translation>
     </message>
 </context>
 <context>
@@ -1608,10 +1620,6 @@ Double-click for the details.</source>
     <message>
         <source>Device: probing…</source>
         <translation>设备：检测中…</translation>
-    </message>
-    <message>
-        <source>Job &apos;%1&apos; failed: %2</source>
-        <translation>任务“%1”失败：%2</translation>
     </message>
     <message>
         <source>Job &apos;%1&apos; %2</source>
@@ -1976,6 +1984,10 @@ Double-click for the details.</source>
     <message>
         <source>(not probed yet)</source>
         <translation>（尚未探测）</translation>
+    </message>
+    <message>
+        <source>Job &apos;%1&apos; %2: %3</source>
+        <translation>任务“%1”%2：%3</translation>
     </message>
 </context>
 <context>

@@ -472,7 +472,7 @@ void GeneratePage::onJobFinished(const JobInfo &info)
     setRunning(false);
     if (const std::optional<GenerationOutcome> outcome = jobResult<GenerationOutcome>(info))
         showCounters(outcome->counters);
-    if (info.state == JobState::Failed)
+    if (isFailure(info.state))
         m_countersLabel->setText(m_countersLabel->text() +
                                  QStringLiteral("<p style='color:#b00020'>%1</p>").arg(info.error.toHtmlEscaped()));
     reloadRuns();

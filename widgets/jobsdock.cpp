@@ -88,7 +88,7 @@ QVariant JobsModel::data(const QModelIndex &index, int role) const
             return j.state == JobState::Running ? -1.0 : 0.0;
         return std::clamp(static_cast<double>(j.progress.done) / static_cast<double>(j.progress.total), 0.0, 1.0);
     }
-    if (role == Qt::ToolTipRole && j.state == JobState::Failed)
+    if (role == Qt::ToolTipRole && isFailure(j.state))
         return tr("%1\n\nDouble-click for the details.").arg(j.error);
     if (role != Qt::DisplayRole)
         return {};
@@ -105,7 +105,7 @@ QVariant JobsModel::data(const QModelIndex &index, int role) const
     case EtaColumn:
         return j.state == JobState::Running ? formatDuration(j.progress.etaMs) : QString();
     case MessageColumn:
-        return j.state == JobState::Failed ? readableError(j.error) : j.progress.message;
+        return isFailure(j.state) ? readableError(j.error) : j.progress.message;
     default:
         return {};
     }
@@ -229,6 +229,9 @@ JobsDock::JobsDock(JobManager *manager, QWidget *parent)
         const JobInfo &job = m_model->jobAt(index.row());
         if (job.state == JobState::Failed)
             showError(this, tr("Job failed"), tr("The job '%1' failed.").arg(job.title), job.error);
+        else if (job.state == JobState::PartlyFailed)
+            showError(this, tr("Job partly failed"),
+                      tr("The job '%1' did part of its work; the rest failed.").arg(job.title), job.error);
     });
 }
 

@@ -147,8 +147,11 @@ MainWindow::MainWindow(JobManager *jobs, QWidget *parent)
         }
         if (info.interactive)
             return;
-        if (info.state == JobState::Failed)
-            qCWarning(lcWindow, "%s", qPrintable(tr("Job '%1' failed: %2").arg(info.title, info.error)));
+        if (isFailure(info.state))
+            qCWarning(lcWindow, "%s",
+                      qPrintable(tr("Job '%1' %2: %3")
+                                     .arg(argText(info.title), argText(jobStateDisplayName(info.state).toLower()),
+                                          argText(info.error))));
         else
             qCInfo(lcWindow, "%s",
                    qPrintable(tr("Job '%1' %2").arg(info.title, jobStateDisplayName(info.state).toLower())));

@@ -71,6 +71,22 @@ void TestJobHistory::recorderWritesListedJobsInFinishingOrder()
     QCOMPARE(
         (*db)->queryInt(QStringLiteral("SELECT COUNT(*) FROM jobs WHERE finished_at LIKE '____-__-__T__:__:__.___Z'")),
         2);
+
+    // Issue 14.1: a job that did part of its work ends partly failed, and the history keeps it so.
+    const quint64 partly =
+        jobs.submit({QStringLiteral("generate"), QStringLiteral("Generate"), false, [](JobContext &ctx) {
+                         ctx.setProgress(3);
+                         ctx.failPartly(QStringLiteral("3 request(s) failed; resume the run to retry them"));
+                     }});
+    QVERIFY(jobs.waitForIdle(5000));
+    QCOMPARE(jobs.job(partly).state, JobState::PartlyFailed);
+    QVERIFY(isFinished(JobState::PartlyFailed) && isFailure(JobState::PartlyFailed));
+    QTRY_COMPARE_WITH_TIMEOUT(recorded.count(), 3, 5000);
+    recorder.waitForWrites();
+    const JobInfo last = loadJobHistory(**db).first();
+    QCOMPARE(last.state, JobState::PartlyFailed);
+    QCOMPARE(last.error, QStringLiteral("3 request(s) failed; resume the run to retry them"));
+    QCOMPARE((*db)->queryInt(QStringLiteral("SELECT COUNT(*) FROM jobs WHERE state = 'partly_failed'")), 1);
 }
 
 void TestJobHistory::historyReadsBothTimestampForms()
