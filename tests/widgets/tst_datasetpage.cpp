@@ -28,6 +28,7 @@
 #include "backend/jobs.h"
 #include "backend/leakage.h"
 #include "backend/workspace.h"
+#include "tests/common/modal.h"
 #include "tests/common/testutil.h"
 #include "widgets/datasetpage.h"
 #include "widgets/examplesmodel.h"
@@ -425,15 +426,8 @@ void TestDatasetPage::leakageCheckFromThePageAndReset()
 
     const test::DialogsEnabled dialogs;
     bool answered = false;
-    // The dialog opens once the corpora are read (off the GUI thread): answer it when it shows,
-    // without spinning an event loop of our own under its exec().
-    QTimer poll;
-    poll.setInterval(20);
-    connect(&poll, &QTimer::timeout, &page, [&] {
-        QWidget *dlg = QApplication::activeModalWidget();
-        if (!dlg)
-            return;
-        poll.stop();
+    // The dialog opens once the corpora are read (off the GUI thread): answered when it shows.
+    test::whenModalShows(&page, [&](QWidget *dlg) {
         QCOMPARE(dlg->objectName(), QStringLiteral("leakageDialog"));
         auto *corpusBox = dlg->findChild<QComboBox *>(QStringLiteral("leakageCorpus"));
         QVERIFY(corpusBox && corpusBox->currentData().toString() == QStringLiteral("bench"));
@@ -441,7 +435,6 @@ void TestDatasetPage::leakageCheckFromThePageAndReset()
         answered = true;
         QTest::keyClick(dlg, Qt::Key_Return); // the default button: Check
     });
-    poll.start();
     QSignalSpy checked(&page, &DatasetPage::leakageChecked);
     QSignalSpy added(&jobs, &JobManager::jobAdded);
     QTest::mouseClick(check, Qt::LeftButton);

@@ -31,6 +31,7 @@
 #include "backend/workspace.h"
 #include "backend/generation.h"
 #include "tests/common/fakellmserver.h"
+#include "tests/common/modal.h"
 #include "tests/common/testutil.h"
 #include "widgets/generatepage.h"
 #include "widgets/templatespage.h"
@@ -414,13 +415,7 @@ void TestGeneratePages::unsavedEditsAskSaveDiscardOrCancel()
     QTest::keyClicks(text, QStringLiteral(" Keep it short."));
     QTRY_VERIFY_WITH_TIMEOUT(page.isDirty(), 2000);
     QVERIFY(list->item(rowOf(QStringLiteral("sts.generate")))->text().endsWith(QStringLiteral(" *"))); // marked
-    const auto answer = [](QMessageBox::StandardButton button) {
-        QTimer::singleShot(100, [button] {
-            auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
-            if (box && box->objectName() == QLatin1String("unsavedQuestion"))
-                QTest::mouseClick(box->button(button), Qt::LeftButton);
-        });
-    };
+    const auto answer = [&page](QMessageBox::StandardButton button) { test::clickInNextMessageBox(&page, button); };
     // Issue 14.4: a new value set named and Tab-bed into gets its own values; the first row's
     // stay (they were overwritten).
     auto *sets = page.findChild<QTableWidget *>(QStringLiteral("valueSets"));

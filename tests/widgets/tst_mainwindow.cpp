@@ -37,6 +37,7 @@
 #include "backend/jobs.h"
 #include "backend/logbus.h"
 #include "backend/workspace.h"
+#include "tests/common/modal.h"
 #include "tests/common/testutil.h"
 #include "widgets/jobsdock.h"
 #include "widgets/templatespage.h"
@@ -417,15 +418,7 @@ void TestMainWindow::quittingDuringAJobAsks()
                                             QThread::msleep(2);
                                     }});
     QTRY_COMPARE_WITH_TIMEOUT(jobs.job(id).state, JobState::Running, 5000);
-    const auto answer = [](const char *button, QString *text) {
-        QTimer::singleShot(100, [button, text] {
-            auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
-            if (!box)
-                return;
-            *text = box->text() + QLatin1Char(' ') + box->informativeText();
-            QTest::mouseClick(box->findChild<QPushButton *>(QLatin1String(button)), Qt::LeftButton);
-        });
-    };
+    const auto answer = [&w](const char *button, QString *text) { test::clickInNextMessageBox(&w, button, text); };
     QString asked;
     answer("keepWorking", &asked);
     QVERIFY(!w.close()); // kept open
@@ -547,16 +540,8 @@ void TestMainWindow::corporaFromTheGui()
     QCOMPARE(names(), QStringList{QStringLiteral("heating")});
     QVERIFY(!w.renameCorpus(QStringLiteral("heating"), QString()));
 
-    const auto answer = [](const char *button) {
-        QTimer::singleShot(100, [button] {
-            if (auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget()))
-                QTest::mouseClick(box->findChild<QPushButton *>(QLatin1String(button)), Qt::LeftButton);
-        });
-    };
-    QTimer::singleShot(100, [] {
-        if (auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget()))
-            QTest::mouseClick(box->button(QMessageBox::Cancel), Qt::LeftButton);
-    });
+    const auto answer = [&w](const char *button) { test::clickInNextMessageBox(&w, button); };
+    test::clickInNextMessageBox(&w, QMessageBox::Cancel);
     QVERIFY(!w.deleteCorpusAsking(QStringLiteral("heating")));
     QCOMPARE(names(), QStringList{QStringLiteral("heating")});
     answer("confirmDelete");
@@ -596,24 +581,11 @@ void TestMainWindow::switchingWorkspacesKeepsTemplateEdits()
 
     const test::DialogsEnabled dialogs;
     QString asked;
-    const auto answer = [&](QMessageBox::StandardButton button) {
-        auto *poll = new QTimer(&w);
-        poll->setInterval(20);
-        connect(poll, &QTimer::timeout, &w, [&asked, poll, button] {
-            auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
-            if (!box)
-                return;
-            poll->deleteLater();
-            poll->stop();
-            asked = box->objectName();
-            QTest::mouseClick(box->button(button), Qt::LeftButton);
-        });
-        poll->start();
-    };
+    const auto answer = [&](QMessageBox::StandardButton button) { test::clickInNextMessageBox(&w, button, &asked); };
     // Cancel: still the first workspace, with the edit.
     answer(QMessageBox::Cancel);
     w.openWorkspace(second);
-    QTRY_COMPARE_WITH_TIMEOUT(asked, QStringLiteral("unsavedQuestion"), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(asked.startsWith(QStringLiteral("unsavedQuestion ")), 5000);
     QTest::qWait(300);
     QCOMPARE(w.workspace().path(), first);
     QVERIFY(page->isDirty());
@@ -623,7 +595,7 @@ void TestMainWindow::switchingWorkspacesKeepsTemplateEdits()
     answer(QMessageBox::Save);
     w.openWorkspace(second);
     QVERIFY(opened.wait(10000));
-    QCOMPARE(asked, QStringLiteral("unsavedQuestion"));
+    QVERIFY(asked.startsWith(QStringLiteral("unsavedQuestion ")));
     QCOMPARE(w.workspace().path(), second);
     QVERIFY(!page->isDirty());
     auto firstWs = Workspace::open(first);
