@@ -25,6 +25,25 @@
 
 using namespace ef;
 
+namespace {
+// A new workspace holding the demo corpus (BEIR: 122 documents, 61 queries with qrels) as "demo".
+Expected<Workspace> workspaceWithTheDemoCorpus(const QString &path)
+{
+    auto ws = Workspace::create(path);
+    if (!ws)
+        return ws;
+    auto db = ws->connect();
+    if (!db)
+        return makeError(db.error());
+    auto c = importCorpus(**db, {CorpusImport::Kind::Beir, QStringLiteral(":/demo/corpus"), QStringLiteral("demo")});
+    if (!c)
+        return makeError(c.error());
+    if (c->queries != 61)
+        return makeError(QStringLiteral("the demo corpus has %1 queries, not 61").arg(c->queries));
+    return ws;
+}
+} // namespace
+
 class TestSearchPage final : public QObject
 {
     Q_OBJECT
@@ -38,15 +57,8 @@ private Q_SLOTS:
 void TestSearchPage::searchMarkAndEvaluate()
 {
     QTemporaryDir dir;
-    auto ws = Workspace::create(dir.filePath(QStringLiteral("s.efws")));
-    QVERIFY(ws);
-    {
-        auto db = ws->connect();
-        auto c =
-            importCorpus(**db, {CorpusImport::Kind::Beir, QStringLiteral(":/demo/corpus"), QStringLiteral("demo")});
-        QVERIFY2(c, qPrintable(c.error()));
-        QCOMPARE(c->queries, 61);
-    }
+    auto ws = workspaceWithTheDemoCorpus(dir.filePath(QStringLiteral("s.efws")));
+    QVERIFY2(ws, qPrintable(ws.error()));
     QThreadPool pool;
     JobManager jobs;
     SearchPage page(&jobs, &pool);
@@ -118,13 +130,8 @@ void TestSearchPage::searchMarkAndEvaluate()
 void TestSearchPage::resultOpensTheDocumentViewer()
 {
     QTemporaryDir dir;
-    auto ws = Workspace::create(dir.filePath(QStringLiteral("v.efws")));
-    QVERIFY(ws);
-    {
-        auto db = ws->connect();
-        QVERIFY(
-            importCorpus(**db, {CorpusImport::Kind::Beir, QStringLiteral(":/demo/corpus"), QStringLiteral("demo")}));
-    }
+    auto ws = workspaceWithTheDemoCorpus(dir.filePath(QStringLiteral("v.efws")));
+    QVERIFY2(ws, qPrintable(ws.error()));
     QThreadPool pool;
     JobManager jobs;
     SearchPage page(&jobs, &pool);
@@ -212,13 +219,8 @@ void TestSearchPage::denseSideBySideAndComparison()
     models::TinyModelOptions o;
     o.family = models::Family::Qwen2;
     models::makeTinyModel(model.toStdString(), o);
-    auto ws = Workspace::create(dir.filePath(QStringLiteral("d.efws")));
-    QVERIFY(ws);
-    {
-        auto db = ws->connect();
-        QVERIFY(
-            importCorpus(**db, {CorpusImport::Kind::Beir, QStringLiteral(":/demo/corpus"), QStringLiteral("demo")}));
-    }
+    auto ws = workspaceWithTheDemoCorpus(dir.filePath(QStringLiteral("d.efws")));
+    QVERIFY2(ws, qPrintable(ws.error()));
     QThreadPool pool;
     JobManager jobs;
     SearchPage page(&jobs, &pool);
