@@ -1187,6 +1187,10 @@ Negative: %3
         <source>Some preview requests failed; the cells that failed say why.</source>
         <translation>部分预览请求失败；失败的单元格中写明了原因。</translation>
     </message>
+    <message>
+        <source>partly failed</source>
+        <translation>部分失败</translation>
+    </message>
 </context>
 <context>
     <name>ef::Generation</name>

@@ -546,11 +546,13 @@ void GeneratePage::reloadRuns()
             for (int r = 0; r < runs.size(); ++r) {
                 const GenerationRun &i = runs.at(r);
                 const QStringList cells = {QString::number(i.id),
-                                           generationRunStateName(i.state),
-                                           displayTime(i.createdAt),
-                                           loc.toString(i.counters.valid),
-                                           loc.toString(i.counters.invalid),
-                                           loc.toString(i.counters.duplicate),
+                                           // A failed run that kept examples failed only in part.
+                                           i.state == QLatin1String("failed") && i.counters.failed > 0 &&
+                                                   i.counters.valid + i.counters.invalid + i.counters.duplicate > 0
+                                               ? tr("partly failed")
+                                               : generationRunStateName(i.state),
+                                           displayTime(i.createdAt), loc.toString(i.counters.valid),
+                                           loc.toString(i.counters.invalid), loc.toString(i.counters.duplicate),
                                            loc.toString(i.counters.cost, 'f', 4)};
                 for (int c = 0; c < cells.size(); ++c)
                     m_runs->setItem(r, c, new QTableWidgetItem(cells.at(c)));

@@ -2,6 +2,7 @@
 // GUI tests of the Templates and Generate pages: editing with live validation, versions and
 // diff; a generation run against a local OpenAI-compatible server, stopped and resumed; the
 // preview grid with the LLM's parsed answers.
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
 #include <QFileInfo>
@@ -49,6 +50,7 @@ private Q_SLOTS:
     void templatePreviewEqualsTheCli();
     void generateRunStopResume();
     void resumeSendsWithThePagesConcurrency();
+    void partlyFailedRunSaysSo();
     void previewGridSendsAndParses();
     void planShowsCountsCostAndWarnings();
     void unsavedEditsAskSaveDiscardOrCancel();
@@ -312,6 +314,43 @@ void TestGeneratePages::resumeSendsWithThePagesConcurrency()
     auto run = GenerationPipeline(ws.value()).runInfo(1);
     QVERIFY2(run, qPrintable(run.error()));
     QCOMPARE(run->config.concurrency, 2);
+}
+
+// Issue 14.1: a run that kept some examples and failed some requests for good is neither a
+// success nor a plain failure: the job, the run list and the counters say "partly failed".
+void TestGeneratePages::partlyFailedRunSaysSo()
+{
+    test::FakeLlmServer server;
+    int n = 0;
+    server.setHandler([&server, &n](const test::FakeRequest &r) {
+        test::FakeReply reply = server.defaultReply(r);
+        if (n++ % 2 == 0)
+            reply.status = 400; // not retried
+        return reply;
+    });
+    auto ws = Workspace::create(m_dir.filePath(QStringLiteral("partly.efws")));
+    QVERIFY(ws);
+    JobManager jobs;
+    GeneratePage page(&jobs, &m_pool);
+    page.show();
+    page.setSettings(settingsFor(server));
+    page.setWorkspace(ws.value());
+    page.findChild<QSpinBox *>(QStringLiteral("examples"))->setValue(6);
+    for (QCheckBox *box : page.findChildren<QCheckBox *>())
+        if (box->objectName().startsWith(QLatin1String("family_")))
+            box->setChecked(box->objectName() == QLatin1String("family_sts"));
+    QSignalSpy finished(&page, &GeneratePage::runFinished);
+    QSignalSpy ended(&jobs, &JobManager::jobFinished);
+    page.start(false);
+    QVERIFY(finished.wait(30000));
+    QCOMPARE(finished.first().at(1).toString(), QStringLiteral("partly_failed"));
+    QCOMPARE(ended.last().first().value<JobInfo>().state, JobState::PartlyFailed);
+    QVERIFY(page.counters().valid > 0 && page.counters().failed > 0);
+    QVERIFY2(page.findChild<QLabel *>(QStringLiteral("runCounters"))->text().contains(QStringLiteral("HTTP 400")),
+             qPrintable(page.findChild<QLabel *>(QStringLiteral("runCounters"))->text()));
+    auto *runs = page.findChild<QTableWidget *>(QStringLiteral("runsTable"));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        runs->rowCount() == 1 && runs->item(0, 1) && runs->item(0, 1)->text() == QStringLiteral("partly failed"), 5000);
 }
 
 void TestGeneratePages::previewGridSendsAndParses()
