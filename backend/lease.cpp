@@ -66,7 +66,7 @@ std::optional<bool> Lease::isTaken(const QString &workspacePath, const QString &
                              .filePath(key + QStringLiteral(".lock"));
     struct stat st = {};
     if (::stat(QFile::encodeName(path).constData(), &st) != 0)
-        return errno == ENOENT ? std::optional<bool>(false) : std::nullopt; // never taken: no file
+        return std::nullopt; // never taken yet (a new run whose job has not started), or unreadable
     QFile locks(QStringLiteral("/proc/locks"));
     if (!locks.open(QIODevice::ReadOnly))
         return std::nullopt;

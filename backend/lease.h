@@ -29,7 +29,7 @@ public:
 
     // Whether some process (this one included) holds the lease key now, without taking it (so
     // that a look never makes a real taker fail): read from /proc/locks. Unknown (nullopt) where
-    // that cannot be read.
+    // that cannot be read, and for a key never taken (no lease file yet).
     static std::optional<bool> isTaken(const QString &workspacePath, const QString &key);
 
     Lease() = default;

@@ -530,6 +530,19 @@ void GeneratePage::showCounters(const GenerationCounters &c)
     Q_EMIT countersUpdated(c);
 }
 
+QString GeneratePage::runStateText(const GenerationRun &run) const
+{
+    // This page's own run is running, also before its job has taken the run's lease (the list
+    // would call it interrupted until then).
+    if (m_job && run.id == m_runId)
+        return generationRunStateName(QStringLiteral("running"));
+    // A failed run that kept examples failed only in part.
+    if (run.state == QLatin1String("failed") && run.counters.failed > 0 &&
+        run.counters.valid + run.counters.invalid + run.counters.duplicate > 0)
+        return tr("partly failed");
+    return generationRunStateName(run.state);
+}
+
 void GeneratePage::reloadRuns()
 {
     if (!m_ws.isValid())
@@ -546,13 +559,11 @@ void GeneratePage::reloadRuns()
             for (int r = 0; r < runs.size(); ++r) {
                 const GenerationRun &i = runs.at(r);
                 const QStringList cells = {QString::number(i.id),
-                                           // A failed run that kept examples failed only in part.
-                                           i.state == QLatin1String("failed") && i.counters.failed > 0 &&
-                                                   i.counters.valid + i.counters.invalid + i.counters.duplicate > 0
-                                               ? tr("partly failed")
-                                               : generationRunStateName(i.state),
-                                           displayTime(i.createdAt), loc.toString(i.counters.valid),
-                                           loc.toString(i.counters.invalid), loc.toString(i.counters.duplicate),
+                                           runStateText(i),
+                                           displayTime(i.createdAt),
+                                           loc.toString(i.counters.valid),
+                                           loc.toString(i.counters.invalid),
+                                           loc.toString(i.counters.duplicate),
                                            loc.toString(i.counters.cost, 'f', 4)};
                 for (int c = 0; c < cells.size(); ++c)
                     m_runs->setItem(r, c, new QTableWidgetItem(cells.at(c)));

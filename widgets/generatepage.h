@@ -66,6 +66,7 @@ private:
     void showPreviewGrid(const JobInfo &info);
     void showCounters(const GenerationCounters &c);
     void reloadRuns();
+    QString runStateText(const GenerationRun &run) const;
     void setRunning(bool running);
     // The Resume button names the run it continues: the selected run if it is unfinished, else
     // the latest unfinished one; disabled when there is none.

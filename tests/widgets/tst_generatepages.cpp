@@ -307,6 +307,12 @@ void TestGeneratePages::resumeSendsWithThePagesConcurrency()
     settings.endpoints[0].maxInFlight = 16;
     page.setSettings(settings);
     page.start(true);
+    // While it runs, the list says so (not "interrupted", before or after its job holds the run).
+    auto *runs = page.findChild<QTableWidget *>(QStringLiteral("runsTable"));
+    QTRY_VERIFY_WITH_TIMEOUT(second.requestCount() > 0, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(runs->rowCount() == 1 && runs->item(0, 1), 5000);
+    if (finished.count() == 1) // still running
+        QCOMPARE(runs->item(0, 1)->text(), QStringLiteral("running"));
     QVERIFY(finished.wait(60000));
     QCOMPARE(finished.last().at(1).toString(), QStringLiteral("succeeded"));
     QVERIFY(second.requestCount() > 4);
