@@ -20,6 +20,7 @@
 #include "backend/jobhistory.h"
 #include "backend/workspacetasks.h"
 #include "widgets/displaytext.h"
+#include "widgets/errorbox.h"
 
 namespace ef {
 
@@ -188,7 +189,10 @@ void WorkspacePage::show(const Snapshot &s)
                            new QTableWidgetItem(j.progress.total > 0 ? tr("%1 / %2").arg(argText(j.progress.done),
                                                                                          argText(j.progress.total))
                                                                      : QString::number(j.progress.done)));
-        m_history->setItem(h, 4, new QTableWidgetItem(j.error.isEmpty() ? j.progress.message : j.error));
+        // An error reads short here; the whole text is its tooltip.
+        auto *message = new QTableWidgetItem(j.error.isEmpty() ? j.progress.message : readableError(j.error));
+        message->setToolTip(j.error.isEmpty() ? j.progress.message : j.error);
+        m_history->setItem(h, 4, message);
     }
 }
 

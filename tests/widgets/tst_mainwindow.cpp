@@ -223,7 +223,11 @@ void TestMainWindow::failedJobIsShownAndLogged()
              QStringLiteral("model.safetensors: tensor 'w' overlaps 'v'"));
     QTRY_VERIFY_WITH_TIMEOUT(w.logDock()->text().contains(QStringLiteral("tensor 'w' overlaps 'v'")), 5000);
 
-    // Issue 14.11: a failed job's row reads short; a double-click shows the whole error.
+    // Issue 14.11: a failed job's row reads short; a double-click shows the whole error. The
+    // workspace's history reads the same, its tooltip holding the whole text.
+    QSignalSpy opened(&w, &MainWindow::workspaceOpened);
+    w.openWorkspace(m_dir.filePath(QStringLiteral("failed-history.efws")), true);
+    QVERIFY(opened.wait(10000));
     const QString weights = m_dir.filePath(QStringLiteral("models/tiny/model.safetensors"));
     const QString technical =
         QStringLiteral("cannot read '%1': the header ends at byte 8 of 64\nheader: {\"w\": ...").arg(weights);
@@ -235,6 +239,13 @@ void TestMainWindow::failedJobIsShownAndLogged()
     QCOMPARE(model->data(message).toString(),
              QStringLiteral("cannot read 'model.safetensors': the header ends at byte 8 of 64"));
     QVERIFY(model->data(message, Qt::ToolTipRole).toString().contains(weights));
+    auto *history = w.findChild<QTableWidget *>(QStringLiteral("jobHistory"));
+    QVERIFY(history);
+    QTRY_VERIFY_WITH_TIMEOUT(history->rowCount() >= 1 && history->item(0, 4) &&
+                                 history->item(0, 4)->text() ==
+                                     QStringLiteral("cannot read 'model.safetensors': the header ends at byte 8 of 64"),
+                             5000);
+    QCOMPARE(history->item(0, 4)->toolTip(), technical);
     const test::DialogsEnabled dialogs;
     auto *view = w.jobsDock()->findChild<QTableView *>();
     QVERIFY(view);
