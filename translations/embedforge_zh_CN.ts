@@ -1798,14 +1798,6 @@ Double-click for the details.</source>
         <translation>转到(&amp;G)</translation>
     </message>
     <message>
-        <source>&amp;Quick Guide and Shortcuts</source>
-        <translation>快速指南与快捷键(&amp;Q)</translation>
-    </message>
-    <message>
-        <source>EmbedForge Quick Guide</source>
-        <translation>EmbedForge 快速指南</translation>
-    </message>
-    <message>
         <source>the %1 page</source>
         <translation>“%1”页面</translation>
     </message>
@@ -1992,6 +1984,14 @@ Double-click for the details.</source>
     <message>
         <source>Job &apos;%1&apos; %2: %3</source>
         <translation>任务“%1”%2：%3</translation>
+    </message>
+    <message>
+        <source>&amp;User Guide and Shortcuts</source>
+        <translation>用户指南和快捷键(&amp;U)</translation>
+    </message>
+    <message>
+        <source>EmbedForge User Guide</source>
+        <translation>EmbedForge 用户指南</translation>
     </message>
 </context>
 <context>

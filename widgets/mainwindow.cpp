@@ -282,8 +282,8 @@ void MainWindow::createMenus()
     }
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
-    QAction *guide = help->addAction(tr("&Quick Guide and Shortcuts"), this, [this] {
-        QMessageBox box(QMessageBox::NoIcon, tr("EmbedForge Quick Guide"), quickGuideHtml(), QMessageBox::Close, this);
+    QAction *guide = help->addAction(tr("&User Guide and Shortcuts"), this, [this] {
+        QMessageBox box(QMessageBox::NoIcon, tr("EmbedForge User Guide"), quickGuideHtml(), QMessageBox::Close, this);
         box.setObjectName(QStringLiteral("quickGuide"));
         box.setTextFormat(Qt::RichText);
         box.exec();

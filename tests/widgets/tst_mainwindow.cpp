@@ -463,6 +463,7 @@ void TestMainWindow::shortcutsGuideAndLastPage()
         QVERIFY(settings && settings->shortcuts().contains(QKeySequence(Qt::CTRL | Qt::Key_Comma)));
         auto *guide = w.findChild<QAction *>(QStringLiteral("quickGuideAction"));
         QVERIFY(guide && guide->shortcut() == QKeySequence(QKeySequence::HelpContents));
+        QCOMPARE(guide->text(), QStringLiteral("&User Guide and Shortcuts")); // Help › User Guide
         const QString html = w.quickGuideHtml();
         QVERIFY(html.contains(QKeySequence(Qt::CTRL | Qt::Key_6).toString(QKeySequence::NativeText)));
         QVERIFY(html.contains(QStringLiteral("Search")));
