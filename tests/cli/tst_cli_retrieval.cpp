@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // End-to-end: corpus import / list / export, search and eval through embedforge-cli.
 #include <cmath>
+#include <csignal>
+
+#include <sys/types.h>
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -279,19 +282,27 @@ void TestCliRetrieval::killedEmbeddingResumes()
              QStringLiteral("--model"), model, QStringLiteral("--max-length"), QStringLiteral("256"),
              QStringLiteral("--workspace"), ws});
     QVERIFY(p.waitForStarted(10000));
+    // The child is paused (SIGSTOP) while the test looks, so it cannot finish between a look and
+    // the kill: it runs 20 ms at a time until a chunk is stored, then stays paused.
     QElapsedTimer t;
     t.start();
     int stored = 0;
-    while ((stored = vectors()) < 256 && t.elapsed() < 60000 && p.state() == QProcess::Running)
+    for (;;) {
         QThread::msleep(20);
-    if (p.state() != QProcess::Running)
-        QSKIP("the embedding finished before it could be killed");
+        QVERIFY2(p.state() == QProcess::Running, "the embedding ended within its first 20 ms");
+        QCOMPARE(::kill(static_cast<pid_t>(p.processId()), SIGSTOP), 0);
+        stored = vectors();
+        if (stored >= 256)
+            break;
+        QVERIFY2(t.elapsed() < 60000, "no chunk was stored within a minute");
+        QCOMPARE(::kill(static_cast<pid_t>(p.processId()), SIGCONT), 0);
+    }
     // Issue 16.2: a second `corpus embed` of the same corpus and model died with a raw SQL
     // UNIQUE-constraint error. It is refused, naming the owner, and changes nothing.
     const auto second = runCli({QStringLiteral("corpus"), QStringLiteral("embed"), QStringLiteral("--corpus"),
                                 QStringLiteral("big"), QStringLiteral("--model"), model, QStringLiteral("--max-length"),
                                 QStringLiteral("256"), QStringLiteral("--workspace"), ws});
-    if (second.exitCode != 0 || !p.waitForFinished(0)) { // unless the first one ended meanwhile
+    {
         QCOMPARE(second.exitCode, 1);
         QVERIFY2(
             second.err.contains("the embedding of corpus 'big' with model ") &&
@@ -299,9 +310,8 @@ void TestCliRetrieval::killedEmbeddingResumes()
             second.err.constData());
         QVERIFY2(!second.err.contains("UNIQUE"), second.err.constData());
     }
-    if (p.state() != QProcess::Running)
-        QSKIP("the embedding finished before it could be killed");
-    p.kill(); // SIGKILL between or inside chunks
+    QCOMPARE(p.state(), QProcess::Running); // paused, still holding the embedding
+    p.kill();                               // SIGKILL between or inside chunks (it ends a stopped process too)
     QVERIFY(p.waitForFinished(10000));
     QCOMPARE(p.exitStatus(), QProcess::CrashExit);
     stored = vectors();
